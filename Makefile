@@ -1,0 +1,59 @@
+# Passerelle — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 2
+DSFR := node_modules/@gouvfr/dsfr/dist
+STATIC_DSFR := app/static/dsfr
+export FLASK_APP := wsgi
+
+.PHONY: run test install assets db demo serve lint check clean
+
+## run: install, migrate the SQLite database, load curricula and demo data, serve on http://127.0.0.1:$(PORT)
+run: install db demo
+	@echo "Passerelle : http://127.0.0.1:$(PORT)"
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+## test: install what the tests need and run the whole suite
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff and bandit
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r app config.py wsgi.py
+
+install: $(VENV)/.installed assets
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(STATIC_DSFR)/.copied
+
+$(STATIC_DSFR)/.copied: node_modules/.installed
+	rm -rf $(STATIC_DSFR)
+	mkdir -p $(STATIC_DSFR)/utility/icons
+	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(STATIC_DSFR)/
+	cp -r $(DSFR)/fonts $(DSFR)/favicon $(DSFR)/icons $(STATIC_DSFR)/
+	cp $(DSFR)/utility/icons/icons.min.css $(STATIC_DSFR)/utility/icons/
+	touch $@
+
+db: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask keys generate
+	@if [ -d curricula/modules ] && $(BIN)/flask curricula --help >/dev/null 2>&1; then \
+		$(BIN)/flask curricula import curricula; fi
+
+demo: db
+	$(BIN)/flask seed demo
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC_DSFR)

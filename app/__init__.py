@@ -1,0 +1,184 @@
+"""Passerelle: the application factory."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from config import CONFIGS, INSTANCE_DIR
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def create_app(config_name=None, **overrides):
+    """Build the Flask application for an environment (development, test, production)."""
+    config_name = config_name or os.environ.get("APP_ENV", "development")
+    config_class = CONFIGS[config_name]
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=str(instance_path or INSTANCE_DIR),
+        instance_relative_config=False,
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY") and config_name != "production":
+        from app.common.keys import instance_secret_key
+
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    config_class.check(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if not app.config["RATELIMIT_ENABLED"]:
+        app.config["RATELIMIT_ENABLED"] = False
+
+    _init_extensions(app)
+    _init_security(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from app.cli import register_cli
+    from app.common.access import enforce_access_rule
+    from app.common.errors import register_error_handlers
+
+    app.before_request(enforce_access_rule)
+    register_error_handlers(app)
+    register_cli(app)
+    if not app.debug and not app.testing:
+        app.logger.setLevel(logging.INFO)
+    return app
+
+
+def _init_extensions(app):
+    from app.common.models import render_migration_item
+    from app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Connectez-vous pour accéder à cette page."
+    login_manager.login_message_category = "info"
+
+    from app.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(identifier):
+        user_id, _, version = identifier.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+    # Importing the models registers them with the metadata (migrations, create_all).
+    import app.audit.models  # noqa: F401
+    import app.notifications.models  # noqa: F401
+
+
+def _init_security(app):
+    from flask_talisman import Talisman
+
+    csp = {
+        "default-src": "'self'",
+        "img-src": ["'self'", "data:"],
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    production = app.config["FORCE_HTTPS"]
+    Talisman(
+        app,
+        force_https=production,
+        strict_transport_security=production,
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=csp,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
+
+
+def _register_blueprints(app):
+    from app.accounts.admin_views import bp as admin_bp
+    from app.accounts.hr_views import bp as hr_bp
+    from app.accounts.views import bp as accounts_bp
+    from app.api import init_api
+    from app.extensions import csrf
+    from app.site.views import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(hr_bp)
+    init_api(app)
+    # The JSON API authenticates with bearer tokens, never cookies: no CSRF there.
+    for name in list(app.blueprints):
+        if name.startswith("api_"):
+            csrf.exempt(app.blueprints[name])
+
+
+def _init_templates(app):
+    from flask_login import current_user
+
+    from app.common.timezones import to_local
+
+    def localtime(value, fmt="%d/%m/%Y %H:%M"):
+        if value is None:
+            return ""
+        department = None
+        if current_user and current_user.is_authenticated and current_user.organisation:
+            department = current_user.organisation.department
+        return to_local(value, department).strftime(fmt)
+
+    app.jinja_env.filters["localtime"] = localtime
+
+    @app.context_processor
+    def navigation():
+        from app.notifications.services import unread_count
+
+        count = 0
+        if current_user and current_user.is_authenticated:
+            try:
+                count = unread_count(current_user)
+            except Exception:  # noqa: BLE001 - the header must render even if the count fails
+                count = 0
+        from app.site.navigation import main_navigation
+
+        return {
+            "unread_notifications": count,
+            "main_navigation": lambda: main_navigation(current_user),
+        }

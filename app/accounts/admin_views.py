@@ -1,0 +1,230 @@
+"""Administration: users, organisations, teams, API tokens, audit log."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.accounts import services
+from app.accounts.forms import (
+    ConfirmForm,
+    OrganisationForm,
+    TeamForm,
+    UserCreateForm,
+    UserPlacementForm,
+)
+from app.accounts.models import ApiToken, Organisation, Role, Team, User, normalise_email
+from app.audit.services import search_audit
+from app.common.access import roles
+from app.common.pagination import paginate
+from app.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _org_choices():
+    orgs = db.session.scalars(db.select(Organisation).order_by(Organisation.code)).all()
+    return [SelectChoice("", "—")] + [SelectChoice(str(o.id), f"{o.code} — {o.name}") for o in orgs]
+
+
+def _team_choices():
+    teams = db.session.scalars(db.select(Team).order_by(Team.code)).all()
+    return [SelectChoice("", "—")] + [SelectChoice(str(t.id), f"{t.code} — {t.name}") for t in teams]
+
+
+def _get_or_404(model, object_id):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _optional(model, raw):
+    return db.session.get(model, int(raw)) if raw else None
+
+
+@bp.route("/utilisateurs")
+@roles(Role.ADMIN)
+def users():
+    query = db.select(User).order_by(User.email)
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(db.or_(User.email.like(like), db.func.lower(User.full_name).like(like)))
+    if role in Role.values():
+        query = query.where(User.role == role)
+    page = paginate(query, request.args.get("page"))
+    return render_template("admin/users.html", page=page, q=q, role=role, roles=Role)
+
+
+@bp.route("/utilisateurs/nouveau", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def user_create():
+    form = UserCreateForm()
+    form.organisation.choices = _org_choices()
+    form.team.choices = _team_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user,
+                form.email.data,
+                form.full_name.data,
+                form.role.data,
+                organisation=_optional(Organisation, form.organisation.data),
+                team=_optional(Team, form.team.data),
+            )
+        except services.AccountError as exc:
+            form.email.errors.append(str(exc)) if "adresse" in str(exc) else form.role.errors.append(
+                str(exc)
+            )
+        else:
+            flash(f"Compte créé. Un lien d'activation a été envoyé à {user.email}.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/user_create.html", form=form)
+
+
+@bp.route("/utilisateurs/<int:user_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def user_detail(user_id):
+    user = _get_or_404(User, user_id)
+    form = UserPlacementForm(
+        data={
+            "role": user.role,
+            "organisation": str(user.organisation_id or ""),
+            "team": str(user.team_id or ""),
+        }
+        if request.method == "GET"
+        else None
+    )
+    form.organisation.choices = _org_choices()
+    form.team.choices = _team_choices()
+    if form.validate_on_submit():
+        organisation = _optional(Organisation, form.organisation.data)
+        team = _optional(Team, form.team.data)
+        try:
+            if form.role.data != user.role:
+                services.change_role(current_user, user, form.role.data, organisation, team)
+            elif user.role in (Role.AGENT, Role.HR) and organisation and organisation.id != user.organisation_id:
+                services.change_organisation(current_user, user, organisation)
+            elif user.role == Role.TRIAGER and team and team.id != user.team_id:
+                services.change_team(current_user, user, team)
+            else:
+                flash("Aucun changement.", "info")
+                return redirect(url_for("admin.user_detail", user_id=user.id))
+        except services.AccountError as exc:
+            form.role.errors.append(str(exc))
+        else:
+            flash("Le compte est mis à jour.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    tokens = db.session.scalars(services.tokens_of(user)).all()
+    return render_template(
+        "admin/user_detail.html", user=user, form=form, tokens=tokens, confirm_form=ConfirmForm()
+    )
+
+
+@bp.route("/utilisateurs/<int:user_id>/activation", methods=["POST"])
+@roles(Role.ADMIN)
+def user_set_active(user_id):
+    user = _get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(current_user, user, active)
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Le compte est réactivé." if active else "Le compte est désactivé.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/utilisateurs/<int:user_id>/jetons/revoquer", methods=["POST"])
+@roles(Role.ADMIN)
+def user_revoke_tokens(user_id):
+    user = _get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    token_id = request.form.get("token_id", type=int)
+    if token_id:
+        token = db.session.scalar(
+            db.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+        )
+        if token is None:
+            abort(404)
+        services.revoke_api_token(current_user, token)
+    else:
+        services.revoke_all_api_tokens(current_user, user)
+    flash("Jeton(s) révoqué(s).", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/structures", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def organisations():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.create_organisation(
+                current_user,
+                form.code.data,
+                form.name.data,
+                form.kind.data,
+                form.department.data,
+                is_public=not form.is_private.data,
+            )
+        except services.AccountError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash("Structure créée.", "success")
+            return redirect(url_for("admin.organisations"))
+    q = request.args.get("q", "").strip()
+    query = db.select(Organisation).order_by(Organisation.code)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            db.or_(db.func.lower(Organisation.code).like(like), db.func.lower(Organisation.name).like(like))
+        )
+    page = paginate(query, request.args.get("page"))
+    return render_template("admin/organisations.html", page=page, form=form, q=q)
+
+
+@bp.route("/structures/<int:org_id>", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def organisation_edit(org_id):
+    org = _get_or_404(Organisation, org_id)
+    form = OrganisationForm(obj=org if request.method == "GET" else None)
+    if request.method == "GET":
+        form.is_private.data = not org.is_public
+    form.code.data = org.code
+    if form.validate_on_submit():
+        services.update_organisation(
+            current_user, org, form.name.data, form.kind.data, form.department.data,
+            is_public=not form.is_private.data,
+        )
+        flash("Structure mise à jour.", "success")
+        return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_edit.html", org=org, form=form)
+
+
+@bp.route("/equipes", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def teams():
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            services.create_team(current_user, form.code.data, form.name.data)
+        except services.AccountError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash("Équipe créée.", "success")
+            return redirect(url_for("admin.teams"))
+    page = paginate(db.select(Team).order_by(Team.code), request.args.get("page"))
+    return render_template("admin/teams.html", page=page, form=form)
+
+
+@bp.route("/journal")
+@roles(Role.ADMIN)
+def audit_log():
+    action = request.args.get("action", "").strip()
+    actor = normalise_email(request.args.get("acteur", ""))
+    page = paginate(search_audit(action=action, actor_email=actor), request.args.get("page"), 50)
+    return render_template("admin/audit.html", page=page, action=action, actor=actor)

@@ -1,0 +1,114 @@
+"""HR: the people of the HR user's own organisation (and nothing outside it)."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts import services
+from app.accounts.forms import AgentCreateForm, ConfirmForm, CsvApplyForm, CsvUploadForm
+from app.accounts.imports import import_agents_csv, preview_agents_csv
+from app.accounts.models import Role, User
+from app.common.access import roles
+from app.common.pagination import paginate
+from app.extensions import db
+
+bp = Blueprint("hr", __name__, url_prefix="/rh")
+
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+def people_of(hr_user):
+    """Agents of the HR user's current organisation."""
+    return db.select(User).where(
+        User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
+    )
+
+
+def agent_or_404(hr_user, user_id):
+    user = db.session.scalar(people_of(hr_user).where(User.id == user_id))
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/agents")
+@roles(Role.HR)
+def agents():
+    q = request.args.get("q", "").strip()
+    query = people_of(current_user).order_by(User.full_name)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(db.or_(User.email.like(like), db.func.lower(User.full_name).like(like)))
+    page = paginate(query, request.args.get("page"))
+    return render_template("hr/agents.html", page=page, q=q, confirm_form=ConfirmForm())
+
+
+@bp.route("/agents/nouveau", methods=["GET", "POST"])
+@roles(Role.HR)
+def agent_create():
+    form = AgentCreateForm()
+    if form.validate_on_submit():
+        try:
+            services.create_user(
+                current_user, form.email.data, form.full_name.data, Role.AGENT,
+                organisation=current_user.organisation,
+            )
+        except services.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            flash("Compte créé. Un lien d'activation a été envoyé à l'agent.", "success")
+            return redirect(url_for("hr.agents"))
+    return render_template("hr/agent_create.html", form=form)
+
+
+@bp.route("/agents/<int:user_id>/activation", methods=["POST"])
+@roles(Role.HR)
+def agent_set_active(user_id):
+    user = agent_or_404(current_user, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    services.set_active(current_user, user, active)
+    flash(
+        f"Le compte de {user.full_name} est " + ("réactivé." if active else "désactivé."),
+        "success",
+    )
+    return redirect(url_for("hr.agents"))
+
+
+@bp.route("/agents/import", methods=["GET", "POST"])
+@roles(Role.HR)
+def agent_import():
+    form = CsvUploadForm()
+    preview = None
+    content = None
+    if form.validate_on_submit():
+        raw = form.file.data.read(MAX_CSV_BYTES + 1)
+        if len(raw) > MAX_CSV_BYTES:
+            form.file.errors.append("Le fichier dépasse 2 Mo.")
+        else:
+            try:
+                content = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                content = raw.decode("cp1252", errors="replace")
+            preview = preview_agents_csv(content)
+    return render_template(
+        "hr/agent_import.html",
+        form=form,
+        preview=preview,
+        apply_form=CsvApplyForm(content=content),
+    )
+
+
+@bp.route("/agents/import/appliquer", methods=["POST"])
+@roles(Role.HR)
+def agent_import_apply():
+    form = CsvApplyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    result = import_agents_csv(current_user, current_user.organisation, form.content.data)
+    if not result.is_valid:
+        flash("Aucun compte n'a été créé : le fichier contient des erreurs.", "error")
+        return render_template(
+            "hr/agent_import.html", form=CsvUploadForm(), preview=result, apply_form=form
+        ), 400
+    flash(f"{len(result.rows)} compte(s) créé(s). Chaque agent reçoit un lien d'activation.", "success")
+    return redirect(url_for("hr.agents"))

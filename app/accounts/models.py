@@ -1,0 +1,234 @@
+"""Users, organisations, software teams, memberships and API tokens."""
+import hashlib
+
+from flask_login import UserMixin
+from sqlalchemy import Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.common.enums import LabelledEnum
+from app.common.models import UTCDateTime, utcnow
+from app.common.timezones import timezone_for_department
+from app.extensions import db
+
+
+class Role(LabelledEnum):
+    AGENT = ("agent", "Agent d'accueil")
+    HR = ("hr", "Ressources humaines")
+    TRIAGER = ("triager", "Équipe logicielle")
+    ADMIN = ("admin", "Administrateur")
+
+
+class OrgKind(LabelledEnum):
+    FRANCE_SERVICES = ("france_services", "France services")
+    CAF = ("caf", "CAF")
+    CPAM = ("cpam", "CPAM")
+    CARSAT = ("carsat", "Carsat")
+    MSA = ("msa", "MSA")
+    MAIRIE = ("mairie", "Mairie")
+    CCAS = ("ccas", "CCAS")
+    PREFECTURE = ("prefecture", "Préfecture")
+    LA_POSTE = ("la_poste", "La Poste")
+    FRANCE_TRAVAIL = ("france_travail", "France Travail")
+    DGFIP = ("dgfip", "DGFiP")
+    PRIVATE = ("private", "Structure privée")
+    OTHER = ("other", "Autre")
+
+
+ORG_ROLES = {Role.AGENT.value, Role.HR.value}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    is_public: Mapped[bool] = mapped_column(default=True)
+    department: Mapped[str | None] = mapped_column(String(3))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    @property
+    def kind_label(self):
+        return OrgKind(self.kind).label
+
+    @property
+    def timezone(self):
+        return timezone_for_department(self.department)
+
+    def __repr__(self):
+        return f"<Organisation {self.code}>"
+
+
+class Team(db.Model):
+    """A software team behind one or more online services."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    def __repr__(self):
+        return f"<Team {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased: addresses are compared case-insensitively.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Bumped to end every other session (logout everywhere, password change).
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        db.ForeignKey("organisations.id"), index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(db.ForeignKey("teams.id"), index=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_login_at = mapped_column(UTCDateTime())
+
+    organisation = relationship(Organisation, lazy="joined")
+    team = relationship(Team, lazy="joined")
+    memberships = relationship(
+        "Membership", back_populates="user", order_by="Membership.started_at"
+    )
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def role_label(self):
+        return Role(self.role).label
+
+    @property
+    def timezone(self):
+        if self.organisation is not None:
+            return self.organisation.timezone
+        return timezone_for_department(None)
+
+    def get_id(self):
+        # The session version is part of the id so that bumping it logs out other sessions.
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, *roles):
+        return self.role in roles
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    def can_manage(self, other):
+        """Whether this user may manage another user's account."""
+        if self.role == Role.ADMIN:
+            return True
+        return (
+            self.role == Role.HR
+            and other.role == Role.AGENT
+            and self.organisation_id is not None
+            and other.organisation_id == self.organisation_id
+        )
+
+    def __repr__(self):
+        return f"<User {self.id} {self.role}>"
+
+
+class Membership(db.Model):
+    """A period during which a user belonged to an organisation."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        Index(
+            "uq_memberships_current",
+            "user_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisations.id"), index=True)
+    started_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    ended_at = mapped_column(UTCDateTime())
+
+    user = relationship(User, back_populates="memberships")
+    organisation = relationship(Organisation)
+
+
+def hash_token(raw):
+    """SHA-256 of a random token: tokens are stored hashed, shown once."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    last_used_at = mapped_column(UTCDateTime())
+    revoked_at = mapped_column(UTCDateTime())
+
+    user = relationship(User)
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+
+class TokenPurpose(LabelledEnum):
+    PASSWORD_RESET = ("password_reset", "Réinitialisation du mot de passe")
+    ACTIVATION = ("activation", "Activation du compte")
+    EMAIL_CHANGE = ("email_change", "Changement d'adresse e-mail")
+
+
+class OneTimeToken(db.Model):
+    """A single-use, expiring link token (reset, activation, e-mail change)."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    payload: Mapped[str | None] = mapped_column(String(254))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    expires_at = mapped_column(UTCDateTime(), nullable=False)
+    used_at = mapped_column(UTCDateTime())
+
+    user = relationship(User)
+
+
+def normalise_email(value):
+    return (value or "").strip().lower()
+
+
+def find_user_by_email(email):
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+__all__ = [
+    "ApiToken",
+    "Membership",
+    "OneTimeToken",
+    "OrgKind",
+    "Organisation",
+    "Role",
+    "Team",
+    "TokenPurpose",
+    "User",
+    "find_user_by_email",
+    "hash_token",
+    "normalise_email",
+]

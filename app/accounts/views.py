@@ -1,0 +1,269 @@
+"""Login, logout, password and e-mail management, personal API tokens."""
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.forms import (
+    ConfirmForm,
+    EmailChangeForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordChangeForm,
+    PasswordResetRequestForm,
+)
+from app.accounts.models import ApiToken, TokenPurpose, normalise_email
+from app.common.access import logged_in, public
+from app.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+LOCKED_MESSAGE = (
+    "Trop de tentatives de connexion. Pour protéger le compte, réessayez dans 15 minutes "
+    "ou réinitialisez votre mot de passe."
+)
+
+
+def _login_email_key():
+    return "login:" + normalise_email(request.form.get("email", ""))
+
+
+def _login_failed(response):
+    return bool(g.get("login_failed"))
+
+
+def safe_next(target):
+    """A local path to go to after login, or None (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+def home_for(user):
+    from app.site.views import HOME_ENDPOINTS
+
+    return url_for(HOME_ENDPOINTS[user.role])
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_login_email_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-account",
+    error_message=LOCKED_MESSAGE,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-address",
+    error_message=LOCKED_MESSAGE,
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            g.login_failed = True
+            services.record_failed_login(form.email.data)
+            flash("Adresse e-mail ou mot de passe incorrect.", "error")
+            return render_template("accounts/login.html", form=form), 200
+        session.clear()  # a fresh session at login (no fixation)
+        login_user(user)
+        services.record_login(user)
+        return redirect(safe_next(form.next.data) or home_for(user))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@logged_in
+def logout():
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté(e).", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/mot-de-passe/oubli", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"], scope="reset-request")
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(
+            "Si un compte existe avec cette adresse, un lien de réinitialisation vient d'y être "
+            "envoyé.",
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _set_password_page(token, purpose, template, success):
+    if not services.token_is_valid(token, purpose):
+        return render_template("accounts/link_expired.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, purpose)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            flash(success, "success")
+            return redirect(url_for("accounts.login"))
+    return render_template(template, form=form)
+
+
+@bp.route("/mot-de-passe/reinitialiser/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    return _set_password_page(
+        token,
+        TokenPurpose.PASSWORD_RESET,
+        "accounts/reset_password.html",
+        "Votre mot de passe a été changé. Vous pouvez vous connecter.",
+    )
+
+
+@bp.route("/activation/<token>", methods=["GET", "POST"])
+@public
+def activate(token):
+    return _set_password_page(
+        token,
+        TokenPurpose.ACTIVATION,
+        "accounts/activate.html",
+        "Votre compte est activé. Vous pouvez vous connecter.",
+    )
+
+
+@bp.route("/compte")
+@logged_in
+def account():
+    tokens = db.session.scalars(services.tokens_of(current_user)).all()
+    return render_template(
+        "accounts/account.html",
+        password_form=PasswordChangeForm(prefix="pw"),
+        email_form=EmailChangeForm(prefix="em"),
+        tokens=tokens,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/compte/mot-de-passe", methods=["POST"])
+@logged_in
+def change_password():
+    form = PasswordChangeForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as exc:
+            field = form.current_password if "actuel" in str(exc) else form.password
+            field.errors.append(str(exc))
+        else:
+            login_user(current_user)  # keep this session valid with the new session version
+            flash("Votre mot de passe a été changé. Vos autres sessions sont fermées.", "success")
+            return redirect(url_for("accounts.account"))
+    tokens = db.session.scalars(services.tokens_of(current_user)).all()
+    return render_template(
+        "accounts/account.html",
+        password_form=form,
+        email_form=EmailChangeForm(prefix="em"),
+        tokens=tokens,
+        confirm_form=ConfirmForm(),
+    ), 400
+
+
+@bp.route("/compte/adresse", methods=["POST"])
+@logged_in
+def change_email():
+    form = EmailChangeForm(prefix="em")
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.email.data, form.password.data)
+        except services.AccountError as exc:
+            field = form.password if "mot de passe" in str(exc) else form.email
+            field.errors.append(str(exc))
+        else:
+            flash(
+                "Un lien de confirmation a été envoyé à la nouvelle adresse. L'adresse changera "
+                "quand vous l'aurez suivi.",
+                "info",
+            )
+            return redirect(url_for("accounts.account"))
+    tokens = db.session.scalars(services.tokens_of(current_user)).all()
+    return render_template(
+        "accounts/account.html",
+        password_form=PasswordChangeForm(prefix="pw"),
+        email_form=form,
+        tokens=tokens,
+        confirm_form=ConfirmForm(),
+    ), 400
+
+
+@bp.route("/compte/adresse/confirmer/<token>")
+@public
+def confirm_email(token):
+    try:
+        services.confirm_email_change(token)
+    except services.AccountError as exc:
+        return render_template("accounts/link_expired.html", message=str(exc)), 410
+    flash("Votre nouvelle adresse e-mail est enregistrée.", "success")
+    return redirect(url_for("site.index"))
+
+
+@bp.route("/compte/jetons", methods=["POST"])
+@logged_in
+def create_token():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    label = request.form.get("label", "").strip()[:100]
+    _token, raw = services.create_api_token(current_user, current_user, label)
+    flash(
+        f"Voici votre jeton d'API. Copiez-le maintenant : il ne sera plus affiché. {raw}",
+        "success",
+    )
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/compte/jetons/<int:token_id>/revoquer", methods=["POST"])
+@logged_in
+def revoke_token(token_id):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = db.session.scalar(
+        db.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    )
+    if token is None:
+        abort(404)
+    services.revoke_api_token(current_user, token)
+    flash("Le jeton est révoqué.", "success")
+    return redirect(url_for("accounts.account"))

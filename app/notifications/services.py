@@ -1,0 +1,116 @@
+"""notify() and the e-mail outbox."""
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import current_app
+
+from app.common.timezones import utcnow
+from app.extensions import db
+from app.notifications.models import Notification, OutboxEmail
+
+# Messages delivered by the "memory" backend (tests).
+MEMORY_OUTBOX = []
+
+
+def notify(user, kind, message, link=None):
+    """Tell a user something in the app; the caller commits."""
+    row = Notification(user_id=user.id, kind=kind, message=message[:500], link=link)
+    db.session.add(row)
+    return row
+
+
+def unread_count(user):
+    return db.session.scalar(
+        db.select(db.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def notifications_for(user):
+    return (
+        db.select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def mark_read(user, notification_id=None):
+    """Mark one (or all) of the user's notifications as read."""
+    query = db.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    result = db.session.execute(query.values(read_at=utcnow()))
+    db.session.commit()
+    return result.rowcount
+
+
+def queue_email(recipient, subject, body):
+    """Put an e-mail in the outbox; the caller commits. Delivered by deliver_pending()."""
+    row = OutboxEmail(recipient=recipient, subject=subject, body=body)
+    db.session.add(row)
+    return row
+
+
+def _send(row):
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "memory":
+        MEMORY_OUTBOX.append({"to": row.recipient, "subject": row.subject, "body": row.body})
+        return
+    if backend == "console":
+        current_app.logger.info("E-mail to %s: %s", row.recipient, row.subject)
+        folder = Path(current_app.instance_path) / "mail"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{row.id:06d}.eml"
+        path.write_text(
+            f"To: {row.recipient}\nSubject: {row.subject}\n\n{row.body}\n", encoding="utf-8"
+        )
+        return
+    if backend == "smtp":
+        msg = EmailMessage()
+        msg["From"] = current_app.config["MAIL_FROM"]
+        msg["To"] = row.recipient
+        msg["Subject"] = row.subject
+        msg.set_content(row.body)
+        config = current_app.config
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USERNAME"]:
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+            smtp.send_message(msg)
+        return
+    raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
+
+
+def deliver_pending(limit=100):
+    """Send pending e-mails; a failure is recorded and retried next time. Returns (sent, failed)."""
+    rows = db.session.scalars(
+        db.select(OutboxEmail)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 10)
+        .order_by(OutboxEmail.id)
+        .limit(limit)
+    ).all()
+    sent = failed = 0
+    for row in rows:
+        row.attempts += 1
+        try:
+            _send(row)
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is retried later
+            row.last_error = str(exc)[:500]
+            failed += 1
+        else:
+            row.sent_at = utcnow()
+            row.last_error = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def deliver_inline():
+    """Deliver at once with the console and memory backends (SMTP waits for `flask outbox send`)."""
+    if current_app.config["MAIL_BACKEND"] in {"console", "memory"}:
+        deliver_pending()

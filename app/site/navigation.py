@@ -1,0 +1,24 @@
+"""Main navigation: each role sees only what it may use."""
+from flask import request, url_for
+
+# (role, endpoint, label); later domains append their entries.
+NAVIGATION = [
+    ("agent", "site.agent_home", "Tableau de bord"),
+    ("hr", "site.hr_home", "Accueil RH"),
+    ("hr", "hr.agents", "Agents de ma structure"),
+    ("triager", "site.triager_home", "Accueil équipe"),
+    ("admin", "site.admin_home", "Administration"),
+    ("admin", "admin.users", "Utilisateurs"),
+    ("admin", "admin.organisations", "Structures"),
+    ("admin", "admin.teams", "Équipes logicielles"),
+    ("admin", "admin.audit_log", "Journal d'audit"),
+]
+
+
+def main_navigation(user):
+    items = []
+    for role, endpoint, label in NAVIGATION:
+        if role == user.role:
+            url = url_for(endpoint)
+            items.append({"url": url, "label": label, "active": request.endpoint == endpoint})
+    return items

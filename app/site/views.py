@@ -1,0 +1,105 @@
+"""Landing, role home pages, footer pages, health checks and notifications."""
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.accounts.forms import ConfirmForm
+from app.accounts.models import Role
+from app.common.access import logged_in, public, roles
+from app.common.pagination import paginate
+from app.extensions import db
+from app.notifications import services as notifications
+
+bp = Blueprint("site", __name__)
+
+HOME_ENDPOINTS = {
+    Role.AGENT.value: "site.agent_home",
+    Role.HR.value: "site.hr_home",
+    Role.TRIAGER.value: "site.triager_home",
+    Role.ADMIN.value: "site.admin_home",
+}
+
+
+@bp.route("/")
+@public
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/agent")
+@roles(Role.AGENT)
+def agent_home():
+    return render_template("site/agent_home.html")
+
+
+@bp.route("/rh")
+@roles(Role.HR)
+def hr_home():
+    return render_template("site/hr_home.html")
+
+
+@bp.route("/equipe")
+@roles(Role.TRIAGER)
+def triager_home():
+    return render_template("site/triager_home.html")
+
+
+@bp.route("/admin")
+@roles(Role.ADMIN)
+def admin_home():
+    return render_template("site/admin_home.html")
+
+
+@bp.route("/mentions-legales")
+@public
+def legal():
+    return render_template("pages/legal.html")
+
+
+@bp.route("/donnees-personnelles")
+@public
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/accessibilite")
+@public
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.route("/readyz")
+@public
+def readyz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        db.session.rollback()
+        return jsonify(status="unavailable", database="error"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/notifications")
+@logged_in
+def notification_list():
+    page = paginate(notifications.notifications_for(current_user), request.args.get("page"))
+    return render_template("notifications/list.html", page=page, form=ConfirmForm())
+
+
+@bp.route("/notifications/lues", methods=["POST"])
+@logged_in
+def notifications_mark_read():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    notification_id = request.form.get("id", type=int)
+    notifications.mark_read(current_user, notification_id)
+    return redirect(url_for("site.notification_list"))

@@ -1,0 +1,115 @@
+"""Configuration classes, read from the environment (see the README's settings table)."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'passerelle.db'}"
+    # Heroku-style URLs and bare postgresql:// use psycopg 3, the driver we ship.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    APP_ENV = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Passerelle <ne-pas-repondre@passerelle.example>")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", False)
+    MAX_CONTENT_LENGTH = 30 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    WTF_I18N_ENABLED = False  # WTForms messages come from its French catalogue (BaseForm)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    FORCE_HTTPS = False
+    # Rate limits: storage is memory, or Redis when REDIS_URL is set.
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
+    # argon2id parameters (RFC 9106 second recommended option, lighter memory).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 2
+    PASSWORD_MIN_LENGTH = 12
+    RESET_TOKEN_HOURS = 2
+    ACTIVATION_TOKEN_HOURS = 72
+    EMAIL_CHANGE_TOKEN_HOURS = 24
+    PER_PAGE = 25
+    OPENAPI_VERSION = "3.0.3"
+    API_TITLE = "Passerelle API"
+    API_VERSION = "v1"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    CURRICULA_DIR = str(BASE_DIR / "curricula")
+
+    @staticmethod
+    def check(app):
+        """Refuse unsafe settings for this environment."""
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+
+
+class TestConfig(Config):
+    APP_ENV = "test"
+    TESTING = True
+    # Test configuration only: not a secret.
+    SECRET_KEY = "test-only-not-secret"  # noqa: S105  # nosec B105
+    SQLALCHEMY_DATABASE_URI = "sqlite://"  # the test fixtures pass the real one
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+    MAIL_BACKEND = "memory"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+
+    @staticmethod
+    def check(app):
+        missing = [name for name in ("SECRET_KEY",) if not app.config.get(name)]
+        if not os.environ.get("BASE_URL"):
+            missing.append("BASE_URL")
+        if missing:
+            raise RuntimeError(
+                "Configuration de production incomplète : définissez " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

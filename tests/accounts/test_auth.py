@@ -1,0 +1,222 @@
+"""Login, logout, rate limits, password reset, activation, e-mail change, sessions."""
+import re
+from datetime import timedelta
+
+from app.accounts.models import OneTimeToken, User
+from app.common.timezones import utcnow
+from tests.conftest import csrf_token_from
+from tests.factories import PASSWORD
+
+
+def _login(client, email, password):
+    return client.post("/connexion", data={"email": email, "password": password})
+
+
+def test_wrong_password_and_unknown_email_give_the_same_answer(client, make_user):
+    user = make_user()
+    wrong = _login(client, user.email, "not the password at all")
+    unknown = _login(client, "nobody@example.org", "not the password at all")
+    assert wrong.status_code == unknown.status_code == 200
+    message = "Adresse e-mail ou mot de passe incorrect."
+    assert message in wrong.get_data(as_text=True)
+    assert message in unknown.get_data(as_text=True)
+    # Same page apart from the echoed e-mail address.
+    strip = lambda r, e: r.get_data(as_text=True).replace(e, "")  # noqa: E731
+    assert strip(wrong, user.email) == strip(unknown, "nobody@example.org")
+
+
+def test_login_is_case_insensitive_and_lands_on_role_home(client, make_user):
+    user = make_user(role="hr")
+    response = _login(client, user.email.upper(), PASSWORD)
+    assert response.status_code == 302
+    assert response.location.endswith("/rh")
+
+
+def test_each_role_lands_on_its_home(app, make_user):
+    for role, path in [("agent", "/agent"), ("hr", "/rh"), ("triager", "/equipe"), ("admin", "/admin")]:
+        client = app.test_client()
+        user = make_user(role=role)
+        response = _login(client, user.email, PASSWORD)
+        assert response.location.endswith(path)
+        page = client.get(path)
+        assert page.status_code == 200
+
+
+def test_sixth_failed_login_on_one_account_gets_429(client, make_user):
+    user = make_user()
+    for _ in range(5):
+        assert _login(client, user.email, "wrong password!!").status_code == 200
+    sixth = _login(client, user.email, "wrong password!!")
+    assert sixth.status_code == 429
+    assert "Trop de tentatives" in sixth.get_data(as_text=True)
+    # Even the right password is refused while the account is locked.
+    assert _login(client, user.email, PASSWORD).status_code == 429
+
+
+def test_failed_logins_on_other_accounts_do_not_lock_an_account(client, make_user):
+    user = make_user()
+    for i in range(8):
+        _login(client, f"other{i}@example.org", "wrong password!!")
+    assert _login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_successful_logins_are_not_counted(client, make_user):
+    user = make_user()
+    for _ in range(7):
+        assert _login(client, user.email, PASSWORD).status_code == 302
+        client.post("/deconnexion")
+
+
+def test_deactivated_user_cannot_log_in(client, make_user):
+    user = make_user(active=False)
+    assert _login(client, user.email, PASSWORD).status_code == 200
+
+
+def test_next_only_redirects_inside_the_site(client, make_user):
+    user = make_user()
+    for target in ["https://evil.example/", "//evil.example/", "/\\evil.example"]:
+        response = client.post(
+            "/connexion", data={"email": user.email, "password": PASSWORD, "next": target}
+        )
+        assert response.location.endswith("/agent"), target
+        client.post("/deconnexion")
+    response = client.post(
+        "/connexion", data={"email": user.email, "password": PASSWORD, "next": "/compte"}
+    )
+    assert response.location.endswith("/compte")
+
+
+def test_session_is_renewed_at_login(client, make_user):
+    user = make_user()
+    client.get("/connexion")
+    with client.session_transaction() as session:
+        session["planted"] = "attacker"
+    _login(client, user.email, PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    response = _login(client, user.email, PASSWORD)
+    cookie = response.headers.get("Set-Cookie")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def _reset_link(outbox):
+    body = outbox[-1]["body"]
+    return re.search(r"http://passerelle\.test(/mot-de-passe/reinitialiser/\S+)", body).group(1)
+
+
+def test_reset_link_works_once(client, make_user, outbox, db):
+    user = make_user()
+    response = client.post("/mot-de-passe/oubli", data={"email": user.email})
+    assert response.status_code == 302
+    link = _reset_link(outbox)
+    assert client.get(link).status_code == 200
+    new = "une phrase de passe toute neuve"
+    response = client.post(link, data={"password": new, "confirm": new})
+    assert response.status_code == 302
+    assert _login(client, user.email, new).status_code == 302
+    client.post("/deconnexion")
+    again = client.post(link, data={"password": "encore une autre phrase", "confirm": "encore une autre phrase"})
+    assert again.status_code == 410
+    assert _login(client, user.email, "encore une autre phrase").status_code == 200
+
+
+def test_reset_link_expires(client, make_user, outbox, db):
+    user = make_user()
+    client.post("/mot-de-passe/oubli", data={"email": user.email})
+    link = _reset_link(outbox)
+    row = db.session.scalar(db.select(OneTimeToken).where(OneTimeToken.user_id == user.id))
+    row.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(link).status_code == 410
+    response = client.post(link, data={"password": "une phrase de passe neuve", "confirm": "une phrase de passe neuve"})
+    assert response.status_code == 410
+
+
+def test_reset_request_for_unknown_email_says_the_same(client, outbox):
+    response = client.post("/mot-de-passe/oubli", data={"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert outbox == []
+
+
+def test_short_password_refused_in_french(client, make_user, outbox):
+    user = make_user()
+    client.post("/mot-de-passe/oubli", data={"email": user.email})
+    link = _reset_link(outbox)
+    response = client.post(link, data={"password": "court", "confirm": "court"})
+    assert response.status_code == 200
+    assert "au moins 12 caractères" in response.get_data(as_text=True)
+
+
+def test_activation_link_sets_password(client, login, outbox, db):
+    login(role="admin")
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory()
+    response = client.post(
+        "/admin/utilisateurs/nouveau",
+        data={"email": "New.Agent@Example.org", "full_name": "Nouvel Agent", "role": "agent",
+              "organisation": str(org.id), "team": ""},
+    )
+    assert response.status_code == 302
+    client.post("/deconnexion")
+    link = re.search(r"http://passerelle\.test(/activation/\S+)", outbox[-1]["body"]).group(1)
+    assert outbox[-1]["to"] == "new.agent@example.org"
+    response = client.post(link, data={"password": "ma phrase de passe à moi", "confirm": "ma phrase de passe à moi"})
+    assert response.status_code == 302
+    assert _login(client, "new.agent@example.org", "ma phrase de passe à moi").status_code == 302
+
+
+def test_password_change_ends_other_sessions(app, make_user):
+    user = make_user()
+    first, second = app.test_client(), app.test_client()
+    _login(first, user.email, PASSWORD)
+    _login(second, user.email, PASSWORD)
+    new = "une nouvelle phrase de passe"
+    response = first.post(
+        "/compte/mot-de-passe",
+        data={"pw-current_password": PASSWORD, "pw-password": new, "pw-confirm": new},
+    )
+    assert response.status_code == 302
+    assert first.get("/compte").status_code == 200
+    assert second.get("/compte").status_code == 302  # sent back to the login page
+
+
+def test_email_change_needs_confirmation(client, login, outbox, db):
+    user = login()
+    response = client.post(
+        "/compte/adresse", data={"em-email": "Moi@Ailleurs.example", "em-password": PASSWORD}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == user.email
+    link = re.search(r"http://passerelle\.test(/compte/adresse/confirmer/\S+)", outbox[-1]["body"]).group(1)
+    assert outbox[-1]["to"] == "moi@ailleurs.example"
+    assert client.get(link).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "moi@ailleurs.example"
+    assert client.get(link).status_code == 410
+
+
+def test_post_without_csrf_token_is_refused(app, client, make_user):
+    user = make_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "formulaire a expiré" in response.get_data(as_text=True)
+    token = csrf_token_from(client.get("/connexion").get_data(as_text=True))
+    response = client.post(
+        "/connexion", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+
+
+def test_logout_requires_post(client, login):
+    login()
+    assert client.get("/deconnexion").status_code == 405
+    assert client.post("/deconnexion").status_code == 302
+    assert client.get("/compte").status_code == 302

@@ -1,0 +1,116 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server on 127.0.0.1."""
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium_path():
+    candidates = [os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).exists()), None)
+
+
+def _unavailable(reason):
+    if IN_CI:
+        pytest.fail(f"browser tests must run under CI=true: {reason}")
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _chromium_path()
+    if path is None:
+        _unavailable("Chromium not found (apt-get install chromium, or set CHROMIUM_PATH)")
+    if not AXE.exists():
+        _unavailable("axe-core missing (npm ci --ignore-scripts)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    with sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure is reported the same way
+            _unavailable(f"Chromium did not start: {exc}")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served on 127.0.0.1 (port chosen by the system), CSRF on, same database."""
+    from werkzeug.serving import make_server
+
+    from app import create_app
+
+    served = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        WTF_CSRF_ENABLED=True,
+        INSTANCE_PATH=tempfile.mkdtemp(prefix="passerelle-live-"),
+    )
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def demo(db):
+    from app.seed import seed_demo
+
+    seed_demo()
+
+
+@pytest.fixture
+def page(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(10000)
+    yield page
+    context.close()
+
+
+def audit_accessibility(page):
+    """Run axe-core on the current page; returns the violations (empty list when clean)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = result["violations"]
+    for v in violations:
+        targets = [n["target"] for n in v["nodes"]][:5]
+        print(f"axe: {v['id']} ({v['impact']}) on {page.url}: {targets}")
+    return violations
+
+
+def log_in(page, email, password="passerelle-demo"):
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()

@@ -1,0 +1,181 @@
+"""Fixtures: app, db, client, login(role=...), on SQLite or on PostgreSQL (TEST_DATABASE_URL)."""
+import contextvars
+import os
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _driver_url(url):
+    url = make_url(url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def create_pg_database(base_url, prefix="passerelle_test"):
+    """Create a fresh database on the server of base_url; returns its URL."""
+    url = _driver_url(base_url)
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(db_url):
+    url = make_url(db_url)
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+def fresh_database_url(tmp_path):
+    """A new, empty database of the kind this run uses."""
+    if PG_URL:
+        return create_pg_database(PG_URL, "passerelle_mig")
+    return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    if PG_URL:
+        try:
+            url = create_pg_database(PG_URL)
+        except Exception as exc:  # noqa: BLE001 - report any connection failure clearly
+            pytest.exit(f"PostgreSQL injoignable via TEST_DATABASE_URL ({exc})", returncode=1)
+        yield url
+        drop_pg_database(url)
+    else:
+        folder = tempfile.mkdtemp(prefix="passerelle-test-")
+        yield f"sqlite:///{Path(folder) / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run in their own app context, as in production.
+
+    The tests keep an app context open for factories and queries; Flask would reuse it for
+    requests (sharing g and the database session), so each request runs in an empty
+    contextvars context instead.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    instance = tempfile.mkdtemp(prefix="passerelle-instance-")
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app(
+        "test",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        WTF_CSRF_ENABLED=False,
+        BASE_URL="http://passerelle.test",
+        INSTANCE_PATH=instance,
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+    ctx = app.app_context()
+    ctx.push()
+    yield app
+    ctx.pop()
+    from app.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _clear_tables(db):
+    db.session.rollback()
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """The database, emptied after each test; rate limits and the mail outbox reset."""
+    from app.extensions import db as _db
+    from app.extensions import limiter
+    from app.notifications.services import MEMORY_OUTBOX
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    limiter.reset()
+    MEMORY_OUTBOX.clear()
+    yield _db
+    _clear_tables(_db)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox():
+    from app.notifications.services import MEMORY_OUTBOX
+
+    return MEMORY_OUTBOX
+
+
+@pytest.fixture
+def make_user():
+    from tests.factories import UserFactory
+
+    def make(role="agent", **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def login(client, make_user):
+    """login(role="agent", user=None) -> the logged-in user (client keeps the session)."""
+    from tests.factories import PASSWORD
+
+    def do_login(role="agent", user=None, **kwargs):
+        user = user or make_user(role=role, **kwargs)
+        response = client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.data[:300]
+        return user
+
+    return do_login
+
+
+def csrf_token_from(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "postgres" in item.keywords and not PG_URL:
+            item.add_marker(
+                pytest.mark.skip(reason="PostgreSQL only: runs in the pass with TEST_DATABASE_URL")
+            )

@@ -1,0 +1,90 @@
+"""Every route × every role with its expected status; a route missing from the table fails."""
+import pytest
+
+from app.accounts import services
+from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
+
+ROLES = ["anonymous", "agent", "hr", "triager", "admin"]
+# status per role, in ROLES order: 302 = sent to the login page (anonymous) or redirected.
+L, OK, NO = 302, 200, 403
+MATRIX = {
+    # endpoint: (method, path, {role: status})
+    "site.index": ("GET", "/", [302, 302, 302, 302, 302]),
+    "site.agent_home": ("GET", "/agent", [L, OK, NO, NO, NO]),
+    "site.hr_home": ("GET", "/rh", [L, NO, OK, NO, NO]),
+    "site.triager_home": ("GET", "/equipe", [L, NO, NO, OK, NO]),
+    "site.admin_home": ("GET", "/admin", [L, NO, NO, NO, OK]),
+    "site.legal": ("GET", "/mentions-legales", [OK] * 5),
+    "site.privacy": ("GET", "/donnees-personnelles", [OK] * 5),
+    "site.accessibility": ("GET", "/accessibilite", [OK] * 5),
+    "site.healthz": ("GET", "/healthz", [OK] * 5),
+    "site.readyz": ("GET", "/readyz", [OK] * 5),
+    "site.notification_list": ("GET", "/notifications", [L, OK, OK, OK, OK]),
+    "site.notifications_mark_read": ("POST", "/notifications/lues", [L, 302, 302, 302, 302]),
+    "accounts.login": ("GET", "/connexion", [OK, 302, 302, 302, 302]),
+    "accounts.logout": ("POST", "/deconnexion", [L, 302, 302, 302, 302]),
+    "accounts.forgot_password": ("GET", "/mot-de-passe/oubli", [OK] * 5),
+    "accounts.reset_password": ("GET", "/mot-de-passe/reinitialiser/bad", [410] * 5),
+    "accounts.activate": ("GET", "/activation/bad", [410] * 5),
+    "accounts.account": ("GET", "/compte", [L, OK, OK, OK, OK]),
+    "accounts.change_password": ("POST", "/compte/mot-de-passe", [L, 400, 400, 400, 400]),
+    "accounts.change_email": ("POST", "/compte/adresse", [L, 400, 400, 400, 400]),
+    "accounts.confirm_email": ("GET", "/compte/adresse/confirmer/bad", [410] * 5),
+    "accounts.create_token": ("POST", "/compte/jetons", [L, 302, 302, 302, 302]),
+    "accounts.revoke_token": ("POST", "/compte/jetons/999999/revoquer", [L, 404, 404, 404, 404]),
+    "admin.users": ("GET", "/admin/utilisateurs", [L, NO, NO, NO, OK]),
+    "admin.user_create": ("GET", "/admin/utilisateurs/nouveau", [L, NO, NO, NO, OK]),
+    "admin.user_detail": ("GET", "/admin/utilisateurs/{other}", [L, NO, NO, NO, OK]),
+    "admin.user_set_active": ("POST", "/admin/utilisateurs/{other}/activation", [L, NO, NO, NO, 302]),
+    "admin.user_revoke_tokens": ("POST", "/admin/utilisateurs/{other}/jetons/revoquer", [L, NO, NO, NO, 302]),
+    "admin.organisations": ("GET", "/admin/structures", [L, NO, NO, NO, OK]),
+    "admin.organisation_edit": ("GET", "/admin/structures/{org}", [L, NO, NO, NO, OK]),
+    "admin.teams": ("GET", "/admin/equipes", [L, NO, NO, NO, OK]),
+    "admin.audit_log": ("GET", "/admin/journal", [L, NO, NO, NO, OK]),
+    "hr.agents": ("GET", "/rh/agents", [L, NO, OK, NO, NO]),
+    "hr.agent_create": ("GET", "/rh/agents/nouveau", [L, NO, OK, NO, NO]),
+    "hr.agent_set_active": ("POST", "/rh/agents/{colleague}/activation", [L, NO, 302, NO, NO]),
+    "hr.agent_import": ("GET", "/rh/agents/import", [L, NO, OK, NO, NO]),
+    "hr.agent_import_apply": ("POST", "/rh/agents/import/appliquer", [L, NO, 400, NO, NO]),
+    "api_me.me": ("GET", "/api/v1/me", [401, OK, OK, OK, OK]),
+    "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [OK] * 5),
+    "static": ("GET", "/static/css/passerelle.css", [OK] * 5),
+}
+
+
+def test_matrix_covers_every_route(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "routes missing from the access matrix"
+    assert set(MATRIX) - endpoints == set(), "matrix names routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, role, db):
+    org = OrganisationFactory()
+    hr_colleague = UserFactory(role="agent", organisation=org)
+    actor = None
+    if role != "anonymous":
+        kwargs = {"organisation": org} if role in ("agent", "hr") else {}
+        if role == "triager":
+            kwargs = {"team": TeamFactory()}
+        actor = UserFactory(role=role, **kwargs)
+    other = UserFactory(role="agent")
+    failures = []
+    for method, path, expected in MATRIX.values():
+        client = app.test_client()
+        headers = {}
+        if actor is not None:
+            client.post("/connexion", data={"email": actor.email, "password": PASSWORD})
+            if path.startswith("/api/"):
+                _t, raw = services.create_api_token(actor, actor)
+                headers = {"Authorization": f"Bearer {raw}"}
+        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id)
+        response = client.open(url, method=method, headers=headers)
+        status = response.status_code
+        response.close()
+        want = expected[ROLES.index(role)]
+        if status != want:
+            failures.append(f"{method} {url} as {role}: {status}, expected {want}")
+        # Keep the actor active for the next routes (some routes deactivate "other").
+        db.session.expire_all()
+    assert failures == []

@@ -1,0 +1,37 @@
+"""Migrations: a single head; upgrade, downgrade, upgrade on this run's database kind."""
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
+
+
+def test_single_head(app):
+    config = Config()
+    config.set_main_option("script_location", app.extensions["migrate"].directory)
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, heads
+
+
+def test_upgrade_downgrade_upgrade(tmp_path):
+    from app import create_app
+    from app.extensions import db
+
+    url = fresh_database_url(tmp_path)
+    try:
+        other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
+        with other.app_context():
+            upgrade()
+            tables = set(inspect(db.engine).get_table_names())
+            assert {"users", "organisations", "memberships", "audit_log"} <= tables
+            downgrade(revision="base")
+            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            upgrade()
+            assert set(inspect(db.engine).get_table_names()) == tables
+            expected = {t.name for t in db.metadata.sorted_tables}
+            assert expected <= tables
+            db.engine.dispose()
+    finally:
+        if PG_URL:
+            drop_pg_database(url)
