@@ -49,8 +49,7 @@ db: install
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask keys generate
-	@if [ -d curricula/modules ] && $(BIN)/flask curricula --help >/dev/null 2>&1; then \
-		$(BIN)/flask curricula import curricula; fi
+	$(BIN)/flask curricula import curricula
 
 demo: db
 	$(BIN)/flask seed demo

@@ -96,6 +96,8 @@ def _init_extensions(app):
     # Importing the models registers them with the metadata (migrations, create_all).
     import app.audit.models  # noqa: F401
     import app.notifications.models  # noqa: F401
+    import app.referential.models  # noqa: F401
+    import app.training.models  # noqa: F401
 
 
 def _init_security(app):
@@ -138,12 +140,17 @@ def _register_blueprints(app):
     from app.accounts.views import bp as accounts_bp
     from app.api import init_api
     from app.extensions import csrf
+    from app.referential.services import register_module_provider
+    from app.referential.views import bp as referential_bp
     from app.site.views import bp as site_bp
+    from app.training.services import modules_by_competency
 
     app.register_blueprint(site_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(hr_bp)
+    app.register_blueprint(referential_bp)
+    register_module_provider(modules_by_competency)
     init_api(app)
     # The JSON API authenticates with bearer tokens, never cookies: no CSRF there.
     for name in list(app.blueprints):

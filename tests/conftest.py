@@ -113,6 +113,7 @@ def _clear_tables(db):
         if conn.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
         else:
+            conn.execute(text("PRAGMA defer_foreign_keys=ON"))  # modules <-> module_versions
             for name in tables:
                 conn.execute(text(f'DELETE FROM "{name}"'))
 

@@ -42,7 +42,7 @@ api = Api(
 
 
 def init_api(app):
-    from app.api import me
+    from app.api import me, referential
 
     api.init_app(app)
     api.spec.components.security_scheme(
@@ -50,3 +50,4 @@ def init_api(app):
     )
     api.spec.options["security"] = [{"bearerAuth": []}]
     api.register_blueprint(me.blp)
+    api.register_blueprint(referential.blp)

@@ -14,6 +14,13 @@ NAVIGATION = [
     ("admin", "admin.audit_log", "Journal d'audit"),
 ]
 
+# Reference pages, for every logged-in role.
+SHARED = [
+    ("referential.reference", "Référentiel"),
+    ("referential.profiles", "Filière"),
+    ("referential.certifications", "Certifications"),
+]
+
 
 def main_navigation(user):
     items = []
@@ -21,4 +28,6 @@ def main_navigation(user):
         if role == user.role:
             url = url_for(endpoint)
             items.append({"url": url, "label": label, "active": request.endpoint == endpoint})
+    for endpoint, label in SHARED:
+        items.append({"url": url_for(endpoint), "label": label, "active": request.endpoint == endpoint})
     return items

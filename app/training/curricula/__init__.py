@@ -1,0 +1,1 @@
+"""The curricula folder: file format, validation with line numbers, import."""

@@ -1,0 +1,264 @@
+"""Import a validated curricula folder in one transaction; idempotent; versions changed modules."""
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from app.audit.services import audit
+from app.extensions import db
+from app.referential.models import (
+    Activity,
+    Certification,
+    CertificationBlock,
+    Competency,
+    JobProfile,
+    LevelDescriptor,
+    ProfileRequirement,
+    Referential,
+    ScaleLevel,
+)
+from app.training.curricula.validate import load_tree
+from app.training.models import (
+    Choice,
+    Lesson,
+    Module,
+    ModuleCompetency,
+    ModuleVersion,
+    PathModule,
+    Question,
+    TrainingPath,
+)
+
+SPECIALIST_DEFAULT_VALIDITY = 24
+
+
+class CurriculaInvalid(ValueError):
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} erreur(s) dans les curricula")
+        self.problems = problems
+
+
+@dataclass
+class ImportReport:
+    new_versions: list = field(default_factory=list)  # (slug, number)
+    changed: int = 0  # rows inserted, updated or deleted
+
+    @property
+    def has_changes(self):
+        return self.changed > 0 or bool(self.new_versions)
+
+
+def _set(obj, report, **values):
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            report.changed += 1
+
+
+def _by(model, attr):
+    return {getattr(o, attr): o for o in db.session.scalars(db.select(model))}
+
+
+def _add(obj, report):
+    db.session.add(obj)
+    report.changed += 1
+    return obj
+
+
+def content_hash(model, lessons):
+    """A stable digest of what a learner sees; prerequisites and kind are not content."""
+    data = model.model_dump(mode="json", exclude={"prerequisites", "kind", "partner", "slug"})
+    data["lesson_texts"] = [lessons.get(lesson["slug"], "") for lesson in data["lessons"]]
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def import_curricula(directory, actor=None):
+    """Validate then import; nothing is written when the folder has any problem."""
+    tree = load_tree(directory)
+    if tree.problems:
+        raise CurriculaInvalid(tree.problems)
+    report = ImportReport()
+    try:
+        competencies = _import_referential(tree.referential, report)
+        if tree.profiles:
+            _import_profiles(tree.profiles, competencies, report)
+        if tree.certifications:
+            _import_certifications(tree.certifications, competencies, report)
+        modules = _import_modules(tree.modules, competencies, report)
+        if tree.paths:
+            _import_paths(tree.paths, modules, report)
+        if report.has_changes:
+            audit(actor, "curricula.import", None,
+                  {"new_versions": [f"{s}@{n}" for s, n in report.new_versions]})
+            db.session.commit()
+        else:
+            db.session.rollback()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _import_referential(ref, report):
+    referential = db.session.scalar(db.select(Referential).where(Referential.code == ref.code))
+    if referential is None:
+        referential = _add(Referential(code=ref.code, title=ref.title, version=ref.version,
+                                       published_on=ref.published, sources=[]), report)
+    _set(referential, report, title=ref.title, version=ref.version, published_on=ref.published,
+         sources=[s.model_dump(exclude_none=True) for s in ref.sources])
+    scale = _by(ScaleLevel, "level")
+    for item in ref.scale:
+        row = scale.get(item.level) or _add(ScaleLevel(level=item.level, label="", description=""), report)
+        _set(row, report, label=item.label, description=item.description)
+    activities = _by(Activity, "code")
+    competencies = _by(Competency, "code")
+    descriptors = {(d.competency_id, d.level): d for d in db.session.scalars(db.select(LevelDescriptor))}
+    db.session.flush()
+    for a_pos, item in enumerate(ref.activities):
+        activity = activities.get(item.code)
+        if activity is None:
+            activity = _add(Activity(code=item.code, referential=referential, title=item.title,
+                                     description=item.description, position=a_pos), report)
+        _set(activity, report, referential_id=referential.id, title=item.title,
+             description=item.description, position=a_pos)
+        db.session.flush()
+        for c_pos, comp in enumerate(item.competencies):
+            row = competencies.get(comp.code)
+            if row is None:
+                row = _add(Competency(code=comp.code, activity_id=activity.id, title=comp.title,
+                                      description=comp.description, kind=comp.kind, position=c_pos), report)
+                competencies[comp.code] = row
+                db.session.flush()
+            _set(row, report, activity_id=activity.id, title=comp.title, description=comp.description,
+                 kind=comp.kind, position=c_pos)
+            for level, text in comp.levels.items():
+                descriptor = descriptors.get((row.id, level))
+                if descriptor is None:
+                    _add(LevelDescriptor(competency_id=row.id, level=level, text=text), report)
+                else:
+                    _set(descriptor, report, text=text)
+    db.session.flush()
+    return competencies
+
+
+def _import_profiles(file, competencies, report):
+    profiles = _by(JobProfile, "code")
+    for pos, item in enumerate(file.profiles):
+        profile = profiles.get(item.code)
+        if profile is None:
+            profile = _add(JobProfile(code=item.code, title=item.title, rome_codes=item.rome,
+                                      description=item.description, note=item.note, position=pos), report)
+            db.session.flush()
+        _set(profile, report, title=item.title, rome_codes=list(item.rome), description=item.description,
+             note=item.note, position=pos)
+        existing = {r.competency_id: r for r in profile.requirements}
+        wanted = {}
+        for r_pos, req in enumerate(item.requires):
+            comp_id = competencies[req.competency].id
+            wanted[comp_id] = True
+            row = existing.get(comp_id)
+            if row is None:
+                _add(ProfileRequirement(profile_id=profile.id, competency_id=comp_id, level=req.level,
+                                        position=r_pos), report)
+            else:
+                _set(row, report, level=req.level, position=r_pos)
+        for comp_id, row in existing.items():
+            if comp_id not in wanted:
+                db.session.delete(row)
+                report.changed += 1
+
+
+def _import_certifications(file, competencies, report):
+    certifications = _by(Certification, "code")
+    for pos, item in enumerate(file.certifications):
+        cert = certifications.get(item.code)
+        if cert is None:
+            cert = _add(Certification(code=item.code, title=item.title, level=item.level, position=pos), report)
+            db.session.flush()
+        _set(cert, report, rncp=item.rncp, title=item.title, level=item.level, certifier=item.certifier,
+             note=item.note, position=pos)
+        blocks = {b.code: b for b in cert.blocks}
+        for b_pos, block_item in enumerate(item.blocks):
+            block = blocks.get(block_item.code)
+            if block is None:
+                block = _add(CertificationBlock(certification_id=cert.id, code=block_item.code,
+                                                title=block_item.title, position=b_pos), report)
+            _set(block, report, title=block_item.title, note=block_item.note, position=b_pos)
+            wanted = sorted({competencies[c].id for c in block_item.competencies})
+            if sorted(c.id for c in block.competencies) != wanted:
+                block.competencies = [c for c in competencies.values() if c.id in set(wanted)]
+                report.changed += 1
+        for code, block in blocks.items():
+            if code not in {b.code for b in item.blocks}:
+                block.competencies = []
+                db.session.delete(block)
+                report.changed += 1
+
+
+def _import_modules(sources, competencies, report):
+    modules = _by(Module, "slug")
+    for source in sources:
+        item = source.model
+        module = modules.get(item.slug)
+        if module is None:
+            module = _add(Module(slug=item.slug, kind=item.kind, partner=item.partner), report)
+            modules[item.slug] = module
+            db.session.flush()
+        _set(module, report, kind=item.kind, partner=item.partner)
+        digest = content_hash(item, source.lessons)
+        current = module.current_version
+        if current is not None and current.content_hash == digest:
+            continue
+        number = (current.number + 1) if current is not None else 1
+        validity = item.validity_months
+        if validity is None and item.kind == "specialist":
+            validity = SPECIALIST_DEFAULT_VALIDITY
+        version = _add(ModuleVersion(
+            module_id=module.id, number=number, content_hash=digest, title=item.title,
+            summary=item.summary, duration_minutes=item.duration_minutes, validity_months=validity,
+            pass_mark=item.quiz.pass_mark, sources=[s.model_dump(exclude_none=True) for s in item.sources],
+        ), report)
+        db.session.flush()
+        for pos, comp in enumerate(item.competencies):
+            db.session.add(ModuleCompetency(version_id=version.id, competency_id=competencies[comp.code].id,
+                                            level=comp.level, position=pos))
+        for pos, lesson in enumerate(item.lessons):
+            db.session.add(Lesson(version_id=version.id, slug=lesson.slug, title=lesson.title,
+                                  body_markdown=source.lessons[lesson.slug], position=pos))
+        for pos, question in enumerate(item.quiz.questions):
+            row = Question(version_id=version.id, qid=question.id, type=question.type, text=question.text,
+                           explanation=question.explanation, position=pos)
+            db.session.add(row)
+            db.session.flush()
+            db.session.add_all([
+                Choice(question_id=row.id, cid=c.id, text=c.text, is_correct=c.correct, position=c_pos)
+                for c_pos, c in enumerate(question.choices)
+            ])
+        module.current_version = version
+        report.new_versions.append((item.slug, number))
+    db.session.flush()
+    for source in sources:
+        module = modules[source.model.slug]
+        wanted = [modules[s] for s in sorted(source.model.prerequisites)]
+        if [m.id for m in module.prerequisites] != [m.id for m in wanted]:
+            module.prerequisites = wanted
+            report.changed += 1
+    return modules
+
+
+def _import_paths(file, modules, report):
+    paths = _by(TrainingPath, "code")
+    for item in file.paths:
+        path = paths.get(item.code)
+        if path is None:
+            path = _add(TrainingPath(code=item.code, title=item.title, description=item.description), report)
+            db.session.flush()
+        _set(path, report, title=item.title, description=item.description)
+        wanted = [modules[slug].id for slug in item.modules]
+        if [s.module_id for s in path.steps] != wanted:
+            for step in list(path.steps):
+                db.session.delete(step)
+            db.session.flush()
+            for pos, module_id in enumerate(wanted):
+                db.session.add(PathModule(path_id=path.id, module_id=module_id, position=pos))
+            report.changed += 1

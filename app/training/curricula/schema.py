@@ -1,0 +1,161 @@
+"""The shape of each curricula file (types, required fields, lengths, enums)."""
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]{1,39}$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+CompetencyCode = Annotated[str, StringConstraints(pattern=r"^A[1-9]\.[0-9]{1,2}$")]
+Level = Annotated[int, Field(ge=1, le=4, strict=True)]
+Descriptor = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=600)]
+
+PARTNERS = (
+    "caf", "assurance_maladie", "assurance_retraite", "msa", "france_travail", "dgfip",
+    "france_titres", "la_poste", "justice", "urssaf", "anah", "energie", "other",
+)
+Partner = Literal[
+    "caf", "assurance_maladie", "assurance_retraite", "msa", "france_travail", "dgfip",
+    "france_titres", "la_poste", "justice", "urssaf", "anah", "energie", "other",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(Strict):
+    title: Title
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)] | None = None
+    note: Text | None = None
+
+
+class ScaleLevel(Strict):
+    level: Level
+    label: Title
+    description: Text
+
+
+class Competency(Strict):
+    code: CompetencyCode
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=200)]
+    kind: Literal["savoir_faire", "savoir_etre", "savoir"]
+    description: Text
+    levels: dict[Level, Descriptor]
+
+
+class Activity(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^A[1-9]$")]
+    title: Title
+    description: Text
+    competencies: Annotated[list[Competency], Field(min_length=1)]
+
+
+class ReferentialFile(Strict):
+    code: Code
+    title: Title
+    version: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    published: date
+    scale: Annotated[list[ScaleLevel], Field(min_length=4, max_length=4)]
+    activities: Annotated[list[Activity], Field(min_length=1)]
+    sources: list[Source] = []
+
+
+class Requirement(Strict):
+    competency: CompetencyCode
+    level: Level
+
+
+class Profile(Strict):
+    code: Code
+    title: Title
+    rome: list[Annotated[str, StringConstraints(pattern=r"^[A-N][0-9]{4}$")]] = []
+    description: Text
+    requires: Annotated[list[Requirement], Field(min_length=1)]
+    note: Text | None = None
+
+
+class ProfilesFile(Strict):
+    profiles: Annotated[list[Profile], Field(min_length=1)]
+    sources: list[Source] = []
+
+
+class Block(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
+    title: Title
+    competencies: Annotated[list[CompetencyCode], Field(min_length=1)]
+    note: Text | None = None
+
+
+class Certification(Strict):
+    code: Code
+    rncp: Annotated[str, StringConstraints(pattern=r"^RNCP[0-9]{3,6}$")] | None = None
+    title: Title
+    level: Annotated[int, Field(ge=1, le=8, strict=True)]
+    certifier: Text | None = None
+    blocks: Annotated[list[Block], Field(min_length=1)]
+    note: Text | None = None
+
+
+class CertificationsFile(Strict):
+    certifications: Annotated[list[Certification], Field(min_length=1)]
+    sources: list[Source] = []
+
+
+class TrainingPath(Strict):
+    code: Code
+    title: Title
+    description: Text
+    modules: Annotated[list[Slug], Field(min_length=1)]
+
+
+class PathsFile(Strict):
+    paths: Annotated[list[TrainingPath], Field(min_length=1)]
+    sources: list[Source] = []
+
+
+class Choice(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,19}$")]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+    correct: bool = False
+
+
+class Question(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+    type: Literal["single", "multiple"]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1000)]
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=2000)]
+    choices: Annotated[list[Choice], Field(min_length=2, max_length=8)]
+
+
+class Quiz(Strict):
+    pass_mark: Annotated[int, Field(ge=1, le=100, strict=True)]
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+
+class LessonRef(Strict):
+    slug: Slug
+    title: Title
+    file: Annotated[str, StringConstraints(pattern=r"^lessons/[A-Za-z0-9._-]+\.md$")]
+
+
+class ModuleCompetency(Strict):
+    code: CompetencyCode
+    level: Level
+
+
+class ModuleFile(Strict):
+    slug: Slug
+    title: Title
+    kind: Literal["core", "specialist"]
+    partner: Partner | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
+    duration_minutes: Annotated[int, Field(ge=5, le=2400, strict=True)]
+    validity_months: Annotated[int, Field(ge=1, le=240, strict=True)] | None = None
+    prerequisites: list[Slug] = []
+    competencies: Annotated[list[ModuleCompetency], Field(min_length=1)]
+    lessons: Annotated[list[LessonRef], Field(min_length=1)]
+    quiz: Quiz
+    sources: Annotated[list[Source], Field(min_length=1)]

@@ -1,0 +1,165 @@
+"""flask curricula validate: one `path:line: message` per error, exit status 1."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
+
+
+@pytest.fixture
+def tree(tmp_path):
+    target = tmp_path / "curricula"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(path, needle, occurrence=1):
+    count = 0
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            count += 1
+            if count == occurrence:
+                return number
+    raise AssertionError(needle)
+
+
+def _validate(app, directory):
+    result = app.test_cli_runner().invoke(args=["curricula", "validate", str(directory)])
+    lines = [line for line in result.output.splitlines() if ".yaml:" in line or "dossier" in line]
+    return result.exit_code, lines
+
+
+def test_fixture_is_valid(app):
+    code, lines = _validate(app, FIXTURE)
+    assert (code, lines) == (0, [])
+
+
+def test_shipped_curricula_are_valid(app):
+    result = app.test_cli_runner().invoke(args=["curricula", "validate", "curricula"])
+    assert result.exit_code == 0, result.output
+
+
+def test_unknown_competency_code(app, tree):
+    module = tree / "modules" / "accueil-base" / "module.yaml"
+    _edit(module, "  - code: A1.2\n    level: 2", "  - code: A9.9\n    level: 2")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{module}:{_line_of(module, 'A9.9')}: compétence inconnue : A9.9"]
+
+
+def test_unknown_competency_in_profile(app, tree):
+    profiles = tree / "profiles.yaml"
+    _edit(profiles, "competency: A2.1\n        level: 2", "competency: A7.7\n        level: 2")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{profiles}:{_line_of(profiles, 'A7.7')}: compétence inconnue : A7.7"]
+
+
+def test_duplicate_question_id(app, tree):
+    module = tree / "modules" / "caf-essentiel" / "module.yaml"
+    _edit(module, "id: caf-t-q01", "id: ab-q01")
+    code, lines = _validate(app, tree)
+    other = tree / "modules" / "accueil-base" / "module.yaml"
+    assert code == 1
+    assert lines == [
+        f"{module}:{_line_of(module, 'id: ab-q01')}: identifiant de question en double : ab-q01 (déjà utilisé dans {other})"
+    ]
+
+
+def test_duplicate_slug(app, tree):
+    shutil.copytree(tree / "modules" / "caf-essentiel", tree / "modules" / "caf-copie")
+    module = tree / "modules" / "caf-copie" / "module.yaml"
+    _edit(module, "id: caf-t-q01", "id: caf-c-q01")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    original = tree / "modules" / "caf-essentiel" / "module.yaml"
+    line = _line_of(module, "slug: caf-essentiel")
+    assert lines == [
+        f"{module}:{line}: le slug « caf-essentiel » doit être le nom du dossier « caf-copie »",
+        f"{original}:{line}: slug de module en double : caf-essentiel (déjà utilisé dans {module})",
+    ]
+
+
+def test_question_without_correct_answer(app, tree):
+    module = tree / "modules" / "caf-essentiel" / "module.yaml"
+    _edit(module, "          text: Oui\n          correct: true", "          text: Oui")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{module}:{_line_of(module, 'id: caf-t-q01')}: la question caf-t-q01 n'a aucune bonne réponse"]
+
+
+def test_level_outside_1_to_4(app, tree):
+    module = tree / "modules" / "caf-essentiel" / "module.yaml"
+    _edit(module, "  - code: A2.1\n    level: 2", "  - code: A2.1\n    level: 5")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{module}:{_line_of(module, 'level: 5')}: le niveau doit être compris entre 1 et 4"]
+
+
+def test_missing_lesson_file(app, tree):
+    (tree / "modules" / "accueil-base" / "lessons" / "02-ecouter.md").unlink()
+    module = tree / "modules" / "accueil-base" / "module.yaml"
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [
+        f"{module}:{_line_of(module, 'file: lessons/02-ecouter.md')}: fichier de leçon introuvable : lessons/02-ecouter.md"
+    ]
+
+
+def test_prerequisite_cycle(app, tree):
+    module = tree / "modules" / "accueil-base" / "module.yaml"
+    _edit(module, "duration_minutes: 60\n", "duration_minutes: 60\nprerequisites: [caf-essentiel]\n")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [
+        f"{module}:{_line_of(module, 'prerequisites:')}: cycle de prérequis : accueil-base → caf-essentiel → accueil-base"
+    ]
+
+
+def test_path_naming_unknown_module(app, tree):
+    paths = tree / "paths.yaml"
+    _edit(paths, "modules: [accueil-base, caf-essentiel]", "modules: [accueil-base, inconnu]")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{paths}:{_line_of(paths, 'modules:')}: module inconnu dans le parcours PARCOURS-TEST : inconnu"]
+
+
+def test_schema_errors_types_required_lengths_enums(app, tree):
+    module = tree / "modules" / "accueil-base" / "module.yaml"
+    _edit(module, "duration_minutes: 60", "duration_minutes: soixante")
+    _edit(module, "kind: core", "kind: basique")
+    _edit(module, "title: Accueil de base", "title: A")
+    _edit(module, "summary: Les bases de l'accueil au guichet et de l'écoute.\n", "")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [
+        f"{module}:1: champ obligatoire « résumé » manquant",
+        f"{module}:{_line_of(module, 'title: A')}: « titre » doit contenir au moins 3 caractère(s)",
+        f"{module}:{_line_of(module, 'kind: basique')}: « type » doit valoir l'une des valeurs : 'core' or 'specialist'",
+        f"{module}:{_line_of(module, 'duration_minutes')}: « durée (minutes) » doit être un nombre entier",
+    ]
+
+
+def test_unknown_field_and_bad_yaml(app, tree):
+    module = tree / "modules" / "accueil-base" / "module.yaml"
+    _edit(module, "duration_minutes: 60", "duration_minutes: 60\ndurée: 3")
+    paths = tree / "paths.yaml"
+    paths.write_text("paths:\n  - code: [unclosed\n", encoding="utf-8")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert f"{module}:{_line_of(module, 'durée: 3')}: champ inconnu « durée »" in lines
+    assert any(line.startswith(f"{paths}:") and "YAML invalide" in line for line in lines)
+
+
+def test_missing_referential_file(app, tree):
+    (tree / "referential.yaml").unlink()
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert f"{tree / 'referential.yaml'}:1: fichier obligatoire manquant" in lines
