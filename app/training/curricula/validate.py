@@ -26,7 +26,7 @@ FIELD_NAMES = {
     "certifier": "certificateur", "note": "note",
 }
 # A field label, not a password.
-FIELD_NAMES["pass_mark"] = "seuil de réussite"  # nosec B105
+FIELD_NAMES["pass_mark"] = "seuil de réussite"  # noqa: S105  # nosec B105
 
 PATTERN_HINTS = {
     r"^A[1-9]\.[0-9]{1,2}$": "code de compétence invalide (format A<activité>.<numéro>, par exemple A3.2)",
