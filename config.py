@@ -67,6 +67,9 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     CURRICULA_DIR = str(BASE_DIR / "curricula")
+    # Report webhooks: private or loopback receivers (and plain http) only when allowed.
+    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", True)
+    WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 
     @staticmethod
     def check(app):
@@ -96,6 +99,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
 
     @staticmethod
     def check(app):

@@ -97,6 +97,7 @@ def _init_extensions(app):
     import app.audit.models  # noqa: F401
     import app.notifications.models  # noqa: F401
     import app.referential.models  # noqa: F401
+    import app.reports.models  # noqa: F401
     import app.training.models  # noqa: F401
 
 
@@ -142,15 +143,30 @@ def _register_blueprints(app):
     from app.extensions import csrf
     from app.referential.services import register_module_provider
     from app.referential.views import bp as referential_bp
+    from app.reports.settings_views import bp as team_settings_bp
+    from app.reports.triage_views import bp as triage_bp
+    from app.reports.views import bp as reports_bp
     from app.site.views import bp as site_bp
+
+    # Importing attestation_views (it imports app.training.views first) attaches the attestation
+    # routes to the training blueprint before it is registered below.
+    from app.training.attestation_views import verify_bp as attestations_bp
+    from app.training.hr_views import bp as hr_training_bp
     from app.training.services import modules_by_competency
+    from app.training.views import bp as training_bp
 
     app.register_blueprint(site_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(triage_bp)
+    app.register_blueprint(team_settings_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(referential_bp)
     register_module_provider(modules_by_competency)
+    app.register_blueprint(training_bp)
+    app.register_blueprint(attestations_bp)
+    app.register_blueprint(hr_training_bp)
     init_api(app)
     # The JSON API authenticates with bearer tokens, never cookies: no CSRF there.
     for name in list(app.blueprints):

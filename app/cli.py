@@ -16,6 +16,7 @@ tokens_cli = AppGroup("tokens", help="Jetons d'API.")
 outbox_cli = AppGroup("outbox", help="File d'envoi des e-mails.")
 seed_cli = AppGroup("seed", help="Données de démonstration.")
 keys_cli = AppGroup("keys", help="Clés de l'instance (dans instance/).")
+reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards).")
 
 
 def _fail(message):
@@ -175,7 +176,28 @@ def curricula_import(directory):
     click.echo("Import terminé." if report.has_changes else "Import terminé : rien n'a changé.")
 
 
+@reminders_cli.command("send")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Jour de référence (AAAA-MM-JJ) ; par défaut aujourd'hui, heure de Paris.")
+def reminders_send(on):
+    """Send the training reminders of the day (meant to run daily); each is sent once."""
+    from app.common.timezones import timezone_for_department, utcnow
+    from app.training.reminders import send_reminders
+
+    today = on.date() if on else utcnow().astimezone(timezone_for_department(None)).date()
+    report = send_reminders(today)
+    click.echo(
+        f"{report.total} rappel(s) envoyé(s) : {report.due_soon} échéance(s) proche(s), "
+        f"{report.overdue} retard(s)."
+    )
+
+
 def register_cli(app):
-    groups = (orgs_cli, teams_cli, users_cli, tokens_cli, outbox_cli, seed_cli, keys_cli, curricula_cli)
+    from app.reports.cli import catalog_cli, webhooks_cli
+
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(webhooks_cli)
+    groups = (orgs_cli, teams_cli, users_cli, tokens_cli, outbox_cli, seed_cli, keys_cli, curricula_cli,
+              reminders_cli)
     for group in groups:
         app.cli.add_command(group)

@@ -60,4 +60,10 @@ def seed_demo():
         elif not verify_password(user.password_hash, DEMO_PASSWORD):
             user.password_hash = hash_password(DEMO_PASSWORD)
     db.session.commit()
+    from app.training.seed import seed_training_demo
+
+    seed_training_demo()
+    from app.reports.seed import seed_reports
+
+    seed_reports()
     return [(email, role.value) for email, _n, role, _o, _t in DEMO_USERS]

@@ -75,7 +75,14 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        parent = super().open
+
+        def run():
+            response = parent(*args, **kwargs)
+            response.get_data()  # a streamed body must be read inside the request's context
+            return response
+
+        return contextvars.Context().run(run)
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +101,7 @@ def app(database_url):
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")  # parallel branches until the lead re-chains them
     ctx = app.app_context()
     ctx.push()
     yield app

@@ -173,6 +173,8 @@ class ApiToken(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"), index=True)
+    # Team-owned tokens (team settings) have a team and no user: not tied to one person.
+    team_id: Mapped[int | None] = mapped_column(db.ForeignKey("teams.id"), index=True)
     label: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
@@ -181,6 +183,7 @@ class ApiToken(db.Model):
     revoked_at = mapped_column(UTCDateTime())
 
     user = relationship(User)
+    team = relationship(Team)
 
     @property
     def is_revoked(self):

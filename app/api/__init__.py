@@ -42,7 +42,9 @@ api = Api(
 
 
 def init_api(app):
-    from app.api import me, referential
+    from app.api import me, referential, training, xapi
+    from app.reports import api as reports_api
+    from app.reports import api_redaction
 
     api.init_app(app)
     api.spec.components.security_scheme(
@@ -51,3 +53,7 @@ def init_api(app):
     api.spec.options["security"] = [{"bearerAuth": []}]
     api.register_blueprint(me.blp)
     api.register_blueprint(referential.blp)
+    api.register_blueprint(training.blp)
+    api.register_blueprint(xapi.blp)
+    api.register_blueprint(api_redaction.blp)
+    api.register_blueprint(reports_api.blp)

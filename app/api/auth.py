@@ -1,31 +1,53 @@
-"""Bearer-token authentication for the JSON API."""
+"""Bearer-token authentication for the JSON API (personal tokens and team tokens)."""
 from flask import request
 
-from app.accounts.models import ApiToken, User, hash_token
+from app.accounts.models import ApiToken, Role, User, hash_token
 from app.api.errors import api_abort
 from app.common.timezones import utcnow
 from app.extensions import db
 
 
+class TeamPrincipal:
+    """Who calls with a team token: the team's triage, not a person (no user id, no e-mail)."""
+
+    role = Role.TRIAGER.value
+    id = None
+    email = None
+    organisation = None
+    organisation_id = None
+    active = True
+    is_team_token = True
+
+    def __init__(self, token):
+        self.team = token.team
+        self.team_id = token.team_id
+        self.token_id = token.id
+        self.full_name = f"Jeton d'équipe {token.team.code}"
+
+    def __repr__(self):
+        return f"<TeamPrincipal {self.team.code}>"
+
+
 def authenticate_request():
-    """The active user owning the request's bearer token, or a 401 JSON error."""
+    """The active user (or team) owning the request's bearer token, or a 401 JSON error."""
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         api_abort(401)
     row = db.session.execute(
         db.select(ApiToken, User)
-        .join(User, ApiToken.user_id == User.id)
+        .outerjoin(User, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == hash_token(raw.strip()))
     ).first()
     if row is None:
         api_abort(401)
     token, user = row
-    if token.revoked_at is not None or not user.active:
+    is_team_token = user is None and token.team_id is not None
+    if token.revoked_at is not None or not (is_team_token or (user is not None and user.active)):
         api_abort(401, "token_revoked", "Ce jeton a été révoqué ou le compte est désactivé.")
     now = utcnow()
     # Record use at most once a minute to keep the hot path read-only.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
         db.session.commit()
-    return user
+    return TeamPrincipal(token) if is_team_token else user

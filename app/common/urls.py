@@ -10,3 +10,11 @@ def external_url(endpoint, **values):
         with current_app.test_request_context("/"):
             path = url_for(endpoint, **values)
     return current_app.config["BASE_URL"] + path
+
+
+def local_path(endpoint, **values):
+    """The path of an endpoint, with or without a request (notification links)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return url_for(endpoint, **values)

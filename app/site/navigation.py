@@ -4,14 +4,22 @@ from flask import request, url_for
 # (role, endpoint, label); later domains append their entries.
 NAVIGATION = [
     ("agent", "site.agent_home", "Tableau de bord"),
+    ("agent", "training.catalog", "Formations"),
+    ("agent", "training.paths", "Parcours"),
     ("hr", "site.hr_home", "Accueil RH"),
     ("hr", "hr.agents", "Agents de ma structure"),
+    ("hr", "hr_training.team", "Suivi des formations"),
+    ("agent", "reports.mine", "Mes remontées"),
     ("triager", "site.triager_home", "Accueil équipe"),
+    ("triager", "triage.board", "Remontées"),
+    ("triager", "triage.statistics", "Statistiques"),
+    ("triager", "team_settings.index", "Réglages de l'équipe"),
     ("admin", "site.admin_home", "Administration"),
     ("admin", "admin.users", "Utilisateurs"),
     ("admin", "admin.organisations", "Structures"),
     ("admin", "admin.teams", "Équipes logicielles"),
     ("admin", "admin.audit_log", "Journal d'audit"),
+    ("admin", "triage.board", "Remontées"),
 ]
 
 # Reference pages, for every logged-in role.

@@ -31,7 +31,9 @@ def index():
 @bp.route("/agent")
 @roles(Role.AGENT)
 def agent_home():
-    return render_template("site/agent_home.html")
+    from app.training.progress import dashboard
+
+    return render_template("site/agent_home.html", paths=dashboard(current_user))
 
 
 @bp.route("/rh")

@@ -160,6 +160,8 @@ class TrainingPath(db.Model):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
+    # Personal paths (built from a gap analysis) belong to one agent; shipped paths to nobody.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     steps = relationship("PathModule", back_populates="path", order_by="PathModule.position")
 
@@ -191,7 +193,78 @@ class LessonProgress(db.Model):
     lesson = relationship(Lesson)
 
 
+class Enrolment(db.Model):
+    """An agent following a path, by choice or assigned by HR with a due date."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "path_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    path_id: Mapped[int] = mapped_column(ForeignKey("training_paths.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on = mapped_column(db.Date)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    path = relationship(TrainingPath)
+    user = relationship("User", foreign_keys=[user_id])
+    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+
+
+class QuizAttempt(db.Model):
+    """One submitted quiz, with its answers, score and date; never changed afterwards."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("user_id", "submission_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"), index=True)
+    answers = mapped_column(JSON, nullable=False)  # {question qid: [choice cid, ...]}
+    score: Mapped[int] = mapped_column()
+    passed: Mapped[bool] = mapped_column()
+    # One-time form token or API Idempotency-Key: a resent submission records nothing new.
+    submission_key: Mapped[str | None] = mapped_column(String(80))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    version = relationship(ModuleVersion)
+
+
+class ModuleCompletion(db.Model):
+    """A module completed (all lessons read, quiz passed), against the version taken."""
+
+    __tablename__ = "module_completions"
+    __table_args__ = (UniqueConstraint("user_id", "version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"), index=True)
+    # The agent's organisation at completion: HR count what was done while the agent was theirs.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    score: Mapped[int] = mapped_column()
+    completed_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    module = relationship(Module)
+    version = relationship(ModuleVersion)
+    user = relationship("User")
+
+
+class ReminderLog(db.Model):
+    """A reminder already sent (due soon, overdue): each is sent once."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("enrolment_id", "module_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("modules.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    sent_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
 __all__ = [
     "Choice", "Lesson", "LessonProgress", "Module", "ModuleCompetency", "ModuleKind",
-    "ModuleVersion", "PathModule", "Partner", "Question", "TrainingPath",
+    "ModuleVersion", "PathModule", "Partner", "Question", "TrainingPath", "Enrolment", "QuizAttempt",
+    "ModuleCompletion", "ReminderLog",
 ]

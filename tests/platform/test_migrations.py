@@ -22,12 +22,12 @@ def test_upgrade_downgrade_upgrade(tmp_path):
     try:
         other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
         with other.app_context():
-            upgrade()
+            upgrade(revision="heads")
             tables = set(inspect(db.engine).get_table_names())
             assert {"users", "organisations", "memberships", "audit_log"} <= tables
             downgrade(revision="base")
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-            upgrade()
+            upgrade(revision="heads")
             assert set(inspect(db.engine).get_table_names()) == tables
             expected = {t.name for t in db.metadata.sorted_tables}
             assert expected <= tables

@@ -1,0 +1,27 @@
+"""CSV exports for spreadsheet users: UTF-8 with BOM, formula injection neutralised."""
+import csv
+import io
+
+BOM = "\ufeff"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def csv_lines(header, rows):
+    """Yield CSV text chunk by chunk (a streamed response keeps memory flat)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([safe_cell(h) for h in header])
+    yield BOM + buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([safe_cell(v) for v in row])
+        yield buffer.getvalue()

@@ -1,0 +1,215 @@
+"""The skills passport: entries, their evidence log and files, shares, VAE candidacies."""
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.common.enums import LabelledEnum
+from app.common.models import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class EntrySource(LabelledEnum):
+    TRAINING = ("training", "Formation")
+    EXPERIENCE = ("experience", "Expérience")
+    OBSERVATION = ("observation", "Observation en situation")
+    CERTIFICATION = ("certification", "Certification / VAE")
+
+
+class EntryStatus(LabelledEnum):
+    DRAFT = ("draft", "Brouillon")
+    SUBMITTED = ("submitted", "Soumise")
+    VALIDATED = ("validated", "Validée")
+    REJECTED = ("rejected", "Refusée")
+    CHANGES_REQUESTED = ("changes_requested", "Modifications demandées")
+    REVOKED = ("revoked", "Révoquée")
+
+
+class Provenance(LabelledEnum):
+    GUARANTEED = ("guaranteed", "Garantie")
+    DECLARED = ("declared", "Déclarée")
+
+
+class PassportEntry(db.Model):
+    """One competency at one level in an agent's passport, and how we know it."""
+
+    __tablename__ = "passport_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+    level: Mapped[int] = mapped_column()
+    source: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    description: Mapped[str | None] = mapped_column(Text)  # real situations (experience, observation)
+    # Where the entry comes from, when it is not the holder's own declaration.
+    module_version_id: Mapped[int | None] = mapped_column(ForeignKey("module_versions.id"))
+    certification_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # HR for observations
+    # The organisation that submitted / validated it: validations keep its name when the agent moves.
+    submitted_to_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    validated_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    validated_at = mapped_column(UTCDateTime())
+    valid_until = mapped_column(db.Date)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    submitted_at = mapped_column(UTCDateTime(), index=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+    # Optimistic concurrency: a decision names the version it saw.
+    version: Mapped[int] = mapped_column(default=1, nullable=False)
+
+    holder = relationship("User", foreign_keys=[holder_id])
+    competency = relationship("Competency")
+    validated_by = relationship("User", foreign_keys=[validated_by_id])
+    validated_by_org = relationship("Organisation", foreign_keys=[validated_by_org_id])
+    submitted_to_org = relationship("Organisation", foreign_keys=[submitted_to_org_id])
+    module_version = relationship("ModuleVersion")
+    certification = relationship("Certification")
+    log = relationship("EvidenceLog", back_populates="entry", order_by="EvidenceLog.id")
+    files = relationship("EvidenceFile", back_populates="entry", order_by="EvidenceFile.id")
+
+    @property
+    def provenance(self):
+        if self.status == EntryStatus.VALIDATED or (
+            self.source in (EntrySource.TRAINING, EntrySource.CERTIFICATION) and self.status != EntryStatus.REVOKED
+        ):
+            return Provenance.GUARANTEED.value
+        return Provenance.DECLARED.value
+
+    @property
+    def provenance_label(self):
+        return Provenance(self.provenance).label
+
+    @property
+    def status_label(self):
+        return EntryStatus(self.status).label
+
+    @property
+    def source_label(self):
+        return EntrySource(self.source).label
+
+    def is_expired(self, today=None):
+        return self.valid_until is not None and self.valid_until < (today or date.today())
+
+    @property
+    def expired(self):
+        return self.is_expired()
+
+    def can_edit(self, user):
+        """The holder edits their own draft or an entry sent back for changes."""
+        return user.id == self.holder_id and self.status in (EntryStatus.DRAFT, EntryStatus.CHANGES_REQUESTED)
+
+    def can_decide(self, user):
+        """HR of the holder's current organisation decide submitted entries, never their own."""
+        return (
+            user.role == "hr"
+            and user.id != self.holder_id
+            and user.organisation_id is not None
+            and self.holder is not None
+            and self.holder.organisation_id == user.organisation_id
+        )
+
+
+class EvidenceLog(db.Model):
+    """Append-only log of what happened to an entry (who, what, when, note)."""
+
+    __tablename__ = "evidence_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("passport_entries.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    entry = relationship(PassportEntry, back_populates="log")
+    actor = relationship("User")
+
+
+class EvidenceLogIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(EvidenceLog, "before_update")
+def _refuse_log_update(mapper, connection, target):
+    raise EvidenceLogIsAppendOnly("the evidence log is append-only")
+
+
+class EvidenceFile(db.Model):
+    """A PDF, PNG or JPEG attached to an entry, stored outside the static folder."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("passport_entries.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    entry = relationship(PassportEntry, back_populates="files")
+
+
+class PassportShare(db.Model):
+    """The holder's consent for an organisation's HR to see their whole passport."""
+
+    __tablename__ = "passport_shares"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    withdrawn_at = mapped_column(UTCDateTime())
+
+    organisation = relationship("Organisation")
+
+
+class VaeStatus(LabelledEnum):
+    PROJECT = ("project", "Projet")
+    FEASIBILITY_SENT = ("feasibility_sent", "Dossier de faisabilité envoyé")
+    ADMISSIBLE = ("admissible", "Recevable")
+    NOT_ADMISSIBLE = ("not_admissible", "Non recevable")
+    VALIDATION_SENT = ("validation_sent", "Dossier de validation envoyé")
+    JURY_FULL = ("jury_full", "Jury : validation totale")
+    JURY_PARTIAL = ("jury_partial", "Jury : validation partielle")
+    JURY_NONE = ("jury_none", "Jury : aucune validation")
+
+
+class VaeCandidacy(db.Model):
+    __tablename__ = "vae_candidacies"
+    __table_args__ = (UniqueConstraint("holder_id", "certification_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id"))
+    status: Mapped[str] = mapped_column(String(30), default=VaeStatus.PROJECT.value)
+    validated_block_codes = mapped_column(db.JSON, default=list)  # after a jury
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+    certification = relationship("Certification")
+    statements = relationship("VaeStatement", back_populates="candidacy")
+
+    @property
+    def status_label(self):
+        return VaeStatus(self.status).label
+
+
+class VaeStatement(db.Model):
+    """The candidate's account of the experience that shows one competency."""
+
+    __tablename__ = "vae_statements"
+    __table_args__ = (UniqueConstraint("candidacy_id", "competency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidacy_id: Mapped[int] = mapped_column(ForeignKey("vae_candidacies.id"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+    candidacy = relationship(VaeCandidacy, back_populates="statements")
+    competency = relationship("Competency")

@@ -1,0 +1,451 @@
+"""Catalogue of online services, reports and what hangs on them (me-too, comments, files)."""
+from datetime import timedelta
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation, Role, Team, User
+from app.common.models import UTCDateTime, utcnow
+from app.common.timezones import as_utc
+from app.extensions import db
+from app.reports.enums import (
+    Browser,
+    CommentKind,
+    Device,
+    ProblemType,
+    Reproducible,
+    Status,
+)
+from app.reports.workflow import CLOSED, OPEN
+
+REDACTION_KINDS = (
+    "nir", "caf_number", "tax_number", "france_travail_id", "iban", "card", "phone", "email",
+)
+
+
+def empty_counts():
+    return dict.fromkeys(REDACTION_KINDS, 0)
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+
+class Operator(db.Model):
+    """An administration that runs online services (CNAF, DGFiP, France Titres...)."""
+
+    __tablename__ = "catalog_operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class Application(db.Model):
+    """An online service, owned by one software team."""
+
+    __tablename__ = "catalog_applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(300))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("catalog_operators.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    acknowledge_days: Mapped[int] = mapped_column(default=3)
+    answer_days: Mapped[int] = mapped_column(default=10)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    operator = relationship(Operator, lazy="joined")
+    team = relationship(Team)
+    procedures = relationship(
+        "Procedure", back_populates="application", order_by="Procedure.position"
+    )
+
+    @property
+    def label(self):
+        return f"{self.name} ({self.operator.name})"
+
+
+class Procedure(db.Model):
+    """A procedure (démarche) that can be done on an application."""
+
+    __tablename__ = "catalog_procedures"
+    __table_args__ = (UniqueConstraint("application_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("catalog_applications.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    application = relationship(Application, back_populates="procedures")
+    steps = relationship("Step", back_populates="procedure", order_by="Step.position")
+
+
+class Step(db.Model):
+    """An optional step or screen of a procedure."""
+
+    __tablename__ = "catalog_steps"
+    __table_args__ = (UniqueConstraint("procedure_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(ForeignKey("catalog_procedures.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    procedure = relationship(Procedure, back_populates="steps")
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+class Report(db.Model):
+    """A failure of an online service, reported by a reception agent (texts stored masked)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        Index("ix_reports_application_status", "application_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("catalog_applications.id"))
+    procedure_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_procedures.id"), index=True)
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_steps.id"))
+    screen: Mapped[str] = mapped_column(String(200), default="")
+    page_url: Mapped[str] = mapped_column(String(500), default="")
+    problem_type: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    what_happened: Mapped[str] = mapped_column(Text)
+    expected: Mapped[str] = mapped_column(Text, default="")
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    occurred_at = mapped_column(UTCDateTime())
+    citizen_device: Mapped[str] = mapped_column(String(20), default=Device.UNKNOWN.value)
+    citizen_browser: Mapped[str] = mapped_column(String(20), default=Browser.UNKNOWN.value)
+    agent_browser: Mapped[str] = mapped_column(String(120), default="")
+    reproducible: Mapped[str] = mapped_column(String(10), default=Reproducible.UNTRIED.value)
+    workaround_used: Mapped[str] = mapped_column(Text, default="")
+    citizen_blocked: Mapped[bool] = mapped_column(default=False)
+    right_at_risk: Mapped[bool] = mapped_column(default=False)
+    people_affected: Mapped[int] = mapped_column(default=1)
+    on_behalf: Mapped[bool] = mapped_column(default=False)
+    consent: Mapped[bool] = mapped_column(default=False)
+    citizen_words: Mapped[str] = mapped_column(Text, default="")
+    # How many identifiers of each kind were masked before saving (never the values).
+    redaction_counts = mapped_column(JSON, default=empty_counts)
+    # Normalised stems of the texts (search.normalise): the same index on SQLite and PostgreSQL.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    status: Mapped[str] = mapped_column(String(30), default=Status.NEW.value, index=True)
+    status_before_info: Mapped[str | None] = mapped_column(String(30))
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    redirect_to: Mapped[str] = mapped_column(String(300), default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    tracker_url: Mapped[str] = mapped_column(String(500), default="")
+    tracker_key: Mapped[str] = mapped_column(String(60), default="")
+    workaround: Mapped[str] = mapped_column(Text, default="")
+    workaround_at = mapped_column(UTCDateTime())
+
+    # Impact, kept up to date with the me-too rows so that the board sorts without joins.
+    me_too_count: Mapped[int] = mapped_column(default=0)
+    people_total: Mapped[int] = mapped_column(default=1, index=True)
+    blocked_total: Mapped[int] = mapped_column(default=0)
+
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    acknowledge_due_at = mapped_column(UTCDateTime())
+    answer_due_at = mapped_column(UTCDateTime())
+    acknowledged_at = mapped_column(UTCDateTime())
+    answered_at = mapped_column(UTCDateTime())
+    fixed_at = mapped_column(UTCDateTime())
+    closed_at = mapped_column(UTCDateTime())
+
+    author = relationship(User, foreign_keys=[author_id])
+    assignee = relationship(User, foreign_keys=[assignee_id])
+    organisation = relationship(Organisation)
+    application = relationship(Application)
+    procedure = relationship(Procedure)
+    step = relationship(Step)
+    duplicate_of = relationship("Report", remote_side=[id])
+
+    # --- labels ---
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def problem_type_label(self):
+        return ProblemType(self.problem_type).label
+
+    @property
+    def device_label(self):
+        return Device(self.citizen_device).label
+
+    @property
+    def browser_label(self):
+        return Browser(self.citizen_browser).label
+
+    @property
+    def reproducible_label(self):
+        return Reproducible(self.reproducible).label
+
+    @property
+    def summary(self):
+        """The masked description, shortened for lists and the reduced view."""
+        text = " ".join(self.what_happened.split())
+        return text if len(text) <= 240 else text[:237].rstrip() + "…"
+
+    @property
+    def masked_total(self):
+        return sum((self.redaction_counts or {}).values())
+
+    # --- state ---
+    @property
+    def is_open(self):
+        return self.status in OPEN
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED
+
+    def is_acknowledge_overdue(self, now=None):
+        now = now or utcnow()
+        due = as_utc(self.acknowledge_due_at)
+        return self.acknowledged_at is None and self.is_open and due is not None and due < now
+
+    def is_answer_overdue(self, now=None):
+        now = now or utcnow()
+        due = as_utc(self.answer_due_at)
+        return self.answered_at is None and self.is_open and due is not None and due < now
+
+    @property
+    def is_overdue(self):
+        return self.is_acknowledge_overdue() or self.is_answer_overdue()
+
+    @property
+    def next_due_at(self):
+        if self.acknowledged_at is None:
+            return self.acknowledge_due_at
+        if self.answered_at is None:
+            return self.answer_due_at
+        return None
+
+    def set_deadlines(self, application):
+        created = as_utc(self.created_at) or utcnow()
+        self.acknowledge_due_at = created + timedelta(days=application.acknowledge_days)
+        self.answer_due_at = created + timedelta(days=application.answer_days)
+
+    # --- permissions ---
+    def can_triage(self, user):
+        """Whether this user (or team token) works on the team that owns the report's service."""
+        return (
+            user is not None
+            and user.role == Role.TRIAGER
+            and user.team_id is not None
+            and self.application.team_id == user.team_id
+        )
+
+    def is_followed_by(self, user):
+        if user is None or user.role != Role.AGENT or user.id is None:
+            return False
+        return (
+            db.session.scalar(
+                db.select(ReportFollower.id).where(
+                    ReportFollower.report_id == self.id, ReportFollower.user_id == user.id
+                )
+            )
+            is not None
+        )
+
+    def can_view(self, user):
+        """Full detail: the owning team, administrators, and agents who filed or joined it."""
+        if user is None:
+            return False
+        if user.role == Role.ADMIN or self.can_triage(user):
+            return True
+        return self.is_followed_by(user)
+
+    def can_withdraw(self, user):
+        return (
+            user.id == self.author_id
+            and (
+                self.status == Status.NEW
+                or (self.status == Status.INFO_REQUESTED and self.status_before_info == Status.NEW)
+            )
+        )
+
+    def can_me_too(self, user):
+        return (
+            user.role == Role.AGENT
+            and self.is_open
+            and user.id != self.author_id
+            and not self.is_followed_by(user)
+        )
+
+    def __repr__(self):
+        return f"<Report {self.reference}>"
+
+
+class ReportFollower(db.Model):
+    """An agent who filed or joined a report: sees its full detail and is notified."""
+
+    __tablename__ = "report_followers"
+    __table_args__ = (UniqueConstraint("report_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    report = relationship(Report)
+    user = relationship(User)
+
+
+class MeToo(db.Model):
+    """Another agent met the same problem: adds to the report's impact."""
+
+    __tablename__ = "report_me_toos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    people_affected: Mapped[int] = mapped_column(default=1)
+    citizen_blocked: Mapped[bool] = mapped_column(default=False)
+    # Set when the row came from merging a duplicate (the duplicate's own impact, or its me-too).
+    merged_from_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    report = relationship(Report, foreign_keys=[report_id])
+    organisation = relationship(Organisation)
+
+
+class ReportComment(db.Model):
+    """A public answer, an internal note (team only) or an agent's message."""
+
+    __tablename__ = "report_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    redaction_counts = mapped_column(JSON, default=empty_counts)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    report = relationship(Report)
+    author = relationship(User)
+
+    @property
+    def kind_label(self):
+        return CommentKind(self.kind).label
+
+    @property
+    def is_internal(self):
+        return self.kind == CommentKind.INTERNAL_NOTE
+
+    @property
+    def from_team(self):
+        return self.kind in (CommentKind.PUBLIC_ANSWER, CommentKind.INTERNAL_NOTE)
+
+
+class ReportEvent(db.Model):
+    """A status change, kept for the timeline and the statistics."""
+
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    by_team: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    @property
+    def to_label(self):
+        return Status(self.to_status).label
+
+
+class ReportAttachment(db.Model):
+    """A screenshot, re-encoded without metadata, stored under the instance folder."""
+
+    __tablename__ = "report_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    download_name: Mapped[str] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column()
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class NotificationSetting(db.Model):
+    """Per-user choice to receive report notifications by e-mail as well."""
+
+    __tablename__ = "report_notification_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    email_opt_in: Mapped[bool] = mapped_column(default=False)
+
+
+# --- webhooks ---------------------------------------------------------------------------------
+
+
+class Webhook(db.Model):
+    """A team's receiver for report events (JSON body, HMAC-SHA256 signature)."""
+
+    __tablename__ = "report_webhooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    # Kept in clear: it signs every delivery. Shown once, like a token.
+    secret: Mapped[str] = mapped_column(String(100))
+    events = mapped_column(JSON, default=list)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    team = relationship(Team)
+
+
+class WebhookDelivery(db.Model):
+    """One event to deliver to one webhook; retried with backoff until it succeeds or gives up."""
+
+    __tablename__ = "report_webhook_deliveries"
+    __table_args__ = (Index("ix_report_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("report_webhooks.id"), index=True)
+    delivery_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at = mapped_column(UTCDateTime(), default=utcnow)
+    last_status_code: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    delivered_at = mapped_column(UTCDateTime())
+
+    webhook = relationship(Webhook)
+
+
+def _register_events():
+    from app.reports.search import register_index_events
+
+    register_index_events(Report)
+
+
+_register_events()

@@ -1,0 +1,405 @@
+"""Report use cases for agents, and the queries that scope reports to who may see them.
+
+Every free text is masked by `redact` before it is stored; only the masked text and the
+count of each kind found are kept.
+"""
+import re
+
+from sqlalchemy import false
+
+from app.accounts.models import Role
+from app.audit.services import audit
+from app.common.timezones import utcnow
+from app.extensions import db
+from app.notifications.services import deliver_inline
+from app.reports import images, notify, search, webhooks
+from app.reports.enums import (
+    Browser,
+    CommentKind,
+    Device,
+    FollowReason,
+    ProblemType,
+    Reproducible,
+    Status,
+    WebhookEvent,
+)
+from app.reports.models import (
+    REDACTION_KINDS,
+    Application,
+    MeToo,
+    NotificationSetting,
+    Procedure,
+    Report,
+    ReportAttachment,
+    ReportComment,
+    ReportEvent,
+    ReportFollower,
+    Step,
+    empty_counts,
+)
+from app.reports.redaction import redact
+from app.reports.workflow import OPEN, WorkflowError, resume_after_info, withdraw
+
+REFERENCE = re.compile(r"^R-\d{4}-\d{6}$")
+# Free-text fields of a report, all masked before saving (with their maximum length).
+TEXT_FIELDS = {
+    "title": 200, "screen": 200, "page_url": 500, "what_happened": 5000, "expected": 3000,
+    "error_message": 2000, "workaround_used": 3000, "citizen_words": 3000,
+}
+MAX_PEOPLE = 100_000
+
+
+class ReportError(ValueError):
+    """A report use case refused its input (French message)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+# --- scope ------------------------------------------------------------------------------------------
+
+
+def team_scope(user):
+    """Reports a user may triage or read as a team member (admins: all); others: none."""
+    query = db.select(Report).join(Application, Report.application_id == Application.id)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.TRIAGER and user.team_id is not None:
+        return query.where(Application.team_id == user.team_id)
+    return query.where(false())
+
+
+def agent_scope(user):
+    """Reports an agent filed or joined."""
+    if user.role != Role.AGENT or user.id is None:
+        return db.select(Report).where(false())
+    return db.select(Report).join(
+        ReportFollower, (ReportFollower.report_id == Report.id) & (ReportFollower.user_id == user.id)
+    )
+
+
+def visible_reports(user):
+    """Reports whose full detail this user may open."""
+    return agent_scope(user) if user.role == Role.AGENT else team_scope(user)
+
+
+def _key_clause(key):
+    key = str(key).strip()
+    if key.isdigit():
+        return Report.id == int(key)
+    if REFERENCE.match(key.upper()):
+        return Report.reference == key.upper()
+    return false()
+
+
+def find_report(user, key):
+    """The report with this id or reference, if this user may open it; else None."""
+    return db.session.scalar(visible_reports(user).where(_key_clause(key)))
+
+
+def find_open_report(key):
+    """An open report by id or reference, for the reduced view and "moi aussi"."""
+    return db.session.scalar(
+        db.select(Report).where(_key_clause(key), Report.status.in_([s.value for s in OPEN]))
+    )
+
+
+def active_applications():
+    return db.session.scalars(
+        db.select(Application).where(Application.is_active.is_(True)).order_by(Application.name)
+    ).all()
+
+
+def team_applications(user):
+    query = db.select(Application).where(Application.is_active.is_(True)).order_by(Application.name)
+    if user.role != Role.ADMIN:
+        query = query.where(Application.team_id == (user.team_id if user.role == Role.TRIAGER else -1))
+    return db.session.scalars(query).all()
+
+
+def application_by_code(code):
+    return db.session.scalar(
+        db.select(Application).where(Application.code == (code or "").strip().lower())
+    )
+
+
+# --- masking ------------------------------------------------------------------------------------------
+
+
+def mask(text):
+    """(masked text, counts) of one free text."""
+    result = redact(text or "")
+    return result.text, {k: int(result.found.get(k, 0)) for k in REDACTION_KINDS}
+
+
+def mask_fields(values):
+    """Mask every free-text field of a report; returns (masked values, summed counts)."""
+    masked, counts = {}, empty_counts()
+    for name in TEXT_FIELDS:
+        text, found = mask(values.get(name) or "")
+        masked[name] = text.strip()
+        for kind, count in found.items():
+            counts[kind] += count
+    return masked, counts
+
+
+# --- similar reports ----------------------------------------------------------------------------------
+
+
+def similar_reports(application, text, limit=5, exclude_ids=()):
+    """Open reports on the same application whose text is close to this one."""
+    words = search.stems(text)
+    clause = search.match_clause(Report, words, mode="any")
+    if application is None or clause is None:
+        return []
+    query = (
+        db.select(Report)
+        .where(
+            Report.application_id == application.id,
+            Report.status.in_([s.value for s in OPEN]),
+            clause,
+        )
+        .order_by(Report.id.desc())
+        .limit(search.CANDIDATES)
+    )
+    if exclude_ids:
+        query = query.where(Report.id.not_in(list(exclude_ids)))
+    return search.rank(db.session.scalars(query).all(), words, limit)
+
+
+# --- filing -------------------------------------------------------------------------------------------
+
+
+def _check_choice(value, enum, field, message):
+    if value not in enum.values():
+        raise ReportError(message, field)
+    return value
+
+
+def check_values(values):
+    """Validate a report's input the same way for the form and the API; returns the catalogue rows."""
+    application = db.session.get(Application, values.get("application_id") or 0)
+    if application is None or not application.is_active:
+        raise ReportError("Choisissez un service en ligne du catalogue.", "application")
+    procedure = step = None
+    if values.get("procedure_id"):
+        procedure = db.session.get(Procedure, values["procedure_id"])
+        if procedure is None or procedure.application_id != application.id or not procedure.is_active:
+            raise ReportError("Cette démarche n'appartient pas au service choisi.", "procedure")
+    if values.get("step_id"):
+        step = db.session.get(Step, values["step_id"])
+        if step is None or procedure is None or step.procedure_id != procedure.id:
+            raise ReportError("Cette étape n'appartient pas à la démarche choisie.", "step")
+    _check_choice(values.get("problem_type"), ProblemType, "problem_type", "Choisissez le type de problème.")
+    for name in ("title", "what_happened"):
+        if not (values.get(name) or "").strip():
+            raise ReportError("Ce champ est obligatoire.", name)
+    for name, limit in TEXT_FIELDS.items():
+        if len(values.get(name) or "") > limit:
+            raise ReportError(f"Ce texte dépasse {limit} caractères.", name)
+    people = values.get("people_affected") or 1
+    if not isinstance(people, int) or not 1 <= people <= MAX_PEOPLE:
+        raise ReportError("Indiquez un nombre de personnes entre 1 et 100 000.", "people_affected")
+    if values.get("on_behalf") and not values.get("consent"):
+        raise ReportError(
+            "Cochez cette case seulement si la personne a donné son accord : sinon, ne la mentionnez pas.",
+            "consent",
+        )
+    occurred = values.get("occurred_at")
+    if occurred is not None and occurred > utcnow():
+        raise ReportError("La date ne peut pas être dans le futur.", "occurred_at")
+    return application, procedure, step
+
+
+def preview(values):
+    """What would be stored: masked texts and the counts of each kind found."""
+    check_values(values)
+    return mask_fields(values)
+
+
+def file_report(actor, values, screenshots=(), agent_browser=""):
+    """File a report (texts masked, screenshots stored); returns the saved report."""
+    if actor.role != Role.AGENT:
+        raise ReportError("Seuls les agents d'accueil déposent des remontées.")
+    application, procedure, step = check_values(values)
+    masked, counts = mask_fields(values)
+    now = utcnow()
+    people = values.get("people_affected") or 1
+    blocked = bool(values.get("citizen_blocked"))
+    report = Report(
+        author_id=actor.id,
+        organisation_id=actor.organisation_id,
+        application_id=application.id,
+        procedure_id=procedure.id if procedure else None,
+        step_id=step.id if step else None,
+        problem_type=values["problem_type"],
+        occurred_at=values.get("occurred_at"),
+        citizen_device=values.get("citizen_device") if values.get("citizen_device") in Device.values() else Device.UNKNOWN.value,
+        citizen_browser=values.get("citizen_browser") if values.get("citizen_browser") in Browser.values() else Browser.UNKNOWN.value,
+        agent_browser=(agent_browser or "")[:120],
+        reproducible=values.get("reproducible") if values.get("reproducible") in Reproducible.values() else Reproducible.UNTRIED.value,
+        citizen_blocked=blocked,
+        right_at_risk=bool(values.get("right_at_risk")),
+        people_affected=people,
+        on_behalf=bool(values.get("on_behalf")),
+        consent=bool(values.get("on_behalf") and values.get("consent")),
+        redaction_counts=counts,
+        status=Status.NEW.value,
+        people_total=people,
+        blocked_total=people if blocked else 0,
+        created_at=now,
+        updated_at=now,
+        **masked,
+    )
+    if not report.on_behalf:
+        report.citizen_words = ""
+    report.search_text = search.report_search_text(report)
+    report.set_deadlines(application)
+    db.session.add(report)
+    db.session.flush()
+    report.reference = f"R-{now.year}-{report.id:06d}"
+    db.session.add(ReportFollower(report_id=report.id, user_id=actor.id, reason=FollowReason.AUTHOR.value))
+    db.session.add(ReportEvent(report_id=report.id, from_status=None, to_status=Status.NEW.value))
+    for index, shot in enumerate(screenshots, start=1):
+        stored = images.store_attachment(shot)
+        db.session.add(ReportAttachment(
+            report_id=report.id, stored_name=stored, download_name=f"{report.reference}-capture-{index}.{shot.suffix}",
+            content_type=shot.content_type, size=len(shot.data), width=shot.width, height=shot.height,
+        ))
+    db.session.flush()
+    webhooks.queue_event(report, WebhookEvent.REPORT_CREATED)
+    audit(actor, "report.create", report, {"reference": report.reference, "masked": sum(counts.values())})
+    db.session.commit()
+    return report
+
+
+# --- agents' follow-up --------------------------------------------------------------------------------
+
+
+def _recount(report):
+    """Recompute the impact counters from the report and its me-too rows."""
+    rows = db.session.execute(
+        db.select(MeToo.people_affected, MeToo.citizen_blocked).where(MeToo.report_id == report.id)
+    ).all()
+    report.me_too_count = len(rows)
+    report.people_total = report.people_affected + sum(p for p, _b in rows)
+    own_blocked = report.people_affected if report.citizen_blocked else 0
+    report.blocked_total = own_blocked + sum(p for p, b in rows if b)
+
+
+def add_me_too(actor, report, people_affected=1, citizen_blocked=False):
+    """An agent met the same problem: their organisation, date and impact join the report."""
+    if actor.role != Role.AGENT:
+        raise ReportError("Seuls les agents d'accueil peuvent signaler « moi aussi ».")
+    if not report.is_open:
+        raise ReportError("Cette remontée est close : déposez une nouvelle remontée si le problème persiste.")
+    if report.author_id == actor.id:
+        raise ReportError("Vous avez déposé cette remontée : complétez-la plutôt par un message.")
+    if report.is_followed_by(actor):
+        raise ReportError("Vous avez déjà signalé ce problème sur cette remontée.")
+    if not isinstance(people_affected, int) or not 1 <= people_affected <= MAX_PEOPLE:
+        raise ReportError("Indiquez un nombre de personnes entre 1 et 100 000.", "people_affected")
+    db.session.add(MeToo(
+        report_id=report.id, user_id=actor.id, organisation_id=actor.organisation_id,
+        people_affected=people_affected, citizen_blocked=bool(citizen_blocked),
+    ))
+    db.session.add(ReportFollower(report_id=report.id, user_id=actor.id, reason=FollowReason.ME_TOO.value))
+    db.session.flush()
+    _recount(report)
+    report.updated_at = utcnow()
+    audit(actor, "report.me_too", report, {"people": people_affected})
+    db.session.commit()
+    return report
+
+
+def withdraw_report(actor, report):
+    """The author withdraws a report not yet qualified."""
+    try:
+        previous = withdraw(report, actor)
+    except WorkflowError as exc:
+        raise ReportError(str(exc)) from None
+    db.session.add(ReportEvent(report_id=report.id, from_status=previous, to_status=report.status))
+    webhooks.queue_event(report, WebhookEvent.STATUS_CHANGED, {"change": {"from": previous, "to": report.status}})
+    notify.notify_team(report, "report_withdrawn", f"La remontée {report.reference} a été retirée par l'agent.")
+    audit(actor, "report.withdraw", report)
+    db.session.commit()
+    deliver_inline()
+
+
+def post_agent_message(actor, report, body):
+    """An agent following the report writes to the team; it answers a pending request for information."""
+    if actor.role != Role.AGENT or not report.is_followed_by(actor):
+        raise ReportError("Seuls les agents qui suivent cette remontée peuvent y écrire.")
+    if report.is_closed:
+        raise ReportError("Cette remontée est close : déposez une nouvelle remontée si besoin.")
+    text, counts = mask((body or "").strip()[:5000])
+    if not text.strip():
+        raise ReportError("Écrivez votre message.", "body")
+    comment = ReportComment(report_id=report.id, author_id=actor.id, kind=CommentKind.AGENT_MESSAGE.value,
+                            body=text, redaction_counts=counts)
+    db.session.add(comment)
+    db.session.flush()
+    if report.status == Status.INFO_REQUESTED:
+        previous = resume_after_info(report)
+        db.session.add(ReportEvent(report_id=report.id, from_status=previous, to_status=report.status,
+                                   note="Réponse de l'agent"))
+        webhooks.queue_event(report, WebhookEvent.STATUS_CHANGED,
+                             {"change": {"from": previous, "to": report.status}})
+    report.updated_at = utcnow()
+    webhooks.queue_event(report, WebhookEvent.COMMENTED, {"comment": comment_payload(comment)})
+    notify.notify_team(report, "report_message", f"Nouveau message d'un agent sur la remontée {report.reference}.")
+    audit(actor, "report.agent_message", report, {"masked": sum(counts.values())})
+    db.session.commit()
+    deliver_inline()
+    return comment
+
+
+def comment_payload(comment):
+    return {"kind": comment.kind, "body": comment.body, "created_at": comment.created_at.isoformat()
+            if comment.created_at else utcnow().isoformat()}
+
+
+def set_email_opt_in(actor, enabled):
+    """Choose whether report notifications also come by e-mail."""
+    setting = db.session.get(NotificationSetting, actor.id)
+    if setting is None:
+        setting = NotificationSetting(user_id=actor.id)
+        db.session.add(setting)
+    setting.email_opt_in = bool(enabled)
+    audit(actor, "report.email_opt_in" if enabled else "report.email_opt_out", actor)
+    db.session.commit()
+
+
+def email_opt_in(user):
+    setting = db.session.get(NotificationSetting, user.id)
+    return bool(setting and setting.email_opt_in)
+
+
+# --- what a report shows ------------------------------------------------------------------------------
+
+
+def comments_for(report, user):
+    """Comments this user may read: internal notes only for the team (and admins)."""
+    query = db.select(ReportComment).where(ReportComment.report_id == report.id).order_by(ReportComment.id)
+    if not (report.can_triage(user) or user.role == Role.ADMIN):
+        query = query.where(ReportComment.kind != CommentKind.INTERNAL_NOTE)
+    return db.session.scalars(query).all()
+
+
+def attachments_of(report):
+    return db.session.scalars(
+        db.select(ReportAttachment).where(ReportAttachment.report_id == report.id).order_by(ReportAttachment.id)
+    ).all()
+
+
+def events_of(report):
+    return db.session.scalars(
+        db.select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id)
+    ).all()
+
+
+def me_toos_of(report):
+    return db.session.scalars(
+        db.select(MeToo).where(MeToo.report_id == report.id).order_by(MeToo.id)
+    ).all()

@@ -1,0 +1,210 @@
+"""Team pages: the triage board, its CSV export, the statistics and the triage actions.
+
+Reports are loaded through the team's scope: a report of another team is a 404.
+"""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from app.accounts.models import Role, User
+from app.common.access import roles
+from app.common.pagination import paginate
+from app.common.timezones import utcnow
+from app.extensions import db
+from app.reports import export, services, stats, triage
+from app.reports.enums import ProblemType, Status
+from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
+from app.reports.models import Application, Report
+from app.reports.views import render_detail
+
+bp = Blueprint("triage", __name__, url_prefix="/equipe")
+
+EXPORT_LIMIT = 10_000
+
+
+def _team_report_or_404(reference):
+    report = db.session.scalar(services.team_scope(current_user).where(services._key_clause(reference)))
+    if report is None:
+        abort(404)
+    return report
+
+
+def _triage_report_or_404(reference):
+    report = _team_report_or_404(reference)
+    if not report.can_triage(current_user):
+        abort(404)
+    return report
+
+
+def _board_options(query):
+    return query.options(
+        joinedload(Report.application).joinedload(Application.operator),
+        joinedload(Report.procedure),
+        joinedload(Report.organisation),
+    )
+
+
+@bp.route("/remontees")
+@roles(Role.TRIAGER, Role.ADMIN)
+def board():
+    filters = triage.BoardFilters.from_args(request.args)
+    page = paginate(_board_options(triage.board_select(current_user, filters)), request.args.get("page"))
+    status_options = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")]
+    return render_template(
+        "triage/board.html", page=page, filters=filters,
+        status_options=status_options + [(s.value, s.label) for s in Status],
+        application_options=[(a.code, a.name) for a in services.team_applications(current_user)],
+        type_options=[(t.value, t.label) for t in ProblemType],
+        sorts=triage.SORTS, ages=triage.AGES, impacts=triage.IMPACTS,
+    )
+
+
+@bp.route("/remontees/export.csv")
+@roles(Role.TRIAGER, Role.ADMIN)
+def export_csv():
+    filters = triage.BoardFilters.from_args(request.args)
+    query = _board_options(triage.board_select(current_user, filters)).options(
+        joinedload(Report.step)
+    ).limit(EXPORT_LIMIT)
+    reports = db.session.scalars(query).unique().all()
+    stamp = utcnow().strftime("%Y%m%d-%H%M")
+    return Response(
+        export.reports_csv(reports),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="remontees-{stamp}.csv"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/statistiques")
+@roles(Role.TRIAGER, Role.ADMIN)
+def statistics():
+    applications = services.team_applications(current_user)
+    code = (request.args.get("application") or "").strip().lower()
+    application = next((a for a in applications if a.code == code), None)
+    if code and application is None:
+        abort(404)
+    figures = stats.compute(current_user, application)
+    return render_template("triage/statistics.html", stats=figures, applications=applications,
+                           application=application, types=ProblemType)
+
+
+def _back(report, message):
+    flash(message, "success")
+    return redirect(url_for("reports.detail", reference=report.reference) + "#equipe")
+
+
+@bp.route("/remontees/<reference>/statut", methods=["POST"])
+@roles(Role.TRIAGER)
+def change_status(reference):
+    report = _triage_report_or_404(reference)
+    form = StatusForm()
+    form.status.choices = [SelectChoice(s.value, s.label) for s in Status]
+    if form.validate_on_submit():
+        try:
+            triage.change_status(current_user, report, form.status.data, form.reason.data,
+                                 form.redirect.data, form.workaround.data)
+        except services.ReportError as exc:
+            getattr(form, exc.field or "status", form.status).errors.append(str(exc))
+        else:
+            return _back(report, f"Statut changé : « {report.status_label} ».")
+    return render_detail(report, 400, status_form=form)
+
+
+@bp.route("/remontees/<reference>/contournement", methods=["POST"])
+@roles(Role.TRIAGER)
+def workaround(reference):
+    report = _triage_report_or_404(reference)
+    form = WorkaroundForm()
+    if form.validate_on_submit():
+        try:
+            triage.publish_workaround(current_user, report, form.workaround_text.data)
+        except services.ReportError as exc:
+            form.workaround_text.errors.append(str(exc))
+        else:
+            return _back(report, "Le contournement est publié : les agents qui suivent la remontée le voient.")
+    return render_detail(report, 400, workaround_form=form)
+
+
+@bp.route("/remontees/<reference>/commentaire", methods=["POST"])
+@roles(Role.TRIAGER)
+def comment(reference):
+    report = _triage_report_or_404(reference)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            triage.add_team_comment(current_user, report, form.body.data, form.visibility.data == "internal")
+        except services.ReportError as exc:
+            form.body.errors.append(str(exc))
+        else:
+            message = "Note interne ajoutée." if form.visibility.data == "internal" else "Réponse publiée."
+            return _back(report, message)
+    return render_detail(report, 400, comment_form=form)
+
+
+@bp.route("/remontees/<reference>/assignation", methods=["POST"])
+@roles(Role.TRIAGER)
+def assign(reference):
+    report = _triage_report_or_404(reference)
+    form = AssignForm()
+    if form.validate_on_submit():
+        raw = form.assignee.data
+        assignee = db.session.get(User, int(raw)) if raw and raw.isdigit() else None
+        if raw and assignee is None:
+            form.assignee.errors.append("Choisissez un membre actif de l'équipe.")
+        else:
+            try:
+                triage.assign(current_user, report, assignee)
+            except services.ReportError as exc:
+                form.assignee.errors.append(str(exc))
+            else:
+                return _back(report, "Personne en charge mise à jour.")
+    return render_detail(report, 400, assign_form=form)
+
+
+@bp.route("/remontees/<reference>/ticket", methods=["POST"])
+@roles(Role.TRIAGER)
+def tracker(reference):
+    report = _triage_report_or_404(reference)
+    form = TrackerForm()
+    if form.validate_on_submit():
+        try:
+            triage.set_tracker(current_user, report, form.tracker_url.data, form.tracker_key.data)
+        except services.ReportError as exc:
+            form.tracker_url.errors.append(str(exc))
+        else:
+            return _back(report, "Lien vers le ticket enregistré.")
+    return render_detail(report, 400, tracker_form=form)
+
+
+@bp.route("/remontees/<reference>/fusion", methods=["GET", "POST"])
+@roles(Role.TRIAGER)
+def merge(reference):
+    """Merge a duplicate: choose the main report, check what moves, then confirm."""
+    duplicate = _triage_report_or_404(reference)
+    form = MergeForm()
+    main = None
+    if form.validate_on_submit():
+        main = db.session.scalar(services.team_scope(current_user).where(
+            services._key_clause(form.main.data.strip().upper())))
+        if main is None or not main.can_triage(current_user):
+            form.main.errors.append("Aucune remontée de votre équipe ne porte cette référence.")
+            main = None
+        elif form.confirm.data == "1":
+            try:
+                triage.merge(current_user, duplicate, main)
+            except services.ReportError as exc:
+                db.session.rollback()
+                form.main.errors.append(str(exc))
+                main = None
+            else:
+                flash(f"{duplicate.reference} est fusionnée dans {main.reference} : ses « moi aussi », "
+                      "son impact et ses agents ont été rattachés.", "success")
+                return redirect(url_for("reports.detail", reference=main.reference))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("triage/merge.html", report=duplicate, form=form, main=main), status
+

@@ -1,0 +1,304 @@
+"""Agents' pages: file a report (preview of the masked text, then confirmation), similar reports,
+"moi aussi", "Mes remontées", the report page and its screenshots."""
+from datetime import UTC
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.accounts.forms import ConfirmForm
+from app.accounts.models import Role
+from app.common.access import roles
+from app.common.pagination import paginate
+from app.extensions import db
+from app.reports import images, services, triage
+from app.reports.enums import CommentKind
+from app.reports.forms import (
+    AgentMessageForm,
+    AssignForm,
+    CommentForm,
+    EmailPreferenceForm,
+    MeTooForm,
+    ReportForm,
+    StatusForm,
+    TrackerForm,
+    WorkaroundForm,
+)
+from app.reports.models import Application, Procedure, ReportAttachment, ReportComment, Step
+from app.reports.redaction import KINDS
+from app.reports.useragent import describe
+from app.reports.workflow import team_targets
+
+bp = Blueprint("reports", __name__, url_prefix="/remontees")
+
+KIND_LABELS = {
+    "nir": "NIR", "caf_number": "n° allocataire", "tax_number": "n° fiscal",
+    "france_travail_id": "identifiant France Travail", "iban": "IBAN", "card": "carte bancaire",
+    "phone": "téléphone", "email": "adresse e-mail",
+}
+
+
+@bp.app_template_filter("masked_summary")
+def masked_summary(counts):
+    """"2 éléments masqués : 1 NIR, 1 téléphone" (or an empty string)."""
+    parts = [f"{counts[k]} {KIND_LABELS[k]}" for k in KINDS if (counts or {}).get(k)]
+    return ", ".join(parts)
+
+
+def _report_or_404(reference):
+    report = services.find_report(current_user, reference)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _fill_catalog_choices(form):
+    applications = db.session.scalars(
+        db.select(Application).where(Application.is_active.is_(True)).order_by(Application.name)
+    ).all()
+    choices = [SelectChoice("", "— Choisissez le service —")]
+    for app in sorted(applications, key=lambda a: (a.operator.name, a.name)):
+        choices.append(SelectChoice(str(app.id), app.name, optgroup=app.operator.name))
+    form.application.choices = choices
+    names = {a.id: a.name for a in applications}
+    procedures = db.session.scalars(
+        db.select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.application_id, Procedure.position)
+    ).all()
+    form.procedure.choices = [SelectChoice("", "Autre ou je ne sais pas")] + [
+        SelectChoice(str(p.id), p.title, optgroup=names[p.application_id])
+        for p in procedures if p.application_id in names
+    ]
+    titles = {p.id: f"{names[p.application_id]} — {p.title}" for p in procedures if p.application_id in names}
+    steps = db.session.scalars(
+        db.select(Step).where(Step.is_active.is_(True)).order_by(Step.procedure_id, Step.position)
+    ).all()
+    form.step.choices = [SelectChoice("", "Autre ou je ne sais pas")] + [
+        SelectChoice(str(s.id), s.title, optgroup=titles[s.procedure_id]) for s in steps if s.procedure_id in titles
+    ]
+
+
+def choice_label(field):
+    """The label of a select field's current value."""
+    return next((c.label for c in field.choices if c.value == field.data), "")
+
+
+def _to_utc(local):
+    return local.replace(tzinfo=current_user.timezone).astimezone(UTC)
+
+
+def _apply_service_error(form, exc):
+    field = getattr(form, exc.field or "", None) or form.what_happened
+    field.errors = [*field.errors, str(exc)] if isinstance(field.errors, list) else [str(exc)]
+
+
+def _render_form(form, status=200):
+    return render_template("reports/new.html", form=form,
+                           agent_browser=describe(request.user_agent.string)), status
+
+
+@bp.route("")
+@roles(Role.AGENT)
+def mine():
+    query = services.agent_scope(current_user).order_by(services.Report.updated_at.desc(), services.Report.id.desc())
+    page = paginate(query, request.args.get("page"))
+    ids = [r.id for r in page.items]
+    answers = {}
+    if ids:
+        latest = (
+            db.select(db.func.max(ReportComment.id))
+            .where(ReportComment.report_id.in_(ids), ReportComment.kind == CommentKind.PUBLIC_ANSWER)
+            .group_by(ReportComment.report_id)
+        )
+        for comment in db.session.scalars(db.select(ReportComment).where(ReportComment.id.in_(latest))):
+            answers[comment.report_id] = comment
+    preference = EmailPreferenceForm(email_opt_in=services.email_opt_in(current_user))
+    return render_template("reports/mine.html", page=page, answers=answers, preference=preference)
+
+
+@bp.route("/nouvelle", methods=["GET", "POST"])
+@roles(Role.AGENT)
+def new():
+    form = ReportForm()
+    _fill_catalog_choices(form)
+    if request.method == "GET" and request.args.get("application"):
+        form.application.data = request.args["application"]
+    if request.method == "POST" and request.form.get("edit"):
+        return _render_form(form)  # back from the preview: everything typed is kept
+    if not form.validate_on_submit():
+        return _render_form(form, 400 if request.method == "POST" else 200)
+    values = form.values(_to_utc)
+    try:
+        masked, counts = services.preview(values)
+    except services.ReportError as exc:
+        _apply_service_error(form, exc)
+        return _render_form(form, 400)
+    if form.processed_screenshots:
+        images.discard_pending(current_user, form.uploads.data)
+        form.uploads.data = images.stash_pending(current_user, form.processed_screenshots)
+    pending = images.load_pending(current_user, form.uploads.data)
+    if not pending:
+        form.uploads.data = ""
+    application = db.session.get(Application, values["application_id"])
+    similar = services.similar_reports(application, " ".join([values["title"], values["what_happened"]]))
+    return render_template(
+        "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
+        application=application, similar=similar, agent_browser=describe(request.user_agent.string),
+        confirm_form=ConfirmForm(), procedure_label=choice_label(form.procedure), step_label=choice_label(form.step),
+    )
+
+
+@bp.route("/nouvelle/confirmer", methods=["POST"])
+@roles(Role.AGENT)
+def confirm():
+    form = ReportForm()
+    _fill_catalog_choices(form)
+    if not form.validate_on_submit():
+        return _render_form(form, 400)
+    screenshots = images.load_pending(current_user, form.uploads.data)
+    try:
+        report = services.file_report(current_user, form.values(_to_utc), screenshots,
+                                      describe(request.user_agent.string))
+    except services.ReportError as exc:
+        _apply_service_error(form, exc)
+        return _render_form(form, 400)
+    images.discard_pending(current_user, form.uploads.data)
+    flash(f"Votre remontée {report.reference} est enregistrée. L'équipe du service va l'examiner.", "success")
+    return redirect(url_for("reports.detail", reference=report.reference))
+
+
+@bp.route("/similaires", methods=["POST"])
+@roles(Role.AGENT)
+def similar():
+    """Reduced view of similar open reports (HTML fragment, also used without JavaScript)."""
+    application = db.session.get(Application, request.form.get("application", type=int) or 0)
+    text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
+    reports = services.similar_reports(application, text) if application else []
+    return render_template("reports/_similar.html", similar=reports, fragment=True)
+
+
+@bp.route("/<reference>")
+@roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
+def detail(reference):
+    return render_detail(_report_or_404(reference))
+
+
+def render_detail(report, status=200, **forms):
+    """The report page; the team sees its triage forms (with errors when a POST failed)."""
+    can_triage = report.can_triage(current_user)
+    context = {
+        "report": report,
+        "comments": services.comments_for(report, current_user),
+        "attachments": services.attachments_of(report),
+        "events": services.events_of(report),
+        "can_triage": can_triage,
+        "is_follower": current_user.role == Role.AGENT,
+        "confirm_form": ConfirmForm(),
+    }
+    if current_user.role == Role.AGENT:
+        context["message_form"] = forms.get("message_form") or AgentMessageForm()
+    if can_triage or current_user.role == Role.ADMIN:
+        context["me_toos"] = services.me_toos_of(report)
+    if can_triage:
+        status_form = forms.get("status_form") or StatusForm()
+        status_form.status.choices = [SelectChoice("", "— Choisissez —")] + [
+            SelectChoice(s.value, s.label) for s in team_targets(report.status)
+        ]
+        assign_form = forms.get("assign_form") or AssignForm(assignee=str(report.assignee_id or ""))
+        assign_form.assignee.choices = [SelectChoice("", "Personne")] + [
+            SelectChoice(str(u.id), u.full_name) for u in triage.team_members(current_user)
+        ]
+        context.update(
+            status_form=status_form,
+            workaround_form=forms.get("workaround_form") or WorkaroundForm(workaround_text=report.workaround),
+            comment_form=forms.get("comment_form") or CommentForm(),
+            assign_form=assign_form,
+            tracker_form=forms.get("tracker_form") or TrackerForm(tracker_url=report.tracker_url,
+                                                                  tracker_key=report.tracker_key),
+        )
+    return render_template("reports/detail.html", **context), status
+
+
+@bp.route("/<reference>/captures/<int:attachment_id>")
+@roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
+def attachment(reference, attachment_id):
+    report = _report_or_404(reference)
+    row = db.session.scalar(
+        db.select(ReportAttachment).where(ReportAttachment.id == attachment_id, ReportAttachment.report_id == report.id)
+    )
+    path = images.attachment_path(row.stored_name) if row else None
+    if row is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.download_name,
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/<reference>/moi-aussi", methods=["POST"])
+@roles(Role.AGENT)
+def me_too(reference):
+    report = services.find_open_report(reference)
+    if report is None:
+        abort(404)
+    form = MeTooForm()
+    if not form.validate_on_submit():
+        flash("Indiquez un nombre de personnes entre 1 et 100 000.", "error")
+        return redirect(url_for("reports.new"))
+    try:
+        services.add_me_too(current_user, report, form.people_affected.data, form.citizen_blocked.data)
+    except services.ReportError as exc:
+        flash(str(exc), "error")
+        if report.is_followed_by(current_user):
+            return redirect(url_for("reports.detail", reference=report.reference))
+        return redirect(url_for("reports.mine"))
+    flash(f"C'est noté : vous suivez désormais la remontée {report.reference}.", "success")
+    return redirect(url_for("reports.detail", reference=report.reference))
+
+
+@bp.route("/<reference>/retirer", methods=["GET", "POST"])
+@roles(Role.AGENT)
+def withdraw(reference):
+    report = _report_or_404(reference)
+    if not report.can_withdraw(current_user):
+        flash("Cette remontée ne peut plus être retirée.", "error")
+        return redirect(url_for("reports.detail", reference=report.reference))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_report(current_user, report)
+        except services.ReportError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"La remontée {report.reference} est retirée.", "success")
+        return redirect(url_for("reports.detail", reference=report.reference))
+    return render_template("reports/withdraw.html", report=report, form=form)
+
+
+@bp.route("/<reference>/message", methods=["POST"])
+@roles(Role.AGENT)
+def message(reference):
+    report = _report_or_404(reference)
+    form = AgentMessageForm()
+    if form.validate_on_submit():
+        try:
+            services.post_agent_message(current_user, report, form.body.data)
+        except services.ReportError as exc:
+            form.body.errors.append(str(exc))
+        else:
+            flash("Votre message est envoyé à l'équipe.", "success")
+            return redirect(url_for("reports.detail", reference=report.reference))
+    return render_detail(report, 400, message_form=form)
+
+
+@bp.route("/preferences", methods=["POST"])
+@roles(Role.AGENT, Role.TRIAGER)
+def preferences():
+    form = EmailPreferenceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_email_opt_in(current_user, form.email_opt_in.data)
+    flash("Vos préférences de notification sont enregistrées.", "success")
+    if current_user.role == Role.TRIAGER:
+        return redirect(url_for("team_settings.index"))
+    return redirect(url_for("reports.mine"))

@@ -1,0 +1,268 @@
+"""Team webhooks: events queued with the report (same transaction), delivered out of band.
+
+A delivery's body is fixed when the event happens, so every retry sends the same bytes and
+the same signature: `X-Passerelle-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
+A failing receiver only delays its own delivery; the report is already saved.
+"""
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from app.audit.services import audit
+from app.common.timezones import as_utc, utcnow
+from app.common.urls import external_url
+from app.extensions import db
+from app.reports.enums import PING_EVENT, DeliveryStatus, WebhookEvent
+from app.reports.models import Webhook, WebhookDelivery
+
+# Seconds to wait after the n-th failed attempt; after the last one the delivery is abandoned.
+BACKOFF = (60, 300, 1800, 7200, 21600, 43200, 86400)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+USER_AGENT = "Passerelle-Webhooks/1"
+
+
+class WebhookError(ValueError):
+    """A webhook setting refused (French message)."""
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+def check_url(url, resolve=True):
+    """Refuse addresses that are not http(s), and private ones unless the settings allow them."""
+    parts = urlsplit(url or "")
+    allow_private = current_app.config["WEBHOOK_ALLOW_PRIVATE"]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookError("L'adresse doit commencer par https:// et nommer un serveur.")
+    if parts.scheme == "http" and not allow_private:
+        raise WebhookError("L'adresse doit commencer par https://.")
+    if parts.username or parts.password:
+        raise WebhookError("L'adresse ne doit pas contenir d'identifiant ni de mot de passe.")
+    if allow_private or not resolve:
+        return url
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise WebhookError(f"Le serveur {parts.hostname} est introuvable.") from None
+    for info in infos:
+        if not ipaddress.ip_address(info[4][0]).is_global:
+            raise WebhookError("L'adresse désigne un réseau privé : elle n'est pas autorisée.")
+    return url
+
+
+def create_webhook(actor, team, url, events):
+    """Add a receiver for the team; returns (webhook, secret) — the secret is shown once."""
+    url = (url or "").strip()
+    check_url(url)
+    events = [e for e in events if e in WebhookEvent.values()]
+    if not events:
+        raise WebhookError("Choisissez au moins un événement.")
+    secret = "whsec_" + secrets.token_urlsafe(32)
+    webhook = Webhook(team_id=team.id, url=url[:500], secret=secret, events=events)
+    db.session.add(webhook)
+    db.session.flush()
+    audit(actor, "webhook.create", webhook, {"team": team.code, "events": events})
+    db.session.commit()
+    return webhook, secret
+
+
+def delete_webhook(actor, webhook):
+    """Stop a receiver; its delivery log is kept, pending deliveries are abandoned."""
+    webhook.is_active = False
+    db.session.execute(
+        db.update(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook.id, WebhookDelivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.FAILED.value, last_error="Webhook supprimé.")
+    )
+    audit(actor, "webhook.delete", webhook)
+    db.session.commit()
+
+
+def team_webhooks(team):
+    return db.select(Webhook).where(Webhook.team_id == team.id, Webhook.is_active.is_(True)).order_by(Webhook.id)
+
+
+def deliveries_of(webhook):
+    return (
+        db.select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook.id)
+        .order_by(WebhookDelivery.id.desc())
+    )
+
+
+# --- payloads ---------------------------------------------------------------------------------------
+
+
+def report_payload(report):
+    """The report as receivers see it: masked texts, no agent identity."""
+    organisation = report.organisation
+    return {
+        "id": report.id,
+        "reference": report.reference,
+        "url": external_url("reports.detail", reference=report.reference),
+        "application": {"code": report.application.code, "name": report.application.name},
+        "procedure": (
+            {"code": report.procedure.code, "title": report.procedure.title} if report.procedure else None
+        ),
+        "step": {"code": report.step.code, "title": report.step.title} if report.step else None,
+        "screen": report.screen,
+        "page_url": report.page_url,
+        "problem_type": report.problem_type,
+        "status": report.status,
+        "title": report.title,
+        "what_happened": report.what_happened,
+        "expected": report.expected,
+        "error_message": report.error_message,
+        "reproducible": report.reproducible,
+        "citizen_device": report.citizen_device,
+        "citizen_browser": report.citizen_browser,
+        "impact": {
+            "citizen_blocked": report.citizen_blocked,
+            "right_at_risk": report.right_at_risk,
+            "people_affected": report.people_affected,
+            "people_total": report.people_total,
+            "me_too_count": report.me_too_count,
+        },
+        "reporter": {
+            "organisation_kind": organisation.kind if organisation else None,
+            "department": organisation.department if organisation else None,
+        },
+        "tracker": {"url": report.tracker_url, "key": report.tracker_key},
+        "created_at": as_utc(report.created_at).isoformat(),
+    }
+
+
+def _body(event, delivery_id, data):
+    document = {"event": event, "delivery": delivery_id, "occurred_at": utcnow().isoformat(), **data}
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def queue_event(report, event, extra=None):
+    """Queue a delivery to each of the owning team's webhooks listening to this event."""
+    team_id = report.application.team_id
+    if team_id is None:
+        return []
+    hooks = db.session.scalars(
+        db.select(Webhook).where(Webhook.team_id == team_id, Webhook.is_active.is_(True))
+    ).all()
+    queued = []
+    for hook in hooks:
+        if event not in (hook.events or []):
+            continue
+        delivery_id = str(uuid.uuid4())
+        data = {"report": report_payload(report), **(extra or {})}
+        delivery = WebhookDelivery(
+            webhook_id=hook.id, delivery_id=delivery_id, event=event,
+            body=_body(event, delivery_id, data), next_attempt_at=utcnow(),
+        )
+        db.session.add(delivery)
+        queued.append(delivery)
+    return queued
+
+
+def sign(secret, body):
+    """The X-Passerelle-Signature value of a raw body."""
+    digest = hmac.new(secret.encode(), body if isinstance(body, bytes) else body.encode(), hashlib.sha256)
+    return "sha256=" + digest.hexdigest()
+
+
+# --- delivery -----------------------------------------------------------------------------------------
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect could lead anywhere (an internal address): it counts as a failure.
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def _post(url, body, headers, timeout):
+    check_url(url)
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310  # nosec B310
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"Réponse HTTP {exc.code}."
+
+
+def attempt(delivery, timeout=None):
+    """Try one delivery now and record the outcome (the caller commits)."""
+    hook = delivery.webhook
+    body = delivery.body.encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        "X-Passerelle-Event": delivery.event,
+        "X-Passerelle-Delivery": delivery.delivery_id,
+        "X-Passerelle-Signature": sign(hook.secret, body),
+    }
+    delivery.attempts += 1
+    now = utcnow()
+    try:
+        status, error = _post(hook.url, body, headers, timeout or current_app.config["WEBHOOK_TIMEOUT"])
+    except WebhookError as exc:
+        status, error = None, str(exc)
+    except (OSError, ValueError) as exc:
+        status, error = None, f"Échec de connexion : {exc}"[:500]
+    delivery.last_status_code = status
+    if status is not None and 200 <= status < 300:
+        delivery.status = DeliveryStatus.DELIVERED.value
+        delivery.delivered_at = now
+        delivery.last_error = ""
+        return True
+    delivery.last_error = error[:500]
+    if delivery.attempts >= MAX_ATTEMPTS or not hook.is_active:
+        delivery.status = DeliveryStatus.FAILED.value
+    else:
+        delivery.next_attempt_at = now + timedelta(seconds=BACKOFF[delivery.attempts - 1])
+    return False
+
+
+def deliver_due(limit=200, now=None):
+    """Send the deliveries whose time has come; returns (delivered, failed)."""
+    now = now or utcnow()
+    query = (
+        db.select(WebhookDelivery)
+        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = db.session.scalars(query).all()
+    delivered = failed = 0
+    for delivery in ids:
+        if attempt(delivery):
+            delivered += 1
+        else:
+            failed += 1
+        db.session.commit()
+    db.session.commit()
+    return delivered, failed
+
+
+def send_test(actor, webhook):
+    """Queue a `ping` delivery and try it at once; returns the delivery."""
+    delivery_id = str(uuid.uuid4())
+    data = {"team": {"code": webhook.team.code}, "message": "Livraison de test envoyée depuis Passerelle."}
+    delivery = WebhookDelivery(
+        webhook_id=webhook.id, delivery_id=delivery_id, event=PING_EVENT,
+        body=_body(PING_EVENT, delivery_id, data), next_attempt_at=utcnow(),
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    audit(actor, "webhook.test", webhook)
+    db.session.commit()
+    attempt(delivery, timeout=5)
+    db.session.commit()
+    return delivery

@@ -1,0 +1,108 @@
+"""HR pages: their organisation's training follow-up, CSV export, path assignment."""
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.accounts.models import Role, User
+from app.common.access import roles
+from app.common.csvutil import csv_lines
+from app.common.pagination import Page
+from app.extensions import db
+from app.training import learning
+from app.training.forms import AssignPathForm
+from app.training.models import TrainingPath
+from app.training.team import STATUSES, export_rows, overdue_modules, team_page
+
+bp = Blueprint("hr_training", __name__, url_prefix="/rh/formation")
+PER_PAGE = 50
+
+
+def _shipped_paths():
+    return db.session.scalars(
+        db.select(TrainingPath).where(TrainingPath.owner_id.is_(None)).order_by(TrainingPath.title)
+    ).all()
+
+
+def _path_filter():
+    try:
+        return int(request.args.get("parcours") or 0) or None
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@roles(Role.HR)
+def team():
+    path_id = _path_filter()
+    status = request.args.get("statut") if request.args.get("statut") in STATUSES else None
+    try:
+        number = max(1, int(request.args.get("page") or 1))
+    except ValueError:
+        number = 1
+    rows, total = team_page(current_user, number, PER_PAGE, path_id, status)
+    return render_template(
+        "training/hr_team.html", rows=rows, page=Page(rows, number, PER_PAGE, total),
+        overdue=overdue_modules(current_user, rows), paths=_shipped_paths(), path_id=path_id,
+        status=status, statuses=STATUSES,
+    )
+
+
+@bp.route("/agents/<int:user_id>")
+@roles(Role.HR)
+def agent_detail(user_id):
+    agent = db.session.scalar(
+        db.select(User).where(User.id == user_id, User.organisation_id == current_user.organisation_id,
+                              User.role == Role.AGENT)
+    )
+    if agent is None:
+        abort(404)
+    rows, _total = team_page(current_user, 1, 200, user_id=agent.id)
+    return render_template("training/hr_agent.html", agent=agent, rows=rows,
+                           overdue=overdue_modules(current_user, rows))
+
+
+@bp.route("/export.csv")
+@roles(Role.HR)
+def export():
+    header = ["Agent", "Adresse e-mail", "Parcours", "Module", "Statut", "Terminé le", "Échéance"]
+    rows = export_rows(current_user, _path_filter())
+    response = Response(stream_with_context(csv_lines(header, rows)), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="suivi-formations.csv"'
+    return response
+
+
+@bp.route("/affecter", methods=["GET", "POST"])
+@roles(Role.HR)
+def assign():
+    form = AssignPathForm()
+    form.path.choices = [SelectChoice("", "—")] + [SelectChoice(str(p.id), p.title) for p in _shipped_paths()]
+    agents = db.session.scalars(
+        db.select(User).where(User.organisation_id == current_user.organisation_id, User.role == Role.AGENT,
+                              User.active.is_(True)).order_by(User.full_name)
+    ).all()
+    form.agents.choices = [SelectChoice(a.id, f"{a.full_name} ({a.email})") for a in agents]
+    if request.method == "GET" and request.args.get("agent"):
+        form.agents.data = [int(request.args["agent"])] if request.args["agent"].isdigit() else []
+    if form.validate_on_submit():
+        path = db.session.get(TrainingPath, int(form.path.data))
+        chosen = learning.agents_of(current_user, form.agents.data)
+        try:
+            if path is None or path.owner_id is not None:
+                raise learning.TrainingError("Parcours inconnu.")
+            count = learning.assign_path(current_user, chosen, path, form.due_on.data)
+        except learning.TrainingError as exc:
+            form.due_on.errors.append(str(exc)) if "échéance" in str(exc) else form.agents.errors.append(str(exc))
+        else:
+            flash(f"Parcours « {path.title} » affecté à {count} agent(s).", "success")
+            return redirect(url_for("hr_training.team"))
+    return render_template("training/hr_assign.html", form=form)

@@ -1,0 +1,299 @@
+"""Learning use cases: enrol, assign, read lessons, take quizzes, complete modules."""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import Role, User
+from app.audit.services import audit
+from app.common.urls import local_path
+from app.extensions import db
+from app.notifications.services import notify
+from app.training.models import (
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    Question,
+    QuizAttempt,
+    TrainingPath,
+)
+from app.training.progress import module_state
+from app.training.signals import module_completed
+
+
+class TrainingError(ValueError):
+    """Refused input, with a French message."""
+
+
+class ModuleLocked(TrainingError):
+    """The module's prerequisites are not completed (HTTP 403)."""
+
+
+class InvalidAnswers(TrainingError):
+    """Answers name questions or choices that are not in this quiz (HTTP 400)."""
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    chosen: list
+    correct: list
+    is_right: bool
+
+
+@dataclass
+class AttemptOutcome:
+    attempt: QuizAttempt
+    results: list
+    completion: ModuleCompletion | None
+    is_new: bool
+
+
+# --- enrolments ------------------------------------------------------------------------------
+
+
+def enrol(user, path):
+    """An agent joins a path (no due date); enrolling twice changes nothing."""
+    existing = db.session.scalar(
+        db.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.path_id == path.id)
+    )
+    if existing is not None:
+        return existing
+    enrolment = Enrolment(user_id=user.id, path_id=path.id)
+    db.session.add(enrolment)
+    db.session.flush()
+    audit(user, "training.enrol", enrolment, {"path": path.code})
+    db.session.commit()
+    return enrolment
+
+
+def assign_path(actor, agents, path, due_on):
+    """HR assign a path with a due date to agents of their own organisation."""
+    if due_on is not None and due_on < date.today():
+        raise TrainingError("La date d'échéance doit être aujourd'hui ou plus tard.")
+    if not agents:
+        raise TrainingError("Choisissez au moins un agent.")
+    for agent in agents:
+        if not actor.can_manage(agent):
+            raise TrainingError("Vous ne pouvez affecter un parcours qu'aux agents de votre structure.")
+    existing = {
+        e.user_id: e
+        for e in db.session.scalars(
+            db.select(Enrolment).where(
+                Enrolment.path_id == path.id, Enrolment.user_id.in_([a.id for a in agents])
+            )
+        )
+    }
+    link = local_path("training.path_detail", code=path.code)
+    for agent in agents:
+        enrolment = existing.get(agent.id)
+        if enrolment is None:
+            enrolment = Enrolment(user_id=agent.id, path_id=path.id)
+            db.session.add(enrolment)
+        enrolment.assigned_by_id = actor.id
+        enrolment.due_on = due_on
+        when = f" à terminer avant le {due_on.strftime('%d/%m/%Y')}" if due_on else ""
+        notify(agent, "training.assigned", f"Un parcours vous a été affecté : {path.title}{when}.", link)
+    db.session.flush()
+    audit(actor, "training.assign", path, {"agents": len(agents), "due_on": str(due_on) if due_on else None})
+    db.session.commit()
+    return len(agents)
+
+
+# --- lessons ---------------------------------------------------------------------------------
+
+
+def _require_unlocked(user, module):
+    state = module_state(user, module)
+    if state.locked:
+        raise ModuleLocked(state.lock_reason)
+    return state
+
+
+def lesson_of(module, lesson_slug):
+    if module.current_version is None:
+        return None
+    return db.session.scalar(
+        db.select(Lesson).where(Lesson.version_id == module.current_version_id, Lesson.slug == lesson_slug)
+    )
+
+
+def mark_lesson_done(user, module, lesson):
+    """Record a lesson as read; completes the module if the quiz is already passed."""
+    _require_unlocked(user, module)
+    exists = db.session.scalar(
+        db.select(LessonProgress.id).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id)
+    )
+    if exists is None:
+        db.session.add(LessonProgress(user_id=user.id, lesson_id=lesson.id))
+        try:
+            db.session.flush()
+        except IntegrityError:  # a double click raced us: the lesson is done either way
+            db.session.rollback()
+            return None
+    completion = _complete_if_done(user, module, module.current_version)
+    db.session.commit()
+    _announce(user, module, completion)
+    return completion
+
+
+def done_lesson_ids(user, version):
+    return set(db.session.scalars(
+        db.select(LessonProgress.lesson_id)
+        .join(Lesson, LessonProgress.lesson_id == Lesson.id)
+        .where(LessonProgress.user_id == user.id, Lesson.version_id == version.id)
+    ))
+
+
+# --- quizzes ---------------------------------------------------------------------------------
+
+
+def quiz_of(version):
+    """The version's questions with their choices (2 queries)."""
+    return db.session.scalars(
+        db.select(Question)
+        .where(Question.version_id == version.id)
+        .options(selectinload(Question.choices))
+        .order_by(Question.position)
+    ).all()
+
+
+def score_answers(questions, answers):
+    """Check that answers only name this quiz's ids, then score them (0-100)."""
+    by_qid = {q.qid: q for q in questions}
+    unknown_questions = [qid for qid in answers if qid not in by_qid]
+    if unknown_questions:
+        raise InvalidAnswers("Question(s) inconnue(s) dans ce quiz : " + ", ".join(sorted(map(str, unknown_questions))) + ".")
+    results = []
+    for question in questions:
+        chosen = answers.get(question.qid) or []
+        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+            raise InvalidAnswers(f"Les réponses à la question {question.qid} doivent être une liste d'identifiants.")
+        valid = {c.cid for c in question.choices}
+        foreign = [c for c in chosen if c not in valid]
+        if foreign:
+            raise InvalidAnswers(
+                f"Choix inconnu(s) pour la question {question.qid} : " + ", ".join(sorted(foreign)) + "."
+            )
+        correct = sorted(c.cid for c in question.choices if c.is_correct)
+        chosen_set = sorted(set(chosen))
+        results.append(QuestionResult(question, chosen_set, correct, chosen_set == correct))
+    right = sum(1 for r in results if r.is_right)
+    score = round(100 * right / len(results)) if results else 0
+    return score, results
+
+
+def results_for(attempt):
+    """Per-question results of a stored attempt (for the result page)."""
+    _score, results = score_answers(quiz_of(attempt.version), attempt.answers)
+    return results
+
+
+def submit_attempt(user, module, answers, submission_key=None):
+    """Score and record one attempt; a resent submission (same key) records nothing new."""
+    if submission_key:
+        previous = db.session.scalar(
+            db.select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.submission_key == submission_key)
+        )
+        if previous is not None:
+            return AttemptOutcome(previous, results_for(previous), None, False)
+    _require_unlocked(user, module)
+    version = module.current_version
+    questions = quiz_of(version)
+    score, results = score_answers(questions, answers)
+    attempt = QuizAttempt(
+        user_id=user.id,
+        version_id=version.id,
+        answers={r.question.qid: r.chosen for r in results},
+        score=score,
+        passed=score >= version.pass_mark,
+        submission_key=submission_key,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()  # the same submission arrived twice at once: keep the first
+        previous = db.session.scalar(
+            db.select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.submission_key == submission_key)
+        )
+        return AttemptOutcome(previous, results_for(previous), None, False)
+    audit(user, "training.quiz_attempt", attempt, {"module": module.slug, "passed": attempt.passed})
+    completion = _complete_if_done(user, module, version) if attempt.passed else None
+    db.session.commit()
+    _announce(user, module, completion)
+    return AttemptOutcome(attempt, results, completion, True)
+
+
+# --- completion ------------------------------------------------------------------------------
+
+
+def _complete_if_done(user, module, version):
+    already = db.session.scalar(
+        db.select(ModuleCompletion.id).where(ModuleCompletion.user_id == user.id,
+                                             ModuleCompletion.module_id == module.id)
+    )
+    if already is not None:
+        return None
+    lessons = db.session.scalar(db.select(db.func.count(Lesson.id)).where(Lesson.version_id == version.id))
+    if len(done_lesson_ids(user, version)) < lessons:
+        return None
+    best = db.session.scalar(
+        db.select(db.func.max(QuizAttempt.score)).where(
+            QuizAttempt.user_id == user.id, QuizAttempt.version_id == version.id, QuizAttempt.passed.is_(True)
+        )
+    )
+    if best is None:
+        return None
+    completion = ModuleCompletion(user_id=user.id, module_id=module.id, version_id=version.id,
+                                  organisation_id=user.organisation_id, score=best)
+    db.session.add(completion)
+    db.session.flush()
+    audit(user, "training.module_completed", completion, {"module": module.slug, "version": version.number})
+    notify(user, "training.completed", f"Module terminé : {version.title}. Votre attestation est disponible.",
+           local_path("training.module_detail", slug=module.slug))
+    return completion
+
+
+def _announce(user, module, completion):
+    if completion is not None:
+        user = getattr(user, "_get_current_object", lambda: user)()  # receivers outlive the request
+        module_completed.send(None, user=user, module=module, version=completion.version, completion=completion)
+
+
+def completion_of(user, module):
+    return db.session.scalar(
+        db.select(ModuleCompletion)
+        .where(ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id)
+        .order_by(ModuleCompletion.completed_at.desc())
+        .limit(1)
+    )
+
+
+def agents_of(hr_user, ids):
+    return db.session.scalars(
+        db.select(User).where(
+            User.id.in_(ids), User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
+        )
+    ).all()
+
+
+def module_for(slug):
+    return db.session.scalar(
+        db.select(Module).where(Module.slug == slug, Module.current_version_id.is_not(None))
+    )
+
+
+def path_for(code, user=None):
+    """A shipped path, or the user's own personal path."""
+    query = db.select(TrainingPath).where(TrainingPath.code == code)
+    if user is not None:
+        query = query.where(db.or_(TrainingPath.owner_id.is_(None), TrainingPath.owner_id == user.id))
+    else:
+        query = query.where(TrainingPath.owner_id.is_(None))
+    return db.session.scalar(query)
+
+

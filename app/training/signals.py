@@ -1,0 +1,8 @@
+"""Signals other domains listen to, so that training never imports them."""
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent after the completion is committed: sender=None, user=User, module=Module,
+# version=ModuleVersion, completion=ModuleCompletion.
+module_completed = _signals.signal("module_completed")

@@ -1,0 +1,197 @@
+"""Agent pages: catalogue, paths, modules, lessons, quizzes, attestations."""
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.common.access import roles
+from app.common.markdown import render_markdown
+from app.common.pagination import paginate
+from app.extensions import db
+from app.training import learning
+from app.training.catalog import catalog_query, competency_choices
+from app.training.forms import QuizSubmitForm
+from app.training.models import Partner, QuizAttempt, TrainingPath
+from app.training.progress import module_state, module_states
+
+bp = Blueprint("training", __name__, url_prefix="/formation")
+
+
+def _module_or_404(slug):
+    module = learning.module_for(slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/")
+@roles(Role.AGENT)
+def catalog():
+    args = request.args
+    try:
+        max_duration = int(args.get("duree") or 0) or None
+    except ValueError:
+        max_duration = None
+    filters = {
+        "kind": args.get("type") or None,
+        "partner": args.get("partenaire") or None,
+        "competency": args.get("competence") or None,
+        "max_duration": max_duration,
+        "q": args.get("q", "").strip() or None,
+    }
+    page = paginate(catalog_query(**filters), args.get("page"), per_page=20)
+    states = module_states(current_user, [m.id for m in page.items]) if page.items else {}
+    return render_template(
+        "training/catalog.html", page=page, states=states, args=args, partners=Partner,
+        competencies=competency_choices(),
+    )
+
+
+@bp.route("/parcours")
+@roles(Role.AGENT)
+def paths():
+    all_paths = db.session.scalars(
+        db.select(TrainingPath)
+        .where(db.or_(TrainingPath.owner_id.is_(None), TrainingPath.owner_id == current_user.id))
+        .order_by(TrainingPath.title)
+    ).all()
+    from app.training.progress import dashboard
+
+    enrolled = {state.path.id: state for state in dashboard(current_user)}
+    return render_template("training/paths.html", paths=all_paths, enrolled=enrolled)
+
+
+@bp.route("/parcours/<code>")
+@roles(Role.AGENT)
+def path_detail(code):
+    path = learning.path_for(code, current_user)
+    if path is None:
+        abort(404)
+    from app.training.progress import path_modules
+
+    ids = path_modules(path)
+    states = module_states(current_user, ids) if ids else {}
+    enrolment = db.session.scalar(
+        db.select(learning.Enrolment).where(
+            learning.Enrolment.user_id == current_user.id, learning.Enrolment.path_id == path.id
+        )
+    )
+    return render_template(
+        "training/path.html", path=path, states=[states[i] for i in ids if i in states], enrolment=enrolment,
+        form=QuizSubmitForm(),
+    )
+
+
+@bp.route("/parcours/<code>/inscription", methods=["POST"])
+@roles(Role.AGENT)
+def enrol(code):
+    path = learning.path_for(code, current_user)
+    if path is None:
+        abort(404)
+    if not QuizSubmitForm().validate_on_submit():
+        abort(400)
+    learning.enrol(current_user, path)
+    flash(f"Vous suivez le parcours « {path.title} ».", "success")
+    return redirect(url_for("training.path_detail", code=path.code))
+
+
+@bp.route("/modules/<slug>")
+@roles(Role.AGENT)
+def module_detail(slug):
+    module = _module_or_404(slug)
+    state = module_state(current_user, module)
+    version = module.current_version
+    done = learning.done_lesson_ids(current_user, version)
+    resume = next((lesson for lesson in version.lessons if lesson.id not in done), None)
+    attempts = db.session.scalars(
+        db.select(QuizAttempt)
+        .where(QuizAttempt.user_id == current_user.id, QuizAttempt.version_id == version.id)
+        .order_by(QuizAttempt.created_at.desc())
+    ).all()
+    return render_template(
+        "training/module.html", module=module, version=version, state=state, done=done, resume=resume,
+        attempts=attempts, completion=learning.completion_of(current_user, module),
+    )
+
+
+@bp.route("/modules/<slug>/lecons/<lesson_slug>")
+@roles(Role.AGENT)
+def lesson(slug, lesson_slug):
+    module = _module_or_404(slug)
+    lesson = learning.lesson_of(module, lesson_slug)
+    if lesson is None:
+        abort(404)
+    state = module_state(current_user, module)
+    if state.locked:
+        return render_template("training/locked.html", module=module, state=state), 403
+    lessons = module.current_version.lessons
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    return render_template(
+        "training/lesson.html", module=module, lesson=lesson, body=render_markdown(lesson.body_markdown),
+        previous=lessons[index - 1] if index > 0 else None,
+        next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
+        is_done=lesson.id in learning.done_lesson_ids(current_user, module.current_version),
+        position=index + 1, total=len(lessons), form=QuizSubmitForm(),
+    )
+
+
+@bp.route("/modules/<slug>/lecons/<lesson_slug>/terminer", methods=["POST"])
+@roles(Role.AGENT)
+def lesson_done(slug, lesson_slug):
+    module = _module_or_404(slug)
+    lesson = learning.lesson_of(module, lesson_slug)
+    if lesson is None:
+        abort(404)
+    if not QuizSubmitForm().validate_on_submit():
+        abort(400)
+    try:
+        completion = learning.mark_lesson_done(current_user, module, lesson)
+    except learning.ModuleLocked as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("training.module_detail", slug=slug)), 303
+    if completion is not None:
+        flash("Bravo, vous avez terminé ce module !", "success")
+        return redirect(url_for("training.module_detail", slug=slug))
+    lessons = module.current_version.lessons
+    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
+    if index + 1 < len(lessons):
+        return redirect(url_for("training.lesson", slug=slug, lesson_slug=lessons[index + 1].slug))
+    return redirect(url_for("training.quiz", slug=slug))
+
+
+@bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
+@roles(Role.AGENT)
+def quiz(slug):
+    module = _module_or_404(slug)
+    state = module_state(current_user, module)
+    if state.locked:
+        return render_template("training/locked.html", module=module, state=state), 403
+    questions = learning.quiz_of(module.current_version)
+    form = QuizSubmitForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        answers = {q.qid: request.form.getlist(f"q-{q.qid}") for q in questions}
+        try:
+            outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None)
+        except learning.InvalidAnswers as exc:
+            abort(400, str(exc))
+        return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt.id))
+    form.submission_key.data = secrets.token_urlsafe(16)
+    return render_template("training/quiz.html", module=module, questions=questions, form=form)
+
+
+@bp.route("/modules/<slug>/quiz/tentatives/<int:attempt_id>")
+@roles(Role.AGENT)
+def attempt(slug, attempt_id):
+    module = _module_or_404(slug)
+    attempt = db.session.scalar(
+        db.select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id)
+    )
+    if attempt is None or attempt.version.module_id != module.id:
+        abort(404)
+    return render_template(
+        "training/attempt.html", module=module, attempt=attempt, results=learning.results_for(attempt),
+        state=module_state(current_user, module), completion=learning.completion_of(current_user, module),
+    )

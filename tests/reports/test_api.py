@@ -1,0 +1,203 @@
+"""Reports API: the endpoints named in the issue, team tokens, and the OpenAPI document."""
+from app.reports import team_settings
+from app.reports.models import Report
+from tests.reports.factories import file_report
+
+NIR = "1 85 02 2A 123 456 82"
+
+
+def test_applications(api, world):
+    call = api(world.agent)
+    body = call("GET", "/api/v1/applications").get_json()
+    codes = [a["code"] for a in body["items"]]
+    assert codes == ["caf-fr", "ants-identite"] and body["next_cursor"] is None
+    caf = body["items"][0]
+    assert caf["team"] == "TEAM-CAF" and caf["operator"]["code"] == "CNAF"
+    assert caf["procedures"][0]["steps"][0]["code"] == "validation"
+    page = call("GET", "/api/v1/applications?limit=1").get_json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rest = call("GET", f"/api/v1/applications?limit=1&cursor={page['next_cursor']}").get_json()
+    assert [a["code"] for a in rest["items"]] == ["ants-identite"]
+    assert call("GET", "/api/v1/applications?cursor=%%%").status_code == 400
+
+
+def test_create_report_returns_the_stored_masked_report(api, world, db):
+    call = api(world.agent)
+    response = call("POST", "/api/v1/reports", json={
+        "application": "caf-fr", "procedure": "declaration-trimestrielle", "step": "validation",
+        "problem_type": "technical_error", "title": "Erreur 500 à la validation",
+        "what_happened": f"NIR {NIR} saisi, puis erreur 500. Joignable au +33 6 12 34 56 78.",
+        "expected": "Validation", "people_affected": 2, "citizen_blocked": True,
+    })
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["reference"].startswith("R-") and body["status"] == "new"
+    assert NIR not in body["what_happened"] and "[NIR masqué]" in body["what_happened"]
+    assert "[téléphone masqué]" in body["what_happened"]
+    assert body["redaction"]["nir"] == 1 and body["redaction"]["phone"] == 1
+    assert body["impact"]["people_total"] == 2 and body["is_mine"] is True
+    assert body["procedure"]["code"] == "declaration-trimestrielle"
+    assert body["reporter"] is None  # agents do not get the team's view
+    stored = db.session.get(Report, body["id"])
+    assert NIR not in stored.what_happened
+
+
+def test_create_report_errors(api, world):
+    call = api(world.agent)
+    bad = call("POST", "/api/v1/reports", json={"application": "nope", "problem_type": "technical_error",
+                                                 "title": "x", "what_happened": "y"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["fields"]["application"]
+    missing = call("POST", "/api/v1/reports", json={"application": "caf-fr"})
+    assert missing.status_code == 400 and "title" in missing.get_json()["error"]["fields"]
+    consent = call("POST", "/api/v1/reports", json={"application": "caf-fr", "problem_type": "suggestion",
+                                                     "title": "x", "what_happened": "y", "on_behalf": True})
+    assert consent.status_code == 400 and "consent" in consent.get_json()["error"]["fields"]
+    assert api(world.dev_caf)("POST", "/api/v1/reports", json={}).status_code == 403
+
+
+def test_list_filters_and_detail(api, world):
+    mine = file_report(world.agent, world.caf_app)
+    other = file_report(world.agent, world.ants_app)
+    triage_call = api(world.dev_caf)
+    assert [r["reference"] for r in triage_call("GET", "/api/v1/reports").get_json()["items"]] == [mine.reference]
+    agent_call = api(world.agent)
+    items = agent_call("GET", "/api/v1/reports").get_json()["items"]
+    assert [r["reference"] for r in items] == [other.reference, mine.reference]
+    assert [r["reference"] for r in agent_call("GET", "/api/v1/reports?application=ants-identite")
+            .get_json()["items"]] == [other.reference]
+    assert agent_call("GET", "/api/v1/reports?status=fixed").get_json()["items"] == []
+    assert agent_call("GET", "/api/v1/reports?status=nope").status_code == 400
+    page = agent_call("GET", "/api/v1/reports?limit=1").get_json()
+    assert len(page["items"]) == 1
+    assert agent_call("GET", f"/api/v1/reports?limit=1&cursor={page['next_cursor']}").get_json()["items"][0][
+        "reference"] == mine.reference
+    detail = triage_call("GET", f"/api/v1/reports/{mine.reference}").get_json()
+    assert detail["id"] == mine.id and detail["reporter"] == {"organisation_kind": "france_services",
+                                                             "department": "69"}
+    assert detail["due"]["overdue"] is False
+
+
+def test_patch_follows_the_workflow(api, world, db):
+    report = file_report(world.agent, world.caf_app)
+    call = api(world.dev_caf)
+    wrong = call("PATCH", f"/api/v1/reports/{report.id}", json={"status": "verified", "tracker_key": "CAF-9"})
+    assert wrong.status_code == 409 and "ne peut pas passer" in wrong.get_json()["error"]["message"]
+    db.session.refresh(report)
+    assert report.tracker_key == ""  # nothing applied when the status is refused
+    ok = call("PATCH", f"/api/v1/reports/{report.id}", json={
+        "status": "qualified", "tracker_url": "https://tickets.example/CAF-9", "tracker_key": "CAF-9",
+        "assignee": world.dev_caf.email})
+    assert ok.status_code == 200, ok.get_json()
+    body = ok.get_json()
+    assert body["status"] == "qualified" and body["tracker"]["key"] == "CAF-9"
+    assert body["assignee"] == world.dev_caf.full_name
+    reason = call("PATCH", f"/api/v1/reports/{report.id}", json={"status": "wont_fix"})
+    assert reason.status_code == 409 and "raison" in reason.get_json()["error"]["message"]
+    outsider = call("PATCH", f"/api/v1/reports/{report.id}", json={"assignee": world.dev_ants.email})
+    assert outsider.status_code == 400
+
+
+def test_patch_duplicate_merges(api, world, db):
+    main = file_report(world.agent, world.caf_app, people_affected=2)
+    duplicate = file_report(world.other_agent, world.caf_app, people_affected=3)
+    call = api(world.dev_caf)
+    response = call("PATCH", f"/api/v1/reports/{duplicate.id}", json={"status": "duplicate",
+                                                                    "duplicate_of": main.reference})
+    assert response.status_code == 200
+    assert response.get_json()["duplicate_of"] == main.reference
+    db.session.refresh(main)
+    assert main.people_total == 5
+
+
+def test_comments_and_me_too(api, world, db):
+    report = file_report(world.agent, world.caf_app)
+    team = api(world.dev_caf)
+    note = team("POST", f"/api/v1/reports/{report.id}/comments", json={"body": "Interne", "visibility": "internal"})
+    assert note.status_code == 201 and note.get_json()["kind"] == "internal_note"
+    answer = team("POST", f"/api/v1/reports/{report.id}/comments", json={"body": "Réponse"})
+    assert answer.get_json()["kind"] == "public_answer"
+    agent = api(world.agent)
+    message = agent("POST", f"/api/v1/reports/{report.id}/comments", json={"body": "Écrire à x@y.fr"})
+    assert message.status_code == 201 and message.get_json()["body"] == "Écrire à [e-mail masqué]"
+    kinds = [c["kind"] for c in agent("GET", f"/api/v1/reports/{report.id}").get_json()["comments"]]
+    assert kinds == ["public_answer", "agent_message"]
+    other = api(world.other_agent)
+    assert other("POST", f"/api/v1/reports/{report.id}/comments", json={"body": "x"}).status_code == 404
+    joined = other("POST", f"/api/v1/reports/{report.id}/me-too", json={"people_affected": 4})
+    assert joined.status_code == 201 and joined.get_json()["impact"]["people_total"] == 5
+    again = other("POST", f"/api/v1/reports/{report.id}/me-too", json={})
+    assert again.status_code == 409 and "déjà" in again.get_json()["error"]["message"]
+    assert other("POST", "/api/v1/reports/999999/me-too", json={}).status_code == 404
+
+
+def test_similar_endpoint(api, world):
+    report = file_report(world.agent, world.caf_app)
+    call = api(world.other_agent)
+    items = call("GET", "/api/v1/reports/similar?application=caf-fr&q=bouton%20valider%20gris%C3%A9s").get_json()["items"]
+    assert [i["reference"] for i in items] == [report.reference]
+    assert call("GET", "/api/v1/reports/similar?application=caf-fr").status_code == 400
+    assert call("GET", "/api/v1/reports/similar?application=nope&q=x").status_code == 404
+
+
+def test_team_tokens_act_for_the_team(app, world, db):
+    report = file_report(world.agent, world.caf_app)
+    other = file_report(world.agent, world.ants_app)
+    token, raw = team_settings.create_team_token(world.dev_caf, world.caf_team, "outil de tickets")
+    assert token.user_id is None and token.team_id == world.caf_team.id
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {raw}"}
+    listed = client.get("/api/v1/reports", headers=headers).get_json()["items"]
+    assert [r["reference"] for r in listed] == [report.reference]
+    assert client.get(f"/api/v1/reports/{other.id}", headers=headers).status_code == 404
+    patched = client.patch(f"/api/v1/reports/{report.id}", json={"status": "qualified"}, headers=headers)
+    assert patched.status_code == 200
+    comment = client.post(f"/api/v1/reports/{report.id}/comments", json={"body": "Vu."}, headers=headers)
+    assert comment.status_code == 201
+    assert client.post("/api/v1/reports", json={}, headers=headers).status_code == 403  # not an agent
+    me = client.get("/api/v1/me", headers=headers).get_json()
+    assert me["role"] == "triager" and me["team"]["code"] == "TEAM-CAF" and me["email"] is None
+    # The token survives its creator leaving the team, and stops when revoked.
+    world.dev_caf.active = False
+    db.session.commit()
+    assert client.get("/api/v1/reports", headers=headers).status_code == 200
+    team_settings.revoke_team_token(world.dev_ants, token)
+    assert client.get("/api/v1/reports", headers=headers).status_code == 401
+
+
+def test_team_token_settings_page(app, world, db):
+    from tests.factories import PASSWORD
+
+    client = app.test_client()
+    client.post("/connexion", data={"email": world.dev_caf.email, "password": PASSWORD})
+    assert client.post("/equipe/reglages/jetons", data={"label": "Synchro"}).status_code == 302
+    page = client.get("/equipe/reglages").get_data(as_text=True)
+    raw = page.split("il ne sera plus affiché. ")[1].split("<")[0].strip()
+    assert raw.startswith("psr_") and "Synchro" in page
+    from app.accounts.models import ApiToken
+
+    token = db.session.scalar(db.select(ApiToken).where(ApiToken.team_id == world.caf_team.id))
+    ants = app.test_client()
+    ants.post("/connexion", data={"email": world.dev_ants.email, "password": PASSWORD})
+    assert ants.get(f"/equipe/reglages/jetons/{token.id}/revoquer").status_code == 404
+    assert "Révoquer le jeton" in client.get(f"/equipe/reglages/jetons/{token.id}/revoquer").get_data(as_text=True)
+    assert client.post(f"/equipe/reglages/jetons/{token.id}/revoquer").status_code == 302
+    db.session.refresh(token)
+    assert token.revoked_at is not None
+
+
+def test_openapi_documents_the_reports_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    paths = spec["paths"]
+    expected = {
+        "/api/v1/applications": {"get"},
+        "/api/v1/reports": {"get", "post"},
+        "/api/v1/reports/{report_id}": {"get", "patch"},
+        "/api/v1/reports/{report_id}/comments": {"post"},
+        "/api/v1/reports/{report_id}/me-too": {"post"},
+        "/api/v1/reports/similar": {"get"},
+    }
+    for path, methods in expected.items():
+        assert methods <= set(paths[path]), path
+    schemas = spec["components"]["schemas"]
+    assert {"Report", "ReportCreate", "ReportPatch", "Application", "ReducedReport"} <= set(schemas)
+    assert "redaction" in schemas["Report"]["properties"]

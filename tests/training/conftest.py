@@ -1,0 +1,35 @@
+"""Training fixtures: the small fixture curricula, imported."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.extensions import db as _db
+from app.training.curricula.importer import import_curricula
+from app.training.models import Module, TrainingPath
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
+
+
+@pytest.fixture
+def curricula(db):
+    import_curricula(FIXTURE)
+    modules = {m.slug: m for m in _db.session.scalars(_db.select(Module))}
+    return modules
+
+
+@pytest.fixture
+def fixture_tree(tmp_path):
+    target = tmp_path / "curricula"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+@pytest.fixture
+def test_path(curricula):
+    return _db.session.scalar(_db.select(TrainingPath).where(TrainingPath.code == "PARCOURS-TEST"))
+
+
+RIGHT = {"ab-q01": ["a"], "ab-q02": ["a", "b"]}
+WRONG = {"ab-q01": ["b"], "ab-q02": ["a"]}
+CAF_RIGHT = {"caf-t-q01": ["a"]}

@@ -1,0 +1,153 @@
+"""HR follow-up: scope, team view, assignment, CSV export, query counts."""
+import csv
+import io
+from datetime import date, timedelta
+
+from app.training import learning
+from app.training.models import Enrolment
+from tests.factories import UserFactory
+from tests.query_counter import count_queries
+from tests.training.conftest import RIGHT
+
+
+def _complete_accueil(agent, curricula):
+    module = curricula["accueil-base"]
+    for lesson in module.current_version.lessons:
+        learning.mark_lesson_done(agent, module, lesson)
+    learning.submit_attempt(agent, module, RIGHT)
+
+
+def test_hr_sees_own_agents_and_404_elsewhere(app, client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    mine = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Maison")
+    elsewhere = UserFactory(role="agent", full_name="Agent Ailleurs")
+    learning.enrol(mine, test_path)
+    learning.enrol(elsewhere, test_path)
+    html = client.get("/rh/formation/").get_data(as_text=True)
+    assert "Agent Maison" in html and "Agent Ailleurs" not in html
+    assert client.get(f"/rh/formation/agents/{mine.id}").status_code == 200
+    assert client.get(f"/rh/formation/agents/{elsewhere.id}").status_code == 404
+
+
+def test_demo_hr_fs_gets_404_on_caf_agent(app, client, db):
+    from app.accounts.models import find_user_by_email
+    from app.seed import seed_demo
+
+    seed_demo()
+    client.post("/connexion", data={"email": "rh.fs@passerelle.example", "password": "passerelle-demo"})
+    fs_agent = find_user_by_email("agent.fs@passerelle.example")
+    caf_agent = find_user_by_email("agent.caf@passerelle.example")
+    assert client.get(f"/rh/formation/agents/{fs_agent.id}").status_code == 200
+    assert client.get(f"/rh/formation/agents/{caf_agent.id}").status_code == 404
+    assert "Amina Agent" in client.get("/rh/formation/").get_data(as_text=True)
+    assert "Bruno Agent" not in client.get("/rh/formation/").get_data(as_text=True)
+
+
+def test_only_training_done_in_the_organisation_counts(client, login, curricula, test_path, db):
+    from app.accounts import services as accounts
+    from tests.factories import OrganisationFactory
+
+    hr = login(role="hr")
+    mover = UserFactory(role="agent", full_name="Agent Mobile")
+    _complete_accueil(mover, curricula)  # done at the previous employer
+    admin = UserFactory(role="admin")
+    accounts.change_organisation(admin, mover, hr.organisation)
+    learning.enrol(mover, test_path)
+    html = client.get("/rh/formation/").get_data(as_text=True)
+    assert "0/2 modules" in html
+    assert OrganisationFactory  # the previous organisation came from the factory
+
+
+def test_assign_path_with_due_date(client, login, curricula, test_path, db, outbox):
+    hr = login(role="hr")
+    a = UserFactory(role="agent", organisation=hr.organisation)
+    b = UserFactory(role="agent", organisation=hr.organisation)
+    due = date.today() + timedelta(days=30)
+    response = client.post("/rh/formation/affecter",
+                           data={"path": str(test_path.id), "agents": [str(a.id), str(b.id)], "due_on": due.isoformat()})
+    assert response.status_code == 302
+    rows = db.session.scalars(db.select(Enrolment).order_by(Enrolment.user_id)).all()
+    assert [(r.user_id, r.due_on, r.assigned_by_id) for r in rows] == [(a.id, due, hr.id), (b.id, due, hr.id)]
+
+
+def test_assign_refuses_agents_of_other_organisations(client, login, curricula, test_path, db):
+    login(role="hr")
+    other = UserFactory(role="agent")
+    response = client.post("/rh/formation/affecter", data={"path": str(test_path.id), "agents": [str(other.id)]})
+    assert response.status_code == 200
+    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 0
+
+
+def test_assign_refuses_past_due_date(client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    a = UserFactory(role="agent", organisation=hr.organisation)
+    response = client.post("/rh/formation/affecter", data={
+        "path": str(test_path.id), "agents": [str(a.id)], "due_on": (date.today() - timedelta(days=1)).isoformat()})
+    assert "aujourd&#39;hui ou plus tard" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 0
+
+
+def test_filters_overdue_and_completed(client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    late = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Retard")
+    done = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Fini")
+    learning.enrol(late, test_path)
+    learning.enrol(done, test_path)
+    db.session.execute(db.update(Enrolment).where(Enrolment.user_id == late.id)
+                       .values(due_on=date.today() - timedelta(days=2)))
+    db.session.commit()
+    _complete_accueil(done, curricula)
+    caf = curricula["caf-essentiel"]
+    learning.mark_lesson_done(done, caf, caf.current_version.lessons[0])
+    learning.submit_attempt(done, caf, {"caf-t-q01": ["a"]})
+    overdue = client.get("/rh/formation/?statut=overdue").get_data(as_text=True)
+    assert "Agent Retard" in overdue and "Agent Fini" not in overdue
+    assert "Accueil de base, L&#39;essentiel de la CAF" in overdue
+    completed = client.get("/rh/formation/?statut=completed").get_data(as_text=True)
+    assert "Agent Fini" in completed and "Agent Retard" not in completed
+
+
+def test_csv_export_one_row_per_agent_and_module(client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    agents = [UserFactory(role="agent", organisation=hr.organisation, full_name=f"=Agent {i}") for i in range(3)]
+    for agent in agents:
+        learning.enrol(agent, test_path)
+    _complete_accueil(agents[0], curricula)
+    UserFactory(role="agent", full_name="Hors structure")
+    response = client.get("/rh/formation/export.csv")
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:5] == ["Agent", "Adresse e-mail", "Parcours", "Module", "Statut"]
+    body = rows[1:]
+    assert len(body) == 3 * 2
+    assert {(r[0], r[3]) for r in body} == {(f"'=Agent {i}", m) for i in range(3)
+                                            for m in ("Accueil de base", "L'essentiel de la CAF")}
+    assert [r[4] for r in body if r[0] == "'=Agent 0" and r[3] == "Accueil de base"] == ["Terminé"]
+    assert "Hors structure" not in text
+
+
+def test_team_view_query_count_does_not_grow(app, client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    first = UserFactory(role="agent", organisation=hr.organisation)
+    learning.enrol(first, test_path)
+    with count_queries(app) as small:
+        assert client.get("/rh/formation/").status_code == 200
+    for _ in range(12):
+        agent = UserFactory(role="agent", organisation=hr.organisation)
+        learning.enrol(agent, test_path)
+        db.session.execute(db.update(Enrolment).where(Enrolment.user_id == agent.id)
+                           .values(due_on=date.today() - timedelta(days=1)))
+    db.session.commit()
+    with count_queries(app) as large:
+        assert client.get("/rh/formation/").status_code == 200
+    assert large.count <= small.count + 2  # the overdue-modules lookup runs only when rows are late
+    with count_queries(app) as larger:
+        for _ in range(10):
+            UserFactory(role="agent", organisation=hr.organisation)
+        pass
+    with count_queries(app) as again:
+        assert client.get("/rh/formation/").status_code == 200
+    assert again.count == large.count
+    assert larger.count > 0
