@@ -96,6 +96,7 @@ def _init_extensions(app):
     # Importing the models registers them with the metadata (migrations, create_all).
     import app.audit.models  # noqa: F401
     import app.notifications.models  # noqa: F401
+    import app.passports.models  # noqa: F401
     import app.referential.models  # noqa: F401
     import app.reports.models  # noqa: F401
     import app.training.models  # noqa: F401

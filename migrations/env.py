@@ -85,7 +85,15 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info('No changes in schema detected.')
 
+    def include_object(object, name, type_, reflected, compare_to):
+        # Tables created by hand in migrations (the SQLite FTS5 index) are not in the models:
+        # autogenerate must not propose to drop them.
+        if type_ == "table" and reflected and compare_to is None:
+            return False
+        return True
+
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
