@@ -10,7 +10,7 @@ export FLASK_APP := wsgi
 
 .PHONY: run test install assets db demo serve lint check clean
 
-## run: install, migrate the SQLite database, load curricula and demo data, serve on http://127.0.0.1:$(PORT)
+## run: install, migrate the SQLite database, load curricula, the services catalogue and demo data, serve on http://127.0.0.1:$(PORT)
 run: install db demo
 	@echo "Passerelle : http://127.0.0.1:$(PORT)"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
@@ -50,6 +50,7 @@ db: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask keys generate
 	$(BIN)/flask curricula import curricula
+	$(BIN)/flask catalog import
 
 demo: db
 	$(BIN)/flask seed demo

@@ -31,6 +31,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # RSA private key (PEM) signing the passport's Open Badges credentials; outside production
+    # it defaults to instance/passport_signing_key.pem (`flask keys generate`). Env files that
+    # cannot hold several lines may write the line breaks as \n.
+    PASSPORT_SIGNING_KEY = (os.environ.get("PASSPORT_SIGNING_KEY") or "").replace("\\n", "\n") or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Passerelle <ne-pas-repondre@passerelle.example>")
@@ -61,6 +65,20 @@ class Config:
     ACTIVATION_TOKEN_HOURS = 72
     EMAIL_CHANGE_TOKEN_HOURS = 24
     PER_PAGE = 25
+    # Retention periods (months), applied by `flask purge`.
+    RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", "12"))
+    RETENTION_CITIZEN_WORDS_MONTHS = int(os.environ.get("RETENTION_CITIZEN_WORDS_MONTHS", "12"))
+    RETENTION_NOTIFICATIONS_MONTHS = int(os.environ.get("RETENTION_NOTIFICATIONS_MONTHS", "12"))
+    RETENTION_EMAILS_MONTHS = int(os.environ.get("RETENTION_EMAILS_MONTHS", "3"))
+    # SQLite: take the write lock when a transaction begins, so that concurrent writers wait
+    # (busy timeout) instead of failing. The unit tests keep deferred transactions (their own
+    # session stays open between requests); the concurrency test turns this on.
+    SQLITE_BEGIN_IMMEDIATE = True
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Roles that must use two-factor authentication (comma-separated); production defaults below.
+    TOTP_REQUIRED_ROLES = [r for r in os.environ.get("TOTP_REQUIRED_ROLES", "").split(",") if r.strip()]
+    TOTP_ISSUER = "Passerelle"
     OPENAPI_VERSION = "3.0.3"
     API_TITLE = "Passerelle API"
     API_VERSION = "v1"
@@ -91,10 +109,14 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     MAIL_BACKEND = "memory"
     SERVER_NAME = None
+    SQLITE_BEGIN_IMMEDIATE = False
 
 
 class ProductionConfig(Config):
     APP_ENV = "production"
+    TOTP_REQUIRED_ROLES = [
+        r.strip() for r in os.environ.get("TOTP_REQUIRED_ROLES", "admin,hr").split(",") if r.strip()
+    ]
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
@@ -106,10 +128,28 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY",) if not app.config.get(name)]
         if not os.environ.get("BASE_URL"):
             missing.append("BASE_URL")
+        if not app.config.get("PASSPORT_SIGNING_KEY"):
+            missing.append("PASSPORT_SIGNING_KEY")
         if missing:
             raise RuntimeError(
                 "Configuration de production incomplète : définissez " + ", ".join(missing)
             )
+        _check_signing_key(app.config["PASSPORT_SIGNING_KEY"])
+
+
+def _check_signing_key(pem):
+    """Refuse a PASSPORT_SIGNING_KEY that is not an RSA private key of 2048 bits or more."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(pem.encode() if isinstance(pem, str) else pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise RuntimeError(
+            "PASSPORT_SIGNING_KEY doit être une clé privée RSA au format PEM, non chiffrée."
+        ) from exc
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        raise RuntimeError("PASSPORT_SIGNING_KEY doit être une clé privée RSA d'au moins 2048 bits.")
 
 
 CONFIGS = {

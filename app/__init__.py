@@ -14,8 +14,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # erased data is overwritten, not left in free pages
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_manual_begin(dbapi_connection, connection_record):
+    dbapi_connection.isolation_level = None  # the "begin" listener issues BEGIN IMMEDIATE
+
+
+def _sqlite_begin_immediate(connection):
+    # Take the write lock at BEGIN: concurrent writers then wait (busy timeout) instead of
+    # failing with "database is locked" when a read transaction tries to become a write one.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_app(config_name=None, **overrides):
@@ -46,13 +57,21 @@ def create_app(config_name=None, **overrides):
     _register_blueprints(app)
     _init_templates(app)
 
+    from app.accounts.security_views import require_two_factor_setup
+    from app.accounts.sessions import enforce_session_lifetime
     from app.cli import register_cli
     from app.common.access import enforce_access_rule
     from app.common.errors import register_error_handlers
 
+    # Order matters: an expired session goes to the login page before any access rule answers.
+    app.before_request(enforce_session_lifetime)
     app.before_request(enforce_access_rule)
+    app.before_request(require_two_factor_setup)
     register_error_handlers(app)
     register_cli(app)
+    from app.common.logs import install as install_log_scrubbing
+
+    install_log_scrubbing(app)
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)
     return app
@@ -66,6 +85,9 @@ def _init_extensions(app):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            if app.config["SQLITE_BEGIN_IMMEDIATE"]:
+                event.listen(db.engine, "connect", _sqlite_manual_begin)
+                event.listen(db.engine, "begin", _sqlite_begin_immediate)
     migrate.init_app(
         app,
         db,
@@ -139,9 +161,18 @@ def _init_security(app):
 def _register_blueprints(app):
     from app.accounts.admin_views import bp as admin_bp
     from app.accounts.hr_views import bp as hr_bp
+    from app.accounts.privacy import register_eraser, register_exporter
+    from app.accounts.privacy_views import bp as privacy_bp
+    from app.accounts.security_views import bp as security_bp
     from app.accounts.views import bp as accounts_bp
     from app.api import init_api
     from app.extensions import csrf
+    from app.passports.doc_views import bp as passport_docs_bp
+    from app.passports.hr_views import bp as hr_passport_bp
+    from app.passports.receivers import connect_receivers
+    from app.passports.vae_hr_views import bp as hr_vae_bp
+    from app.passports.verify_views import bp as verify_bp
+    from app.passports.views import bp as passport_bp
     from app.referential.services import register_module_provider
     from app.referential.views import bp as referential_bp
     from app.reports.settings_views import bp as team_settings_bp
@@ -153,6 +184,7 @@ def _register_blueprints(app):
     # routes to the training blueprint before it is registered below.
     from app.training.attestation_views import verify_bp as attestations_bp
     from app.training.hr_views import bp as hr_training_bp
+    from app.training.privacy import erase_training, export_training
     from app.training.services import modules_by_competency
     from app.training.views import bp as training_bp
 
@@ -161,6 +193,10 @@ def _register_blueprints(app):
     app.register_blueprint(triage_bp)
     app.register_blueprint(team_settings_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(security_bp)
+    app.register_blueprint(privacy_bp)
+    register_exporter("training", export_training)
+    register_eraser(erase_training)
     app.register_blueprint(admin_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(referential_bp)
@@ -168,6 +204,12 @@ def _register_blueprints(app):
     app.register_blueprint(training_bp)
     app.register_blueprint(attestations_bp)
     app.register_blueprint(hr_training_bp)
+    app.register_blueprint(passport_bp)
+    app.register_blueprint(hr_passport_bp)
+    app.register_blueprint(passport_docs_bp)
+    app.register_blueprint(hr_vae_bp)
+    app.register_blueprint(verify_bp)
+    connect_receivers()
     init_api(app)
     # The JSON API authenticates with bearer tokens, never cookies: no CSRF there.
     for name in list(app.blueprints):

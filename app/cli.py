@@ -16,7 +16,7 @@ tokens_cli = AppGroup("tokens", help="Jetons d'API.")
 outbox_cli = AppGroup("outbox", help="File d'envoi des e-mails.")
 seed_cli = AppGroup("seed", help="Données de démonstration.")
 keys_cli = AppGroup("keys", help="Clés de l'instance (dans instance/).")
-reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards).")
+reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards) et de passeport.")
 
 
 def _fail(message):
@@ -180,8 +180,9 @@ def curricula_import(directory):
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Jour de référence (AAAA-MM-JJ) ; par défaut aujourd'hui, heure de Paris.")
 def reminders_send(on):
-    """Send the training reminders of the day (meant to run daily); each is sent once."""
+    """Send the training and passport reminders of the day (meant to run daily); each is sent once."""
     from app.common.timezones import timezone_for_department, utcnow
+    from app.passports.reminders import send_expiry_reminders
     from app.training.reminders import send_reminders
 
     today = on.date() if on else utcnow().astimezone(timezone_for_department(None)).date()
@@ -190,9 +191,57 @@ def reminders_send(on):
         f"{report.total} rappel(s) envoyé(s) : {report.due_soon} échéance(s) proche(s), "
         f"{report.overdue} retard(s)."
     )
+    expiring = send_expiry_reminders(today)
+    click.echo(f"Passeport : {expiring} ligne(s) arrivant à échéance dans les 60 jours signalée(s).")
+
+
+@click.command("backup")
+@click.argument("target", required=False)
+def backup_command(target):
+    """Consistent online backup of the SQLite database (PostgreSQL: pg_dump, see the README)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from app.common.backup import BackupError, backup_sqlite
+
+    target = target or str(Path(current_app.instance_path) / "backups" /
+                           f"passerelle-{datetime.now():%Y%m%d-%H%M%S}.db")
+    try:
+        counts = backup_sqlite(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Sauvegarde écrite : {target} ({sum(counts.values())} lignes, intégrité vérifiée).")
+
+
+@click.command("restore")
+@click.argument("backup_file")
+@click.option("--force", is_flag=True, help="Remplacer la base existante.")
+def restore_command(backup_file, force):
+    """Check a SQLite backup's integrity and restore it."""
+    from app.common.backup import BackupError, restore_sqlite
+    from app.extensions import db as database
+
+    database.engine.dispose()
+    try:
+        counts = restore_sqlite(backup_file, current_app.config["SQLALCHEMY_DATABASE_URI"], force)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Base restaurée : {sum(counts.values())} lignes, intégrité vérifiée.")
+
+
+@click.command("purge")
+def purge_command():
+    """Delete what is past its retention period (see the README's settings); idempotent."""
+    from app.common.retention import purge
+
+    counts = purge(current_app.config)
+    click.echo("Purge terminée : " + (", ".join(f"{k} {v}" for k, v in counts.items() if v) or "rien à supprimer") + ".")
 
 
 def register_cli(app):
+    app.cli.add_command(purge_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from app.reports.cli import catalog_cli, webhooks_cli
 
     app.cli.add_command(catalog_cli)

@@ -63,6 +63,9 @@ def seed_demo():
     from app.training.seed import seed_training_demo
 
     seed_training_demo()
+    from app.passports.seed import seed_passport_demo
+
+    seed_passport_demo()
     from app.reports.seed import seed_reports
 
     seed_reports()

@@ -90,6 +90,9 @@ def run_migrations_online():
         # autogenerate must not propose to drop them.
         if type_ == "table" and reflected and compare_to is None:
             return False
+        # Nor is the PostgreSQL GIN index on an expression (ix_reports_search_text_fts).
+        if type_ == "index" and reflected and compare_to is None and (name or "").endswith("_fts"):
+            return False
         return True
 
     conf_args = current_app.extensions['migrate'].configure_args

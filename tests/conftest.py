@@ -75,6 +75,14 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # End the test's own transaction first: SQLite transactions take the write lock at BEGIN
+        # (BEGIN IMMEDIATE), and a test holding one would block the request it is making.
+        from flask import has_app_context
+
+        from app.extensions import db as _db
+
+        if has_app_context():
+            _db.session.commit()
         parent = super().open
 
         def run():

@@ -157,6 +157,19 @@ def user_revoke_tokens(user_id):
     return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
+@bp.route("/utilisateurs/<int:user_id>/double-authentification/reinitialiser", methods=["POST"])
+@roles(Role.ADMIN)
+def user_reset_2fa(user_id):
+    from app.accounts import twofactor
+
+    user = _get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    twofactor.disable(current_user, user)
+    flash("La double authentification de ce compte est réinitialisée : elle sera reconfigurée à la prochaine connexion si son rôle l'exige.", "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
 @bp.route("/structures", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def organisations():

@@ -123,3 +123,23 @@ class CsvUploadForm(BaseForm):
 
 class CsvApplyForm(BaseForm):
     content = HiddenField(validators=[DataRequired()])
+
+
+class TwoFactorCodeForm(BaseForm):
+    code = StringField(
+        "Code à 6 chiffres",
+        description="Le code affiché par votre application d'authentification, ou un code de secours.",
+        validators=[DataRequired(REQUIRED), Length(max=20)],
+    )
+
+
+class TwoFactorDisableForm(BaseForm):
+    password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED)])
+
+
+class EraseAccountForm(BaseForm):
+    confirmation = StringField(
+        "Pour confirmer, tapez EFFACER",
+        validators=[DataRequired(REQUIRED), Regexp(r"^\s*EFFACER\s*$", message="Tapez EFFACER en majuscules.")],
+    )
+    password = PasswordField("Mot de passe", validators=[DataRequired(REQUIRED)])

@@ -92,6 +92,11 @@ class User(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(db.ForeignKey("teams.id"), index=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime())
+    # Two-factor authentication (TOTP, RFC 6238): the shared secret, and the last time step
+    # accepted so that a code cannot be used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     organisation = relationship(Organisation, lazy="joined")
     team = relationship(Team, lazy="joined")
@@ -116,6 +121,10 @@ class User(UserMixin, db.Model):
     def get_id(self):
         # The session version is part of the id so that bumping it logs out other sessions.
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def totp_enabled(self):
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def has_role(self, *roles):
         return self.role in roles
@@ -213,6 +222,31 @@ class OneTimeToken(db.Model):
     user = relationship(User)
 
 
+class RecoveryCode(db.Model):
+    """A single-use code to sign in when the authenticator is lost (stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    used_at = mapped_column(UTCDateTime())
+
+
+class PendingForm(db.Model):
+    """What a person typed in a form posted after their session expired, kept until they log in again."""
+
+    __tablename__ = "pending_forms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
+    path: Mapped[str] = mapped_column(String(500))
+    data = mapped_column(db.JSON, nullable=False)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
 def normalise_email(value):
     return (value or "").strip().lower()
 
@@ -225,6 +259,8 @@ __all__ = [
     "ApiToken",
     "Membership",
     "OneTimeToken",
+    "PendingForm",
+    "RecoveryCode",
     "OrgKind",
     "Organisation",
     "Role",

@@ -1,4 +1,6 @@
 """Password hashing with argon2id, parameters from the configuration."""
+from pathlib import Path
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -47,10 +49,31 @@ def dummy_hash():
     return _hashers[key]
 
 
+_COMMON = None
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
+
+
+def common_passwords():
+    """The shipped list of common passwords (lower case), loaded once."""
+    global _COMMON
+    if _COMMON is None:
+        lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+        _COMMON = frozenset(line for line in lines if line and not line.startswith("#"))
+    return _COMMON
+
+
 def password_problem(password, min_length):
-    """A French message when the password is not acceptable, else None."""
+    """A French message when the password is not acceptable, else None.
+
+    Any Unicode is accepted and nothing is truncated (argon2 hashes the whole phrase).
+    """
     if len(password) < min_length:
         return f"Le mot de passe doit contenir au moins {min_length} caractères."
     if len(password) > 1024:
         return "Le mot de passe ne peut pas dépasser 1 024 caractères."
+    normalised = " ".join(password.lower().split())
+    if normalised in common_passwords() or normalised.replace(" ", "") in common_passwords():
+        return "Ce mot de passe est trop courant : choisissez une phrase de passe personnelle."
+    if len(set(password)) < 4:
+        return "Ce mot de passe est trop répétitif : choisissez une phrase de passe personnelle."
     return None

@@ -219,6 +219,13 @@ def record_login(user):
     db.session.commit()
 
 
+def end_sessions(user):
+    """End every session of the user (logout, security events)."""
+    user.session_version += 1
+    audit(user, "auth.logout", user)
+    db.session.commit()
+
+
 def record_failed_login(email):
     audit(None, "auth.login_failed", None, {})
     db.session.commit()

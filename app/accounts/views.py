@@ -26,6 +26,7 @@ from app.accounts.forms import (
     PasswordResetRequestForm,
 )
 from app.accounts.models import ApiToken, TokenPurpose, normalise_email
+from app.accounts.sessions import start_session
 from app.common.access import logged_in, public
 from app.extensions import db, limiter
 
@@ -94,16 +95,31 @@ def login():
             services.record_failed_login(form.email.data)
             flash("Adresse e-mail ou mot de passe incorrect.", "error")
             return render_template("accounts/login.html", form=form), 200
+        pending_form = session.get("pending_form")
         session.clear()  # a fresh session at login (no fixation)
-        login_user(user)
-        services.record_login(user)
-        return redirect(safe_next(form.next.data) or home_for(user))
+        if pending_form:
+            session["pending_form"] = pending_form
+        target = safe_next(form.next.data) or home_for(user)
+        if user.totp_enabled:
+            session["2fa_user"] = f"{user.id}:{user.session_version}"
+            session["2fa_next"] = target
+            return redirect(url_for("security.verify_code"))
+        complete_login(user)
+        return redirect(target)
     return render_template("accounts/login.html", form=form)
+
+
+def complete_login(user):
+    """Open the session once every factor is checked."""
+    login_user(user)
+    start_session()
+    services.record_login(user)
 
 
 @bp.route("/deconnexion", methods=["POST"])
 @logged_in
 def logout():
+    services.end_sessions(current_user)  # logging out also ends the user's other sessions
     logout_user()
     session.clear()
     flash("Vous êtes déconnecté(e).", "info")
@@ -187,7 +203,7 @@ def change_password():
             field = form.current_password if "actuel" in str(exc) else form.password
             field.errors.append(str(exc))
         else:
-            login_user(current_user)  # keep this session valid with the new session version
+            login_user(current_user._get_current_object())  # keep this session valid with the new session version
             flash("Votre mot de passe a été changé. Vos autres sessions sont fermées.", "success")
             return redirect(url_for("accounts.account"))
     tokens = db.session.scalars(services.tokens_of(current_user)).all()

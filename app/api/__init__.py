@@ -42,7 +42,7 @@ api = Api(
 
 
 def init_api(app):
-    from app.api import me, referential, training, xapi
+    from app.api import me, passport, passport_docs, referential, training, xapi
     from app.reports import api as reports_api
     from app.reports import api_redaction
 
@@ -54,6 +54,8 @@ def init_api(app):
     api.register_blueprint(me.blp)
     api.register_blueprint(referential.blp)
     api.register_blueprint(training.blp)
+    api.register_blueprint(passport.blp)
+    api.register_blueprint(passport_docs.blp)
     api.register_blueprint(xapi.blp)
     api.register_blueprint(api_redaction.blp)
     api.register_blueprint(reports_api.blp)

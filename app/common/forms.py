@@ -1,8 +1,23 @@
-"""Base form: WTForms' built-in messages in French."""
+"""Base form: WTForms' built-in messages in French; refilled after a session expiry."""
+from flask import has_request_context
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
 
 class BaseForm(FlaskForm):
     class Meta:
         # With WTF_I18N_ENABLED off, WTForms uses its own bundled French translations.
         locales = ("fr_FR", "fr")
+
+    def __init__(self, *args, **kwargs):
+        pending = None
+        if has_request_context() and "formdata" not in kwargs and not args:
+            from flask_login import current_user
+
+            from app.accounts.sessions import take_pending_form
+
+            if current_user and current_user.is_authenticated:
+                pending = take_pending_form(current_user)
+        if pending:
+            kwargs["formdata"] = MultiDict([tuple(pair) for pair in pending])
+        super().__init__(*args, **kwargs)

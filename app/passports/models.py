@@ -110,6 +110,24 @@ class PassportEntry(db.Model):
             and self.holder.organisation_id == user.organisation_id
         )
 
+    def can_revoke(self, user):
+        """HR revoke a validation their own organisation made (a validation elsewhere keeps its name)."""
+        return (
+            self.can_decide(user)
+            and self.status == EntryStatus.VALIDATED
+            and self.validated_by_org_id == user.organisation_id
+        )
+
+    def can_renew(self, user, today=None, notice_days=60):
+        """The holder renews a validated entry that has expired or expires within the notice period."""
+        today = today or date.today()
+        return (
+            user.id == self.holder_id
+            and self.status == EntryStatus.VALIDATED
+            and self.valid_until is not None
+            and (self.valid_until - today).days <= notice_days
+        )
+
 
 class EvidenceLog(db.Model):
     """Append-only log of what happened to an entry (who, what, when, note)."""
@@ -125,6 +143,28 @@ class EvidenceLog(db.Model):
 
     entry = relationship(PassportEntry, back_populates="log")
     actor = relationship("User")
+
+    @property
+    def action_label(self):
+        return LOG_ACTIONS.get(self.action, self.action)
+
+
+# What each evidence log action means, in French (log rows keep the English action).
+LOG_ACTIONS = {
+    "created": "Ligne déclarée",
+    "edited": "Ligne modifiée",
+    "file_added": "Pièce justificative ajoutée",
+    "submitted": "Soumise à la validation",
+    "validated": "Validée",
+    "rejected": "Refusée",
+    "changes_requested": "Modifications demandées",
+    "revoked": "Validation révoquée",
+    "observed": "Observation en situation enregistrée",
+    "training_completed": "Acquise par la formation",
+    "renewal_started": "Renouvellement demandé",
+    "renewal_of": "Renouvellement d'une ligne échue",
+    "expiry_reminder": "Rappel d'échéance envoyé",
+}
 
 
 class EvidenceLogIsAppendOnly(Exception):

@@ -43,9 +43,12 @@ def _cursor(value):
 
 def _after(cursor):
     try:
-        return int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
+        value = int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
     except (ValueError, UnicodeDecodeError):
+        value = -1
+    if not 0 <= value < 2**31:
         api_abort(400, "invalid_cursor", "Le paramètre cursor est invalide.", {"cursor": ["Curseur invalide."]})
+    return value
 
 
 def _fail(exc):
@@ -180,12 +183,12 @@ def create_report(payload):
     procedure = step = None
     if payload.get("procedure"):
         procedure = db.session.scalar(db.select(Procedure).where(
-            Procedure.application_id == application.id, Procedure.code == payload["procedure"]))
+            Procedure.application_id == application.id, Procedure.code == services.clean(payload["procedure"])))
         if procedure is None:
             api_abort(400, "invalid_request", "Démarche inconnue.", {"procedure": ["Démarche inconnue pour ce service."]})
     if payload.get("step"):
         step = db.session.scalar(db.select(Step).where(
-            Step.procedure_id == (procedure.id if procedure else -1), Step.code == payload["step"]))
+            Step.procedure_id == (procedure.id if procedure else -1), Step.code == services.clean(payload["step"])))
         if step is None:
             api_abort(400, "invalid_request", "Étape inconnue.", {"step": ["Étape inconnue pour cette démarche."]})
     values = {k: v for k, v in payload.items() if k not in ("application", "procedure", "step")}
@@ -211,7 +214,7 @@ def list_reports(args):
         query = query.where(Report.status == args["status"])
     if args.get("application"):
         query = query.where(Report.application_id.in_(
-            db.select(Application.id).where(Application.code == args["application"].strip().lower())))
+            db.select(Application.id).where(Application.code == services.clean(args["application"]).strip().lower())))
     if args.get("cursor"):
         query = query.where(Report.id < _after(args["cursor"]))
     rows = db.session.scalars(query.order_by(Report.id.desc()).limit(args["limit"] + 1)).unique().all()

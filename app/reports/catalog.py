@@ -12,7 +12,7 @@ import yaml
 from app.accounts.models import Team
 from app.audit.services import audit
 from app.extensions import db
-from app.reports.models import Application, Operator, Procedure, Step
+from app.reports.catalog_models import Application, Operator, Procedure, Step
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "catalog.yaml"
 TEAM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")

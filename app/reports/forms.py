@@ -2,7 +2,6 @@
 from urllib.parse import urlsplit
 
 from flask_wtf.file import MultipleFileField
-from wtforms.fields.choices import SelectChoice
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -12,6 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.common.forms import BaseForm
@@ -100,7 +100,7 @@ class ReportForm(BaseForm):
     def values(self, to_utc):
         """The typed values as the services expect them (ids as integers, UTC times)."""
         def as_id(raw):
-            return int(raw) if raw and str(raw).isdigit() else None
+            return int(raw) if raw and str(raw).isascii() and str(raw).isdigit() and len(str(raw)) <= 9 else None
 
         return {
             "application_id": as_id(self.application.data),

@@ -8,6 +8,9 @@ from app.accounts.models import Organisation, Role, Team, User
 from app.common.models import UTCDateTime, utcnow
 from app.common.timezones import as_utc
 from app.extensions import db
+
+# The catalogue lives in its own module; it is re-exported here with the other models.
+from app.reports.catalog_models import Application, Operator, Procedure, Step  # noqa: F401
 from app.reports.enums import (
     Browser,
     CommentKind,
@@ -25,79 +28,6 @@ REDACTION_KINDS = (
 
 def empty_counts():
     return dict.fromkeys(REDACTION_KINDS, 0)
-
-
-# --- catalogue ------------------------------------------------------------------------------
-
-
-class Operator(db.Model):
-    """An administration that runs online services (CNAF, DGFiP, France Titres...)."""
-
-    __tablename__ = "catalog_operators"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-
-class Application(db.Model):
-    """An online service, owned by one software team."""
-
-    __tablename__ = "catalog_applications"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(60), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str | None] = mapped_column(String(300))
-    operator_id: Mapped[int] = mapped_column(ForeignKey("catalog_operators.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    acknowledge_days: Mapped[int] = mapped_column(default=3)
-    answer_days: Mapped[int] = mapped_column(default=10)
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-    operator = relationship(Operator, lazy="joined")
-    team = relationship(Team)
-    procedures = relationship(
-        "Procedure", back_populates="application", order_by="Procedure.position"
-    )
-
-    @property
-    def label(self):
-        return f"{self.name} ({self.operator.name})"
-
-
-class Procedure(db.Model):
-    """A procedure (démarche) that can be done on an application."""
-
-    __tablename__ = "catalog_procedures"
-    __table_args__ = (UniqueConstraint("application_id", "code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("catalog_applications.id"), index=True)
-    code: Mapped[str] = mapped_column(String(60))
-    title: Mapped[str] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(default=0)
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-    application = relationship(Application, back_populates="procedures")
-    steps = relationship("Step", back_populates="procedure", order_by="Step.position")
-
-
-class Step(db.Model):
-    """An optional step or screen of a procedure."""
-
-    __tablename__ = "catalog_steps"
-    __table_args__ = (UniqueConstraint("procedure_id", "code"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    procedure_id: Mapped[int] = mapped_column(ForeignKey("catalog_procedures.id"), index=True)
-    code: Mapped[str] = mapped_column(String(60))
-    title: Mapped[str] = mapped_column(String(200))
-    position: Mapped[int] = mapped_column(default=0)
-    is_active: Mapped[bool] = mapped_column(default=True)
-
-    procedure = relationship(Procedure, back_populates="steps")
 
 
 # --- reports --------------------------------------------------------------------------------
@@ -279,14 +209,6 @@ class Report(db.Model):
                 self.status == Status.NEW
                 or (self.status == Status.INFO_REQUESTED and self.status_before_info == Status.NEW)
             )
-        )
-
-    def can_me_too(self, user):
-        return (
-            user.role == Role.AGENT
-            and self.is_open
-            and user.id != self.author_id
-            and not self.is_followed_by(user)
         )
 
     def __repr__(self):

@@ -16,6 +16,10 @@ from sqlalchemy import event, text
 from app.extensions import db
 
 FTS_TABLE = "report_search"
+# The SQL names the FTS5 table literally (created by the reports migration).
+DELETE_SQL = "DELETE FROM report_search WHERE rowid = :id"
+INSERT_SQL = "INSERT INTO report_search (rowid, search_text) VALUES (:id, :value)"
+MATCH_SQL = "SELECT rowid FROM report_search WHERE report_search MATCH :q"
 MARKER = re.compile(r"\[[^\]]{1,40}masqu[ée]+\]")
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Words too common in reports to tell two problems apart (French stop words, and words that
@@ -82,14 +86,9 @@ def _is_sqlite(connection):
 
 
 def _write_index(connection, report_id, value):
-    connection.execute(
-        text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": report_id}  # noqa: S608  # nosec B608
-    )
+    connection.execute(text(DELETE_SQL), {"id": report_id})
     if value is not None:
-        connection.execute(
-            text(f"INSERT INTO {FTS_TABLE} (rowid, search_text) VALUES (:id, :value)"),  # noqa: S608  # nosec B608
-            {"id": report_id, "value": value},
-        )
+        connection.execute(text(INSERT_SQL), {"id": report_id, "value": value})
 
 
 def register_index_events(report_model):
@@ -119,8 +118,7 @@ def match_clause(report_model, words, mode="any"):
             db.func.to_tsquery("simple", query)
         )
     query = (" OR " if mode == "any" else " AND ").join(f'"{w}"' for w in words)
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"  # noqa: S608  # nosec B608
-    matching = text(sql).bindparams(q=query)
+    matching = text(MATCH_SQL).bindparams(q=query)
     return report_model.id.in_(matching.columns(db.column("rowid")))
 
 

@@ -41,6 +41,8 @@ from app.reports.redaction import redact
 from app.reports.workflow import OPEN, WorkflowError, resume_after_info, withdraw
 
 REFERENCE = re.compile(r"^R-\d{4}-\d{6}$")
+# Control characters (NUL above all, which PostgreSQL refuses in text) never reach the database.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Free-text fields of a report, all masked before saving (with their maximum length).
 TEXT_FIELDS = {
     "title": 200, "screen": 200, "page_url": 500, "what_happened": 5000, "expected": 3000,
@@ -84,9 +86,14 @@ def visible_reports(user):
     return agent_scope(user) if user.role == Role.AGENT else team_scope(user)
 
 
-def _key_clause(key):
-    key = str(key).strip()
-    if key.isdigit():
+def clean(value):
+    """Text without control characters (tabs and line breaks kept)."""
+    return CONTROL.sub("", value or "")
+
+
+def key_clause(key):
+    key = clean(str(key)).strip()
+    if key.isascii() and key.isdigit() and len(key) <= 9:  # "³".isdigit() is True too
         return Report.id == int(key)
     if REFERENCE.match(key.upper()):
         return Report.reference == key.upper()
@@ -95,13 +102,13 @@ def _key_clause(key):
 
 def find_report(user, key):
     """The report with this id or reference, if this user may open it; else None."""
-    return db.session.scalar(visible_reports(user).where(_key_clause(key)))
+    return db.session.scalar(visible_reports(user).where(key_clause(key)))
 
 
 def find_open_report(key):
     """An open report by id or reference, for the reduced view and "moi aussi"."""
     return db.session.scalar(
-        db.select(Report).where(_key_clause(key), Report.status.in_([s.value for s in OPEN]))
+        db.select(Report).where(key_clause(key), Report.status.in_([s.value for s in OPEN]))
     )
 
 
@@ -120,7 +127,7 @@ def team_applications(user):
 
 def application_by_code(code):
     return db.session.scalar(
-        db.select(Application).where(Application.code == (code or "").strip().lower())
+        db.select(Application).where(Application.code == clean(code).strip().lower())
     )
 
 
@@ -129,7 +136,7 @@ def application_by_code(code):
 
 def mask(text):
     """(masked text, counts) of one free text."""
-    result = redact(text or "")
+    result = redact(clean(text))
     return result.text, {k: int(result.found.get(k, 0)) for k in REDACTION_KINDS}
 
 
@@ -277,7 +284,7 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
 # --- agents' follow-up --------------------------------------------------------------------------------
 
 
-def _recount(report):
+def recount_impact(report):
     """Recompute the impact counters from the report and its me-too rows."""
     rows = db.session.execute(
         db.select(MeToo.people_affected, MeToo.citizen_blocked).where(MeToo.report_id == report.id)
@@ -306,7 +313,7 @@ def add_me_too(actor, report, people_affected=1, citizen_blocked=False):
     ))
     db.session.add(ReportFollower(report_id=report.id, user_id=actor.id, reason=FollowReason.ME_TOO.value))
     db.session.flush()
-    _recount(report)
+    recount_impact(report)
     report.updated_at = utcnow()
     audit(actor, "report.me_too", report, {"people": people_affected})
     db.session.commit()

@@ -62,7 +62,7 @@ def create_token():
     return redirect(url_for("team_settings.index"))
 
 
-@bp.route("/jetons/<int:token_id>/revoquer", methods=["GET", "POST"])
+@bp.route("/jetons/<int(max=2147483647):token_id>/revoquer", methods=["GET", "POST"])
 @roles(Role.TRIAGER)
 def revoke_token(token_id):
     token = team_settings.find_team_token(_team(), token_id)
@@ -96,7 +96,7 @@ def create_webhook():
     return _render(webhook_form=form, status=400)
 
 
-@bp.route("/webhooks/<int:webhook_id>")
+@bp.route("/webhooks/<int(max=2147483647):webhook_id>")
 @roles(Role.TRIAGER)
 def webhook_detail(webhook_id):
     hook = _webhook_or_404(webhook_id)
@@ -105,7 +105,7 @@ def webhook_detail(webhook_id):
                            statuses=DeliveryStatus)
 
 
-@bp.route("/webhooks/<int:webhook_id>/test", methods=["POST"])
+@bp.route("/webhooks/<int(max=2147483647):webhook_id>/test", methods=["POST"])
 @roles(Role.TRIAGER)
 def webhook_test(webhook_id):
     hook = _webhook_or_404(webhook_id)
@@ -119,7 +119,7 @@ def webhook_test(webhook_id):
     return redirect(url_for("team_settings.webhook_detail", webhook_id=hook.id))
 
 
-@bp.route("/webhooks/<int:webhook_id>/supprimer", methods=["GET", "POST"])
+@bp.route("/webhooks/<int(max=2147483647):webhook_id>/supprimer", methods=["GET", "POST"])
 @roles(Role.TRIAGER)
 def delete_webhook(webhook_id):
     hook = _webhook_or_404(webhook_id)

@@ -5,12 +5,13 @@ from app.accounts.models import ApiToken, hash_token
 from app.audit.services import audit
 from app.common.timezones import utcnow
 from app.extensions import db
+from app.reports.services import clean
 
 
 def create_team_token(actor, team, label=""):
     """Create a token that acts for the team; the raw value is returned once and stored hashed."""
     raw = "psr_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=None, team_id=team.id, label=(label or "").strip()[:100],
+    token = ApiToken(user_id=None, team_id=team.id, label=clean(label).strip()[:100],
                      token_hash=hash_token(raw), prefix=raw[:10])
     db.session.add(token)
     db.session.flush()

@@ -15,7 +15,7 @@ from app.notifications.services import deliver_inline
 from app.reports import notify, search, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
 from app.reports.models import Application, MeToo, Report, ReportComment, ReportEvent, ReportFollower
-from app.reports.services import ReportError, _recount, comment_payload, mask, team_scope
+from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact, team_scope
 from app.reports.workflow import (
     CLOSING,
     OPEN,
@@ -152,7 +152,7 @@ def team_members(actor):
 def set_tracker(actor, report, url, key):
     """Link the report to the team's own tracker (address and key)."""
     _require_team(actor, report)
-    url, key = (url or "").strip(), (key or "").strip()
+    url, key = clean(url).strip(), clean(key).strip()
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
         raise ReportError("L'adresse du ticket doit commencer par https://.", "tracker_url")
     if len(url) > 500 or len(key) > 60:
@@ -193,7 +193,7 @@ def merge(actor, duplicate, main):
             db.session.add(ReportFollower(report_id=main.id, user_id=follower.user_id, reason=follower.reason))
             already.add(follower.user_id)
     db.session.flush()
-    _recount(main)
+    recount_impact(main)
     duplicate.me_too_count = 0
     duplicate.people_total = duplicate.people_affected
     duplicate.blocked_total = duplicate.people_affected if duplicate.citizen_blocked else 0
@@ -246,11 +246,11 @@ class BoardFilters:
 
         return cls(
             status=pick("status", {"open", "all", "overdue", *Status.values()}, "open"),
-            application=(args.get("application") or "").strip().lower()[:60],
+            application=clean(args.get("application")).strip().lower()[:60],
             problem_type=pick("type", set(ProblemType.values())),
             impact=pick("impact", set(IMPACTS)),
             age=pick("age", set(AGES)),
-            q=(args.get("q") or "").strip()[:200],
+            q=clean(args.get("q")).strip()[:200],
             sort=pick("sort", set(SORTS), "recent"),
         )
 

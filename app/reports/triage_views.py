@@ -24,7 +24,7 @@ EXPORT_LIMIT = 10_000
 
 
 def _team_report_or_404(reference):
-    report = db.session.scalar(services.team_scope(current_user).where(services._key_clause(reference)))
+    report = db.session.scalar(services.team_scope(current_user).where(services.key_clause(reference)))
     if report is None:
         abort(404)
     return report
@@ -153,7 +153,7 @@ def assign(reference):
     form = AssignForm()
     if form.validate_on_submit():
         raw = form.assignee.data
-        assignee = db.session.get(User, int(raw)) if raw and raw.isdigit() else None
+        assignee = db.session.get(User, int(raw)) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
         if raw and assignee is None:
             form.assignee.errors.append("Choisissez un membre actif de l'équipe.")
         else:
@@ -190,7 +190,7 @@ def merge(reference):
     main = None
     if form.validate_on_submit():
         main = db.session.scalar(services.team_scope(current_user).where(
-            services._key_clause(form.main.data.strip().upper())))
+            services.key_clause(form.main.data.strip().upper())))
         if main is None or not main.can_triage(current_user):
             form.main.errors.append("Aucune remontée de votre équipe ne porte cette référence.")
             main = None

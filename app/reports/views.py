@@ -24,7 +24,7 @@ from app.reports.forms import (
     TrackerForm,
     WorkaroundForm,
 )
-from app.reports.models import Application, Procedure, ReportAttachment, ReportComment, Step
+from app.reports.models import Application, Procedure, Report, ReportAttachment, ReportComment, Step
 from app.reports.redaction import KINDS
 from app.reports.useragent import describe
 from app.reports.workflow import team_targets
@@ -99,7 +99,7 @@ def _render_form(form, status=200):
 @bp.route("")
 @roles(Role.AGENT)
 def mine():
-    query = services.agent_scope(current_user).order_by(services.Report.updated_at.desc(), services.Report.id.desc())
+    query = services.agent_scope(current_user).order_by(Report.updated_at.desc(), Report.id.desc())
     page = paginate(query, request.args.get("page"))
     ids = [r.id for r in page.items]
     answers = {}
@@ -170,7 +170,8 @@ def confirm():
 @roles(Role.AGENT)
 def similar():
     """Reduced view of similar open reports (HTML fragment, also used without JavaScript)."""
-    application = db.session.get(Application, request.form.get("application", type=int) or 0)
+    raw = request.form.get("application", "")
+    application = db.session.get(Application, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
     reports = services.similar_reports(application, text) if application else []
     return render_template("reports/_similar.html", similar=reports, fragment=True)
@@ -191,7 +192,6 @@ def render_detail(report, status=200, **forms):
         "attachments": services.attachments_of(report),
         "events": services.events_of(report),
         "can_triage": can_triage,
-        "is_follower": current_user.role == Role.AGENT,
         "confirm_form": ConfirmForm(),
     }
     if current_user.role == Role.AGENT:
@@ -218,7 +218,7 @@ def render_detail(report, status=200, **forms):
     return render_template("reports/detail.html", **context), status
 
 
-@bp.route("/<reference>/captures/<int:attachment_id>")
+@bp.route("/<reference>/captures/<int(max=2147483647):attachment_id>")
 @roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def attachment(reference, attachment_id):
     report = _report_or_404(reference)

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import re
 import secrets
 import socket
 import urllib.error
@@ -29,6 +30,7 @@ from app.reports.models import Webhook, WebhookDelivery
 BACKOFF = (60, 300, 1800, 7200, 21600, 43200, 86400)
 MAX_ATTEMPTS = len(BACKOFF) + 1
 USER_AGENT = "Passerelle-Webhooks/1"
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class WebhookError(ValueError):
@@ -62,7 +64,7 @@ def check_url(url, resolve=True):
 
 def create_webhook(actor, team, url, events):
     """Add a receiver for the team; returns (webhook, secret) — the secret is shown once."""
-    url = (url or "").strip()
+    url = CONTROL.sub("", url or "").strip()
     check_url(url)
     events = [e for e in events if e in WebhookEvent.values()]
     if not events:

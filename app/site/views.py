@@ -72,6 +72,12 @@ def accessibility():
     return render_template("pages/accessibility.html")
 
 
+@bp.route("/accessibilite/criteres")
+@public
+def rgaa():
+    return render_template("pages/rgaa.html")
+
+
 @bp.route("/healthz")
 @public
 def healthz():

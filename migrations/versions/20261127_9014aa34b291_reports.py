@@ -3,7 +3,7 @@ team-owned API tokens (api_tokens.team_id); full-text index of reports.search_te
 (FTS5 table on SQLite, GIN index on to_tsvector('simple', ...) on PostgreSQL).
 
 Revision ID: 9014aa34b291
-Revises: cc05f67b125b
+Revises: a41c2e7d9b10
 Create Date: 2026-11-27 20:59:35.444336
 
 """

@@ -40,12 +40,15 @@ def test_seed_demo_twice_leaves_the_same_rows(app, db):
 
 
 def test_seed_demo_refused_in_production(app, db, tmp_path):
+    from app.common.keys import new_signing_key_pem
+
     before = _row_counts(db)
     env = dict(os.environ)
     env.update(
         APP_ENV="production",
         SECRET_KEY="x" * 40,
         BASE_URL="https://passerelle.example",
+        PASSPORT_SIGNING_KEY=new_signing_key_pem(2048).decode(),
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         INSTANCE_PATH=str(tmp_path),
     )

@@ -201,3 +201,29 @@ def test_openapi_documents_the_reports_endpoints(client):
     schemas = spec["components"]["schemas"]
     assert {"Report", "ReportCreate", "ReportPatch", "Application", "ReducedReport"} <= set(schemas)
     assert "redaction" in schemas["Report"]["properties"]
+
+
+def test_odd_input_never_breaks_the_database(app, api, world, db):
+    """NUL characters (refused by PostgreSQL), huge ids and cursors: answers, never a 500."""
+    report = file_report(world.agent, world.caf_app)
+    agent = api(world.agent)
+    created = agent("POST", "/api/v1/reports", json={
+        "application": "caf-fr\x00", "problem_type": "suggestion", "title": "Titre\x00 avec NUL",
+        "what_happened": "Texte\x00", "procedure": "declaration-trimestrielle\x00"})
+    assert created.status_code == 201 and created.get_json()["title"] == "Titre avec NUL"
+    for path in ("/api/v1/reports/99999999999999999999", "/api/v1/reports/%C2%B3",
+                 "/api/v1/reports?cursor=OTk5OTk5OTk5OTk5OTk5OTk5OTk5",
+                 "/api/v1/reports?application=caf%00", "/api/v1/reports/similar?application=caf%00&q=a%00b"):
+        assert agent("GET", path).status_code in (200, 400, 404), path
+    team = api(world.dev_caf)
+    patched = team("PATCH", f"/api/v1/reports/{report.id}", json={"tracker_key": "K\x00", "tracker_url": ""})
+    assert patched.status_code == 200 and patched.get_json()["tracker"]["key"] == "K"
+    comment = team("POST", f"/api/v1/reports/{report.id}/comments", json={"body": "a\x00b"})
+    assert comment.status_code == 201 and comment.get_json()["body"] == "ab"
+    from tests.factories import PASSWORD
+
+    web = app.test_client()
+    web.post("/connexion", data={"email": world.dev_caf.email, "password": PASSWORD})
+    assert web.get("/equipe/remontees?application=caf%00&q=x%00y").status_code == 200
+    assert web.get("/equipe/reglages/webhooks/99999999999999999999").status_code == 404
+    assert web.get(f"/remontees/{report.reference}/captures/99999999999999999999").status_code == 404

@@ -94,8 +94,8 @@ def test_metadata_is_stripped_from_png_and_jpeg(app, client, world, db):
 
 
 def test_screenshots_are_served_only_to_those_who_see_the_report(app, client, world, db):
-    from tests.reports.factories import file_report
     from app.reports.images import reencode
+    from tests.reports.factories import file_report
 
     report = file_report(world.agent, world.caf_app, screenshots=[reencode(png_with_metadata())])
     row = db.session.scalar(db.select(ReportAttachment))

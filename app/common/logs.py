@@ -1,0 +1,55 @@
+"""Logging that cannot be forged or leak secrets: one line per record, tokens and passwords masked."""
+import logging
+import re
+
+# Paths whose last segment is a secret (reset, activation, confirmation, verification links).
+SECRET_PATHS = re.compile(
+    r"(/(?:mot-de-passe/reinitialiser|activation|compte/adresse/confirmer|verify|attestations/verifier)/)[^\s/?\"']+"
+)
+SECRET_PAIRS = re.compile(
+    r"(?i)\b(password|mot_de_passe|passwd|token|secret|csrf_token|session|cookie|authorization)"
+    r"(\s*[=:]\s*)(bearer\s+)?[^\s&;,\"']+"
+)
+BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
+API_TOKEN = re.compile(r"\bpsr_[A-Za-z0-9_-]{10,}")
+
+
+def scrub(text):
+    """Mask secrets and make the text a single line (a newline in user input cannot forge a record)."""
+    text = SECRET_PATHS.sub(r"\1[masqué]", text)
+    text = SECRET_PAIRS.sub(lambda m: f"{m.group(1)}{m.group(2)}[masqué]", text)
+    text = BEARER.sub(r"\1[masqué]", text)
+    text = API_TOKEN.sub("[jeton masqué]", text)
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+class ScrubbingFilter(logging.Filter):
+    """Applied to every handler: the formatted message is scrubbed before it is written."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg = scrub(message)
+        record.args = None
+        return True
+
+
+class SingleLineFormatter(logging.Formatter):
+    """Tracebacks stay attached to their record on one line, escaped."""
+
+    def format(self, record):
+        return super().format(record).replace("\r", "\\r").replace("\n", "\\n")
+
+
+def install(app):
+    """Scrub the app's, werkzeug's and gunicorn's log records."""
+    scrubber = ScrubbingFilter()
+    for name in ("", "werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ScrubbingFilter) for f in logger.filters):
+            logger.addFilter(scrubber)
+        for handler in logger.handlers:
+            if not any(isinstance(f, ScrubbingFilter) for f in handler.filters):
+                handler.addFilter(scrubber)

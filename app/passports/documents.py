@@ -1,0 +1,315 @@
+"""The passport document (HTML page and PDF) and its public verification.
+
+A document lists the holder's entries grouped by activity, each with its level, provenance,
+validating organisation and date, and validity. Its verification link carries a signed token
+(itsdangerous, salt "passport-document") naming the holder, the document date and the entry
+ids; the public page re-reads those entries and tells whether each is still valid.
+"""
+import base64
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from itsdangerous import BadSignature, Signer
+from sqlalchemy.orm import joinedload
+
+from app.accounts.models import User
+from app.common.timezones import to_local, utcnow
+from app.common.urls import external_url
+from app.extensions import db
+from app.passports.models import EntryStatus, PassportEntry, Provenance
+from app.referential.models import Competency, ScaleLevel
+
+# A salt, not a secret: keeps these tokens from being valid anywhere else the secret key signs.
+TOKEN_SALT = "passport-document"  # noqa: S105  # nosec B105
+TOKEN_FORMAT = 1
+DAY_ZERO = date(2020, 1, 1).toordinal()
+# Entries that left the passport: not listed on a new document.
+EXCLUDED = (EntryStatus.REJECTED.value, EntryStatus.REVOKED.value)
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    entry_id: int
+    competency_code: str
+    competency_title: str
+    level: int
+    level_label: str | None
+    source_label: str
+    provenance: str
+    provenance_label: str
+    validated_by_org: str | None
+    validated_on: date | None
+    valid_until: date | None
+    expired: bool
+
+    @property
+    def guaranteed(self):
+        return self.provenance == Provenance.GUARANTEED
+
+    @property
+    def validity_label(self):
+        if self.valid_until is None:
+            return "Sans limite"
+        if self.expired:
+            return f"Expirée depuis le {self.valid_until.strftime('%d/%m/%Y')}"
+        return f"Jusqu'au {self.valid_until.strftime('%d/%m/%Y')}"
+
+    @property
+    def validation_label(self):
+        if not self.guaranteed or self.validated_by_org is None:
+            return "—"
+        when = f", le {self.validated_on.strftime('%d/%m/%Y')}" if self.validated_on else ""
+        return f"{self.validated_by_org}{when}"
+
+
+@dataclass(frozen=True)
+class ActivityGroup:
+    code: str
+    title: str
+    entries: tuple
+
+
+@dataclass(frozen=True)
+class PassportDocument:
+    holder_name: str
+    issued_on: date
+    groups: tuple
+    verification_url: str
+
+    @property
+    def entry_count(self):
+        return sum(len(g.entries) for g in self.groups)
+
+    @property
+    def issued_label(self):
+        return self.issued_on.strftime("%d/%m/%Y")
+
+
+# --- building the document --------------------------------------------------------------------
+
+
+def _entries_query(holder_id):
+    return (
+        db.select(PassportEntry)
+        .where(PassportEntry.holder_id == holder_id)
+        .options(
+            joinedload(PassportEntry.competency).joinedload(Competency.activity),
+            joinedload(PassportEntry.validated_by_org),
+        )
+    )
+
+
+def _sort_key(entry):
+    competency = entry.competency
+    return (competency.activity.position, competency.activity.code, competency.position, competency.code,
+            -entry.level, entry.id)
+
+
+def _level_labels():
+    return dict(db.session.execute(db.select(ScaleLevel.level, ScaleLevel.label)).all())
+
+
+def document_entry(entry, labels, today, department=None):
+    validated_on = to_local(entry.validated_at, department).date() if entry.validated_at else None
+    return DocumentEntry(
+        entry_id=entry.id,
+        competency_code=entry.competency.code,
+        competency_title=entry.competency.title,
+        level=entry.level,
+        level_label=labels.get(entry.level),
+        source_label=entry.source_label,
+        provenance=entry.provenance,
+        provenance_label=entry.provenance_label,
+        validated_by_org=entry.validated_by_org.name if entry.validated_by_org is not None else None,
+        validated_on=validated_on,
+        valid_until=entry.valid_until,
+        expired=entry.is_expired(today),
+    )
+
+
+def group_by_activity(entries, make):
+    """[ActivityGroup] in the référentiel's order; `make(entry)` builds each line."""
+    groups = []
+    for entry in sorted(entries, key=_sort_key):
+        activity = entry.competency.activity
+        if not groups or groups[-1][0].id != activity.id:
+            groups.append((activity, []))
+        groups[-1][1].append(make(entry))
+    return tuple(ActivityGroup(a.code, a.title, tuple(lines)) for a, lines in groups)
+
+
+def local_today(holder):
+    department = holder.organisation.department if holder.organisation is not None else None
+    return to_local(utcnow(), department).date()
+
+
+def passport_document(holder, today=None):
+    """The holder's passport as a document: every entry but rejected and revoked ones (3 queries)."""
+    department = holder.organisation.department if holder.organisation is not None else None
+    today = today or local_today(holder)
+    entries = db.session.scalars(
+        _entries_query(holder.id).where(PassportEntry.status.not_in(EXCLUDED))
+    ).unique().all()
+    labels = _level_labels()
+    groups = group_by_activity(entries, lambda e: document_entry(e, labels, today, department))
+    token = token_for(holder.id, today, [e.id for e in entries])
+    return PassportDocument(
+        holder_name=holder.full_name,
+        issued_on=today,
+        groups=groups,
+        verification_url=external_url("verify.verify", token=token),
+    )
+
+
+# --- the verification token -------------------------------------------------------------------
+# The payload is packed as unsigned varints (format, holder id, day number, count, then the sorted
+# entry ids as deltas): a 40-entry passport still fits a short URL and a small QR code.
+
+
+def _varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _read_varints(data):
+    values, current, shift = [], 0, 0
+    for byte in data:
+        current |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            if shift > 63:
+                raise ValueError("varint too long")
+        else:
+            values.append(current)
+            current, shift = 0, 0
+    if shift:
+        raise ValueError("truncated varint")
+    return values
+
+
+def _signer():
+    return Signer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def token_for(holder_id, issued_on, entry_ids):
+    """The signed token of a document: holder, date and entries."""
+    ids = sorted(set(entry_ids))
+    parts = [TOKEN_FORMAT, holder_id, issued_on.toordinal() - DAY_ZERO, len(ids)]
+    previous = 0
+    for entry_id in ids:
+        parts.append(entry_id - previous)
+        previous = entry_id
+    packed = b"".join(_varint(p) for p in parts)
+    payload = base64.urlsafe_b64encode(packed).rstrip(b"=")
+    return _signer().sign(payload).decode("ascii")
+
+
+def read_token(token):
+    """(holder_id, issued_on, entry ids) of an authentic token, or None if tampered with or malformed."""
+    try:
+        payload = _signer().unsign(token.encode("ascii"))
+        packed = base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4))
+        values = _read_varints(packed)
+    except (BadSignature, UnicodeEncodeError, ValueError):
+        return None
+    if len(values) < 4 or values[0] != TOKEN_FORMAT or len(values) != 4 + values[3]:
+        return None
+    _format, holder_id, day, _count, *deltas = values
+    ids, current = [], 0
+    for delta in deltas:
+        current += delta
+        ids.append(current)
+    try:
+        issued_on = date.fromordinal(DAY_ZERO + day)
+    except (ValueError, OverflowError):
+        return None
+    return holder_id, issued_on, ids
+
+
+# --- the public verification ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifiedEntry:
+    line: DocumentEntry
+    state: str  # valid, declared, expired, revoked, rejected
+    state_label: str
+
+    @property
+    def is_current(self):
+        return self.state in ("valid", "declared")
+
+
+@dataclass(frozen=True)
+class Verification:
+    holder_name: str
+    issued_on: date
+    groups: tuple  # ActivityGroup of VerifiedEntry
+    missing: int  # entries of the document that no longer exist
+
+    @property
+    def entries(self):
+        return [e for g in self.groups for e in g.entries]
+
+    @property
+    def is_current(self):
+        return self.missing == 0 and all(e.is_current for e in self.entries)
+
+    @property
+    def issued_label(self):
+        return self.issued_on.strftime("%d/%m/%Y")
+
+
+STATE_LABELS = {
+    "valid": "Valide",
+    "declared": "Déclarée (non validée)",
+    "expired": "Expirée",
+    "revoked": "Révoquée",
+    "rejected": "Refusée",
+}
+
+
+def entry_state(entry, today):
+    if entry.status == EntryStatus.REVOKED:
+        return "revoked"
+    if entry.status == EntryStatus.REJECTED:
+        return "rejected"
+    if entry.is_expired(today):
+        return "expired"
+    return "valid" if entry.provenance == Provenance.GUARANTEED else "declared"
+
+
+def verify_token(token, today=None):
+    """What an authentic document token names, as it stands today; None if tampered with or unknown."""
+    content = read_token(token)
+    if content is None:
+        return None
+    holder_id, issued_on, ids = content
+    holder = db.session.get(User, holder_id)
+    if holder is None:
+        return None
+    today = today or local_today(holder)
+    department = holder.organisation.department if holder.organisation is not None else None
+    entries = db.session.scalars(_entries_query(holder.id).where(PassportEntry.id.in_(ids))).unique().all() \
+        if ids else []
+    labels = _level_labels()
+
+    def verified(entry):
+        state = entry_state(entry, today)
+        return VerifiedEntry(document_entry(entry, labels, today, department), state, STATE_LABELS[state])
+
+    return Verification(
+        holder_name=holder.full_name,
+        issued_on=issued_on,
+        groups=group_by_activity(entries, verified),
+        missing=len(ids) - len(entries),
+    )
+

@@ -1,0 +1,36 @@
+"""Public pages: the verification of a passport document, and the issuer's public keys (JWKS).
+
+They live on their own blueprint so that nothing else of the passport is reachable anonymously.
+"""
+from flask import Blueprint, jsonify, make_response, render_template
+
+from app.common.access import public
+from app.extensions import limiter
+from app.passports.credentials import jwks
+from app.passports.documents import verify_token
+
+bp = Blueprint("verify", __name__)
+
+
+@bp.route("/verify/<token>")
+@public
+@limiter.limit("30 per minute")
+def verify(token):
+    verification = verify_token(token)
+    if verification is None:
+        response = make_response(render_template("passport_docs/verify_invalid.html"), 404)
+    else:
+        response = make_response(render_template("passport_docs/verify.html", verification=verification))
+    # The page names a person: keep it out of search engines and shared caches.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/.well-known/jwks.json")
+@public
+def jwks_document():
+    response = jsonify(jwks())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers fetch it from anywhere
+    return response

@@ -1,0 +1,51 @@
+"""What training holds about a person, for the RGPD export and erasure."""
+from app.extensions import db
+from app.training.models import (
+    Enrolment,
+    Lesson,
+    LessonProgress,
+    Module,
+    ModuleCompletion,
+    QuizAttempt,
+    ReminderLog,
+    TrainingPath,
+)
+
+
+def export_training(user):
+    enrolments = db.session.execute(
+        db.select(TrainingPath.code, TrainingPath.title, Enrolment.due_on, Enrolment.created_at)
+        .join(Enrolment, Enrolment.path_id == TrainingPath.id).where(Enrolment.user_id == user.id)
+    ).all()
+    lessons = db.session.execute(
+        db.select(Lesson.slug, LessonProgress.completed_at)
+        .join(LessonProgress, LessonProgress.lesson_id == Lesson.id).where(LessonProgress.user_id == user.id)
+    ).all()
+    attempts = db.session.scalars(db.select(QuizAttempt).where(QuizAttempt.user_id == user.id)).all()
+    completions = db.session.execute(
+        db.select(Module.slug, ModuleCompletion.score, ModuleCompletion.completed_at)
+        .join(Module, Module.id == ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
+    ).all()
+    return {
+        "enrolments": [{"path": c, "title": t, "due_on": d, "since": s} for c, t, d, s in enrolments],
+        "lessons_read": [{"lesson": slug, "at": at} for slug, at in lessons],
+        "quiz_attempts": [
+            {"module_version": a.version_id, "answers": a.answers, "score": a.score, "passed": a.passed,
+             "at": a.created_at} for a in attempts
+        ],
+        "completions": [{"module": slug, "score": score, "at": at} for slug, score, at in completions],
+    }
+
+
+def erase_training(user):
+    enrolment_ids = db.select(Enrolment.id).where(Enrolment.user_id == user.id)
+    db.session.execute(db.delete(ReminderLog).where(ReminderLog.enrolment_id.in_(enrolment_ids)))
+    for model in (LessonProgress, QuizAttempt, ModuleCompletion, Enrolment):
+        db.session.execute(db.delete(model).where(model.user_id == user.id))
+    personal = db.session.scalars(db.select(TrainingPath).where(TrainingPath.owner_id == user.id)).all()
+    for path in personal:
+        for step in list(path.steps):
+            db.session.delete(step)
+        db.session.flush()
+        db.session.execute(db.delete(Enrolment).where(Enrolment.path_id == path.id))
+        db.session.delete(path)

@@ -1,0 +1,87 @@
+"""Acceptance 1 (core part) in a real browser: agent.fs declares an experience entry and submits it,
+rh.fs validates it from the queue; axe-core finds no violation on the passport pages and the HR queue.
+
+The other half of acceptance 1 (the passport PDF, its verification URL, a modified token -> 404) is
+in tests/browser/test_passport_documents.py (engineer "documents").
+"""
+from pathlib import Path
+
+from app.extensions import db
+from app.passports.seed import seed_passport_demo
+from app.training.curricula.importer import import_curricula
+from tests.browser.conftest import audit_accessibility, log_in
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
+DESCRIPTION = "Chaque mardi, je gère l'agenda des permanences CAF et CPAM et je confirme les rendez-vous."
+
+
+def _demo_passports():
+    import_curricula(FIXTURE)
+    assert seed_passport_demo()
+    db.session.commit()
+    db.session.remove()  # the live server must not wait on this test's transaction
+
+
+def _log_out(page):
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_load_state()
+
+
+def test_agent_declares_and_submits_then_hr_validates(page):
+    _demo_passports()
+
+    log_in(page, "agent.fs@passerelle.example")
+    page.get_by_role("link", name="Mon passeport").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Mon passeport de compétences"
+    assert "Échue le" in page.content()  # the demo's expired training entry
+    assert audit_accessibility(page) == []
+
+    page.get_by_role("link", name="Déclarer une expérience").click()
+    assert audit_accessibility(page) == []
+    # Errors first: the form comes back with French messages, accessible too.
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.wait_for_load_state()
+    assert "Choisissez une compétence." in page.content()
+    assert audit_accessibility(page) == []
+
+    page.get_by_label("Compétence (obligatoire)", exact=True).select_option("A1.2")
+    page.get_by_label("Niveau (obligatoire)", exact=True).select_option("3")
+    page.get_by_label("Situations réelles").fill(DESCRIPTION)
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.wait_for_load_state()
+    assert "Ligne enregistrée en brouillon" in page.content()
+    assert audit_accessibility(page) == []
+    page.get_by_role("button", name="Soumettre à la validation").click()
+    page.wait_for_load_state()
+    assert "Ligne soumise" in page.content()
+    assert "Soumise" in page.get_by_role("definition").nth(3).text_content()
+
+    page.goto("/passeport/partages")
+    assert audit_accessibility(page) == []
+    _log_out(page)
+
+    log_in(page, "rh.fs@passerelle.example")
+    page.get_by_role("link", name="Passeports à valider").first.click()
+    assert "2 lignes en attente" in page.content()  # the demo's waiting entry and the new one
+    assert audit_accessibility(page) == []
+    page.get_by_role("link", name="Examiner la ligne A1.2 de Amina Agent").click()
+    assert DESCRIPTION in page.content()
+    assert audit_accessibility(page) == []
+    page.get_by_label("Décision (obligatoire)", exact=True).select_option("validate")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    page.wait_for_load_state()
+    assert "Décision enregistrée pour Amina Agent : validée." in page.content()
+    assert "1 ligne en attente" in page.content()
+
+    page.goto("/rh/passeports/agents")
+    assert audit_accessibility(page) == []
+    page.get_by_role("link", name="Passeport de Amina Agent").click()
+    assert audit_accessibility(page) == []
+    _log_out(page)
+
+    log_in(page, "agent.fs@passerelle.example")
+    page.goto("/passeport/")
+    row = page.get_by_role("row").filter(has_text="A1.2").filter(has_text="Garantie")
+    assert row.count() == 1
+    assert "Validée" in row.text_content() and "France services de démonstration" in row.text_content()
+    assert audit_accessibility(page) == []

@@ -1,0 +1,117 @@
+"""Gap analysis against a job profile (acceptance 6), and the personal path it creates."""
+import html
+from datetime import date, timedelta
+
+from app.accounts.services import create_api_token
+from app.audit.models import AuditLog
+from app.passports import mobility
+from app.training.models import Enrolment, TrainingPath
+from tests.factories import UserFactory
+from tests.passports.factories import entry, fixture_referential, training_entry
+
+
+def text(response):
+    return html.unescape(response.get_data(as_text=True))
+
+
+def _agent_with_history(agent):
+    """Validated A1.1 at level 1; everything else must not count."""
+    entry(agent, "A1.1", 1)  # validated by HR: counts
+    entry(agent, "A2.1", 4, status="submitted")  # declared only
+    entry(agent, "A2.1", 4, status="revoked")
+    entry(agent, "A1.2", 3, status="rejected")
+    training_entry(agent, "A1.2", 2, valid_until=date.today() - timedelta(days=1))  # expired
+    return agent
+
+
+def _lines(analysis):
+    return [(line.competency_code, line.required_level, line.validated_level, line.gap,
+             [m.slug for m in line.modules]) for line in analysis.lines]
+
+
+def test_gap_analysis_lists_the_right_gaps_and_modules(db):
+    fixture_referential()
+    agent = _agent_with_history(UserFactory(role="agent"))
+    charge = mobility.find_profile("charge-accueil")
+    # A1.1: level 1 of 3 required; accueil-base only brings it to 2, so no module closes it.
+    # A2.1: nothing validated (the level-4 lines are declared or revoked); caf-essentiel brings it to 2.
+    assert _lines(mobility.gap_analysis(agent, charge)) == [
+        ("A1.1", 3, 1, 2, []),
+        ("A2.1", 2, 0, 2, ["caf-essentiel"]),
+    ]
+    conseiller = mobility.find_profile("CONSEILLER-FS")
+    assert _lines(mobility.gap_analysis(agent, conseiller)) == [
+        ("A1.2", 3, 0, 3, []),  # the training entry expired
+        ("A2.1", 3, 0, 3, []),  # caf-essentiel (level 2) does not reach 3
+    ]
+    summaries = {profile.code: gaps for profile, gaps in mobility.profile_summaries(agent)}
+    assert summaries == {"CHARGE-ACCUEIL": 2, "CONSEILLER-FS": 2}
+
+
+def test_a_reached_level_is_no_gap(db):
+    fixture_referential()
+    agent = UserFactory(role="agent")
+    entry(agent, "A1.1", 3)
+    training_entry(agent, "A2.1", 2)
+    analysis = mobility.gap_analysis(agent, mobility.find_profile("CHARGE-ACCUEIL"))
+    assert [line.gap for line in analysis.lines] == [0, 0] and analysis.modules == []
+
+
+def test_one_action_turns_the_gaps_into_a_personal_path_and_enrols_the_agent(client, login, db):
+    fixture_referential()
+    agent = _agent_with_history(login("agent"))
+    page = text(client.get("/passeport/mobilite/CHARGE-ACCUEIL"))
+    assert "L'essentiel de la CAF" in page and "Créer mon parcours personnel" in page
+    assert "Aucun module du catalogue n'y mène encore" in page
+
+    response = client.post("/passeport/mobilite/CHARGE-ACCUEIL/parcours")
+    assert response.status_code == 302
+    path = db.session.scalar(db.select(TrainingPath).where(TrainingPath.owner_id == agent.id))
+    assert response.headers["Location"].endswith(f"/formation/parcours/{path.code}")
+    assert [step.module.slug for step in path.steps] == ["caf-essentiel"]
+    assert db.session.scalar(db.select(Enrolment.user_id).where(Enrolment.path_id == path.id)) == agent.id
+    assert "L'essentiel de la CAF" in text(client.get(response.headers["Location"]))
+
+    # Again: the same path, refreshed, one enrolment.
+    assert client.post("/passeport/mobilite/CHARGE-ACCUEIL/parcours").status_code == 302
+    assert db.session.scalar(db.select(db.func.count(TrainingPath.id)).where(TrainingPath.owner_id.is_not(None))) == 1
+    assert db.session.scalar(db.select(db.func.count(Enrolment.id))) == 1
+    assert db.session.scalar(
+        db.select(db.func.count(AuditLog.id)).where(AuditLog.action == "passport.gap_path")) == 2
+
+    # The personal path is nobody else's.
+    client.post("/deconnexion")
+    login("agent")
+    assert client.get(f"/formation/parcours/{path.code}").status_code == 404
+
+
+def test_no_path_when_no_module_closes_the_gaps(client, login, db):
+    fixture_referential()
+    login("agent")
+    page = text(client.post("/passeport/mobilite/CONSEILLER-FS/parcours", follow_redirects=True))
+    assert "Aucun module du catalogue ne comble vos écarts" in page
+    assert db.session.scalar(db.select(db.func.count(TrainingPath.id)).where(TrainingPath.owner_id.is_not(None))) == 0
+
+
+def test_mobility_api(client, db):
+    fixture_referential()
+    agent = _agent_with_history(UserFactory(role="agent"))
+    _row, raw = create_api_token(agent, agent)
+    headers = {"Authorization": f"Bearer {raw}"}
+    body = client.get("/api/v1/me/mobility?profile=CHARGE-ACCUEIL", headers=headers).get_json()
+    assert body["profile"] == {"code": "CHARGE-ACCUEIL", "title": "Chargé(e) d'accueil", "rome_codes": ["M1601"]}
+    assert [(i["competency"], i["required_level"], i["validated_level"], i["gap"]) for i in body["items"]] == [
+        ("A1.1", 3, 1, 2), ("A2.1", 2, 0, 2)]
+    assert body["items"][1]["modules"] == [{"slug": "caf-essentiel", "title": "L'essentiel de la CAF", "level": 2}]
+    assert [m["slug"] for m in body["modules"]] == ["caf-essentiel"]
+    missing = client.get("/api/v1/me/mobility", headers=headers)
+    assert missing.status_code == 400 and "profile" in missing.get_json()["error"]["fields"]
+    assert client.get("/api/v1/me/mobility?profile=NOPE", headers=headers).status_code == 404
+
+
+def test_mobility_pages_list_the_career_track(client, login, db):
+    fixture_referential()
+    login("agent")
+    page = text(client.get("/passeport/mobilite"))
+    assert "Chargé(e) d'accueil" in page and "M1601" in page and "2 écarts" in page
+    assert client.get("/passeport/mobilite/NOPE").status_code == 404
