@@ -191,6 +191,8 @@ def csrf_token_from(html):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if "sqlite" in item.keywords and PG_URL:
+            item.add_marker(pytest.mark.skip(reason="SQLite only: runs in the pass without TEST_DATABASE_URL"))
         if "postgres" in item.keywords and not PG_URL:
             item.add_marker(
                 pytest.mark.skip(reason="PostgreSQL only: runs in the pass with TEST_DATABASE_URL")

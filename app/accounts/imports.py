@@ -35,7 +35,7 @@ class ImportPreview:
 
 
 def _read(text):
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
@@ -46,7 +46,10 @@ def _read(text):
 def preview_agents_csv(text):
     """Parse and check a CSV of agents (columns: email, nom); nothing is written."""
     errors = []
-    records = [r for r in _read(text) if any(cell.strip() for cell in r)]
+    try:
+        records = [r for r in _read(text) if any(cell.strip() for cell in r)]
+    except csv.Error:
+        return ImportPreview([], ["Le fichier CSV est mal formé : vérifiez les guillemets et les séparateurs."])
     if not records:
         return ImportPreview([], ["Le fichier est vide."])
     header = [cell.strip().lower() for cell in records[0]]

@@ -21,7 +21,10 @@ def encode_cursor(value):
 def decode_cursor(cursor):
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return int(base64.urlsafe_b64decode(padded.encode()).decode())
+        value = int(base64.urlsafe_b64decode(padded.encode()).decode())
+        if not 0 <= value < 2**31:  # ids are 32-bit integers on PostgreSQL
+            raise ValueError(value)
+        return value
     except (ValueError, UnicodeDecodeError):
         api_abort(400, "invalid_cursor", "Le paramètre cursor est invalide.", {"cursor": ["Curseur invalide."]})
 

@@ -7,7 +7,6 @@ import pytest
 
 from app.accounts.models import User
 from app.notifications.services import notify, queue_email
-from tests.conftest import PG_URL
 
 
 def test_my_data_export_contains_mine_and_nothing_else(client, login, make_user, db):
@@ -39,7 +38,7 @@ def _dump(db):
     return dump, files
 
 
-@pytest.mark.skipif(bool(PG_URL), reason="reads the SQLite file itself (secure_delete)")
+@pytest.mark.sqlite  # reads the SQLite file itself
 def test_erasure_leaves_neither_email_nor_name(client, login, db):
     from app.training import learning
     from app.training.curricula.importer import import_curricula
@@ -54,6 +53,25 @@ def test_erasure_leaves_neither_email_nor_name(client, login, db):
     notify(agent, "info", "Bonjour Zéphyrine Effaçable")
     queue_email(agent.email, "Sujet", "Bonjour Zéphyrine Effaçable")
     db.session.commit()
+    # A passport entry with an evidence file, and a report the teams keep working on.
+    from flask import current_app
+
+    from app.passports.evidence import evidence_path
+    from app.passports.models import EvidenceFile
+    from tests.passports.core_factories import EntryFactory
+    from tests.reports.factories import ApplicationFactory, file_report
+
+    entry = EntryFactory(holder=agent, description="Zéphyrine Effaçable accueille au guichet")
+    key = "erasure-test-file"
+    path = evidence_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4 Zephyrine Effacable zephyrine.effacable@example.org")
+    db.session.add(EvidenceFile(entry_id=entry.id, uploaded_by_id=agent.id, filename="cv.pdf",
+                                content_type="application/pdf", size=10, sha256="0" * 64, storage_key=key))
+    db.session.commit()
+    report = file_report(agent, ApplicationFactory(), citizen_words="Merci Zéphyrine Effaçable")
+    report_id = report.id
+    upload_root = Path(current_app.instance_path)
     client.get("/compte/mes-donnees.json")
 
     response = client.post("/compte/effacer", data={"confirmation": "EFFACER", "password": "correct horse battery staple"})
@@ -63,6 +81,13 @@ def test_erasure_leaves_neither_email_nor_name(client, login, db):
     for needle in ("zephyrine.effacable@example.org", "Zéphyrine", "Effaçable"):
         assert needle not in dump, needle
         assert needle.encode() not in files, needle
+    for stored in upload_root.rglob("*"):
+        if stored.is_file():
+            content = stored.read_bytes()
+            assert b"zephyrine.effacable@example.org" not in content and b"Zephyrine" not in content, stored
+    from app.reports.models import Report
+
+    assert db.session.get(Report, report_id) is not None  # the teams' work survives, anonymised
     erased = db.session.get(User, agent_id)
     assert erased.active is False and erased.email.endswith("@anonyme.invalid")
 

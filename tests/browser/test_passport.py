@@ -85,3 +85,23 @@ def test_agent_declares_and_submits_then_hr_validates(page):
     assert row.count() == 1
     assert "Validée" in row.text_content() and "France services de démonstration" in row.text_content()
     assert audit_accessibility(page) == []
+
+    # The same entry, in the passport PDF: its verification URL says the document is authentic.
+    from urllib.parse import urlsplit
+
+    from tests.browser.test_passport_documents import _verification_url
+
+    page.goto("/passeport/document")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Télécharger le passeport (PDF)").click()
+    with open(info.value.path(), "rb") as handle:
+        data = handle.read()
+    path = urlsplit(_verification_url(data)).path
+    page.context.clear_cookies()
+    response = page.goto(path)
+    assert response.status == 200
+    assert page.get_by_role("heading", name="Document authentique").is_visible()
+    assert "A1.2" in page.content()
+    token = path.rsplit("/", 1)[1]
+    response = page.goto(path.rsplit("/", 1)[0] + "/" + token[:-1] + ("A" if token[-1] != "A" else "B"))
+    assert response.status == 404

@@ -5,10 +5,9 @@ import threading
 import pytest
 
 from app.common.logs import ScrubbingFilter, scrub
-from tests.conftest import PG_URL
 
 
-@pytest.mark.skipif(bool(PG_URL), reason="SQLite backup; PostgreSQL uses pg_dump (README)")
+@pytest.mark.sqlite  # reads the SQLite file itself
 def test_backup_while_writing_then_restore(tmp_path):
     from flask_migrate import upgrade
 

@@ -4,11 +4,9 @@ import time
 
 import pytest
 
-from tests.conftest import PG_URL
-
 PROCESSES, ROWS = 8, 40
 
-pytestmark = pytest.mark.skipif(bool(PG_URL), reason="SQLite behaviour; the PostgreSQL pass tests its own")
+pytestmark = pytest.mark.sqlite
 
 
 def _writer(database_url, instance, worker, barrier, errors):

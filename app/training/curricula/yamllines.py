@@ -49,6 +49,10 @@ def load_with_lines(text):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         raise YamlError(line, f"YAML invalide : {exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:  # e.g. a control character: no mark, but the position is known
+        position = getattr(exc, "position", None)
+        line = text.count("\n", 0, position) + 1 if position is not None else 1
+        raise YamlError(line, f"YAML invalide : caractère non autorisé ({getattr(exc, 'reason', exc)})") from exc
     lines = LineMap()
     if node is not None:
         _walk(node, (), lines.lines)
