@@ -182,12 +182,16 @@ def activate(token):
 @bp.route("/compte")
 @logged_in
 def account():
-    tokens = db.session.scalars(services.tokens_of(current_user)).all()
+    return _account_page()
+
+
+def _account_page(password_form=None, email_form=None):
+    """The account page, with the form that failed (if any) showing its errors."""
     return render_template(
         "accounts/account.html",
-        password_form=PasswordChangeForm(prefix="pw"),
-        email_form=EmailChangeForm(prefix="em"),
-        tokens=tokens,
+        password_form=password_form or PasswordChangeForm(prefix="pw"),
+        email_form=email_form or EmailChangeForm(prefix="em"),
+        tokens=db.session.scalars(services.tokens_of(current_user)).all(),
         confirm_form=ConfirmForm(),
     )
 
@@ -206,14 +210,7 @@ def change_password():
             login_user(current_user._get_current_object())  # keep this session valid with the new session version
             flash("Votre mot de passe a été changé. Vos autres sessions sont fermées.", "success")
             return redirect(url_for("accounts.account"))
-    tokens = db.session.scalars(services.tokens_of(current_user)).all()
-    return render_template(
-        "accounts/account.html",
-        password_form=form,
-        email_form=EmailChangeForm(prefix="em"),
-        tokens=tokens,
-        confirm_form=ConfirmForm(),
-    ), 400
+    return _account_page(password_form=form), 400
 
 
 @bp.route("/compte/adresse", methods=["POST"])
@@ -233,14 +230,7 @@ def change_email():
                 "info",
             )
             return redirect(url_for("accounts.account"))
-    tokens = db.session.scalars(services.tokens_of(current_user)).all()
-    return render_template(
-        "accounts/account.html",
-        password_form=PasswordChangeForm(prefix="pw"),
-        email_form=form,
-        tokens=tokens,
-        confirm_form=ConfirmForm(),
-    ), 400
+    return _account_page(email_form=form), 400
 
 
 @bp.route("/compte/adresse/confirmer/<token>")

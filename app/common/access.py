@@ -3,8 +3,6 @@
 A view without a rule is refused (fail closed) and reported by `unguarded_endpoints`, which
 a test runs over the whole URL map.
 """
-from functools import wraps
-
 from flask import abort, current_app, g, request
 from flask_login import current_user
 
@@ -103,16 +101,3 @@ def enforce_access_rule():
         abort(403)
     return None
 
-
-def require(condition):
-    """Abort with 404 unless the permission check holds (objects out of scope are not found)."""
-    if not condition:
-        abort(404)
-
-
-def with_rule(view, rule):
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        return view(*args, **kwargs)
-
-    return _mark(wrapper, rule)

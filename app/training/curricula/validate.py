@@ -2,7 +2,6 @@
 
 Every problem is reported as `path:line: message` (French), so trainers know what to fix.
 """
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -346,6 +345,3 @@ def _check_paths(tree, lines, path, slugs):
                                              f"module présent deux fois dans le parcours {training_path.code} : {slug}"))
             in_path.add(slug)
 
-
-def relative_display(directory):
-    return os.path.normpath(str(directory))
