@@ -8,7 +8,7 @@ DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := app/static/dsfr
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets db demo serve lint check clean
+.PHONY: run test install assets db demo serve lint check clean bench load
 
 ## run: install, migrate the SQLite database, load curricula, the services catalogue and demo data, serve on http://127.0.0.1:$(PORT)
 run: install db demo
@@ -18,6 +18,15 @@ run: install db demo
 ## test: install what the tests need and run the whole suite
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: HTTP throughput (gunicorn + wrk) against a bare Flask app, then in-process figures (see README)
+bench: install
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/inprocess.py
+
+## load: 50 agents for 60 s (locust, headless) against gunicorn and a fresh PostgreSQL database; fails on any error or lost row
+load: install
+	$(BIN)/python load/run.py
 
 ## lint: ruff and bandit
 lint: install

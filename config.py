@@ -108,6 +108,7 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     MAIL_BACKEND = "memory"
+    REDIS_URL = None  # the unit tests deliver inline, whatever the environment says
     SERVER_NAME = None
     SQLITE_BEGIN_IMMEDIATE = False
 

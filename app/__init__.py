@@ -12,7 +12,7 @@ from config import CONFIGS, INSTANCE_DIR
 def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")  # writers queue rather than fail under load
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA secure_delete=ON")  # erased data is overwritten, not left in free pages
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -49,6 +49,8 @@ def create_app(config_name=None, **overrides):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
     config_class.check(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # Redis down: each instance counts on its own rather than refusing every login.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", bool(app.config["REDIS_URL"]))
     if not app.config["RATELIMIT_ENABLED"]:
         app.config["RATELIMIT_ENABLED"] = False
 
@@ -98,6 +100,9 @@ def _init_extensions(app):
     )
     csrf.init_app(app)
     limiter.init_app(app)
+    from app.common import jobs
+
+    jobs.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Connectez-vous pour accéder à cette page."

@@ -126,6 +126,40 @@ def seed_demo_command():
         click.echo(f"  {email:<34} {role}")
 
 
+@seed_cli.command("scale")
+@click.option("--fraction", type=float, default=1.0, show_default=True,
+              help="Part des volumes par défaut (0.01 = 1 %).")
+@click.option("--organisations", type=int, default=None, help="Structures (défaut 3 000).")
+@click.option("--agents", type=int, default=None, help="Agents d'accueil (défaut 30 000).")
+@click.option("--passport-entries", type=int, default=None, help="Lignes de passeport (défaut 150 000).")
+@click.option("--reports", type=int, default=None, help="Remontées (défaut 100 000).")
+def seed_scale_command(fraction, organisations, agents, passport_entries, reports):
+    """Bulk-load data at the size of the national network (refused in production)."""
+    from app.scale.seed import ScaleRefused, scaled, seed_scale
+
+    if current_app.config["APP_ENV"] == "production":
+        _fail("les données de volume sont interdites en production (APP_ENV=production).")
+    if not 0 < fraction <= 10:
+        _fail("--fraction doit être compris entre 0 et 10.")
+    sizes = scaled(fraction, organisations=organisations, agents=agents,
+                   passport_entries=passport_entries, reports=reports)
+
+    def bar_for(label, length):
+        return click.progressbar(length=max(length, 1), label=f"{label:<18}", show_percent=True,
+                                 show_pos=True)
+
+    try:
+        summary = seed_scale(current_app.config, sizes, bar_for=bar_for)
+    except ScaleRefused as exc:
+        _fail(str(exc))
+    for name, count in summary.counts.items():
+        click.echo(f"  {name:<20} {count:>10,}".replace(",", " "))
+    click.echo(f"RH de la plus grande structure : {summary.largest_hr_email}")
+    click.echo(f"Agent avec une progression     : {summary.agent_email}")
+    click.echo(f"Équipe logicielle (triage)     : {summary.triager_email}")
+    click.echo(f"Mot de passe                   : {summary.password}")
+
+
 @keys_cli.command("generate")
 def keys_generate():
     """Create the instance's missing keys (run before the server starts)."""
@@ -238,7 +272,25 @@ def purge_command():
     click.echo("Purge terminée : " + (", ".join(f"{k} {v}" for k, v in counts.items() if v) or "rien à supprimer") + ".")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="S'arrêter quand la file est vide.")
+def worker_command(burst):
+    """Run the RQ worker (e-mails, webhooks) inside the app context; needs REDIS_URL."""
+    from rq import SimpleWorker
+
+    from app.common.jobs import QUEUE_NAME, redis_connection
+
+    connection = redis_connection()
+    if connection is None:
+        _fail("REDIS_URL n'est pas défini : sans Redis, utilisez `flask outbox send` et "
+              "`flask webhooks deliver` (cron).")
+    # SimpleWorker runs jobs in this process, inside the app context (no fork sharing the
+    # database connections of the parent).
+    SimpleWorker([QUEUE_NAME], connection=connection).work(burst=burst)
+
+
 def register_cli(app):
+    app.cli.add_command(worker_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

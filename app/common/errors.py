@@ -108,7 +108,30 @@ def handle_unexpected_error(error):
     )
 
 
+def handle_database_error(error):
+    """A database that refuses a statement or a commit answers 503: nothing half-written stays."""
+    from flask import current_app
+
+    from app.extensions import db
+
+    current_app.logger.error("database unavailable: %s", type(error).__name__)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the error page must render even without a database
+        current_app.logger.warning("rollback failed after a database error")
+    if _wants_json():
+        return jsonify(error_body(503)), 503
+    return (
+        render_template("errors/error.html", status=503, title=TITLES[503], message=DETAILS[503]),
+        503,
+    )
+
+
 def register_error_handlers(app):
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    app.register_error_handler(OperationalError, handle_database_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)
     app.register_error_handler(Exception, handle_unexpected_error)

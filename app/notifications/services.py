@@ -88,14 +88,24 @@ def _send(row):
 
 def deliver_pending(limit=100):
     """Send pending e-mails; a failure is recorded and retried next time. Returns (sent, failed)."""
-    rows = db.session.scalars(
-        db.select(OutboxEmail)
-        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 10)
-        .order_by(OutboxEmail.id)
-        .limit(limit)
+    pending = (OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < 10)
+    ids = db.session.scalars(
+        db.select(OutboxEmail.id).where(*pending).order_by(OutboxEmail.id).limit(limit)
     ).all()
+    db.session.commit()
     sent = failed = 0
-    for row in rows:
+    for row_id in ids:
+        # Locked while it is sent: a worker and `flask outbox send` running together never send
+        # the same e-mail twice (PostgreSQL; SQLite serialises writers anyway).
+        row = db.session.scalar(
+            db.select(OutboxEmail)
+            .where(OutboxEmail.id == row_id, *pending)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
+        )
+        if row is None:
+            db.session.commit()
+            continue
         row.attempts += 1
         try:
             _send(row)
@@ -111,6 +121,11 @@ def deliver_pending(limit=100):
 
 
 def deliver_inline():
-    """Deliver at once with the console and memory backends (SMTP waits for `flask outbox send`)."""
+    """Call after commit: the worker delivers when Redis is set, else the console and memory
+    backends deliver at once (SMTP without a worker waits for `flask outbox send`)."""
+    from app.common.jobs import enqueue
+
+    if enqueue("outbox"):
+        return
     if current_app.config["MAIL_BACKEND"] in {"console", "memory"}:
         deliver_pending()

@@ -263,3 +263,53 @@ def active_share_of(user, share_id):
             PassportShare.id == share_id, PassportShare.holder_id == user.id, PassportShare.withdrawn_at.is_(None)
         )
     )
+
+
+READ_ACTIONS = {
+    "passport.read": "Tout le passeport",
+    "passport.entry_read": "Une ligne",
+    "passport.evidence_read": "Une pièce justificative",
+}
+
+
+def reads_of(holder, limit=20):
+    """Who read the holder's passport, newest first, from the audit log: (at, organisation, role, what).
+
+    Readers are shown by organisation and role only, as the audit log stores no personal content.
+    """
+    from app.audit.models import AuditLog
+
+    as_text = db.String(40)
+    entry_ids = db.select(db.cast(PassportEntry.id, as_text)).where(PassportEntry.holder_id == holder.id)
+    file_ids = (
+        db.select(db.cast(EvidenceFile.id, as_text))
+        .join(PassportEntry, EvidenceFile.entry_id == PassportEntry.id)
+        .where(PassportEntry.holder_id == holder.id)
+    )
+    query = (
+        db.select(AuditLog)
+        .where(
+            db.or_(
+                db.and_(AuditLog.action == "passport.read", AuditLog.target_type == User.__tablename__,
+                        AuditLog.target_id == str(holder.id)),
+                db.and_(AuditLog.action == "passport.entry_read",
+                        AuditLog.target_type == PassportEntry.__tablename__, AuditLog.target_id.in_(entry_ids)),
+                db.and_(AuditLog.action == "passport.evidence_read",
+                        AuditLog.target_type == EvidenceFile.__tablename__, AuditLog.target_id.in_(file_ids)),
+            ),
+            db.or_(AuditLog.actor_id.is_(None), AuditLog.actor_id != holder.id),
+        )
+        .options(joinedload(AuditLog.actor).joinedload(User.organisation))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .limit(limit)
+    )
+    rows = db.session.scalars(query).unique().all()
+    return [
+        {
+            "at": row.at,
+            "organisation": row.actor.organisation.name if row.actor and row.actor.organisation else "—",
+            "role": Role(row.actor.role).label if row.actor else "Passerelle",
+            "what": READ_ACTIONS[row.action],
+        }
+        for row in rows
+    ]

@@ -51,7 +51,7 @@ def index():
     entries = scope.my_passport(current_user)
     return render_template(
         "passports/index.html", entries=entries, document_links=document_links(),
-        shared=scope.shares_with_own_organisation(current_user),
+        shared=scope.shares_with_own_organisation(current_user), reads=scope.reads_of(current_user),
     )
 
 

@@ -253,7 +253,9 @@ def similar(args):
 @api_token(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def get_report(report_id):
     """One report by id or reference (R-2026-000042)."""
-    return report_dict(_report_or_404(report_id), g.api_user)
+    report = _report_or_404(report_id)
+    services.record_read(g.api_user, report)
+    return report_dict(report, g.api_user)
 
 
 @blp.route("/reports/<report_id>", methods=["PATCH"])

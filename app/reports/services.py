@@ -105,6 +105,17 @@ def find_report(user, key):
     return db.session.scalar(visible_reports(user).where(key_clause(key)))
 
 
+def record_read(user, report, attachment_id=None):
+    """Audit a team member's or admin's read of a report or download of a screenshot (who, what, when)."""
+    if user.role not in (Role.TRIAGER, Role.ADMIN):
+        return  # agents read the reports they filed or joined: not someone else's data
+    if attachment_id is None:
+        audit(user, "report.read", report, {})
+    else:
+        audit(user, "report.attachment_read", report, {"attachment": attachment_id})
+    db.session.commit()
+
+
 def find_open_report(key):
     """An open report by id or reference, for the reduced view and "moi aussi"."""
     return db.session.scalar(

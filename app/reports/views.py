@@ -180,7 +180,9 @@ def similar():
 @bp.route("/<reference>")
 @roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def detail(reference):
-    return render_detail(_report_or_404(reference))
+    report = _report_or_404(reference)
+    services.record_read(current_user, report)
+    return render_detail(report)
 
 
 def render_detail(report, status=200, **forms):
@@ -228,6 +230,7 @@ def attachment(reference, attachment_id):
     path = images.attachment_path(row.stored_name) if row else None
     if row is None or not path.is_file():
         abort(404)
+    services.record_read(current_user, report, attachment_id=row.id)
     response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.download_name,
                          max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 from app.audit.services import audit
+from app.common.jobs import after_commit
 from app.common.timezones import as_utc, utcnow
 from app.common.urls import external_url
 from app.extensions import db
@@ -169,6 +170,9 @@ def queue_event(report, event, extra=None):
         )
         db.session.add(delivery)
         queued.append(delivery)
+    if queued:
+        # With Redis the worker sends them once the report is committed; else `flask webhooks deliver`.
+        after_commit(db.session, "webhooks")
     return queued
 
 

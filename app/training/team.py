@@ -55,7 +55,9 @@ def _done_subquery(org_id):
             ModuleCompletion.user_id == Enrolment.user_id,
             ModuleCompletion.organisation_id == org_id,
             ModuleCompletion.module_id.in_(
+                # correlated to the outer query's enrolment (not a cross join over every enrolment)
                 db.select(PathModule.module_id).where(PathModule.path_id == Enrolment.path_id)
+                .correlate(Enrolment)
             ),
         )
         .scalar_subquery()

@@ -149,3 +149,22 @@ def test_team_view_query_count_does_not_grow(app, client, login, curricula, test
         html = client.get("/rh/formation/").get_data(as_text=True)
     assert html.count("pas-overdue") == 16
     assert small.count == large.count
+
+
+def test_done_counts_only_the_modules_of_the_enrolment_path(client, login, curricula, test_path, db):
+    from app.extensions import db as _db
+    from app.training.models import PathModule, TrainingPath
+
+    hr = login(role="hr")
+    caf_only = TrainingPath(code="PARCOURS-CAF", title="CAF seule", description="La CAF.")
+    _db.session.add(caf_only)
+    _db.session.flush()
+    _db.session.add(PathModule(path_id=caf_only.id, module_id=curricula["caf-essentiel"].id, position=1))
+    _db.session.commit()
+    agent = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent CAF")
+    other = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Socle")
+    learning.enrol(other, test_path)  # accueil-base belongs to another enrolment's path
+    learning.enrol(agent, caf_only)
+    _complete_accueil(agent, curricula)
+    html = client.get("/rh/formation/").get_data(as_text=True)
+    assert "0/1 modules" in html and "1/1 modules" not in html

@@ -1,0 +1,112 @@
+"""Every page measured by the benchmark runs the same number of SQL queries at two scales."""
+import re
+
+from app.accounts.models import User, find_user_by_email
+from app.accounts.services import create_api_token
+from app.extensions import db
+from app.passports.documents import passport_document, token_for
+from app.reports.models import Application, Report
+from app.scale.seed import scaled, seed_scale
+from app.seed import DEMO_PASSWORD
+from app.training.models import Lesson, Module, ModuleCompletion
+from tests.conftest import _clear_tables
+from tests.query_counter import count_queries
+
+SMALL, LARGE = 0.0005, 0.002
+
+
+def _login(client, email):
+    response = client.post("/connexion", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.data[:300]
+
+
+def _count(app, client, method, url, expected=200, **kwargs):
+    with count_queries(app) as counter:
+        response = client.open(url, method=method, **kwargs)
+    assert response.status_code == expected, (url, response.status_code, response.data[:300])
+    return counter.count
+
+
+def _measure(app, fraction):
+    """Seed at this fraction, then count the queries of each measured page."""
+    summary = seed_scale(app.config, scaled(fraction))
+    agent = find_user_by_email(summary.agent_email)
+    completion = db.session.scalar(
+        db.select(ModuleCompletion).where(ModuleCompletion.user_id == agent.id).order_by(ModuleCompletion.id)
+    )
+    module = db.session.get(Module, completion.module_id)
+    lesson = db.session.scalar(
+        db.select(Lesson).where(Lesson.version_id == completion.version_id).order_by(Lesson.position)
+    )
+    application = db.session.scalar(
+        db.select(Application).join(Report, Report.application_id == Application.id)
+        .group_by(Application.id).order_by(db.func.count(Report.id).desc(), Application.id)
+    )
+    report = db.session.scalar(
+        db.select(Report).where(Report.application_id == application.id).order_by(Report.id)
+    )
+    words = report.title
+    triager = db.session.scalar(
+        db.select(User).where(User.team_id == application.team_id, User.role == "triager").order_by(User.id)
+    )
+    _token, raw_token = create_api_token(agent, agent, "bench")
+    document = passport_document(agent)
+    verify_token = token_for(agent.id, document.issued_on, [e.id for e in _entries(agent)])
+    counts = {}
+    app_client = app.test_client()
+    counts["login page"] = _count(app, app_client, "GET", "/connexion")
+    client = app.test_client()
+    _login(client, agent.email)
+    counts["agent dashboard"] = _count(app, client, "GET", "/agent")
+    counts["lesson page"] = _count(app, client, "GET", f"/formation/modules/{module.slug}/lecons/{lesson.slug}")
+    quiz = client.get(f"/formation/modules/{module.slug}/quiz")
+    assert quiz.status_code == 200
+    answers = {}
+    for name, value in re.findall(r'name="(q-[^"]+)"[^>]*value="([^"]+)"', quiz.get_data(as_text=True)):
+        answers.setdefault(name, value)
+    counts["quiz submission"] = _count(
+        app, client, "POST", f"/formation/modules/{module.slug}/quiz", expected=302,
+        data={**answers, "submission_key": f"scale-{fraction}"},
+    )
+    counts["passport page"] = _count(app, client, "GET", "/passeport/")
+    counts["passport pdf"] = _count(app, client, "GET", "/passeport/document.pdf")
+    counts["similar reports (HTML)"] = _count(
+        app, client, "POST", "/remontees/similaires",
+        data={"application": str(application.id), "title": words, "what_happened": report.what_happened},
+    )
+    counts["similar reports (API)"] = _count(
+        app, app.test_client(), "GET", "/api/v1/reports/similar",
+        query_string={"application": application.code, "q": f"{words} {report.what_happened}"},
+        headers={"Authorization": f"Bearer {raw_token}"},
+    )
+    found = app.test_client().get(
+        "/api/v1/reports/similar", query_string={"application": application.code, "q": f"{words} {report.what_happened}"},
+        headers={"Authorization": f"Bearer {raw_token}"},
+    ).get_json()
+    assert found["items"], "the similar-report search must find reports, or its count proves nothing"
+    counts["verification page"] = _count(app, app.test_client(), "GET", f"/verify/{verify_token}")
+    hr_client = app.test_client()
+    _login(hr_client, summary.largest_hr_email)
+    counts["HR validation queue"] = _count(app, hr_client, "GET", "/rh/passeports/")
+    counts["HR team view"] = _count(app, hr_client, "GET", "/rh/formation/")
+    triage_client = app.test_client()
+    _login(triage_client, triager.email)
+    counts["triage board (filtered)"] = _count(
+        app, triage_client, "GET", "/equipe/remontees",
+        query_string={"status": "open", "application": application.code, "sort": "people"},
+    )
+    return counts
+
+
+def _entries(agent):
+    from app.passports.models import PassportEntry
+
+    return db.session.scalars(db.select(PassportEntry).where(
+        PassportEntry.holder_id == agent.id, PassportEntry.status == "validated"))
+
+
+def test_query_counts_do_not_grow_with_the_data(app):
+    small = _measure(app, SMALL)
+    _clear_tables(db)
+    large = _measure(app, LARGE)
+    assert small == large
