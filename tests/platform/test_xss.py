@@ -85,3 +85,23 @@ def test_the_inspector_catches_what_it_should():
     assert _problems('<a href="javascript:alert(1)">x</a>')
     assert _problems("<script>alert(1)</script>")
     assert _problems('<div style="x">') and not _problems("<p>&lt;script&gt;</p>")
+
+
+def test_passport_and_report_texts_are_escaped(client, login, db):
+    from app.reports import services as reports
+    from tests.passports.core_factories import EntryFactory
+    from tests.reports.factories import ApplicationFactory, report_values
+
+    agent = login()
+    application = ApplicationFactory()
+    pages = ["/passeport/"]
+    for payload in XSS:
+        EntryFactory(holder=agent, description=payload)
+        report = reports.file_report(agent, report_values(application, title=f"Titre {payload}"[:200],
+                                                          what_happened=f"Il se passe : {payload}"), (), "Firefox")
+        pages.append(f"/remontees/{report.reference}")
+    db.session.commit()
+    for path in pages + ["/remontees"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _problems(response.get_data(as_text=True)) == [], path
