@@ -185,3 +185,18 @@ def test_admin_resets_two_factor(app, client, make_user, db):
     assert db.session.get(User, user.id).totp_enabled is False
     fresh = app.test_client()
     assert _login(fresh, user.email).location.endswith("/agent")
+
+
+def test_production_requires_two_factor_for_admin_and_hr(tmp_path, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from app import create_app
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    monkeypatch.setenv("BASE_URL", "https://passerelle.example")
+    production = create_app("production", SECRET_KEY="x" * 40, PASSPORT_SIGNING_KEY=pem,
+                            SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_PATH=str(tmp_path))
+    assert sorted(production.config["TOTP_REQUIRED_ROLES"]) == ["admin", "hr"]
