@@ -65,6 +65,8 @@ class Config:
     ACTIVATION_TOKEN_HOURS = 72
     EMAIL_CHANGE_TOKEN_HOURS = 24
     PER_PAGE = 25
+    # Seconds a process keeps the training catalogue (modules, paths) it has read; 0 = read per request.
+    REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
     # Retention periods (months), applied by `flask purge`.
     RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", "12"))
     RETENTION_CITIZEN_WORDS_MONTHS = int(os.environ.get("RETENTION_CITIZEN_WORDS_MONTHS", "12"))
@@ -111,6 +113,7 @@ class TestConfig(Config):
     REDIS_URL = None  # the unit tests deliver inline, whatever the environment says
     SERVER_NAME = None
     SQLITE_BEGIN_IMMEDIATE = False
+    REFERENCE_CACHE_SECONDS = 0  # the tests change the catalogue between requests
 
 
 class ProductionConfig(Config):

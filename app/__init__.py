@@ -115,9 +115,18 @@ def _init_extensions(app):
         user_id, _, version = identifier.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_version != int(version):
+        from app.notifications.services import remember_unread_count, unread_count_column
+
+        # One query for the user, the organisation and the unread notifications shown in the header.
+        row = db.session.execute(
+            db.select(User, unread_count_column(User.id)).where(User.id == int(user_id))
+        ).first()
+        if row is None:
             return None
+        user, unread = row
+        if not user.active or user.session_version != int(version):
+            return None
+        remember_unread_count(user.id, unread)
         return user
 
     # Importing the models registers them with the metadata (migrations, create_all).

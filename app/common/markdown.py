@@ -1,4 +1,6 @@
 """Markdown to safe HTML: raw HTML disabled, then sanitised whatever the source contains."""
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -14,15 +16,20 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
 
 def render_markdown(text):
     """Safe HTML for a Markdown text (no script, event handler, style or javascript: link)."""
-    html = _md.render(text or "")
+    # Safe: _sanitised() returns nh3's output, which keeps only the tags, attributes and URL schemes below.
+    return Markup(_sanitised(text or ""))  # noqa: S704  # nosec B704
+
+
+@lru_cache(maxsize=512)
+def _sanitised(text):
+    """The sanitised HTML of a text; cached, as lessons are read far more often than written."""
+    html = _md.render(text)
     # Lessons use ## as their top level; a stray # would break the page's heading order.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    cleaned = nh3.clean(
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
-    # Safe: nh3 has just removed every tag, attribute and URL scheme not allowed above.
-    return Markup(cleaned)  # noqa: S704  # nosec B704

@@ -1,4 +1,9 @@
-"""Offset pagination for HTML lists."""
+"""Offset pagination for HTML lists.
+
+Long lists (HR queues, team views, triage boards over tens of thousands of rows) pass `count_cap`:
+the total is then counted only up to a window past the current page (the database stops early), and
+the page says "plus de N" instead of paying for an exact COUNT(*) over the whole set on every view.
+"""
 from dataclasses import dataclass
 
 from flask import current_app
@@ -12,6 +17,7 @@ class Page:
     number: int
     per_page: int
     total: int
+    capped: bool = False  # True when there are more than `total` rows (the count stopped early)
 
     @property
     def pages(self):
@@ -23,16 +29,34 @@ class Page:
 
     @property
     def has_next(self):
-        return self.number < self.pages
+        return self.number < self.pages or (self.capped and len(self.items) == self.per_page)
+
+    @property
+    def total_text(self):
+        """The total for people: "1 234", or "plus de 1 000" when the count stopped early."""
+        figure = f"{self.total:,}".replace(",", "\u202f")
+        return f"plus de {figure}" if self.capped else figure
 
 
-def paginate(select, page_arg, per_page=None):
-    """Run a select for one page; `page_arg` is the raw ?page= value."""
+def paginate(select, page_arg, per_page=None, count_cap=None):
+    """Run a select for one page; `page_arg` is the raw ?page= value.
+
+    With `count_cap`, rows are counted up to `count_cap` past the start of the current page.
+    """
     per_page = per_page or current_app.config["PER_PAGE"]
     try:
         number = max(1, int(page_arg or 1))
     except (TypeError, ValueError):
         number = 1
-    total = db.session.scalar(db.select(db.func.count()).select_from(select.order_by(None).subquery()))
-    items = db.session.scalars(select.limit(per_page).offset((number - 1) * per_page)).unique().all()
-    return Page(items, number, per_page, total)
+    offset = (number - 1) * per_page
+    counted = select.order_by(None)
+    window = None
+    if count_cap:
+        window = offset + max(count_cap, per_page)
+        counted = counted.limit(window + 1)
+    total = db.session.scalar(db.select(db.func.count()).select_from(counted.subquery()))
+    capped = window is not None and total > window
+    if capped:
+        total = window
+    items = db.session.scalars(select.limit(per_page).offset(offset)).unique().all()
+    return Page(items, number, per_page, total, capped)

@@ -3,7 +3,7 @@ import smtplib
 from email.message import EmailMessage
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g, has_app_context
 
 from app.common.timezones import utcnow
 from app.extensions import db
@@ -13,14 +13,41 @@ from app.notifications.models import Notification, OutboxEmail
 MEMORY_OUTBOX = []
 
 
+# Key of the (user id, unread count) pair read with the signed-in user at the start of a request.
+UNREAD_KEY = "unread_notifications"
+
+
+def _forget_unread_count():
+    if has_app_context():
+        g.pop(UNREAD_KEY, None)
+
+
 def notify(user, kind, message, link=None):
     """Tell a user something in the app; the caller commits."""
     row = Notification(user_id=user.id, kind=kind, message=message[:500], link=link)
     db.session.add(row)
+    _forget_unread_count()
     return row
 
 
+def unread_count_column(user_id):
+    """The unread count as a subquery, so that loading the signed-in user reads it in the same query."""
+    return (
+        db.select(db.func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def remember_unread_count(user_id, count):
+    """Keep the count read with the user for this request (dropped as soon as it may have changed)."""
+    g.setdefault(UNREAD_KEY, (user_id, count))
+
+
 def unread_count(user):
+    known = g.get(UNREAD_KEY) if has_app_context() else None
+    if known is not None and known[0] == user.id:
+        return known[1]
     return db.session.scalar(
         db.select(db.func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
@@ -45,6 +72,7 @@ def mark_read(user, notification_id=None):
         query = query.where(Notification.id == notification_id)
     result = db.session.execute(query.values(read_at=utcnow()))
     db.session.commit()
+    _forget_unread_count()
     return result.rowcount
 
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
@@ -50,6 +50,11 @@ class AttemptOutcome:
     results: list
     completion: ModuleCompletion | None
     is_new: bool
+    attempt_id: int | None = None  # read before the commit, so that using it costs no query
+
+    def __post_init__(self):
+        if self.attempt_id is None and self.attempt is not None:
+            self.attempt_id = self.attempt.id
 
 
 # --- enrolments ------------------------------------------------------------------------------
@@ -114,11 +119,10 @@ def _require_unlocked(user, module):
 
 
 def lesson_of(module, lesson_slug):
+    """The lesson of the module's current version (its lessons are loaded once and reused by the page)."""
     if module.current_version is None:
         return None
-    return db.session.scalar(
-        db.select(Lesson).where(Lesson.version_id == module.current_version_id, Lesson.slug == lesson_slug)
-    )
+    return next((item for item in module.current_version.lessons if item.slug == lesson_slug), None)
 
 
 def mark_lesson_done(user, module, lesson):
@@ -192,17 +196,23 @@ def results_for(attempt):
     return results
 
 
-def submit_attempt(user, module, answers, submission_key=None):
-    """Score and record one attempt; a resent submission (same key) records nothing new."""
+def submit_attempt(user, module, answers, submission_key=None, state=None, questions=None):
+    """Score and record one attempt; a resent submission (same key) records nothing new.
+
+    A caller that has already read the user's module state or the version's questions for this request
+    passes them, so that they are not read twice.
+    """
     if submission_key:
         previous = db.session.scalar(
             db.select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.submission_key == submission_key)
         )
         if previous is not None:
             return AttemptOutcome(previous, results_for(previous), None, False)
-    _require_unlocked(user, module)
+    state = _require_unlocked(user, module) if state is None else state
+    if state.locked:
+        raise ModuleLocked(state.lock_reason)
     version = module.current_version
-    questions = quiz_of(version)
+    questions = quiz_of(version) if questions is None else questions
     score, results = score_answers(questions, answers)
     attempt = QuizAttempt(
         user_id=user.id,
@@ -222,25 +232,31 @@ def submit_attempt(user, module, answers, submission_key=None):
         )
         return AttemptOutcome(previous, results_for(previous), None, False)
     audit(user, "training.quiz_attempt", attempt, {"module": module.slug, "passed": attempt.passed})
-    completion = _complete_if_done(user, module, version) if attempt.passed else None
+    completion = _complete_if_done(user, module, version, state) if attempt.passed else None
+    attempt_id = attempt.id
     db.session.commit()
     _announce(user, module, completion)
-    return AttemptOutcome(attempt, results, completion, True)
+    return AttemptOutcome(attempt, results, completion, True, attempt_id)
 
 
 # --- completion ------------------------------------------------------------------------------
 
 
-def _complete_if_done(user, module, version):
-    already = db.session.scalar(
-        db.select(ModuleCompletion.id).where(ModuleCompletion.user_id == user.id,
-                                             ModuleCompletion.module_id == module.id)
-    )
-    if already is not None:
-        return None
-    lessons = db.session.scalar(db.select(db.func.count(Lesson.id)).where(Lesson.version_id == version.id))
-    if len(done_lesson_ids(user, version)) < lessons:
-        return None
+def _complete_if_done(user, module, version, state=None):
+    """Record the completion if every lesson is read and a quiz passed (`state`: read earlier this request)."""
+    if state is not None and state.module.current_version_id == version.id:
+        if state.completed or state.lessons_done < state.lessons_total:
+            return None
+    else:
+        already = db.session.scalar(
+            db.select(ModuleCompletion.id).where(ModuleCompletion.user_id == user.id,
+                                                 ModuleCompletion.module_id == module.id)
+        )
+        if already is not None:
+            return None
+        lessons = db.session.scalar(db.select(db.func.count(Lesson.id)).where(Lesson.version_id == version.id))
+        if len(done_lesson_ids(user, version)) < lessons:
+            return None
     best = db.session.scalar(
         db.select(db.func.max(QuizAttempt.score)).where(
             QuizAttempt.user_id == user.id, QuizAttempt.version_id == version.id, QuizAttempt.passed.is_(True)
@@ -284,6 +300,7 @@ def agents_of(hr_user, ids):
 def module_for(slug):
     return db.session.scalar(
         db.select(Module).where(Module.slug == slug, Module.current_version_id.is_not(None))
+        .options(joinedload(Module.current_version))
     )
 
 

@@ -1,22 +1,20 @@
 """Where an agent stands: module states (locked, started, completed) and path progress.
 
-Every function here runs a fixed number of queries, whatever the number of modules or paths.
+Every function here runs a fixed number of queries, whatever the number of modules or paths; what it
+knows of modules and paths comes from the cached catalogue (app.training.reference).
 """
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import joinedload, selectinload
-
 from app.extensions import db
+from app.training import reference
 from app.training.models import (
     Enrolment,
     Lesson,
     LessonProgress,
-    Module,
     ModuleCompletion,
     PathModule,
     QuizAttempt,
-    TrainingPath,
 )
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, LOCKED = "not_started", "in_progress", "completed", "locked"
@@ -30,7 +28,7 @@ STATUS_LABELS = {
 
 @dataclass
 class ModuleState:
-    module: Module
+    module: reference.ModuleRef  # cached reference data: id, slug, current_version (title, ...)
     lessons_total: int = 0
     lessons_done: int = 0
     attempts: int = 0
@@ -78,10 +76,7 @@ class ModuleState:
 class PathState:
     enrolment: Enrolment
     modules: list  # ModuleState in path order
-
-    @property
-    def path(self):
-        return self.enrolment.path
+    path: reference.PathRef | None = None  # the cached path (code, title, module order)
 
     @property
     def percent(self):
@@ -111,63 +106,58 @@ class PathState:
         return [m for m in self.modules if not m.completed] if self.is_overdue else []
 
 
-def _load_modules(module_ids):
-    return {
-        m.id: m
-        for m in db.session.scalars(
-            db.select(Module)
-            .where(Module.id.in_(module_ids))
-            .options(joinedload(Module.current_version), selectinload(Module.prerequisites))
-        ).unique()
-    }
+def _user_progress(user, module_ids, version_ids):
+    """Completed module ids, lessons read and quiz attempts per version: one round trip."""
+    completions = db.select(
+        db.literal("c").label("kind"), ModuleCompletion.module_id.label("key"),
+        db.literal(1).label("n"), db.literal(0).label("passed"),
+    ).where(ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(module_ids))
+    parts = [completions]
+    if version_ids:
+        parts.append(
+            db.select(db.literal("l"), Lesson.version_id, db.func.count(LessonProgress.id), db.literal(0))
+            .join(Lesson, LessonProgress.lesson_id == Lesson.id)
+            .where(LessonProgress.user_id == user.id, Lesson.version_id.in_(version_ids))
+            .group_by(Lesson.version_id)
+        )
+        parts.append(
+            db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
+                      db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.version_id.in_(version_ids))
+            .group_by(QuizAttempt.version_id)
+        )
+    completed, lessons_done, attempts, passed = set(), {}, {}, set()
+    for kind, key, count, any_passed in db.session.execute(db.union_all(*parts)):
+        if kind == "c":
+            completed.add(key)
+        elif kind == "l":
+            lessons_done[key] = count
+        else:
+            attempts[key] = count
+            if any_passed:
+                passed.add(key)
+    return completed, lessons_done, attempts, passed
 
 
 def module_states(user, module_ids):
-    """{module_id: ModuleState} for the user (6 queries at most)."""
-    module_ids = set(module_ids)
-    modules = _load_modules(module_ids)
-    prereq_ids = {p.id for m in modules.values() for p in m.prerequisites}
-    all_ids = module_ids | prereq_ids
-    completed = set(db.session.scalars(
-        db.select(ModuleCompletion.module_id).where(
-            ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(all_ids)
-        )
-    ))
-    version_ids = [m.current_version_id for m in modules.values() if m.current_version_id]
-    lesson_totals = dict(db.session.execute(
-        db.select(Lesson.version_id, db.func.count(Lesson.id))
-        .where(Lesson.version_id.in_(version_ids)).group_by(Lesson.version_id)
-    ).all())
-    lesson_done = dict(db.session.execute(
-        db.select(Lesson.version_id, db.func.count(LessonProgress.id))
-        .join(Lesson, LessonProgress.lesson_id == Lesson.id)
-        .where(LessonProgress.user_id == user.id, Lesson.version_id.in_(version_ids))
-        .group_by(Lesson.version_id)
-    ).all())
-    attempts = {}
-    passed = set()
-    for version_id, count, any_passed in db.session.execute(
-        db.select(QuizAttempt.version_id, db.func.count(QuizAttempt.id),
-                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.version_id.in_(version_ids))
-        .group_by(QuizAttempt.version_id)
-    ):
-        attempts[version_id] = count
-        if any_passed:
-            passed.add(version_id)
+    """{module_id: ModuleState} for the user: one query, plus the cached catalogue."""
+    modules = reference.catalogue().modules
+    wanted = [modules[i] for i in set(module_ids) if i in modules]
+    all_ids = {m.id for m in wanted} | {p for m in wanted for p in m.prerequisite_ids}
+    version_ids = sorted({m.current_version_id for m in wanted if m.current_version_id})
+    completed, lesson_done, attempts, passed = _user_progress(user, sorted(all_ids), version_ids)
     states = {}
-    for module_id, module in modules.items():
+    for module in wanted:
         version_id = module.current_version_id
-        states[module_id] = ModuleState(
+        states[module.id] = ModuleState(
             module=module,
-            lessons_total=lesson_totals.get(version_id, 0),
+            lessons_total=module.current_version.lessons_total if module.current_version else 0,
             lessons_done=lesson_done.get(version_id, 0),
             attempts=attempts.get(version_id, 0),
             quiz_passed=version_id in passed,
-            completed=module_id in completed,
+            completed=module.id in completed,
             missing_prerequisites=[
-                p.current_version.title if p.current_version else p.slug
-                for p in module.prerequisites if p.id not in completed
+                modules[p].title for p in module.prerequisite_ids if p in modules and p not in completed
             ],
         )
     return states
@@ -181,19 +171,20 @@ def enrolments_of(user):
     return db.session.scalars(
         db.select(Enrolment)
         .where(Enrolment.user_id == user.id)
-        .options(joinedload(Enrolment.path).selectinload(TrainingPath.steps))
         .order_by(Enrolment.due_on.is_(None), Enrolment.due_on, Enrolment.id)
-    ).unique().all()
+    ).all()
 
 
 def dashboard(user):
-    """The agent's paths with module states, in a fixed number of queries."""
+    """The agent's paths with module states: two queries, plus the cached catalogue."""
     enrolments = enrolments_of(user)
-    module_ids = {step.module_id for e in enrolments for step in e.path.steps}
+    paths = reference.catalogue().paths
+    enrolled = [(e, paths[e.path_id]) for e in enrolments if e.path_id in paths]
+    module_ids = {module_id for _e, path in enrolled for module_id in path.module_ids}
     states = module_states(user, module_ids) if module_ids else {}
     return [
-        PathState(e, [states[s.module_id] for s in e.path.steps if s.module_id in states])
-        for e in enrolments
+        PathState(e, [states[m] for m in path.module_ids if m in states], path=path)
+        for e, path in enrolled
     ]
 
 

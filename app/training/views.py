@@ -174,10 +174,11 @@ def quiz(slug):
             abort(400)
         answers = {q.qid: request.form.getlist(f"q-{q.qid}") for q in questions}
         try:
-            outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None)
+            outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None,
+                                              state=state, questions=questions)
         except learning.InvalidAnswers as exc:
             abort(400, str(exc))
-        return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt.id))
+        return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt_id))
     form.submission_key.data = secrets.token_urlsafe(16)
     return render_template("training/quiz.html", module=module, questions=questions, form=form)
 

@@ -16,6 +16,7 @@ from app.referential.models import (
     Referential,
     ScaleLevel,
 )
+from app.training import reference
 from app.training.curricula.validate import load_tree
 from app.training.models import (
     Choice,
@@ -91,6 +92,7 @@ def import_curricula(directory, actor=None):
             audit(actor, "curricula.import", None,
                   {"new_versions": [f"{s}@{n}" for s, n in report.new_versions]})
             db.session.commit()
+            reference.invalidate()
         else:
             db.session.rollback()
     except Exception:

@@ -1,0 +1,134 @@
+"""The training catalogue as read-only reference data, cached per process.
+
+Every agent page needs the same facts about modules and paths (titles, current versions, lesson counts,
+prerequisites, path order). They change only when `flask curricula import` runs, so they are read in
+four queries into immutable snapshots and kept for `REFERENCE_CACHE_SECONDS` (60 by default; 0 in the
+tests: one load per request). An import in this process drops the cache at once; other processes see
+the new catalogue when their copy expires. A module version's lessons never change (versions are
+immutable), so lesson counts are always right for the version they belong to.
+"""
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import current_app, g, has_app_context
+
+from app.extensions import db
+from app.training.models import Lesson, Module, ModuleVersion, PathModule, TrainingPath, module_prerequisites
+
+
+@dataclass(frozen=True)
+class VersionRef:
+    id: int
+    number: int
+    title: str
+    duration_minutes: int
+    pass_mark: int
+    lessons_total: int
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    id: int
+    slug: str
+    kind: str
+    partner: str | None
+    current_version_id: int | None
+    current_version: VersionRef | None
+    prerequisite_ids: tuple
+
+    @property
+    def title(self):
+        return self.current_version.title if self.current_version else self.slug
+
+
+@dataclass(frozen=True)
+class PathRef:
+    id: int
+    code: str
+    title: str
+    module_ids: tuple  # in path order
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    modules: dict  # id -> ModuleRef
+    paths: dict  # id -> PathRef
+
+
+_lock = threading.Lock()
+_cached = {"catalogue": None, "loaded_at": 0.0}
+
+
+def load_catalogue():
+    """Read the whole catalogue (four queries, whatever the number of agents)."""
+    versions = {}
+    module_rows = db.session.execute(
+        db.select(Module.id, Module.slug, Module.kind, Module.partner, Module.current_version_id,
+                  ModuleVersion.number, ModuleVersion.title, ModuleVersion.duration_minutes,
+                  ModuleVersion.pass_mark)
+        .outerjoin(ModuleVersion, ModuleVersion.id == Module.current_version_id)
+    ).all()
+    version_ids = [row.current_version_id for row in module_rows if row.current_version_id]
+    lesson_totals = dict(db.session.execute(
+        db.select(Lesson.version_id, db.func.count(Lesson.id))
+        .where(Lesson.version_id.in_(version_ids)).group_by(Lesson.version_id)
+    ).all()) if version_ids else {}
+    prerequisites = {}
+    for module_id, prerequisite_id in db.session.execute(
+        db.select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
+        .order_by(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
+    ):
+        prerequisites.setdefault(module_id, []).append(prerequisite_id)
+    modules = {}
+    for row in module_rows:
+        if row.current_version_id:
+            versions[row.current_version_id] = VersionRef(
+                row.current_version_id, row.number, row.title, row.duration_minutes, row.pass_mark,
+                lesson_totals.get(row.current_version_id, 0),
+            )
+        modules[row.id] = ModuleRef(
+            row.id, row.slug, row.kind, row.partner, row.current_version_id,
+            versions.get(row.current_version_id), tuple(prerequisites.get(row.id, ())),
+        )
+    paths = {}
+    for path_id, code, title, module_id in db.session.execute(
+        db.select(TrainingPath.id, TrainingPath.code, TrainingPath.title, PathModule.module_id)
+        .outerjoin(PathModule, PathModule.path_id == TrainingPath.id)
+        .order_by(TrainingPath.id, PathModule.position, PathModule.id)
+    ):
+        path = paths.setdefault(path_id, {"code": code, "title": title, "modules": []})
+        if module_id is not None:
+            path["modules"].append(module_id)
+    return Catalogue(
+        modules=modules,
+        paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"])) for pid, p in paths.items()},
+    )
+
+
+def catalogue():
+    """The cached catalogue (loaded at most once per request, and once per period per process)."""
+    if "training_catalogue" in g:
+        return g.training_catalogue
+    ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
+    now = time.monotonic()
+    value = None
+    if ttl > 0:
+        with _lock:
+            if _cached["catalogue"] is not None and now - _cached["loaded_at"] < ttl:
+                value = _cached["catalogue"]
+    if value is None:
+        value = load_catalogue()
+        if ttl > 0:
+            with _lock:
+                _cached.update(catalogue=value, loaded_at=now)
+    g.training_catalogue = value
+    return value
+
+
+def invalidate():
+    """Drop the cached catalogue (called after an import in this process)."""
+    with _lock:
+        _cached.update(catalogue=None, loaded_at=0.0)
+    if has_app_context():
+        g.pop("training_catalogue", None)

@@ -1,0 +1,44 @@
+"""Offset pagination, with and without a capped count."""
+from app.accounts.models import User
+from app.common.pagination import paginate
+from tests.factories import OrganisationFactory, UserFactory
+
+
+def _users(db, count):
+    org = OrganisationFactory()
+    for _ in range(count):
+        UserFactory(organisation=org)
+    db.session.commit()
+    return db.select(User).where(User.organisation_id == org.id).order_by(User.id)
+
+
+def test_exact_count_without_cap(app, db):
+    query = _users(db, 12)
+    with app.test_request_context():
+        page = paginate(query, "2", per_page=5)
+    assert (page.total, page.pages, page.capped, len(page.items)) == (12, 3, False, 5)
+    assert page.has_prev and page.has_next
+    assert page.total_text == "12"
+
+
+def test_capped_count_stops_early_and_says_so(app, db):
+    query = _users(db, 30)
+    with app.test_request_context():
+        first = paginate(query, "1", per_page=5, count_cap=10)
+        deep = paginate(query, "5", per_page=5, count_cap=10)
+        small = paginate(query, "1", per_page=5, count_cap=100)
+    assert first.capped and first.total == 10 and first.has_next
+    assert first.total_text == "plus de 10"
+    # The window follows the page: page 5 starts at row 20 and counts 10 rows past it (all 30 here).
+    assert not deep.capped and deep.total == 30 and deep.pages == 6 and deep.has_next and len(deep.items) == 5
+    with app.test_request_context():
+        middle = paginate(query, "2", per_page=5, count_cap=10)
+    assert middle.capped and middle.total == 15 and middle.total_text == "plus de 15"
+    assert not small.capped and small.total == 30 and small.total_text == "30"
+
+
+def test_last_page_of_a_capped_list_has_no_next(app, db):
+    query = _users(db, 12)
+    with app.test_request_context():
+        last = paginate(query, "3", per_page=5, count_cap=1)
+    assert not last.capped and last.total == 12 and len(last.items) == 2 and not last.has_next

@@ -1,0 +1,67 @@
+"""The training catalogue cache: read once per period per process, dropped by an import."""
+import pytest
+
+from app.training import reference
+from app.training.curricula.importer import import_curricula
+from tests.query_counter import count_queries
+
+CATALOGUE_QUERIES = 4  # modules with versions, lesson counts, prerequisites, paths with their modules
+
+
+@pytest.fixture
+def cached(app):
+    app.config["REFERENCE_CACHE_SECONDS"] = 60
+    reference.invalidate()
+    yield
+    app.config["REFERENCE_CACHE_SECONDS"] = 0
+    reference.invalidate()
+
+
+def _dashboard_queries(app, client):
+    with count_queries(app) as counter:
+        page = client.get("/agent")
+    assert page.status_code == 200
+    return counter.count, page.get_data(as_text=True)
+
+
+def test_second_request_reads_no_catalogue(app, client, login, curricula, cached):
+    login()
+    client.post("/formation/parcours/PARCOURS-TEST/inscription")
+    reference.invalidate()
+    first, _ = _dashboard_queries(app, client)
+    second, page = _dashboard_queries(app, client)
+    assert first - second == CATALOGUE_QUERIES
+    assert "Parcours de test" in page and "Accueil de base" in page
+
+
+def test_without_cache_every_request_reads_the_catalogue(app, client, login, curricula):
+    assert app.config["REFERENCE_CACHE_SECONDS"] == 0
+    login()
+    client.post("/formation/parcours/PARCOURS-TEST/inscription")
+    first, _ = _dashboard_queries(app, client)
+    second, _ = _dashboard_queries(app, client)
+    assert first == second
+
+
+def test_an_import_drops_the_cache(app, client, login, fixture_tree, db, cached):
+    import_curricula(str(fixture_tree))
+    login()
+    client.post("/formation/parcours/PARCOURS-TEST/inscription")
+    assert "Accueil de base" in _dashboard_queries(app, client)[1]
+    module_file = fixture_tree / "modules" / "accueil-base" / "module.yaml"
+    module_file.write_text(module_file.read_text().replace("title: Accueil de base", "title: Accueil renouvelé"))
+    import_curricula(str(fixture_tree))
+    page = _dashboard_queries(app, client)[1]
+    assert "Accueil renouvelé" in page and "Accueil de base" not in page
+
+
+def test_cached_catalogue_expires(app, client, login, curricula, cached, monkeypatch):
+    login()
+    client.post("/formation/parcours/PARCOURS-TEST/inscription")
+    _dashboard_queries(app, client)
+    clock = reference.time.monotonic() + 61
+    monkeypatch.setattr(reference.time, "monotonic", lambda: clock)
+    with app.test_request_context():
+        with count_queries(app) as counter:
+            reference.catalogue()
+    assert counter.count == CATALOGUE_QUERIES
