@@ -10,7 +10,6 @@ from app.extensions import db
 from app.training import reference
 from app.training.models import (
     Enrolment,
-    Lesson,
     LessonProgress,
     ModuleCompletion,
     PathModule,
@@ -106,32 +105,33 @@ class PathState:
         return [m for m in self.modules if not m.completed] if self.is_overdue else []
 
 
-def _user_progress(user, module_ids, version_ids):
-    """Completed module ids, lessons read and quiz attempts per version: one round trip."""
+def _user_progress(user, catalogue):
+    """Completed modules, lessons read per current version and quiz attempts per version: one query.
+
+    Only the user's own rows are read (by the user_id indexes); lessons map to their version through the
+    cached catalogue, so the database neither joins nor plans long IN lists.
+    """
     completions = db.select(
         db.literal("c").label("kind"), ModuleCompletion.module_id.label("key"),
         db.literal(1).label("n"), db.literal(0).label("passed"),
-    ).where(ModuleCompletion.user_id == user.id, ModuleCompletion.module_id.in_(module_ids))
-    parts = [completions]
-    if version_ids:
-        parts.append(
-            db.select(db.literal("l"), Lesson.version_id, db.func.count(LessonProgress.id), db.literal(0))
-            .join(Lesson, LessonProgress.lesson_id == Lesson.id)
-            .where(LessonProgress.user_id == user.id, Lesson.version_id.in_(version_ids))
-            .group_by(Lesson.version_id)
-        )
-        parts.append(
-            db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
-                      db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.version_id.in_(version_ids))
-            .group_by(QuizAttempt.version_id)
-        )
+    ).where(ModuleCompletion.user_id == user.id)
+    lessons = db.select(db.literal("l"), LessonProgress.lesson_id, db.literal(1), db.literal(0)).where(
+        LessonProgress.user_id == user.id
+    )
+    quizzes = (
+        db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
+                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
+        .where(QuizAttempt.user_id == user.id)
+        .group_by(QuizAttempt.version_id)
+    )
     completed, lessons_done, attempts, passed = set(), {}, {}, set()
-    for kind, key, count, any_passed in db.session.execute(db.union_all(*parts)):
+    for kind, key, count, any_passed in db.session.execute(db.union_all(completions, lessons, quizzes)):
         if kind == "c":
             completed.add(key)
         elif kind == "l":
-            lessons_done[key] = count
+            version_id = catalogue.lesson_versions.get(key)
+            if version_id is not None:
+                lessons_done[version_id] = lessons_done.get(version_id, 0) + 1
         else:
             attempts[key] = count
             if any_passed:
@@ -141,11 +141,10 @@ def _user_progress(user, module_ids, version_ids):
 
 def module_states(user, module_ids):
     """{module_id: ModuleState} for the user: one query, plus the cached catalogue."""
-    modules = reference.catalogue().modules
+    catalogue = reference.catalogue()
+    modules = catalogue.modules
     wanted = [modules[i] for i in set(module_ids) if i in modules]
-    all_ids = {m.id for m in wanted} | {p for m in wanted for p in m.prerequisite_ids}
-    version_ids = sorted({m.current_version_id for m in wanted if m.current_version_id})
-    completed, lesson_done, attempts, passed = _user_progress(user, sorted(all_ids), version_ids)
+    completed, lesson_done, attempts, passed = _user_progress(user, catalogue)
     states = {}
     for module in wanted:
         version_id = module.current_version_id

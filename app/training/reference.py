@@ -54,6 +54,7 @@ class PathRef:
 class Catalogue:
     modules: dict  # id -> ModuleRef
     paths: dict  # id -> PathRef
+    lesson_versions: dict  # lesson id -> version id, for the lessons of current versions
 
 
 _lock = threading.Lock()
@@ -70,10 +71,12 @@ def load_catalogue():
         .outerjoin(ModuleVersion, ModuleVersion.id == Module.current_version_id)
     ).all()
     version_ids = [row.current_version_id for row in module_rows if row.current_version_id]
-    lesson_totals = dict(db.session.execute(
-        db.select(Lesson.version_id, db.func.count(Lesson.id))
-        .where(Lesson.version_id.in_(version_ids)).group_by(Lesson.version_id)
+    lesson_versions = dict(db.session.execute(
+        db.select(Lesson.id, Lesson.version_id).where(Lesson.version_id.in_(version_ids))
     ).all()) if version_ids else {}
+    lesson_totals = {}
+    for version_id in lesson_versions.values():
+        lesson_totals[version_id] = lesson_totals.get(version_id, 0) + 1
     prerequisites = {}
     for module_id, prerequisite_id in db.session.execute(
         db.select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
@@ -103,6 +106,7 @@ def load_catalogue():
     return Catalogue(
         modules=modules,
         paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"])) for pid, p in paths.items()},
+        lesson_versions=lesson_versions,
     )
 
 
