@@ -3,13 +3,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
 from app.common.urls import local_path
 from app.extensions import db
 from app.notifications.services import notify
+from app.training import reference
 from app.training.models import (
     Enrolment,
     Lesson,
@@ -156,13 +157,8 @@ def done_lesson_ids(user, version):
 
 
 def quiz_of(version):
-    """The version's questions with their choices (2 queries)."""
-    return db.session.scalars(
-        db.select(Question)
-        .where(Question.version_id == version.id)
-        .options(selectinload(Question.choices))
-        .order_by(Question.position)
-    ).all()
+    """The version's questions with their choices, in order (cached: at most one query)."""
+    return list(reference.quiz(version.id))
 
 
 def score_answers(questions, answers):
@@ -192,7 +188,7 @@ def score_answers(questions, answers):
 
 def results_for(attempt):
     """Per-question results of a stored attempt (for the result page)."""
-    _score, results = score_answers(quiz_of(attempt.version), attempt.answers)
+    _score, results = score_answers(list(reference.quiz(attempt.version_id)), attempt.answers)
     return results
 
 

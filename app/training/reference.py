@@ -4,8 +4,8 @@ Every agent page needs the same facts about modules and paths (titles, current v
 prerequisites, path order). They change only when `flask curricula import` runs, so they are read in
 four queries into immutable snapshots and kept for `REFERENCE_CACHE_SECONDS` (60 by default; 0 in the
 tests: one load per request). An import in this process drops the cache at once; other processes see
-the new catalogue when their copy expires. A module version's lessons never change (versions are
-immutable), so lesson counts are always right for the version they belong to.
+the new catalogue when their copy expires. A module version's lessons and questions never change
+(versions are immutable), so lesson counts and quizzes are always right for the version they belong to.
 """
 import threading
 import time
@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from flask import current_app, g, has_app_context
 
 from app.extensions import db
-from app.training.models import Lesson, Module, ModuleVersion, PathModule, TrainingPath, module_prerequisites
+from app.training.models import (
+    Choice,
+    Lesson,
+    Module,
+    ModuleVersion,
+    PathModule,
+    Question,
+    TrainingPath,
+    module_prerequisites,
+)
 
 
 @dataclass(frozen=True)
@@ -57,8 +66,28 @@ class Catalogue:
     lesson_versions: dict  # lesson id -> version id, for the lessons of current versions
 
 
+@dataclass(frozen=True)
+class ChoiceRef:
+    id: int
+    cid: str
+    text: str
+    is_correct: bool
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    id: int
+    qid: str
+    type: str
+    text: str
+    explanation: str
+    choices: tuple  # ChoiceRef in order
+
+
 _lock = threading.Lock()
 _cached = {"catalogue": None, "loaded_at": 0.0}
+QUIZ_CACHE_SIZE = 256
+_quizzes = {}  # version id -> tuple of QuestionRef (a version's questions never change)
 
 
 def load_catalogue():
@@ -130,9 +159,42 @@ def catalogue():
     return value
 
 
+def load_quiz(version_id):
+    """The questions of a module version with their choices, in order (one query)."""
+    questions = {}
+    rows = db.session.execute(
+        db.select(Question.id, Question.qid, Question.type, Question.text, Question.explanation,
+                  Choice.id, Choice.cid, Choice.text, Choice.is_correct)
+        .outerjoin(Choice, Choice.question_id == Question.id)
+        .where(Question.version_id == version_id)
+        .order_by(Question.position, Question.id, Choice.position, Choice.id)
+    )
+    for qid_pk, qid, qtype, qtext, explanation, choice_id, cid, ctext, correct in rows:
+        entry = questions.setdefault(qid_pk, [(qid_pk, qid, qtype, qtext, explanation), []])
+        if choice_id is not None:
+            entry[1].append(ChoiceRef(choice_id, cid, ctext, correct))
+    return tuple(QuestionRef(*head, tuple(choices)) for head, choices in questions.values())
+
+
+def quiz(version_id):
+    """The cached questions of a version (versions are immutable: a new content is a new version)."""
+    if current_app.config.get("REFERENCE_CACHE_SECONDS", 0) <= 0:
+        return load_quiz(version_id)
+    with _lock:
+        found = _quizzes.get(version_id)
+    if found is None:
+        found = load_quiz(version_id)
+        with _lock:
+            if len(_quizzes) >= QUIZ_CACHE_SIZE:
+                _quizzes.clear()
+            _quizzes[version_id] = found
+    return found
+
+
 def invalidate():
     """Drop the cached catalogue (called after an import in this process)."""
     with _lock:
         _cached.update(catalogue=None, loaded_at=0.0)
+        _quizzes.clear()
     if has_app_context():
         g.pop("training_catalogue", None)

@@ -65,3 +65,29 @@ def test_cached_catalogue_expires(app, client, login, curricula, cached, monkeyp
         with count_queries(app) as counter:
             reference.catalogue()
     assert counter.count == CATALOGUE_QUERIES
+
+
+def test_quiz_is_read_once_per_version(app, client, login, curricula, cached):
+    login()
+    url = "/formation/modules/accueil-base/quiz"
+    with count_queries(app) as first:
+        page = client.get(url)
+    with count_queries(app) as second:
+        again = client.get(url)
+    assert page.status_code == again.status_code == 200
+    # The first request also read the catalogue (4 queries) and the quiz (1 query).
+    assert first.count - second.count == CATALOGUE_QUERIES + 1
+    assert page.get_data(as_text=True).count('name="q-ab-q01"') == again.get_data(as_text=True).count(
+        'name="q-ab-q01"') > 0
+
+
+def test_cached_quiz_keeps_order_and_answers(app, curricula, cached):
+    from app.training import learning
+
+    version = curricula["accueil-base"].current_version
+    with app.test_request_context():
+        questions = learning.quiz_of(version)
+        assert [q.qid for q in questions] == ["ab-q01", "ab-q02"]
+        assert [c.cid for c in questions[1].choices] == sorted(c.cid for c in questions[1].choices)
+        assert learning.score_answers(questions, {"ab-q01": ["a"], "ab-q02": ["a", "b"]})[0] == 100
+        assert learning.quiz_of(version) == questions
