@@ -16,12 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role, User
 from app.common.access import roles
 from app.common.csvutil import csv_lines
-from app.common.pagination import Page
 from app.extensions import db
 from app.training import learning
 from app.training.forms import AssignPathForm
 from app.training.models import TrainingPath
-from app.training.team import STATUSES, export_rows, overdue_modules, team_page
+from app.training.team import STATUSES, agent_rows, export_rows, overdue_modules, team_page
 
 bp = Blueprint("hr_training", __name__, url_prefix="/rh/formation")
 PER_PAGE = 50
@@ -45,14 +44,10 @@ def _path_filter():
 def team():
     path_id = _path_filter()
     status = request.args.get("statut") if request.args.get("statut") in STATUSES else None
-    try:
-        number = max(1, int(request.args.get("page") or 1))
-    except ValueError:
-        number = 1
-    rows, total = team_page(current_user, number, PER_PAGE, path_id, status)
+    page = team_page(current_user, request.args.get("page"), PER_PAGE, path_id, status)
     return render_template(
-        "training/hr_team.html", rows=rows, page=Page(rows, number, PER_PAGE, total),
-        overdue=overdue_modules(current_user, rows), paths=_shipped_paths(), path_id=path_id,
+        "training/hr_team.html", rows=page.items, page=page,
+        overdue=overdue_modules(current_user, page.items), paths=_shipped_paths(), path_id=path_id,
         status=status, statuses=STATUSES,
     )
 
@@ -66,7 +61,7 @@ def agent_detail(user_id):
     )
     if agent is None:
         abort(404)
-    rows, _total = team_page(current_user, 1, 200, user_id=agent.id)
+    rows = agent_rows(current_user, agent.id)
     return render_template("training/hr_agent.html", agent=agent, rows=rows,
                            overdue=overdue_modules(current_user, rows))
 

@@ -168,3 +168,142 @@ def test_done_counts_only_the_modules_of_the_enrolment_path(client, login, curri
     _complete_accueil(agent, curricula)
     html = client.get("/rh/formation/").get_data(as_text=True)
     assert "0/1 modules" in html and "1/1 modules" not in html
+
+
+def _add_enrolled_agents(db, organisation, path, count, start=0):
+    """Bulk-insert agents of an organisation enrolled in a path (no password hashing: fast for hundreds)."""
+    from app.accounts.models import User
+
+    users = [{"email": f"agent.vrac.{start + i}@example.org", "full_name": f"Agent Vrac {start + i:04d}",
+              "role": "agent", "organisation_id": organisation.id} for i in range(count)]
+    ids = db.session.scalars(db.insert(User).returning(User.id), users).all()
+    db.session.execute(db.insert(Enrolment), [{"user_id": user_id, "path_id": path.id} for user_id in ids])
+    db.session.commit()
+
+
+def _export_peak(client, db):
+    """(peak traced bytes, CSV lines) while downloading the export chunk by chunk, as a server would.
+
+    The suite's client reads whole bodies; here the plain Flask client hands back the application's
+    iterator, read in an empty context as the suite's client does.
+    """
+    import contextvars
+    import tracemalloc
+
+    from flask.testing import FlaskClient
+
+    db.session.commit()
+
+    def download():
+        response = FlaskClient.open(client, "/rh/formation/export.csv", buffered=False)
+        assert not response.is_sequence  # a streamed body, not a list built beforehand
+        lines = sum(chunk.count(b"\n") for chunk in response.response)
+        response.close()
+        return lines
+
+    tracemalloc.start()
+    try:
+        lines = contextvars.Context().run(download)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak, lines
+
+
+def test_csv_export_memory_stays_flat_with_ten_times_the_agents(client, login, curricula, test_path, db,
+                                                                 monkeypatch):
+    from app.training import team
+
+    monkeypatch.setattr(team, "EXPORT_BATCH", 20)  # many batches even for a test-sized organisation
+    hr = login(role="hr")
+    _add_enrolled_agents(db, hr.organisation, test_path, 40)
+    _export_peak(client, db)  # warm-up: compiled SQL and other one-time caches are not the export's memory
+    small_peak, small_lines = _export_peak(client, db)
+    _add_enrolled_agents(db, hr.organisation, test_path, 360, start=40)
+    large_peak, large_lines = _export_peak(client, db)
+    assert (small_lines, large_lines) == (1 + 40 * 2, 1 + 400 * 2)
+    # Loading the rows (or remembering them) would add hundreds of bytes per row: 720 more rows here.
+    assert large_peak < small_peak + 48 * 1024, (small_peak, large_peak)
+
+
+def test_csv_export_reads_its_rows_through_a_streaming_cursor(app, client, login, curricula, test_path, db):
+    from sqlalchemy import event
+
+    hr = login(role="hr")
+    _add_enrolled_agents(db, hr.organisation, test_path, 3)
+    streamed = []
+
+    def spy(conn, cursor, statement, parameters, context, executemany):
+        if "module_versions" in statement:
+            streamed.append(bool(context.execution_options.get("stream_results")))
+
+    event.listen(db.engine, "before_cursor_execute", spy)
+    try:
+        assert client.get("/rh/formation/export.csv").get_data(as_text=True).count("Agent Vrac") == 6
+    finally:
+        event.remove(db.engine, "before_cursor_execute", spy)
+    # one query, with a server-side cursor on PostgreSQL: the driver does not hold every row either
+    assert streamed == [True]
+
+
+def test_csv_export_keeps_one_row_per_module_completed_in_two_versions(client, login, curricula, test_path, db):
+    from datetime import UTC, datetime
+
+    from app.training.models import ModuleCompletion, ModuleVersion
+
+    hr = login(role="hr")
+    agent = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Refait")
+    learning.enrol(agent, test_path)
+    _complete_accueil(agent, curricula)
+    module = curricula["accueil-base"]
+    first = db.session.scalar(db.select(ModuleCompletion).where(ModuleCompletion.user_id == agent.id))
+    first.completed_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    current = module.current_version
+    second = ModuleVersion(module_id=module.id, number=current.number + 1, content_hash="b" * 64, title=current.title,
+                           summary=current.summary, duration_minutes=current.duration_minutes,
+                           pass_mark=current.pass_mark)
+    db.session.add(second)
+    db.session.flush()
+    db.session.add(ModuleCompletion(user_id=agent.id, module_id=module.id, version_id=second.id,
+                                    organisation_id=hr.organisation_id, score=100,
+                                    completed_at=datetime(2026, 9, 1, 9, 0, tzinfo=UTC)))
+    db.session.commit()
+    text = client.get("/rh/formation/export.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))[1:]
+    accueil = [r for r in rows if r[3] == "Accueil de base"]
+    assert [(r[4], r[5]) for r in accueil] == [("Terminé", "02/03/2026")]  # one row, the first completion
+    assert len(rows) == 2
+
+
+def test_team_view_caps_the_count_past_the_page(client, login, curricula, test_path, db, monkeypatch):
+    from app.training import hr_views, team
+
+    monkeypatch.setattr(hr_views, "PER_PAGE", 2)
+    monkeypatch.setattr(team, "COUNT_CAP", 3)
+    hr = login(role="hr")
+    _add_enrolled_agents(db, hr.organisation, test_path, 5)
+    first = client.get("/rh/formation/").get_data(as_text=True)
+    assert "plus de 3 lignes (agent × parcours)" in first
+    assert "Agent Vrac 0000" in first and "Agent Vrac 0002" not in first
+    assert 'href="/rh/formation/?page=2' in first.replace("&amp;", "&")
+    second = client.get("/rh/formation/?page=2").get_data(as_text=True)
+    assert "5 lignes (agent × parcours)" in second  # the window past page 2 reaches the end: exact
+    last = client.get("/rh/formation/?page=3").get_data(as_text=True)
+    assert "Agent Vrac 0004" in last and "Page suivante</a>" in last and 'aria-disabled="true" role="link">Page suivante' in last
+
+
+def test_progress_of_rows_beyond_the_first_page(client, login, curricula, test_path, db, monkeypatch):
+    from app.training import hr_views
+
+    monkeypatch.setattr(hr_views, "PER_PAGE", 1)
+    hr = login(role="hr")
+    first = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent A")
+    second = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent B")
+    learning.enrol(first, test_path)
+    learning.enrol(second, test_path)
+    _complete_accueil(second, curricula)
+    assert "0/2 modules" in client.get("/rh/formation/").get_data(as_text=True)
+    page_two = client.get("/rh/formation/?page=2").get_data(as_text=True)
+    assert "Agent B" in page_two and "1/2 modules" in page_two
+    detail = client.get(f"/rh/formation/agents/{second.id}").get_data(as_text=True)
+    assert "1/2 modules" in detail
