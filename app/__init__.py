@@ -240,7 +240,12 @@ def _register_blueprints(app):
             csrf.exempt(app.blueprints[name])
 
 
+# Values memoised in flask.g for one request only.
+REQUEST_CACHE_KEYS = ("viewer_department", "training_catalogue", "unread_notifications")
+
+
 def _init_templates(app):
+    from flask import g, has_request_context
     from flask_login import current_user
 
     from app.common.timezones import to_local
@@ -248,12 +253,25 @@ def _init_templates(app):
     def localtime(value, fmt="%d/%m/%Y %H:%M"):
         if value is None:
             return ""
-        department = None
-        if current_user and current_user.is_authenticated and current_user.organisation:
-            department = current_user.organisation.department
-        return to_local(value, department).strftime(fmt)
+        return to_local(value, _viewer_department()).strftime(fmt)
+
+    def _viewer_department():
+        """The signed-in user's département (its time zone), looked up once per request."""
+        if not has_request_context():
+            return None
+        if "viewer_department" not in g:
+            user = current_user._get_current_object() if current_user else None
+            organisation = user.organisation if user is not None and user.is_authenticated else None
+            g.viewer_department = organisation.department if organisation else None
+        return g.viewer_department
 
     app.jinja_env.filters["localtime"] = localtime
+
+    @app.teardown_request
+    def _drop_request_caches(_exc=None):
+        # What a request memoised in g (the app context outlives requests in tests and CLI commands).
+        for key in REQUEST_CACHE_KEYS:
+            g.pop(key, None)
 
     @app.context_processor
     def navigation():

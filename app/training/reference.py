@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 
 from app.extensions import db
 from app.training.models import (
@@ -141,7 +141,8 @@ def load_catalogue():
 
 def catalogue():
     """The cached catalogue (loaded at most once per request, and once per period per process)."""
-    if "training_catalogue" in g:
+    per_request = has_request_context()
+    if per_request and "training_catalogue" in g:
         return g.training_catalogue
     ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
     now = time.monotonic()
@@ -155,7 +156,8 @@ def catalogue():
         if ttl > 0:
             with _lock:
                 _cached.update(catalogue=value, loaded_at=now)
-    g.training_catalogue = value
+    if per_request:
+        g.training_catalogue = value  # dropped at the end of the request (see REQUEST_CACHE_KEYS)
     return value
 
 

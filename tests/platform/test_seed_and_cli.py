@@ -163,3 +163,26 @@ def test_times_shown_in_organisation_time_zone(app):
     assert to_local(moment, "974").strftime("%H:%M") == "16:00"
     assert to_local(moment, "971").strftime("%H:%M") == "08:00"
     assert to_local(moment, "976").strftime("%H:%M") == "15:00"
+
+
+def test_localtime_filter_uses_the_viewers_departement(app, db):
+    from datetime import UTC, datetime
+
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from tests.factories import OrganisationFactory, UserFactory
+
+    reunion = UserFactory(organisation=OrganisationFactory(department="974"))
+    paris = UserFactory(organisation=OrganisationFactory(department="75"))
+    db.session.commit()
+    moment = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+    template = "{{ moment|localtime('%H:%M') }} {{ moment|localtime('%H:%M') }}"
+    with app.test_request_context():
+        login_user(reunion)
+        assert render_template_string(template, moment=moment) == "16:00 16:00"
+    with app.test_request_context():
+        login_user(paris)
+        assert render_template_string(template, moment=moment) == "13:00 13:00"
+    with app.test_request_context():
+        assert render_template_string(template, moment=moment) == "13:00 13:00"  # anonymous: Paris time
