@@ -171,19 +171,26 @@ def similar_reports(application, text, limit=5, exclude_ids=()):
     clause = search.match_clause(Report, words, mode="any")
     if application is None or clause is None:
         return []
+    # The newest matching reports are ranked from three plain columns; only the few shown are
+    # then loaded as reports (one query), not the hundreds of candidates. Values are written into
+    # the SQL (search.inline) so that PostgreSQL plans each search with them.
     query = (
-        db.select(Report)
+        db.select(Report.id, Report.search_text, Report.people_total)
         .where(
-            Report.application_id == application.id,
-            Report.status.in_([s.value for s in OPEN]),
+            Report.application_id == search.inline(application.id),
+            Report.status.in_(search.inline(sorted(s.value for s in OPEN))),
             clause,
         )
         .order_by(Report.id.desc())
-        .limit(search.CANDIDATES)
+        .limit(search.inline(search.CANDIDATES))
     )
     if exclude_ids:
-        query = query.where(Report.id.not_in(list(exclude_ids)))
-    return search.rank(db.session.scalars(query).all(), words, limit)
+        query = query.where(Report.id.not_in(search.inline(sorted(int(i) for i in exclude_ids))))
+    ids = [row.id for row in search.rank(db.session.execute(query).all(), words, limit)]
+    if not ids:
+        return []
+    reports = {r.id: r for r in db.session.scalars(db.select(Report).where(Report.id.in_(ids)))}
+    return [reports[i] for i in ids if i in reports]
 
 
 # --- filing -------------------------------------------------------------------------------------------

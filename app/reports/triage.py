@@ -14,7 +14,15 @@ from app.extensions import db
 from app.notifications.services import deliver_inline
 from app.reports import notify, search, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
-from app.reports.models import Application, MeToo, Report, ReportComment, ReportEvent, ReportFollower
+from app.reports.models import (
+    Application,
+    MeToo,
+    Report,
+    ReportComment,
+    ReportEvent,
+    ReportFollower,
+    next_due_clause,
+)
 from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact, team_scope
 from app.reports.workflow import (
     CLOSING,
@@ -260,12 +268,38 @@ class BoardFilters:
         return {k: v for k, v in values.items() if v}
 
 
-def board_select(actor, filters, now=None):
-    """The team's reports matching the board's filters, sorted."""
+def board_applications(actor):
+    """The applications whose reports the actor's board lists, by name (the scope of team_scope)."""
+    query = db.select(Application).order_by(Application.name)
+    if actor.role == Role.ADMIN:
+        return db.session.scalars(query).all()
+    team_id = actor.team_id if actor.role == Role.TRIAGER else None
+    if team_id is None:
+        return []
+    return db.session.scalars(query.where(Application.team_id == team_id)).all()
+
+
+def board_select(actor, filters, now=None, applications=None):
+    """The team's reports matching the board's filters, sorted.
+
+    `applications` are board_applications(actor) when the caller already has them.
+    """
     from app.reports.services import REFERENCE
 
     now = now or utcnow()
-    query = team_scope(actor)
+    if actor.role == Role.ADMIN:
+        query = team_scope(actor)
+    else:
+        # team_scope's reports, named by their application ids written into the SQL: PostgreSQL
+        # then knows how many reports the team has (a join on the team hides it), counts a page's
+        # window from an index and picks the sort's index for any team.
+        if applications is None:
+            applications = board_applications(actor)
+        ids = sorted(a.id for a in applications)
+        query = (
+            db.select(Report).join(Application, Report.application_id == Application.id)
+            .where(Report.application_id.in_(search.inline(ids)) if ids else db.false())
+        )
     if filters.status == "open":
         query = query.where(Report.status.in_([s.value for s in OPEN]))
     elif filters.status == "overdue":
@@ -300,11 +334,7 @@ def board_select(actor, filters, now=None):
         else:
             clause = search.match_clause(Report, search.stems(filters.q), mode="all")
             query = query.where(clause if clause is not None else db.false())
-    next_due = db.case(
-        (Report.acknowledged_at.is_(None), Report.acknowledge_due_at),
-        (Report.answered_at.is_(None), Report.answer_due_at),
-        else_=None,
-    )
+    next_due = next_due_clause()
     order = {
         "recent": [Report.id.desc()],
         "people": [Report.people_total.desc(), Report.id.desc()],

@@ -4,7 +4,7 @@ Reports are loaded through the team's scope: a report of another team is a 404.
 """
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role, User
@@ -15,7 +15,7 @@ from app.extensions import db
 from app.reports import export, services, stats, triage
 from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
-from app.reports.models import Application, Report
+from app.reports.models import Application, Procedure, Report
 from app.reports.views import render_detail
 
 bp = Blueprint("triage", __name__, url_prefix="/equipe")
@@ -37,7 +37,17 @@ def _triage_report_or_404(reference):
     return report
 
 
-def _board_options(query):
+# The board counts its rows only this far past the current page ("plus de 1 000 remontées").
+BOARD_COUNT_CAP = 1000
+# Columns the board's rows show: long texts and search stems stay in the database.
+BOARD_COLUMNS = (
+    Report.reference, Report.title, Report.application_id, Report.procedure_id, Report.problem_type,
+    Report.status, Report.people_total, Report.blocked_total, Report.me_too_count, Report.created_at,
+    Report.acknowledge_due_at, Report.answer_due_at, Report.acknowledged_at, Report.answered_at,
+)
+
+
+def _export_options(query):
     return query.options(
         joinedload(Report.application).joinedload(Application.operator),
         joinedload(Report.procedure),
@@ -45,16 +55,30 @@ def _board_options(query):
     )
 
 
+def _board_row_options(query):
+    # The scope already joins the application: fill Report.application from that join, and load
+    # nothing the rows don't show (a stray access raises in tests instead of querying per row).
+    return query.options(
+        load_only(*BOARD_COLUMNS, raiseload=True),
+        contains_eager(Report.application).options(load_only(Application.name, raiseload=True), raiseload("*")),
+        joinedload(Report.procedure).options(load_only(Procedure.title, raiseload=True), raiseload("*")),
+        raiseload("*"),
+    )
+
+
 @bp.route("/remontees")
 @roles(Role.TRIAGER, Role.ADMIN)
 def board():
     filters = triage.BoardFilters.from_args(request.args)
-    page = paginate(_board_options(triage.board_select(current_user, filters)), request.args.get("page"))
+    # Before the rows: the rows then share these (fully loaded) applications.
+    applications = triage.board_applications(current_user)
+    query = triage.board_select(current_user, filters, applications=applications)
+    page = paginate(_board_row_options(query), request.args.get("page"), count_cap=BOARD_COUNT_CAP)
     status_options = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")]
     return render_template(
         "triage/board.html", page=page, filters=filters,
         status_options=status_options + [(s.value, s.label) for s in Status],
-        application_options=[(a.code, a.name) for a in services.team_applications(current_user)],
+        application_options=[(a.code, a.name) for a in applications if a.is_active],
         type_options=[(t.value, t.label) for t in ProblemType],
         sorts=triage.SORTS, ages=triage.AGES, impacts=triage.IMPACTS,
     )
@@ -64,7 +88,7 @@ def board():
 @roles(Role.TRIAGER, Role.ADMIN)
 def export_csv():
     filters = triage.BoardFilters.from_args(request.args)
-    query = _board_options(triage.board_select(current_user, filters)).options(
+    query = _export_options(triage.board_select(current_user, filters)).options(
         joinedload(Report.step)
     ).limit(EXPORT_LIMIT)
     reports = db.session.scalars(query).unique().all()

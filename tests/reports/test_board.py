@@ -87,6 +87,72 @@ def test_board_runs_a_fixed_number_of_queries(app, world):
     assert many <= 8
 
 
+def test_board_counts_only_up_to_a_cap(app, world, monkeypatch):
+    """Past the cap the board says "plus de N" and still offers the next page, without counting them all."""
+    from app.reports import triage_views
+
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    monkeypatch.setattr(triage_views, "BOARD_COUNT_CAP", 3)
+    client = _client(app, world.dev_caf)
+    for i in range(3):
+        file_report(world.agent, world.caf_app, title=f"R{i}")
+    page = client.get("/equipe/remontees").get_data(as_text=True)
+    assert "3 remontées." in page and "<caption>Remontées (3)</caption>" in page and "plus de 3" not in page
+    file_report(world.agent, world.caf_app, title="R3")
+    with count_queries(app) as counter:
+        page = client.get("/equipe/remontees").get_data(as_text=True)
+    assert "plus de 3 remontées." in page and "<caption>Remontées (plus de 3)</caption>" in page
+    assert "1 / 2 et plus" in page and "page=2" in page
+    counts = [s for s in counter.statements if "count(" in s and "reports" in s]
+    assert len(counts) == 1 and "LIMIT" in counts[0]
+    last = client.get("/equipe/remontees?page=2").get_data(as_text=True)
+    assert "4 remontées." in last and len(_references(last)) == 2
+
+
+def test_board_rows_leave_long_texts_in_the_database(app, world):
+    file_report(world.agent, world.caf_app, title="Sans texte chargé")
+    client = _client(app, world.dev_caf)
+    with count_queries(app) as counter:
+        page = client.get("/equipe/remontees?sort=deadline").get_data(as_text=True)
+    assert "Sans texte chargé" in page
+    rows = [s for s in counter.statements if "ORDER BY" in s and "FROM reports" in s]
+    assert len(rows) == 1
+    assert "what_happened" not in rows[0] and "search_text" not in rows[0]
+    assert "catalog_operators" not in rows[0]  # the board does not show the operator
+
+
+def test_board_keeps_the_reports_of_a_retired_application(app, world, db):
+    """The board lists every report of the team's applications, retired ones too (not offered as a filter)."""
+    kept = file_report(world.agent, world.caf_app, title="Service retiré")
+    other = file_report(world.agent, world.ants_app, title="Autre équipe")
+    world.caf_app.is_active = False
+    db.session.commit()
+    page = _client(app, world.dev_caf).get("/equipe/remontees").get_data(as_text=True)
+    assert _references(page) == [kept.reference] and other.reference not in page
+    assert 'value="caf-fr"' not in page
+    assert _references(_client(app, world.dev_caf).get("/equipe/remontees?application=caf-fr")
+                       .get_data(as_text=True)) == [kept.reference]
+
+
+def test_each_board_sort_has_its_index(app, db):
+    """The sorts read the team's reports in index order (PostgreSQL and SQLite alike)."""
+    import warnings
+
+    from sqlalchemy import inspect
+
+    with warnings.catch_warnings():  # SQLite does not reflect the next-due expression index: named below
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        indexes = {ix["name"]: ix for ix in inspect(db.engine).get_indexes("reports")}
+    assert indexes["ix_reports_people_total_id"]["column_names"] == ["people_total", "id"]
+    assert indexes["ix_reports_blocked_people_id"]["column_names"] == ["blocked_total", "people_total", "id"]
+    assert indexes["ix_reports_me_too_count_id"]["column_names"] == ["me_too_count", "id"]
+    if db.engine.dialect.name == "postgresql":
+        assert "ix_reports_next_due_id" in indexes
+    else:
+        names = db.session.scalars(db.text("SELECT name FROM sqlite_master WHERE type = 'index'")).all()
+        assert "ix_reports_next_due_id" in names
+
+
 def test_statistics(app, world, db):
     procedure = ProcedureFactory(application=world.caf_app, title="Déclarer ses ressources")
     first = file_report(world.agent, world.caf_app, procedure_id=procedure.id, people_affected=3)
