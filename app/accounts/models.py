@@ -76,6 +76,8 @@ class Team(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # HR lists of an organisation's agents, by name (training team view, people).
+    __table_args__ = (Index("ix_users_organisation_id_role_full_name", "organisation_id", "role", "full_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased: addresses are compared case-insensitively.

@@ -1,7 +1,7 @@
 """The skills passport: entries, their evidence log and files, shares, VAE candidacies."""
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.enums import LabelledEnum
@@ -34,6 +34,15 @@ class PassportEntry(db.Model):
     """One competency at one level in an agent's passport, and how we know it."""
 
     __tablename__ = "passport_entries"
+    # The HR validation queue reads, per organisation, the waiting entries in submission order
+    # (app.passports.scope): partial indexes hold only submitted entries.
+    __table_args__ = (
+        Index("ix_passport_entries_queue_submitted_to", "submitted_to_org_id", "submitted_at", "id",
+              postgresql_where=text("status = 'submitted'"), sqlite_where=text("status = 'submitted'")),
+        Index("ix_passport_entries_queue_validated_by", "validated_by_org_id", "submitted_at", "id",
+              postgresql_where=text("status = 'submitted' AND validated_by_org_id IS NOT NULL"),
+              sqlite_where=text("status = 'submitted' AND validated_by_org_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
