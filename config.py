@@ -29,7 +29,10 @@ class Config:
     APP_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No ping before every checkout (a round trip per request): app.common.dbping checks a connection
+    # only after DATABASE_PING_AFTER_IDLE_SECONDS of rest; connections are renewed after an hour.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 3600}
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "10"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     # RSA private key (PEM) signing the passport's Open Badges credentials; outside production
     # it defaults to instance/passport_signing_key.pem (`flask keys generate`). Env files that

@@ -90,6 +90,11 @@ def _init_extensions(app):
             if app.config["SQLITE_BEGIN_IMMEDIATE"]:
                 event.listen(db.engine, "connect", _sqlite_manual_begin)
                 event.listen(db.engine, "begin", _sqlite_begin_immediate)
+    else:
+        from app.common.dbping import install_idle_ping
+
+        with app.app_context():
+            install_idle_ping(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(
         app,
         db,
@@ -245,7 +250,7 @@ REQUEST_CACHE_KEYS = ("viewer_department", "training_catalogue", "unread_notific
 
 
 def _init_templates(app):
-    from flask import g, has_request_context
+    from flask import g, has_request_context, request, url_for
     from flask_login import current_user
 
     from app.common.timezones import to_local
@@ -266,6 +271,18 @@ def _init_templates(app):
         return g.viewer_department
 
     app.jinja_env.filters["localtime"] = localtime
+
+    static_urls = {}
+
+    def static_url(filename):
+        """url_for('static', filename=...), computed once per file (the layout links a dozen on every page)."""
+        key = (request.script_root, filename)
+        url = static_urls.get(key)
+        if url is None:
+            url = static_urls[key] = url_for("static", filename=filename)
+        return url
+
+    app.jinja_env.globals["static_url"] = static_url
 
     @app.teardown_request
     def _drop_request_caches(_exc=None):

@@ -23,8 +23,15 @@ def start_session():
     session[SEEN] = now
 
 
-def touch_session():
-    session[SEEN] = int(time.time())
+# The "last seen" clock is moved at most this often (seconds): a session left unmodified is not
+# re-signed and re-sent on every response. Idle expiry is then exact to within this interval.
+TOUCH_INTERVAL = 30
+
+
+def touch_session(force=False):
+    now = int(time.time())
+    if force or now - session.get(SEEN, 0) >= TOUCH_INTERVAL:
+        session[SEEN] = now
 
 
 def _save_pending_form(user_id):
@@ -60,8 +67,7 @@ def enforce_session_lifetime():
     idle = now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60
     too_old = now - started > current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     if not (idle or too_old):
-        if request.endpoint != "security.session_status":
-            touch_session()
+        touch_session(force=request.endpoint == "security.session_extend")
         return None
     user_id = current_user.id
     pending = _save_pending_form(user_id) if request.method == "POST" else None

@@ -35,12 +35,19 @@ SHARED = [
 ]
 
 
+# (role, script root) -> ((endpoint, url, label), ...): the links never change while the app runs.
+_LINKS = {}
+
+
+def _links(role):
+    key = (role, request.script_root)
+    links = _LINKS.get(key)
+    if links is None:
+        entries = [(endpoint, label) for r, endpoint, label in NAVIGATION if r == role] + SHARED
+        links = _LINKS[key] = tuple((endpoint, url_for(endpoint), label) for endpoint, label in entries)
+    return links
+
+
 def main_navigation(user):
-    items = []
-    for role, endpoint, label in NAVIGATION:
-        if role == user.role:
-            url = url_for(endpoint)
-            items.append({"url": url, "label": label, "active": request.endpoint == endpoint})
-    for endpoint, label in SHARED:
-        items.append({"url": url_for(endpoint), "label": label, "active": request.endpoint == endpoint})
-    return items
+    current = request.endpoint
+    return [{"url": url, "label": label, "active": current == endpoint} for endpoint, url, label in _links(user.role)]

@@ -1,4 +1,5 @@
 """Passwords, session lifetime, logout everywhere, forms kept across expiry, two-factor authentication."""
+import re
 import time
 
 import pyotp
@@ -200,3 +201,32 @@ def test_production_requires_two_factor_for_admin_and_hr(tmp_path, monkeypatch):
     production = create_app("production", SECRET_KEY="x" * 40, PASSPORT_SIGNING_KEY=pem,
                             SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_PATH=str(tmp_path))
     assert sorted(production.config["TOTP_REQUIRED_ROLES"]) == ["admin", "hr"]
+
+
+def _seen(client):
+    with client.session_transaction() as session:
+        return session["auth_seen"]
+
+
+def test_last_seen_moves_at_most_every_30_seconds(client, login):
+    login()
+    client.get("/compte")  # the first page stores the CSRF secret in the session
+    _age_session(client, idle=10)
+    before = _seen(client)
+    response = client.get("/compte")
+    # Nothing changed in the session: no cookie re-signed and sent back.
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert _seen(client) == before
+    _age_session(client, idle=31)
+    response = client.get("/compte")
+    assert response.status_code == 200 and "Set-Cookie" in response.headers
+    assert int(time.time()) - _seen(client) <= 1
+
+
+def test_keeping_the_session_alive_always_moves_last_seen(client, login):
+    login()
+    _age_session(client, idle=5)
+    page = client.get("/compte").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    assert client.post("/session/prolonger", data={"csrf_token": token}).status_code == 204
+    assert int(time.time()) - _seen(client) <= 1
