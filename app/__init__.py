@@ -1,6 +1,7 @@
 """Passerelle: the application factory."""
 import logging
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask
@@ -113,19 +114,14 @@ def _init_extensions(app):
     login_manager.login_message = "Connectez-vous pour accéder à cette page."
     login_manager.login_message_category = "info"
 
-    from app.accounts.models import User
-
     @login_manager.user_loader
     def load_user(identifier):
         user_id, _, version = identifier.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        from app.notifications.services import remember_unread_count, unread_count_column
+        from app.notifications.services import remember_unread_count
 
-        # One query for the user, the organisation and the unread notifications shown in the header.
-        row = db.session.execute(
-            db.select(User, unread_count_column(User.id)).where(User.id == int(user_id))
-        ).first()
+        row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
         if row is None:
             return None
         user, unread = row
@@ -141,6 +137,19 @@ def _init_extensions(app):
     import app.referential.models  # noqa: F401
     import app.reports.models  # noqa: F401
     import app.training.models  # noqa: F401
+
+
+@lru_cache(maxsize=1)
+def _user_statement():
+    """One query for the signed-in user, the organisation and the unread notifications of the header
+    (built once: constructing a statement costs more than running this one)."""
+    from sqlalchemy import bindparam
+
+    from app.accounts.models import User
+    from app.extensions import db
+    from app.notifications.services import unread_count_column
+
+    return db.select(User, unread_count_column(User.id)).where(User.id == bindparam("user_id"))
 
 
 def _init_security(app):

@@ -5,6 +5,9 @@ knows of modules and paths comes from the cached catalogue (app.training.referen
 """
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+
+from sqlalchemy import bindparam
 
 from app.extensions import db
 from app.training import reference
@@ -105,27 +108,34 @@ class PathState:
         return [m for m in self.modules if not m.completed] if self.is_overdue else []
 
 
+@lru_cache(maxsize=1)
+def _progress_statement():
+    """Completions, lessons read and quiz attempts of one user (:user_id), built once."""
+    user_id = bindparam("user_id")
+    completions = db.select(
+        db.literal("c").label("kind"), ModuleCompletion.module_id.label("key"),
+        db.literal(1).label("n"), db.literal(0).label("passed"),
+    ).where(ModuleCompletion.user_id == user_id)
+    lessons = db.select(db.literal("l"), LessonProgress.lesson_id, db.literal(1), db.literal(0)).where(
+        LessonProgress.user_id == user_id
+    )
+    quizzes = (
+        db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
+                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
+        .where(QuizAttempt.user_id == user_id)
+        .group_by(QuizAttempt.version_id)
+    )
+    return db.union_all(completions, lessons, quizzes)
+
+
 def _user_progress(user, catalogue):
     """Completed modules, lessons read per current version and quiz attempts per version: one query.
 
     Only the user's own rows are read (by the user_id indexes); lessons map to their version through the
     cached catalogue, so the database neither joins nor plans long IN lists.
     """
-    completions = db.select(
-        db.literal("c").label("kind"), ModuleCompletion.module_id.label("key"),
-        db.literal(1).label("n"), db.literal(0).label("passed"),
-    ).where(ModuleCompletion.user_id == user.id)
-    lessons = db.select(db.literal("l"), LessonProgress.lesson_id, db.literal(1), db.literal(0)).where(
-        LessonProgress.user_id == user.id
-    )
-    quizzes = (
-        db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
-                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
-        .where(QuizAttempt.user_id == user.id)
-        .group_by(QuizAttempt.version_id)
-    )
     completed, lessons_done, attempts, passed = set(), {}, {}, set()
-    for kind, key, count, any_passed in db.session.execute(db.union_all(completions, lessons, quizzes)):
+    for kind, key, count, any_passed in db.session.execute(_progress_statement(), {"user_id": user.id}):
         if kind == "c":
             completed.add(key)
         elif kind == "l":
@@ -166,12 +176,17 @@ def module_state(user, module):
     return module_states(user, [module.id])[module.id]
 
 
-def enrolments_of(user):
-    return db.session.scalars(
+@lru_cache(maxsize=1)
+def _enrolments_statement():
+    return (
         db.select(Enrolment)
-        .where(Enrolment.user_id == user.id)
+        .where(Enrolment.user_id == bindparam("user_id"))
         .order_by(Enrolment.due_on.is_(None), Enrolment.due_on, Enrolment.id)
-    ).all()
+    )
+
+
+def enrolments_of(user):
+    return db.session.scalars(_enrolments_statement(), {"user_id": user.id}).all()
 
 
 def dashboard(user):
