@@ -1,7 +1,9 @@
 """Learning use cases: enrol, assign, read lessons, take quizzes, complete modules."""
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -293,11 +295,17 @@ def agents_of(hr_user, ids):
     ).all()
 
 
-def module_for(slug):
-    return db.session.scalar(
-        db.select(Module).where(Module.slug == slug, Module.current_version_id.is_not(None))
+@lru_cache(maxsize=1)
+def _module_statement():
+    return (
+        db.select(Module).where(Module.slug == bindparam("slug"), Module.current_version_id.is_not(None))
         .options(joinedload(Module.current_version))
     )
+
+
+def module_for(slug):
+    """The module with this slug and its current version (one query)."""
+    return db.session.scalar(_module_statement(), {"slug": slug})
 
 
 def path_for(code, user=None):

@@ -37,6 +37,7 @@ class ModuleState:
     quiz_passed: bool = False
     completed: bool = False
     missing_prerequisites: list = field(default_factory=list)  # titles
+    done_lesson_ids: frozenset = frozenset()  # lessons of the current version already read
 
     @property
     def version(self):
@@ -129,7 +130,7 @@ def _progress_statement():
 
 
 def _user_progress(user, catalogue):
-    """Completed modules, lessons read per current version and quiz attempts per version: one query.
+    """Completed modules, lessons read (ids) per current version and quiz attempts per version: one query.
 
     Only the user's own rows are read (by the user_id indexes); lessons map to their version through the
     cached catalogue, so the database neither joins nor plans long IN lists.
@@ -141,7 +142,7 @@ def _user_progress(user, catalogue):
         elif kind == "l":
             version_id = catalogue.lesson_versions.get(key)
             if version_id is not None:
-                lessons_done[version_id] = lessons_done.get(version_id, 0) + 1
+                lessons_done.setdefault(version_id, set()).add(key)
         else:
             attempts[key] = count
             if any_passed:
@@ -161,7 +162,8 @@ def module_states(user, module_ids):
         states[module.id] = ModuleState(
             module=module,
             lessons_total=module.current_version.lessons_total if module.current_version else 0,
-            lessons_done=lesson_done.get(version_id, 0),
+            lessons_done=len(lesson_done.get(version_id, ())),
+            done_lesson_ids=frozenset(lesson_done.get(version_id, ())),
             attempts=attempts.get(version_id, 0),
             quiz_passed=version_id in passed,
             completed=module.id in completed,

@@ -3,6 +3,7 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role
 from app.common.access import roles
@@ -12,7 +13,7 @@ from app.extensions import db
 from app.training import learning
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
-from app.training.models import Partner, QuizAttempt, TrainingPath
+from app.training.models import ModuleCompetency, ModuleVersion, Partner, QuizAttempt, TrainingPath
 from app.training.progress import module_state, module_states
 
 bp = Blueprint("training", __name__, url_prefix="/formation")
@@ -102,7 +103,11 @@ def module_detail(slug):
     module = _module_or_404(slug)
     state = module_state(current_user, module)
     version = module.current_version
-    done = learning.done_lesson_ids(current_user, version)
+    db.session.execute(  # the competencies the page lists, with their titles, in one query
+        db.select(ModuleVersion).where(ModuleVersion.id == version.id)
+        .options(selectinload(ModuleVersion.competencies).joinedload(ModuleCompetency.competency))
+    ).all()
+    done = state.done_lesson_ids
     resume = next((lesson for lesson in version.lessons if lesson.id not in done), None)
     attempts = db.session.scalars(
         db.select(QuizAttempt)
@@ -131,7 +136,7 @@ def lesson(slug, lesson_slug):
         "training/lesson.html", module=module, lesson=lesson, body=render_markdown(lesson.body_markdown),
         previous=lessons[index - 1] if index > 0 else None,
         next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
-        is_done=lesson.id in learning.done_lesson_ids(current_user, module.current_version),
+        is_done=lesson.id in state.done_lesson_ids,
         position=index + 1, total=len(lessons), form=QuizSubmitForm(),
     )
 
