@@ -85,9 +85,21 @@ class QuestionRef:
 
 
 _lock = threading.Lock()
-_cached = {"catalogue": None, "loaded_at": 0.0}
 QUIZ_CACHE_SIZE = 256
-_quizzes = {}  # version id -> tuple of QuestionRef (a version's questions never change)
+CACHE_KEY = "training_reference_cache"
+
+
+def _cache():
+    """This application's cache (two apps in one process, e.g. two databases, never share one)."""
+    cache = current_app.extensions.get(CACHE_KEY)
+    if cache is None:
+        with _lock:
+            cache = current_app.extensions.setdefault(
+                CACHE_KEY,
+                # quizzes: version id -> tuple of QuestionRef (a version's questions never change)
+                {"catalogue": None, "loaded_at": 0.0, "quizzes": {}},
+            )
+    return cache
 
 
 def load_catalogue():
@@ -147,15 +159,16 @@ def catalogue():
     ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
     now = time.monotonic()
     value = None
-    if ttl > 0:
+    cache = _cache() if ttl > 0 else None
+    if cache is not None:
         with _lock:
-            if _cached["catalogue"] is not None and now - _cached["loaded_at"] < ttl:
-                value = _cached["catalogue"]
+            if cache["catalogue"] is not None and now - cache["loaded_at"] < ttl:
+                value = cache["catalogue"]
     if value is None:
         value = load_catalogue()
-        if ttl > 0:
+        if cache is not None:
             with _lock:
-                _cached.update(catalogue=value, loaded_at=now)
+                cache.update(catalogue=value, loaded_at=now)
     if per_request:
         g.training_catalogue = value  # dropped at the end of the request (see REQUEST_CACHE_KEYS)
     return value
@@ -182,21 +195,24 @@ def quiz(version_id):
     """The cached questions of a version (versions are immutable: a new content is a new version)."""
     if current_app.config.get("REFERENCE_CACHE_SECONDS", 0) <= 0:
         return load_quiz(version_id)
+    quizzes = _cache()["quizzes"]
     with _lock:
-        found = _quizzes.get(version_id)
+        found = quizzes.get(version_id)
     if found is None:
         found = load_quiz(version_id)
         with _lock:
-            if len(_quizzes) >= QUIZ_CACHE_SIZE:
-                _quizzes.clear()
-            _quizzes[version_id] = found
+            if len(quizzes) >= QUIZ_CACHE_SIZE:
+                quizzes.clear()
+            quizzes[version_id] = found
     return found
 
 
 def invalidate():
-    """Drop the cached catalogue (called after an import in this process)."""
+    """Drop this application's cached catalogue (called after an import in this process)."""
+    if not has_app_context():
+        return
+    cache = _cache()
     with _lock:
-        _cached.update(catalogue=None, loaded_at=0.0)
-        _quizzes.clear()
-    if has_app_context():
-        g.pop("training_catalogue", None)
+        cache.update(catalogue=None, loaded_at=0.0)
+        cache["quizzes"].clear()
+    g.pop("training_catalogue", None)
