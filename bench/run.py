@@ -26,7 +26,7 @@ import requests
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
-from targets import SIMILAR_TEXT, database_url, pick  # noqa: E402
+from targets import SIMILAR_TEXT, database_url, forget_bench_attempts, pick, quiz_attempts_mark  # noqa: E402
 
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 WORKERS = "2"
@@ -203,7 +203,9 @@ def main():
                                            "RATELIMIT_ENABLED")})
     from app import create_app
 
-    targets = pick(create_app())
+    app = create_app()
+    targets = pick(app)
+    mark = quiz_attempts_mark(app, targets.agent_email)
     print(f"bench: database {db_url.rsplit('/', 1)[-1]} {targets.counts}; largest organisation "
           f"{targets.organisation} ({targets.organisation_agents} agents)", flush=True)
     app_proc = bare_proc = None
@@ -229,6 +231,8 @@ def main():
     finally:
         stop(app_proc)
         stop(bare_proc)
+        removed = forget_bench_attempts(app, mark)
+        print(f"bench: {removed} quiz attempts written by the run deleted (the next run measures the same data)")
     table(results)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"bench: figures written to {HERE / 'results.json'}")

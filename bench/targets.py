@@ -127,3 +127,30 @@ def pick(app):
             module_slug=module.slug if module else None, lesson_slug=lesson.slug if lesson else None,
             password=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD), counts=counts,
         )
+
+
+def quiz_attempts_mark(app, email):
+    """The last quiz attempt id of this user before the benchmark posts its own."""
+    from app.accounts.models import find_user_by_email
+    from app.extensions import db
+    from app.training.models import QuizAttempt
+
+    with app.app_context():
+        user = find_user_by_email(email)
+        last = db.session.scalar(db.select(db.func.max(QuizAttempt.id)).where(QuizAttempt.user_id == user.id))
+        return user.id, last or 0
+
+
+def forget_bench_attempts(app, mark):
+    """Delete the attempts the benchmark's quiz submissions wrote, so that every run measures the same
+    data (thousands of failed attempts a run would otherwise pile up on one agent). Returns how many."""
+    from app.extensions import db
+    from app.training.models import QuizAttempt
+
+    user_id, last = mark
+    with app.app_context():
+        done = db.session.execute(
+            db.delete(QuizAttempt).where(QuizAttempt.user_id == user_id, QuizAttempt.id > last)
+        )
+        db.session.commit()
+        return done.rowcount

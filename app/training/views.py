@@ -97,6 +97,9 @@ def enrol(code):
     return redirect(url_for("training.path_detail", code=path.code))
 
 
+RECENT_ATTEMPTS = 20  # the module page lists the latest attempts only
+
+
 @bp.route("/modules/<slug>")
 @roles(Role.AGENT)
 def module_detail(slug):
@@ -112,11 +115,12 @@ def module_detail(slug):
     attempts = db.session.scalars(
         db.select(QuizAttempt)
         .where(QuizAttempt.user_id == current_user.id, QuizAttempt.version_id == version.id)
-        .order_by(QuizAttempt.created_at.desc())
+        .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
+        .limit(RECENT_ATTEMPTS)
     ).all()
     return render_template(
         "training/module.html", module=module, version=version, state=state, done=done, resume=resume,
-        attempts=attempts, completion=learning.completion_of(current_user, module),
+        attempts=attempts, recent_attempts=RECENT_ATTEMPTS, completion=learning.completion_of(current_user, module),
     )
 
 

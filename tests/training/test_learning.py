@@ -188,3 +188,13 @@ def test_enrol_and_dashboard_progress_moves(client, login, curricula, test_path)
     after = client.get("/agent").get_data(as_text=True)
     # Module 1: 1 of its 3 steps (2 lessons + quiz) = 33 %; module 2: 0 %; the path: their mean.
     assert 'value="16"' in after and "16 %" in after
+
+
+def test_module_page_lists_the_latest_twenty_attempts(client, login, curricula, db):
+    login()
+    for i in range(23):
+        client.post("/formation/modules/accueil-base/quiz",
+                    data={"submission_key": f"k{i}", "q-ab-q01": "b", "q-ab-q02": "a"})
+    page = client.get("/formation/modules/accueil-base").get_data(as_text=True)
+    assert page.count("/quiz/tentatives/") == 20
+    assert "Vos tentatives (20 plus récentes)" in page
