@@ -7,6 +7,8 @@ from app.extensions import db
 
 
 class AuditLog(db.Model):
+    # "Who read my passport": the reads of one target, by action, newest first (app.passports.reads).
+    __table_args__ = (db.Index("ix_audit_log_action_target", "action", "target_type", "target_id", "at"),)
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)

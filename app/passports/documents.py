@@ -6,6 +6,7 @@ validating organisation and date, and validity. Its verification link carries a 
 ids; the public page re-reads those entries and tells whether each is still valid.
 """
 import base64
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,12 +14,13 @@ from flask import current_app
 from itsdangerous import BadSignature, Signer
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import User
+from app.accounts.models import Organisation, User
 from app.common.timezones import to_local, utcnow
 from app.common.urls import external_url
 from app.extensions import db
+from app.passports import reference
 from app.passports.models import EntryStatus, PassportEntry, Provenance
-from app.referential.models import Competency, ScaleLevel
+from app.referential.models import Competency
 
 # A salt, not a secret: keeps these tokens from being valid anywhere else the secret key signs.
 TOKEN_SALT = "passport-document"  # noqa: S105  # nosec B105
@@ -106,10 +108,6 @@ def _sort_key(entry):
             -entry.level, entry.id)
 
 
-def _level_labels():
-    return dict(db.session.execute(db.select(ScaleLevel.level, ScaleLevel.label)).all())
-
-
 def document_entry(entry, labels, today, department=None):
     validated_on = to_local(entry.validated_at, department).date() if entry.validated_at else None
     return DocumentEntry(
@@ -151,7 +149,7 @@ def passport_document(holder, today=None):
     entries = db.session.scalars(
         _entries_query(holder.id).where(PassportEntry.status.not_in(EXCLUDED))
     ).unique().all()
-    labels = _level_labels()
+    labels = reference.level_labels()
     groups = group_by_activity(entries, lambda e: document_entry(e, labels, today, department))
     token = token_for(holder.id, today, [e.id for e in entries])
     return PassportDocument(
@@ -287,27 +285,47 @@ def entry_state(entry, today):
     return "valid" if entry.provenance == Provenance.GUARANTEED else "declared"
 
 
+@functools.cache
+def _verification_statement():
+    """The holder's name and département, outer-joined to the named entries; built once (values bound)."""
+    named = PassportEntry.id.in_(db.bindparam("ids", expanding=True))
+    return (
+        db.select(User.full_name, Organisation.department, PassportEntry)
+        .select_from(User)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(PassportEntry, db.and_(PassportEntry.holder_id == User.id, named))
+        .where(User.id == db.bindparam("holder_id", type_=db.Integer))
+        .options(
+            joinedload(PassportEntry.competency).joinedload(Competency.activity),
+            joinedload(PassportEntry.validated_by_org),
+        )
+    )
+
+
 def verify_token(token, today=None):
-    """What an authentic document token names, as it stands today; None if tampered with or unknown."""
+    """What an authentic document token names, as it stands today; None if tampered with or unknown.
+
+    One query: the holder's row (name, département), outer-joined to the entries the token names that still
+    exist; the level labels are reference data (app.passports.reference).
+    """
     content = read_token(token)
     if content is None:
         return None
     holder_id, issued_on, ids = content
-    holder = db.session.get(User, holder_id)
-    if holder is None:
+    rows = db.session.execute(_verification_statement(), {"holder_id": holder_id, "ids": ids}).unique().all()
+    if not rows:
         return None
-    today = today or local_today(holder)
-    department = holder.organisation.department if holder.organisation is not None else None
-    entries = db.session.scalars(_entries_query(holder.id).where(PassportEntry.id.in_(ids))).unique().all() \
-        if ids else []
-    labels = _level_labels()
+    holder_name, department = rows[0].full_name, rows[0].department
+    entries = [row.PassportEntry for row in rows if row.PassportEntry is not None]
+    today = today or to_local(utcnow(), department).date()
+    labels = reference.level_labels()
 
     def verified(entry):
         state = entry_state(entry, today)
         return VerifiedEntry(document_entry(entry, labels, today, department), state, STATE_LABELS[state])
 
     return Verification(
-        holder_name=holder.full_name,
+        holder_name=holder_name,
         issued_on=issued_on,
         groups=group_by_activity(entries, verified),
         missing=len(ids) - len(entries),

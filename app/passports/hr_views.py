@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.passports import scope, services
+from app.passports import reference, scope, services, validation_queue
 from app.passports.forms import DecisionForm, ObservationForm, RevokeForm
 from app.passports.models import EntrySource
 from app.passports.views import apply_service_error
@@ -43,12 +43,12 @@ def queue():
     filters = {
         "activity": args.get("activite") or None,
         "source": args.get("source") if args.get("source") in EntrySource.values() else None,
-        "age": args.get("anciennete") if args.get("anciennete") in scope.AGE_FILTERS else None,
+        "age": args.get("anciennete") if args.get("anciennete") in validation_queue.AGE_FILTERS else None,
     }
-    page = scope.read_queue(current_user, args.get("page"), **filters)
+    page = validation_queue.read_queue(current_user, args.get("page"), **filters)
     return render_template(
-        "passports/hr_queue.html", page=page, filters=filters, activities=scope.activities(), sources=EntrySource,
-        ages=scope.AGE_FILTERS,
+        "passports/hr_queue.html", page=page, filters=filters, activities=reference.activities(), sources=EntrySource,
+        ages=validation_queue.AGE_FILTERS,
     )
 
 

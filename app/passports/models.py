@@ -30,6 +30,15 @@ class Provenance(LabelledEnum):
     DECLARED = ("declared", "Déclarée")
 
 
+def provenance_of(status, source):
+    """Guaranteed: validated by HR, or acquired by a training or a certification (unless revoked)."""
+    if status == EntryStatus.VALIDATED or (
+        source in (EntrySource.TRAINING, EntrySource.CERTIFICATION) and status != EntryStatus.REVOKED
+    ):
+        return Provenance.GUARANTEED.value
+    return Provenance.DECLARED.value
+
+
 class PassportEntry(db.Model):
     """One competency at one level in an agent's passport, and how we know it."""
 
@@ -80,11 +89,7 @@ class PassportEntry(db.Model):
 
     @property
     def provenance(self):
-        if self.status == EntryStatus.VALIDATED or (
-            self.source in (EntrySource.TRAINING, EntrySource.CERTIFICATION) and self.status != EntryStatus.REVOKED
-        ):
-            return Provenance.GUARANTEED.value
-        return Provenance.DECLARED.value
+        return provenance_of(self.status, self.source)
 
     @property
     def provenance_label(self):

@@ -7,8 +7,9 @@ from flask import current_app
 from app.audit.services import audit
 from app.common.timezones import timezone_for_department
 from app.extensions import db
+from app.passports import reference
 from app.passports.models import EntrySource, EntryStatus, EvidenceLog, PassportEntry
-from app.training.signals import module_completed
+from app.training.signals import curricula_imported, module_completed
 
 
 def add_months(day, months):
@@ -64,3 +65,4 @@ def _on_module_completed(sender, user, module, version, completion, **_kwargs):
 def connect_receivers():
     """Connect the passport's signal receivers (idempotent: blinker keeps one connection per receiver)."""
     module_completed.connect(_on_module_completed)
+    curricula_imported.connect(reference.invalidate)

@@ -1,36 +1,27 @@
 """Who sees what: the holder's own entries, the HR scope (the mobility rule), and HR reads (audited).
+The HR validation queue is in validation_queue.py, the holder's "who read my passport" in reads.py.
 
 Objects out of scope are never loaded: views answer 404. Every list loads a fixed number of queries.
 """
 import functools
-from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy.orm import aliased, joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.models import Organisation, Role, User
-from app.audit.services import audit
-from app.common.pagination import paginate
-from app.common.timezones import utcnow
+from app.accounts.models import Role, User
+from app.audit.models import AuditLog
 from app.extensions import db
 from app.passports.models import (
-    EntrySource,
     EntryStatus,
     EvidenceFile,
     EvidenceLog,
     PassportEntry,
     PassportShare,
 )
-from app.referential.models import Activity, Competency
+from app.referential.models import Competency
 
 S = EntryStatus
 # Ids and versions are 32-bit integers on PostgreSQL: anything larger names nothing (and would fail there).
 MAX_ID = 2**31 - 1
-AGE_FILTERS = {
-    "under_7": "Moins de 7 jours",
-    "7_to_30": "De 7 à 30 jours",
-    "over_30": "Plus de 30 jours",
-}
 
 
 def in_range(value):
@@ -77,7 +68,7 @@ def hr_scope(hr_user):
     )
 
 
-def _hr_scope_parts(org_id):
+def hr_scope_parts(org_id):
     """hr_scope as three disjoint selects, one per reason to see an entry, so that each can walk an index
     in queue order (the OR with the share EXISTS cannot): submitted to the organisation; validated by it
     and not submitted to it; shared with it and neither. Same rule as hr_scope (tests compare them)."""
@@ -91,8 +82,22 @@ def _hr_scope_parts(org_id):
         (_shared_with(org_id), not_submitted_to, not_validated_by),
     )
     base = db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id)
-    return [base.where(User.organisation_id == org_id, PassportEntry.status != S.DRAFT, *reason)
+    return [base.where(User.organisation_id == org_id, PassportEntry.status != inline(S.DRAFT.value), *reason)
             for reason in reasons]
+
+
+def inline(value, key=None):
+    """A value written into the SQL text when the statement runs (the compiled statement stays cached); with
+    `key`, an integer bound by that name at execution.
+
+    For statements whose plan depends on the value: PostgreSQL then plans the HR queue knowing the
+    organisation (sizes differ by orders of magnitude), the status (its partial indexes name one) and the row
+    bounds, and a prepared statement's generic plan is that plan, never one made for an "average"
+    organisation (psycopg prepares a statement run 5 times; PostgreSQL may then switch to a generic plan).
+    """
+    if key is None:
+        return db.literal(value, literal_execute=True)
+    return db.bindparam(key, type_=db.Integer, literal_execute=True)
 
 
 def _details(query):
@@ -129,9 +134,32 @@ def entry_version(entry_id):
     return db.session.scalar(db.select(PassportEntry.version).where(PassportEntry.id == entry_id))
 
 
-def my_passport(user):
-    """All the holder's entries, sorted by activity and competency (1 query)."""
-    return _sorted(db.session.scalars(_details(own_entries(user))).unique().all())
+def my_passport_page(user):
+    """(the holder's entries sorted, whether they share their passport with their own organisation), in one
+    query: the holder's row carries the share, outer-joined to their entries (none: one row, no entry)."""
+    rows = db.session.execute(
+        _passport_page_statement(user.organisation_id is not None),
+        {"holder_id": user.id, "org_id": user.organisation_id},
+    ).unique().all()
+    entries = [row.PassportEntry for row in rows if row.PassportEntry is not None]
+    return _sorted(entries), bool(rows and rows[0].shared)
+
+
+@functools.cache
+def _passport_page_statement(has_organisation):
+    """my_passport_page's statement, built once (values bound at execution)."""
+    shared = db.false()
+    if has_organisation:
+        shared = db.select(PassportShare.id).where(
+            PassportShare.holder_id == User.id,
+            PassportShare.organisation_id == db.bindparam("org_id", type_=db.Integer),
+            PassportShare.withdrawn_at.is_(None),
+        ).exists()
+    return _details(
+        db.select(shared.label("shared"), PassportEntry).select_from(User)
+        .outerjoin(PassportEntry, PassportEntry.holder_id == User.id)
+        .where(User.id == db.bindparam("holder_id", type_=db.Integer))
+    )
 
 
 def entry_of_holder(user, entry_id):
@@ -159,8 +187,7 @@ def read_entry_as_hr(hr_user, entry_id):
     entry = entry_for_hr(hr_user, entry_id)
     if entry is None:
         return None
-    audit(hr_user, "passport.entry_read", entry, {})
-    _commit_read()
+    record_read(hr_user, "passport.entry_read", entry, {})
     return entry
 
 
@@ -185,11 +212,10 @@ def agents_of(hr_user):
 
 def read_passport_as_hr(hr_user, agent):
     """The agent's entries that the HR user may see (the mobility rule); the read is audited."""
-    audit(hr_user, "passport.read", agent, {})
-    _commit_read()
     entries = db.session.scalars(
         _details(hr_scope(hr_user)).where(PassportEntry.holder_id == agent.id)
     ).unique().all()
+    record_read(hr_user, "passport.read", agent, {})
     return _sorted(entries)
 
 
@@ -203,94 +229,19 @@ def has_active_share(holder, organisation_id):
     ) is not None
 
 
-QUEUE_COUNT_CAP = 1000  # the queue says "plus de 1 000" rather than counting every waiting entry
+_READ_AUDIT = db.insert(AuditLog.__table__)
 
 
-def queue_query(hr_user, rows=None, activity=None, source=None, age=None):
-    """Submitted entries in the HR user's scope, oldest first, with the filters of the queue; with what the
-    queue shows only (holder's name, competency, files' names).
-
-    `rows` bounds how many rows each part of the scope may contribute (the last row a page or its capped
-    count can need): each part then stops early on its index instead of sorting the whole organisation.
-    """
-    org_id = hr_user.organisation_id
-    if org_id is None or hr_user.role != Role.HR:
-        return db.select(PassportEntry).where(db.false())
-    activity = (activity or "").replace("\x00", "")[:10] or None
-    source = source if source in EntrySource.values() else None
-    age = age if age in AGE_FILTERS else None
-    values = {"org_id": org_id, "rows": rows, "activity": activity, "source": source}
-    if age:
-        now = utcnow()
-        values.update(week=now - timedelta(days=7), month=now - timedelta(days=30))
-    statement = _queue_statement(activity is not None, source is not None, age, rows is not None)
-    return statement.params({key: value for key, value in values.items() if value is not None})
-
-
-@functools.cache
-def _queue_statement(by_activity, by_source, age, limited):
-    """The queue's statement for one combination of filters, built once (building it costs more than
-    running it): the organisation, the filters' values and `rows` are bound per request."""
-    org_id = db.bindparam("org_id")
-    conditions = [PassportEntry.status == S.SUBMITTED]
-    if by_activity:
-        conditions.append(
-            PassportEntry.competency_id.in_(
-                db.select(Competency.id).join(Activity, Competency.activity_id == Activity.id)
-                .where(Activity.code == db.bindparam("activity"))
-            )
-        )
-    if by_source:
-        conditions.append(PassportEntry.source == db.bindparam("source"))
-    if age == "under_7":
-        conditions.append(PassportEntry.submitted_at > db.bindparam("week"))
-    elif age == "7_to_30":
-        conditions += [PassportEntry.submitted_at <= db.bindparam("week"),
-                       PassportEntry.submitted_at > db.bindparam("month")]
-    elif age == "over_30":
-        conditions.append(PassportEntry.submitted_at <= db.bindparam("month"))
-    parts = []
-    for part in _hr_scope_parts(org_id):
-        part = part.where(*conditions).order_by(PassportEntry.submitted_at, PassportEntry.id)
-        if limited:
-            part = part.limit(db.bindparam("rows", type_=db.Integer))
-        # Wrapped so that each part keeps its ORDER BY and LIMIT inside the UNION (SQLite needs it too).
-        parts.append(db.select(part.subquery()))
-    entry = aliased(PassportEntry, db.union_all(*parts).subquery("queue"), name="entry")
-    return (
-        db.select(entry)
-        .options(
-            load_only(entry.holder_id, entry.competency_id, entry.level, entry.source, entry.status,
-                      entry.description, entry.submitted_at),
-            joinedload(entry.holder).load_only(User.full_name),
-            joinedload(entry.holder).lazyload(User.organisation),
-            joinedload(entry.holder).lazyload(User.team),
-            joinedload(entry.competency).load_only(Competency.code, Competency.title),
-            joinedload(entry.files).load_only(EvidenceFile.filename),
-        )
-        .order_by(entry.submitted_at, entry.id)
-    )
-
-
-def _page_number(page_arg, per_page):
-    """The ?page= number, as paginate reads it, kept low enough for its row bounds to be 32-bit integers."""
-    try:
-        number = max(1, int(page_arg or 1))
-    except (TypeError, ValueError):
-        number = 1
-    return min(number, (MAX_ID - QUEUE_COUNT_CAP) // per_page - 1)
-
-
-def read_queue(hr_user, page_arg, **filters):
-    """One page of the queue, its total counted up to QUEUE_COUNT_CAP. It shows parts of other people's
-    passports: the read is audited (filters and page only, no personal content)."""
-    audit(hr_user, "passport.queue_read", None, {"filters": {k: v for k, v in filters.items() if v},
-                                                 "page": str(page_arg or 1)[:6]})
+def record_read(actor, action, target, details):
+    """Write a read's audit row and commit it: one INSERT (no unit of work; a statement built once), and
+    nothing the request loaded is expired. Written after the reads, so that the request uses one connection."""
+    db.session.execute(_READ_AUDIT, {
+        "actor_id": actor.id, "action": action,
+        "target_type": target.__tablename__ if target is not None else None,
+        "target_id": str(target.id) if target is not None else None,
+        "details": details,
+    })
     _commit_read()
-    per_page = current_app.config["PER_PAGE"]
-    number = _page_number(page_arg, per_page)
-    rows = number * per_page + QUEUE_COUNT_CAP + 1
-    return paginate(queue_query(hr_user, rows, **filters), number, per_page, count_cap=QUEUE_COUNT_CAP)
 
 
 def _commit_read():
@@ -322,13 +273,8 @@ def evidence_file_for(user, file_id):
         return None
     if _in_hr_scope(user, entry.id) is None:
         return None
-    audit(user, "passport.evidence_read", file, {"entry": entry.id})
-    _commit_read()
+    record_read(user, "passport.evidence_read", file, {"entry": entry.id})
     return file
-
-
-def activities():
-    return db.session.scalars(db.select(Activity).order_by(Activity.position, Activity.code)).all()
 
 
 def shares_with_own_organisation(user):
@@ -351,58 +297,3 @@ def active_share_of(user, share_id):
             PassportShare.id == share_id, PassportShare.holder_id == user.id, PassportShare.withdrawn_at.is_(None)
         )
     )
-
-
-READ_ACTIONS = {
-    "passport.read": "Tout le passeport",
-    "passport.entry_read": "Une ligne",
-    "passport.evidence_read": "Une pièce justificative",
-}
-
-
-def reads_of(holder, limit=20):
-    """Who read the holder's passport, newest first, from the audit log: (at, organisation, role, what).
-
-    Readers are shown by organisation and role only, as the audit log stores no personal content.
-    """
-    from app.audit.models import AuditLog
-
-    as_text = db.String(40)
-    entry_ids = db.select(db.cast(PassportEntry.id, as_text)).where(PassportEntry.holder_id == holder.id)
-    file_ids = (
-        db.select(db.cast(EvidenceFile.id, as_text))
-        .join(PassportEntry, EvidenceFile.entry_id == PassportEntry.id)
-        .where(PassportEntry.holder_id == holder.id)
-    )
-    query = (
-        db.select(AuditLog)
-        .where(
-            db.or_(
-                db.and_(AuditLog.action == "passport.read", AuditLog.target_type == User.__tablename__,
-                        AuditLog.target_id == str(holder.id)),
-                db.and_(AuditLog.action == "passport.entry_read",
-                        AuditLog.target_type == PassportEntry.__tablename__, AuditLog.target_id.in_(entry_ids)),
-                db.and_(AuditLog.action == "passport.evidence_read",
-                        AuditLog.target_type == EvidenceFile.__tablename__, AuditLog.target_id.in_(file_ids)),
-            ),
-            db.or_(AuditLog.actor_id.is_(None), AuditLog.actor_id != holder.id),
-        )
-        .options(
-            joinedload(AuditLog.actor).options(
-                load_only(User.role), lazyload(User.team),
-                joinedload(User.organisation).load_only(Organisation.name),
-            )
-        )
-        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-        .limit(limit)
-    )
-    rows = db.session.scalars(query).unique().all()
-    return [
-        {
-            "at": row.at,
-            "organisation": row.actor.organisation.name if row.actor and row.actor.organisation else "—",
-            "role": Role(row.actor.role).label if row.actor else "Passerelle",
-            "what": READ_ACTIONS[row.action],
-        }
-        for row in rows
-    ]

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
-from app.passports import evidence, scope, services
+from app.passports import evidence, reads, scope, services
 from app.passports.forms import EntryEditForm, EntryForm, EvidenceUploadForm, SubmitForm
 from app.passports.workflow import TransitionRefused
 
@@ -48,10 +48,10 @@ def render_entry(entry, status=200, upload_form=None):
 @bp.route("/")
 @roles(Role.AGENT)
 def index():
-    entries = scope.my_passport(current_user)
+    entries, shared = scope.my_passport_page(current_user)
     return render_template(
-        "passports/index.html", entries=entries, document_links=document_links(),
-        shared=scope.shares_with_own_organisation(current_user), reads=scope.reads_of(current_user),
+        "passports/index.html", entries=entries, document_links=document_links(), shared=shared,
+        reads=reads.reads_of(current_user),
     )
 
 

@@ -6,3 +6,6 @@ _signals = Namespace()
 # Sent after the completion is committed: sender=None, user=User, module=Module,
 # version=ModuleVersion, completion=ModuleCompletion.
 module_completed = _signals.signal("module_completed")
+
+# Sent after `flask curricula import` committed changes: sender=None. Caches of reference data listen.
+curricula_imported = _signals.signal("curricula_imported")

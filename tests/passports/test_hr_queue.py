@@ -7,7 +7,7 @@ import pytest
 
 from app.common.timezones import utcnow
 from app.extensions import db
-from app.passports import scope
+from app.passports import scope, validation_queue
 from app.passports.models import EvidenceFile, PassportEntry, PassportShare
 from tests.factories import OrganisationFactory, UserFactory
 from tests.passports.core_factories import EntryFactory
@@ -69,12 +69,12 @@ def test_queue_is_the_hr_scope_of_submitted_entries_oldest_first(org, hr, situat
     ).all()
     assert [e.id for e in expected] == [e.id for e in visible]
     for rows in (None, 1, 2, 100):
-        query = scope.queue_query(hr, rows)
+        query = validation_queue.queue_query(hr, rows)
         queued = db.session.scalars(query).unique().all()
         assert [e.id for e in queued][: rows or None] == [e.id for e in visible][: rows or None], rows
         if rows is None:  # no entry twice (an entry can have several reasons to be there)
             assert db.session.scalar(db.select(db.func.count()).select_from(query.subquery())) == len(visible)
-    assert db.session.scalars(scope.queue_query(UserFactory(role="agent", organisation=org))).all() == []
+    assert db.session.scalars(validation_queue.queue_query(UserFactory(role="agent", organisation=org))).all() == []
 
 
 def test_queue_pages_follow_the_order_across_every_reason(app, client, login, org, situations, monkeypatch):
@@ -88,7 +88,7 @@ def test_queue_pages_follow_the_order_across_every_reason(app, client, login, or
 def test_queue_total_is_capped_past_the_current_page(app, client, login, org, agent, monkeypatch):
     login("hr", organisation=org)
     monkeypatch.setitem(app.config, "PER_PAGE", 2)
-    monkeypatch.setattr(scope, "QUEUE_COUNT_CAP", 3)
+    monkeypatch.setattr(validation_queue, "QUEUE_COUNT_CAP", 3)
     for days in range(6):
         _submitted(agent, days)
     first = text(client.get("/rh/passeports/"))

@@ -28,6 +28,7 @@ from app.training.models import (
     Question,
     TrainingPath,
 )
+from app.training.signals import curricula_imported
 
 SPECIALIST_DEFAULT_VALIDITY = 24
 
@@ -93,6 +94,7 @@ def import_curricula(directory, actor=None):
                   {"new_versions": [f"{s}@{n}" for s, n in report.new_versions]})
             db.session.commit()
             reference.invalidate()
+            curricula_imported.send(None)
         else:
             db.session.rollback()
     except Exception:
