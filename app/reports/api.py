@@ -238,7 +238,7 @@ def similar(args):
         application = None
     if application is None:
         api_abort(404, "not_found", "Service inconnu.")
-    items = services.similar_reports(application, args["q"], limit=args["limit"])
+    items = services.similar_reports(application.id, args["q"], limit=args["limit"])
     return {"items": [{
         "id": r.id, "reference": r.reference, "title": r.title,
         "application": {"code": application.code, "name": application.name},

@@ -1,4 +1,5 @@
 """Catalogue of online services, reports and what hangs on them (me-too, comments, files)."""
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -31,10 +32,62 @@ def empty_counts():
     return dict.fromkeys(REDACTION_KINDS, 0)
 
 
+def summarise(what_happened):
+    """A masked description shortened for lists and the reduced view."""
+    text = " ".join(what_happened.split())
+    return text if len(text) <= 240 else text[:237].rstrip() + "…"
+
+
 # --- reports --------------------------------------------------------------------------------
 
 
-class Report(db.Model):
+class ReportState:
+    """Labels, open/closed state and deadlines of a report, from its plain columns.
+
+    Shared by the Report model and the board's lean rows (BoardRow), so both answer the same way.
+    """
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def problem_type_label(self):
+        return ProblemType(self.problem_type).label
+
+    @property
+    def is_open(self):
+        return self.status in OPEN
+
+    @property
+    def is_closed(self):
+        return self.status in CLOSED
+
+    def is_acknowledge_overdue(self, now=None):
+        now = now or utcnow()
+        due = as_utc(self.acknowledge_due_at)
+        return self.acknowledged_at is None and self.is_open and due is not None and due < now
+
+    def is_answer_overdue(self, now=None):
+        now = now or utcnow()
+        due = as_utc(self.answer_due_at)
+        return self.answered_at is None and self.is_open and due is not None and due < now
+
+    @property
+    def is_overdue(self):
+        return self.is_acknowledge_overdue() or self.is_answer_overdue()
+
+    @property
+    def next_due_at(self):
+        # Same rule as next_due_clause(), which sorts the board.
+        if self.acknowledged_at is None:
+            return self.acknowledge_due_at
+        if self.answered_at is None:
+            return self.answer_due_at
+        return None
+
+
+class Report(ReportState, db.Model):
     """A failure of an online service, reported by a reception agent (texts stored masked)."""
 
     __tablename__ = "reports"
@@ -111,15 +164,7 @@ class Report(db.Model):
     step = relationship(Step)
     duplicate_of = relationship("Report", remote_side=[id])
 
-    # --- labels ---
-    @property
-    def status_label(self):
-        return Status(self.status).label
-
-    @property
-    def problem_type_label(self):
-        return ProblemType(self.problem_type).label
-
+    # --- labels (status, type and deadlines: see ReportState) ---
     @property
     def device_label(self):
         return Device(self.citizen_device).label
@@ -135,44 +180,11 @@ class Report(db.Model):
     @property
     def summary(self):
         """The masked description, shortened for lists and the reduced view."""
-        text = " ".join(self.what_happened.split())
-        return text if len(text) <= 240 else text[:237].rstrip() + "…"
+        return summarise(self.what_happened)
 
     @property
     def masked_total(self):
         return sum((self.redaction_counts or {}).values())
-
-    # --- state ---
-    @property
-    def is_open(self):
-        return self.status in OPEN
-
-    @property
-    def is_closed(self):
-        return self.status in CLOSED
-
-    def is_acknowledge_overdue(self, now=None):
-        now = now or utcnow()
-        due = as_utc(self.acknowledge_due_at)
-        return self.acknowledged_at is None and self.is_open and due is not None and due < now
-
-    def is_answer_overdue(self, now=None):
-        now = now or utcnow()
-        due = as_utc(self.answer_due_at)
-        return self.answered_at is None and self.is_open and due is not None and due < now
-
-    @property
-    def is_overdue(self):
-        return self.is_acknowledge_overdue() or self.is_answer_overdue()
-
-    @property
-    def next_due_at(self):
-        # Same rule as next_due_clause(), which sorts the board.
-        if self.acknowledged_at is None:
-            return self.acknowledge_due_at
-        if self.answered_at is None:
-            return self.answer_due_at
-        return None
 
     def set_deadlines(self, application):
         created = as_utc(self.created_at) or utcnow()
@@ -220,6 +232,59 @@ class Report(db.Model):
 
     def __repr__(self):
         return f"<Report {self.reference}>"
+
+
+@dataclass(frozen=True)
+class SimilarReport(ReportState):
+    """A report in the reduced view of similar reports: the few columns shown, not a loaded report."""
+
+    id: int
+    reference: str
+    title: str
+    what_happened: str
+    status: str
+    me_too_count: int
+    author_id: int
+    application_name: str
+
+    @property
+    def summary(self):
+        return summarise(self.what_happened)
+
+
+def similar_columns():
+    """The columns of SimilarReport, in order (the application's name needs a join)."""
+    return (Report.id, Report.reference, Report.title, Report.what_happened, Report.status,
+            Report.me_too_count, Report.author_id, Application.name.label("application_name"))
+
+
+@dataclass(frozen=True)
+class BoardRow(ReportState):
+    """A row of the triage board: the columns it shows, not a loaded report."""
+
+    id: int
+    reference: str
+    title: str
+    application_name: str
+    procedure_title: str | None
+    problem_type: str
+    status: str
+    people_total: int
+    blocked_total: int
+    me_too_count: int
+    created_at: object
+    acknowledge_due_at: object
+    answer_due_at: object
+    acknowledged_at: object
+    answered_at: object
+
+
+def board_columns():
+    """The columns of BoardRow, in order (the names need the application and, outer, the procedure)."""
+    return (Report.id, Report.reference, Report.title, Application.name.label("application_name"),
+            Procedure.title.label("procedure_title"), Report.problem_type, Report.status, Report.people_total,
+            Report.blocked_total, Report.me_too_count, Report.created_at, Report.acknowledge_due_at,
+            Report.answer_due_at, Report.acknowledged_at, Report.answered_at)
 
 
 def next_due_clause():

@@ -5,7 +5,10 @@ words dropped) into `reports.search_text`. The database only finds candidates co
 the stems: an FTS5 table on SQLite; on PostgreSQL, `reports.search_vector`, a stored generated
 column `to_tsvector('simple', search_text)` with a GIN index (stored, so that a scan in id order
 does not parse every text again; it is left out of the model: SQLite has no such column).
-Candidates are then ranked in Python, so both databases give the same answer.
+Candidates are ranked by the same formula on both: in Python on SQLite (`rank`); in the same query
+that finds them on PostgreSQL (`best_candidates`), from the stored vector, so that only the few reports
+shown leave the database. The vector holds exactly the words of search_text (`stems` keeps only words
+PostgreSQL's parser leaves whole), so both count the same words.
 """
 import math
 import re
@@ -13,7 +16,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from sqlalchemy import event, text
+from sqlalchemy import Double, Integer, String, event, text
 
 from app.extensions import db
 
@@ -37,6 +40,10 @@ STOP_WORDS = frozenset(
     """.split()
 )
 ASCII_WORD = re.compile(r"^[a-z0-9]+$")
+# Words PostgreSQL's text parser would not keep whole: scientific notation followed by letters
+# ("1e1x" is read as "1e1" and "x"), and words too long to be indexed (over 2047 characters).
+SPLIT_BY_POSTGRESQL = re.compile(r"^\d+e\d+[a-z]")
+MAX_WORD = 2047
 # Cosine similarity of the two stem sets, and at least two shared stems.
 MIN_SCORE = 0.2
 MIN_SHARED = 2
@@ -57,18 +64,25 @@ def strip_accents(value):
 def stems(value):
     """The normalised stems of a text, in order (masking markers ignored)."""
     value = MARKER.sub(" ", (value or "").lower().replace("’", "'"))
-    words = WORD.findall(value)
-    result = []
-    stemmer = _stemmer()
-    for word in words:
-        plain = strip_accents(word)
-        if len(plain) < 2 or plain in STOP_WORDS or plain.isdigit():
-            continue
-        stem = strip_accents(stemmer.stemWord(word))
-        # Only [a-z0-9] reaches the index: both databases then split words the same way.
-        if ASCII_WORD.match(stem) and stem not in STOP_WORDS:
-            result.append(stem)
-    return result
+    found = (_known_stem(word) if len(word) <= CACHED_WORD else _stem(word) for word in WORD.findall(value))
+    return [stem for stem in found if stem is not None]
+
+
+def _stem(word):
+    """The stem of one lower-case word, or None when it is not indexed."""
+    plain = strip_accents(word)
+    if len(plain) < 2 or plain in STOP_WORDS or plain.isdigit():
+        return None
+    stem = strip_accents(_stemmer().stemWord(word))
+    # Only [a-z0-9] reaches the index: both databases then split words the same way.
+    if not ASCII_WORD.match(stem) or stem in STOP_WORDS or len(stem) > MAX_WORD or SPLIT_BY_POSTGRESQL.match(stem):
+        return None
+    return stem
+
+
+# Words recur from one text to the next: their stems are kept (ordinary words only, so the cache stays small).
+CACHED_WORD = 40
+_known_stem = lru_cache(maxsize=8192)(_stem)
 
 
 def normalise(*texts):
@@ -126,7 +140,7 @@ def match_clause(report_model, words, mode="any"):
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
         query = (" | " if mode == "any" else " & ").join(words)
-        vector = db.literal_column(f"{report_model.__tablename__}.search_vector")
+        vector = search_vector(report_model)
         # In the SQL text (see inline): the planner then knows how common the words are.
         return vector.op("@@")(db.func.to_tsquery(inline("simple", "search_config"), inline(query, "search_query")))
     query = (" OR " if mode == "any" else " AND ").join(f'"{w}"' for w in words)
@@ -155,3 +169,69 @@ def rank(candidates, query_stems, limit, min_score=MIN_SCORE):
     scored = [(s, c) for s, c in scored if s > 0 and s >= min_score]
     scored.sort(key=lambda sc: (-sc[0], -sc[1].people_total, -sc[1].id))
     return [c for _s, c in scored[:limit]]
+
+
+def ranks_in_sql():
+    """Whether the database ranks the candidates itself (PostgreSQL), else `rank` does in Python."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def param(name, type_):
+    """A value given when the statement runs, yet written into the SQL text like `inline`'s.
+
+    A statement made of these is built once and reused (building one costs more than running it).
+    """
+    return db.bindparam(name, type_=type_, literal_execute=True)
+
+
+def match_any(report_model):
+    """PostgreSQL: the stored vector contains any of the words of `ranking_values` (parameter search_query)."""
+    return search_vector(report_model).op("@@")(
+        db.func.to_tsquery(inline("simple", "search_config"), param("search_query", String)))
+
+
+def best_candidates(candidates):
+    """PostgreSQL: `rank` in SQL, over a select of candidates' (id, people_total, search_vector).
+
+    Returns a subquery of the best (id, people_total, score); order by `best_order`. The values are
+    the parameters of `ranking_values`. The score is `score`'s cosine, computed from the stored vector:
+    its length is the number of distinct words of search_text, and deleting the query's words from it
+    counts those it shares.
+    """
+    found = candidates.subquery("candidates")
+    have = db.func.length(found.c.search_vector)
+    words = db.func.string_to_array(param("search_words", String), inline(" ", "separator"))
+    shared = have - db.func.length(db.func.ts_delete(found.c.search_vector, words))
+    # greatest(): never a division by zero, whatever order PostgreSQL evaluates the conditions in.
+    # Typed double precision throughout: the same IEEE arithmetic as Python's, never numeric.
+    score = db.cast(shared, Double) / db.func.sqrt(
+        db.cast(param("search_wanted", Integer) * db.func.greatest(have, inline(1, "one")), Double), type_=Double)
+    counted = db.select(found.c.id, found.c.people_total, shared.label("shared"), score.label("score")).subquery("counted")
+    return (
+        db.select(counted.c.id, counted.c.people_total, counted.c.score)
+        .where(counted.c.shared >= param("search_min_shared", Integer),
+               counted.c.score >= db.cast(param("search_min_score", Double), Double))
+        .order_by(*best_order(counted))
+        .limit(param("search_limit", Integer))
+        .subquery("best")
+    )
+
+
+def ranking_values(query_stems, limit, min_score=MIN_SCORE):
+    """The parameters of `match_any` and `best_candidates` for these stems (only [a-z0-9] words)."""
+    wanted = sorted(set(query_stems))
+    return {
+        "search_query": " | ".join(wanted), "search_words": " ".join(wanted), "search_wanted": len(wanted),
+        "search_min_shared": min(MIN_SHARED, len(wanted)), "search_min_score": float(min_score),
+        "search_limit": int(limit),
+    }
+
+
+def best_order(best):
+    """`rank`'s order: score, then impact, then newest."""
+    return best.c.score.desc(), best.c.people_total.desc(), best.c.id.desc()
+
+
+def search_vector(report_model):
+    """PostgreSQL: the stored vector column (left out of the model, see the module's docstring)."""
+    return db.literal_column(f"{report_model.__tablename__}.search_vector")

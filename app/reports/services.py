@@ -4,8 +4,9 @@ Every free text is masked by `redact` before it is stored; only the masked text 
 count of each kind found are kept.
 """
 import re
+from functools import lru_cache
 
-from sqlalchemy import false
+from sqlalchemy import Integer, String, false
 
 from app.accounts.models import Role
 from app.audit.services import audit
@@ -34,8 +35,10 @@ from app.reports.models import (
     ReportComment,
     ReportEvent,
     ReportFollower,
+    SimilarReport,
     Step,
     empty_counts,
+    similar_columns,
 )
 from app.reports.redaction import redact
 from app.reports.workflow import OPEN, WorkflowError, resume_after_info, withdraw
@@ -165,32 +168,72 @@ def mask_fields(values):
 # --- similar reports ----------------------------------------------------------------------------------
 
 
+OPEN_VALUES = sorted(s.value for s in OPEN)
+
+
 def similar_reports(application, text, limit=5, exclude_ids=()):
-    """Open reports on the same application whose text is close to this one."""
+    """Open reports on this application (an Application, or only its id) whose text is close to this one.
+
+    Returns SimilarReport rows, best first. Given an id, the application is not loaded: an unknown id
+    simply has no reports.
+    """
+    application_id = getattr(application, "id", application)
     words = search.stems(text)
-    clause = search.match_clause(Report, words, mode="any")
-    if application is None or clause is None:
+    if application_id is None or not words:
         return []
-    # The newest matching reports are ranked from three plain columns; only the few shown are
-    # then loaded as reports (one query), not the hundreds of candidates. Values are written into
-    # the SQL (search.inline) so that PostgreSQL plans each search with them.
-    query = (
-        db.select(Report.id, Report.search_text, Report.people_total)
-        .where(
-            Report.application_id == search.inline(application.id),
-            Report.status.in_(search.inline(sorted(s.value for s in OPEN))),
-            clause,
-        )
-        .order_by(Report.id.desc())
-        .limit(search.inline(search.CANDIDATES))
+    excluded = sorted(int(i) for i in exclude_ids)
+    if search.ranks_in_sql():
+        # One query: the candidates, their ranking and the columns shown; only the rows shown leave
+        # the database. Built once; its values are written into the SQL when it runs (search.param).
+        values = dict(search.ranking_values(words, limit), application_id=int(application_id),
+                      open_statuses=OPEN_VALUES, excluded_ids=excluded)
+        return [SimilarReport(*row) for row in db.session.execute(_similar_statement(bool(excluded)), values)]
+    candidates = (
+        _similar_candidates(Report.search_text, excluded)
+        .where(Report.application_id == application_id, search.match_clause(Report, words, mode="any"))
     )
-    if exclude_ids:
-        query = query.where(Report.id.not_in(search.inline(sorted(int(i) for i in exclude_ids))))
-    ids = [row.id for row in search.rank(db.session.execute(query).all(), words, limit)]
+    ids = [row.id for row in search.rank(db.session.execute(candidates).all(), words, limit)]
     if not ids:
         return []
-    reports = {r.id: r for r in db.session.scalars(db.select(Report).where(Report.id.in_(ids)))}
-    return [reports[i] for i in ids if i in reports]
+    shown = db.select(*similar_columns()).join(Application, Application.id == Report.application_id)
+    by_id = {row.id: row for row in db.session.execute(shown.where(Report.id.in_(ids)))}
+    return [SimilarReport(*by_id[i]) for i in ids if i in by_id]
+
+
+def _similar_candidates(text_column, excluded):
+    """The newest open reports (id, people_total and their stems), before the application and word filters."""
+    query = (
+        db.select(Report.id, Report.people_total, text_column)
+        .where(Report.status.in_(OPEN_VALUES))
+        .order_by(Report.id.desc())
+        .limit(search.CANDIDATES)
+    )
+    return query.where(Report.id.not_in(excluded)) if excluded else query
+
+
+@lru_cache(maxsize=2)
+def _similar_statement(excluding):
+    """PostgreSQL: the similar-report search, with or without excluded ids (parameters: see similar_reports)."""
+    candidates = (
+        db.select(Report.id, Report.people_total, search.search_vector(Report).label("search_vector"))
+        .where(
+            Report.application_id == search.param("application_id", Integer),
+            Report.status.in_(db.bindparam("open_statuses", type_=String, expanding=True, literal_execute=True)),
+            search.match_any(Report),
+        )
+        .order_by(Report.id.desc())
+        .limit(search.inline(search.CANDIDATES, "candidates"))
+    )
+    if excluding:
+        candidates = candidates.where(
+            Report.id.not_in(db.bindparam("excluded_ids", type_=Integer, expanding=True, literal_execute=True)))
+    best = search.best_candidates(candidates)
+    return (
+        db.select(*similar_columns())
+        .join(Application, Application.id == Report.application_id)
+        .join(best, best.c.id == Report.id)
+        .order_by(*search.best_order(best))
+    )
 
 
 # --- filing -------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
+from app.common.pagination import Page
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -16,11 +17,14 @@ from app.reports import notify, search, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
 from app.reports.models import (
     Application,
+    BoardRow,
     MeToo,
+    Procedure,
     Report,
     ReportComment,
     ReportEvent,
     ReportFollower,
+    board_columns,
     next_due_clause,
 )
 from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact, team_scope
@@ -269,14 +273,53 @@ class BoardFilters:
 
 
 def board_applications(actor):
-    """The applications whose reports the actor's board lists, by name (the scope of team_scope)."""
-    query = db.select(Application).order_by(Application.name)
+    """The applications whose reports the actor's board lists, by name (the scope of team_scope).
+
+    Rows of (id, code, name, is_active): the board needs nothing else of them.
+    """
+    query = db.select(Application.id, Application.code, Application.name, Application.is_active).order_by(
+        Application.name)
     if actor.role == Role.ADMIN:
-        return db.session.scalars(query).all()
+        return db.session.execute(query).all()
     team_id = actor.team_id if actor.role == Role.TRIAGER else None
     if team_id is None:
         return []
-    return db.session.scalars(query.where(Application.team_id == team_id)).all()
+    return db.session.execute(query.where(Application.team_id == team_id)).all()
+
+
+def board_page(actor, filters, page_arg, per_page, count_cap, applications=None):
+    """One page of the board as BoardRow, and its total counted up to `count_cap` past the page.
+
+    One query: the capped count is a subquery of the rows' query (PostgreSQL runs it once). Only when
+    the page is empty past the first one is the count run on its own (to say how many there are).
+    """
+    query = board_select(actor, filters, applications=applications)
+    try:
+        number = max(1, int(page_arg or 1))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * per_page
+    window = offset + max(count_cap, per_page)
+    # The applications' table is needed only to filter on an application's code (the scope names ids).
+    if filters.application:
+        counted = query.with_only_columns(Report.id).order_by(None)
+    else:
+        counted = db.select(Report.id)
+        if query.whereclause is not None:
+            counted = counted.where(query.whereclause)
+    counted = counted.limit(window + 1).subquery()
+    total = db.select(db.func.count()).select_from(counted)
+    rows = db.session.execute(
+        query.with_only_columns(*board_columns(), total.scalar_subquery().label("total"))
+        .outerjoin(Procedure, Procedure.id == Report.procedure_id)
+        .limit(per_page).offset(offset)
+    ).all()
+    if rows:
+        found = rows[0].total
+    else:
+        found = db.session.scalar(total) if number > 1 else 0
+    capped = found > window
+    return Page([BoardRow(*row[:-1]) for row in rows], number, per_page, window if capped else found, capped)
 
 
 def board_select(actor, filters, now=None, applications=None):

@@ -2,20 +2,19 @@
 
 Reports are loaded through the team's scope: a report of another team is a 404.
 """
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager, joinedload, load_only, raiseload
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role, User
 from app.common.access import roles
-from app.common.pagination import paginate
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reports import export, services, stats, triage
 from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
-from app.reports.models import Application, Procedure, Report
+from app.reports.models import Application, Report
 from app.reports.views import render_detail
 
 bp = Blueprint("triage", __name__, url_prefix="/equipe")
@@ -39,12 +38,6 @@ def _triage_report_or_404(reference):
 
 # The board counts its rows only this far past the current page ("plus de 1 000 remontées").
 BOARD_COUNT_CAP = 1000
-# Columns the board's rows show: long texts and search stems stay in the database.
-BOARD_COLUMNS = (
-    Report.reference, Report.title, Report.application_id, Report.procedure_id, Report.problem_type,
-    Report.status, Report.people_total, Report.blocked_total, Report.me_too_count, Report.created_at,
-    Report.acknowledge_due_at, Report.answer_due_at, Report.acknowledged_at, Report.answered_at,
-)
 
 
 def _export_options(query):
@@ -55,25 +48,13 @@ def _export_options(query):
     )
 
 
-def _board_row_options(query):
-    # The scope already joins the application: fill Report.application from that join, and load
-    # nothing the rows don't show (a stray access raises in tests instead of querying per row).
-    return query.options(
-        load_only(*BOARD_COLUMNS, raiseload=True),
-        contains_eager(Report.application).options(load_only(Application.name, raiseload=True), raiseload("*")),
-        joinedload(Report.procedure).options(load_only(Procedure.title, raiseload=True), raiseload("*")),
-        raiseload("*"),
-    )
-
-
 @bp.route("/remontees")
 @roles(Role.TRIAGER, Role.ADMIN)
 def board():
     filters = triage.BoardFilters.from_args(request.args)
-    # Before the rows: the rows then share these (fully loaded) applications.
     applications = triage.board_applications(current_user)
-    query = triage.board_select(current_user, filters, applications=applications)
-    page = paginate(_board_row_options(query), request.args.get("page"), count_cap=BOARD_COUNT_CAP)
+    page = triage.board_page(current_user, filters, request.args.get("page"), current_app.config["PER_PAGE"],
+                             BOARD_COUNT_CAP, applications=applications)
     status_options = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")]
     return render_template(
         "triage/board.html", page=page, filters=filters,
@@ -81,6 +62,8 @@ def board():
         application_options=[(a.code, a.name) for a in applications if a.is_active],
         type_options=[(t.value, t.label) for t in ProblemType],
         sorts=triage.SORTS, ages=triage.AGES, impacts=triage.IMPACTS,
+        # Built once: the rows' links differ only by the reference (R-YYYY-NNNNNN, nothing to escape).
+        report_url_prefix=url_for("reports.detail", reference="R")[:-1],
     )
 
 

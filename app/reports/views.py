@@ -139,7 +139,7 @@ def new():
     if not pending:
         form.uploads.data = ""
     application = db.session.get(Application, values["application_id"])
-    similar = services.similar_reports(application, " ".join([values["title"], values["what_happened"]]))
+    similar = services.similar_reports(application.id, " ".join([values["title"], values["what_happened"]]))
     return render_template(
         "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
         application=application, similar=similar, agent_browser=describe(request.user_agent.string),
@@ -171,9 +171,10 @@ def confirm():
 def similar():
     """Reduced view of similar open reports (HTML fragment, also used without JavaScript)."""
     raw = request.form.get("application", "")
-    application = db.session.get(Application, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+    # No lookup of the application: an unknown id has no reports, so nothing is found.
+    application_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
-    reports = services.similar_reports(application, text) if application else []
+    reports = services.similar_reports(application_id, text) if application_id else []
     return render_template("reports/_similar.html", similar=reports, fragment=True)
 
 

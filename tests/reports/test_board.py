@@ -183,3 +183,72 @@ def test_admin_sees_every_team_but_does_not_triage(app, world):
     page = admin.get(f"/remontees/{report.reference}").get_data(as_text=True)
     assert "Traitement par l'équipe" not in page
     assert admin.post(f"/equipe/remontees/{report.reference}/statut", data={"status": "qualified"}).status_code == 403
+
+
+def _overdue(report, db):
+    from datetime import timedelta
+
+    from app.common.timezones import utcnow
+
+    report.acknowledge_due_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    return report
+
+
+def test_board_rows_answer_like_the_reports(app, world, db):
+    """The board's lean rows give the labels, deadlines and overdue state the Report model gives."""
+    from app.reports.models import BoardRow, Report
+
+    late = _overdue(file_report(world.agent, world.caf_app, procedure_id=world.caf_procedure.id, title="En retard"), db)
+    answered = file_report(world.agent, world.caf_app, title="Répondue", problem_type="accessibility")
+    triage.change_status(world.dev_caf, answered, "acknowledged", reason="Vu.")
+    fresh = file_report(world.agent, world.caf_app, title="Nouvelle")
+    page = triage.board_page(world.dev_caf, triage.BoardFilters(status="all"), None, 25, 1000)
+    assert [r.id for r in page.items] == [fresh.id, answered.id, late.id] and page.total == 3 and not page.capped
+    for row in page.items:
+        assert isinstance(row, BoardRow)
+        report = db.session.get(Report, row.id)
+        for name in ("status_label", "problem_type_label", "is_open", "is_overdue", "next_due_at"):
+            assert getattr(row, name) == getattr(report, name), (report.title, name)
+        assert row.application_name == report.application.name
+        assert row.procedure_title == (report.procedure.title if report.procedure else None)
+    assert [r.is_overdue for r in page.items] == [False, False, True]
+
+
+def test_board_page_shows_the_rows_columns(app, world, db):
+    late = _overdue(file_report(world.agent, world.caf_app, procedure_id=world.caf_procedure.id, title="Avec démarche"), db)
+    plain = file_report(world.agent, world.caf_app, title="Sans démarche")
+    page = _client(app, world.dev_caf).get("/equipe/remontees").get_data(as_text=True)
+    assert _references(page) == [plain.reference, late.reference]
+    assert f'<a href="/remontees/{late.reference}">{late.reference}</a>' in page
+    assert page.count('<span class="fr-text--xs">Déclarer ses ressources trimestrielles</span>') == 1
+    assert page.count("caf.fr<br>") == 1 and "caf.fr</td>" in page
+    assert page.count("fr-badge--error\">En retard</p>") == 1
+    assert page.count('fr-badge--new fr-badge--no-icon">Nouvelle</p>') == 2
+
+
+def test_board_reads_rows_and_capped_count_in_one_query(app, world):
+    """The count is a subquery of the rows' query; it runs alone only for an empty page past the first."""
+    for i in range(2):
+        file_report(world.agent, world.caf_app, title=f"R{i}")
+    client = _client(app, world.dev_caf)
+    client.get("/equipe/remontees")
+    with count_queries(app) as counter:
+        page = client.get("/equipe/remontees").get_data(as_text=True)
+    reading = [s for s in counter.statements if "reports" in s]
+    assert len(reading) == 1 and "count(" in reading[0] and "ORDER BY" in reading[0], counter.statements
+    assert "2 remontées." in page
+    with count_queries(app) as counter:
+        past = client.get("/equipe/remontees?page=4").get_data(as_text=True)
+    assert "2 remontées." in past and "Aucune remontée ne correspond à ces filtres." in past
+    assert len([s for s in counter.statements if "reports" in s]) == 2
+    empty = client.get("/equipe/remontees?status=fixed").get_data(as_text=True)
+    assert ": 0 remontées." in empty and "Aucune remontée ne correspond à ces filtres." in empty
+    # Counted with the filter on an application's code, and over every team for an administrator.
+    assert ": 2 remontées." in client.get("/equipe/remontees?application=caf-fr").get_data(as_text=True)
+    assert ": 0 remontées." in client.get("/equipe/remontees?application=ants-identite").get_data(as_text=True)
+    file_report(world.agent, world.ants_app, title="Autre équipe")
+    everything = triage.board_page(UserFactory(role="admin"), triage.BoardFilters(status="all"), None, 2, 1000)
+    assert everything.total == 3 and len(everything.items) == 2 and everything.has_next
+    capped = triage.board_page(UserFactory(role="admin"), triage.BoardFilters(status="all"), "1", 1, 1)
+    assert capped.capped and capped.total == 1 and capped.total_text == "plus de 1"

@@ -132,3 +132,14 @@ def test_citizen_words_are_kept_only_with_on_behalf_and_masked(client, world, db
 def test_only_agents_file_reports(client, world, login):
     login("hr")
     assert client.get("/remontees/nouvelle").status_code == 403
+
+
+def test_preview_suggests_similar_open_reports(client, world):
+    from tests.reports.factories import file_report
+
+    existing = file_report(world.other_agent, world.caf_app, title="Le bouton Valider reste grisé",
+                           what_happened="Déclaration trimestrielle : le bouton Valider reste grisé.")
+    _login(client, world.agent)
+    page = client.post("/remontees/nouvelle", data=_form(world)).get_data(as_text=True)
+    assert f"{existing.reference} — Le bouton Valider reste grisé" in page and "caf.fr · 0 « moi aussi »" in page
+    assert f'action="/remontees/{existing.reference}/moi-aussi"' in page
