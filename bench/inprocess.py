@@ -1,7 +1,8 @@
 """In-process figures for `make bench` (no HTTP server, no load generator).
 
 - every measured page timed through Flask's test client (median of --repeat requests) and its SQL query
-  count, at the full seeded scale and, when one exists, on a 1% scale database: the 1.3x rule;
+  count, at the full seeded scale and, when one exists, on a 1% scale database: the 1.3x rule; both
+  databases are served by two apps in one process, and their requests alternate one by one;
 - the passport PDF in ms per document (target < 60 ms);
 - the similar-report search p95 in ms at the seeded size (target < 20 ms at 100,000 reports);
 - the peak Python memory (tracemalloc) while streaming the HR CSV export of the largest organisation, and of
@@ -26,7 +27,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
-from targets import SIMILAR_TEXT, database_url, pick, scale_databases  # noqa: E402
+from targets import (  # noqa: E402
+    SIMILAR_TEXT,
+    database_url,
+    forget_bench_attempts,
+    pick,
+    quiz_attempts_mark,
+    scale_databases,
+)
 
 PDF_TARGET_MS = 60.0
 SIMILAR_TARGET_MS = 20.0
@@ -66,35 +74,49 @@ class QueryCounter:
         self.count += 1
 
 
-def timed(client, counter, method, path, data, repeat):
+def _call(client, method, path, data):
     call = client.post if method == "POST" else client.get
-    for _ in range(3):  # warm-up: templates compiled, caches filled
-        response = call(path, data=data) if data is not None else call(path)
-    samples = []
-    counter.count = 0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        response = call(path, data=data) if data is not None else call(path)
-        response.get_data()
-        samples.append((time.perf_counter() - start) * 1000)
-    return {"status": response.status_code, "median_ms": round(statistics.median(samples), 3),
+    response = call(path, data=data) if data is not None else call(path)
+    response.get_data()
+    return response
+
+
+def _figures(samples, status, queries, repeat):
+    return {"status": status, "median_ms": round(statistics.median(samples), 3),
             "p95_ms": round(sorted(samples)[int(0.95 * (len(samples) - 1))], 3),
-            "queries": counter.count // repeat}
+            "queries": queries // repeat}
 
 
-def measure(repeat, full):
-    """Figures of the database in DATABASE_URL (run in a subprocess per database)."""
-    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
-    os.environ.setdefault("BASE_URL", "http://127.0.0.1:5000")
-    os.environ["APP_ENV"] = "development"
-    os.environ["RATELIMIT_ENABLED"] = "false"
+def timed_pair(sides, key, repeat):
+    """Time one page on each database, alternating request by request (the machine's noise then
+    weighs the same on both sides of the 1.3x ratio)."""
+    present = [side for side in sides if key in side["pages"]]
+    for side in present:
+        client, method, path, data = side["pages"][key]
+        for _ in range(3):  # warm-up: templates compiled, caches filled
+            _call(client, method, path, data)
+        side["counter"].count = 0
+    samples = {id(side): [] for side in present}
+    status = {}
+    for _ in range(repeat):
+        for side in present:
+            client, method, path, data = side["pages"][key]
+            start = time.perf_counter()
+            response = _call(client, method, path, data)
+            samples[id(side)].append((time.perf_counter() - start) * 1000)
+            status[id(side)] = response.status_code
+    return [dict(_figures(samples[id(side)], status[id(side)], side["counter"].count, repeat),
+                 path=side["pages"][key][2]) for side in present]
+
+
+def _side(url):
+    """An app on one database, the measured users logged in, and its pages."""
     from app import create_app
     from app.extensions import db
 
-    app = create_app()
+    app = create_app(SQLALCHEMY_DATABASE_URI=url)
     app.config["WTF_CSRF_ENABLED"] = False
     t = pick(app)
-    out = {"counts": t.counts, "organisation_agents": t.organisation_agents, "pages": {}}
     with app.app_context():
         counter = QueryCounter(db.engine)
     pages = {}
@@ -133,17 +155,35 @@ def measure(repeat, full):
                                  None)
     if "quiz_submit" in pages:  # last: each submission writes an attempt that later pages could read
         pages["quiz_submit"] = pages.pop("quiz_submit")
-    for key, (client, method, path, data) in pages.items():
-        out["pages"][key] = timed(client, counter, method, path, data, repeat)
-        out["pages"][key]["path"] = path
+    return {"app": app, "targets": t, "counter": counter, "pages": pages, "hr": hr, "client_for": client_for}
 
-    if full:
-        out["similar"] = similar_p95(app, t)
-        out["csv_export"] = csv_memory(hr)
-        small_hr, small_agents = small_organisation_hr(app, t.organisation_agents)
-        if small_hr:  # flat memory: about the same peak for a 20x smaller output
-            out["csv_export_small"] = dict(csv_memory(client_for(small_hr)), organisation_agents=small_agents)
-    return out
+
+def measure(repeat, full_url, small_url):
+    """Figures of both databases, measured in one process, page by page, alternating requests."""
+    os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
+    os.environ.setdefault("BASE_URL", "http://127.0.0.1:5000")
+    os.environ["APP_ENV"] = "development"
+    os.environ["RATELIMIT_ENABLED"] = "false"
+    os.environ["DATABASE_URL"] = full_url
+    sides = [_side(full_url)] + ([_side(small_url)] if small_url else [])
+    marks = [quiz_attempts_mark(side["app"], side["targets"].agent_email) for side in sides]
+    results = [{"counts": side["targets"].counts, "organisation_agents": side["targets"].organisation_agents,
+                "pages": {}} for side in sides]
+    try:
+        for key in sides[0]["pages"]:
+            for out, figures in zip(results, timed_pair(sides, key, repeat), strict=False):
+                out["pages"][key] = figures
+    finally:
+        for side, mark in zip(sides, marks, strict=True):
+            forget_bench_attempts(side["app"], mark)
+    full, app, t = results[0], sides[0]["app"], sides[0]["targets"]
+    full["similar"] = similar_p95(app, t)
+    full["csv_export"] = csv_memory(sides[0]["hr"])
+    small_hr, small_agents = small_organisation_hr(app, t.organisation_agents)
+    if small_hr:  # flat memory: about the same peak for a 20x smaller output
+        full["csv_export_small"] = dict(csv_memory(sides[0]["client_for"](small_hr)),
+                                        organisation_agents=small_agents)
+    return {"full": full, "small": results[1] if small_url else None}
 
 
 def similar_p95(app, t):
@@ -222,31 +262,30 @@ def small_database_url(full_url):
     return f"postgresql://postgres@127.0.0.1:5432/{others[-1]}" if others else None
 
 
-def run_child(url, repeat, full):
-    env = dict(os.environ, DATABASE_URL=url)
-    cmd = [sys.executable, __file__, "--measure", "--repeat", str(repeat)] + (["--full"] if full else [])
+def run_child(full_url, small_url, repeat):
+    env = dict(os.environ, DATABASE_URL=full_url, BENCH_SMALL_DATABASE_URL=small_url or "")
+    cmd = [sys.executable, __file__, "--measure", "--repeat", str(repeat)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     if done.returncode != 0:
-        sys.exit(f"inprocess: measuring {url.rsplit('/', 1)[-1]} failed:\n{done.stderr[-2000:]}")
+        sys.exit(f"inprocess: measuring failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "20")))
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "40")))
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.repeat, args.full)))
+        figures = measure(args.repeat, os.environ["DATABASE_URL"], os.environ.get("BENCH_SMALL_DATABASE_URL") or None)
+        print(json.dumps(figures))
         return
     full_url = database_url()
     small_url = small_database_url(full_url)
     print(f"inprocess: full scale {full_url.rsplit('/', 1)[-1]}, "
-          f"1% scale {small_url.rsplit('/', 1)[-1] if small_url else '(none)'}", flush=True)
-    full = run_child(full_url, args.repeat, True)
-    small = run_child(small_url, args.repeat, False) if small_url else None
-    report(full, small, full_url, small_url)
+          f"1% scale {small_url.rsplit('/', 1)[-1] if small_url else '(none)'} (measured alternately)", flush=True)
+    figures = run_child(full_url, small_url, args.repeat)
+    report(figures["full"], figures["small"], full_url, small_url)
 
 
 def report(full, small, full_url, small_url):
