@@ -20,23 +20,26 @@ from app.extensions import db
 from app.training import learning
 from app.training.forms import AssignPathForm
 from app.training.models import TrainingPath
-from app.training.team import STATUSES, agent_rows, export_rows, overdue_modules, team_page
+from app.training.team import (
+    MAX_ID,
+    STATUSES,
+    agent_rows,
+    export_rows,
+    overdue_modules,
+    shipped_paths,
+    team_page,
+)
 
 bp = Blueprint("hr_training", __name__, url_prefix="/rh/formation")
 PER_PAGE = 50
 
 
-def _shipped_paths():
-    return db.session.scalars(
-        db.select(TrainingPath).where(TrainingPath.owner_id.is_(None)).order_by(TrainingPath.title)
-    ).all()
-
-
 def _path_filter():
     try:
-        return int(request.args.get("parcours") or 0) or None
+        path_id = int(request.args.get("parcours") or 0) or None
     except ValueError:
         return None
+    return path_id if path_id is None or 0 < path_id <= MAX_ID else None
 
 
 @bp.route("/")
@@ -47,7 +50,7 @@ def team():
     page = team_page(current_user, request.args.get("page"), PER_PAGE, path_id, status)
     return render_template(
         "training/hr_team.html", rows=page.items, page=page,
-        overdue=overdue_modules(current_user, page.items), paths=_shipped_paths(), path_id=path_id,
+        overdue=overdue_modules(current_user, page.items), paths=shipped_paths(), path_id=path_id,
         status=status, statuses=STATUSES,
     )
 
@@ -55,6 +58,8 @@ def team():
 @bp.route("/agents/<int:user_id>")
 @roles(Role.HR)
 def agent_detail(user_id):
+    if user_id > MAX_ID:
+        abort(404)
     agent = db.session.scalar(
         db.select(User).where(User.id == user_id, User.organisation_id == current_user.organisation_id,
                               User.role == Role.AGENT)
@@ -80,12 +85,13 @@ def export():
 @roles(Role.HR)
 def assign():
     form = AssignPathForm()
-    form.path.choices = [SelectChoice("", "—")] + [SelectChoice(str(p.id), p.title) for p in _shipped_paths()]
-    agents = db.session.scalars(
-        db.select(User).where(User.organisation_id == current_user.organisation_id, User.role == Role.AGENT,
-                              User.active.is_(True)).order_by(User.full_name)
+    form.path.choices = [SelectChoice("", "—")] + [SelectChoice(str(p.id), p.title) for p in shipped_paths()]
+    agents = db.session.execute(  # columns only: thousands of agents in a large organisation
+        db.select(User.id, User.full_name, User.email)
+        .where(User.organisation_id == current_user.organisation_id, User.role == Role.AGENT, User.active.is_(True))
+        .order_by(User.full_name)
     ).all()
-    form.agents.choices = [SelectChoice(a.id, f"{a.full_name} ({a.email})") for a in agents]
+    form.agents.choices = [SelectChoice(agent_id, f"{name} ({email})") for agent_id, name, email in agents]
     if request.method == "GET" and request.args.get("agent"):
         form.agents.data = [int(request.args["agent"])] if request.args["agent"].isdigit() else []
     if form.validate_on_submit():

@@ -3,16 +3,17 @@
 Only what was completed while the agent belonged to the organisation counts here; earlier
 training shows through the passport once the agent shares it.
 """
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import and_
-from sqlalchemy.orm import Bundle
 
 from app.accounts.models import Role, User
-from app.common.pagination import paginate
+from app.common.pagination import Page
 from app.extensions import db
+from app.training import reference
 from app.training.models import Enrolment, Module, ModuleCompletion, ModuleVersion, PathModule, TrainingPath
 
 STATUSES = {
@@ -69,106 +70,229 @@ class TeamRow:
         return "in_progress" if self.done else "not_started"
 
 
-def _done_subquery(org_id):
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: larger values from the URL match nothing
+
+
+def _done(org_id, user_id, path_id):
+    """Modules of the path completed by the agent while in the organisation (correlated to the enclosing rows).
+
+    Counted as the path's modules having a completion (EXISTS): a module completed in two versions still
+    counts once, without a DISTINCT (a sort per row).
+    """
+    completed = (
+        db.select(ModuleCompletion.id)
+        .where(ModuleCompletion.user_id == user_id, ModuleCompletion.module_id == PathModule.module_id,
+               ModuleCompletion.organisation_id == org_id)
+        .correlate_except(ModuleCompletion)
+        .exists()
+    )
     return (
-        db.select(db.func.count(db.distinct(ModuleCompletion.module_id)))
-        .where(
-            ModuleCompletion.user_id == Enrolment.user_id,
-            ModuleCompletion.organisation_id == org_id,
-            ModuleCompletion.module_id.in_(
-                # correlated to the outer query's enrolment (not a cross join over every enrolment)
-                db.select(PathModule.module_id).where(PathModule.path_id == Enrolment.path_id)
-                .correlate(Enrolment)
-            ),
-        )
-        .scalar_subquery()
+        db.select(db.func.count(PathModule.id)).where(PathModule.path_id == path_id, completed)
+        .correlate_except(PathModule).scalar_subquery()
     )
 
 
-def _total_subquery():
-    return db.select(db.func.count(PathModule.id)).where(PathModule.path_id == Enrolment.path_id).scalar_subquery()
+def _total(path_id):
+    return (
+        db.select(db.func.count(PathModule.id)).where(PathModule.path_id == path_id)
+        .correlate_except(PathModule).scalar_subquery()
+    )
 
 
-# Plain columns, not ORM objects: a page shows 50 of the organisation's thousands of rows.
-_ROW = Bundle("row", User.id.label("user_id"), User.full_name, User.email, Enrolment.id.label("enrolment_id"),
-              Enrolment.due_on, TrainingPath.id.label("path_id"), TrainingPath.title)
+def _organisation_progress(org_id):
+    """(done, totals) CTEs: per agent and path, the path's modules completed in the organisation; per path, its
+    number of modules. Read once for the whole organisation (hash joins) rather than by a subquery per row."""
+    done = (
+        db.select(ModuleCompletion.user_id, PathModule.path_id,
+                  # a module completed in two versions counts once
+                  db.func.count(db.distinct(ModuleCompletion.module_id)).label("done"))
+        .join(PathModule, PathModule.module_id == ModuleCompletion.module_id)
+        .where(ModuleCompletion.organisation_id == org_id)
+        .group_by(ModuleCompletion.user_id, PathModule.path_id)
+    )
+    totals = db.select(PathModule.path_id, db.func.count().label("total")).group_by(PathModule.path_id)
+    return done.cte("done"), totals.cte("totals")
 
 
-def team_query(hr_user, path_id=None, status=None, user_id=None):
-    """One row per agent and path (agents without a path once), without progress: see `with_progress`."""
-    org_id = hr_user.organisation_id
-    query = (
-        db.select(_ROW)
-        .select_from(User)
+def _status_conditions(status, done, total):
+    overdue = and_(Enrolment.due_on.is_not(None), Enrolment.due_on < db.bindparam("today"), done < total)
+    return {
+        "completed": [done >= total],
+        "overdue": [overdue],
+        "in_progress": [done > 0, done < total, db.not_(overdue)],
+        "not_started": [done == 0, db.not_(overdue)],
+    }[status]
+
+
+def _filtered(query, org_id, path_id, status, by_user, progress):
+    """`query` (from users outer-joined to their enrolments) narrowed to the organisation's agents and the filters.
+
+    A status filter needs the progress of every row: counted by subqueries per row, or, with `progress` (the
+    CTEs of `_organisation_progress`), read once for the whole organisation, which costs less when most of
+    its rows must be looked at.
+    """
+    conditions = [User.organisation_id == org_id, User.role == Role.AGENT]
+    if path_id is not None:
+        conditions.append(Enrolment.path_id == path_id)
+    if by_user:
+        conditions.append(User.id == db.bindparam("user_id"))
+    if status and progress is None:
+        conditions += [Enrolment.id.is_not(None)] + _status_conditions(
+            status, _done(org_id, Enrolment.user_id, Enrolment.path_id), _total(Enrolment.path_id))
+    elif status:
+        done, totals = progress
+        query = (
+            query.outerjoin(done, and_(done.c.user_id == Enrolment.user_id, done.c.path_id == Enrolment.path_id))
+            .outerjoin(totals, totals.c.path_id == Enrolment.path_id)
+        )
+        conditions += [Enrolment.id.is_not(None)] + _status_conditions(
+            status, db.func.coalesce(done.c.done, 0), db.func.coalesce(totals.c.total, 0))
+    return query.where(*conditions)
+
+
+def _count_statement(org_id, filters):
+    """Rows of the list counted up to `count_limit` (the database stops there).
+
+    Without filters every agent of the organisation has at least one row: the agents are counted first, on
+    the users index alone, and when they are `count_limit` or more, so are the rows (enrolments not read).
+    """
+    path_id, status, by_user, _progress = filters
+    count_limit = db.bindparam("count_limit", type_=db.Integer)
+    counted = _filtered(db.select(User.id).outerjoin(Enrolment, Enrolment.user_id == User.id), org_id, *filters)
+    rows = db.select(db.func.count()).select_from(counted.limit(count_limit).subquery())
+    if path_id is not None or status or by_user:
+        return rows
+    agents = db.select(db.func.count()).select_from(
+        db.select(User.id).where(User.organisation_id == org_id, User.role == Role.AGENT).limit(count_limit)
+        .subquery()
+    )
+    return db.select(db.case((agents.scalar_subquery() >= count_limit, count_limit), else_=rows.scalar_subquery()))
+
+
+@functools.cache
+def _team_statements(by_path, status, by_user):
+    """(page, count) statements for one combination of filters, built once (building them costs about as much
+    as running them); the organisation, the filters' values and the page's bounds are bound per request.
+
+    The page statement reads the page's rows, their progress and the capped count in one round trip. The
+    rows are picked in a subquery first, so that progress is computed for the page's rows only (not for
+    the rows skipped by the offset), and the count is an uncorrelated subquery, run once.
+    """
+    # With a path filter, the organisation and the path are written into the SQL: paths differ widely in size,
+    # and the generic plan PostgreSQL may choose after a few runs of a prepared statement counts the rows of a
+    # large one with a slower join (twice the time at the full scale).
+    org_id = db.bindparam("org_id", type_=db.Integer, literal_execute=by_path)
+    path_id = db.bindparam("path_id", type_=db.Integer, literal_execute=True) if by_path else None
+    # The organisation's progress at once for the status filters, except for "overdue" (the due date, tested
+    # first, leaves few rows whose progress is needed) and with a path filter: PostgreSQL then underestimates the
+    # rows a path keeps, and may scan the CTE again for every row in a nested loop (seconds at the full scale).
+    whole_organisation = status in ("completed", "in_progress", "not_started") and not by_path
+    filters = (path_id, status, by_user, _organisation_progress(org_id) if whole_organisation else None)
+    rows = (
+        db.select(User.id.label("user_id"), User.full_name, User.email, Enrolment.id.label("enrolment_id"),
+                  Enrolment.due_on, Enrolment.path_id, TrainingPath.title)
         .outerjoin(Enrolment, Enrolment.user_id == User.id)
         .outerjoin(TrainingPath, TrainingPath.id == Enrolment.path_id)
-        .where(User.organisation_id == org_id, User.role == Role.AGENT)
+    )
+    page = (
         # with an index on users (organisation_id, role, full_name, id), the agents are read in this order:
         # the page is found without sorting every row of the organisation
-        .order_by(User.full_name, User.id, TrainingPath.title)
+        _filtered(rows, org_id, *filters).order_by(User.full_name, User.id, TrainingPath.title)
+        .limit(db.bindparam("limit", type_=db.Integer)).offset(db.bindparam("offset", type_=db.Integer))
+        .subquery("page")
     )
+    columns = [page, _done(org_id, page.c.user_id, page.c.path_id).label("done"),
+               _total(page.c.path_id).label("total")]
+    count = _count_statement(org_id, filters)
+    if not by_user:
+        columns.append(count.scalar_subquery().label("counted"))
+    statement = db.select(*columns).order_by(page.c.full_name, page.c.user_id, page.c.title)
+    return statement, count
+
+
+def _values(hr_user, path_id, status, user_id):
+    values = {"org_id": hr_user.organisation_id}
     if path_id:
-        query = query.where(Enrolment.path_id == path_id)
+        values["path_id"] = path_id
     if user_id:
-        query = query.where(User.id == user_id)
+        values["user_id"] = user_id
     if status:
-        # The status filter needs progress for every row; without it, progress is computed for the page only.
-        done, total = _done_subquery(org_id), _total_subquery()
-        today = date.today()
-        overdue = and_(Enrolment.due_on.is_not(None), Enrolment.due_on < today, done < total)
-        query = query.where(Enrolment.id.is_not(None))
-        if status == "completed":
-            query = query.where(done >= total)
-        elif status == "overdue":
-            query = query.where(overdue)
-        elif status == "in_progress":
-            query = query.where(done > 0, done < total, db.not_(overdue))
-        elif status == "not_started":
-            query = query.where(done == 0, db.not_(overdue))
-    return query
+        values["today"] = date.today()
+    return values
 
 
-def with_progress(hr_user, rows):
-    """TeamRows for bundle rows of `team_query`, with done/total counted for these rows only (1 query)."""
-    enrolment_ids = [r.enrolment_id for r in rows if r.enrolment_id is not None]
-    progress = {}
-    if enrolment_ids:
-        progress = {
-            enrolment_id: (done, total)
-            for enrolment_id, done, total in db.session.execute(
-                db.select(Enrolment.id, db.func.count(db.distinct(ModuleCompletion.module_id)),
-                          db.func.count(db.distinct(PathModule.module_id)))
-                .join(PathModule, PathModule.path_id == Enrolment.path_id)
-                # only what was completed in this organisation, and only the modules of this path
-                .outerjoin(ModuleCompletion, and_(ModuleCompletion.user_id == Enrolment.user_id,
-                                                  ModuleCompletion.module_id == PathModule.module_id,
-                                                  ModuleCompletion.organisation_id == hr_user.organisation_id))
-                .where(Enrolment.id.in_(enrolment_ids))
-                .group_by(Enrolment.id)
-            )
-        }
+def _run(statement, values):
+    """Rows of a plain-column statement, run on the session's connection: nothing is loaded into the session,
+    so the ORM's execution layer is skipped."""
+    return db.session.connection().execute(statement, values).all()
+
+
+def _team_rows(rows):
     result = []
-    for r in rows:
-        user = AgentRef(r.user_id, r.full_name, r.email)
-        if r.enrolment_id is None:
+    for user_id, full_name, email, enrolment_id, due_on, path_id, title, done, total, *_count in rows:
+        user = AgentRef(user_id, full_name, email)
+        if enrolment_id is None:
             result.append(TeamRow(user, None, None, 0, 0))
         else:
-            done, total = progress.get(r.enrolment_id, (0, 0))
-            result.append(TeamRow(user, EnrolmentRef(r.enrolment_id, r.due_on), PathRef(r.path_id, r.title),
-                                  done, total))
+            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), PathRef(path_id, title), done, total))
     return result
 
 
+def _page_number(page_arg, per_page):
+    """The ?page= number, kept low enough for the page's bounds to be 32-bit integers."""
+    try:
+        number = max(1, int(page_arg or 1))
+    except (TypeError, ValueError):
+        number = 1
+    return min(number, (MAX_ID - COUNT_CAP) // per_page - 1)
+
+
 def team_page(hr_user, page_arg, per_page, path_id=None, status=None):
-    """One page of TeamRows; the total is counted up to COUNT_CAP rows past the page (3 queries)."""
-    page = paginate(team_query(hr_user, path_id, status), page_arg, per_page, count_cap=COUNT_CAP)
-    return replace(page, items=with_progress(hr_user, page.items))
+    """One page of TeamRows with their progress; the total is counted up to COUNT_CAP rows past the page
+    (1 query; 2 for a page past the last one)."""
+    status = status if status in STATUSES else None
+    number = _page_number(page_arg, per_page)
+    offset = (number - 1) * per_page
+    window = offset + max(COUNT_CAP, per_page)
+    statement, count = _team_statements(bool(path_id), status, False)
+    values = _values(hr_user, path_id, status, None)
+    count_limit = window + 1
+    rows = _run(statement, dict(values, limit=per_page, offset=offset, count_limit=count_limit))
+    if rows:
+        total = rows[0].counted
+    elif offset:  # past the last row: nothing carried the count
+        total = _run(count, dict(values, count_limit=count_limit))[0][0]
+    else:
+        total = 0
+    capped = total > window
+    return Page(_team_rows(rows), number, per_page, window if capped else total, capped)
 
 
 def agent_rows(hr_user, agent_id):
-    """The TeamRows of one agent of the HR user's organisation (2 queries)."""
-    rows = db.session.scalars(team_query(hr_user, user_id=agent_id).limit(200)).all()
-    return with_progress(hr_user, rows)
+    """The TeamRows of one agent of the HR user's organisation (1 query)."""
+    statement, _count = _team_statements(False, None, True)
+    values = _values(hr_user, None, None, agent_id)
+    return _team_rows(_run(statement, dict(values, limit=200, offset=0)))
+
+
+# (catalogue, its shipped paths), replaced as a whole: threads never see a catalogue with another one's paths
+_shipped = {"for": (None, ())}
+
+
+def shipped_paths():
+    """The shipped paths (not the agents' personal ones), by title, from the cached training catalogue.
+
+    The catalogue does not say who owns a path: which of its paths are shipped is read once per loaded
+    catalogue (no query while it stays cached). Shipped paths change only when the curricula are imported,
+    which reloads the catalogue.
+    """
+    catalogue = reference.catalogue()
+    cached_for, paths = _shipped["for"]
+    if cached_for is not catalogue:
+        shipped = set(db.session.scalars(db.select(TrainingPath.id).where(TrainingPath.owner_id.is_(None))))
+        paths = tuple(sorted((p for p in catalogue.paths.values() if p.id in shipped), key=lambda p: p.title))
+        _shipped["for"] = (catalogue, paths)
+    return paths
 
 
 def overdue_modules(hr_user, rows):

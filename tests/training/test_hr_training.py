@@ -56,6 +56,9 @@ def test_only_training_done_in_the_organisation_counts(client, login, curricula,
     html = client.get("/rh/formation/").get_data(as_text=True)
     assert "0/2 modules" in html
     assert OrganisationFactory  # the previous organisation came from the factory
+    # the status filters count the same way
+    assert "Agent Mobile" in client.get("/rh/formation/?statut=not_started").get_data(as_text=True)
+    assert "Agent Mobile" not in client.get("/rh/formation/?statut=in_progress").get_data(as_text=True)
 
 
 def test_assign_path_with_due_date(client, login, curricula, test_path, db, outbox):
@@ -168,6 +171,8 @@ def test_done_counts_only_the_modules_of_the_enrolment_path(client, login, curri
     _complete_accueil(agent, curricula)
     html = client.get("/rh/formation/").get_data(as_text=True)
     assert "0/1 modules" in html and "1/1 modules" not in html
+    assert "Agent CAF" not in client.get("/rh/formation/?statut=completed").get_data(as_text=True)
+    assert "Agent CAF" in client.get("/rh/formation/?statut=not_started").get_data(as_text=True)
 
 
 def _add_enrolled_agents(db, organisation, path, count, start=0):
@@ -307,3 +312,160 @@ def test_progress_of_rows_beyond_the_first_page(client, login, curricula, test_p
     assert "Agent B" in page_two and "1/2 modules" in page_two
     detail = client.get(f"/rh/formation/agents/{second.id}").get_data(as_text=True)
     assert "1/2 modules" in detail
+
+
+def _team_statements(app, client, url):
+    with count_queries(app) as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [s for s in counter.statements if "enrolments" in s], response.get_data(as_text=True)
+
+
+def test_team_page_rows_progress_and_count_in_one_query(app, client, login, curricula, test_path, db, monkeypatch):
+    from app.training import hr_views, team
+
+    monkeypatch.setattr(hr_views, "PER_PAGE", 2)
+    monkeypatch.setattr(team, "COUNT_CAP", 3)
+    hr = login(role="hr")
+    _add_enrolled_agents(db, hr.organisation, test_path, 3)
+    first, html = _team_statements(app, client, "/rh/formation/")
+    assert len(first) == 1 and "3 lignes (agent × parcours)" in html
+    # past the last page no row carries the count: one more query, and the total is still right
+    past, html = _team_statements(app, client, "/rh/formation/?page=9")
+    assert len(past) == 2
+    assert "3 lignes (agent × parcours)" in html and "Aucun agent ne correspond." in html
+    # an empty first page needs no count
+    empty, html = _team_statements(app, client, "/rh/formation/?statut=overdue")
+    assert len(empty) == 1
+    assert "0 lignes (agent × parcours)" in html and "Aucun agent ne correspond." in html
+
+
+def test_team_count_exact_when_few_agents_have_many_rows(client, login, curricula, test_path, db, monkeypatch):
+    from app.extensions import db as _db
+    from app.training import hr_views, team
+    from app.training.models import TrainingPath
+
+    monkeypatch.setattr(hr_views, "PER_PAGE", 2)
+    monkeypatch.setattr(team, "COUNT_CAP", 3)
+    hr = login(role="hr")
+    other = TrainingPath(code="PARCOURS-AUTRE", title="Autre parcours", description="Un autre.")
+    _db.session.add(other)
+    _db.session.commit()
+    first = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Un")
+    second = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Deux")
+    UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Trois")  # no path: one row
+    for agent in (first, second):
+        learning.enrol(agent, test_path)
+        learning.enrol(agent, other)
+    # 3 agents, 5 rows: fewer agents than the rows counted, so the rows themselves are counted
+    monkeypatch.setattr(team, "COUNT_CAP", 5)
+    exact = client.get("/rh/formation/").get_data(as_text=True)
+    assert "5 lignes (agent × parcours)" in exact and "plus de" not in exact
+    for cap in (3, 4):  # rows past the window of the first page (2 + cap), agents not
+        monkeypatch.setattr(team, "COUNT_CAP", cap)
+        assert f"plus de {cap} lignes (agent × parcours)" in client.get("/rh/formation/").get_data(as_text=True)
+    monkeypatch.setattr(team, "COUNT_CAP", 2)  # agents past the window too
+    assert "plus de 2 lignes (agent × parcours)" in client.get("/rh/formation/").get_data(as_text=True)
+    # page 2: window 2 + 2 rows, 5 counted up to 5 (the agents, 3, do not reach it)
+    assert "plus de 4 lignes (agent × parcours)" in client.get("/rh/formation/?page=2").get_data(as_text=True)
+
+
+def test_module_completed_in_two_versions_counts_once(client, login, curricula, test_path, db):
+    from app.training.models import ModuleCompletion, ModuleVersion
+
+    hr = login(role="hr")
+    agent = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Refait")
+    learning.enrol(agent, test_path)
+    _complete_accueil(agent, curricula)
+    module = curricula["accueil-base"]
+    current = module.current_version
+    second = ModuleVersion(module_id=module.id, number=current.number + 1, content_hash="c" * 64, title=current.title,
+                           summary=current.summary, duration_minutes=current.duration_minutes,
+                           pass_mark=current.pass_mark)
+    db.session.add(second)
+    db.session.flush()
+    db.session.add(ModuleCompletion(user_id=agent.id, module_id=module.id, version_id=second.id,
+                                    organisation_id=hr.organisation_id, score=100))
+    db.session.commit()
+    assert "1/2 modules" in client.get("/rh/formation/").get_data(as_text=True)
+    assert "1/2 modules" in client.get(f"/rh/formation/agents/{agent.id}").get_data(as_text=True)
+    assert "Agent Refait" in client.get("/rh/formation/?statut=in_progress").get_data(as_text=True)
+    assert "Agent Refait" not in client.get("/rh/formation/?statut=completed").get_data(as_text=True)
+
+
+def test_filters_in_progress_and_not_started_with_a_path(client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    started = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Commencé")
+    waiting = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Attente")
+    UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Sans Parcours")
+    learning.enrol(started, test_path)
+    learning.enrol(waiting, test_path)
+    _complete_accueil(started, curricula)
+    base = f"/rh/formation/?parcours={test_path.id}&statut="
+    in_progress = client.get(base + "in_progress").get_data(as_text=True)
+    assert "Agent Commencé" in in_progress and "Agent Attente" not in in_progress
+    not_started = client.get(base + "not_started").get_data(as_text=True)
+    assert "Agent Attente" in not_started and "Agent Commencé" not in not_started
+    assert "Agent Sans Parcours" not in in_progress + not_started
+    by_path = client.get(f"/rh/formation/?parcours={test_path.id}").get_data(as_text=True)
+    assert "Agent Commencé" in by_path and "Agent Sans Parcours" not in by_path
+    assert "2 lignes (agent × parcours)" in by_path
+
+
+def test_path_filter_lists_shipped_paths_only(client, login, curricula, test_path, db):
+    from app.training.models import TrainingPath
+
+    hr = login(role="hr")
+    agent = UserFactory(role="agent", organisation=hr.organisation)
+    db.session.add(TrainingPath(code="PERSO-1-1", title="Mon parcours personnel", description="", owner_id=agent.id))
+    db.session.commit()
+    team_html = client.get("/rh/formation/").get_data(as_text=True)
+    assign_html = client.get("/rh/formation/affecter").get_data(as_text=True)
+    for html in (team_html, assign_html):
+        assert f'<option value="{test_path.id}"' in html and "Parcours de test" in html
+        assert "Mon parcours personnel" not in html
+
+
+def test_shipped_paths_read_once_per_cached_catalogue(app, client, login, curricula, test_path, db):
+    from app.training import reference
+
+    hr = login(role="hr")
+    learning.enrol(UserFactory(role="agent", organisation=hr.organisation), test_path)
+    app.config["REFERENCE_CACHE_SECONDS"] = 60
+    reference.invalidate()
+    try:
+        client.get("/rh/formation/")
+        with count_queries(app) as counter:
+            html = client.get("/rh/formation/").get_data(as_text=True)
+        assert not [s for s in counter.statements if "training_paths.owner_id" in s]
+        assert "Parcours de test</option>" in html
+        reference.invalidate()  # as an import does: the shipped paths are read again
+        with count_queries(app) as counter:
+            client.get("/rh/formation/")
+        assert [s for s in counter.statements if "training_paths.owner_id" in s]
+    finally:
+        app.config["REFERENCE_CACHE_SECONDS"] = 0
+        reference.invalidate()
+
+
+def test_out_of_range_numbers_in_the_url(client, login, curricula, test_path, db):
+    hr = login(role="hr")
+    agent = UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Présent")
+    learning.enrol(agent, test_path)
+    assert "Agent Présent" in client.get("/rh/formation/?parcours=99999999999").get_data(as_text=True)
+    assert client.get("/rh/formation/?page=99999999999").status_code == 200
+    assert client.get("/rh/formation/agents/99999999999").status_code == 404
+
+
+def test_path_without_modules_matches_completed_and_not_started(client, login, curricula, db):
+    from app.training.models import TrainingPath
+
+    hr = login(role="hr")
+    empty = TrainingPath(code="PARCOURS-VIDE", title="Parcours vide", description="Aucun module.")
+    db.session.add(empty)
+    db.session.commit()
+    learning.enrol(UserFactory(role="agent", organisation=hr.organisation, full_name="Agent Vide"), empty)
+    # nothing done of nothing: done >= total, and done == 0 (as before the filters were rewritten)
+    for status, shown in (("completed", True), ("not_started", True), ("in_progress", False), ("overdue", False)):
+        html = client.get(f"/rh/formation/?statut={status}").get_data(as_text=True)
+        assert ("Agent Vide" in html) is shown, status
