@@ -174,3 +174,10 @@ def test_bare_flask_app_has_no_rule_attribute():
         return "x"
 
     assert "x" in unguarded_endpoints(bare)
+
+
+def test_anonymous_pages_without_forms_set_no_session_cookie(client):
+    # No CSRF secret minted for visitors who have no form to post (e.g. a verification page).
+    page = client.get("/accessibilite")
+    assert page.status_code == 200 and "Set-Cookie" not in page.headers
+    assert 'name="csrf-token"' not in page.get_data(as_text=True)
