@@ -77,7 +77,7 @@ class ModuleState:
 
 @dataclass
 class PathState:
-    enrolment: Enrolment
+    enrolment: "EnrolmentRow"  # id, path_id, due_on
     modules: list  # ModuleState in path order
     path: reference.PathRef | None = None  # the cached path (code, title, module order)
 
@@ -111,51 +111,81 @@ class PathState:
 
 @lru_cache(maxsize=1)
 def _progress_statement():
-    """Completions, lessons read and quiz attempts of one user (:user_id), built once."""
+    """Enrolments, completions, lessons read and quiz attempts of one user (:user_id), built once."""
     user_id = bindparam("user_id")
+    no_date = db.cast(db.null(), db.Date)
+    enrolments = db.select(
+        db.literal("e").label("kind"), Enrolment.path_id.label("key"), Enrolment.id.label("n"),
+        db.literal(0).label("passed"), Enrolment.due_on.label("due_on"),
+    ).where(Enrolment.user_id == user_id)
     completions = db.select(
-        db.literal("c").label("kind"), ModuleCompletion.module_id.label("key"),
-        db.literal(1).label("n"), db.literal(0).label("passed"),
+        db.literal("c"), ModuleCompletion.module_id, db.literal(1), db.literal(0), no_date,
     ).where(ModuleCompletion.user_id == user_id)
-    lessons = db.select(db.literal("l"), LessonProgress.lesson_id, db.literal(1), db.literal(0)).where(
+    lessons = db.select(db.literal("l"), LessonProgress.lesson_id, db.literal(1), db.literal(0), no_date).where(
         LessonProgress.user_id == user_id
     )
     quizzes = (
         db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
-                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)))
+                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)), no_date)
         .where(QuizAttempt.user_id == user_id)
         .group_by(QuizAttempt.version_id)
     )
-    return db.union_all(completions, lessons, quizzes)
+    return db.union_all(enrolments, completions, lessons, quizzes)
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    """What the dashboard shows of an enrolment."""
+
+    id: int
+    path_id: int
+    due_on: date | None
+
+
+@dataclass
+class UserProgress:
+    enrolments: list  # EnrolmentRow, soonest due date first, then undated, in enrolment order
+    completed: set  # module ids
+    lessons_done: dict  # version id -> set of lesson ids read
+    attempts: dict  # version id -> number of quiz attempts
+    passed: set  # version ids with a passed attempt
 
 
 def _user_progress(user, catalogue):
-    """Completed modules, lessons read (ids) per current version and quiz attempts per version: one query.
+    """Everything the pages need of one user's training, in one query.
 
     Only the user's own rows are read (by the user_id indexes); lessons map to their version through the
     cached catalogue, so the database neither joins nor plans long IN lists.
     """
-    completed, lessons_done, attempts, passed = set(), {}, {}, set()
-    for kind, key, count, any_passed in db.session.execute(_progress_statement(), {"user_id": user.id}):
-        if kind == "c":
-            completed.add(key)
+    progress = UserProgress([], set(), {}, {}, set())
+    for kind, key, count, any_passed, due_on in db.session.execute(_progress_statement(), {"user_id": user.id}):
+        if kind == "e":
+            progress.enrolments.append(EnrolmentRow(count, key, due_on))
+        elif kind == "c":
+            progress.completed.add(key)
         elif kind == "l":
             version_id = catalogue.lesson_versions.get(key)
             if version_id is not None:
-                lessons_done.setdefault(version_id, set()).add(key)
+                progress.lessons_done.setdefault(version_id, set()).add(key)
         else:
-            attempts[key] = count
+            progress.attempts[key] = count
             if any_passed:
-                passed.add(key)
-    return completed, lessons_done, attempts, passed
+                progress.passed.add(key)
+    progress.enrolments.sort(key=lambda e: (e.due_on is None, e.due_on or date.min, e.id))
+    return progress
 
 
 def module_states(user, module_ids):
     """{module_id: ModuleState} for the user: one query, plus the cached catalogue."""
     catalogue = reference.catalogue()
+    return _states(catalogue, _user_progress(user, catalogue), module_ids)
+
+
+def _states(catalogue, progress, module_ids):
     modules = catalogue.modules
     wanted = [modules[i] for i in set(module_ids) if i in modules]
-    completed, lesson_done, attempts, passed = _user_progress(user, catalogue)
+    completed, lesson_done = progress.completed, progress.lessons_done
+    attempts, passed = progress.attempts, progress.passed
     states = {}
     for module in wanted:
         version_id = module.current_version_id
@@ -178,26 +208,14 @@ def module_state(user, module):
     return module_states(user, [module.id])[module.id]
 
 
-@lru_cache(maxsize=1)
-def _enrolments_statement():
-    return (
-        db.select(Enrolment)
-        .where(Enrolment.user_id == bindparam("user_id"))
-        .order_by(Enrolment.due_on.is_(None), Enrolment.due_on, Enrolment.id)
-    )
-
-
-def enrolments_of(user):
-    return db.session.scalars(_enrolments_statement(), {"user_id": user.id}).all()
-
-
 def dashboard(user):
-    """The agent's paths with module states: two queries, plus the cached catalogue."""
-    enrolments = enrolments_of(user)
-    paths = reference.catalogue().paths
-    enrolled = [(e, paths[e.path_id]) for e in enrolments if e.path_id in paths]
+    """The agent's paths with module states: one query, plus the cached catalogue."""
+    catalogue = reference.catalogue()
+    progress = _user_progress(user, catalogue)
+    paths = catalogue.paths
+    enrolled = [(e, paths[e.path_id]) for e in progress.enrolments if e.path_id in paths]
     module_ids = {module_id for _e, path in enrolled for module_id in path.module_ids}
-    states = module_states(user, module_ids) if module_ids else {}
+    states = _states(catalogue, progress, module_ids) if module_ids else {}
     return [
         PathState(e, [states[m] for m in path.module_ids if m in states], path=path)
         for e, path in enrolled

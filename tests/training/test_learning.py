@@ -198,3 +198,21 @@ def test_module_page_lists_the_latest_twenty_attempts(client, login, curricula, 
     page = client.get("/formation/modules/accueil-base").get_data(as_text=True)
     assert page.count("/quiz/tentatives/") == 20
     assert "Vos tentatives (20 plus récentes)" in page
+
+
+def test_dashboard_lists_dated_paths_first_with_due_date_and_overdue(client, login, curricula, db):
+    from datetime import date, timedelta
+
+    from app.training.models import Enrolment, TrainingPath
+
+    agent = login()
+    db.session.add(TrainingPath(code="PARCOURS-DATE", title="Parcours à échéance", description=""))
+    db.session.flush()
+    paths = db.session.scalars(db.select(TrainingPath).order_by(TrainingPath.id)).all()
+    overdue = date.today() - timedelta(days=3)
+    db.session.add(Enrolment(user_id=agent.id, path_id=paths[0].id))
+    db.session.add(Enrolment(user_id=agent.id, path_id=paths[1].id, due_on=overdue))
+    db.session.commit()
+    page = client.get("/agent").get_data(as_text=True)
+    assert page.index(paths[1].title) < page.index(paths[0].title)  # the dated path first
+    assert f"Échéance : {overdue.strftime('%d/%m/%Y')}." in page
