@@ -60,6 +60,23 @@ def browser():
         browser.close()
 
 
+def _closed_before_sent(wsgi_app):
+    """Read each response whole and close it before the test server writes it: when the browser drops
+    a connection mid-transfer (it moved to the next page), werkzeug's development server would leave a
+    static file open, and the ResourceWarning would fail whichever test the garbage collector hits."""
+
+    def app(environ, start_response):
+        iterable = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    return app
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The app served on 127.0.0.1 (port chosen by the system), CSRF on, same database."""
@@ -73,7 +90,7 @@ def live_server(app):
         WTF_CSRF_ENABLED=True,
         INSTANCE_PATH=tempfile.mkdtemp(prefix="passerelle-live-"),
     )
-    server = make_server("127.0.0.1", 0, served, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sent(served), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
