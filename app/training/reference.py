@@ -7,12 +7,11 @@ tests: one load per request). An import in this process drops the cache at once;
 the new catalogue when their copy expires. A module version's lessons and questions never change
 (versions are immutable), so lesson counts and quizzes are always right for the version they belong to.
 """
-import threading
-import time
 from dataclasses import dataclass
 
-from flask import current_app, g, has_app_context, has_request_context
+from flask import g, has_app_context, has_request_context
 
+from app.common.refcache import cached, forget
 from app.extensions import db
 from app.training.models import (
     Choice,
@@ -84,24 +83,6 @@ class QuestionRef:
     choices: tuple  # ChoiceRef in order
 
 
-_lock = threading.Lock()
-QUIZ_CACHE_SIZE = 256
-CACHE_KEY = "training_reference_cache"
-
-
-def _cache():
-    """This application's cache (two apps in one process, e.g. two databases, never share one)."""
-    cache = current_app.extensions.get(CACHE_KEY)
-    if cache is None:
-        with _lock:
-            cache = current_app.extensions.setdefault(
-                CACHE_KEY,
-                # quizzes: version id -> tuple of QuestionRef (a version's questions never change)
-                {"catalogue": None, "loaded_at": 0.0, "quizzes": {}},
-            )
-    return cache
-
-
 def load_catalogue():
     """Read the whole catalogue (four queries, whatever the number of agents)."""
     versions = {}
@@ -156,19 +137,7 @@ def catalogue():
     per_request = has_request_context()
     if per_request and "training_catalogue" in g:
         return g.training_catalogue
-    ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
-    now = time.monotonic()
-    value = None
-    cache = _cache() if ttl > 0 else None
-    if cache is not None:
-        with _lock:
-            if cache["catalogue"] is not None and now - cache["loaded_at"] < ttl:
-                value = cache["catalogue"]
-    if value is None:
-        value = load_catalogue()
-        if cache is not None:
-            with _lock:
-                cache.update(catalogue=value, loaded_at=now)
+    value = cached("training.catalogue", load_catalogue)
     if per_request:
         g.training_catalogue = value  # dropped at the end of the request (see REQUEST_CACHE_KEYS)
     return value
@@ -193,26 +162,12 @@ def load_quiz(version_id):
 
 def quiz(version_id):
     """The cached questions of a version (versions are immutable: a new content is a new version)."""
-    if current_app.config.get("REFERENCE_CACHE_SECONDS", 0) <= 0:
-        return load_quiz(version_id)
-    quizzes = _cache()["quizzes"]
-    with _lock:
-        found = quizzes.get(version_id)
-    if found is None:
-        found = load_quiz(version_id)
-        with _lock:
-            if len(quizzes) >= QUIZ_CACHE_SIZE:
-                quizzes.clear()
-            quizzes[version_id] = found
-    return found
+    return cached(("training.quiz", version_id), lambda: load_quiz(version_id))
 
 
 def invalidate():
-    """Drop this application's cached catalogue (called after an import in this process)."""
+    """Drop this application's cached catalogue and quizzes (called after an import in this process)."""
     if not has_app_context():
         return
-    cache = _cache()
-    with _lock:
-        cache.update(catalogue=None, loaded_at=0.0)
-        cache["quizzes"].clear()
+    forget("training.")
     g.pop("training_catalogue", None)

@@ -1,6 +1,7 @@
 """The training catalogue cache: read once per period per process, dropped by an import."""
 import pytest
 
+from app.common import refcache
 from app.training import reference
 from app.training.curricula.importer import import_curricula
 from tests.query_counter import count_queries
@@ -59,8 +60,8 @@ def test_cached_catalogue_expires(app, client, login, curricula, cached, monkeyp
     login()
     client.post("/formation/parcours/PARCOURS-TEST/inscription")
     _dashboard_queries(app, client)
-    clock = reference.time.monotonic() + 61
-    monkeypatch.setattr(reference.time, "monotonic", lambda: clock)
+    clock = refcache.time.monotonic() + 61
+    monkeypatch.setattr(refcache.time, "monotonic", lambda: clock)
     with app.test_request_context():
         with count_queries(app) as counter:
             reference.catalogue()
@@ -91,3 +92,21 @@ def test_cached_quiz_keeps_order_and_answers(app, curricula, cached):
         assert [c.cid for c in questions[1].choices] == sorted(c.cid for c in questions[1].choices)
         assert learning.score_answers(questions, {"ab-q01": ["a"], "ab-q02": ["a", "b"]})[0] == 100
         assert learning.quiz_of(version) == questions
+
+
+def test_reference_values_are_kept_per_application_and_forgotten_by_prefix(app, cached):
+    from app import create_app
+
+    other = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://", REFERENCE_CACHE_SECONDS=60)
+    loads = []
+    with app.app_context():
+        assert refcache.cached("training.x", lambda: loads.append("a") or "a") == "a"
+        assert refcache.cached("training.x", lambda: loads.append("again") or "again") == "a"
+        assert refcache.cached(("passports.y", 1), lambda: "y") == "y"
+    with other.app_context():  # another app (another database) has its own values
+        assert refcache.cached("training.x", lambda: loads.append("b") or "b") == "b"
+    with app.app_context():
+        refcache.forget("training.")
+        assert refcache.cached("training.x", lambda: loads.append("c") or "c") == "c"
+        assert refcache.cached(("passports.y", 1), lambda: "reloaded") == "y"  # other prefix kept
+    assert loads == ["a", "b", "c"]

@@ -1,0 +1,47 @@
+"""Reference data kept in memory per application: rows every page reads and only an import changes.
+
+`cached(key, load)` returns the value loaded at most `REFERENCE_CACHE_SECONDS` ago by this process (0, as
+in the tests: load on every call). Each application has its own store, so two apps in one process (two
+databases) never share a value; `forget(prefix)` drops the values of one domain after an import.
+"""
+import threading
+import time
+
+from flask import current_app, has_app_context
+
+STORE_KEY = "passerelle_reference_cache"
+_lock = threading.Lock()
+
+
+def _store():
+    store = current_app.extensions.get(STORE_KEY)
+    if store is None:
+        with _lock:
+            store = current_app.extensions.setdefault(STORE_KEY, {})
+    return store
+
+
+def cached(key, load):
+    ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
+    if ttl <= 0:
+        return load()
+    now = time.monotonic()
+    store = _store()
+    with _lock:
+        found = store.get(key)
+    if found is not None and now - found[0] < ttl:
+        return found[1]
+    value = load()
+    with _lock:
+        store[key] = (now, value)
+    return value
+
+
+def forget(prefix):
+    """Drop this application's values whose key (a string, or a tuple starting with one) starts with prefix."""
+    if not has_app_context():
+        return
+    store = _store()
+    with _lock:
+        for key in [k for k in store if (k[0] if isinstance(k, tuple) else k).startswith(prefix)]:
+            del store[key]
