@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import g, has_app_context, has_request_context
 
+from app.common.markdown import render_markdown
 from app.common.refcache import cached, forget
 from app.extensions import db
 from app.training.models import (
@@ -63,6 +64,18 @@ class Catalogue:
     modules: dict  # id -> ModuleRef
     paths: dict  # id -> PathRef
     lesson_versions: dict  # lesson id -> version id, for the lessons of current versions
+
+    def module_by_slug(self, slug):
+        """The module with this slug, if it has a current version (None otherwise)."""
+        return next((m for m in self.modules.values() if m.slug == slug and m.current_version), None)
+
+
+@dataclass(frozen=True)
+class LessonRef:
+    id: int
+    slug: str
+    title: str
+    body_html: str  # the lesson's Markdown, rendered and sanitised (app.common.markdown)
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,20 @@ def load_quiz(version_id):
         if choice_id is not None:
             entry[1].append(ChoiceRef(choice_id, cid, ctext, correct))
     return tuple(QuestionRef(*head, tuple(choices)) for head, choices in questions.values())
+
+
+def load_lessons(version_id):
+    """The lessons of a module version in order, their Markdown rendered once (one query)."""
+    rows = db.session.execute(
+        db.select(Lesson.id, Lesson.slug, Lesson.title, Lesson.body_markdown)
+        .where(Lesson.version_id == version_id).order_by(Lesson.position, Lesson.id)
+    )
+    return tuple(LessonRef(id_, slug, title, str(render_markdown(body))) for id_, slug, title, body in rows)
+
+
+def lessons(version_id):
+    """The cached lessons of a version (immutable, like its questions)."""
+    return cached(("training.lessons", version_id), lambda: load_lessons(version_id))
 
 
 def quiz(version_id):

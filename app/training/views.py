@@ -3,14 +3,14 @@ import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role
 from app.common.access import roles
-from app.common.markdown import render_markdown
 from app.common.pagination import paginate
 from app.extensions import db
-from app.training import learning
+from app.training import learning, reference
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
 from app.training.models import ModuleCompetency, ModuleVersion, Partner, QuizAttempt, TrainingPath
@@ -127,17 +127,21 @@ def module_detail(slug):
 @bp.route("/modules/<slug>/lecons/<lesson_slug>")
 @roles(Role.AGENT)
 def lesson(slug, lesson_slug):
-    module = _module_or_404(slug)
-    lesson = learning.lesson_of(module, lesson_slug)
-    if lesson is None:
+    # Read-only page: everything but the agent's progress comes from the cached catalogue.
+    module = reference.catalogue().module_by_slug(slug)
+    if module is None:
         abort(404)
+    lessons = reference.lessons(module.current_version_id)
+    index = next((i for i, item in enumerate(lessons) if item.slug == lesson_slug), None)
+    if index is None:
+        abort(404)
+    lesson = lessons[index]
     state = module_state(current_user, module)
     if state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
-    lessons = module.current_version.lessons
-    index = next(i for i, item in enumerate(lessons) if item.id == lesson.id)
     return render_template(
-        "training/lesson.html", module=module, lesson=lesson, body=render_markdown(lesson.body_markdown),
+        # Safe: body_html is app.common.markdown's sanitised output (nh3), kept as a string in the cache.
+        "training/lesson.html", module=module, lesson=lesson, body=Markup(lesson.body_html),  # noqa: S704  # nosec B704
         previous=lessons[index - 1] if index > 0 else None,
         next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
         is_done=lesson.id in state.done_lesson_ids,

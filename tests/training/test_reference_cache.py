@@ -110,3 +110,17 @@ def test_reference_values_are_kept_per_application_and_forgotten_by_prefix(app, 
         assert refcache.cached("training.x", lambda: loads.append("c") or "c") == "c"
         assert refcache.cached(("passports.y", 1), lambda: "reloaded") == "y"  # other prefix kept
     assert loads == ["a", "b", "c"]
+
+
+def test_lesson_page_reads_only_the_user_and_their_progress(app, client, login, curricula, cached):
+    login()
+    url = "/formation/modules/accueil-base/lecons/bonjour"
+    assert client.get(url).status_code == 200  # fills the caches
+    with count_queries(app) as counter:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert counter.count == 2  # the signed-in user, then their progress
+    text = page.get_data(as_text=True)
+    assert "<h2>" in text or "<p>" in text  # the Markdown body, rendered
+    assert client.get("/formation/modules/accueil-base/lecons/inconnue").status_code == 404
+    assert client.get("/formation/modules/inconnu/lecons/bonjour").status_code == 404
