@@ -197,6 +197,7 @@ def results_for(attempt):
 def submit_attempt(user, module, answers, submission_key=None, state=None, questions=None):
     """Score and record one attempt; a resent submission (same key) records nothing new.
 
+    `module` is a Module or the cached reference.ModuleRef (id, slug, current_version).
     A caller that has already read the user's module state or the version's questions for this request
     passes them, so that they are not read twice.
     """
@@ -275,6 +276,8 @@ def _complete_if_done(user, module, version, state=None):
 def _announce(user, module, completion):
     if completion is not None:
         user = getattr(user, "_get_current_object", lambda: user)()  # receivers outlive the request
+        if not isinstance(module, Module):  # a cached reference.ModuleRef: receivers get the model
+            module = db.session.get(Module, module.id)
         module_completed.send(None, user=user, module=module, version=completion.version, completion=completion)
 
 

@@ -176,7 +176,10 @@ def lesson_done(slug, lesson_slug):
 @bp.route("/modules/<slug>/quiz", methods=["GET", "POST"])
 @roles(Role.AGENT)
 def quiz(slug):
-    module = _module_or_404(slug)
+    # The module, its current version and questions come from the cached catalogue (versions are immutable).
+    module = reference.catalogue().module_by_slug(slug)
+    if module is None:
+        abort(404)
     state = module_state(current_user, module)
     if state.locked:
         return render_template("training/locked.html", module=module, state=state), 403

@@ -216,3 +216,21 @@ def test_dashboard_lists_dated_paths_first_with_due_date_and_overdue(client, log
     page = client.get("/agent").get_data(as_text=True)
     assert page.index(paths[1].title) < page.index(paths[0].title)  # the dated path first
     assert f"Échéance : {overdue.strftime('%d/%m/%Y')}." in page
+
+
+def test_completion_signal_carries_the_models_when_the_quiz_page_used_the_cache(client, login, curricula, db):
+    from app.training.models import Module, ModuleVersion
+
+    login()
+    _read_all(client, "accueil-base", ["bonjour", "ecouter"])
+    received = []
+    module_completed.connect(lambda sender, **kw: received.append((kw["module"], kw["version"])), weak=False)
+    try:
+        response = client.post("/formation/modules/accueil-base/quiz",
+                               data={"submission_key": "cache", "q-ab-q01": "a", "q-ab-q02": ["a", "b"]})
+        assert response.status_code == 302
+    finally:
+        module_completed.receivers.clear()
+    (module, version), = received
+    assert isinstance(module, Module) and module.slug == "accueil-base"
+    assert isinstance(version, ModuleVersion) and version.id == curricula["accueil-base"].current_version_id
