@@ -38,16 +38,27 @@ class Page:
         return f"plus de {figure}" if self.capped else figure
 
 
+# Row offsets and limits are bound as 32-bit integers on PostgreSQL: page numbers are kept below that.
+MAX_ROWS = 2**31 - 1
+
+
+def page_number(page_arg, per_page, count_cap=0):
+    """The ?page= number (1 when missing or not a number), low enough for the page's row bounds,
+    counting window included, to stay 32-bit integers."""
+    try:
+        number = max(1, int(page_arg or 1))
+    except (TypeError, ValueError):
+        number = 1
+    return min(number, (MAX_ROWS - (count_cap or 0)) // per_page - 1)
+
+
 def paginate(select, page_arg, per_page=None, count_cap=None):
     """Run a select for one page; `page_arg` is the raw ?page= value.
 
     With `count_cap`, rows are counted up to `count_cap` past the start of the current page.
     """
     per_page = per_page or current_app.config["PER_PAGE"]
-    try:
-        number = max(1, int(page_arg or 1))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(page_arg, per_page, count_cap)
     offset = (number - 1) * per_page
     counted = select.order_by(None)
     window = None

@@ -12,11 +12,11 @@ from flask import current_app
 from sqlalchemy.orm import aliased, joinedload, load_only
 
 from app.accounts.models import Role, User
-from app.common.pagination import Page
+from app.common.pagination import Page, page_number
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
-from app.passports.scope import MAX_ID, hr_scope_parts, inline, record_read
+from app.passports.scope import hr_scope_parts, inline, record_read
 from app.referential.models import Activity, Competency
 
 S = EntryStatus
@@ -193,21 +193,12 @@ def _queue_rows(rows):
     ]
 
 
-def _page_number(page_arg, per_page):
-    """The ?page= number, as paginate reads it, kept low enough for its row bounds to be 32-bit integers."""
-    try:
-        number = max(1, int(page_arg or 1))
-    except (TypeError, ValueError):
-        number = 1
-    return min(number, (MAX_ID - QUEUE_COUNT_CAP) // per_page - 1)
-
-
 def read_queue(hr_user, page_arg, **filters):
     """One page of the queue (QueueRow), its total counted up to QUEUE_COUNT_CAP past the page's start, in one
     query (two for a page past the end). It shows parts of other people's passports: the read is audited
     (filters and page only, no personal content)."""
     per_page = current_app.config["PER_PAGE"]
-    number = _page_number(page_arg, per_page)
+    number = page_number(page_arg, per_page, QUEUE_COUNT_CAP)
     offset = (number - 1) * per_page
     window = offset + max(QUEUE_COUNT_CAP, per_page)
     flags, values = _queue_values(hr_user, number * per_page + QUEUE_COUNT_CAP + 1, **filters)

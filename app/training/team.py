@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import and_
 
 from app.accounts.models import Role, User
-from app.common.pagination import Page
+from app.common.pagination import Page, page_number
 from app.extensions import db
 from app.training import reference
 from app.training.models import Enrolment, Module, ModuleCompletion, ModuleVersion, PathModule, TrainingPath
@@ -238,20 +238,11 @@ def _team_rows(rows):
     return result
 
 
-def _page_number(page_arg, per_page):
-    """The ?page= number, kept low enough for the page's bounds to be 32-bit integers."""
-    try:
-        number = max(1, int(page_arg or 1))
-    except (TypeError, ValueError):
-        number = 1
-    return min(number, (MAX_ID - COUNT_CAP) // per_page - 1)
-
-
 def team_page(hr_user, page_arg, per_page, path_id=None, status=None):
     """One page of TeamRows with their progress; the total is counted up to COUNT_CAP rows past the page
     (1 query; 2 for a page past the last one)."""
     status = status if status in STATUSES else None
-    number = _page_number(page_arg, per_page)
+    number = page_number(page_arg, per_page, COUNT_CAP)
     offset = (number - 1) * per_page
     window = offset + max(COUNT_CAP, per_page)
     statement, count = _team_statements(bool(path_id), status, False)

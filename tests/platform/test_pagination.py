@@ -42,3 +42,16 @@ def test_last_page_of_a_capped_list_has_no_next(app, db):
     with app.test_request_context():
         last = paginate(query, "3", per_page=5, count_cap=1)
     assert not last.capped and last.total == 12 and len(last.items) == 2 and not last.has_next
+
+
+def test_page_numbers_stay_within_32_bit_row_bounds(app, db):
+    from app.common.pagination import MAX_ROWS, page_number
+
+    assert page_number(None, 25) == page_number("abc", 25) == page_number("-3", 25) == 1
+    assert page_number("4", 25) == 4
+    huge = page_number("99999999999999", 25, count_cap=1000)
+    assert (huge + 1) * 25 + 1000 <= MAX_ROWS
+    query = _users(db, 3)
+    with app.test_request_context():
+        page = paginate(query, "99999999999999", per_page=5)  # no overflow: an empty page past the end
+    assert page.items == [] and page.total == 3
