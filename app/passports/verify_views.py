@@ -1,12 +1,14 @@
-"""Public pages: the verification of a passport document, and the issuer's public keys (JWKS).
+"""Public pages: the verification of a passport document, the issuer's public keys (JWKS) and the
+revocation status lists of its Open Badges credentials.
 
 They live on their own blueprint so that nothing else of the passport is reachable anonymously.
 """
-from flask import Blueprint, jsonify, make_response, render_template
+from flask import Blueprint, abort, jsonify, make_response, render_template
 
 from app.common.access import public
 from app.extensions import limiter
-from app.passports.credentials import jwks
+from app.passports import status_list
+from app.passports.credentials import STATUS_LIST_MAX_AGE, jwks, status_list_credential
 from app.passports.documents import verify_token
 
 bp = Blueprint("verify", __name__)
@@ -32,5 +34,18 @@ def verify(token):
 def jwks_document():
     response = jsonify(jwks())
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers fetch it from anywhere
+    return response
+
+
+@bp.route("/ob3/status-lists/<int:number>")
+@public
+def status_list_document(number):
+    # Entry ids are 32-bit: no list lies beyond that.
+    if number > (2**31 - 1) // status_list.LIST_SIZE:
+        abort(404)
+    response = make_response(status_list_credential(number))
+    response.mimetype = "application/vc+jwt"
+    response.headers["Cache-Control"] = f"public, max-age={STATUS_LIST_MAX_AGE}"
     response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers fetch it from anywhere
     return response

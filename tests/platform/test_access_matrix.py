@@ -162,6 +162,7 @@ MATRIX = {
     "hr_vae.jury": ("POST", "/rh/vae/999999/jury", [L, NO, 404, NO, NO]),
     "verify.verify": ("GET", "/verify/bad", [404] * 5),
     "verify.jwks_document": ("GET", "/.well-known/jwks.json", [OK] * 5),
+    "verify.status_list_document": ("GET", "/ob3/status-lists/0", [OK] * 5),
     "api_passport_docs.my_credentials": ("GET", "/api/v1/me/passport/credentials", [401, OK, 403, 403, 403]),
     "api_passport_docs.my_passport_pdf": ("GET", "/api/v1/me/passport/pdf", [401, OK, 403, 403, 403]),
     "api_passport_docs.my_mobility": ("GET", "/api/v1/me/mobility?profile=NOPE", [401, 404, 403, 403, 403]),
