@@ -70,6 +70,7 @@ MATRIX = {
     "training.paths": ("GET", "/formation/parcours", [L, OK, NO, NO, NO]),
     "training.path_detail": ("GET", "/formation/parcours/NOPE", [L, 404, NO, NO, NO]),
     "training.enrol": ("POST", "/formation/parcours/NOPE/inscription", [L, 404, NO, NO, NO]),
+    "training.share_path": ("POST", "/formation/parcours/NOPE/partage", [L, 404, NO, NO, NO]),
     "training.module_detail": ("GET", "/formation/modules/nope", [L, 404, NO, NO, NO]),
     "training.lesson": ("GET", "/formation/modules/nope/lecons/x", [L, 404, NO, NO, NO]),
     "training.lesson_done": ("POST", "/formation/modules/nope/lecons/x/terminer", [L, 404, NO, NO, NO]),
