@@ -9,7 +9,7 @@ from app.common.access import public
 from app.extensions import limiter
 from app.passports import status_list
 from app.passports.credentials import STATUS_LIST_MAX_AGE, jwks, status_list_credential
-from app.passports.documents import verify_token
+from app.passports.documents import ClosedLink, verify_token
 
 bp = Blueprint("verify", __name__)
 
@@ -21,6 +21,8 @@ def verify(token):
     verification = verify_token(token)
     if verification is None:
         response = make_response(render_template("passport_docs/verify_invalid.html"), 404)
+    elif isinstance(verification, ClosedLink):
+        response = make_response(render_template("passport_docs/verify_closed.html", link=verification), 410)
     else:
         response = make_response(render_template("passport_docs/verify.html", verification=verification))
     # The page names a person: keep it out of search engines and shared caches.

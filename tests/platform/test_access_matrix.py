@@ -151,6 +151,8 @@ MATRIX = {
     # Passport documents, mobility, VAE (engineer "documents").
     "passport_docs.document": ("GET", "/passeport/document", [L, OK, NO, NO, NO]),
     "passport_docs.document_pdf": ("GET", "/passeport/document.pdf", [L, OK, NO, NO, NO]),
+    "passport_docs.withdraw_links": ("GET", "/passeport/document/lien/retirer", [L, OK, NO, NO, NO]),
+    "passport_docs.renew_links": ("GET", "/passeport/document/lien/renouveler", [L, OK, NO, NO, NO]),
     "passport_docs.mobility": ("GET", "/passeport/mobilite", [L, OK, NO, NO, NO]),
     "passport_docs.mobility_profile": ("GET", "/passeport/mobilite/NOPE", [L, 404, NO, NO, NO]),
     "passport_docs.mobility_path": ("POST", "/passeport/mobilite/NOPE/parcours", [L, 404, NO, NO, NO]),
