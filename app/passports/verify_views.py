@@ -42,6 +42,7 @@ def jwks_document():
 
 @bp.route("/ob3/status-lists/<int:number>")
 @public
+@limiter.limit("120 per minute")  # signed on each request; verifiers cache it (Cache-Control, ttl)
 def status_list_document(number):
     # Entry ids are 32-bit: no list lies beyond that.
     if number > (2**31 - 1) // status_list.LIST_SIZE:
