@@ -38,6 +38,11 @@ class Config:
     # it defaults to instance/passport_signing_key.pem (`flask keys generate`). Env files that
     # cannot hold several lines may write the line breaks as \n.
     PASSPORT_SIGNING_KEY = (os.environ.get("PASSPORT_SIGNING_KEY") or "").replace("\\n", "\n") or None
+    # An exported Open Badges credential expires after this many days (or at the entry's end date,
+    # if sooner): the holder downloads a fresh one; revocation also reaches it through its status list.
+    CREDENTIAL_VALIDITY_DAYS = int(os.environ.get("CREDENTIAL_VALIDITY_DAYS", "365"))
+    # A passport document's verification link (/verify/<token>) stops working after this many days.
+    PASSPORT_LINK_VALIDITY_DAYS = int(os.environ.get("PASSPORT_LINK_VALIDITY_DAYS", "365"))
     REDIS_URL = os.environ.get("REDIS_URL") or None
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
     MAIL_FROM = os.environ.get("MAIL_FROM", "Passerelle <ne-pas-repondre@passerelle.example>")

@@ -3,13 +3,16 @@
 Each guaranteed, unexpired entry becomes one credential whose achievement is the référentiel
 competency at the entry's level. The credential is signed as a JSON Web Token: header
 `alg: RS256` and a `kid` URL resolving (GET /.well-known/jwks.json) to the public key; payload
-= the credential plus `iss`, `jti`, `nbf`, `sub` and `exp` when it has a `validUntil`.
-Every identifier and URL is built from BASE_URL.
+= the credential plus `iss`, `jti`, `nbf`, `sub` and `exp`.
+Every credential ends (`validUntil`, `exp`) CREDENTIAL_VALIDITY_DAYS after it is issued, or at the
+entry's end date if sooner, and carries a `credentialStatus` (BitstringStatusListEntry) pointing to
+a signed status list credential served at /ob3/status-lists/<n>: revocation reaches credentials
+already downloaded. Every identifier and URL is built from BASE_URL.
 """
 import base64
 import hashlib
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -18,8 +21,9 @@ from flask import current_app
 from jwt.algorithms import RSAAlgorithm
 from sqlalchemy.orm import joinedload
 
-from app.common.timezones import as_utc
+from app.common.timezones import as_utc, utcnow
 from app.extensions import db
+from app.passports import status_list
 from app.passports.models import PassportEntry, Provenance
 from app.referential.models import JobProfile, LevelDescriptor, ProfileRequirement, ScaleLevel
 
@@ -30,6 +34,9 @@ OB3_CONTEXT = [
 FRAMEWORK = "Référentiel métiers de l'accueil"
 ROME_FRAMEWORK = "ROME — Répertoire opérationnel des métiers et des emplois (France Travail)"
 JWKS_PATH = "/.well-known/jwks.json"
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# A verifier may keep a fetched status list this long (also its `ttl`, in milliseconds).
+STATUS_LIST_MAX_AGE = 300
 
 
 class SigningKeyMissing(RuntimeError):
@@ -178,15 +185,34 @@ def _valid_from(entry):
     return as_utc(entry.validated_at or entry.created_at)
 
 
-def _valid_until(entry):
-    # valid_until is the last day of validity: the credential ends at the close of that day (UTC).
+def _valid_until(entry, issued_at):
+    """The credential's end: CREDENTIAL_VALIDITY_DAYS after issue, or the entry's end date if sooner."""
+    bound = issued_at.replace(microsecond=0) + timedelta(days=current_app.config["CREDENTIAL_VALIDITY_DAYS"])
     if entry.valid_until is None:
-        return None
-    return datetime.combine(entry.valid_until, time(23, 59, 59), tzinfo=UTC)
+        return bound
+    # valid_until is the last day of validity: the credential ends at the close of that day (UTC).
+    return min(bound, datetime.combine(entry.valid_until, time(23, 59, 59), tzinfo=UTC))
 
 
-def build_credential(entry, context):
-    """The OpenBadgeCredential (a dict, unsigned) of one entry."""
+def status_list_url(number):
+    return f"{_base()}/ob3/status-lists/{number}"
+
+
+def credential_status(entry):
+    """The entry's place in the revocation status list, as the credential names it."""
+    number, index = status_list.position(entry.id)
+    url = status_list_url(number)
+    return {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": status_list.PURPOSE,
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
+
+
+def build_credential(entry, context, issued_at=None):
+    """The OpenBadgeCredential (a dict, unsigned) of one entry, issued at `issued_at` (now)."""
     base = _base()
     competency = entry.competency
     level_label = context["scale"].get(entry.level)
@@ -238,10 +264,9 @@ def build_credential(entry, context):
         "validFrom": _timestamp(valid_from),
         "awardedDate": _timestamp(valid_from),
         "credentialSubject": subject,
+        "validUntil": _timestamp(_valid_until(entry, issued_at or utcnow())),
+        "credentialStatus": credential_status(entry),
     }
-    valid_until = _valid_until(entry)
-    if valid_until is not None:
-        credential["validUntil"] = _timestamp(valid_until)
     return credential
 
 
@@ -257,15 +282,41 @@ def sign_credential(credential):
     return jwt.encode(payload, signing_key(), algorithm="RS256", headers={"kid": key_id_url(), "typ": "JWT"})
 
 
+def status_list_credential(number, now=None):
+    """The signed BitstringStatusListCredential (VC-JWT) of revocation list `number`, as it stands now.
+
+    Signed when served, valid for a day: a copy kept or replayed longer is refused by verifiers.
+    """
+    now = (now or utcnow()).replace(microsecond=0)
+    url = status_list_url(number)
+    credential = {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_profile(),
+        "validFrom": _timestamp(now),
+        "validUntil": _timestamp(now + timedelta(days=1)),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.PURPOSE,
+            "encodedList": status_list.encode(status_list.revoked_indexes(number)),
+            "ttl": STATUS_LIST_MAX_AGE * 1000,
+        },
+    }
+    return sign_credential(credential)
+
+
 def credentials_for(holder, today=None):
     """[(entry, credential dict, JWT string)] for every exportable entry of the holder."""
     entries = exportable_entries(holder, today)
     if not entries:
         return []
     context = _context({e.competency_id for e in entries})
+    issued_at = utcnow()
     result = []
     for entry in entries:
-        credential = build_credential(entry, context)
+        credential = build_credential(entry, context, issued_at)
         result.append((entry, credential, sign_credential(credential)))
     return result
 

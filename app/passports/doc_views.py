@@ -4,8 +4,8 @@ from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
+from app.passports import links, pdf, vae
 from app.passports import mobility as gaps
-from app.passports import pdf, vae
 from app.passports.doc_forms import ConfirmForm, StageForm, StartVaeForm, statements_form
 from app.passports.documents import passport_document
 from app.passports.workflow import VAE_TRANSITIONS
@@ -35,6 +35,38 @@ def document():
 def document_pdf():
     document = passport_document(current_user)
     return pdf_response(pdf.passport_pdf(document), f"passeport-competences-{document.issued_on.isoformat()}.pdf")
+
+
+@bp.route("/document/lien/retirer", methods=["GET", "POST"])
+@roles(Role.AGENT)
+def withdraw_links():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        links.withdraw_links(current_user)
+        flash("Vos liens de vérification sont retirés : ceux que vous aviez transmis ne fonctionnent plus.",
+              "success")
+        return redirect(url_for("passport_docs.document"))
+    return render_template(
+        "passport_docs/link_confirm.html", form=form, title="Retirer mes liens de vérification",
+        detail="Les adresses et QR codes de vérification de tous les passeports que vous avez déjà transmis "
+               "ne fonctionneront plus. Vos documents n'auront plus de lien de vérification tant que vous "
+               "n'en créez pas un nouveau.",
+        button="Retirer mes liens")
+
+
+@bp.route("/document/lien/renouveler", methods=["GET", "POST"])
+@roles(Role.AGENT)
+def renew_links():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        links.renew_links(current_user)
+        flash("Votre passeport a un nouveau lien de vérification ; les anciens ne fonctionnent plus.", "success")
+        return redirect(url_for("passport_docs.document"))
+    return render_template(
+        "passport_docs/link_confirm.html", form=form, title="Créer un nouveau lien de vérification",
+        detail=f"Vos documents auront un nouveau lien de vérification, valable {links.validity().days} jours. "
+               "Les adresses et QR codes des passeports que vous avez déjà transmis ne fonctionneront plus.",
+        button="Créer un nouveau lien")
 
 
 # --- mobility: gap analysis -------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 A document lists the holder's entries grouped by activity, each with its level, provenance,
 validating organisation and date, and validity. Its verification link carries a signed token
-(itsdangerous, salt "passport-document") naming the holder, the document date and the entry
-ids; the public page re-reads those entries and tells whether each is still valid.
+(itsdangerous, salt "passport-document") naming the holder, the document date, the entry ids, the
+link's lifetime and the holder's link generation (app.passports.links); the public page re-reads those
+entries and tells whether each is still valid, or that the link has expired or was withdrawn.
 """
 import base64
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, Signer
@@ -18,13 +19,13 @@ from app.accounts.models import Organisation, User
 from app.common.timezones import to_local, utcnow
 from app.common.urls import external_url
 from app.extensions import db
-from app.passports import reference
-from app.passports.models import EntryStatus, PassportEntry, Provenance
+from app.passports import links, reference
+from app.passports.models import EntryStatus, PassportEntry, Provenance, VerificationLinks
 from app.referential.models import Competency
 
 # A salt, not a secret: keeps these tokens from being valid anywhere else the secret key signs.
 TOKEN_SALT = "passport-document"  # noqa: S105  # nosec B105
-TOKEN_FORMAT = 1
+TOKEN_FORMAT = 2  # 1: no lifetime nor generation (links made before they existed)
 DAY_ZERO = date(2020, 1, 1).toordinal()
 # Entries that left the passport: not listed on a new document.
 EXCLUDED = (EntryStatus.REJECTED.value, EntryStatus.REVOKED.value)
@@ -77,7 +78,8 @@ class PassportDocument:
     holder_name: str
     issued_on: date
     groups: tuple
-    verification_url: str
+    verification_url: str | None  # None while the holder keeps their links withdrawn
+    link_expires_on: date | None = None
 
     @property
     def entry_count(self):
@@ -86,6 +88,10 @@ class PassportDocument:
     @property
     def issued_label(self):
         return self.issued_on.strftime("%d/%m/%Y")
+
+    @property
+    def link_expires_label(self):
+        return self.link_expires_on.strftime("%d/%m/%Y") if self.link_expires_on else None
 
 
 # --- building the document --------------------------------------------------------------------
@@ -143,7 +149,7 @@ def local_today(holder):
 
 
 def passport_document(holder, today=None):
-    """The holder's passport as a document: every entry but rejected and revoked ones (3 queries)."""
+    """The holder's passport as a document: every entry but rejected and revoked ones (4 queries)."""
     department = holder.organisation.department if holder.organisation is not None else None
     today = today or local_today(holder)
     entries = db.session.scalars(
@@ -151,18 +157,25 @@ def passport_document(holder, today=None):
     ).unique().all()
     labels = reference.level_labels()
     groups = group_by_activity(entries, lambda e: document_entry(e, labels, today, department))
-    token = token_for(holder.id, today, [e.id for e in entries])
+    state = links.link_state(holder)
+    url = expires_on = None
+    if not state.withdrawn:
+        expires_on = today + links.validity()
+        token = token_for(holder.id, today, [e.id for e in entries], state.generation, expires_on)
+        url = external_url("verify.verify", token=token)
     return PassportDocument(
         holder_name=holder.full_name,
         issued_on=today,
         groups=groups,
-        verification_url=external_url("verify.verify", token=token),
+        verification_url=url,
+        link_expires_on=expires_on,
     )
 
 
 # --- the verification token -------------------------------------------------------------------
-# The payload is packed as unsigned varints (format, holder id, day number, count, then the sorted
-# entry ids as deltas): a 40-entry passport still fits a short URL and a small QR code.
+# The payload is packed as unsigned varints (format, holder id, day number, days of validity, link
+# generation, count, then the sorted entry ids as deltas): a 40-entry passport still fits a short URL
+# and a small QR code.
 
 
 def _varint(value):
@@ -197,10 +210,21 @@ def _signer():
     return Signer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
 
 
-def token_for(holder_id, issued_on, entry_ids):
-    """The signed token of a document: holder, date and entries."""
+@dataclass(frozen=True)
+class LinkContent:
+    holder_id: int
+    issued_on: date
+    entry_ids: list
+    generation: int
+    expires_on: date
+
+
+def token_for(holder_id, issued_on, entry_ids, generation=0, expires_on=None):
+    """The signed token of a document: holder, date, entries, link generation and expiry date."""
     ids = sorted(set(entry_ids))
-    parts = [TOKEN_FORMAT, holder_id, issued_on.toordinal() - DAY_ZERO, len(ids)]
+    expires_on = expires_on or issued_on + links.validity()
+    parts = [TOKEN_FORMAT, holder_id, issued_on.toordinal() - DAY_ZERO,
+             max(0, (expires_on - issued_on).days), generation, len(ids)]
     previous = 0
     for entry_id in ids:
         parts.append(entry_id - previous)
@@ -210,26 +234,35 @@ def token_for(holder_id, issued_on, entry_ids):
     return _signer().sign(payload).decode("ascii")
 
 
-def read_token(token):
-    """(holder_id, issued_on, entry ids) of an authentic token, or None if tampered with or malformed."""
+def read_link(token):
+    """The LinkContent of an authentic token, or None if tampered with or malformed."""
     try:
         payload = _signer().unsign(token.encode("ascii"))
         packed = base64.urlsafe_b64decode(payload + b"=" * (-len(payload) % 4))
         values = _read_varints(packed)
     except (BadSignature, UnicodeEncodeError, ValueError):
         return None
-    if len(values) < 4 or values[0] != TOKEN_FORMAT or len(values) != 4 + values[3]:
+    if len(values) >= 4 and values[0] == 1:  # before links expired: generation 0, default lifetime
+        values = [*values[:3], None, 0, *values[3:]]
+    if len(values) < 6 or values[0] not in (1, TOKEN_FORMAT) or len(values) != 6 + values[5]:
         return None
-    _format, holder_id, day, _count, *deltas = values
+    _format, holder_id, day, valid_days, generation, _count, *deltas = values
     ids, current = [], 0
     for delta in deltas:
         current += delta
         ids.append(current)
     try:
         issued_on = date.fromordinal(DAY_ZERO + day)
+        expires_on = issued_on + (links.validity() if valid_days is None else timedelta(days=valid_days))
     except (ValueError, OverflowError):
         return None
-    return holder_id, issued_on, ids
+    return LinkContent(holder_id, issued_on, ids, generation, expires_on)
+
+
+def read_token(token):
+    """(holder_id, issued_on, entry ids) of an authentic token, or None if tampered with or malformed."""
+    content = read_link(token)
+    return None if content is None else (content.holder_id, content.issued_on, content.entry_ids)
 
 
 # --- the public verification ------------------------------------------------------------------
@@ -285,14 +318,28 @@ def entry_state(entry, today):
     return "valid" if entry.provenance == Provenance.GUARANTEED else "declared"
 
 
+@dataclass(frozen=True)
+class ClosedLink:
+    """A verification link that no longer opens the document: `expired`, or `withdrawn` by the holder."""
+
+    reason: str
+    expires_on: date
+
+    @property
+    def expires_label(self):
+        return self.expires_on.strftime("%d/%m/%Y")
+
+
 @functools.cache
 def _verification_statement():
-    """The holder's name and département, outer-joined to the named entries; built once (values bound)."""
+    """The holder's name, département and link generation, outer-joined to the named entries; built once
+    (values bound)."""
     named = PassportEntry.id.in_(db.bindparam("ids", expanding=True))
     return (
-        db.select(User.full_name, Organisation.department, PassportEntry)
+        db.select(User.full_name, Organisation.department, VerificationLinks.generation, PassportEntry)
         .select_from(User)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(VerificationLinks, VerificationLinks.holder_id == User.id)
         .outerjoin(PassportEntry, db.and_(PassportEntry.holder_id == User.id, named))
         .where(User.id == db.bindparam("holder_id", type_=db.Integer))
         .options(
@@ -303,21 +350,26 @@ def _verification_statement():
 
 
 def verify_token(token, today=None):
-    """What an authentic document token names, as it stands today; None if tampered with or unknown.
+    """What an authentic document token names, as it stands today; a ClosedLink if the link has expired or
+    the holder withdrew it; None if tampered with or unknown.
 
-    One query: the holder's row (name, département), outer-joined to the entries the token names that still
-    exist; the level labels are reference data (app.passports.reference).
+    One query: the holder's row (name, département, link generation), outer-joined to the entries the token
+    names that still exist; the level labels are reference data (app.passports.reference).
     """
-    content = read_token(token)
+    content = read_link(token)
     if content is None:
         return None
-    holder_id, issued_on, ids = content
+    holder_id, issued_on, ids = content.holder_id, content.issued_on, content.entry_ids
     rows = db.session.execute(_verification_statement(), {"holder_id": holder_id, "ids": ids}).unique().all()
     if not rows:
         return None
     holder_name, department = rows[0].full_name, rows[0].department
-    entries = [row.PassportEntry for row in rows if row.PassportEntry is not None]
+    if (rows[0].generation or 0) != content.generation:
+        return ClosedLink("withdrawn", content.expires_on)
     today = today or to_local(utcnow(), department).date()
+    if content.expires_on < today:
+        return ClosedLink("expired", content.expires_on)
+    entries = [row.PassportEntry for row in rows if row.PassportEntry is not None]
     labels = reference.level_labels()
 
     def verified(entry):

@@ -142,7 +142,7 @@ def create_gap_path(holder, profile, today=None):
         db.select(Enrolment.id).where(Enrolment.user_id == holder.id, Enrolment.path_id == path.id)
     )
     if enrolled is None:
-        db.session.add(Enrolment(user_id=holder.id, path_id=path.id))
+        db.session.add(Enrolment(user_id=holder.id, path_id=path.id, is_private=True))  # the agent's own
     db.session.flush()
     audit(holder, "passport.gap_path", path, {"profile": profile.code, "modules": [s.slug for s in suggested]})
     db.session.commit()

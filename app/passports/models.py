@@ -222,6 +222,21 @@ class PassportShare(db.Model):
     organisation = relationship("Organisation")
 
 
+class VerificationLinks(db.Model):
+    """The holder's control over the verification links of their passport documents (/verify/<token>).
+
+    A document's link names the generation it was made in: withdrawing or renewing the links moves to
+    the next generation, and every link made before stops working. No row: generation 0, links active.
+    """
+
+    __tablename__ = "passport_verification_links"
+
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    generation: Mapped[int] = mapped_column(default=0, nullable=False)
+    withdrawn_at = mapped_column(UTCDateTime())  # set while the holder keeps no link active
+    updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
 class VaeStatus(LabelledEnum):
     PROJECT = ("project", "Projet")
     FEASIBILITY_SENT = ("feasibility_sent", "Dossier de faisabilité envoyé")

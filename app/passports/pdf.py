@@ -219,18 +219,23 @@ def passport_pdf(document):
         table = Table(rows, colWidths=COLUMNS, repeatRows=1, hAlign="LEFT")
         table.setStyle(_table_style(regular, bold, rows))
         story += [_p(f"{group.code} — {group.title}", s["heading"]), table]
-    url = _escape(d.verification_url)
-    verify = Table(
-        [[QrCode(d.verification_url, QR_SIZE), [
-            _p("Vérifier ce document", s["subheading"]),
-            _p("Scannez le code ou ouvrez l'adresse ci-dessous : la page indique si ce passeport est "
-               "authentique et si chaque compétence est toujours valide.", s["body"]),
-            Spacer(1, 0.15 * cm),
-            Paragraph(f'<link href="{url}">{url}</link>', s["url"]),
-        ]]],
-        colWidths=[QR_SIZE + 0.4 * cm, 17.4 * cm - QR_SIZE - 0.4 * cm], hAlign="LEFT",
-    )
-    verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    if d.verification_url is None:  # the holder withdrew their links
+        verify = _p("Ce document n'a pas de lien de vérification : son titulaire les a retirés.", s["body"])
+    else:
+        url = _escape(d.verification_url)
+        verify = Table(
+            [[QrCode(d.verification_url, QR_SIZE), [
+                _p("Vérifier ce document", s["subheading"]),
+                _p("Scannez le code ou ouvrez l'adresse ci-dessous : la page indique si ce passeport est "
+                   "authentique et si chaque compétence est toujours valide.", s["body"]),
+                Spacer(1, 0.15 * cm),
+                Paragraph(f'<link href="{url}">{url}</link>', s["url"]),
+                Spacer(1, 0.15 * cm),
+                _p(f"Lien valable jusqu'au {d.link_expires_label}.", s["small"]),
+            ]]],
+            colWidths=[QR_SIZE + 0.4 * cm, 17.4 * cm - QR_SIZE - 0.4 * cm], hAlign="LEFT",
+        )
+        verify.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [
         Spacer(1, 0.5 * cm),
         KeepTogether([verify]),

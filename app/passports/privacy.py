@@ -8,6 +8,7 @@ from app.passports.models import (
     PassportShare,
     VaeCandidacy,
     VaeStatement,
+    VerificationLinks,
 )
 
 
@@ -17,6 +18,7 @@ def export_passport(user):
     ).all()
     shares = db.session.scalars(db.select(PassportShare).where(PassportShare.holder_id == user.id)).all()
     candidacies = db.session.scalars(db.select(VaeCandidacy).where(VaeCandidacy.holder_id == user.id)).all()
+    links = db.session.get(VerificationLinks, user.id)
     return {
         "entries": [
             {"competency": e.competency.code, "level": e.level, "source": e.source, "status": e.status,
@@ -31,6 +33,7 @@ def export_passport(user):
         "vae": [{"certification": c.certification.code, "status": c.status,
                  "statements": [{"competency": s.competency.code, "text": s.text} for s in c.statements]}
                 for c in candidacies],
+        "verification_links": {"generation": links.generation, "withdrawn_at": links.withdrawn_at} if links else None,
     }
 
 
@@ -46,3 +49,4 @@ def erase_passport(user):
     db.session.execute(db.delete(VaeStatement).where(VaeStatement.candidacy_id.in_(candidacy_ids)))
     db.session.execute(db.delete(VaeCandidacy).where(VaeCandidacy.holder_id == user.id))
     db.session.execute(db.delete(PassportShare).where(PassportShare.holder_id == user.id))
+    db.session.execute(db.delete(VerificationLinks).where(VerificationLinks.holder_id == user.id))

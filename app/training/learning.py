@@ -70,10 +70,20 @@ def enrol(user, path):
     )
     if existing is not None:
         return existing
-    enrolment = Enrolment(user_id=user.id, path_id=path.id)
+    enrolment = Enrolment(user_id=user.id, path_id=path.id, is_private=path.owner_id is not None)
     db.session.add(enrolment)
     db.session.flush()
     audit(user, "training.enrol", enrolment, {"path": path.code})
+    db.session.commit()
+    return enrolment
+
+
+def share_enrolment(user, enrolment, shared):
+    """The agent shows (or hides again) their personal path and its progress to their organisation's HR."""
+    if enrolment.user_id != user.id or enrolment.path.owner_id != user.id:
+        raise TrainingError("Seul un parcours personnel peut être partagé ou gardé pour soi.")
+    enrolment.is_private = not shared
+    audit(user, "training.enrolment_share", enrolment, {"path": enrolment.path.code, "shared": bool(shared)})
     db.session.commit()
     return enrolment
 
@@ -319,5 +329,10 @@ def path_for(code, user=None):
     else:
         query = query.where(TrainingPath.owner_id.is_(None))
     return db.session.scalar(query)
+
+
+def enrolment_of(user, path):
+    """The user's enrolment in the path, or None."""
+    return db.session.scalar(db.select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.path_id == path.id))
 
 

@@ -204,6 +204,8 @@ class Enrolment(db.Model):
     path_id: Mapped[int] = mapped_column(ForeignKey("training_paths.id"), index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on = mapped_column(db.Date)
+    # In a personal path: HR of the agent's organisation see it only once the agent shares it.
+    is_private: Mapped[bool] = mapped_column(default=False, server_default=db.false(), nullable=False)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     path = relationship(TrainingPath)

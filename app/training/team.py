@@ -150,6 +150,11 @@ def _filtered(query, org_id, path_id, status, by_user, progress):
     return query.where(*conditions)
 
 
+def _visible_enrolment():
+    """The agent's enrolments HR may see: not those in a personal path the agent keeps to themselves."""
+    return and_(Enrolment.user_id == User.id, Enrolment.is_private.is_(False))
+
+
 def _count_statement(org_id, filters):
     """Rows of the list counted up to `count_limit` (the database stops there).
 
@@ -158,7 +163,7 @@ def _count_statement(org_id, filters):
     """
     path_id, status, by_user, _progress = filters
     count_limit = db.bindparam("count_limit", type_=db.Integer)
-    counted = _filtered(db.select(User.id).outerjoin(Enrolment, Enrolment.user_id == User.id), org_id, *filters)
+    counted = _filtered(db.select(User.id).outerjoin(Enrolment, _visible_enrolment()), org_id, *filters)
     rows = db.select(db.func.count()).select_from(counted.limit(count_limit).subquery())
     if path_id is not None or status or by_user:
         return rows
@@ -191,7 +196,7 @@ def _team_statements(by_path, status, by_user):
     rows = (
         db.select(User.id.label("user_id"), User.full_name, User.email, Enrolment.id.label("enrolment_id"),
                   Enrolment.due_on, Enrolment.path_id, TrainingPath.title)
-        .outerjoin(Enrolment, Enrolment.user_id == User.id)
+        .outerjoin(Enrolment, _visible_enrolment())
         .outerjoin(TrainingPath, TrainingPath.id == Enrolment.path_id)
     )
     page = (
@@ -328,7 +333,7 @@ def export_rows(hr_user, path_id=None, yield_per=None):
     query = (
         db.select(User.full_name, User.email, TrainingPath.title, ModuleVersion.title, Enrolment.due_on,
                   completed_at)
-        .join(Enrolment, Enrolment.user_id == User.id)
+        .join(Enrolment, _visible_enrolment())
         .join(TrainingPath, TrainingPath.id == Enrolment.path_id)
         .join(PathModule, PathModule.path_id == TrainingPath.id)
         .join(Module, Module.id == PathModule.module_id)

@@ -97,6 +97,24 @@ def enrol(code):
     return redirect(url_for("training.path_detail", code=path.code))
 
 
+@bp.route("/parcours/<code>/partage", methods=["POST"])
+@roles(Role.AGENT)
+def share_path(code):
+    path = learning.path_for(code, current_user)
+    enrolment = learning.enrolment_of(current_user, path) if path is not None else None
+    if enrolment is None or path.owner_id != current_user.id:
+        abort(404)
+    if not QuizSubmitForm().validate_on_submit():
+        abort(400)
+    shared = request.form.get("partager") == "oui"
+    learning.share_enrolment(current_user, enrolment, shared)
+    if shared:
+        flash("Votre structure voit désormais ce parcours et votre progression.", "success")
+    else:
+        flash("Ce parcours est de nouveau personnel : votre structure ne le voit plus.", "success")
+    return redirect(url_for("training.path_detail", code=path.code))
+
+
 RECENT_ATTEMPTS = 20  # the module page lists the latest attempts only
 
 

@@ -98,3 +98,39 @@ def test_gap_analysis_and_vae_pages_are_accessible(page):
     page.goto("/rh/vae/")
     assert agent.full_name in page.content()
     assert audit_accessibility(page) == []
+
+
+def test_the_agent_withdraws_their_links_and_the_old_link_says_so(page):
+    fixture_referential()
+    agent = find_user_by_email("agent.fs@passerelle.example")
+    entry(agent, "A1.1", 2)
+    log_in(page, "agent.fs@passerelle.example")
+    page.goto("/passeport/document")
+    assert "Ce lien est valable jusqu'au" in page.content()
+    path = urlsplit(page.locator(".pas-code a[href*='/verify/']").get_attribute("href")).path
+    assert audit_accessibility(page) == []
+
+    page.get_by_role("link", name="Retirer mes liens de vérification").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Retirer mes liens de vérification"
+    assert audit_accessibility(page) == []
+    page.get_by_role("button", name="Retirer mes liens").click()
+    assert "Vous avez retiré vos liens de vérification" in page.content()
+    assert audit_accessibility(page) == []
+
+    page.context.clear_cookies()
+    response = page.goto(path)
+    assert response.status == 410
+    assert page.get_by_role("heading", level=1).inner_text() == "Lien de vérification retiré"
+    assert audit_accessibility(page) == []
+
+
+def test_a_personal_path_page_offers_to_share_it(page):
+    fixture_referential()
+    log_in(page, "agent.fs@passerelle.example")
+    page.goto("/passeport/mobilite/CHARGE-ACCUEIL")
+    page.get_by_role("button", name="Créer mon parcours personnel").click()
+    assert "votre structure ne le voit pas" in page.content()
+    assert audit_accessibility(page) == []
+    page.get_by_role("button", name="Partager ce parcours avec ma structure").click()
+    assert "Vous partagez ce parcours" in page.content()
+    assert audit_accessibility(page) == []

@@ -115,3 +115,39 @@ def test_mobility_pages_list_the_career_track(client, login, db):
     page = text(client.get("/passeport/mobilite"))
     assert "Chargé(e) d'accueil" in page and "M1601" in page and "2 écarts" in page
     assert client.get("/passeport/mobilite/NOPE").status_code == 404
+
+
+def test_hr_do_not_see_a_personal_path_unless_the_agent_shares_it(client, login, db):
+    """Issue 21 item 7: « Mon parcours vers le métier… » tells which job the agent is aiming at."""
+    fixture_referential()
+    agent = _agent_with_history(login("agent"))
+    assert client.post("/passeport/mobilite/CHARGE-ACCUEIL/parcours").status_code == 302
+    path = db.session.scalar(db.select(TrainingPath).where(TrainingPath.owner_id == agent.id))
+    assert "votre structure ne le voit pas" in text(client.get(f"/formation/parcours/{path.code}"))
+    hr = UserFactory(role="hr", organisation=agent.organisation)
+
+    def hr_sees():
+        client.post("/deconnexion")
+        login(user=hr)
+        pages = [text(client.get("/rh/formation/")), text(client.get(f"/rh/formation/agents/{agent.id}")),
+                 client.get("/rh/formation/export.csv").get_data(as_text=True)]
+        assert agent.full_name in pages[0]  # the agent is listed all the same
+        client.post("/deconnexion")
+        login(user=agent)
+        return ["Mon parcours vers le métier" in page for page in pages]
+
+    assert hr_sees() == [False, False, False]
+
+    response = client.post(f"/formation/parcours/{path.code}/partage", data={"partager": "oui"})
+    assert response.status_code == 302
+    assert hr_sees() == [True, True, True]
+    assert db.session.scalar(
+        db.select(db.func.count(AuditLog.id)).where(AuditLog.action == "training.enrolment_share")) == 1
+
+    client.post(f"/formation/parcours/{path.code}/partage", data={"partager": "non"})
+    assert hr_sees() == [False, False, False]
+
+    # Nobody else can share it.
+    client.post("/deconnexion")
+    login("agent", organisation=agent.organisation)
+    assert client.post(f"/formation/parcours/{path.code}/partage", data={"partager": "oui"}).status_code == 404

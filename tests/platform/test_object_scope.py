@@ -208,6 +208,27 @@ def test_quiz_attempts_of_another_agent(app, actor):
     assert_unchanged(before, objects)
 
 
+def test_a_personal_path_of_another_agent(app, actor):
+    from app.training.models import TrainingPath
+
+    import_fixture_curricula()
+    owner = UserFactory(role="agent")
+    path = TrainingPath(code=f"PERSO-{owner.id}-1", title="Mon parcours vers le métier : X", description="",
+                        owner_id=owner.id)
+    db.session.add(path)
+    db.session.commit()
+    enrolment = learning.enrol(owner, path)
+    colleague = actor(UserFactory(role="agent", organisation=owner.organisation))
+    hr = actor(UserFactory(role="hr", organisation=owner.organisation))
+    before = table_counts()
+    objects = [(enrolment, columns(enrolment)), (path, columns(path))]
+    for route in (f"/formation/parcours/{path.code}", f"/formation/parcours/{path.code}/inscription",
+                  f"/formation/parcours/{path.code}/partage"):
+        attempt_all(app, colleague, route, 404)
+        attempt_all(app, hr, route, 403)
+    assert_unchanged(before, objects)
+
+
 def test_hr_training_export_holds_only_the_hr_organisation(app, actor):
     import_fixture_curricula()
     owner = UserFactory(role="agent", full_name="Agente Hors Périmètre")
