@@ -240,6 +240,15 @@ def test_verified_email_links_an_existing_agent_without_creating_one(proconnect,
     assert db.session.scalar(db.select(ProConnectIdentity.user_id).where(ProConnectIdentity.sub == "sub-amina")) == agent.id
 
 
+def test_deactivated_account_is_refused(proconnect, client, agent_browser):
+    UserFactory(role="agent", email="agent.fs@passerelle.example", active=False)
+    response = sign_in(client, agent_browser, "amina")
+    assert response.status_code == 403
+    assert "Compte désactivé" in unescape(response.get_data(as_text=True))
+    assert count(ProConnectSession) == 0 and count(ProConnectIdentity) == 0
+    assert signed_in_user(client) is None
+
+
 def test_hr_account_is_linked_only_after_a_password_session_confirms(proconnect, app, client, agent_browser):
     hr = UserFactory(role="hr", email="rh.fs@passerelle.example")
     response = sign_in(client, agent_browser, "rachid")
@@ -457,3 +466,16 @@ def test_configured_routes_answer_per_role(proconnect, app, client, login):
     login(role="agent")
     for path, _anonymous, agent in CONFIGURED.values():
         assert client.get(path).status_code == agent, path
+
+
+def test_access_logs_mask_the_codes_and_tokens_of_the_flow():
+    from app.common.logs import scrub
+
+    line = scrub(
+        '"GET /connexion/proconnect/retour?code=abc123&state=s3cr3t-state HTTP/1.1" 302 - '
+        '"GET /api/v2/session/end?id_token_hint=eyJhbGciOi.eyJzdWIi.sig&state=xyz&post_logout_redirect_uri=http://x" '
+        '"GET /deconnexion/proconnect?jeton=IjFhYmMi.Zz HTTP/1.1"'
+    )
+    for secret in ("abc123", "s3cr3t-state", "eyJhbGciOi", "xyz", "IjFhYmMi"):
+        assert secret not in line
+    assert "post_logout_redirect_uri=http://x" in line
