@@ -411,6 +411,24 @@ def test_provider_unreachable_gives_a_french_page(proconnect, app, client, monke
     assert "ProConnect ne répond pas" in unescape(response.get_data(as_text=True))
 
 
+def test_purge_and_erasure_remove_sign_ins_and_identity(proconnect, app, client, agent_browser):
+    from datetime import timedelta
+
+    from app.accounts.privacy import erase_account
+    from app.common.retention import purge
+    from app.common.timezones import utcnow
+
+    assert sign_in(client, agent_browser, "camille").status_code == 302
+    purge(app.config, now=utcnow())
+    assert count(ProConnectSession) == 1  # a fresh sign-in stays
+    purge(app.config, now=utcnow() + timedelta(days=3))
+    assert count(ProConnectSession) == 0
+    user = find_user_by_email("camille.nouvelle@fs-demo.example")
+    admin = UserFactory(role="admin")
+    erase_account(admin, user)
+    assert count(ProConnectIdentity) == 0
+
+
 # --- admin and CLI: the organisation's SIRET -------------------------------------------------
 
 

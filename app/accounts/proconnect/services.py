@@ -179,6 +179,14 @@ def end_session(user, handle):
     return id_token
 
 
+def purge_proconnect_sessions(now, config):
+    """Retention purger (`flask purge`): sign-ins older than SESSION_ROWS_DAYS go, ID tokens with them."""
+    result = db.session.execute(
+        db.delete(ProConnectSession).where(ProConnectSession.created_at < now - timedelta(days=SESSION_ROWS_DAYS))
+    )
+    return {"proconnect_sessions": result.rowcount or 0}
+
+
 def erase_proconnect(user):
     """Privacy eraser: the account's ProConnect identity and sign-ins go."""
     db.session.execute(db.delete(ProConnectIdentity).where(ProConnectIdentity.user_id == user.id))
@@ -192,5 +200,6 @@ __all__ = [
     "end_session",
     "erase_proconnect",
     "pending_link",
+    "purge_proconnect_sessions",
     "sign_in",
 ]
