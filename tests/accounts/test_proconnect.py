@@ -101,7 +101,7 @@ def test_without_settings_the_login_page_has_no_button_and_every_route_is_404(ap
     page = unescape(client.get("/connexion").get_data(as_text=True))
     assert "ProConnect" not in page
     paths = [
-        "/connexion/proconnect", "/connexion/proconnect/retour?code=x&state=y",
+        "/connexion/proconnect", "/connexion/proconnect/retour?code=x&state=y", "/connexion/proconnect/suite",
         "/deconnexion/proconnect", "/deconnexion/proconnect/retour?state=x", "/compte/proconnect",
     ]
     for path in paths:
@@ -336,6 +336,36 @@ def test_second_factor_is_met_by_the_provider_only_when_it_says_so(proconnect, a
     assert client.get("/agent").status_code == 200
 
 
+def test_own_second_factor_when_the_provider_did_not_check_two(proconnect, client, agent_browser):
+    import pyotp
+
+    from app.common.timezones import utcnow
+
+    secret = pyotp.random_base32()
+    UserFactory(role="agent", email="agent.fs@passerelle.example", totp_secret=secret, totp_enabled_at=utcnow())
+    response = sign_in(client, agent_browser, "amina")  # acr eidas1: one factor at the provider
+    assert response.headers["Location"] == "/connexion/verification"
+    assert signed_in_user(client) is None
+    done = client.post("/connexion/verification", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 302 and done.headers["Location"].startswith("/connexion/proconnect/suite?jeton=")
+    home = client.get(done.headers["Location"])
+    assert home.headers["Location"] == "/agent"
+    page = unescape(client.get("/agent").get_data(as_text=True))
+    assert "/deconnexion/proconnect?jeton=" in page  # logout still ends the provider session
+    assert client.get("/connexion/proconnect/suite?jeton=forged").status_code == 400
+
+
+def test_provider_two_factors_skip_our_code(proconnect, client, agent_browser):
+    import pyotp
+
+    from app.common.timezones import utcnow
+
+    UserFactory(role="agent", email="aline.forte@fs-demo.example", totp_secret=pyotp.random_base32(), totp_enabled_at=utcnow())
+    response = sign_in(client, agent_browser, "aline")  # acr eidas2, amr mfa
+    assert response.headers["Location"] == "/agent"
+    assert client.get("/agent").status_code == 200
+
+
 # --- provider errors: a French page each, a log line without tokens, nothing created ---------
 
 
@@ -471,6 +501,7 @@ CONFIGURED = {
     # endpoint: (path, anonymous, signed in as an agent)
     "proconnect.start": ("/connexion/proconnect", 302, 302),
     "proconnect.callback": ("/connexion/proconnect/retour", 400, 400),
+    "proconnect.resume": ("/connexion/proconnect/suite", 302, 400),
     "proconnect.logout": ("/deconnexion/proconnect", 302, 400),
     "proconnect.logged_out": ("/deconnexion/proconnect/retour", 400, 400),
     "proconnect.link": ("/compte/proconnect", 302, 404),

@@ -170,6 +170,7 @@ MATRIX = {
     # access rule; tests/accounts/test_proconnect.py runs the same routes with the settings set.
     "proconnect.start": ("GET", "/connexion/proconnect", [404] * 5),
     "proconnect.callback": ("GET", "/connexion/proconnect/retour", [404] * 5),
+    "proconnect.resume": ("GET", "/connexion/proconnect/suite", [404] * 5),
     "proconnect.logout": ("GET", "/deconnexion/proconnect", [404] * 5),
     "proconnect.logged_out": ("GET", "/deconnexion/proconnect/retour", [404] * 5),
     "proconnect.link": ("GET", "/compte/proconnect", [404] * 5),

@@ -140,13 +140,41 @@ def callback():
     if met:
         session[PROVIDER_MFA] = True
     elif user.totp_enabled:
-        # The provider did not check a second factor: ours is asked, as after a password.
+        # The provider did not check a second factor: ours is asked, as after a password. The code
+        # page starts a fresh session; `resume` then brings back the handle of this sign-in.
         session["2fa_user"] = f"{user.id}:{user.session_version}"
-        session["2fa_next"] = target
+        session["2fa_next"] = url_for("proconnect.resume", jeton=_resume_serializer().dumps(
+            {"user": user.id, "handle": handle, "next": target}
+        ))
         return redirect(url_for("security.verify_code"))
     login_user(user)
     start_session()
     return redirect(target)
+
+
+def _resume_serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="proconnect-resume")
+
+
+@bp.route("/connexion/proconnect/suite")
+@logged_in
+def resume():
+    """After our second factor: the session opened by the code page learns its ProConnect sign-in."""
+    from itsdangerous import BadData
+
+    from app.accounts.views import home_for, safe_next
+
+    try:
+        data = _resume_serializer().loads(request.args.get("jeton", ""), max_age=900)
+    except BadData:
+        abort(400)
+    if data.get("user") != current_user.id:
+        abort(400)
+    session[HANDLE] = data["handle"]
+    session[METHOD] = "proconnect"
+    return redirect(safe_next(data.get("next")) or home_for(current_user))
 
 
 @bp.route("/deconnexion/proconnect")
