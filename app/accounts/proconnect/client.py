@@ -60,7 +60,7 @@ def client():
             "scope": settings[3],
             "code_challenge_method": "S256",
             # ProConnect authenticates clients with the secret in the request body.
-            "token_endpoint_auth_method": "client_secret_post",
+            "token_endpoint_auth_method": "client_secret_post",  # nosec B105 - a method name
             "timeout": 10,
             # ProConnect's access tokens live 60 seconds: Authlib's default 60-second margin would
             # call them expired at once, before the userinfo request.
