@@ -69,8 +69,9 @@ def sign_in(claims, nonce, id_token):
             user = _create_agent(claims)
             created = True
         if identity is None:
-            identity = ProConnectIdentity(user_id=user.id, sub=sub)
+            identity = ProConnectIdentity(sub=sub)
             db.session.add(identity)
+        identity.user_id = user.id  # an unconfirmed link follows the account the claims designate now
         identity.confirmed_at = utcnow()
     if not user.active:
         db.session.rollback()
@@ -116,8 +117,9 @@ def _linkable_account(claims, identity):
 def _request_link(user, claims, identity):
     """Remember the link of a non-agent account until a password session confirms it."""
     if identity is None:
-        identity = ProConnectIdentity(user_id=user.id, sub=claims["sub"])
+        identity = ProConnectIdentity(sub=claims["sub"])
         db.session.add(identity)
+    identity.user_id = user.id
     identity.created_at = utcnow()
     identity.uid = claims.get("uid")
     audit(None, "auth.proconnect_link_requested", user, _details(claims))
