@@ -141,6 +141,34 @@ def test_authorisation_request_uses_pkce_long_state_and_nonce(proconnect, client
     assert requests.get(url, timeout=10).status_code == 200
 
 
+def test_no_acr_values_unless_set(proconnect, client):
+    assert "acr_values" not in parse_qs(urlsplit(start(client)).query)
+
+
+def test_the_test_provider_refuses_what_proconnect_refuses(proconnect, client):
+    url = start(client)
+    assert requests.get(url + "&extra=1", timeout=10).status_code == 400  # unknown parameter
+    short = re.sub(r"state=[^&]+", "state=" + "s" * 31, url)
+    assert requests.get(short, timeout=10).status_code == 400  # state under 32 characters
+    no_pkce = re.sub(r"&code_challenge=[^&]+", "", url)
+    assert requests.get(no_pkce, timeout=10).status_code == 400  # PKCE required
+
+
+def test_a_nonce_is_accepted_once(proconnect):
+    from app.accounts.proconnect import services
+
+    claims = {
+        "sub": "sub-camille", "email": "camille.nouvelle@fs-demo.example", "given_name": "Camille",
+        "usual_name": "Nouvelle", "siret": DEMO_SIRET, "uid": "uid-camille",
+    }
+    nonce = "n" * 43
+    services.sign_in(claims, nonce, "header.payload.signature")
+    with pytest.raises(services.SignInRefused) as refused:
+        services.sign_in(claims, nonce, "header.payload.signature")
+    assert refused.value.reason == "replayed_nonce"
+    assert count(ProConnectSession) == 1
+
+
 # --- the flow --------------------------------------------------------------------------------
 
 
