@@ -95,6 +95,13 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     CURRICULA_DIR = str(BASE_DIR / "curricula")
+    # Sign-in with ProConnect (OpenID Connect): off unless the discovery URL, client id and secret
+    # are set (see the README). ACR values are optional (e.g. "eidas1").
+    PROCONNECT_DISCOVERY_URL = os.environ.get("PROCONNECT_DISCOVERY_URL") or None
+    PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID") or None
+    PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET") or None
+    PROCONNECT_SCOPES = os.environ.get("PROCONNECT_SCOPES") or "openid email given_name usual_name siret uid"
+    PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES") or None
     # Report webhooks: private or loopback receivers (and plain http) only when allowed.
     WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", True)
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
@@ -122,6 +129,9 @@ class TestConfig(Config):
     SERVER_NAME = None
     SQLITE_BEGIN_IMMEDIATE = False
     REFERENCE_CACHE_SECONDS = 0  # the tests change the catalogue between requests
+    PROCONNECT_DISCOVERY_URL = None  # off unless a test turns it on against its own provider
+    PROCONNECT_CLIENT_ID = None
+    PROCONNECT_CLIENT_SECRET = None
 
 
 class ProductionConfig(Config):

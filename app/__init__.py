@@ -58,6 +58,9 @@ def create_app(config_name=None, **overrides):
     _init_extensions(app)
     _init_security(app)
     _register_blueprints(app)
+    from app.accounts.proconnect import init_app as init_proconnect
+
+    init_proconnect(app)
     _init_templates(app)
 
     from app.accounts.security_views import require_two_factor_setup

@@ -30,10 +30,11 @@ def _fail(message):
 @click.option("--kind", required=True, type=click.Choice(OrgKind.values()))
 @click.option("--department", default=None)
 @click.option("--private", "is_private", is_flag=True, help="Structure privée (délégataire).")
-def orgs_create(code, name, kind, department, is_private):
+@click.option("--siret", default=None, help="SIRET (14 chiffres) : rattache les connexions ProConnect.")
+def orgs_create(code, name, kind, department, is_private, siret):
     """Create an organisation."""
     try:
-        org = services.create_organisation(None, code, name, kind, department, not is_private)
+        org = services.create_organisation(None, code, name, kind, department, not is_private, siret=siret)
     except services.AccountError as exc:
         _fail(str(exc))
     click.echo(f"Structure {org.code} créée.")

@@ -11,6 +11,8 @@ DEMO_ORGS = [
     ("FS-DEMO", "France services de démonstration", "france_services", "69"),
     ("CAF-DEMO", "CAF de démonstration", "caf", "69"),
 ]
+# Fictitious SIRET of FS-DEMO: a ProConnect sign-in carrying it creates an agent of FS-DEMO.
+DEMO_SIRETS = {"FS-DEMO": "12345678900007"}
 DEMO_TEAMS = [
     ("TEAM-CAF", "Équipe caf.fr (démonstration)"),
     ("TEAM-ANTS", "Équipe France Titres (démonstration)"),
@@ -41,6 +43,9 @@ def seed_demo():
         code: _get_or_create(Organisation, code, name=name, kind=kind, department=dep)
         for code, name, kind, dep in DEMO_ORGS
     }
+    for code, siret in DEMO_SIRETS.items():
+        if orgs[code].siret is None:
+            orgs[code].siret = siret
     teams = {code: _get_or_create(Team, code, name=name) for code, name in DEMO_TEAMS}
     for email, name, role, org_code, team_code in DEMO_USERS:
         user = find_user_by_email(email)

@@ -197,3 +197,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="PostgreSQL only: runs in the pass with TEST_DATABASE_URL")
             )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID provider (Authlib server side) on 127.0.0.1 for the whole session."""
+    from tests.accounts.oidc_provider import OpenIDProvider
+
+    provider = OpenIDProvider().start()
+    yield provider
+    provider.stop()

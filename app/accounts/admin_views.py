@@ -183,9 +183,10 @@ def organisations():
                 form.kind.data,
                 form.department.data,
                 is_public=not form.is_private.data,
+                siret=form.siret.data,
             )
         except services.AccountError as exc:
-            form.code.errors.append(str(exc))
+            (form.siret if "SIRET" in str(exc) else form.code).errors.append(str(exc))
         else:
             flash("Structure créée.", "success")
             return redirect(url_for("admin.organisations"))
@@ -209,12 +210,16 @@ def organisation_edit(org_id):
         form.is_private.data = not org.is_public
     form.code.data = org.code
     if form.validate_on_submit():
-        services.update_organisation(
-            current_user, org, form.name.data, form.kind.data, form.department.data,
-            is_public=not form.is_private.data,
-        )
-        flash("Structure mise à jour.", "success")
-        return redirect(url_for("admin.organisations"))
+        try:
+            services.update_organisation(
+                current_user, org, form.name.data, form.kind.data, form.department.data,
+                is_public=not form.is_private.data, siret=form.siret.data,
+            )
+        except services.AccountError as exc:
+            form.siret.errors.append(str(exc))
+        else:
+            flash("Structure mise à jour.", "success")
+            return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_edit.html", org=org, form=form)
 
 

@@ -98,6 +98,15 @@ class OrganisationForm(BaseForm):
             Regexp(r"^(\d{2,3}|2[AB])$", message="Code de département invalide."),
         ],
     )
+    siret = StringField(
+        "SIRET",
+        description="14 chiffres. Les agents qui se connectent avec ProConnect sous ce SIRET "
+        "rejoignent cette structure.",
+        validators=[
+            Optional(),
+            Regexp(r"^\s*(\d\s*){14}$", message="Le SIRET doit comporter 14 chiffres."),
+        ],
+    )
     is_private = BooleanField("Structure privée (délégataire)")
 
 

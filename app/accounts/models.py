@@ -46,6 +46,8 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     is_public: Mapped[bool] = mapped_column(default=True)
     department: Mapped[str | None] = mapped_column(String(3))
+    # SIRET (14 digits): ProConnect sign-ins carrying it join this organisation as agents.
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     @property

@@ -135,5 +135,7 @@ def require_two_factor_setup():
         return None
     if request.path.startswith("/api/") or current_user.totp_enabled or not twofactor.is_required(current_user):
         return None
+    if session.get("second_factor_by_provider"):
+        return None  # ProConnect said it checked two factors (acr/amr) at this sign-in
     flash("Votre rôle demande la double authentification : configurez-la pour continuer.", "warning")
     return redirect(url_for("security.setup"))

@@ -39,7 +39,20 @@ class AccountError(ValueError):
 # --- organisations and teams ---------------------------------------------------------------
 
 
-def create_organisation(actor, code, name, kind, department=None, is_public=True):
+def _checked_siret(siret, org=None):
+    """The SIRET without spaces (None when blank); refused unless 14 digits and unused."""
+    siret = "".join((siret or "").split()) or None
+    if siret is None:
+        return None
+    if len(siret) != 14 or not siret.isdigit():
+        raise AccountError("Le SIRET doit comporter 14 chiffres.")
+    other = db.session.scalar(db.select(Organisation).where(Organisation.siret == siret))
+    if other is not None and other is not org:
+        raise AccountError(f"Le SIRET {siret} est déjà celui de la structure {other.code}.")
+    return siret
+
+
+def create_organisation(actor, code, name, kind, department=None, is_public=True, siret=None):
     """Create an organisation (structure)."""
     code = code.strip().upper()
     if kind not in OrgKind.values():
@@ -52,6 +65,7 @@ def create_organisation(actor, code, name, kind, department=None, is_public=True
         kind=kind,
         department=(department or "").strip().upper() or None,
         is_public=is_public,
+        siret=_checked_siret(siret),
     )
     db.session.add(org)
     db.session.flush()
@@ -60,10 +74,11 @@ def create_organisation(actor, code, name, kind, department=None, is_public=True
     return org
 
 
-def update_organisation(actor, org, name, kind, department=None, is_public=True):
-    """Change an organisation's name, kind, département or sector."""
+def update_organisation(actor, org, name, kind, department=None, is_public=True, siret=None):
+    """Change an organisation's name, kind, département, sector or SIRET."""
     if kind not in OrgKind.values():
         raise AccountError(f"Type de structure inconnu : {kind}.")
+    org.siret = _checked_siret(siret, org)
     org.name = name.strip()
     org.kind = kind
     org.department = (department or "").strip().upper() or None

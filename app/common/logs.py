@@ -12,6 +12,8 @@ SECRET_PAIRS = re.compile(
 )
 BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
 API_TOKEN = re.compile(r"\bpsr_[A-Za-z0-9_-]{10,}")
+# OpenID Connect values in URLs (ProConnect's return and logout): access logs must not keep them.
+OIDC_PARAMS = re.compile(r"([?&](?:code|state|nonce|id_token_hint|id_token|code_verifier|jeton)=)[^\s&\"']+")
 
 
 def scrub(text):
@@ -20,6 +22,7 @@ def scrub(text):
     text = SECRET_PAIRS.sub(lambda m: f"{m.group(1)}{m.group(2)}[masqué]", text)
     text = BEARER.sub(r"\1[masqué]", text)
     text = API_TOKEN.sub("[jeton masqué]", text)
+    text = OIDC_PARAMS.sub(r"\1[masqué]", text)
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 

@@ -170,6 +170,14 @@ MATRIX = {
     "api_passport_docs.my_passport_pdf": ("GET", "/api/v1/me/passport/pdf", [401, OK, 403, 403, 403]),
     "api_passport_docs.my_mobility": ("GET", "/api/v1/me/mobility?profile=NOPE", [401, 404, 403, 403, 403]),
     "static": ("GET", "/static/css/passerelle.css", [OK] * 5),
+    # ProConnect: without the PROCONNECT_* settings (as here) every route answers 404, before any
+    # access rule; tests/accounts/test_proconnect.py runs the same routes with the settings set.
+    "proconnect.start": ("GET", "/connexion/proconnect", [404] * 5),
+    "proconnect.callback": ("GET", "/connexion/proconnect/retour", [404] * 5),
+    "proconnect.resume": ("GET", "/connexion/proconnect/suite", [404] * 5),
+    "proconnect.logout": ("GET", "/deconnexion/proconnect", [404] * 5),
+    "proconnect.logged_out": ("GET", "/deconnexion/proconnect/retour", [404] * 5),
+    "proconnect.link": ("GET", "/compte/proconnect", [404] * 5),
 }
 
 
