@@ -90,8 +90,8 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     CURRICULA_DIR = str(BASE_DIR / "curricula")
-    # Report webhooks: private or loopback receivers (and plain http) only when allowed.
-    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", True)
+    # Report webhooks: private or loopback receivers (and plain http) only when explicitly allowed.
+    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 
     @staticmethod
@@ -117,6 +117,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     SQLITE_BEGIN_IMMEDIATE = False
     REFERENCE_CACHE_SECONDS = 0  # the tests change the catalogue between requests
+    WEBHOOK_ALLOW_PRIVATE = True  # the tests' receivers listen on 127.0.0.1 (opt-in, never a default)
 
 
 class ProductionConfig(Config):
@@ -128,7 +129,6 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
-    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
 
     @staticmethod
     def check(app):
