@@ -45,7 +45,7 @@ BACKOFF = (60, 300, 1800, 7200, 21600, 43200, 86400)
 MAX_ATTEMPTS = len(BACKOFF) + 1
 USER_AGENT = "Passerelle-Webhooks/1"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105 (a prefix, not a secret)
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105
 # What the team reads in the delivery log: the details (addresses, TLS errors) go to the server log.
 CONNECTION_FAILED = "Échec de connexion au serveur du webhook."
 
