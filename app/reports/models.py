@@ -24,7 +24,7 @@ from app.reports.enums import (
 from app.reports.workflow import CLOSED, OPEN
 
 REDACTION_KINDS = (
-    "nir", "caf_number", "tax_number", "france_travail_id", "iban", "card", "phone", "email",
+    "nir", "caf_number", "tax_number", "france_travail_id", "iban", "card", "phone", "email", "name",
 )
 
 

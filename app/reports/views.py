@@ -34,7 +34,7 @@ bp = Blueprint("reports", __name__, url_prefix="/remontees")
 KIND_LABELS = {
     "nir": "NIR", "caf_number": "n° allocataire", "tax_number": "n° fiscal",
     "france_travail_id": "identifiant France Travail", "iban": "IBAN", "card": "carte bancaire",
-    "phone": "téléphone", "email": "adresse e-mail",
+    "phone": "téléphone", "email": "adresse e-mail", "name": "nom",
 }
 
 

@@ -160,7 +160,7 @@ def test_a_report_posted_after_session_expiry_is_kept_masked(client, world, db):
         world, on_behalf="y", consent="y", citizen_words=citizen))
     assert response.status_code == 302 and "/connexion" in response.location
     stored = json.dumps(db.session.scalar(db.select(PendingForm)).data, ensure_ascii=False)
-    for value in (NIR, PHONE, "jean.dupont@gmail.com", "FR76 3000"):
+    for value in (NIR, PHONE, "jean.dupont@gmail.com", "FR76 3000", "Dupont"):
         assert value not in stored, value
     assert "[NIR masqué]" in stored and "[e-mail masqué]" in stored and "[IBAN masqué]" in stored
     assert "Bouton Valider grisé" in stored  # the rest is kept
