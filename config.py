@@ -93,6 +93,8 @@ class Config:
     # Report webhooks: private or loopback receivers (and plain http) only when explicitly allowed.
     WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # A report's impact counts at most this many people per organisation and day (filing and « moi aussi »).
+    REPORT_PEOPLE_PER_ORGANISATION_DAY = int(os.environ.get("REPORT_PEOPLE_PER_ORGANISATION_DAY", "500"))
 
     @staticmethod
     def check(app):

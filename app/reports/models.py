@@ -214,12 +214,22 @@ class Report(ReportState, db.Model):
         )
 
     def can_view(self, user):
-        """Full detail: the owning team, administrators, and agents who filed or joined it."""
+        """The report page, full or reduced (see can_view_full): the team, administrators, and agents
+        who filed or joined it."""
         if user is None:
             return False
         if user.role == Role.ADMIN or self.can_triage(user):
             return True
         return self.is_followed_by(user)
+
+    def can_view_full(self, user):
+        """The whole report (citizen's words, screenshots, messages): the owning team, administrators
+        and its author. Agents who said « moi aussi » get the reduced view only."""
+        if user is None:
+            return False
+        if user.role == Role.ADMIN or self.can_triage(user):
+            return True
+        return user.role == Role.AGENT and user.id is not None and user.id == self.author_id
 
     def can_withdraw(self, user):
         return (

@@ -45,6 +45,12 @@ def masked_summary(counts):
     return ", ".join(parts)
 
 
+@bp.app_template_global()
+def me_too_offer(report_id):
+    """The signed « moi aussi » offer of a report the similar search shows to the signed-in agent."""
+    return services.me_too_offer(current_user, report_id)
+
+
 def _report_or_404(reference):
     report = services.find_report(current_user, reference)
     if report is None:
@@ -182,6 +188,9 @@ def similar():
 @roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def detail(reference):
     report = _report_or_404(reference)
+    if not report.can_view_full(current_user):
+        # An agent who said « moi aussi »: what the similar list shows, status, public answers, workaround.
+        return render_template("reports/reduced.html", report=report, answers=services.public_answers(report))
     services.record_read(current_user, report)
     return render_detail(report)
 
@@ -225,6 +234,8 @@ def render_detail(report, status=200, **forms):
 @roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def attachment(reference, attachment_id):
     report = _report_or_404(reference)
+    if not report.can_view_full(current_user):
+        abort(404)  # screenshots are never masked: the author and the team only
     row = db.session.scalar(
         db.select(ReportAttachment).where(ReportAttachment.id == attachment_id, ReportAttachment.report_id == report.id)
     )
@@ -242,9 +253,9 @@ def attachment(reference, attachment_id):
 @bp.route("/<reference>/moi-aussi", methods=["POST"])
 @roles(Role.AGENT)
 def me_too(reference):
-    report = services.find_open_report(reference)
+    report = services.find_offered_report(current_user, reference, request.form.get("offer"))
     if report is None:
-        abort(404)
+        abort(404)  # only on a report the similar search showed this agent
     form = MeTooForm()
     if not form.validate_on_submit():
         flash("Indiquez un nombre de personnes entre 1 et 100 000.", "error")
@@ -283,6 +294,8 @@ def withdraw(reference):
 @roles(Role.AGENT)
 def message(reference):
     report = _report_or_404(reference)
+    if not report.can_view_full(current_user):
+        abort(404)
     form = AgentMessageForm()
     if form.validate_on_submit():
         try:
