@@ -10,6 +10,7 @@ from functools import lru_cache
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Integer, String, false
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
 from app.audit.services import audit
@@ -321,6 +322,9 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
     if actor.role != Role.AGENT:
         raise ReportError("Seuls les agents d'accueil déposent des remontées.")
     application, procedure, step = check_values(values)
+    key = (values.get("submission_key") or "")[:64] or None
+    if key is not None and (already := _filed_with(actor, key)) is not None:
+        return already  # the same form posted again: nothing new
     masked, counts = mask_fields(values)
     now = utcnow()
     people = values.get("people_affected") or 1
@@ -348,6 +352,7 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
         blocked_total=min(people, current_app.config["REPORT_PEOPLE_PER_ORGANISATION_DAY"]) if blocked else 0,
         created_at=now,
         updated_at=now,
+        submission_key=key,
         **masked,
     )
     if not report.on_behalf:
@@ -355,7 +360,15 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
     report.search_text = search.report_search_text(report)
     report.set_deadlines(application)
     db.session.add(report)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other request filed it.
+        db.session.rollback()
+        already = _filed_with(actor, key) if key is not None else None
+        if already is None:
+            raise
+        return already
     report.reference = f"R-{now.year}-{report.id:06d}"
     db.session.add(ReportFollower(report_id=report.id, user_id=actor.id, reason=FollowReason.AUTHOR.value))
     db.session.add(ReportEvent(report_id=report.id, from_status=None, to_status=Status.NEW.value))
@@ -370,6 +383,10 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
     audit(actor, "report.create", report, {"reference": report.reference, "masked": sum(counts.values())})
     db.session.commit()
     return report
+
+
+def _filed_with(actor, key):
+    return db.session.scalar(db.select(Report).where(Report.author_id == actor.id, Report.submission_key == key))
 
 
 # --- agents' follow-up --------------------------------------------------------------------------------

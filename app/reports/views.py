@@ -1,5 +1,6 @@
 """Agents' pages: file a report (preview of the masked text, then confirmation), similar reports,
 "moi aussi", "Mes remontées", the report page and its screenshots."""
+import secrets
 from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -138,6 +139,8 @@ def new():
     except services.ReportError as exc:
         _apply_service_error(form, exc)
         return _render_form(form, 400)
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
     if form.processed_screenshots:
         images.discard_pending(current_user, form.uploads.data)
         form.uploads.data = images.stash_pending(current_user, form.processed_screenshots)

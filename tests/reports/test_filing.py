@@ -165,3 +165,22 @@ def test_a_report_posted_after_session_expiry_is_kept_masked(client, world, db):
     assert "[NIR masqué]" in stored and "[e-mail masqué]" in stored and "[IBAN masqué]" in stored
     assert "Bouton Valider grisé" in stored  # the rest is kept
     assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
+
+
+def test_a_double_submission_of_the_same_form_files_one_report(client, world, db):
+    """Issue 21: the confirmation posted twice (double click, Back then resend) files one report."""
+    _login(client, world.agent)
+    preview = client.post("/remontees/nouvelle", data=_form(world)).get_data(as_text=True)
+    key = preview.split('name="submission_key" value="')[1].split('"')[0]
+    assert len(key) >= 20
+    first = client.post("/remontees/nouvelle/confirmer", data=_form(world, submission_key=key))
+    second = client.post("/remontees/nouvelle/confirmer", data=_form(world, submission_key=key))
+    assert first.status_code == second.status_code == 302
+    assert first.location == second.location  # both land on the one report
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 1
+    # Another preview of the same text gets another key: a second, deliberate report is filed.
+    again = client.post("/remontees/nouvelle", data=_form(world)).get_data(as_text=True)
+    other_key = again.split('name="submission_key" value="')[1].split('"')[0]
+    assert other_key != key
+    client.post("/remontees/nouvelle/confirmer", data=_form(world, submission_key=other_key))
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 2
