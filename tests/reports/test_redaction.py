@@ -35,7 +35,7 @@ def lost_numbers(expected_text, actual_text):
 
 
 def test_corpus_is_well_formed():
-    assert len(CASES) >= 160  # 114 before issue 21, then 51 formatting, spelled-out and name cases
+    assert len(CASES) >= 168  # 114 before issue 21, then 54 formatting, spelled-out and name cases
     ids = [case["id"] for case in CASES]
     assert len(ids) == len(set(ids))
     for case in CASES:
