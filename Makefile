@@ -11,6 +11,8 @@ export FLASK_APP := wsgi
 .PHONY: run test install assets db demo serve lint check clean bench load
 
 ## run: install, migrate the SQLite database, load curricula, the services catalogue and demo data, serve on http://127.0.0.1:$(PORT)
+# The demo may point team webhooks at a local receiver (an explicit opt-in, off by default).
+run: export WEBHOOK_ALLOW_PRIVATE ?= true
 run: install db demo
 	@echo "Passerelle : http://127.0.0.1:$(PORT)"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app

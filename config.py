@@ -102,9 +102,11 @@ class Config:
     PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET") or None
     PROCONNECT_SCOPES = os.environ.get("PROCONNECT_SCOPES") or "openid email given_name usual_name siret uid"
     PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES") or None
-    # Report webhooks: private or loopback receivers (and plain http) only when allowed.
-    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", True)
+    # Report webhooks: private or loopback receivers (and plain http) only when explicitly allowed.
+    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # A report's impact counts at most this many people per organisation and day (filing and « moi aussi »).
+    REPORT_PEOPLE_PER_ORGANISATION_DAY = int(os.environ.get("REPORT_PEOPLE_PER_ORGANISATION_DAY", "500"))
 
     @staticmethod
     def check(app):
@@ -132,6 +134,7 @@ class TestConfig(Config):
     PROCONNECT_DISCOVERY_URL = None  # off unless a test turns it on against its own provider
     PROCONNECT_CLIENT_ID = None
     PROCONNECT_CLIENT_SECRET = None
+    WEBHOOK_ALLOW_PRIVATE = True  # the tests' receivers listen on 127.0.0.1 (opt-in, never a default)
 
 
 class ProductionConfig(Config):
@@ -143,7 +146,6 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
-    WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", False)
 
     @staticmethod
     def check(app):

@@ -228,15 +228,17 @@ def _register_blueprints(app):
     app.register_blueprint(privacy_bp)
     register_exporter("training", export_training)
     register_eraser(erase_training)
+    from app.accounts.sessions import register_pending_form_masker
     from app.common.retention import register_purger
     from app.passports.privacy import erase_passport, export_passport
-    from app.reports.privacy import erase_reports, export_reports, purge_citizen_words
+    from app.reports.privacy import erase_reports, export_reports, mask_kept_text, purge_citizen_words
 
     register_exporter("passport", export_passport)
     register_eraser(erase_passport)
     register_exporter("reports", export_reports)
     register_eraser(erase_reports)
     register_purger(purge_citizen_words)
+    register_pending_form_masker(mask_kept_text)
     app.register_blueprint(admin_bp)
     app.register_blueprint(hr_bp)
     app.register_blueprint(referential_bp)

@@ -34,10 +34,32 @@ def touch_session(force=False):
         session[SEEN] = now
 
 
+# Functions text -> text that mask personal identifiers, registered by the domain that owns the
+# masking (reports): accounts imports no other domain.
+_maskers = []
+
+
+def register_pending_form_masker(function):
+    if function not in _maskers:
+        _maskers.append(function)
+
+
+def _masked(value):
+    for mask in _maskers:
+        value = mask(value)
+    return value
+
+
 def _save_pending_form(user_id):
-    """Keep what was typed (never passwords or files) for the next login of the same user."""
+    """Keep what was typed (never passwords or files) for the next login of the same user.
+
+    Every value is masked first (NIR, IBAN, e-mail, names after a civility...), whatever the form:
+    the row lives up to a day and reaches the backups. Without a masker nothing is kept.
+    """
+    if not _maskers:
+        return None
     data = [
-        [key, value]
+        [key, _masked(value)]
         for key, values in request.form.lists()
         for value in values
         if not any(secret in key.lower() for secret in SECRET_FIELDS)

@@ -95,6 +95,7 @@ def report_dict(report, user):
     organisation = report.organisation
     return {
         **summary_dict(report),
+        "view": "full",
         "application": {"code": report.application.code, "name": report.application.name},
         "procedure": {"code": report.procedure.code, "title": report.procedure.title} if report.procedure else None,
         "step": {"code": report.step.code, "title": report.step.title} if report.step else None,
@@ -130,6 +131,30 @@ def report_dict(report, user):
              "url": external_url("reports.attachment", reference=report.reference, attachment_id=a.id)}
             for a in services.attachments_of(report)
         ],
+    }
+
+
+def reduced_dict(report):
+    """What an agent who said « moi aussi » sees: the problem as the similar list shows it, status,
+    impact figures, public answers and workaround; never the citizen's words, screenshots or messages."""
+    return {
+        **summary_dict(report),
+        "view": "reduced",
+        "application": {"code": report.application.code, "name": report.application.name},
+        "status_label": report.status_label, "status_reason": report.status_reason,
+        "redirect_to": report.redirect_to, "what_happened": report.summary,
+        "impact": {
+            "citizen_blocked": report.citizen_blocked, "right_at_risk": report.right_at_risk,
+            "people_affected": report.people_affected, "people_total": report.people_total,
+            "blocked_total": report.blocked_total, "me_too_count": report.me_too_count,
+        },
+        "workaround": report.workaround,
+        "is_mine": False,
+        "comments": [
+            {"id": c.id, "kind": c.kind, "body": c.body, "from_team": True, "created_at": c.created_at}
+            for c in services.public_answers(report)
+        ],
+        "attachments": [],
     }
 
 
@@ -243,6 +268,8 @@ def similar(args):
         "id": r.id, "reference": r.reference, "title": r.title,
         "application": {"code": application.code, "name": application.name},
         "status": r.status, "status_label": r.status_label, "me_too_count": r.me_too_count, "summary": r.summary,
+        "me_too_offer": services.me_too_offer(user, r.id)
+        if user.role == Role.AGENT and r.author_id != user.id else None,
     } for r in items], "next_cursor": None}
 
 
@@ -254,6 +281,8 @@ def similar(args):
 def get_report(report_id):
     """One report by id or reference (R-2026-000042)."""
     report = _report_or_404(report_id)
+    if not report.can_view_full(g.api_user):
+        return reduced_dict(report)
     services.record_read(g.api_user, report)
     return report_dict(report, g.api_user)
 
@@ -333,11 +362,11 @@ def add_comment(payload, report_id):
 @api_token(Role.AGENT)
 def me_too(payload, report_id):
     """"Moi aussi" on an open report: the agent's organisation and impact join it."""
-    report = services.find_open_report(report_id)
+    report = services.find_offered_report(g.api_user, report_id, payload["offer"])
     if report is None:
-        api_abort(404, "not_found", "Remontée introuvable ou close.")
+        api_abort(404, "not_found", "Remontée introuvable ou close, ou non proposée par la recherche de remontées similaires.")
     try:
         services.add_me_too(g.api_user, report, payload["people_affected"], payload["citizen_blocked"])
     except services.ReportError as exc:
         _fail(exc)
-    return report_dict(report, g.api_user)
+    return reduced_dict(report)

@@ -127,6 +127,8 @@ class ReporterSchema(ma.Schema):
 
 class ReportSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
+    view = ma.fields.String(validate=ma.validate.OneOf(["full", "reduced"]), metadata={
+        "description": "full (auteur, équipe, administrateurs) ou reduced (agent qui a dit « moi aussi »)."})
     reference = ma.fields.String(required=True, metadata={"example": "R-2026-000042"})
     url = ma.fields.String(required=True)
     application = ma.fields.Nested(Ref, required=True)
@@ -212,6 +214,8 @@ class CommentCreateSchema(ma.Schema):
 
 
 class MeTooCreateSchema(ma.Schema):
+    offer = ma.fields.String(load_default="", validate=ma.validate.Length(max=200), metadata={
+        "description": "Le `me_too_offer` que GET /reports/similar a donné pour cette remontée (valable 24 h)."})
     people_affected = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
     citizen_blocked = ma.fields.Boolean(load_default=False)
 
@@ -231,6 +235,8 @@ class ReducedReportSchema(ma.Schema):
     status_label = ma.fields.String(required=True)
     me_too_count = ma.fields.Integer(required=True)
     summary = ma.fields.String(required=True)
+    me_too_offer = ma.fields.String(allow_none=True, metadata={
+        "description": "Agent : à renvoyer dans POST /reports/{id}/me-too pour dire « moi aussi » (24 h)."})
 
 
 class SimilarList(ma.Schema):

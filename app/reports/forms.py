@@ -81,6 +81,8 @@ class ReportForm(BaseForm):
         "sont supprimées ; cachez les informations personnelles visibles avant de les joindre.",
     )
     uploads = HiddenField()
+    # Set on the preview page: the confirmation posted twice (double click, Back then resend) files one report.
+    submission_key = HiddenField(validators=[Optional(), Length(max=64)])
 
     processed_screenshots = None
 
@@ -124,6 +126,7 @@ class ReportForm(BaseForm):
             "on_behalf": bool(self.on_behalf.data),
             "consent": bool(self.consent.data),
             "citizen_words": self.citizen_words.data or "",
+            "submission_key": (self.submission_key.data or "").strip() or None,
         }
 
 

@@ -24,7 +24,7 @@ from app.reports.enums import (
 from app.reports.workflow import CLOSED, OPEN
 
 REDACTION_KINDS = (
-    "nir", "caf_number", "tax_number", "france_travail_id", "iban", "card", "phone", "email",
+    "nir", "caf_number", "tax_number", "france_travail_id", "iban", "card", "phone", "email", "name",
 )
 
 
@@ -98,6 +98,8 @@ class Report(ReportState, db.Model):
         Index("ix_reports_people_total_id", "people_total", "id"),
         Index("ix_reports_blocked_people_id", "blocked_total", "people_total", "id"),
         Index("ix_reports_me_too_count_id", "me_too_count", "id"),
+        # One report per submitted form: the confirmation posted twice files it once.
+        Index("uq_reports_author_submission_key", "author_id", "submission_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +130,8 @@ class Report(ReportState, db.Model):
     citizen_words: Mapped[str] = mapped_column(Text, default="")
     # How many identifiers of each kind were masked before saving (never the values).
     redaction_counts = mapped_column(JSON, default=empty_counts)
+    # The random key of the form that filed it (NULL for reports filed through the API or before).
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     # Normalised stems of the texts (search.normalise): the same index on SQLite and PostgreSQL.
     search_text: Mapped[str] = mapped_column(Text, default="")
 
@@ -214,12 +218,22 @@ class Report(ReportState, db.Model):
         )
 
     def can_view(self, user):
-        """Full detail: the owning team, administrators, and agents who filed or joined it."""
+        """The report page, full or reduced (see can_view_full): the team, administrators, and agents
+        who filed or joined it."""
         if user is None:
             return False
         if user.role == Role.ADMIN or self.can_triage(user):
             return True
         return self.is_followed_by(user)
+
+    def can_view_full(self, user):
+        """The whole report (citizen's words, screenshots, messages): the owning team, administrators
+        and its author. Agents who said « moi aussi » get the reduced view only."""
+        if user is None:
+            return False
+        if user.role == Role.ADMIN or self.can_triage(user):
+            return True
+        return user.role == Role.AGENT and user.id is not None and user.id == self.author_id
 
     def can_withdraw(self, user):
         return (

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from app.extensions import db
 from app.reports.models import MeToo, NotificationSetting, Report, ReportComment, ReportFollower
+from app.reports.redaction import redact
 
 
 def export_reports(user):
@@ -38,3 +39,8 @@ def purge_citizen_words(now, config):
         db.update(Report).where(Report.created_at < cutoff, Report.citizen_words != "").values(citizen_words="")
     ).rowcount
     return {"reports.citizen_words": count}
+
+
+def mask_kept_text(value):
+    """A form value kept across a session expiry, with its personal identifiers masked."""
+    return redact(value).text if value else value

@@ -1,17 +1,22 @@
 """Masking of personal identifiers in free text before a report is stored.
 
-`redact(text)` replaces French identifiers and contact details by a marker and counts them;
-it keeps no value. Libraries check what has a checksum or a numbering plan (python-stdnum:
-IBAN, Luhn, numéro fiscal; phonenumbers: telephone numbers); regular expressions cover what
-has neither (NIR with any key, numbers recognised by their context words).
+`redact(text)` replaces French identifiers, contact details and names after a civility by a
+marker and counts them; it keeps no value. Libraries check what has a checksum or a numbering
+plan (python-stdnum: IBAN, Luhn, numéro fiscal; phonenumbers: telephone numbers); regular
+expressions cover what has neither (NIR with any key, numbers recognised by their context words,
+e-mail addresses spelled out, names).
 
-Detectors run one after the other on the text already masked by the previous ones, most
+Detectors read a normalised copy of the text (the "view"): NFKC (full-width digits and "＠"
+become ASCII, typographic spaces plain ones), format characters (zero-width spaces, soft
+hyphens...) removed, and %XX escapes decoded in URL-like tokens (`?email=jean%40gmail.com`).
+Each character of the view remembers the part of the original text it comes from, so what a
+detector finds is masked in the original text, separators and escapes included.
+Detectors run one after the other on the view already masked by the previous ones, most
 specific first (an e-mail address may contain digits, an IBAN contains NIR-sized runs...).
-Markers contain no digit and no "@", so a later detector never matches inside one.
-Detectors read a copy of the text where typographic spaces and hyphens (no-break, thin,
-figure...) are plain ones, character for character, so their positions apply to the original.
+Markers contain no digit, no "@" and start with "[", so a later detector never matches inside one.
 """
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import phonenumbers
@@ -28,6 +33,7 @@ KINDS = (
     "card",
     "phone",
     "email",
+    "name",
 )
 
 MARKERS = {
@@ -39,6 +45,7 @@ MARKERS = {
     "card": "[carte masquée]",
     "phone": "[téléphone masqué]",
     "email": "[e-mail masqué]",
+    "name": "[nom masqué]",
 }
 
 
@@ -54,13 +61,15 @@ class RedactionResult:
         return sum(self.found.values())
 
 
-# Word processors put no-break or thin spaces and no-break hyphens inside numbers.
+# Word processors put no-break or thin spaces and no-break hyphens inside numbers (NFKC turns most
+# spaces into plain ones; hyphens are kept by NFKC).
 _PLAIN = str.maketrans(
     dict.fromkeys("\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f", " ")
     | dict.fromkeys("\u2010\u2011\u2012", "-")
 )
-# Separators people type inside long numbers.
-_SEP = r"[ .\-]"
+# Separators people type inside long numbers: one punctuation sign with spaces or tabs around it,
+# or a run of spaces and tabs ("2  84\t05", "2 / 84 / 05", "2_84_05", "2,84,05").
+_SEP = r"(?:[ \t]*[.\-/_,][ \t]*|[ \t]+)"
 # A number must not continue a longer one: no digit or letter glued before or after,
 # and no "digit + separator" before / "separator + digit" after (decimals, dates, ranges).
 _BEFORE = r"(?<![0-9A-Za-z])(?<![0-9][.,\-/])"
@@ -71,25 +80,48 @@ _AFTER = r"(?![0-9A-Za-z])(?![.,\-/][0-9])"
 # full stop is punctuation and stays).
 _EMAIL_LOCAL = r"[\w.!#$%&'*+/=?^`{|}~\-]"
 _EMAIL = re.compile(rf"(?<!{_EMAIL_LOCAL}){_EMAIL_LOCAL}+@[\w\-]+(?:\.[\w\-]+)+")
+# Written to dodge filters: "jean @ gmail.com", "jean arobase gmail.com", "jean.dupont at gmail dot com",
+# "jean(at)gmail(point)com". The local part is a plain one; the domain ends with a top-level label.
+_LOOSE_LOCAL = r"[\w.+\-']"
+_LOOSE_AT = (
+    r"(?:[ \t]*(?:@|[(\[](?:at|arr?obase)[)\]])[ \t]*"
+    r"|[ \t]+(?:at|arr?obase)[ \t]+)"
+)
+_LOOSE_DOT = r"(?:\.|[ \t]*[(\[](?:dot|point)[)\]][ \t]*|[ \t]+(?:dot|point)[ \t]+)"
+_EMAIL_LOOSE = re.compile(
+    rf"(?<!{_LOOSE_LOCAL}){_LOOSE_LOCAL}+{_LOOSE_AT}[\w\-]+(?:{_LOOSE_DOT}[\w\-]+)*?{_LOOSE_DOT}[A-Za-z]{{2,12}}"
+    r"(?![\w\-])",
+    re.IGNORECASE,
+)
+_AT_HINT = re.compile(r"@|\b(?:at|arr?obase)\b", re.IGNORECASE)
 
 # --- IBAN ---------------------------------------------------------------------------------
-# Longest run that could be an IBAN; the checksum then decides where it really ends.
-_IBAN_RUN = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ \-]?[0-9A-Za-z]){11,32}")
+# Longest run that could be an IBAN; the checksum then decides where it really ends. Groups may be
+# separated by spaces (several), dots or hyphens; "FR 76 ..." with a space only in capitals.
+_IBAN_SEP = r"(?:[ \t]{1,3}|[ \t]?[.\-][ \t]?)"
+_IBAN_RUN = re.compile(
+    rf"(?<![0-9A-Za-z])(?:[A-Z]{{2}}{_IBAN_SEP}|[A-Za-z]{{2}})[0-9]{{2}}(?:{_IBAN_SEP}?[0-9A-Za-z]){{11,32}}"
+)
 
 # --- payment card -------------------------------------------------------------------------
+_CARD_SEP = r"(?:[ \t]{1,3}|[.\-])?"
 _CARD = re.compile(
     _BEFORE
-    + r"(?:[2-6][0-9]{3}(?P<s1>[ .\-]?)[0-9]{4}(?P=s1)[0-9]{4}(?P=s1)[0-9]{4}"
-    + r"|3[47][0-9]{2}(?P<s2>[ \-]?)[0-9]{6}(?P=s2)[0-9]{5})"
+    + rf"(?:[2-6][0-9]{{3}}{_CARD_SEP}[0-9]{{4}}{_CARD_SEP}[0-9]{{4}}{_CARD_SEP}[0-9]{{4}}"
+    + rf"|3[47][0-9]{{2}}{_CARD_SEP}[0-9]{{6}}{_CARD_SEP}[0-9]{{5}})"
     + _AFTER
 )
 
 # --- numéro fiscal (SPI) ------------------------------------------------------------------
+# As printed on the notice (2-2-3-3-3, or glued), even when another number follows...
 _TAX = re.compile(
     _BEFORE
     + r"[0-3][0-9](?P<s>[ .]?)[0-9]{2}(?P=s)[0-9]{3}(?P=s)[0-9]{3}(?P=s)[0-9]{3}"
     + _AFTER
 )
+# ... and in any grouping of its 13 digits, when the whole run of digits is exactly those 13.
+_TAX_SEP = r"(?:[ \t]*[.\-_][ \t]*|[ \t]+)"
+_DIGIT_RUN = re.compile(rf"(?<![0-9A-Za-z])(?<![0-9][.,\-/])[0-9](?:{_TAX_SEP}?[0-9])*(?![0-9A-Za-z])")
 _FISCAL_CONTEXT = re.compile(r"fisc|\bSPI\b|imp[ôo]ts?|dgfip|imposition", re.IGNORECASE)
 _NIR_CONTEXT = re.compile(
     r"\bNIR\b|s[ée]cu|assur[ée]|\bINSEE\b|vitale|ameli", re.IGNORECASE
@@ -171,8 +203,8 @@ _PHONE_HINT = re.compile(r"\+|[0-9](?:[^0-9\n]{0,4}[0-9]){7}")
 # (a number from a new range, or mistyped, is still somebody's number).
 _PHONE_FORMS = re.compile(
     r"(?<![0-9A-Za-z+])(?<![0-9][ .\-])"
-    r"(?:0[1-9](?P<a>[ .\-/])[0-9]{2}(?:(?P=a)[0-9]{2}){3}"
-    r"|0[1-9][0-9]{2}(?P<b>[ .\-])[0-9]{2}(?:(?P=b)[0-9]{2}){2}"
+    r"(?:0[1-9](?P<a>[ \t]{1,3}|[.\-/_])[0-9]{2}(?:(?P=a)[0-9]{2}){3}"
+    r"|0[1-9][0-9]{2}(?P<b>[ \t]{1,3}|[.\-_])[0-9]{2}(?:(?P=b)[0-9]{2}){2}"
     r"|(?:\+|00)33[ .\-]?(?:\(0\)[ .\-]?)?[1-9](?:[ .\-]?[0-9]{2}){4})"
     r"(?![0-9A-Za-z])(?![ .\-][0-9])"
 )
@@ -191,9 +223,18 @@ def _merge(spans):
 
 
 def _find_emails(text):
-    if "@" not in text:
+    if not _AT_HINT.search(text):
         return []
-    return [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
+    spans = []
+    for m in _EMAIL.finditer(text):
+        start = m.start()
+        local = m.group()[:m.group().index("@")]
+        # Pasted from an address bar ("...?id=1&email=jean@gmail.com"): the address is after the last "=".
+        if "?" in local and "=" in local[local.index("?"):]:
+            start += local.rindex("=") + 1
+        spans.append((start, m.end(), "email"))
+    spans.extend((m.start(), m.end(), "email") for m in _EMAIL_LOOSE.finditer(text))
+    return spans
 
 
 def _find_ibans(text):
@@ -205,7 +246,7 @@ def _find_ibans(text):
             nxt = text[m.start() + end] if m.start() + end < len(text) else ""
             if not run[end - 1].isalnum() or nxt.isalnum():
                 continue
-            if stdnum_iban.is_valid(run[:end]):
+            if stdnum_iban.is_valid("".join(c for c in run[:end] if c.isalnum())):
                 spans.append((m.start(), m.start() + end, "iban"))
                 break
     return spans
@@ -231,17 +272,24 @@ def _closest_context(text, start):
     return "tax" if max(fiscal, default=-1) > max(social, default=-1) else "nir"
 
 
+def _tax_or_nir(text, start, written, number):
+    """A valid SPI starting with 1 or 2 may also be a NIR without key: the words before it tell."""
+    if number[0] in "12" and _NIR.fullmatch(written) and _closest_context(text, start) != "tax":
+        return "nir"
+    return "tax_number"
+
+
 def _find_tax_numbers_and_nirs(text):
     spans = []
     for m in _TAX.finditer(text):
         number = _digits(m.group())
-        if not nif.is_valid(number):
-            continue
-        # A valid SPI starting with 1 or 2 may also be a NIR without key: the words before it tell.
-        if number[0] in "12" and _NIR.fullmatch(m.group()) and _closest_context(text, m.start()) != "tax":
-            spans.append((m.start(), m.end(), "nir"))
-        else:
-            spans.append((m.start(), m.end(), "tax_number"))
+        if nif.is_valid(number):
+            spans.append((m.start(), m.end(), _tax_or_nir(text, m.start(), m.group(), number)))
+    for m in _DIGIT_RUN.finditer(text):
+        number = _digits(m.group())
+        if len(number) == 13 and number[0] in "0123" and nif.is_valid(number):
+            spans.append((m.start(), m.end(), _tax_or_nir(text, m.start(), m.group(), number)))
+    spans = _merge(spans)
     taken = [(s, e) for s, e, _k in spans]
     for m in _NIR.finditer(text):
         if not any(s < m.end() and m.start() < e for s, e in taken):
@@ -286,6 +334,91 @@ def _find_phones(text):
     return spans
 
 
+# --- names after a civility ------------------------------------------------------------
+# « Mme Dupont », « M. Martin », « Monsieur Jean Durand », « Mlle Le Goff », « Me Dupont-Moretti »,
+# « Madame de La Fontaine »: the words after the civility that look like a name (a capital and at
+# least one more letter: an initial such as « Mme X. » is already anonymous), particles included.
+# « Me » (maître) and « M. » only as written; « Monsieur le Maire » is a title, not a name.
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
+_CIVILITY = (
+    r"(?<![\w.])(?:M\.|MM\.|Me|Mr\.?"
+    r"|(?i:mmes?|mlles?|monsieur|messieurs|madame|mesdames|mademoiselle|ma[îi]tre)\.?)"
+)
+_NAME_WORD = (
+    rf"(?:[{_UP}]['’])?[{_UP}](?:[{_LOW}]+|[{_UP}]+)"
+    rf"(?:-(?:[{_UP}]['’])?[{_UP}](?:[{_LOW}]+|[{_UP}]+))*(?![\w'’])"
+)
+_PARTICLES = r"(?:(?:de|du|des|van|von|ben|el|di|da|dos|del|la|le)[ \t]+|d['’])"
+_NAME = re.compile(
+    rf"{_CIVILITY}[ \t]+(?P<id>(?!(?:le|la)\b)(?:{_PARTICLES}){{0,2}}{_NAME_WORD}"
+    rf"(?:[ \t]+(?:{_PARTICLES}){{0,2}}{_NAME_WORD}){{0,3}})"
+)
+
+
+def _find_names(text):
+    return [(m.start("id"), m.end("id"), "name") for m in _NAME.finditer(text)]
+
+
+# --- the normalised view ------------------------------------------------------------------
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_TOKEN = re.compile(r"\S+")
+
+
+def _url_escapes(text):
+    """{position: (character, length)} of the %XX escapes (printable ASCII) to decode.
+
+    Only in URL-like tokens: a query string or a scheme, or no literal "@" (an address written
+    `jean%40gmail.com`); a plain address whose local part holds a "%" stays as it is.
+    """
+    escapes = {}
+    if "%" not in text:
+        return escapes
+    for token in _TOKEN.finditer(text):
+        value = token.group()
+        if "%" not in value or not ("?" in value or "://" in value or "@" not in value):
+            continue
+        for m in _PERCENT.finditer(value):
+            code = int(m.group(1), 16)
+            if 0x20 <= code < 0x7F:
+                escapes[token.start() + m.start()] = (chr(code), 3)
+    return escapes
+
+
+def _normalise(text):
+    """(view, origin): the text detectors read, and for each of its characters the (start, end)
+    of the original characters it comes from."""
+    if text.isascii() and "%" not in text:
+        return text, None  # the view is the text itself
+    escapes = _url_escapes(text)
+    chars, origin = [], []
+    position, length = 0, len(text)
+    while position < length:
+        if position in escapes:
+            char, size = escapes[position]
+            chars.append(char)
+            origin.append((position, position + size))
+            position += size
+            continue
+        char = text[position]
+        if not char.isascii():
+            if unicodedata.category(char) == "Cf":  # zero-width spaces, soft hyphens, joiners...
+                position += 1
+                continue
+            char = unicodedata.normalize("NFKC", char).translate(_PLAIN)
+        for piece in char:
+            chars.append(piece)
+            origin.append((position, position + 1))
+        position += 1
+    return "".join(chars), origin
+
+
+def _to_original(spans, origin):
+    if origin is None:
+        return spans
+    return [(origin[start][0], origin[end - 1][1], kind) for start, end, kind in spans]
+
+
 def _mask(text, spans, found):
     """Replace each span by its kind's marker; count them in `found` when given."""
     pieces, position = [], 0
@@ -308,6 +441,7 @@ _PIPELINE = (
     _find_by_context(_FT_LETTER, "france_travail_id", _FT_NEXT),
     _find_by_context(_FT_DIGITS, "france_travail_id"),
     _find_phones,
+    _find_names,
 )
 
 
@@ -318,10 +452,30 @@ def redact(text):
         text = ""
     if not isinstance(text, str):
         raise TypeError("redact() expects a str")
-    view = text.translate(_PLAIN)
+    view, origin = _normalise(text)
+    masked = []  # spans of the original text
     for finder in _PIPELINE:
         spans = _merge(finder(view))
-        if spans:
-            text, view = _mask(text, spans, found), _mask(view, spans, None)
-    return RedactionResult(text, found)
+        if not spans:
+            continue
+        masked.extend(_to_original(spans, origin))
+        # The view is masked too; each character of a marker points at the whole span it replaces.
+        if origin is None:
+            origin = [(i, i + 1) for i in range(len(view))]
+        view, origin = _mask_view(view, origin, spans, found)
+    return RedactionResult(_mask(text, _merge(masked), None), found)
 
+
+def _mask_view(view, origin, spans, found):
+    chars, points, position = [], [], 0
+    for start, end, kind in spans:
+        chars.append(view[position:start])
+        points.extend(origin[position:start])
+        marker = MARKERS[kind]
+        chars.append(marker)
+        points.extend([(origin[start][0], origin[end - 1][1])] * len(marker))
+        found[kind] += 1
+        position = end
+    chars.append(view[position:])
+    points.extend(origin[position:])
+    return "".join(chars), points

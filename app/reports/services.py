@@ -4,9 +4,13 @@ Every free text is masked by `redact` before it is stored; only the masked text 
 count of each kind found are kept.
 """
 import re
+from collections import defaultdict
 from functools import lru_cache
 
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Integer, String, false
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
 from app.audit.services import audit
@@ -124,6 +128,33 @@ def find_open_report(key):
     return db.session.scalar(
         db.select(Report).where(key_clause(key), Report.status.in_([s.value for s in OPEN]))
     )
+
+
+# « Moi aussi » is offered on the reports the similar search showed to this agent: each one it shows
+# carries a signed offer (agent, report), valid for a day. Report ids are sequential: without it any
+# agent could join (and follow) any open report.
+ME_TOO_OFFER_SECONDS = 24 * 3600
+
+
+def _offers():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="report-me-too-offer")
+
+
+def me_too_offer(user, report_id):
+    """The signed offer to join this report, for the agent the similar search shows it to."""
+    return _offers().dumps([user.id, int(report_id)])
+
+
+def find_offered_report(user, key, offer):
+    """The open report by id or reference if the similar search offered it to this agent; else None."""
+    report = find_open_report(key)
+    if report is None or not offer or user.role != Role.AGENT:
+        return None
+    try:
+        offered = _offers().loads(offer, max_age=ME_TOO_OFFER_SECONDS)
+    except BadSignature:
+        return None
+    return report if offered == [user.id, report.id] else None
 
 
 def active_applications():
@@ -291,6 +322,9 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
     if actor.role != Role.AGENT:
         raise ReportError("Seuls les agents d'accueil déposent des remontées.")
     application, procedure, step = check_values(values)
+    key = (values.get("submission_key") or "")[:64] or None
+    if key is not None and (already := _filed_with(actor, key)) is not None:
+        return already  # the same form posted again: nothing new
     masked, counts = mask_fields(values)
     now = utcnow()
     people = values.get("people_affected") or 1
@@ -314,10 +348,11 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
         consent=bool(values.get("on_behalf") and values.get("consent")),
         redaction_counts=counts,
         status=Status.NEW.value,
-        people_total=people,
-        blocked_total=people if blocked else 0,
+        people_total=min(people, current_app.config["REPORT_PEOPLE_PER_ORGANISATION_DAY"]),
+        blocked_total=min(people, current_app.config["REPORT_PEOPLE_PER_ORGANISATION_DAY"]) if blocked else 0,
         created_at=now,
         updated_at=now,
+        submission_key=key,
         **masked,
     )
     if not report.on_behalf:
@@ -325,7 +360,15 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
     report.search_text = search.report_search_text(report)
     report.set_deadlines(application)
     db.session.add(report)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same form posted twice at the same moment: the other request filed it.
+        db.session.rollback()
+        already = _filed_with(actor, key) if key is not None else None
+        if already is None:
+            raise
+        return already
     report.reference = f"R-{now.year}-{report.id:06d}"
     db.session.add(ReportFollower(report_id=report.id, user_id=actor.id, reason=FollowReason.AUTHOR.value))
     db.session.add(ReportEvent(report_id=report.id, from_status=None, to_status=Status.NEW.value))
@@ -342,18 +385,38 @@ def file_report(actor, values, screenshots=(), agent_browser=""):
     return report
 
 
+def _filed_with(actor, key):
+    return db.session.scalar(db.select(Report).where(Report.author_id == actor.id, Report.submission_key == key))
+
+
 # --- agents' follow-up --------------------------------------------------------------------------------
 
 
+def _bounded_total(entries):
+    """Sum of (organisation, day, people) entries, each organisation counting at most the daily limit
+    per day: one structure (or one account) cannot push a report to the top of the board."""
+    limit = current_app.config["REPORT_PEOPLE_PER_ORGANISATION_DAY"]
+    per_day = defaultdict(int)
+    for organisation_id, day, people in entries:
+        per_day[(organisation_id, day)] += people
+    return sum(min(people, limit) for people in per_day.values())
+
+
 def recount_impact(report):
-    """Recompute the impact counters from the report and its me-too rows."""
+    """Recompute the impact counters from the report and its me-too rows (bounded per organisation and day)."""
     rows = db.session.execute(
-        db.select(MeToo.people_affected, MeToo.citizen_blocked).where(MeToo.report_id == report.id)
+        db.select(MeToo.organisation_id, MeToo.created_at, MeToo.people_affected, MeToo.citizen_blocked)
+        .where(MeToo.report_id == report.id)
     ).all()
+    created = (report.created_at or utcnow()).date()
+    own = (report.organisation_id, created, report.people_affected)
+    others = [(o, (at or utcnow()).date(), p) for o, at, p, _b in rows]
     report.me_too_count = len(rows)
-    report.people_total = report.people_affected + sum(p for p, _b in rows)
-    own_blocked = report.people_affected if report.citizen_blocked else 0
-    report.blocked_total = own_blocked + sum(p for p, b in rows if b)
+    report.people_total = _bounded_total([own, *others])
+    blocked = [(o, (at or utcnow()).date(), p) for o, at, p, b in rows if b]
+    if report.citizen_blocked:
+        blocked.append(own)
+    report.blocked_total = _bounded_total(blocked)
 
 
 def add_me_too(actor, report, people_affected=1, citizen_blocked=False):
@@ -397,8 +460,9 @@ def withdraw_report(actor, report):
 
 def post_agent_message(actor, report, body):
     """An agent following the report writes to the team; it answers a pending request for information."""
-    if actor.role != Role.AGENT or not report.is_followed_by(actor):
-        raise ReportError("Seuls les agents qui suivent cette remontée peuvent y écrire.")
+    # Agents who said « moi aussi » do not see the discussion (reduced view): only the author writes.
+    if actor.role != Role.AGENT or report.author_id != actor.id:
+        raise ReportError("Seul l'agent qui a déposé cette remontée peut écrire à l'équipe.")
     if report.is_closed:
         raise ReportError("Cette remontée est close : déposez une nouvelle remontée si besoin.")
     text, counts = mask((body or "").strip()[:5000])
@@ -453,6 +517,15 @@ def comments_for(report, user):
     if not (report.can_triage(user) or user.role == Role.ADMIN):
         query = query.where(ReportComment.kind != CommentKind.INTERNAL_NOTE)
     return db.session.scalars(query).all()
+
+
+def public_answers(report):
+    """The team's public answers: what the reduced view shows of the discussion."""
+    return db.session.scalars(
+        db.select(ReportComment)
+        .where(ReportComment.report_id == report.id, ReportComment.kind == CommentKind.PUBLIC_ANSWER)
+        .order_by(ReportComment.id)
+    ).all()
 
 
 def attachments_of(report):

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
-from app.common.pagination import Page
+from app.common.pagination import Page, page_number
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -294,10 +294,7 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None)
     the page is empty past the first one is the count run on its own (to say how many there are).
     """
     query = board_select(actor, filters, applications=applications)
-    try:
-        number = max(1, int(page_arg or 1))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(page_arg, per_page, count_cap)
     offset = (number - 1) * per_page
     window = offset + max(count_cap, per_page)
     # The applications' table is needed only to filter on an application's code (the scope names ids).

@@ -1,5 +1,6 @@
 """Agents' pages: file a report (preview of the masked text, then confirmation), similar reports,
 "moi aussi", "Mes remontées", the report page and its screenshots."""
+import secrets
 from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -34,7 +35,7 @@ bp = Blueprint("reports", __name__, url_prefix="/remontees")
 KIND_LABELS = {
     "nir": "NIR", "caf_number": "n° allocataire", "tax_number": "n° fiscal",
     "france_travail_id": "identifiant France Travail", "iban": "IBAN", "card": "carte bancaire",
-    "phone": "téléphone", "email": "adresse e-mail",
+    "phone": "téléphone", "email": "adresse e-mail", "name": "nom",
 }
 
 
@@ -43,6 +44,12 @@ def masked_summary(counts):
     """"2 éléments masqués : 1 NIR, 1 téléphone" (or an empty string)."""
     parts = [f"{counts[k]} {KIND_LABELS[k]}" for k in KINDS if (counts or {}).get(k)]
     return ", ".join(parts)
+
+
+@bp.app_template_global()
+def me_too_offer(report_id):
+    """The signed « moi aussi » offer of a report the similar search shows to the signed-in agent."""
+    return services.me_too_offer(current_user, report_id)
 
 
 def _report_or_404(reference):
@@ -132,6 +139,8 @@ def new():
     except services.ReportError as exc:
         _apply_service_error(form, exc)
         return _render_form(form, 400)
+    if not form.submission_key.data:
+        form.submission_key.data = secrets.token_urlsafe(24)
     if form.processed_screenshots:
         images.discard_pending(current_user, form.uploads.data)
         form.uploads.data = images.stash_pending(current_user, form.processed_screenshots)
@@ -182,6 +191,9 @@ def similar():
 @roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def detail(reference):
     report = _report_or_404(reference)
+    if not report.can_view_full(current_user):
+        # An agent who said « moi aussi »: what the similar list shows, status, public answers, workaround.
+        return render_template("reports/reduced.html", report=report, answers=services.public_answers(report))
     services.record_read(current_user, report)
     return render_detail(report)
 
@@ -225,6 +237,8 @@ def render_detail(report, status=200, **forms):
 @roles(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def attachment(reference, attachment_id):
     report = _report_or_404(reference)
+    if not report.can_view_full(current_user):
+        abort(404)  # screenshots are never masked: the author and the team only
     row = db.session.scalar(
         db.select(ReportAttachment).where(ReportAttachment.id == attachment_id, ReportAttachment.report_id == report.id)
     )
@@ -242,9 +256,9 @@ def attachment(reference, attachment_id):
 @bp.route("/<reference>/moi-aussi", methods=["POST"])
 @roles(Role.AGENT)
 def me_too(reference):
-    report = services.find_open_report(reference)
+    report = services.find_offered_report(current_user, reference, request.form.get("offer"))
     if report is None:
-        abort(404)
+        abort(404)  # only on a report the similar search showed this agent
     form = MeTooForm()
     if not form.validate_on_submit():
         flash("Indiquez un nombre de personnes entre 1 et 100 000.", "error")
@@ -283,6 +297,8 @@ def withdraw(reference):
 @roles(Role.AGENT)
 def message(reference):
     report = _report_or_404(reference)
+    if not report.can_view_full(current_user):
+        abort(404)
     form = AgentMessageForm()
     if form.validate_on_submit():
         try:

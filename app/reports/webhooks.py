@@ -1,18 +1,31 @@
 """Team webhooks: events queued with the report (same transaction), delivered out of band.
 
-A delivery's body is fixed when the event happens, so every retry sends the same bytes and
-the same signature: `X-Passerelle-Signature: sha256=<hex HMAC-SHA256 of the raw body>`.
-A failing receiver only delays its own delivery; the report is already saved.
+A delivery's body is fixed when the event happens, so every retry sends the same bytes.
+Deliveries are signed the Standard Webhooks way (https://www.standardwebhooks.com/):
+`webhook-id` (the delivery id, the same on every retry), `webhook-timestamp` (seconds, the time of
+the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the
+base64 part of the `whsec_` secret, so receivers verify with the `standardwebhooks` library and
+refuse old timestamps (replays). The former `X-Passerelle-Signature: sha256=<hex HMAC of the body>`
+is still sent for one release (deprecated).
+
+The receiver's host is resolved once; every address is checked, then the connection goes to that
+very address (TLS with the host name for SNI and the certificate check), so a DNS answer that
+changes between the check and the connection (rebinding) cannot reach an internal address.
+Redirects are never followed. A failing receiver only delays its own delivery.
 """
+import base64
+import binascii
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
+import logging
 import re
 import secrets
 import socket
-import urllib.error
-import urllib.request
+import ssl
+import time
 import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -32,6 +45,11 @@ BACKOFF = (60, 300, 1800, 7200, 21600, 43200, 86400)
 MAX_ATTEMPTS = len(BACKOFF) + 1
 USER_AGENT = "Passerelle-Webhooks/1"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105
+# What the team reads in the delivery log: the details (addresses, TLS errors) go to the server log.
+CONNECTION_FAILED = "Échec de connexion au serveur du webhook."
+
+log = logging.getLogger(__name__)
 
 
 class WebhookError(ValueError):
@@ -41,25 +59,46 @@ class WebhookError(ValueError):
 # --- settings -------------------------------------------------------------------------------------
 
 
-def check_url(url, resolve=True):
-    """Refuse addresses that are not http(s), and private ones unless the settings allow them."""
+def _check_form(url):
+    """The URL's parts, if its form is acceptable (scheme, host, no credentials)."""
     parts = urlsplit(url or "")
-    allow_private = current_app.config["WEBHOOK_ALLOW_PRIVATE"]
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise WebhookError("L'adresse doit commencer par https:// et nommer un serveur.")
-    if parts.scheme == "http" and not allow_private:
+    if parts.scheme == "http" and not current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
         raise WebhookError("L'adresse doit commencer par https://.")
     if parts.username or parts.password:
         raise WebhookError("L'adresse ne doit pas contenir d'identifiant ni de mot de passe.")
-    if allow_private or not resolve:
-        return url
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        port = parts.port
+    except ValueError:
+        raise WebhookError("Le port de l'adresse est invalide.") from None
+    return parts, port or (443 if parts.scheme == "https" else 80)
+
+
+def resolve(url):
+    """(parts, port, address): the URL's host resolved ONCE and checked; the caller connects to `address`."""
+    parts, port = _check_form(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise WebhookError(f"Le serveur {parts.hostname} est introuvable.") from None
-    for info in infos:
-        if not ipaddress.ip_address(info[4][0]).is_global:
-            raise WebhookError("L'adresse désigne un réseau privé : elle n'est pas autorisée.")
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise WebhookError(f"Le serveur {parts.hostname} est introuvable.")
+    if not current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
+        # Every answer is checked: a name that resolves to one public and one internal address is refused.
+        for address in addresses:
+            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+                raise WebhookError("L'adresse désigne un réseau privé : elle n'est pas autorisée.")
+    return parts, port, addresses[0]
+
+
+def check_url(url, resolve_host=True):
+    """Refuse addresses that are not https (http too when private ones are allowed), and private ones
+    unless the settings allow them."""
+    _check_form(url)
+    if resolve_host and not current_app.config["WEBHOOK_ALLOW_PRIVATE"]:
+        resolve(url)
     return url
 
 
@@ -70,7 +109,8 @@ def create_webhook(actor, team, url, events):
     events = [e for e in events if e in WebhookEvent.values()]
     if not events:
         raise WebhookError("Choisissez au moins un événement.")
-    secret = "whsec_" + secrets.token_urlsafe(32)
+    # Standard Webhooks secret: "whsec_" and 32 random bytes in standard base64.
+    secret = SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
     webhook = Webhook(team_id=team.id, url=url[:500], secret=secret, events=events)
     db.session.add(webhook)
     db.session.flush()
@@ -177,29 +217,89 @@ def queue_event(report, event, extra=None):
 
 
 def sign(secret, body):
-    """The X-Passerelle-Signature value of a raw body."""
+    """The X-Passerelle-Signature value of a raw body (deprecated: kept for one release)."""
     digest = hmac.new(secret.encode(), body if isinstance(body, bytes) else body.encode(), hashlib.sha256)
     return "sha256=" + digest.hexdigest()
+
+
+def _signing_key(secret):
+    """The key of a `whsec_` secret, decoded as the standardwebhooks libraries do; None if it is not base64."""
+    try:
+        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX) + "==")
+    except (binascii.Error, ValueError):
+        return None
+    return key or None
+
+
+def standard_signature(secret, message_id, timestamp, body):
+    """The `webhook-signature` value: v1,<base64 HMAC-SHA256 of "id.timestamp.body">; None for a legacy secret."""
+    key = _signing_key(secret)
+    if key is None:
+        return None
+    signed = f"{message_id}.{int(timestamp)}.".encode() + (body if isinstance(body, bytes) else body.encode())
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode("ascii")
+
+
+def signature_headers(secret, message_id, body, timestamp=None):
+    """The Standard Webhooks headers of one attempt (timestamp: now)."""
+    timestamp = int(time.time() if timestamp is None else timestamp)
+    signature = standard_signature(secret, message_id, timestamp, body)
+    if signature is None:
+        return {}
+    return {"webhook-id": message_id, "webhook-timestamp": str(timestamp), "webhook-signature": signature}
 
 
 # --- delivery -----------------------------------------------------------------------------------------
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect could lead anywhere (an internal address): it counts as a failure.
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Plain HTTP (allowed only with WEBHOOK_ALLOW_PRIVATE) to an address resolved beforehand."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to an address resolved beforehand, with the host name for SNI and the certificate check."""
+
+    def __init__(self, host, port, address, timeout):
+        super().__init__(host, port, timeout=timeout, context=tls_context())
+        self._address = address
+
+    def connect(self):
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        try:
+            self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        except BaseException:
+            raw.close()
+            raise
+
+
+def tls_context():
+    """Certificates checked against the system's authorities and the host name."""
+    return ssl.create_default_context()
 
 
 def _post(url, body, headers, timeout):
-    check_url(url)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310  # nosec B310
-    opener = urllib.request.build_opener(_NoRedirect)
+    """POST once; (status, error). The host is resolved once and redirects are not followed (a 3xx fails)."""
+    parts, port, address = resolve(url)
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(parts.hostname, port, address, timeout)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
     try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"Réponse HTTP {exc.code}."
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(65536)
+        status = response.status
+    finally:
+        connection.close()
+    return status, "" if 200 <= status < 300 else f"Réponse HTTP {status}."
 
 
 def attempt(delivery, timeout=None):
@@ -212,6 +312,7 @@ def attempt(delivery, timeout=None):
         "X-Passerelle-Event": delivery.event,
         "X-Passerelle-Delivery": delivery.delivery_id,
         "X-Passerelle-Signature": sign(hook.secret, body),
+        **signature_headers(hook.secret, delivery.delivery_id, body),
     }
     delivery.attempts += 1
     now = utcnow()
@@ -219,8 +320,10 @@ def attempt(delivery, timeout=None):
         status, error = _post(hook.url, body, headers, timeout or current_app.config["WEBHOOK_TIMEOUT"])
     except WebhookError as exc:
         status, error = None, str(exc)
-    except (OSError, ValueError) as exc:
-        status, error = None, f"Échec de connexion : {exc}"[:500]
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # The details (an internal address, a TLS error) stay in the server log.
+        log.warning("webhook %s delivery %s failed: %r", hook.id, delivery.delivery_id, exc)
+        status, error = None, CONNECTION_FAILED
     delivery.last_status_code = status
     if status is not None and 200 <= status < 300:
         delivery.status = DeliveryStatus.DELIVERED.value

@@ -118,3 +118,21 @@ def test_filing_works_without_javascript(browser, live_server, demo):
     page.get_by_role("button", name="Confirmer et envoyer").click()
     assert re.search(r"R-\d{4}-\d{6}", page.get_by_role("heading", level=1).inner_text())
     context.close()
+
+
+def test_me_too_from_the_suggestions_opens_the_reduced_view(page, live_server):
+    """Issue 21 item 1: « moi aussi » on a suggested report, then its reduced view (axe: no violation)."""
+    log_in(page, "agent.fs@passerelle.example")
+    page.goto("/remontees/nouvelle")
+    page.get_by_label("Service en ligne").select_option(label="caf.fr — Mon Compte")
+    page.get_by_label("Résumé en une phrase").fill("Déclaration trimestrielle : le bouton Valider ne répond pas")
+    page.get_by_label("Ce qui s'est passé").fill("Le bouton Valider ne répond pas après la saisie des ressources.")
+    suggestions = page.locator("#similaires")
+    suggestions.get_by_text("Le bouton « Valider » reste grisé sur la déclaration").wait_for()
+    suggestions.get_by_role("button", name=re.compile("Moi aussi")).click()
+    page.wait_for_load_state()
+    assert "vous avez dit « moi aussi »" in page.content()
+    assert page.get_by_role("heading", name="Le problème").count() == 1
+    assert page.get_by_role("heading", name="Captures d'écran").count() == 0
+    assert page.get_by_role("heading", name="Écrire à l'équipe").count() == 0
+    assert audit_accessibility(page) == []

@@ -123,9 +123,13 @@ def test_comments_and_me_too(api, world, db):
     assert kinds == ["public_answer", "agent_message"]
     other = api(world.other_agent)
     assert other("POST", f"/api/v1/reports/{report.id}/comments", json={"body": "x"}).status_code == 404
-    joined = other("POST", f"/api/v1/reports/{report.id}/me-too", json={"people_affected": 4})
+    assert other("POST", f"/api/v1/reports/{report.id}/me-too", json={"people_affected": 4}).status_code == 404
+    offer = other("GET", "/api/v1/reports/similar?application=caf-fr&q=bouton%20valider").get_json()["items"][0][
+        "me_too_offer"]
+    joined = other("POST", f"/api/v1/reports/{report.id}/me-too", json={"people_affected": 4, "offer": offer})
     assert joined.status_code == 201 and joined.get_json()["impact"]["people_total"] == 5
-    again = other("POST", f"/api/v1/reports/{report.id}/me-too", json={})
+    assert joined.get_json()["view"] == "reduced" and "citizen_words" not in joined.get_json()
+    again = other("POST", f"/api/v1/reports/{report.id}/me-too", json={"offer": offer})
     assert again.status_code == 409 and "déjà" in again.get_json()["error"]["message"]
     assert other("POST", "/api/v1/reports/999999/me-too", json={}).status_code == 404
 

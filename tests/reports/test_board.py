@@ -252,3 +252,15 @@ def test_board_reads_rows_and_capped_count_in_one_query(app, world):
     assert everything.total == 3 and len(everything.items) == 2 and everything.has_next
     capped = triage.board_page(UserFactory(role="admin"), triage.BoardFilters(status="all"), "1", 1, 1)
     assert capped.capped and capped.total == 1 and capped.total_text == "plus de 1"
+
+
+def test_board_page_number_goes_through_the_shared_parser(app, world):
+    """Issue 21 item 13: a huge ?page= answers the (empty) page, never a 500 from an overflowing offset."""
+    file_report(world.agent, world.caf_app, title="Seule")
+    client = _client(app, world.dev_caf)
+    for huge in ("99999999999999999999", str(2**31), str(2**63), "1e9", "-5"):
+        response = client.get(f"/equipe/remontees?page={huge}")
+        assert response.status_code == 200, huge
+        assert "1 remontées." in response.get_data(as_text=True) or "1 remontée." in response.get_data(as_text=True)
+    page = triage.board_page(world.dev_caf, triage.BoardFilters(), str(2**63), 50, 1000)
+    assert page.number * 50 + 1000 < 2**31

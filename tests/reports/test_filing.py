@@ -143,3 +143,44 @@ def test_preview_suggests_similar_open_reports(client, world):
     page = client.post("/remontees/nouvelle", data=_form(world)).get_data(as_text=True)
     assert f"{existing.reference} — Le bouton Valider reste grisé" in page and "caf.fr · 0 « moi aussi »" in page
     assert f'action="/remontees/{existing.reference}/moi-aussi"' in page
+
+
+def test_a_report_posted_after_session_expiry_is_kept_masked(client, world, db):
+    """Issue 21 item 3: the form kept for after the new login holds no identifier of the citizen."""
+    import json
+    import time
+
+    from app.accounts.models import PendingForm
+
+    _login(client, world.agent)
+    with client.session_transaction() as session:
+        session["auth_seen"] = int(time.time()) - 45 * 60
+    citizen = f"Mme Dupont, NIR {NIR}, écrire à jean.dupont@gmail.com, IBAN FR76 3000 6000 0112 3456 7890 189"
+    response = client.post("/remontees/nouvelle/confirmer", data=_form(
+        world, on_behalf="y", consent="y", citizen_words=citizen))
+    assert response.status_code == 302 and "/connexion" in response.location
+    stored = json.dumps(db.session.scalar(db.select(PendingForm)).data, ensure_ascii=False)
+    for value in (NIR, PHONE, "jean.dupont@gmail.com", "FR76 3000", "Dupont"):
+        assert value not in stored, value
+    assert "[NIR masqué]" in stored and "[e-mail masqué]" in stored and "[IBAN masqué]" in stored
+    assert "Bouton Valider grisé" in stored  # the rest is kept
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 0
+
+
+def test_a_double_submission_of_the_same_form_files_one_report(client, world, db):
+    """Issue 21: the confirmation posted twice (double click, Back then resend) files one report."""
+    _login(client, world.agent)
+    preview = client.post("/remontees/nouvelle", data=_form(world)).get_data(as_text=True)
+    key = preview.split('name="submission_key" value="')[1].split('"')[0]
+    assert len(key) >= 20
+    first = client.post("/remontees/nouvelle/confirmer", data=_form(world, submission_key=key))
+    second = client.post("/remontees/nouvelle/confirmer", data=_form(world, submission_key=key))
+    assert first.status_code == second.status_code == 302
+    assert first.location == second.location  # both land on the one report
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 1
+    # Another preview of the same text gets another key: a second, deliberate report is filed.
+    again = client.post("/remontees/nouvelle", data=_form(world)).get_data(as_text=True)
+    other_key = again.split('name="submission_key" value="')[1].split('"')[0]
+    assert other_key != key
+    client.post("/remontees/nouvelle/confirmer", data=_form(world, submission_key=other_key))
+    assert db.session.scalar(db.select(db.func.count(Report.id))) == 2

@@ -84,8 +84,9 @@ def test_me_too_from_the_similar_suggestions(app, world, db):
         "application": str(world.caf_app.id), "title": "Valider grisé",
         "what_happened": "Le bouton valider est grisé après la saisie des ressources"}).get_data(as_text=True)
     assert report.reference in fragment and "Moi aussi" in fragment
+    offer = fragment.split('name="offer" value="')[1].split('"')[0]
     response = client.post(f"/remontees/{report.reference}/moi-aussi",
-                           data={"people_affected": "4", "citizen_blocked": "y"})
+                           data={"people_affected": "4", "citizen_blocked": "y", "offer": offer})
     assert response.status_code == 302
     db.session.refresh(report)
     assert report.people_total == 5 and report.blocked_total == 4 and report.me_too_count == 1

@@ -35,7 +35,7 @@ def lost_numbers(expected_text, actual_text):
 
 
 def test_corpus_is_well_formed():
-    assert len(CASES) >= 60
+    assert len(CASES) >= 168  # 114 before issue 21, then 54 formatting, spelled-out and name cases
     ids = [case["id"] for case in CASES]
     assert len(ids) == len(set(ids))
     for case in CASES:
@@ -87,7 +87,7 @@ def test_masked_corpus_has_nothing_left_to_mask():
 # --- result shape and arbitrary input -----------------------------------------------------
 
 
-def test_result_always_has_the_eight_kinds():
+def test_result_always_has_every_kind():
     result = redact("Rien à masquer ici.")
     assert isinstance(result, RedactionResult)
     assert list(result.found) == list(KINDS)
@@ -142,7 +142,8 @@ def test_one_marker_per_counted_identifier(text):
 @PROPERTY_SETTINGS
 @given(
     st.text(
-        alphabet=st.characters(blacklist_categories=("Nd", "Nl", "No"), blacklist_characters="@＠﹫"),
+        # No digit, no at sign, and no "a"/"m" (spelled-out "arobase"/"at", civilities Mme, M., Monsieur...).
+        alphabet=st.characters(blacklist_categories=("Nd", "Nl", "No"), blacklist_characters="@＠﹫AaMm"),
         max_size=1000,
     )
 )
@@ -181,6 +182,30 @@ def test_any_nir_is_masked(nir):
     result = redact(f"NIR de l'usager : {nir}, refusé.")
     assert result.text == "NIR de l'usager : [NIR masqué], refusé."
     assert result.found["nir"] == 1
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@PROPERTY_SETTINGS
+@given(nirs(), st.sampled_from(["  ", "\t", "/", "_", ",", " / ", "\u200b", "\u00ad", " \u2060"]), st.booleans())
+def test_any_nir_with_other_separators_or_full_width_digits_is_masked(nir, sep, full_width):
+    """Issue 21 item 2: separators repeated or unusual, zero-width characters, full-width digits."""
+    written = sep.join(nir.replace(".", " ").replace("-", " ").split(" ")) if " " in nir else nir
+    if full_width:
+        written = written.translate(FULL_WIDTH)
+    result = redact(f"NIR de l'usager : {written}, refusé.")
+    assert result.text == "NIR de l'usager : [NIR masqué], refusé."
+
+
+@PROPERTY_SETTINGS
+@given(st.sampled_from("03"), st.integers(0, 10**9 - 1), st.lists(st.integers(1, 12), min_size=1, max_size=5))
+def test_any_grouping_of_a_tax_number_is_masked(first, rest, cuts):
+    head = first + f"{rest:09d}"
+    number = head + f"{int(head) % 511:03d}"
+    written = " ".join(number[i:j] for i, j in zip([0, *sorted(set(cuts))], [*sorted(set(cuts)), 13], strict=True))
+    result = redact(f"Numéro fiscal {written} inconnu.")
+    assert result.text == "Numéro fiscal [n° fiscal masqué] inconnu."
 
 
 @PROPERTY_SETTINGS

@@ -57,11 +57,14 @@ def test_agents_open_only_reports_they_filed_or_joined(app, world, api):
     similar = call("GET", "/api/v1/reports/similar?application=caf-fr&q=bouton+valider+grisé").get_json()["items"]
     assert [s["reference"] for s in similar] == [report.reference]
     assert set(similar[0]) == {"id", "reference", "title", "application", "status", "status_label",
-                               "me_too_count", "summary"}
-    # Joining it ("moi aussi") opens the full detail.
-    assert other.post(f"/remontees/{report.reference}/moi-aussi", data={"people_affected": "2"}).status_code == 302
+                               "me_too_count", "summary", "me_too_offer"}
+    # Joining it ("moi aussi", with the offer the similar search made) opens the reduced view only.
+    offer = similar[0]["me_too_offer"]
+    assert other.post(f"/remontees/{report.reference}/moi-aussi", data={"people_affected": "2"}).status_code == 404
+    assert other.post(f"/remontees/{report.reference}/moi-aussi",
+                      data={"people_affected": "2", "offer": offer}).status_code == 302
     assert other.get(f"/remontees/{report.reference}").status_code == 200
-    assert call("GET", f"/api/v1/reports/{report.id}").status_code == 200
+    assert call("GET", f"/api/v1/reports/{report.id}").get_json()["view"] == "reduced"
     assert report.reference in other.get("/remontees").get_data(as_text=True)
 
 
