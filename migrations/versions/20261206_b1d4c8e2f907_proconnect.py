@@ -1,7 +1,7 @@
 """sign-in with ProConnect: organisations' SIRET, linked identities, sign-ins' ID tokens
 
 Revision ID: b1d4c8e2f907
-Revises: a7c4e9d05b13
+Revises: c4d7a9e2b851
 Create Date: 2026-12-06 10:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'b1d4c8e2f907'
-down_revision = 'a7c4e9d05b13'
+down_revision = 'c4d7a9e2b851'
 branch_labels = None
 depends_on = None
 

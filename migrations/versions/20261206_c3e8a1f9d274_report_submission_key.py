@@ -1,7 +1,7 @@
 """reports.submission_key: the confirmation form posted twice files one report
 
 Revision ID: c3e8a1f9d274
-Revises: a7c4e9d05b13
+Revises: b1d4c8e2f907
 Create Date: 2026-12-06 11:00:00
 
 A random key set on the preview page travels with the confirmation; (author_id, submission_key) is
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = 'c3e8a1f9d274'
-down_revision = 'a7c4e9d05b13'
+down_revision = 'b1d4c8e2f907'
 branch_labels = None
 depends_on = None
 
