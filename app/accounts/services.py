@@ -166,6 +166,15 @@ def _issue_token(user, purpose, hours, payload=None):
     return raw
 
 
+def _void_tokens(user, purpose):
+    """Spend the user's unused links of this purpose (a new one replaces them)."""
+    db.session.execute(
+        db.update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
 def queue_activation(user):
     raw = _issue_token(user, TokenPurpose.ACTIVATION, current_app.config["ACTIVATION_TOKEN_HOURS"])
     link = external_url("accounts.activate", token=raw)
@@ -253,6 +262,7 @@ def request_password_reset(email):
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
+    _void_tokens(user, TokenPurpose.PASSWORD_RESET)  # only the newest link works
     raw = _issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["RESET_TOKEN_HOURS"])
     link = external_url("accounts.reset_password", token=raw)
     queue_email(

@@ -129,6 +129,20 @@ def test_reset_link_works_once(client, make_user, outbox, db):
     assert _login(client, user.email, "encore une autre phrase").status_code == 200
 
 
+def test_new_reset_link_voids_the_earlier_ones(client, make_user, outbox):
+    user = make_user()
+    client.post("/mot-de-passe/oubli", data={"email": user.email})
+    first = _reset_link(outbox)
+    client.post("/mot-de-passe/oubli", data={"email": user.email})
+    second = _reset_link(outbox)
+    assert first != second
+    assert client.get(first).status_code == 410
+    new = "une phrase de passe toute neuve"
+    assert client.post(first, data={"password": new, "confirm": new}).status_code == 410
+    assert client.get(second).status_code == 200
+    assert client.post(second, data={"password": new, "confirm": new}).status_code == 302
+
+
 def test_reset_link_expires(client, make_user, outbox, db):
     user = make_user()
     client.post("/mot-de-passe/oubli", data={"email": user.email})
