@@ -67,10 +67,8 @@ def agent_set_active(user_id):
         abort(400)
     active = request.form.get("active") == "1"
     services.set_active(current_user, user, active)
-    flash(
-        f"Le compte de {user.full_name} est " + ("réactivé." if active else "désactivé."),
-        "success",
-    )
+    # No name in the message: flashes travel in the session cookie (signed, not encrypted).
+    flash("Le compte de l'agent est " + ("réactivé." if active else "désactivé."), "success")
     return redirect(url_for("hr.agents"))
 
 

@@ -185,10 +185,11 @@ def account():
     return _account_page()
 
 
-def _account_page(password_form=None, email_form=None):
-    """The account page, with the form that failed (if any) showing its errors."""
+def _account_page(password_form=None, email_form=None, revealed=None):
+    """The account page, with the form that failed (if any) showing its errors, or a new token."""
     return render_template(
         "accounts/account.html",
+        revealed=revealed,
         password_form=password_form or PasswordChangeForm(prefix="pw"),
         email_form=email_form or EmailChangeForm(prefix="em"),
         tokens=db.session.scalars(services.tokens_of(current_user)).all(),
@@ -252,11 +253,9 @@ def create_token():
         abort(400)
     label = request.form.get("label", "").strip()[:100]
     _token, raw = services.create_api_token(current_user, current_user, label)
-    flash(
-        f"Voici votre jeton d'API. Copiez-le maintenant : il ne sera plus affiché. {raw}",
-        "success",
-    )
-    return redirect(url_for("accounts.account"))
+    # Shown in this response only: a flashed value would travel in the (signed, not encrypted) session cookie.
+    return _account_page(revealed=("Jeton d'API créé",
+                                   "Voici votre jeton d'API. Copiez-le maintenant : il ne sera plus affiché.", raw))
 
 
 @bp.route("/compte/jetons/<int:token_id>/revoquer", methods=["POST"])

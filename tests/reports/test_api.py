@@ -192,9 +192,10 @@ def test_team_token_settings_page(app, world, db):
 
     client = app.test_client()
     client.post("/connexion", data={"email": world.dev_caf.email, "password": PASSWORD})
-    assert client.post("/equipe/reglages/jetons", data={"label": "Synchro"}).status_code == 302
-    page = client.get("/equipe/reglages").get_data(as_text=True)
-    raw = page.split("il ne sera plus affiché. ")[1].split("<")[0].strip()
+    response = client.post("/equipe/reglages/jetons", data={"label": "Synchro"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    raw = page.split('id="secret-value">')[1].split("<")[0].strip()
     assert raw.startswith("psr_") and "Synchro" in page
     from app.accounts.models import ApiToken
 
