@@ -152,6 +152,36 @@ def create_user(actor, email, full_name, role, organisation=None, team=None, pas
     return user
 
 
+def create_agent(actor, organisation, email, full_name):
+    """HR adds an agent to its organisation; returns the new user, or None when the address is taken.
+
+    An address used by an account outside the organisation is not revealed to HR (the view answers
+    the same either way): its holder is told by e-mail instead, and the audit log keeps the attempt.
+    """
+    existing = find_user_by_email(email)
+    if existing is None:
+        return create_user(actor, email, full_name, Role.AGENT, organisation=organisation)
+    if existing.organisation_id == organisation.id and existing.role == Role.AGENT:
+        raise AccountError("Cet agent a déjà un compte dans votre structure.")
+    tell_holder_of_existing_address(actor, existing, organisation)
+    db.session.commit()
+    deliver_inline()
+    return None
+
+
+def tell_holder_of_existing_address(actor, user, organisation):
+    """Out of band: e-mail the holder of an address that a structure tried to use for a new account."""
+    queue_email(
+        user.email,
+        "Une structure souhaite vous inscrire sur Passerelle",
+        f"Bonjour {user.full_name},\n\nLa structure « {organisation.name} » a demandé la création d'un "
+        "compte Passerelle avec votre adresse. Vous avez déjà un compte : aucun autre n'a été créé.\n\n"
+        "Si vous rejoignez cette structure, demandez à un administrateur de Passerelle d'y rattacher "
+        "votre compte : votre passeport de compétences vous suit. Sinon, ignorez ce message.\n",
+    )
+    audit(actor, "user.create_existing_address", user, {"organisation": organisation.code})
+
+
 def _issue_token(user, purpose, hours, payload=None):
     raw = secrets.token_urlsafe(32)
     db.session.add(
