@@ -16,7 +16,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import devices, services
 from app.accounts.forms import (
     ConfirmForm,
     EmailChangeForm,
@@ -39,7 +39,10 @@ LOCKED_MESSAGE = (
 
 
 def _login_email_key():
-    return "login:" + normalise_email(request.form.get("email", ""))
+    """Failures count per account from untrusted browsers, per device cookie from known ones."""
+    email = normalise_email(request.form.get("email", ""))
+    nonce = devices.trusted_nonce(email)
+    return f"login-device:{nonce}" if nonce else "login:" + email
 
 
 def _login_failed(response):
@@ -113,6 +116,7 @@ def complete_login(user):
     """Open the session once every factor is checked."""
     login_user(user)
     start_session()
+    devices.remember_device(user)
     services.record_login(user)
 
 

@@ -1,4 +1,5 @@
 """Login, logout, rate limits, password reset, activation, e-mail change, sessions."""
+import base64
 import re
 from datetime import timedelta
 
@@ -55,6 +56,66 @@ def test_sixth_failed_login_on_one_account_gets_429(client, make_user):
     assert "Trop de tentatives" in sixth.get_data(as_text=True)
     # Even the right password is refused while the account is locked.
     assert _login(client, user.email, PASSWORD).status_code == 429
+
+
+def _known_browser(app, user):
+    """A browser where the user signed in successfully before (it holds a device cookie)."""
+    browser = app.test_client()
+    assert _login(browser, user.email, PASSWORD).status_code == 302
+    assert browser.get_cookie("passerelle_device", path="/connexion") is not None
+    assert browser.post("/deconnexion").status_code == 302
+    return browser
+
+
+def _lock_out(client, email):
+    for _ in range(5):
+        assert _login(client, email, "wrong password!!").status_code == 200
+    assert _login(client, email, "wrong password!!").status_code == 429
+
+
+def test_failures_from_elsewhere_do_not_lock_out_a_known_browser(app, make_user):
+    user = make_user(role="admin")
+    known = _known_browser(app, user)
+    attacker = app.test_client()
+    _lock_out(attacker, user.email)
+    assert _login(attacker, user.email, PASSWORD).status_code == 429
+    # Untrusted browsers keep the per-account lock...
+    assert _login(app.test_client(), user.email, PASSWORD).status_code == 429
+    # ...but the browser the user signed in with before is not locked out.
+    assert _login(known, user.email, PASSWORD).status_code == 302
+
+
+def test_failures_with_a_device_cookie_count_per_device_cookie(app, make_user):
+    user = make_user()
+    known = _known_browser(app, user)
+    other_known = _known_browser(app, user)
+    _lock_out(known, user.email)
+    assert _login(known, user.email, PASSWORD).status_code == 429
+    # Neither the user's other browser nor the untrusted ones are locked by these failures.
+    assert _login(other_known, user.email, PASSWORD).status_code == 302
+    assert _login(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+def test_a_device_cookie_counts_only_for_its_own_account_and_must_be_signed(app, make_user):
+    user, victim = make_user(), make_user()
+    known = _known_browser(app, user)
+    _lock_out(app.test_client(), victim.email)
+    assert _login(known, victim.email, PASSWORD).status_code == 429  # known for user, not for victim
+    forged = app.test_client()
+    cookie = known.get_cookie("passerelle_device", path="/connexion").value
+    forged.set_cookie("passerelle_device", cookie[:-2] + "xx", path="/connexion")
+    _lock_out(app.test_client(), user.email)
+    assert _login(forged, user.email, PASSWORD).status_code == 429
+    assert _login(known, user.email, PASSWORD).status_code == 302
+
+
+def test_the_device_cookie_names_no_account_in_clear(app, make_user):
+    user = make_user()
+    known = _known_browser(app, user)
+    cookie = known.get_cookie("passerelle_device", path="/connexion")
+    decoded = base64.urlsafe_b64decode(cookie.value.split(".")[0] + "==").decode()
+    assert user.email not in decoded and user.email.split("@")[0] not in decoded
+    assert cookie.http_only and cookie.same_site == "Lax"
 
 
 def test_failed_logins_on_other_accounts_do_not_lock_an_account(client, make_user):
