@@ -299,3 +299,27 @@ def test_logout_requires_post(client, login):
     assert client.get("/deconnexion").status_code == 405
     assert client.post("/deconnexion").status_code == 302
     assert client.get("/compte").status_code == 302
+
+
+def test_a_deactivated_users_open_session_stops_at_the_next_request(app, make_user, db):
+    agent = make_user(role="agent")
+    hr = make_user(role="hr", organisation=agent.organisation)
+    browser = app.test_client()
+    assert _login(browser, agent.email, PASSWORD).status_code == 302
+    assert browser.get("/agent").status_code == 200
+    manager = app.test_client()
+    assert _login(manager, hr.email, PASSWORD).status_code == 302
+    assert manager.post(f"/rh/agents/{agent.id}/activation", data={"active": "0"}).status_code == 302
+    response = browser.get("/agent")
+    assert response.status_code == 302 and "/connexion" in response.location
+    assert browser.get("/compte").status_code == 302
+
+
+def test_deactivation_alone_ends_the_session_even_without_a_new_session_version(app, make_user, db):
+    agent = make_user(role="agent")
+    browser = app.test_client()
+    assert _login(browser, agent.email, PASSWORD).status_code == 302
+    db.session.execute(db.update(User).where(User.id == agent.id).values(active=False))
+    db.session.commit()
+    response = browser.get("/agent")
+    assert response.status_code == 302 and "/connexion" in response.location
