@@ -112,7 +112,7 @@ def test_the_csrf_exempt_api_ignores_cookies(app, db):
               if rule_for(app, endpoint)[0] == TOKEN]  # the public OpenAPI document aside
     assert len(routes) > 10
     failures = []
-    for endpoint, method, url in routes:
+    for _endpoint, method, url in routes:
         response = browser.open(url, method=method, json={})
         if response.status_code != 401:
             failures.append(f"{method} {url}: {response.status_code}")
