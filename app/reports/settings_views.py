@@ -60,8 +60,8 @@ def create_token():
         return _render(token_form=form, status=400)
     _token, raw = team_settings.create_team_token(current_user, _team(), form.label.data)
     # Shown in this response only: a flashed value would travel in the (signed, not encrypted) session cookie.
-    return _render(revealed=("Jeton d'équipe créé",
-                             "Voici le jeton de l'équipe. Copiez-le maintenant : il ne sera plus affiché.", raw))
+    message = "Voici le jeton de l'équipe. Copiez-le maintenant : il ne sera plus affiché."
+    return _render(token_form=TeamTokenForm(formdata=None), revealed=("Jeton d'équipe créé", message, raw))
 
 
 @bp.route("/jetons/<int(max=2147483647):token_id>/revoquer", methods=["GET", "POST"])
@@ -92,8 +92,8 @@ def create_webhook():
             field = form.report_created if "événement" in str(exc) else form.url
             field.errors.append(str(exc))
         else:
-            return _render(revealed=("Webhook ajouté", "Voici son secret, qui signe chaque envoi ; "
-                                     "copiez-le maintenant : il ne sera plus affiché.", secret))
+            message = "Voici son secret, qui signe chaque envoi ; copiez-le maintenant : il ne sera plus affiché."
+            return _render(webhook_form=WebhookForm(formdata=None), revealed=("Webhook ajouté", message, secret))
     return _render(webhook_form=form, status=400)
 
 

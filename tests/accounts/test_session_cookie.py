@@ -52,6 +52,7 @@ def test_team_token_and_webhook_secret_are_shown_once_and_not_in_the_cookie(app,
     assert response.status_code == 200
     token = _revealed(response)
     assert token.startswith("psr_")
+    assert 'value="Synchro"' not in response.get_data(as_text=True)  # the form is blank again
     _assert_absent(app, client, token)
     response = client.post("/equipe/reglages/webhooks", data={"url": "http://127.0.0.1:9/hook", "report_created": "y"})
     assert response.status_code == 200
