@@ -329,6 +329,7 @@ def request_email_change(user, new_email, password):
         raise AccountError("C'est déjà votre adresse.")
     if find_user_by_email(new_email) is not None:
         raise AccountError("Cette adresse est déjà utilisée par un autre compte.")
+    _void_tokens(user, TokenPurpose.EMAIL_CHANGE)  # only the latest requested address can be confirmed
     raw = _issue_token(
         user,
         TokenPurpose.EMAIL_CHANGE,

@@ -281,6 +281,20 @@ def test_email_change_needs_confirmation(client, login, outbox, db):
     assert client.get(link).status_code == 410
 
 
+def test_a_new_email_change_request_voids_the_earlier_link(client, login, outbox, db):
+    user = login()
+    links = []
+    for address in ("premiere@ailleurs.example", "seconde@ailleurs.example"):
+        client.post("/compte/adresse", data={"em-email": address, "em-password": PASSWORD})
+        links.append(re.search(r"http://passerelle\.test(/compte/adresse/confirmer/\S+)", outbox[-1]["body"]).group(1))
+    assert client.get(links[0]).status_code == 410
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == user.email
+    assert client.get(links[1]).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "seconde@ailleurs.example"
+
+
 def test_post_without_csrf_token_is_refused(app, client, make_user):
     user = make_user()
     app.config["WTF_CSRF_ENABLED"] = True
