@@ -113,7 +113,9 @@ def test_the_device_cookie_names_no_account_in_clear(app, make_user):
     user = make_user()
     known = _known_browser(app, user)
     cookie = known.get_cookie("passerelle_device", path="/connexion")
+    assert not cookie.value.startswith(".")  # not compressed: the payload below is the whole content
     decoded = base64.urlsafe_b64decode(cookie.value.split(".")[0] + "==").decode()
+    assert re.fullmatch(r"\[\[\"[0-9a-f]{32}\",\"[\w-]{20,}\"\]\]", decoded), decoded  # [[account key, nonce]]
     assert user.email not in decoded and user.email.split("@")[0] not in decoded
     assert cookie.http_only and cookie.same_site == "Lax"
 
