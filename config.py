@@ -64,6 +64,8 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "200 per 15 minutes")
+    # Days a browser stays known after a successful sign-in (device cookie: its failures count apart).
+    DEVICE_COOKIE_DAYS = int(os.environ.get("DEVICE_COOKIE_DAYS", "180"))
     # argon2id parameters (RFC 9106 second recommended option, lighter memory).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536

@@ -66,13 +66,14 @@ def create_app(config_name=None, **overrides):
     from app.accounts.security_views import require_two_factor_setup
     from app.accounts.sessions import enforce_session_lifetime
     from app.cli import register_cli
-    from app.common.access import enforce_access_rule
+    from app.common.access import enforce_access_rule, forbid_caching
     from app.common.errors import register_error_handlers
 
     # Order matters: an expired session goes to the login page before any access rule answers.
     app.before_request(enforce_session_lifetime)
     app.before_request(enforce_access_rule)
     app.before_request(require_two_factor_setup)
+    app.after_request(forbid_caching)
     register_error_handlers(app)
     register_cli(app)
     from app.common.logs import install as install_log_scrubbing

@@ -189,6 +189,14 @@ def csrf_token_from(html):
     return match.group(1)
 
 
+def session_of(app, client):
+    """What the client's session cookie holds, decoded (it is signed, not encrypted: anyone can read it)."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    if cookie is None or not cookie.value:
+        return {}
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "sqlite" in item.keywords and PG_URL:

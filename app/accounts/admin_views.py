@@ -77,7 +77,7 @@ def user_create():
                 str(exc)
             )
         else:
-            flash(f"Compte créé. Un lien d'activation a été envoyé à {user.email}.", "success")
+            flash("Compte créé. Un lien d'activation a été envoyé à son adresse.", "success")  # no address in the cookie
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/user_create.html", form=form)
 

@@ -13,6 +13,10 @@ from app.extensions import db
 bp = Blueprint("hr", __name__, url_prefix="/rh")
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
+CREATED_MESSAGE = (
+    "Demande enregistrée. Un e-mail part à cette adresse : un lien d'activation, ou, si la personne "
+    "a déjà un compte Passerelle, la marche à suivre pour le rattacher à votre structure."
+)
 
 
 def people_of(hr_user):
@@ -47,14 +51,12 @@ def agent_create():
     form = AgentCreateForm()
     if form.validate_on_submit():
         try:
-            services.create_user(
-                current_user, form.email.data, form.full_name.data, Role.AGENT,
-                organisation=current_user.organisation,
-            )
+            services.create_agent(current_user, current_user.organisation, form.email.data, form.full_name.data)
         except services.AccountError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash("Compte créé. Un lien d'activation a été envoyé à l'agent.", "success")
+            # The same answer whether or not the address has an account elsewhere (no enumeration).
+            flash(CREATED_MESSAGE, "success")
             return redirect(url_for("hr.agents"))
     return render_template("hr/agent_create.html", form=form)
 
@@ -67,10 +69,8 @@ def agent_set_active(user_id):
         abort(400)
     active = request.form.get("active") == "1"
     services.set_active(current_user, user, active)
-    flash(
-        f"Le compte de {user.full_name} est " + ("réactivé." if active else "désactivé."),
-        "success",
-    )
+    # No name in the message: flashes travel in the session cookie (signed, not encrypted).
+    flash("Le compte de l'agent est " + ("réactivé." if active else "désactivé."), "success")
     return redirect(url_for("hr.agents"))
 
 
@@ -89,7 +89,7 @@ def agent_import():
                 content = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 content = raw.decode("cp1252", errors="replace")
-            preview = preview_agents_csv(content)
+            preview = preview_agents_csv(content, current_user.organisation)
     return render_template(
         "hr/agent_import.html",
         form=form,
@@ -110,5 +110,6 @@ def agent_import_apply():
         return render_template(
             "hr/agent_import.html", form=CsvUploadForm(), preview=result, apply_form=form
         ), 400
-    flash(f"{len(result.rows)} compte(s) créé(s). Chaque agent reçoit un lien d'activation.", "success")
+    flash(f"{len(result.rows)} demande(s) enregistrée(s). Chaque personne reçoit un e-mail : un lien "
+          "d'activation, ou, si elle a déjà un compte Passerelle, la marche à suivre pour le rattacher.", "success")
     return redirect(url_for("hr.agents"))

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
-from app.accounts.models import Role, User, normalise_email
-from app.accounts.services import new_user, queue_activation
+from app.accounts.models import Role, User, find_user_by_email, normalise_email
+from app.accounts.services import new_user, queue_activation, tell_holder_of_existing_address
 from app.audit.services import audit
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -43,8 +43,12 @@ def _read(text):
     return list(csv.reader(io.StringIO(text), dialect))
 
 
-def preview_agents_csv(text):
-    """Parse and check a CSV of agents (columns: email, nom); nothing is written."""
+def preview_agents_csv(text, organisation=None):
+    """Parse and check a CSV of agents (columns: email, nom); nothing is written.
+
+    An address with an account outside the organisation is not flagged (HR must not learn who has an
+    account elsewhere): at apply time its holder is told by e-mail instead.
+    """
     errors = []
     try:
         records = [r for r in _read(text) if any(cell.strip() for cell in r)]
@@ -78,22 +82,27 @@ def preview_agents_csv(text):
             row.errors.append(f"adresse déjà présente ligne {seen[row.email]}")
         seen.setdefault(row.email, line)
         rows.append(row)
-    existing = set(
-        db.session.scalars(db.select(User.email).where(User.email.in_(list(seen)))).all()
-    )
+    own_agents = set()
+    if organisation is not None:
+        own_agents = set(db.session.scalars(db.select(User.email).where(
+            User.email.in_(list(seen)), User.organisation_id == organisation.id, User.role == Role.AGENT)))
     for row in rows:
-        if row.email in existing:
-            row.errors.append("un compte existe déjà avec cette adresse")
+        if row.email in own_agents:
+            row.errors.append("cet agent a déjà un compte dans votre structure")
         errors.extend(f"Ligne {row.line} : {message}." for message in row.errors)
     return ImportPreview(rows, errors)
 
 
 def import_agents_csv(actor, organisation, text):
     """Create every agent of the file, or none if any row is invalid. Returns the preview."""
-    result = preview_agents_csv(text)
+    result = preview_agents_csv(text, organisation)
     if not result.is_valid:
         return result
     for row in result.rows:
+        existing = find_user_by_email(row.email)
+        if existing is not None:
+            tell_holder_of_existing_address(actor, existing, organisation)
+            continue
         user = new_user(row.email, row.full_name, Role.AGENT, organisation, None, None)
         queue_activation(user)
     audit(actor, "user.import", organisation, {"count": len(result.rows)})

@@ -82,8 +82,9 @@ def setup():
             remaining=twofactor.remaining_recovery_codes(current_user),
             required=twofactor.is_required(current_user),
         )
-    secret = session.get("totp_pending") or twofactor.new_secret()
-    session["totp_pending"] = secret
+    nonce = session.get("totp_setup") or twofactor.new_setup_nonce()
+    session["totp_setup"] = nonce
+    secret = twofactor.setup_secret(current_user, nonce)
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
         try:
@@ -91,7 +92,7 @@ def setup():
         except twofactor.TwoFactorError as exc:
             form.code.errors.append(str(exc))
         else:
-            session.pop("totp_pending", None)
+            session.pop("totp_setup", None)
             from flask_login import login_user
 
             login_user(current_user._get_current_object())  # the session version changed: keep this session

@@ -167,6 +167,36 @@ def create_user(actor, email, full_name, role, organisation=None, team=None, pas
     return user
 
 
+def create_agent(actor, organisation, email, full_name):
+    """HR adds an agent to its organisation; returns the new user, or None when the address is taken.
+
+    An address used by an account outside the organisation is not revealed to HR (the view answers
+    the same either way): its holder is told by e-mail instead, and the audit log keeps the attempt.
+    """
+    existing = find_user_by_email(email)
+    if existing is None:
+        return create_user(actor, email, full_name, Role.AGENT, organisation=organisation)
+    if existing.organisation_id == organisation.id and existing.role == Role.AGENT:
+        raise AccountError("Cet agent a déjà un compte dans votre structure.")
+    tell_holder_of_existing_address(actor, existing, organisation)
+    db.session.commit()
+    deliver_inline()
+    return None
+
+
+def tell_holder_of_existing_address(actor, user, organisation):
+    """Out of band: e-mail the holder of an address that a structure tried to use for a new account."""
+    queue_email(
+        user.email,
+        "Une structure souhaite vous inscrire sur Passerelle",
+        f"Bonjour {user.full_name},\n\nLa structure « {organisation.name} » a demandé la création d'un "
+        "compte Passerelle avec votre adresse. Vous avez déjà un compte : aucun autre n'a été créé.\n\n"
+        "Si vous rejoignez cette structure, demandez à un administrateur de Passerelle d'y rattacher "
+        "votre compte : votre passeport de compétences vous suit. Sinon, ignorez ce message.\n",
+    )
+    audit(actor, "user.create_existing_address", user, {"organisation": organisation.code})
+
+
 def _issue_token(user, purpose, hours, payload=None):
     raw = secrets.token_urlsafe(32)
     db.session.add(
@@ -179,6 +209,15 @@ def _issue_token(user, purpose, hours, payload=None):
         )
     )
     return raw
+
+
+def _void_tokens(user, purpose):
+    """Spend the user's unused links of this purpose (a new one replaces them)."""
+    db.session.execute(
+        db.update(OneTimeToken)
+        .where(OneTimeToken.user_id == user.id, OneTimeToken.purpose == purpose, OneTimeToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def queue_activation(user):
@@ -268,6 +307,7 @@ def request_password_reset(email):
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
+    _void_tokens(user, TokenPurpose.PASSWORD_RESET)  # only the newest link works
     raw = _issue_token(user, TokenPurpose.PASSWORD_RESET, current_app.config["RESET_TOKEN_HOURS"])
     link = external_url("accounts.reset_password", token=raw)
     queue_email(
@@ -304,6 +344,7 @@ def request_email_change(user, new_email, password):
         raise AccountError("C'est déjà votre adresse.")
     if find_user_by_email(new_email) is not None:
         raise AccountError("Cette adresse est déjà utilisée par un autre compte.")
+    _void_tokens(user, TokenPurpose.EMAIL_CHANGE)  # only the latest requested address can be confirmed
     raw = _issue_token(
         user,
         TokenPurpose.EMAIL_CHANGE,

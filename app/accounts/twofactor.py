@@ -1,4 +1,7 @@
 """Two-factor authentication with TOTP (RFC 6238) and single-use recovery codes."""
+import base64
+import hashlib
+import hmac
 import secrets
 
 import pyotp
@@ -22,8 +25,20 @@ def is_required(user):
     return user.role in current_app.config["TOTP_REQUIRED_ROLES"]
 
 
-def new_secret():
-    return pyotp.random_base32()
+def new_setup_nonce():
+    return secrets.token_urlsafe(16)
+
+
+def setup_secret(user, nonce):
+    """The secret offered during set-up, derived on the server from a nonce the session keeps.
+
+    The session cookie is signed, not encrypted: it carries the nonce, never the secret.
+    """
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    message = f"totp-setup:{user.id}:{user.session_version}:{nonce}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()[:20]
+    return base64.b32encode(digest).decode()
 
 
 def provisioning_uri(user, secret):

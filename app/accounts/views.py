@@ -16,7 +16,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import devices, services
 from app.accounts.forms import (
     ConfirmForm,
     EmailChangeForm,
@@ -39,7 +39,10 @@ LOCKED_MESSAGE = (
 
 
 def _login_email_key():
-    return "login:" + normalise_email(request.form.get("email", ""))
+    """Failures count per account from untrusted browsers, per device cookie from known ones."""
+    email = normalise_email(request.form.get("email", ""))
+    nonce = devices.trusted_nonce(email)
+    return f"login-device:{nonce}" if nonce else "login:" + email
 
 
 def _login_failed(response):
@@ -113,6 +116,7 @@ def complete_login(user):
     """Open the session once every factor is checked."""
     login_user(user)
     start_session()
+    devices.remember_device(user)
     services.record_login(user)
 
 
@@ -185,10 +189,11 @@ def account():
     return _account_page()
 
 
-def _account_page(password_form=None, email_form=None):
-    """The account page, with the form that failed (if any) showing its errors."""
+def _account_page(password_form=None, email_form=None, revealed=None):
+    """The account page, with the form that failed (if any) showing its errors, or a new token."""
     return render_template(
         "accounts/account.html",
+        revealed=revealed,
         password_form=password_form or PasswordChangeForm(prefix="pw"),
         email_form=email_form or EmailChangeForm(prefix="em"),
         tokens=db.session.scalars(services.tokens_of(current_user)).all(),
@@ -252,11 +257,9 @@ def create_token():
         abort(400)
     label = request.form.get("label", "").strip()[:100]
     _token, raw = services.create_api_token(current_user, current_user, label)
-    flash(
-        f"Voici votre jeton d'API. Copiez-le maintenant : il ne sera plus affiché. {raw}",
-        "success",
-    )
-    return redirect(url_for("accounts.account"))
+    # Shown in this response only: a flashed value would travel in the (signed, not encrypted) session cookie.
+    return _account_page(revealed=("Jeton d'API créé",
+                                   "Voici votre jeton d'API. Copiez-le maintenant : il ne sera plus affiché.", raw))
 
 
 @bp.route("/compte/jetons/<int:token_id>/revoquer", methods=["POST"])

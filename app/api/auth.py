@@ -22,6 +22,7 @@ class TeamPrincipal:
         self.team = token.team
         self.team_id = token.team_id
         self.token_id = token.id
+        self.token_label = token.label or token.prefix
         self.full_name = f"Jeton d'équipe {token.team.code}"
 
     def __repr__(self):

@@ -4,7 +4,14 @@ from app.extensions import db
 
 
 def audit(actor, action, target=None, details=None):
-    """Append an audit row (no personal content in details); the caller commits."""
+    """Append an audit row (no personal content in details); the caller commits.
+
+    An actor that is a team token (no person behind it) is recorded by its token: id and label.
+    """
+    details = dict(details or {})
+    token_id = getattr(actor, "token_id", None)
+    if token_id is not None:
+        details["actor_token"] = {"id": token_id, "label": getattr(actor, "token_label", "")}
     target_type = target_id = None
     if target is not None:
         target_type = getattr(target, "__tablename__", type(target).__name__)
@@ -14,7 +21,7 @@ def audit(actor, action, target=None, details=None):
         action=action,
         target_type=target_type,
         target_id=target_id,
-        details=details or {},
+        details=details,
     )
     db.session.add(row)
     return row

@@ -101,3 +101,19 @@ def enforce_access_rule():
         abort(403)
     return None
 
+
+def forbid_caching(response):
+    """after_request: pages behind sign-in and API answers are never stored by the browser.
+
+    On a shared reception PC the Back button would otherwise show personal data after logout.
+    """
+    endpoint = request.endpoint
+    if endpoint == "static":
+        return response
+    rule = rule_for(current_app, endpoint) if endpoint else None
+    is_public = rule is not None and rule[0] == PUBLIC
+    if is_public and not request.path.startswith("/api/") and not current_user.is_authenticated:
+        return response  # a public page seen anonymously keeps its own caching rule (JWKS)
+    if "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
+    return response

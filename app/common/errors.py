@@ -95,6 +95,7 @@ def handle_unexpected_error(error):
         current_app.logger.warning("rollback failed while handling incident %s", incident)
     if _wants_json():
         body = error_body(500, message=f"Erreur interne (incident {incident}).")
+        body["error"]["incident"] = incident  # what to quote to the support team; the trace stays in the log
         return jsonify(body), 500
     return (
         render_template(

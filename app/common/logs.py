@@ -6,6 +6,8 @@ import re
 SECRET_PATHS = re.compile(
     r"(/(?:mot-de-passe/reinitialiser|activation|compte/adresse/confirmer|verify|attestations/verifier)/)[^\s/?\"']+"
 )
+# A password may hold spaces: its value runs to the end of the field (quote, &, ; or end of line).
+PASSWORD_PAIRS = re.compile(r"(?i)\b(password|mot_de_passe|passwd)([\"']?\s*[=:]\s*[\"']?)[^\"'&;\r\n]+")
 SECRET_PAIRS = re.compile(
     r"(?i)\b(password|mot_de_passe|passwd|token|secret|csrf_token|session|cookie|authorization)"
     r"(\s*[=:]\s*)(bearer\s+)?[^\s&;,\"']+"
@@ -19,6 +21,7 @@ OIDC_PARAMS = re.compile(r"([?&](?:code|state|nonce|id_token_hint|id_token|code_
 def scrub(text):
     """Mask secrets and make the text a single line (a newline in user input cannot forge a record)."""
     text = SECRET_PATHS.sub(r"\1[masqué]", text)
+    text = PASSWORD_PAIRS.sub(lambda m: f"{m.group(1)}{m.group(2)}[masqué]", text)
     text = SECRET_PAIRS.sub(lambda m: f"{m.group(1)}{m.group(2)}[masqué]", text)
     text = BEARER.sub(r"\1[masqué]", text)
     text = API_TOKEN.sub("[jeton masqué]", text)
@@ -46,9 +49,26 @@ class SingleLineFormatter(logging.Formatter):
         return super().format(record).replace("\r", "\\r").replace("\n", "\\n")
 
 
+_SCRUBBER = ScrubbingFilter()
+_base_record_factory = logging.getLogRecordFactory()
+
+
+def _scrubbed_record(*args, **kwargs):
+    record = _base_record_factory(*args, **kwargs)
+    _SCRUBBER.filter(record)
+    return record
+
+
 def install(app):
-    """Scrub the app's, werkzeug's and gunicorn's log records."""
-    scrubber = ScrubbingFilter()
+    """Scrub every log record of the process where it is made, whatever logger and handler carry it.
+
+    Filters on loggers only see records logged to that very logger (not its children), and filters on
+    handlers only the handlers present now: the record factory catches the rest (app.* modules,
+    handlers added later by the server or a log shipper).
+    """
+    if logging.getLogRecordFactory() is not _scrubbed_record:
+        logging.setLogRecordFactory(_scrubbed_record)
+    scrubber = _SCRUBBER
     for name in ("", "werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
         logger = logging.getLogger(name)
         if not any(isinstance(f, ScrubbingFilter) for f in logger.filters):

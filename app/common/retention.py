@@ -29,9 +29,13 @@ def _core_purge(now, config):
     counts["notifications"] = db.session.execute(
         db.delete(Notification).where(Notification.created_at < now - _months(config["RETENTION_NOTIFICATIONS_MONTHS"]))
     ).rowcount
+    emails_cutoff = now - _months(config["RETENTION_EMAILS_MONTHS"])
+    # Sent ones by their sending date; those never delivered (refused, abandoned) by their creation date.
     counts["outbox_emails"] = db.session.execute(
-        db.delete(OutboxEmail).where(OutboxEmail.sent_at.is_not(None),
-                                     OutboxEmail.sent_at < now - _months(config["RETENTION_EMAILS_MONTHS"]))
+        db.delete(OutboxEmail).where(db.or_(
+            OutboxEmail.sent_at < emails_cutoff,
+            db.and_(OutboxEmail.sent_at.is_(None), OutboxEmail.created_at < emails_cutoff),
+        ))
     ).rowcount
     counts["one_time_tokens"] = db.session.execute(
         db.delete(OneTimeToken).where(OneTimeToken.expires_at < now - timedelta(days=7))

@@ -79,7 +79,7 @@ def decide(entry_id):
     except services.PassportError as exc:
         apply_service_error(form, exc, "decision")
         return render_entry(entry, 400, decision_form=form)
-    flash(f"Décision enregistrée pour {entry.holder.full_name} : {entry.status_label.lower()}.", "success")
+    flash(f"Décision enregistrée : {entry.status_label.lower()}.", "success")  # no name: flashes travel in the cookie
     return redirect(url_for("hr_passport.queue"))
 
 
@@ -134,6 +134,6 @@ def observation(user_id):
         except services.PassportError as exc:
             apply_service_error(form, exc, "description")
         else:
-            flash(f"Observation ajoutée au passeport de {agent.full_name}.", "success")
+            flash("Observation ajoutée au passeport.", "success")  # no name: flashes travel in the cookie
             return redirect(url_for("hr_passport.agent_passport", user_id=agent.id))
     return render_template("passports/hr_observation.html", agent=agent, form=form), 400 if form.errors else 200

@@ -12,7 +12,12 @@ def export_reports(user):
     comments = db.session.scalars(
         db.select(ReportComment).where(ReportComment.author_id == user.id).order_by(ReportComment.id)
     ).all()
+    following = db.session.scalars(
+        db.select(ReportFollower).where(ReportFollower.user_id == user.id).order_by(ReportFollower.id)).all()
+    setting = db.session.get(NotificationSetting, user.id)
     return {
+        "following": [{"report": f.report_id, "reason": f.reason, "since": f.created_at} for f in following],
+        "notification_settings": [] if setting is None else [{"email_opt_in": setting.email_opt_in}],
         "reports": [
             {"reference": r.reference, "title": r.title, "what_happened": r.what_happened,
              "expected": r.expected, "status": r.status, "citizen_words": r.citizen_words}

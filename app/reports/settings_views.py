@@ -30,11 +30,12 @@ def _webhook_or_404(webhook_id):
     return hook
 
 
-def _render(token_form=None, webhook_form=None, status=200):
+def _render(token_form=None, webhook_form=None, status=200, revealed=None):
     team = _team()
     return render_template(
         "team_settings/index.html",
         team=team,
+        revealed=revealed,
         tokens=db.session.scalars(team_settings.team_tokens(team)).all(),
         hooks=db.session.scalars(webhooks.team_webhooks(team)).all(),
         applications=services.team_applications(current_user),
@@ -58,8 +59,9 @@ def create_token():
     if not form.validate_on_submit():
         return _render(token_form=form, status=400)
     _token, raw = team_settings.create_team_token(current_user, _team(), form.label.data)
-    flash(f"Voici le jeton de l'équipe. Copiez-le maintenant : il ne sera plus affiché. {raw}", "success")
-    return redirect(url_for("team_settings.index"))
+    # Shown in this response only: a flashed value would travel in the (signed, not encrypted) session cookie.
+    message = "Voici le jeton de l'équipe. Copiez-le maintenant : il ne sera plus affiché."
+    return _render(token_form=TeamTokenForm(formdata=None), revealed=("Jeton d'équipe créé", message, raw))
 
 
 @bp.route("/jetons/<int(max=2147483647):token_id>/revoquer", methods=["GET", "POST"])
@@ -90,9 +92,8 @@ def create_webhook():
             field = form.report_created if "événement" in str(exc) else form.url
             field.errors.append(str(exc))
         else:
-            flash("Webhook ajouté. Voici son secret, qui signe chaque envoi ; copiez-le maintenant : "
-                  f"il ne sera plus affiché. {secret}", "success")
-            return redirect(url_for("team_settings.index"))
+            message = "Voici son secret, qui signe chaque envoi ; copiez-le maintenant : il ne sera plus affiché."
+            return _render(webhook_form=WebhookForm(formdata=None), revealed=("Webhook ajouté", message, secret))
     return _render(webhook_form=form, status=400)
 
 

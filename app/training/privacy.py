@@ -22,6 +22,8 @@ def export_training(user):
         .join(LessonProgress, LessonProgress.lesson_id == Lesson.id).where(LessonProgress.user_id == user.id)
     ).all()
     attempts = db.session.scalars(db.select(QuizAttempt).where(QuizAttempt.user_id == user.id)).all()
+    personal_paths = db.session.scalars(
+        db.select(TrainingPath).where(TrainingPath.owner_id == user.id).order_by(TrainingPath.id)).all()
     completions = db.session.execute(
         db.select(Module.slug, ModuleCompletion.score, ModuleCompletion.completed_at)
         .join(Module, Module.id == ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
@@ -34,6 +36,7 @@ def export_training(user):
              "at": a.created_at} for a in attempts
         ],
         "completions": [{"module": slug, "score": score, "at": at} for slug, score, at in completions],
+        "personal_paths": [{"path": p.code, "title": p.title, "description": p.description} for p in personal_paths],
     }
 
 

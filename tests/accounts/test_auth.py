@@ -1,4 +1,5 @@
 """Login, logout, rate limits, password reset, activation, e-mail change, sessions."""
+import base64
 import re
 from datetime import timedelta
 
@@ -55,6 +56,68 @@ def test_sixth_failed_login_on_one_account_gets_429(client, make_user):
     assert "Trop de tentatives" in sixth.get_data(as_text=True)
     # Even the right password is refused while the account is locked.
     assert _login(client, user.email, PASSWORD).status_code == 429
+
+
+def _known_browser(app, user):
+    """A browser where the user signed in successfully before (it holds a device cookie)."""
+    browser = app.test_client()
+    assert _login(browser, user.email, PASSWORD).status_code == 302
+    assert browser.get_cookie("passerelle_device", path="/connexion") is not None
+    assert browser.post("/deconnexion").status_code == 302
+    return browser
+
+
+def _lock_out(client, email):
+    for _ in range(5):
+        assert _login(client, email, "wrong password!!").status_code == 200
+    assert _login(client, email, "wrong password!!").status_code == 429
+
+
+def test_failures_from_elsewhere_do_not_lock_out_a_known_browser(app, make_user):
+    user = make_user(role="admin")
+    known = _known_browser(app, user)
+    attacker = app.test_client()
+    _lock_out(attacker, user.email)
+    assert _login(attacker, user.email, PASSWORD).status_code == 429
+    # Untrusted browsers keep the per-account lock...
+    assert _login(app.test_client(), user.email, PASSWORD).status_code == 429
+    # ...but the browser the user signed in with before is not locked out.
+    assert _login(known, user.email, PASSWORD).status_code == 302
+
+
+def test_failures_with_a_device_cookie_count_per_device_cookie(app, make_user):
+    user = make_user()
+    known = _known_browser(app, user)
+    other_known = _known_browser(app, user)
+    _lock_out(known, user.email)
+    assert _login(known, user.email, PASSWORD).status_code == 429
+    # Neither the user's other browser nor the untrusted ones are locked by these failures.
+    assert _login(other_known, user.email, PASSWORD).status_code == 302
+    assert _login(app.test_client(), user.email, PASSWORD).status_code == 302
+
+
+def test_a_device_cookie_counts_only_for_its_own_account_and_must_be_signed(app, make_user):
+    user, victim = make_user(), make_user()
+    known = _known_browser(app, user)
+    _lock_out(app.test_client(), victim.email)
+    assert _login(known, victim.email, PASSWORD).status_code == 429  # known for user, not for victim
+    forged = app.test_client()
+    cookie = known.get_cookie("passerelle_device", path="/connexion").value
+    forged.set_cookie("passerelle_device", cookie[:-2] + "xx", path="/connexion")
+    _lock_out(app.test_client(), user.email)
+    assert _login(forged, user.email, PASSWORD).status_code == 429
+    assert _login(known, user.email, PASSWORD).status_code == 302
+
+
+def test_the_device_cookie_names_no_account_in_clear(app, make_user):
+    user = make_user()
+    known = _known_browser(app, user)
+    cookie = known.get_cookie("passerelle_device", path="/connexion")
+    assert not cookie.value.startswith(".")  # not compressed: the payload below is the whole content
+    decoded = base64.urlsafe_b64decode(cookie.value.split(".")[0] + "==").decode()
+    assert re.fullmatch(r"\[\[\"[0-9a-f]{32}\",\"[\w-]{20,}\"\]\]", decoded), decoded  # [[account key, nonce]]
+    assert user.email not in decoded and user.email.split("@")[0] not in decoded
+    assert cookie.http_only and cookie.same_site == "Lax"
 
 
 def test_failed_logins_on_other_accounts_do_not_lock_an_account(client, make_user):
@@ -127,6 +190,20 @@ def test_reset_link_works_once(client, make_user, outbox, db):
     again = client.post(link, data={"password": "encore une autre phrase", "confirm": "encore une autre phrase"})
     assert again.status_code == 410
     assert _login(client, user.email, "encore une autre phrase").status_code == 200
+
+
+def test_new_reset_link_voids_the_earlier_ones(client, make_user, outbox):
+    user = make_user()
+    client.post("/mot-de-passe/oubli", data={"email": user.email})
+    first = _reset_link(outbox)
+    client.post("/mot-de-passe/oubli", data={"email": user.email})
+    second = _reset_link(outbox)
+    assert first != second
+    assert client.get(first).status_code == 410
+    new = "une phrase de passe toute neuve"
+    assert client.post(first, data={"password": new, "confirm": new}).status_code == 410
+    assert client.get(second).status_code == 200
+    assert client.post(second, data={"password": new, "confirm": new}).status_code == 302
 
 
 def test_reset_link_expires(client, make_user, outbox, db):
@@ -206,6 +283,20 @@ def test_email_change_needs_confirmation(client, login, outbox, db):
     assert client.get(link).status_code == 410
 
 
+def test_a_new_email_change_request_voids_the_earlier_link(client, login, outbox, db):
+    user = login()
+    links = []
+    for address in ("premiere@ailleurs.example", "seconde@ailleurs.example"):
+        client.post("/compte/adresse", data={"em-email": address, "em-password": PASSWORD})
+        links.append(re.search(r"http://passerelle\.test(/compte/adresse/confirmer/\S+)", outbox[-1]["body"]).group(1))
+    assert client.get(links[0]).status_code == 410
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == user.email
+    assert client.get(links[1]).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).email == "seconde@ailleurs.example"
+
+
 def test_post_without_csrf_token_is_refused(app, client, make_user):
     user = make_user()
     app.config["WTF_CSRF_ENABLED"] = True
@@ -224,3 +315,27 @@ def test_logout_requires_post(client, login):
     assert client.get("/deconnexion").status_code == 405
     assert client.post("/deconnexion").status_code == 302
     assert client.get("/compte").status_code == 302
+
+
+def test_a_deactivated_users_open_session_stops_at_the_next_request(app, make_user, db):
+    agent = make_user(role="agent")
+    hr = make_user(role="hr", organisation=agent.organisation)
+    browser = app.test_client()
+    assert _login(browser, agent.email, PASSWORD).status_code == 302
+    assert browser.get("/agent").status_code == 200
+    manager = app.test_client()
+    assert _login(manager, hr.email, PASSWORD).status_code == 302
+    assert manager.post(f"/rh/agents/{agent.id}/activation", data={"active": "0"}).status_code == 302
+    response = browser.get("/agent")
+    assert response.status_code == 302 and "/connexion" in response.location
+    assert browser.get("/compte").status_code == 302
+
+
+def test_deactivation_alone_ends_the_session_even_without_a_new_session_version(app, make_user, db):
+    agent = make_user(role="agent")
+    browser = app.test_client()
+    assert _login(browser, agent.email, PASSWORD).status_code == 302
+    db.session.execute(db.update(User).where(User.id == agent.id).values(active=False))
+    db.session.commit()
+    response = browser.get("/agent")
+    assert response.status_code == 302 and "/connexion" in response.location

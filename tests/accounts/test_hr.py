@@ -2,6 +2,7 @@
 import io
 
 from app.accounts.models import Membership, User
+from app.audit.models import AuditLog
 from tests.factories import OrganisationFactory, UserFactory
 
 
@@ -62,14 +63,14 @@ def test_csv_import_preview_then_apply(client, login, db, outbox):
 
 def test_csv_import_with_one_bad_row_applies_nothing_and_names_the_row(client, login, db):
     hr = login(role="hr")
-    UserFactory(email="deja@example.org")
+    UserFactory(email="deja@example.org", organisation=hr.organisation)
     text = "email,nom\nok1@example.org,Agent OK\npas-une-adresse,Agent KO\nok2@example.org,\ndeja@example.org,Déjà Là\n"
     before = db.session.scalar(db.select(db.func.count(User.id)))
     preview = _upload(client, text)
     html = preview.get_data(as_text=True)
     assert "Ligne 3 : adresse e-mail invalide" in html
     assert "Ligne 4 : le nom est vide." in html
-    assert "Ligne 5 : un compte existe déjà avec cette adresse." in html
+    assert "Ligne 5 : cet agent a déjà un compte dans votre structure." in html
     assert "Créer les comptes" not in html
     # Forcing the apply step anyway creates nothing and names the rows again.
     response = client.post("/rh/agents/import/appliquer", data={"content": text})
@@ -77,6 +78,50 @@ def test_csv_import_with_one_bad_row_applies_nothing_and_names_the_row(client, l
     assert "Ligne 3" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(User.id))) == before
     assert hr.organisation_id is not None
+
+
+def _flash_after(client, response):
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    page = client.get(response.location).get_data(as_text=True)
+    return page.split('fr-alert--success')[1].split("</p>")[0]
+
+
+def test_hr_creating_an_agent_with_an_address_used_elsewhere_answers_generically(client, login, db, outbox):
+    hr = login(role="hr")
+    elsewhere = UserFactory(role="agent", email="deja@example.org", full_name="Déjà Ailleurs")
+    new = client.post("/rh/agents/nouveau", data={"email": "nouvelle@example.org", "full_name": "Nouvelle Recrue"})
+    new_message = _flash_after(client, new)
+    taken = client.post("/rh/agents/nouveau", data={"email": "DEJA@example.org", "full_name": "Quelqu'un"})
+    taken_message = _flash_after(client, taken)
+    assert taken_message == new_message and "existe" not in taken_message
+    # Out of band: the holder is told by e-mail; nothing changes on their account.
+    assert outbox[-1]["to"] == "deja@example.org"
+    assert "Une structure souhaite vous inscrire" in outbox[-1]["subject"]
+    assert hr.organisation.name in outbox[-1]["body"]
+    db.session.expire_all()
+    assert db.session.get(User, elsewhere.id).organisation_id == elsewhere.organisation_id != hr.organisation_id
+    assert db.session.scalar(db.select(db.func.count(User.id)).where(User.email == "deja@example.org")) == 1
+    logged = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "user.create_existing_address"))
+    assert logged.actor_id == hr.id and logged.target_id == str(elsewhere.id)
+    # An agent of HR's own organisation is visible to HR anyway: that one is named.
+    own = UserFactory(role="agent", organisation=hr.organisation)
+    again = client.post("/rh/agents/nouveau", data={"email": own.email, "full_name": "Encore"})
+    assert again.status_code == 200
+    assert "Cet agent a déjà un compte dans votre structure." in again.get_data(as_text=True)
+
+
+def test_csv_import_does_not_reveal_addresses_used_elsewhere(client, login, db, outbox):
+    hr = login(role="hr")
+    elsewhere = UserFactory(role="hr", email="deja@example.org")
+    text = "email,nom\nun@example.org,Agent Un\ndeja@example.org,Déjà Là\n"
+    html = _upload(client, text).get_data(as_text=True)
+    assert "existe" not in html and "Créer les comptes" in html
+    response = client.post("/rh/agents/import/appliquer", data={"content": text})
+    assert response.status_code == 302
+    assert sorted(m["to"] for m in outbox) == ["deja@example.org", "un@example.org"]
+    db.session.expire_all()
+    assert db.session.get(User, elsewhere.id).organisation_id != hr.organisation_id
+    assert db.session.scalar(db.select(User.organisation_id).where(User.email == "un@example.org")) == hr.organisation_id
 
 
 def test_csv_without_header_is_explained(client, login):

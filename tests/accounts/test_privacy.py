@@ -107,3 +107,112 @@ def test_admin_erases_an_account(client, login, make_user, db):
     client.post(f"/admin/utilisateurs/{target.id}/effacer", data={"confirmation": "EFFACER"})
     db.session.expire_all()
     assert db.session.get(User, target.id).full_name == "Compte effacé"
+
+
+# Every column that points at a user: where « Mes données » shows those rows, or why it does not.
+EXPORTED = {
+    ("api_tokens", "user_id"): ("account", "api_tokens"),
+    ("memberships", "user_id"): ("account", "memberships"),
+    ("notifications", "user_id"): ("account", "notifications"),
+    ("module_completions", "user_id"): ("training", "completions"),
+    ("quiz_attempts", "user_id"): ("training", "quiz_attempts"),
+    ("enrolments", "user_id"): ("training", "enrolments"),
+    ("lesson_progress", "user_id"): ("training", "lessons_read"),
+    ("training_paths", "owner_id"): ("training", "personal_paths"),
+    ("passport_entries", "holder_id"): ("passport", "entries"),
+    ("passport_shares", "holder_id"): ("passport", "shares"),
+    ("vae_candidacies", "holder_id"): ("passport", "vae"),
+    ("reports", "author_id"): ("reports", "reports"),
+    ("report_comments", "author_id"): ("reports", "comments"),
+    ("report_me_toos", "user_id"): ("reports", "me_too"),
+    ("report_followers", "user_id"): ("reports", "following"),
+    ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
+}
+NOT_EXPORTED = {
+    ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
+    ("one_time_tokens", "user_id"): "hashed single-use links: secrets, not data about the person",
+    ("recovery_codes", "user_id"): "hashed recovery codes: secrets",
+    ("pending_forms", "user_id"): "kept one day at most and given back at the next sign-in",
+    ("enrolments", "assigned_by_id"): "HR work on another person's training (exported to that person)",
+    ("passport_entries", "recorded_by_id"): "HR work on another person's passport (exported to that person)",
+    ("passport_entries", "validated_by_id"): "HR work on another person's passport (exported to that person)",
+    ("evidence_files", "uploaded_by_id"): "files listed under the holder's entries",
+    ("evidence_log", "actor_id"): "the log is listed under the holder's entries",
+    ("reports", "assignee_id"): "a team's triage work on a report (the report is its author's)",
+}
+
+
+def _user_columns(db):
+    return {
+        (table.name, fk.parent.name)
+        for table in db.metadata.sorted_tables for fk in table.foreign_keys
+        if fk.column.table.name == "users"
+    }
+
+
+def test_my_data_accounts_for_every_table_that_refers_to_a_user(db):
+    columns = _user_columns(db)
+    assert set(EXPORTED) & set(NOT_EXPORTED) == set()
+    assert columns - set(EXPORTED) - set(NOT_EXPORTED) == set(), "new columns pointing at users: export them or say why not"
+    assert (set(EXPORTED) | set(NOT_EXPORTED)) - columns == set(), "the lists name columns that no longer exist"
+
+
+def _a_person_with_a_row_everywhere(db):
+    """An agent with rows in every exported table (through the use cases where they are short)."""
+    from app.accounts import services
+    from app.passports.models import PassportShare, VaeCandidacy
+    from app.referential.models import Certification
+    from app.reports.models import MeToo, NotificationSetting, ReportComment
+    from app.training import learning
+    from app.training.models import TrainingPath
+    from tests.factories import UserFactory
+    from tests.passports.core_factories import EntryFactory
+    from tests.reports.factories import ApplicationFactory, file_report
+    from tests.training.learning_helpers import complete, fail_quiz, fixture_path, import_fixture_curricula
+
+    person = UserFactory(role="agent")
+    hr = UserFactory(role="hr", organisation=person.organisation)
+    services.create_api_token(person, person, "script")
+    notify(person, "info", "Bonjour")
+    import_fixture_curricula()
+    fail_quiz(person, "accueil-base")
+    complete(person, "accueil-base")
+    learning.assign_path(hr, [person], fixture_path(), None)
+    certification = Certification(code="CERT-X", title="Titre X", level=3)
+    db.session.add_all([
+        TrainingPath(code="PERSO-1", title="Mon parcours", description="Vers le métier", owner_id=person.id),
+        PassportShare(holder_id=person.id, organisation_id=person.organisation_id),
+        certification,
+    ])
+    db.session.flush()
+    db.session.add(VaeCandidacy(holder_id=person.id, certification_id=certification.id, validated_block_codes=[]))
+    EntryFactory(holder=person, status="submitted")
+    application = ApplicationFactory()
+    mine = file_report(person, application)  # its author follows it
+    other = file_report(UserFactory(role="agent"), application)
+    db.session.add_all([
+        MeToo(report_id=other.id, user_id=person.id, organisation_id=person.organisation_id),
+        ReportComment(report_id=mine.id, author_id=person.id, kind="agent_message", body="Précision"),
+        NotificationSetting(user_id=person.id, email_opt_in=True),
+    ])
+    db.session.commit()
+    return person, hr
+
+
+def test_my_data_holds_every_row_that_refers_to_the_person(app, db):
+    """For each person, each exported list has as many items as the rows that point at them."""
+    from sqlalchemy import text
+
+    from app.accounts.privacy import export_personal_data
+
+    _a_person_with_a_row_everywhere(db)
+    seen = set()
+    for user in db.session.scalars(db.select(User).order_by(User.id)).all():
+        data = export_personal_data(user, user)
+        for (table, column), (section, key) in EXPORTED.items():
+            count = db.session.execute(
+                text(f'SELECT count(*) FROM "{table}" WHERE "{column}" = :id'), {"id": user.id}).scalar()  # noqa: S608
+            assert len(data[section][key]) == count, (user.email, table, column)
+            if count:
+                seen.add((table, column))
+    assert set(EXPORTED) - seen == set(), "no row there: the check would prove nothing"

@@ -70,7 +70,7 @@ def test_agent_declares_and_submits_then_hr_validates(page):
     page.get_by_label("Décision (obligatoire)", exact=True).select_option("validate")
     page.get_by_role("button", name="Enregistrer la décision").click()
     page.wait_for_load_state()
-    assert "Décision enregistrée pour Amina Agent : validée." in page.content()
+    assert "Décision enregistrée : validée." in page.content()
     assert "1 ligne en attente" in page.content()
 
     page.goto("/rh/passeports/agents")

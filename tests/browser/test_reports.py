@@ -101,6 +101,16 @@ def test_team_settings_are_accessible(page):
     assert audit_accessibility(page) == []
 
 
+def test_a_new_team_token_is_shown_once_accessibly(page):
+    log_in(page, "dev.caf@passerelle.example")
+    page.goto("/equipe/reglages")
+    page.get_by_label("Libellé du jeton").fill("Synchro")
+    page.get_by_role("button", name="Créer un jeton d'équipe").click()
+    page.wait_for_load_state()
+    assert page.locator("#secret-value").inner_text().startswith("psr_")
+    assert audit_accessibility(page) == []
+
+
 def test_filing_works_without_javascript(browser, live_server, demo):
     context = browser.new_context(base_url=live_server, java_script_enabled=False)
     page = context.new_page()

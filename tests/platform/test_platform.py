@@ -37,7 +37,9 @@ def test_security_headers_on_api_error(client):
 def test_no_inline_script_or_style_in_pages(client, login):
     login(role="admin")
     for path in ["/admin", "/admin/utilisateurs", "/compte", "/mentions-legales"]:
-        html = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        assert response.status_code == 200, path  # a redirect's body would pass every check below
+        html = response.get_data(as_text=True)
         assert " style=" not in html, path
         assert "<style" not in html, path
         for chunk in html.split("<script")[1:]:

@@ -24,4 +24,38 @@ def test_purge_deletes_old_rows_once(app, db, make_user):
     assert "test.old" not in actions and "test.recent" in actions and "retention.purge" in actions
     second = runner.invoke(args=["purge"])
     assert "rien à supprimer" in second.output
-    assert recent.id
+    db.session.expire_all()
+    assert db.session.get(AuditLog, recent.id) is not None  # what is within retention stays
+
+
+def test_purge_removes_citizen_words_and_old_emails_past_retention(app, db, make_user):
+    from app.notifications.models import OutboxEmail
+    from app.notifications.services import queue_email
+    from app.reports.models import Report
+    from tests.reports.factories import ApplicationFactory, file_report
+
+    agent = make_user(role="agent")
+    application = ApplicationFactory()
+    old_report = file_report(agent, application, on_behalf=True, consent=True, citizen_words="Je n'arrive pas à valider.")
+    new_report = file_report(agent, application, on_behalf=True, consent=True, citizen_words="Le site me renvoie au début.")
+    old_sent = queue_email("a@example.org", "Ancien envoyé", "corps")
+    old_refused = queue_email("b@example.org", "Ancien jamais parti", "corps")
+    recent = queue_email("c@example.org", "Récent", "corps")
+    db.session.commit()
+    long_ago = utcnow() - timedelta(days=400)
+    db.session.execute(db.update(Report).where(Report.id == old_report.id).values(created_at=long_ago))
+    db.session.execute(db.update(OutboxEmail).where(OutboxEmail.id == old_sent.id)
+                       .values(created_at=long_ago, sent_at=long_ago))
+    db.session.execute(db.update(OutboxEmail).where(OutboxEmail.id == old_refused.id)
+                       .values(created_at=long_ago, sent_at=None, attempts=5, last_error="refusé"))
+    db.session.execute(db.update(OutboxEmail).where(OutboxEmail.id == recent.id).values(sent_at=utcnow()))
+    db.session.commit()
+    assert old_report.citizen_words  # there is something to purge
+
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(Report, old_report.id).citizen_words == ""
+    assert db.session.get(Report, new_report.id).citizen_words == "Le site me renvoie au début."
+    subjects = set(db.session.scalars(db.select(OutboxEmail.subject)))
+    assert subjects == {"Récent"}

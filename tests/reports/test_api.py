@@ -1,6 +1,7 @@
 """Reports API: the endpoints named in the issue, team tokens, and the OpenAPI document."""
 from app.reports import team_settings
 from app.reports.models import Report
+from tests.factories import PASSWORD, UserFactory
 from tests.reports.factories import file_report
 
 NIR = "1 85 02 2A 123 456 82"
@@ -168,14 +169,37 @@ def test_team_tokens_act_for_the_team(app, world, db):
     assert client.get("/api/v1/reports", headers=headers).status_code == 401
 
 
+def test_team_token_actions_are_audited_with_the_token_as_actor(app, world, db):
+    from app.audit.models import AuditLog
+
+    report = file_report(world.agent, world.caf_app)
+    token, raw = team_settings.create_team_token(world.dev_caf, world.caf_team, "outil de tickets")
+    headers = {"Authorization": f"Bearer {raw}"}
+    client = app.test_client()
+    before = db.session.scalar(db.select(db.func.max(AuditLog.id)))
+    assert client.patch(f"/api/v1/reports/{report.id}", json={"status": "qualified"}, headers=headers).status_code == 200
+    assert client.post(f"/api/v1/reports/{report.id}/comments", json={"body": "Vu."}, headers=headers).status_code == 201
+    rows = db.session.scalars(db.select(AuditLog).where(AuditLog.id > before).order_by(AuditLog.id)).all()
+    assert len(rows) >= 2
+    for row in rows:
+        assert row.actor_id is None
+        assert row.details["actor_token"] == {"id": token.id, "label": "outil de tickets"}, row.action
+    admin = UserFactory(role="admin")
+    web = app.test_client()
+    web.post("/connexion", data={"email": admin.email, "password": PASSWORD})
+    page = web.get("/admin/journal").get_data(as_text=True)
+    assert f"Jeton d'équipe « outil de tickets » (n° {token.id})" in page
+
+
 def test_team_token_settings_page(app, world, db):
     from tests.factories import PASSWORD
 
     client = app.test_client()
     client.post("/connexion", data={"email": world.dev_caf.email, "password": PASSWORD})
-    assert client.post("/equipe/reglages/jetons", data={"label": "Synchro"}).status_code == 302
-    page = client.get("/equipe/reglages").get_data(as_text=True)
-    raw = page.split("il ne sera plus affiché. ")[1].split("<")[0].strip()
+    response = client.post("/equipe/reglages/jetons", data={"label": "Synchro"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    raw = page.split('id="secret-value">')[1].split("<")[0].strip()
     assert raw.startswith("psr_") and "Synchro" in page
     from app.accounts.models import ApiToken
 

@@ -121,6 +121,6 @@ def test_lesson_page_reads_only_the_user_and_their_progress(app, client, login, 
     assert page.status_code == 200
     assert counter.count == 2  # the signed-in user, then their progress
     text = page.get_data(as_text=True)
-    assert "<h2>" in text or "<p>" in text  # the Markdown body, rendered
+    assert "On dit <strong>bonjour</strong> et on sourit." in text  # the Markdown body, rendered
     assert client.get("/formation/modules/accueil-base/lecons/inconnue").status_code == 404
     assert client.get("/formation/modules/inconnu/lecons/bonjour").status_code == 404
