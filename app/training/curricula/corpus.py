@@ -15,6 +15,7 @@ MINUTES_PER_QUESTION = 1
 DURATION_TOLERANCE = 0.25
 MAX_POSITION_SHARE = 0.35
 MAX_LONGEST_CORRECT_SHARE = 0.40
+MIN_LONGEST_CORRECT_SHARE = 0.15  # the reverse bias (« never the longest ») can be exploited just as well
 MAX_SAME_CORRECT_COUNT_SHARE = 0.50
 MULTIPLE_CORRECT_RANGE = (1, 3)
 BIAS_MIN_QUESTIONS = 20  # below this, shares say nothing (the test fixtures have a handful of questions)
@@ -160,6 +161,12 @@ def _check_length_bias(singles, problem):
                 f"biais de longueur : la bonne réponse est le choix le plus long dans {len(longest)} des "
                 f"{len(singles)} questions à réponse unique ({_percent(len(longest), len(singles))}, au plus "
                 f"{round(100 * MAX_LONGEST_CORRECT_SHARE)} %) ; première question concernée : {first.qid}")
+    elif _share(len(longest), len(singles)) < MIN_LONGEST_CORRECT_SHARE:
+        first = singles[0]
+        problem(first.path, first.line,
+                f"biais de longueur inversé : la bonne réponse n'est le choix le plus long que dans {len(longest)} des "
+                f"{len(singles)} questions à réponse unique ({_percent(len(longest), len(singles))}, au moins "
+                f"{round(100 * MIN_LONGEST_CORRECT_SHARE)} %) : l'apprenant peut écarter le plus long")
 
 
 def _check_multiple_counts(multiples, problem):
