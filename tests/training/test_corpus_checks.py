@@ -36,7 +36,8 @@ def _quiz_module(tree, questions, slug="quiz-corpus"):
                   f"      text: {json.dumps(question['text'], ensure_ascii=False)}",
                   "      explanation: Une explication.", "      choices:"]
         for cid, (text, correct) in zip("abcd", question["choices"], strict=False):
-            lines += [f"        - id: {cid}", f"          text: {json.dumps(text, ensure_ascii=False)}"]
+            lines += [f"        - id: {cid}", f"          text: {json.dumps(text, ensure_ascii=False)}",
+                      "          explanation: Pourquoi ce choix est juste ou faux."]
             if correct:
                 lines.append("          correct: true")
     lines += ["sources:", "  - title: Guide de test", "    url: https://example.org/guide"]
@@ -134,19 +135,15 @@ def test_near_duplicate_question_across_modules(app, tree):
         f"ab-q01 du module accueil-base ({base}:{_line_of(base, 'id: ab-q01')}) : posez une question propre à ce module"]
 
 
-def test_choice_explanation_missing_once_required(app, tree, monkeypatch):
-    assert _run(app, tree)[0] == 0  # not required yet: the shipped corpus still has choices without one
-    monkeypatch.setattr(corpus, "CHOICE_EXPLANATIONS_REQUIRED", True)
-    code, lines = _run(app, tree)
+def test_choice_explanation_missing(app, tree, monkeypatch):
     base = tree / "modules" / "accueil-base" / "module.yaml"
-    caf = tree / "modules" / "caf-essentiel" / "module.yaml"
+    _edit(base, '          explanation: "Couper la parole empêche d\'entendre la demande."\n', "")
+    code, lines = _run(app, tree)
     assert code == 1
-    assert lines == [  # ab-q01 has an explanation on each choice
-        f"{base}:{_line_of(base, 'id: ab-q02')}: la question ab-q02 a 3 choix sans explication (champ explanation "
-        "de chaque choix)",
-        f"{caf}:{_line_of(caf, 'id: caf-t-q01')}: la question caf-t-q01 a 2 choix sans explication (champ "
-        "explanation de chaque choix)",
-    ]
+    assert lines == [f"{base}:{_line_of(base, 'id: ab-q02')}: la question ab-q02 a 1 choix sans explication "
+                     "(champ explanation de chaque choix)"]
+    monkeypatch.setattr(corpus, "CHOICE_EXPLANATIONS_REQUIRED", False)  # the switch turns the check off
+    assert _run(app, tree)[0] == 0
 
 
 def test_declared_duration_far_from_the_computed_one(app, tree):
@@ -198,6 +195,6 @@ def test_stats_prints_the_corpus_figures(app):
     assert "bonne réponse en position a : 2 (100 %)" in output
     assert "bonne réponse = choix le plus long : 2 (100 %)" in output
     assert "2 bonne(s) réponse(s) : 1 (100 %)" in output
-    assert "Choix sans explication propre : 5 sur 7" in output
+    assert "Choix sans explication propre : 0 sur 7" in output
     assert "accueil-base : 60 / 60 min, 16 mots, 2 q., 58 min" in output
     assert "Leçons en cours de vérification : 0" in output

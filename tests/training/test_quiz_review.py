@@ -139,7 +139,8 @@ def test_failed_attempt_shows_wrong_questions_and_picked_explanations_only(clien
     assert "Réponse incorrecte" in first
     assert "« Suivant » appelle la personne sans la saluer." in first  # the picked choice's own explanation
     second = html.split('id="review-ab-q02"')[1].split("</section>")[0]
-    assert "Réponse incorrecte" in second and "Relisez la leçon" in second  # no choice explanation to show
+    assert "Réponse incorrecte" in second and "Juste : reformuler vérifie la compréhension." in second
+    assert "Juste : on laisse la personne" not in second  # a choice not picked: no explanation before passing
     # Never the correct choice: neither its marker, its explanation, nor a question explanation naming it.
     assert "Juste : saluer ouvre" not in html and "On salue la personne avant tout." not in html
     assert "Reformuler et laisser parler." not in html and "bonne réponse</strong>" not in html

@@ -21,8 +21,8 @@ MULTIPLE_CORRECT_RANGE = (1, 3)
 BIAS_MIN_QUESTIONS = 20  # below this, shares say nothing (the test fixtures have a handful of questions)
 NEAR_DUPLICATE_SIMILARITY = 0.75
 REVIEW_MAX_AGE_MONTHS = 12
-# Flip once every shipped choice has its own explanation (issue 14); tests exercise it either way.
-CHOICE_EXPLANATIONS_REQUIRED = False
+# Every shipped choice has its own explanation (issue 14): a choice without one is an error.
+CHOICE_EXPLANATIONS_REQUIRED = True
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(
