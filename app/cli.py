@@ -185,10 +185,26 @@ def curricula_validate(directory):
     tree = load_tree(directory)
     for problem in tree.problems:
         click.echo(str(problem))
+    for warning in tree.warnings:  # e.g. a lesson reviewed more than 12 months ago: reported, never fatal
+        click.echo(str(warning))
     if tree.problems:
         click.echo(f"{len(tree.problems)} erreur(s).", err=True)
         sys.exit(1)
     click.echo(f"Curricula valides : {len(tree.modules)} module(s).")
+
+
+@curricula_cli.command("stats")
+@click.argument("directory", required=False)
+def curricula_stats(directory):
+    """Corpus figures: answer positions, longest-correct share, multi-answer counts, durations, pending lessons."""
+    from app.training.curricula.corpus import figures, format_figures
+    from app.training.curricula.validate import load_tree
+
+    tree = load_tree(directory or current_app.config["CURRICULA_DIR"])
+    for line in format_figures(figures(tree)):
+        click.echo(line)
+    if tree.problems:
+        click.echo(f"{len(tree.problems)} erreur(s) : lancez flask curricula validate.", err=True)
 
 
 @curricula_cli.command("import")

@@ -76,6 +76,9 @@ class LessonRef:
     slug: str
     title: str
     body_html: str  # the lesson's Markdown, rendered and sanitised (app.common.markdown)
+    updated_on: object = None  # datetime.date of the last review, from the lesson file's front matter
+    reviewed_by: str | None = None
+    verification_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class ChoiceRef:
     cid: str
     text: str
     is_correct: bool
+    explanation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,25 +165,29 @@ def load_quiz(version_id):
     questions = {}
     rows = db.session.execute(
         db.select(Question.id, Question.qid, Question.type, Question.text, Question.explanation,
-                  Choice.id, Choice.cid, Choice.text, Choice.is_correct)
+                  Choice.id, Choice.cid, Choice.text, Choice.is_correct, Choice.explanation)
         .outerjoin(Choice, Choice.question_id == Question.id)
         .where(Question.version_id == version_id)
         .order_by(Question.position, Question.id, Choice.position, Choice.id)
     )
-    for qid_pk, qid, qtype, qtext, explanation, choice_id, cid, ctext, correct in rows:
+    for qid_pk, qid, qtype, qtext, explanation, choice_id, cid, ctext, correct, why in rows:
         entry = questions.setdefault(qid_pk, [(qid_pk, qid, qtype, qtext, explanation), []])
         if choice_id is not None:
-            entry[1].append(ChoiceRef(choice_id, cid, ctext, correct))
+            entry[1].append(ChoiceRef(choice_id, cid, ctext, correct, why))
     return tuple(QuestionRef(*head, tuple(choices)) for head, choices in questions.values())
 
 
 def load_lessons(version_id):
     """The lessons of a module version in order, their Markdown rendered once (one query)."""
     rows = db.session.execute(
-        db.select(Lesson.id, Lesson.slug, Lesson.title, Lesson.body_markdown)
+        db.select(Lesson.id, Lesson.slug, Lesson.title, Lesson.body_markdown, Lesson.updated_on,
+                  Lesson.reviewed_by, Lesson.verification_pending)
         .where(Lesson.version_id == version_id).order_by(Lesson.position, Lesson.id)
     )
-    return tuple(LessonRef(id_, slug, title, str(render_markdown(body))) for id_, slug, title, body in rows)
+    return tuple(
+        LessonRef(id_, slug, title, str(render_markdown(body)), updated_on, reviewed_by, bool(pending))
+        for id_, slug, title, body, updated_on, reviewed_by, pending in rows
+    )
 
 
 def lessons(version_id):

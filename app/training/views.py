@@ -201,7 +201,8 @@ def quiz(slug):
     state = module_state(current_user, module)
     if state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
-    questions = learning.quiz_of(module.current_version)
+    # Choices in the order of this agent's next attempt: a reload shows the same order.
+    questions = learning.quiz_for_attempt(current_user, module.current_version)
     form = QuizSubmitForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -210,6 +211,9 @@ def quiz(slug):
         try:
             outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None,
                                               state=state, questions=questions)
+        except learning.EmptyAnswers as exc:
+            return render_template("training/quiz.html", module=module, questions=questions, form=form,
+                                   error=str(exc)), 400
         except learning.InvalidAnswers as exc:
             abort(400, str(exc))
         return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt_id))
@@ -226,7 +230,9 @@ def attempt(slug, attempt_id):
     )
     if attempt is None or attempt.version.module_id != module.id:
         abort(404)
+    full = learning.has_passed_quiz(current_user, attempt.version_id)
     return render_template(
-        "training/attempt.html", module=module, attempt=attempt, results=learning.results_for(attempt),
-        state=module_state(current_user, module), completion=learning.completion_of(current_user, module),
+        "training/attempt.html", module=module, attempt=attempt, reviews=learning.review_attempt(attempt, full),
+        full_review=full, state=module_state(current_user, module),
+        completion=learning.completion_of(current_user, module),
     )
