@@ -1,7 +1,7 @@
 """per-choice explanations and lesson review metadata (issue 14)
 
 Revision ID: b3e8f1c2d4a6
-Revises: a7c4e9d05b13
+Revises: c3e8a1f9d274
 Create Date: 2026-12-06 11:00:00
 
 choices.explanation says why a choice is right or wrong (the result page falls back to the question's
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = 'b3e8f1c2d4a6'
-down_revision = 'a7c4e9d05b13'
+down_revision = 'c3e8a1f9d274'
 branch_labels = None
 depends_on = None
 
