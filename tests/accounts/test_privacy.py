@@ -127,6 +127,8 @@ EXPORTED = {
     ("report_me_toos", "user_id"): ("reports", "me_too"),
     ("report_followers", "user_id"): ("reports", "following"),
     ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
+    ("passport_verification_links", "holder_id"): ("passport", "verification_links"),
+    ("proconnect_identities", "user_id"): ("proconnect", "identities"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -139,6 +141,7 @@ NOT_EXPORTED = {
     ("evidence_files", "uploaded_by_id"): "files listed under the holder's entries",
     ("evidence_log", "actor_id"): "the log is listed under the holder's entries",
     ("reports", "assignee_id"): "a team's triage work on a report (the report is its author's)",
+    ("proconnect_sessions", "user_id"): "ID tokens kept two days at most for the provider's logout: secrets",
 }
 
 
@@ -160,7 +163,8 @@ def test_my_data_accounts_for_every_table_that_refers_to_a_user(db):
 def _a_person_with_a_row_everywhere(db):
     """An agent with rows in every exported table (through the use cases where they are short)."""
     from app.accounts import services
-    from app.passports.models import PassportShare, VaeCandidacy
+    from app.accounts.proconnect.models import ProConnectIdentity
+    from app.passports.models import PassportShare, VaeCandidacy, VerificationLinks
     from app.referential.models import Certification
     from app.reports.models import MeToo, NotificationSetting, ReportComment
     from app.training import learning
@@ -182,6 +186,8 @@ def _a_person_with_a_row_everywhere(db):
     db.session.add_all([
         TrainingPath(code="PERSO-1", title="Mon parcours", description="Vers le métier", owner_id=person.id),
         PassportShare(holder_id=person.id, organisation_id=person.organisation_id),
+        VerificationLinks(holder_id=person.id, generation=1),
+        ProConnectIdentity(user_id=person.id, sub="sub-de-la-personne", uid="uid-1"),
         certification,
     ])
     db.session.flush()
