@@ -42,9 +42,7 @@ api = Api(
 
 
 def init_api(app):
-    from app.api import me, passport, passport_docs, referential, training, xapi
-    from app.reports import api as reports_api
-    from app.reports import api_redaction
+    from app.api import me, passport, passport_docs, referential, reports, reports_redaction, training, xapi
 
     api.init_app(app)
     api.spec.components.security_scheme(
@@ -57,5 +55,5 @@ def init_api(app):
     api.register_blueprint(passport.blp)
     api.register_blueprint(passport_docs.blp)
     api.register_blueprint(xapi.blp)
-    api.register_blueprint(api_redaction.blp)
-    api.register_blueprint(reports_api.blp)
+    api.register_blueprint(reports_redaction.blp)
+    api.register_blueprint(reports.blp)

@@ -11,12 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Role, User, normalise_email
 from app.api import Blueprint
 from app.api.errors import api_abort
-from app.common.access import api_token
-from app.common.timezones import as_utc
-from app.common.urls import external_url
-from app.extensions import db
-from app.reports import services, triage
-from app.reports.api_schemas import (
+from app.api.reports_schemas import (
     ApplicationList,
     CommentCreateSchema,
     CommentSchema,
@@ -30,6 +25,11 @@ from app.reports.api_schemas import (
     SimilarArgs,
     SimilarList,
 )
+from app.common.access import api_token
+from app.common.timezones import as_utc
+from app.common.urls import external_url
+from app.extensions import db
+from app.reports import services, triage
 from app.reports.enums import Status
 from app.reports.models import Application, Procedure, Report, Step
 from app.reports.workflow import WorkflowError, check_team_transition
