@@ -28,10 +28,11 @@ bench: install
 load: install
 	$(BIN)/python load/run.py
 
-## lint: ruff and bandit
+## lint: ruff, bandit, and the import-linter contracts of .importlinter (the layers of app/)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app config.py wsgi.py
+	$(BIN)/lint-imports --no-logo
 
 install: $(VENV)/.installed assets
 

@@ -225,9 +225,24 @@ def _register_blueprints(app):
     app.register_blueprint(privacy_bp)
     register_exporter("training", export_training)
     register_eraser(erase_training)
-    from app.common.retention import register_purger
+    from app.accounts.privacy import purge_expired_tokens
+    from app.accounts.sessions import pending_form_of_current_user
+    from app.audit.services import purge_audit_log, record_purge
+    from app.common.forms import register_pending_form_source
+    from app.common.jobs import register_job
+    from app.common.retention import register_purge_recorder, register_purger
+    from app.notifications.services import deliver_outbox, purge_notifications
     from app.passports.privacy import erase_passport, export_passport
     from app.reports.privacy import erase_reports, export_reports, purge_citizen_words
+    from app.reports.webhooks import deliver_due
+
+    register_purger(purge_audit_log)
+    register_purge_recorder(record_purge)
+    register_purger(purge_notifications)
+    register_purger(purge_expired_tokens)
+    register_pending_form_source(pending_form_of_current_user)
+    register_job("outbox", deliver_outbox)
+    register_job("webhooks", deliver_due)
 
     register_exporter("passport", export_passport)
     register_eraser(erase_passport)

@@ -12,7 +12,7 @@ from app.accounts.forms import (
     UserPlacementForm,
 )
 from app.accounts.models import ApiToken, Organisation, Role, Team, User, normalise_email
-from app.audit.services import search_audit
+from app.accounts.queries import search_audit
 from app.common.access import roles
 from app.common.pagination import paginate
 from app.extensions import db

@@ -43,7 +43,10 @@ api = Api(
 
 def init_api(app):
     from app.api import me, passport, passport_docs, referential, reports, reports_redaction, training, xapi
+    from app.api.auth import check_token
+    from app.common.access import register_token_checker
 
+    register_token_checker(check_token)
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}

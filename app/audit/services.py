@@ -1,5 +1,6 @@
 """The one way to write to the audit log."""
 from app.audit.models import AuditLog
+from app.common.retention import months
 from app.extensions import db
 
 
@@ -20,17 +21,11 @@ def audit(actor, action, target=None, details=None):
     return row
 
 
-def search_audit(action=None, actor_email=None, target_type=None):
-    """Query of audit rows matching the filters, newest first."""
-    from app.accounts.models import User, normalise_email
+def purge_audit_log(now, config):
+    """The audit log is append-only for the application; only retention removes old rows."""
+    cutoff = now - months(config["RETENTION_AUDIT_MONTHS"])
+    return {"audit_log": db.session.execute(db.delete(AuditLog).where(AuditLog.at < cutoff)).rowcount}
 
-    query = db.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    if action:
-        query = query.where(AuditLog.action.contains(action.strip()))
-    if target_type:
-        query = query.where(AuditLog.target_type == target_type)
-    if actor_email:
-        query = query.join(User, AuditLog.actor_id == User.id).where(
-            User.email.contains(normalise_email(actor_email))
-        )
-    return query
+
+def record_purge(counts):
+    audit(None, "retention.purge", None, counts)

@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, sign-in, sessions, two-factor, privacy requests."""
