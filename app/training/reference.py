@@ -152,7 +152,7 @@ def catalogue():
         return g.training_catalogue
     value = cached("training.catalogue", load_catalogue)
     if per_request:
-        g.training_catalogue = value  # dropped at the end of the request (see REQUEST_CACHE_KEYS)
+        g.training_catalogue = value  # dropped at the end of the request (app.training.init_app)
     return value
 
 
