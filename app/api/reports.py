@@ -3,7 +3,6 @@
 Thin: the same services as the HTML pages, the same scopes (a report out of scope is a 404),
 the same workflow rules. Team tokens act as a triager of their team.
 """
-import base64
 
 from flask import g
 from sqlalchemy.orm import joinedload, selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Role, User, normalise_email
 from app.api import Blueprint
 from app.api.errors import api_abort
+from app.api.pagination import decode_cursor, encode_cursor
 from app.api.reports_schemas import (
     ApplicationList,
     CommentCreateSchema,
@@ -35,20 +35,6 @@ from app.reports.models import Application, Procedure, Report, Step
 from app.reports.workflow import WorkflowError, check_team_transition
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Remontées et catalogue des services")
-
-
-def _cursor(value):
-    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
-
-
-def _after(cursor):
-    try:
-        value = int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
-    except (ValueError, UnicodeDecodeError):
-        value = -1
-    if not 0 <= value < 2**31:
-        api_abort(400, "invalid_cursor", "Le paramètre cursor est invalide.", {"cursor": ["Curseur invalide."]})
-    return value
 
 
 def _fail(exc):
@@ -157,11 +143,11 @@ def applications(args):
         .order_by(Application.id).limit(args["limit"] + 1)
     )
     if args.get("cursor"):
-        query = query.where(Application.id > _after(args["cursor"]))
+        query = query.where(Application.id > decode_cursor(args["cursor"]))
     rows = db.session.scalars(query).unique().all()
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
-    return {"items": [application_dict(a) for a in rows], "next_cursor": _cursor(rows[-1].id) if more else None}
+    return {"items": [application_dict(a) for a in rows], "next_cursor": encode_cursor(rows[-1].id) if more else None}
 
 
 # --- reports -----------------------------------------------------------------------------------------
@@ -216,11 +202,11 @@ def list_reports(args):
         query = query.where(Report.application_id.in_(
             db.select(Application.id).where(Application.code == services.clean(args["application"]).strip().lower())))
     if args.get("cursor"):
-        query = query.where(Report.id < _after(args["cursor"]))
+        query = query.where(Report.id < decode_cursor(args["cursor"]))
     rows = db.session.scalars(query.order_by(Report.id.desc()).limit(args["limit"] + 1)).unique().all()
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
-    return {"items": [summary_dict(r) for r in rows], "next_cursor": _cursor(rows[-1].id) if more else None}
+    return {"items": [summary_dict(r) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more else None}
 
 
 @blp.route("/reports/similar")

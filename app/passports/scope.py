@@ -7,8 +7,10 @@ import functools
 
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts import queries
 from app.accounts.models import Role, User
 from app.audit.models import AuditLog
+from app.common.sql import inline, is_id
 from app.extensions import db
 from app.passports.models import (
     EntryStatus,
@@ -20,12 +22,6 @@ from app.passports.models import (
 from app.referential.models import Competency
 
 S = EntryStatus
-# Ids and versions are 32-bit integers on PostgreSQL: anything larger names nothing (and would fail there).
-MAX_ID = 2**31 - 1
-
-
-def in_range(value):
-    return isinstance(value, int) and 0 < value <= MAX_ID
 
 
 def own_entries(user):
@@ -84,20 +80,6 @@ def hr_scope_parts(org_id):
     base = db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id)
     return [base.where(User.organisation_id == org_id, PassportEntry.status != inline(S.DRAFT.value), *reason)
             for reason in reasons]
-
-
-def inline(value, key=None):
-    """A value written into the SQL text when the statement runs (the compiled statement stays cached); with
-    `key`, an integer bound by that name at execution.
-
-    For statements whose plan depends on the value: PostgreSQL then plans the HR queue knowing the
-    organisation (sizes differ by orders of magnitude), the status (its partial indexes name one) and the row
-    bounds, and a prepared statement's generic plan is that plan, never one made for an "average"
-    organisation (psycopg prepares a statement run 5 times; PostgreSQL may then switch to a generic plan).
-    """
-    if key is None:
-        return db.literal(value, literal_execute=True)
-    return db.bindparam(key, type_=db.Integer, literal_execute=True)
 
 
 def _details(query):
@@ -164,20 +146,20 @@ def _passport_page_statement(has_organisation):
 
 def entry_of_holder(user, entry_id):
     """One of the user's own entries with its files and log, or None."""
-    if not in_range(entry_id):
+    if not is_id(entry_id):
         return None
     return db.session.scalar(_full(own_entries(user)).where(PassportEntry.id == entry_id))
 
 
 def entry_for_hr(hr_user, entry_id):
     """An entry in the HR user's scope, or None (no audit: for writes)."""
-    if not in_range(entry_id):
+    if not is_id(entry_id):
         return None
     return db.session.scalar(_full(hr_scope(hr_user)).where(PassportEntry.id == entry_id))
 
 
 def _in_hr_scope(hr_user, entry_id):
-    if not in_range(entry_id):
+    if not is_id(entry_id):
         return None
     return db.session.scalar(hr_scope(hr_user).where(PassportEntry.id == entry_id))
 
@@ -191,23 +173,8 @@ def read_entry_as_hr(hr_user, entry_id):
     return entry
 
 
-def agent_for_hr(hr_user, user_id):
-    """An agent of the HR user's current organisation, or None."""
-    if hr_user.organisation_id is None or not in_range(user_id):
-        return None
-    return db.session.scalar(
-        db.select(User).where(
-            User.id == user_id, User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
-        )
-    )
-
-
 def agents_of(hr_user):
-    return (
-        db.select(User)
-        .where(User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT)
-        .order_by(User.full_name, User.id)
-    )
+    return queries.agents_of(hr_user).order_by(User.full_name, User.id)
 
 
 def read_passport_as_hr(hr_user, agent):
@@ -257,7 +224,7 @@ def _commit_read():
 
 def evidence_file_for(user, file_id):
     """An evidence file the user may download (holder, or HR in scope: audited), or None."""
-    if not in_range(file_id):
+    if not is_id(file_id):
         return None
     row = db.session.execute(
         db.select(EvidenceFile, PassportEntry)
@@ -290,7 +257,7 @@ def shares_of(user):
 
 
 def active_share_of(user, share_id):
-    if not in_range(share_id):
+    if not is_id(share_id):
         return None
     return db.session.scalar(
         db.select(PassportShare).where(

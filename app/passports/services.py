@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
+from app.common.sql import is_id
 from app.common.timezones import utcnow
 from app.common.urls import local_path
 from app.extensions import db
@@ -21,7 +22,7 @@ from app.passports.models import (
     PassportEntry,
     PassportShare,
 )
-from app.passports.scope import has_active_share, in_range
+from app.passports.scope import has_active_share
 from app.passports.workflow import DECISIONS, TRANSITIONS, TransitionRefused, next_status
 from app.referential.models import Competency
 
@@ -156,7 +157,7 @@ def _version(value, current):
         version = int(value)
     except (TypeError, ValueError):
         version = None
-    if not in_range(version):
+    if not is_id(version):
         raise PassportError("Version invalide.", "version")
     return version
 

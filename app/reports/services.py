@@ -6,10 +6,11 @@ count of each kind found are kept.
 import re
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, false
+from sqlalchemy import String, false
 
 from app.accounts.models import Role
 from app.audit.services import audit
+from app.common.sql import inline, inline_param
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -184,7 +185,7 @@ def similar_reports(application, text, limit=5, exclude_ids=()):
     excluded = sorted(int(i) for i in exclude_ids)
     if search.ranks_in_sql():
         # One query: the candidates, their ranking and the columns shown; only the rows shown leave
-        # the database. Built once; its values are written into the SQL when it runs (search.param).
+        # the database. Built once; its values are written into the SQL when it runs (app.common.sql.inline_param).
         values = dict(search.ranking_values(words, limit), application_id=int(application_id),
                       open_statuses=OPEN_VALUES, excluded_ids=excluded)
         return [SimilarReport(*row) for row in db.session.execute(_similar_statement(bool(excluded)), values)]
@@ -217,16 +218,16 @@ def _similar_statement(excluding):
     candidates = (
         db.select(Report.id, Report.people_total, search.search_vector(Report).label("search_vector"))
         .where(
-            Report.application_id == search.param("application_id", Integer),
-            Report.status.in_(db.bindparam("open_statuses", type_=String, expanding=True, literal_execute=True)),
+            Report.application_id == inline_param("application_id"),
+            Report.status.in_(inline_param("open_statuses", String, expanding=True)),
             search.match_any(Report),
         )
         .order_by(Report.id.desc())
-        .limit(search.inline(search.CANDIDATES, "candidates"))
+        .limit(inline(search.CANDIDATES, "candidates"))
     )
     if excluding:
         candidates = candidates.where(
-            Report.id.not_in(db.bindparam("excluded_ids", type_=Integer, expanding=True, literal_execute=True)))
+            Report.id.not_in(inline_param("excluded_ids", expanding=True)))
     best = search.best_candidates(candidates)
     return (
         db.select(*similar_columns())

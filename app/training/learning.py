@@ -7,7 +7,8 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import Role, User
+from app.accounts import queries
+from app.accounts.models import User
 from app.audit.services import audit
 from app.common.urls import local_path
 from app.extensions import db
@@ -291,11 +292,7 @@ def completion_of(user, module):
 
 
 def agents_of(hr_user, ids):
-    return db.session.scalars(
-        db.select(User).where(
-            User.id.in_(ids), User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
-        )
-    ).all()
+    return db.session.scalars(queries.agents_of(hr_user).where(User.id.in_(ids))).all()
 
 
 @lru_cache(maxsize=1)

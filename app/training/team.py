@@ -11,7 +11,7 @@ from typing import NamedTuple
 from sqlalchemy import and_
 
 from app.accounts.models import Role, User
-from app.common.pagination import Page, page_number
+from app.common.sql import capped_page
 from app.extensions import db
 from app.training import reference
 from app.training.models import Enrolment, Module, ModuleCompletion, ModuleVersion, PathModule, TrainingPath
@@ -68,9 +68,6 @@ class TeamRow:
         if self.is_overdue:
             return "overdue"
         return "in_progress" if self.done else "not_started"
-
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers: larger values from the URL match nothing
 
 
 def _done(org_id, user_id, path_id):
@@ -242,21 +239,17 @@ def team_page(hr_user, page_arg, per_page, path_id=None, status=None):
     """One page of TeamRows with their progress; the total is counted up to COUNT_CAP rows past the page
     (1 query; 2 for a page past the last one)."""
     status = status if status in STATUSES else None
-    number = page_number(page_arg, per_page, COUNT_CAP)
-    offset = (number - 1) * per_page
-    window = offset + max(COUNT_CAP, per_page)
     statement, count = _team_statements(bool(path_id), status, False)
     values = _values(hr_user, path_id, status, None)
-    count_limit = window + 1
-    rows = _run(statement, dict(values, limit=per_page, offset=offset, count_limit=count_limit))
-    if rows:
-        total = rows[0].counted
-    elif offset:  # past the last row: nothing carried the count
-        total = _run(count, dict(values, count_limit=count_limit))[0][0]
-    else:
-        total = 0
-    capped = total > window
-    return Page(_team_rows(rows), number, per_page, window if capped else total, capped)
+
+    def read_page(window):
+        rows = _run(statement, dict(values, limit=per_page, offset=window.offset, count_limit=window.count_limit))
+        return _team_rows(rows), rows[0].counted if rows else None
+
+    def read_count(window):
+        return _run(count, dict(values, count_limit=window.count_limit))[0][0]
+
+    return capped_page(page_arg, per_page, COUNT_CAP, read_page, read_count)
 
 
 def agent_rows(hr_user, agent_id):
