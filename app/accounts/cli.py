@@ -4,7 +4,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.accounts import services
+from app.accounts import organisations, services
 from app.accounts.models import Organisation, OrgKind, Role, Team, find_user_by_email
 from app.common.cli import fail
 from app.extensions import db
@@ -24,7 +24,7 @@ tokens_cli = AppGroup("tokens", help="Jetons d'API.")
 def orgs_create(code, name, kind, department, is_private):
     """Create an organisation."""
     try:
-        org = services.create_organisation(None, code, name, kind, department, not is_private)
+        org = organisations.create_organisation(None, code, name, kind, department, not is_private)
     except services.AccountError as exc:
         fail(str(exc))
     click.echo(f"Structure {org.code} créée.")
@@ -36,7 +36,7 @@ def orgs_create(code, name, kind, department, is_private):
 def teams_create(code, name):
     """Create a software team."""
     try:
-        team = services.create_team(None, code, name)
+        team = organisations.create_team(None, code, name)
     except services.AccountError as exc:
         fail(str(exc))
     click.echo(f"Équipe {team.code} créée.")

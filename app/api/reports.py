@@ -29,9 +29,10 @@ from app.common.access import api_token
 from app.common.timezones import as_utc
 from app.common.urls import external_url
 from app.extensions import db
-from app.reports import services, triage
+from app.reports import queries, services, triage
 from app.reports.enums import Status
 from app.reports.models import Application, Procedure, Report, Step
+from app.reports.similar import similar_reports
 from app.reports.workflow import WorkflowError, check_team_transition
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Remontées et catalogue des services")
@@ -109,12 +110,12 @@ def report_dict(report, user):
         "is_mine": user.id is not None and report.author_id == user.id,
         "comments": [
             {"id": c.id, "kind": c.kind, "body": c.body, "from_team": c.from_team, "created_at": c.created_at}
-            for c in services.comments_for(report, user)
+            for c in queries.comments_for(report, user)
         ],
         "attachments": [
             {"id": a.id, "name": a.download_name, "content_type": a.content_type, "size": a.size,
              "url": external_url("reports.attachment", reference=report.reference, attachment_id=a.id)}
-            for a in services.attachments_of(report)
+            for a in queries.attachments_of(report)
         ],
     }
 
@@ -224,7 +225,7 @@ def similar(args):
         application = None
     if application is None:
         api_abort(404, "not_found", "Service inconnu.")
-    items = services.similar_reports(application.id, args["q"], limit=args["limit"])
+    items = similar_reports(application.id, args["q"], limit=args["limit"])
     return {"items": [{
         "id": r.id, "reference": r.reference, "title": r.title,
         "application": {"code": application.code, "name": application.name},

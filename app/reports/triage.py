@@ -17,16 +17,15 @@ from app.reports import notify, search, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
 from app.reports.models import (
     Application,
-    BoardRow,
     MeToo,
     Procedure,
     Report,
     ReportComment,
     ReportEvent,
     ReportFollower,
-    board_columns,
     next_due_clause,
 )
+from app.reports.rows import BoardRow, board_columns
 from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact, team_scope
 from app.reports.workflow import (
     CLOSING,

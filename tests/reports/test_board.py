@@ -197,7 +197,8 @@ def _overdue(report, db):
 
 def test_board_rows_answer_like_the_reports(app, world, db):
     """The board's lean rows give the labels, deadlines and overdue state the Report model gives."""
-    from app.reports.models import BoardRow, Report
+    from app.reports.models import Report
+    from app.reports.rows import BoardRow
 
     late = _overdue(file_report(world.agent, world.caf_app, procedure_id=world.caf_procedure.id, title="En retard"), db)
     answered = file_report(world.agent, world.caf_app, title="Répondue", problem_type="accessibility")
