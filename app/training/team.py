@@ -15,13 +15,10 @@ from app.common.sql import capped_page
 from app.extensions import db
 from app.training import reference
 from app.training.models import Enrolment, Module, ModuleCompletion, ModuleVersion, PathModule, TrainingPath
+from app.training.progress import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 
-STATUSES = {
-    "completed": "Terminé",
-    "in_progress": "En cours",
-    "not_started": "Pas commencé",
-    "overdue": "En retard",
-}
+# The HR filters on a path's state, with the labels the agents' pages use.
+STATUSES = {status: STATUS_LABELS[status] for status in (COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE)}
 COUNT_CAP = 1000  # rows counted past the current page: "plus de 1 000" beyond
 EXPORT_BATCH = 500  # rows fetched at a time by the CSV export
 
@@ -336,11 +333,11 @@ def export_rows(hr_user, path_id=None, yield_per=None):
     try:
         for name, email, path_title, module_title, due_on, done_at in result:
             if done_at is not None:
-                status = "Terminé"
+                status = STATUS_LABELS[COMPLETED]
             elif due_on is not None and due_on < today:
-                status = "En retard"
+                status = STATUS_LABELS[OVERDUE]
             else:
-                status = "À faire"
+                status = STATUS_LABELS[NOT_STARTED]
             yield [name, email, path_title, module_title, status,
                    done_at.strftime("%d/%m/%Y") if done_at else "",
                    due_on.strftime("%d/%m/%Y") if due_on else ""]
