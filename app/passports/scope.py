@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts import queries
 from app.accounts.models import Role, User
-from app.audit.models import AuditLog
+from app.audit.services import audit_now
 from app.common.sql import inline, is_id
 from app.extensions import db
 from app.passports.models import (
@@ -196,18 +196,10 @@ def has_active_share(holder, organisation_id):
     ) is not None
 
 
-_READ_AUDIT = db.insert(AuditLog.__table__)
-
-
 def record_read(actor, action, target, details):
     """Write a read's audit row and commit it: one INSERT (no unit of work; a statement built once), and
     nothing the request loaded is expired. Written after the reads, so that the request uses one connection."""
-    db.session.execute(_READ_AUDIT, {
-        "actor_id": actor.id, "action": action,
-        "target_type": target.__tablename__ if target is not None else None,
-        "target_id": str(target.id) if target is not None else None,
-        "details": details,
-    })
+    audit_now(actor, action, target, details)
     _commit_read()
 
 
