@@ -50,36 +50,32 @@ def hr_scope(hr_user):
     Drafts are the holder's work in progress: never shown to HR.
     """
     org_id = hr_user.organisation_id
-    query = db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id)
     if org_id is None or hr_user.role != Role.HR:
-        return query.where(db.false())
-    return query.where(
-        User.organisation_id == org_id,
-        PassportEntry.status != S.DRAFT,
-        db.or_(
-            PassportEntry.submitted_to_org_id == org_id,
-            PassportEntry.validated_by_org_id == org_id,
-            _shared_with(org_id),
-        ),
-    )
+        return _holders_in(None).where(db.false())
+    return _holders_in(org_id).where(PassportEntry.status != S.DRAFT, db.or_(*_hr_reasons(org_id)))
+
+
+def _holders_in(org_id):
+    return db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id).where(
+        User.organisation_id == org_id)
+
+
+def _hr_reasons(org_id):
+    """The mobility rule, for an entry of one of the organisation's agents: it was submitted to the
+    organisation, validated by it, or the holder shares their passport with it."""
+    return (PassportEntry.submitted_to_org_id == org_id, PassportEntry.validated_by_org_id == org_id,
+            _shared_with(org_id))
 
 
 def hr_scope_parts(org_id):
-    """hr_scope as three disjoint selects, one per reason to see an entry, so that each can walk an index
-    in queue order (the OR with the share EXISTS cannot): submitted to the organisation; validated by it
-    and not submitted to it; shared with it and neither. Same rule as hr_scope (tests compare them)."""
-    submitted_to = PassportEntry.submitted_to_org_id == org_id
-    validated_by = PassportEntry.validated_by_org_id == org_id
+    """hr_scope as three disjoint selects, one per reason to see an entry (_hr_reasons), so that each can walk
+    an index in queue order (the OR with the share EXISTS cannot): each reason excludes the ones before."""
+    submitted_to, validated_by, shared = _hr_reasons(org_id)
     not_submitted_to = PassportEntry.submitted_to_org_id.is_distinct_from(org_id)
     not_validated_by = PassportEntry.validated_by_org_id.is_distinct_from(org_id)
-    reasons = (
-        (submitted_to,),
-        (validated_by, not_submitted_to),
-        (_shared_with(org_id), not_submitted_to, not_validated_by),
-    )
-    base = db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id)
-    return [base.where(User.organisation_id == org_id, PassportEntry.status != inline(S.DRAFT.value), *reason)
-            for reason in reasons]
+    reasons = ((submitted_to,), (validated_by, not_submitted_to), (shared, not_submitted_to, not_validated_by))
+    visible = _holders_in(org_id).where(PassportEntry.status != inline(S.DRAFT.value))
+    return [visible.where(*reason) for reason in reasons]
 
 
 def _details(query):
