@@ -67,3 +67,20 @@ def test_a_broken_contract_fails_the_lint(tree, module, line, contract):
     assert code != 0, output
     broken = [row for row in output.splitlines() if row.endswith(" BROKEN")]
     assert any(row.startswith(contract) for row in broken), broken
+
+
+DOMAINS = ("accounts", "audit", "notifications", "referential", "training", "passports", "reports")
+# The `flask` command groups the README documents (names are a contract), besides Flask's own.
+COMMANDS = {"backup", "catalog", "curricula", "db", "keys", "openapi", "orgs", "outbox", "purge", "reminders",
+            "restore", "seed", "teams", "tokens", "users", "webhooks", "worker"}
+
+
+def test_each_domain_assembles_itself_and_the_commands_keep_their_names(app):
+    import importlib
+
+    for name in DOMAINS:
+        assert callable(importlib.import_module(f"app.{name}").init_app), name
+    assert set(app.cli.list_commands(None)) == COMMANDS
+    # each domain's pages come from its own package (or the shell and the API)
+    owners = {bp.import_name.split(".")[1] for bp in app.blueprints.values() if bp.import_name.startswith("app.")}
+    assert owners <= set(DOMAINS) | {"api", "site"}, owners
