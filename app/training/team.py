@@ -34,16 +34,11 @@ class EnrolmentRef(NamedTuple):
     due_on: date | None
 
 
-class PathRef(NamedTuple):
-    id: int
-    title: str
-
-
 @dataclass
 class TeamRow:
     user: AgentRef
     enrolment: EnrolmentRef | None
-    path: PathRef | None
+    path: reference.PathRef | None
     done: int
     total: int
 
@@ -223,12 +218,15 @@ def _run(statement, values):
 
 def _team_rows(rows):
     result = []
+    paths = reference.catalogue().paths if rows else {}
     for user_id, full_name, email, enrolment_id, due_on, path_id, title, done, total, *_count in rows:
         user = AgentRef(user_id, full_name, email)
         if enrolment_id is None:
             result.append(TeamRow(user, None, None, 0, 0))
         else:
-            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), PathRef(path_id, title), done, total))
+            # a path made since the catalogue was cached: the row still names it
+            path = paths.get(path_id) or reference.PathRef(path_id, None, title, (), False)
+            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), path, done, total))
     return result
 
 
@@ -256,24 +254,9 @@ def agent_rows(hr_user, agent_id):
     return _team_rows(_run(statement, dict(values, limit=200, offset=0)))
 
 
-# (catalogue, its shipped paths), replaced as a whole: threads never see a catalogue with another one's paths
-_shipped = {"for": (None, ())}
-
-
 def shipped_paths():
-    """The shipped paths (not the agents' personal ones), by title, from the cached training catalogue.
-
-    The catalogue does not say who owns a path: which of its paths are shipped is read once per loaded
-    catalogue (no query while it stays cached). Shipped paths change only when the curricula are imported,
-    which reloads the catalogue.
-    """
-    catalogue = reference.catalogue()
-    cached_for, paths = _shipped["for"]
-    if cached_for is not catalogue:
-        shipped = set(db.session.scalars(db.select(TrainingPath.id).where(TrainingPath.owner_id.is_(None))))
-        paths = tuple(sorted((p for p in catalogue.paths.values() if p.id in shipped), key=lambda p: p.title))
-        _shipped["for"] = (catalogue, paths)
-    return paths
+    """The shipped paths (not the agents' personal ones), by title, from the cached training catalogue."""
+    return sorted((p for p in reference.catalogue().paths.values() if p.shipped), key=lambda p: p.title)
 
 
 def overdue_modules(hr_user, rows):
