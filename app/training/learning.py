@@ -1,11 +1,8 @@
 """Learning use cases: enrol, assign, read lessons, take quizzes, complete modules."""
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from app.accounts import queries
 from app.accounts.models import User
@@ -293,19 +290,6 @@ def completion_of(user, module):
 
 def agents_of(hr_user, ids):
     return db.session.scalars(queries.agents_of(hr_user).where(User.id.in_(ids))).all()
-
-
-@lru_cache(maxsize=1)
-def _module_statement():
-    return (
-        db.select(Module).where(Module.slug == bindparam("slug"), Module.current_version_id.is_not(None))
-        .options(joinedload(Module.current_version))
-    )
-
-
-def module_for(slug):
-    """The module with this slug and its current version (one query)."""
-    return db.session.scalar(_module_statement(), {"slug": slug})
 
 
 def path_for(code, user=None):
