@@ -3,6 +3,14 @@ from flask import has_request_context
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
+_pending_form_source = None  # function() -> saved form pairs for this page, or None (accounts)
+
+
+def register_pending_form_source(function):
+    """Accounts says where a form typed before a session expiry is kept (common imports no domain)."""
+    global _pending_form_source
+    _pending_form_source = function
+
 
 class BaseForm(FlaskForm):
     class Meta:
@@ -11,13 +19,8 @@ class BaseForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         pending = None
-        if has_request_context() and "formdata" not in kwargs and not args:
-            from flask_login import current_user
-
-            from app.accounts.sessions import take_pending_form
-
-            if current_user and current_user.is_authenticated:
-                pending = take_pending_form(current_user)
+        if has_request_context() and "formdata" not in kwargs and not args and _pending_form_source:
+            pending = _pending_form_source()
         if pending:
             kwargs["formdata"] = MultiDict([tuple(pair) for pair in pending])
         super().__init__(*args, **kwargs)

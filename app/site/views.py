@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
+from app.accounts.views import home_for
 from app.common.access import logged_in, public, roles
 from app.common.pagination import paginate
 from app.extensions import db
@@ -12,19 +13,11 @@ from app.notifications import services as notifications
 
 bp = Blueprint("site", __name__)
 
-HOME_ENDPOINTS = {
-    Role.AGENT.value: "site.agent_home",
-    Role.HR.value: "site.hr_home",
-    Role.TRIAGER.value: "site.triager_home",
-    Role.ADMIN.value: "site.admin_home",
-}
-
-
 @bp.route("/")
 @public
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
+        return redirect(home_for(current_user))
     return redirect(url_for("accounts.login"))
 
 

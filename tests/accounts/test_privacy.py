@@ -42,12 +42,13 @@ def _dump(db):
 def test_erasure_leaves_neither_email_nor_name(client, login, db):
     from app.training import learning
     from app.training.curricula.importer import import_curricula
+    from app.training.services import module_by_slug
     from tests.training.conftest import FIXTURE
 
     import_curricula(FIXTURE)
     agent = login(full_name="Zéphyrine Effaçable", email="zephyrine.effacable@example.org")
     agent_id = agent.id
-    module = learning.module_for("accueil-base")
+    module = module_by_slug("accueil-base")
     learning.mark_lesson_done(agent, module, module.current_version.lessons[0])
     learning.submit_attempt(agent, module, {"ab-q01": ["b"]})
     notify(agent, "info", "Bonjour Zéphyrine Effaçable")

@@ -125,7 +125,7 @@ MATRIX = {
     "api_reports.add_comment": ("POST", "/api/v1/reports/999999/comments", [401, 400, 403, 400, 403]),
     "api_reports.me_too": ("POST", "/api/v1/reports/999999/me-too", [401, 404, 403, 403, 403]),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [OK] * 5),
-    # Passport entries, evidence, shares, HR validation (engineer "core"): 999999 does not exist.
+    # Passport entries, evidence, shares, HR validation: 999999 does not exist.
     "passport.index": ("GET", "/passeport/", [L, OK, NO, NO, NO]),
     "passport.declare": ("GET", "/passeport/declarer", [L, OK, NO, NO, NO]),
     "passport.entry_detail": ("GET", "/passeport/lignes/999999", [L, 404, NO, NO, NO]),
@@ -148,7 +148,7 @@ MATRIX = {
     "api_passport.declare": ("POST", "/api/v1/me/passport/entries", [401, 400, 403, 403, 403]),
     "api_passport.submit": ("POST", "/api/v1/me/passport/entries/999999/submit", [401, 404, 403, 403, 403]),
     "api_passport.decide": ("POST", "/api/v1/passport-entries/999999/decision", [401, 403, 400, 403, 403]),
-    # Passport documents, mobility, VAE (engineer "documents").
+    # Passport documents, mobility, VAE.
     "passport_docs.document": ("GET", "/passeport/document", [L, OK, NO, NO, NO]),
     "passport_docs.document_pdf": ("GET", "/passeport/document.pdf", [L, OK, NO, NO, NO]),
     "passport_docs.withdraw_links": ("GET", "/passeport/document/lien/retirer", [L, OK, NO, NO, NO]),

@@ -6,7 +6,11 @@ def init_app(app):
     from app.accounts.privacy import register_eraser, register_exporter
     from app.accounts.proconnect import models  # noqa: F401 - registers the tables
     from app.accounts.proconnect.client import is_enabled
-    from app.accounts.proconnect.services import erase_proconnect, export_proconnect, purge_proconnect_sessions
+    from app.accounts.proconnect.services import (
+        erase_proconnect,
+        export_proconnect,
+        purge_proconnect_sessions,
+    )
     from app.accounts.proconnect.views import HANDLE, bp, hide_when_disabled
     from app.common.retention import register_purger
 
