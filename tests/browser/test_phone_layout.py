@@ -1,7 +1,6 @@
 """The main pages of each role on a 390×844 phone and on a desktop: DSFR header with its menu button
 and modal, navigation grouped in sub-menus, no sideways scroll, no console error, axe clean (issue 13)."""
 import pytest
-from playwright.sync_api import expect
 
 from app.training.curricula.importer import import_curricula
 from tests.browser.conftest import audit_accessibility
@@ -59,6 +58,12 @@ def _sign_in(page, role):
     page.locator("main").get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
     assert "/connexion" not in page.url
+
+
+def expect(locator):
+    from playwright.sync_api import expect as playwright_expect  # installed with the browser tests
+
+    return playwright_expect(locator)
 
 
 def _sideways_scroll(page):
