@@ -34,3 +34,13 @@ def search_audit(action=None, actor_email=None, target_type=None):
             User.email.contains(normalise_email(actor_email))
         )
     return query
+
+
+def recent_actions(action, target, limit=3):
+    """The latest `limit` audit rows of one action on one target (for home pages), newest first."""
+    return db.session.scalars(
+        db.select(AuditLog)
+        .where(AuditLog.action == action, AuditLog.target_type == getattr(target, "__tablename__", None),
+               AuditLog.target_id == str(target.id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+    ).all()

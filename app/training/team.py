@@ -353,3 +353,11 @@ def export_rows(hr_user, path_id=None, yield_per=None):
                    due_on.strftime("%d/%m/%Y") if due_on else ""]
     finally:
         result.close()  # also when the download is interrupted: frees the server-side cursor
+
+
+def overdue_count(hr_user):
+    """How many (agent, path) enrolments of the organisation are past their due date with modules left,
+    counted up to COUNT_CAP + 1 (one query, whatever the organisation's size)."""
+    _statement, count = _team_statements(False, "overdue", False)
+    values = _values(hr_user, None, "overdue", None)
+    return _run(count, dict(values, count_limit=COUNT_CAP + 1))[0][0]
