@@ -75,7 +75,7 @@ def _table_style(regular, bold, rows):
     for i, row in enumerate(rows[1:], start=1):
         if row[2] == "Garantie":
             commands += [("FONT", (2, i), (2, i), bold, 8.5, 10.5), ("TEXTCOLOR", (2, i), (2, i), GREEN)]
-        if row[4].startswith("Expirée"):
+        if row[4].startswith("Échue"):
             commands.append(("FONT", (4, i), (4, i), bold, 8.5, 10.5))
     return TableStyle(commands)
 
