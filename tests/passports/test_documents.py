@@ -239,3 +239,15 @@ def test_the_document_page_keeps_technical_links_behind_a_detail_for_it_services
     before, detail = page.split("<summary>Pour les services informatiques</summary>")
     assert "GET /api/v1/me/passport/credentials" in detail and "Open Badges" in detail
     assert "GET /api/" not in before and "Open Badges" not in before
+
+
+def test_pdf_table_headers_and_provenance_labels_fit_their_columns():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, bold = pdf._fonts()
+    padding = 6  # LEFTPADDING + RIGHTPADDING of the table style
+    for title, width in zip(pdf.HEADER, pdf.COLUMNS, strict=True):
+        assert stringWidth(title, bold, 8.5) + padding <= width, title
+    for label in ("Garantie", "Déclarée"):
+        assert stringWidth(label, bold, 8.5) + padding <= pdf.COLUMNS[2], label
+    assert sum(pdf.COLUMNS) <= 17.4 * pdf.cm + 0.01  # still fits the page between the margins
