@@ -52,7 +52,7 @@ class TeamRow:
 
     @property
     def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0
+        return 100 * self.done // self.total if self.total else 0  # rounded down: 100 % only when done
 
     @property
     def is_overdue(self):

@@ -25,3 +25,17 @@ def test_counts_of_zero_and_one_take_the_singular(client, login, db):
     assert "1 ligne, une par agent et par parcours suivi" in page
     agents = _text(client.get("/rh/agents"))
     assert re.search(r"\b1 agent\b", agents) and not re.search(r"\b[01] agents\b", agents)
+
+
+def test_path_progress_is_the_share_of_completed_modules_rounded_down():
+    from types import SimpleNamespace
+
+    from app.training.progress import PathState
+
+    def path(done, total, partial=0):
+        modules = [SimpleNamespace(completed=i < done, percent=100 if i < done else partial) for i in range(total)]
+        return PathState(enrolment=None, modules=modules)
+
+    assert path(1, 20, partial=20).percent == 5  # « 1 module terminé sur 20 »: 5 %, not 6 %
+    assert path(19, 20).percent == 95 and path(199, 200).percent == 99  # never 100 % before the end
+    assert path(2, 2).percent == 100 and path(0, 0).percent == 0
