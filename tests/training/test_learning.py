@@ -184,6 +184,7 @@ def test_enrol_and_dashboard_progress_moves(client, login, curricula, test_path)
     dashboard = client.get("/agent").get_data(as_text=True)
     assert "Parcours de test" in dashboard and 'value="0"' in dashboard
     assert "Prochaine étape" in dashboard and "Accueil de base" in dashboard
+    assert "Continuer la formation : Accueil de base" in dashboard  # in the « à faire » list too
     _read_all(client, "accueil-base", ["bonjour"])
     after = client.get("/agent").get_data(as_text=True)
     # The path counts completed modules (« 0 module terminé sur 2 »): a half-read module is not progress
