@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Exported: outside production, BASE_URL defaults to http://127.0.0.1:$(PORT) (config.py).
+export PORT
 WORKERS ?= 2
 DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := app/static/dsfr
@@ -13,7 +15,10 @@ export FLASK_APP := wsgi
 ## run: install, migrate the SQLite database, load curricula, the services catalogue and demo data, serve on http://127.0.0.1:$(PORT)
 # The demo may point team webhooks at a local receiver (an explicit opt-in, off by default).
 run: export WEBHOOK_ALLOW_PRIVATE ?= true
-run: install db demo
+run: install db demo serve
+
+## serve: serve the app as it is (no install, migration or data) on http://127.0.0.1:$(PORT)
+serve:
 	@echo "Passerelle : http://127.0.0.1:$(PORT)"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 

@@ -189,6 +189,10 @@ def _init_templates(app):
         return g.viewer_department
 
     app.jinja_env.filters["localtime"] = localtime
+    from app.common.numbers import french_number, plural
+
+    app.jinja_env.filters["number"] = french_number
+    app.jinja_env.filters["plural"] = plural
 
     static_urls = {}
 

@@ -42,3 +42,13 @@ def purge_audit_log(now, config):
 
 def record_purge(counts):
     audit(None, "retention.purge", None, counts)
+
+
+def recent_actions(action, target, limit=3):
+    """The latest `limit` audit rows of one action on one target (for home pages), newest first."""
+    return db.session.scalars(
+        db.select(AuditLog)
+        .where(AuditLog.action == action, AuditLog.target_type == getattr(target, "__tablename__", None),
+               AuditLog.target_id == str(target.id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+    ).all()

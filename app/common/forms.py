@@ -1,6 +1,7 @@
 """Base form: WTForms' built-in messages in French; refilled after a session expiry."""
 from flask import has_request_context
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 _pending_form_source = None  # function() -> saved form pairs for this page, or None (accounts)
@@ -24,3 +25,10 @@ class BaseForm(FlaskForm):
         if pending:
             kwargs["formdata"] = MultiDict([tuple(pair) for pair in pending])
         super().__init__(*args, **kwargs)
+
+    def hidden_tag(self, *fields):
+        """The hidden fields, without the id WTForms gives them: a page with several forms would
+        otherwise repeat id="csrf_token" (WCAG 4.1.1). Hidden fields have no label to point at them."""
+        fields = [self[f] if isinstance(f, str) else f for f in fields] or [
+            f for f in self if getattr(f.widget, "input_type", None) == "hidden"]
+        return Markup("\n").join(f(id=False) for f in fields)

@@ -76,6 +76,27 @@ def _queue_count_statement(by_activity, by_source, age):
     return db.select(db.func.count()).select_from(counted)
 
 
+@functools.cache
+def _queue_summary_statement():
+    """The queue's size (up to :window rows, as the page counts it) and its oldest submission, in one query."""
+    conditions = _queue_conditions(False, False, None)
+    parts = [part.where(*conditions).with_only_columns(PassportEntry.submitted_at)
+             for part in hr_scope_parts(inline_param("org_id"))]
+    oldest = db.select(db.func.min(db.union_all(*parts).subquery("waiting").c.submitted_at)).scalar_subquery()
+    return db.select(_queue_count_statement(False, False, None).scalar_subquery(), oldest)
+
+
+def queue_summary(hr_user):
+    """(how many entries wait in this HR user's queue, counted up to QUEUE_COUNT_CAP + 1; when the oldest was
+    submitted). No passport content is read, so the read is not audited."""
+    flags, values = _queue_values(hr_user, None)
+    if flags is None:
+        return 0, None
+    values["window"] = QUEUE_COUNT_CAP + 1
+    count, oldest = db.session.execute(_queue_summary_statement(), values).one()
+    return count, oldest
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the HR queue, read as plain columns: what the page shows, nothing more."""

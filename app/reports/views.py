@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
+from app.common.numbers import plural
 from app.common.pagination import paginate
 from app.extensions import db
 from app.reports import images, queries, services, triage
@@ -33,17 +34,21 @@ from app.reports.workflow import team_targets
 
 bp = Blueprint("reports", __name__, url_prefix="/remontees")
 
+# (singular, plural) of each kind of masked identifier.
 KIND_LABELS = {
-    "nir": "NIR", "caf_number": "n° allocataire", "tax_number": "n° fiscal",
-    "france_travail_id": "identifiant France Travail", "iban": "IBAN", "card": "carte bancaire",
-    "phone": "téléphone", "email": "adresse e-mail", "name": "nom",
+    "nir": ("NIR", "NIR"), "caf_number": ("n° allocataire", "n° allocataire"),
+    "tax_number": ("n° fiscal", "n° fiscaux"),
+    "france_travail_id": ("identifiant France Travail", "identifiants France Travail"), "iban": ("IBAN", "IBAN"),
+    "card": ("carte bancaire", "cartes bancaires"), "phone": ("téléphone", "téléphones"),
+    "email": ("adresse e-mail", "adresses e-mail"),
+    "name": ("nom", "noms"),
 }
 
 
 @bp.app_template_filter("masked_summary")
 def masked_summary(counts):
-    """"2 éléments masqués : 1 NIR, 1 téléphone" (or an empty string)."""
-    parts = [f"{counts[k]} {KIND_LABELS[k]}" for k in KINDS if (counts or {}).get(k)]
+    """"1 NIR, 2 téléphones" (or an empty string)."""
+    parts = [plural(counts[k], *KIND_LABELS[k]) for k in KINDS if (counts or {}).get(k)]
     return ", ".join(parts)
 
 

@@ -44,7 +44,7 @@ class TeamRow:
 
     @property
     def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0
+        return 100 * self.done // self.total if self.total else 0  # rounded down: 100 % only when done
 
     @property
     def is_overdue(self):
@@ -331,3 +331,11 @@ def export_rows(hr_user, path_id=None, yield_per=None):
                    due_on.strftime("%d/%m/%Y") if due_on else ""]
     finally:
         result.close()  # also when the download is interrupted: frees the server-side cursor
+
+
+def overdue_count(hr_user):
+    """How many (agent, path) enrolments of the organisation are past their due date with modules left,
+    counted up to COUNT_CAP + 1 (one query, whatever the organisation's size)."""
+    _statement, count = _team_statements(False, "overdue", False)
+    values = _values(hr_user, None, "overdue", None)
+    return _run(count, dict(values, count_limit=COUNT_CAP + 1))[0][0]

@@ -240,10 +240,10 @@ def test_board_reads_rows_and_capped_count_in_one_query(app, world):
     with count_queries(app) as no_rows:
         empty = client.get("/equipe/remontees?status=fixed").get_data(as_text=True)
     assert no_rows.count == first.count  # an empty first page needs no count
-    assert ": 0 remontées." in empty and "Aucune remontée ne correspond à ces filtres." in empty
+    assert ": 0 remontée." in empty and "Aucune remontée ne correspond à ces filtres." in empty
     # Counted with the filter on an application's code, and over every team for an administrator.
     assert ": 2 remontées." in client.get("/equipe/remontees?application=caf-fr").get_data(as_text=True)
-    assert ": 0 remontées." in client.get("/equipe/remontees?application=ants-identite").get_data(as_text=True)
+    assert ": 0 remontée." in client.get("/equipe/remontees?application=ants-identite").get_data(as_text=True)
     file_report(world.agent, world.ants_app, title="Autre équipe")
     everything = triage.board_page(UserFactory(role="admin"), triage.BoardFilters(status="all"), None, 2, 1000)
     assert everything.total == 3 and len(everything.items) == 2 and everything.has_next
