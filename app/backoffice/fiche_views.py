@@ -1,0 +1,70 @@
+"""Fiches réflexes: list and search, page, one-page PDF, « cette fiche m'a permis de répondre »,
+and the expert's form to write one from a request."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.backoffice import fiches, pdf
+from app.backoffice.forms import FicheForm
+from app.backoffice.knowledge_models import Fiche
+from app.backoffice.requests import RequestError
+from app.backoffice.views import _pdf, bp, render_detail, request_or_404
+from app.common.access import roles
+from app.common.markdown import render_markdown
+from app.extensions import db
+
+
+def _fiche_or_404(fiche_id):
+    row = db.session.get(Fiche, fiche_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/fiches")
+@roles(Role.AGENT, Role.EXPERT, Role.ADMIN)
+def fiche_list():
+    q = (request.args.get("q") or "")[:200]
+    rows = fiches.search(q, limit=50) if q.strip() else fiches.latest(50)
+    return render_template("backoffice/fiches.html", rows=rows, q=q)
+
+
+@bp.route("/fiches/<int:fiche_id>")
+@roles(Role.AGENT, Role.EXPERT, Role.ADMIN)
+def fiche(fiche_id):
+    row = _fiche_or_404(fiche_id)
+    fiches.record_use(current_user, row, "viewed")
+    return render_template("backoffice/fiche.html", fiche=row, body=render_markdown(row.body),
+                           counts=fiches.counts(row))
+
+
+@bp.route("/fiches/<int:fiche_id>.pdf")
+@roles(Role.AGENT, Role.EXPERT, Role.ADMIN)
+def fiche_pdf(fiche_id):
+    row = _fiche_or_404(fiche_id)
+    return _pdf(pdf.fiche(row), f"fiche-reflexe-{row.id}.pdf")
+
+
+@bp.route("/fiches/<int:fiche_id>/utile", methods=["POST"])
+@roles(Role.AGENT)
+def fiche_useful(fiche_id):
+    row = _fiche_or_404(fiche_id)
+    fiches.record_use(current_user, row, "avoided")
+    flash("Merci : cette fiche est comptée comme une demande évitée.", "success")
+    return redirect(url_for("backoffice.fiche", fiche_id=row.id))
+
+
+@bp.route("/demandes/<reference>/fiche", methods=["POST"])
+@roles(Role.EXPERT)
+def fiche_create(reference):
+    row = request_or_404(reference)
+    form = FicheForm()
+    if not form.validate_on_submit():
+        return render_detail(row, 400)
+    try:
+        created = fiches.create_from_request(current_user, row, form.data)
+    except RequestError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("backoffice.detail", reference=row.reference))
+    flash("Fiche réflexe publiée.", "success")
+    return redirect(url_for("backoffice.fiche", fiche_id=created.id))
