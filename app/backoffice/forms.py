@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, Operator, Urgency, Usefulness
@@ -19,7 +20,7 @@ REQUIRED = "Ce champ est obligatoire."
 
 
 class RequestForm(BaseForm):
-    operator = SelectField("Opérateur concerné", choices=[("", "— Choisissez —"), *Operator.choices()],
+    operator = SelectField("Opérateur concerné", choices=[SelectChoice("", "— Choisissez —"), *Operator.choices()],
                            validators=[DataRequired(REQUIRED)])
     procedure = SelectField("Démarche (facultatif)", validate_choice=False)
     subject = StringField("Objet de la demande", validators=[DataRequired(REQUIRED), Length(max=150)],
@@ -41,7 +42,7 @@ class RequestForm(BaseForm):
     tax_number = StringField("Numéro fiscal", validators=[Optional(), Length(max=20)])
     france_travail_id = StringField("Identifiant France Travail", validators=[Optional(), Length(max=20)])
     phone = StringField("Téléphone", validators=[Optional(), Length(max=20)])
-    consent_kind = SelectField("Consentement de l'usager", choices=[("", "— Choisissez —"), *ConsentKind.choices()],
+    consent_kind = SelectField("Consentement de l'usager", choices=[SelectChoice("", "— Choisissez —"), *ConsentKind.choices()],
                                validate_choice=False)
     consent_date = DateField("Date du consentement", validators=[Optional()])
     attachments = MultipleFileField("Pièces jointes (facultatif)",

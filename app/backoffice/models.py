@@ -3,7 +3,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, Role, User
-from app.backoffice.enums import ConsentKind, MessageKind, Status, Urgency, Usefulness
+from app.backoffice.enums import ConsentKind, MessageKind, Operator, Status, Urgency, Usefulness
 from app.common.models import UTCDateTime, utcnow
 from app.extensions import db
 from app.reports.catalog_models import Procedure
@@ -119,6 +119,10 @@ class SupportRequest(db.Model):
         return Status(self.status).label
 
     @property
+    def operator_label(self):
+        return Operator(self.operator).label if self.operator in Operator.values() else self.operator
+
+    @property
     def urgency_label(self):
         return Urgency(self.urgency).label
 
@@ -137,6 +141,17 @@ class SupportRequest(db.Model):
     @property
     def has_citizen_block(self):
         return self.citizen_block is not None
+
+    @property
+    def answer_expected_on(self):
+        """The last business day of the first-answer target (local date of the agent's département)."""
+        if self.due_at is None:
+            return None
+        from datetime import timedelta
+
+        from app.backoffice.businessdays import local_date
+
+        return local_date(self.due_at - timedelta(seconds=1), self.department)
 
     def is_late(self, now=None):
         """No expert answer yet and the first-answer deadline is past."""

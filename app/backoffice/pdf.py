@@ -1,7 +1,6 @@
 """Printable documents (objects in, bytes out): the citizen receipt, the consent form, a fiche réflexe."""
 import io
 import os
-from datetime import timedelta
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -12,7 +11,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from app.backoffice.businessdays import local_date
 from app.backoffice.enums import ConsentKind, Operator
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -52,7 +50,7 @@ def _build(title, flowables):
 
 def answer_expected_by(request):
     """The last business day of the group's first-answer target, in the agent's calendar."""
-    return local_date(request.due_at - timedelta(seconds=1), request.department)
+    return request.answer_expected_on
 
 
 def receipt(request):

@@ -158,5 +158,6 @@ def bar_chart(items, value, width=560, bar_height=22):
     values = [(f.label, value(f) or 0) for f in items]
     top = max([v for _l, v in values] or [0]) or 1
     return {"width": width, "height": bar_height * len(values) + 10,
-            "bars": [{"label": label, "value": v, "y": i * bar_height + 5, "w": round((width - 200) * v / top)}
+            "bars": [{"label": label, "value": v, "text": hours(v) if isinstance(v, float) else str(v),
+                      "y": i * bar_height + 5, "w": round((width - 200) * v / top)}
                      for i, (label, v) in enumerate(values)]}
