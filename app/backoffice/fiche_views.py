@@ -68,3 +68,84 @@ def fiche_create(reference):
         return redirect(url_for("backoffice.detail", reference=row.reference))
     flash("Fiche réflexe publiée.", "success")
     return redirect(url_for("backoffice.fiche", fiche_id=created.id))
+
+
+# --- debriefs ------------------------------------------------------------------------------------
+
+
+def _debrief_or_404(row, debrief_id):
+    from app.backoffice import debriefs
+
+    found = debriefs.find(row, debrief_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _back(row, message=None, error=None):
+    flash(error or message, "error" if error else "success")
+    return redirect(url_for("backoffice.detail", reference=row.reference))
+
+
+@bp.route("/demandes/<reference>/debrief", methods=["POST"])
+@roles(Role.AGENT)
+def debrief_ask(reference):
+    from app.backoffice import debriefs
+
+    row = request_or_404(reference)
+    try:
+        debriefs.ask(current_user, row)
+    except RequestError as exc:
+        return _back(row, error=str(exc))
+    return _back(row, "Débrief demandé : un expert vous proposera un créneau.")
+
+
+@bp.route("/demandes/<reference>/debrief/<int:debrief_id>/creneau", methods=["POST"])
+@roles(Role.EXPERT)
+def debrief_slot(reference, debrief_id):
+    from app.backoffice import debriefs
+    from app.backoffice.forms import DebriefSlotForm
+
+    row = request_or_404(reference)
+    debrief = _debrief_or_404(row, debrief_id)
+    form = DebriefSlotForm()
+    if not form.validate_on_submit():
+        return _back(row, error="Indiquez la date, l'heure et le lieu ou lien du débrief.")
+    try:
+        debriefs.propose(current_user, row, debrief, form.slot_at.data, form.place.data)
+    except RequestError as exc:
+        return _back(row, error=str(exc))
+    return _back(row, "Créneau proposé à l'agent.")
+
+
+@bp.route("/demandes/<reference>/debrief/<int:debrief_id>/accepter", methods=["POST"])
+@roles(Role.AGENT)
+def debrief_accept(reference, debrief_id):
+    from app.backoffice import debriefs
+
+    row = request_or_404(reference)
+    debrief = _debrief_or_404(row, debrief_id)
+    try:
+        debriefs.accept(current_user, row, debrief)
+    except RequestError as exc:
+        return _back(row, error=str(exc))
+    return _back(row, "Créneau accepté.")
+
+
+@bp.route("/demandes/<reference>/debrief/<int:debrief_id>/compte-rendu", methods=["POST"])
+@roles(Role.EXPERT)
+def debrief_note(reference, debrief_id):
+    from app.backoffice import debriefs
+    from app.backoffice.forms import DebriefNoteForm
+
+    row = request_or_404(reference)
+    debrief = _debrief_or_404(row, debrief_id)
+    form = DebriefNoteForm()
+    if not form.validate_on_submit():
+        return _back(row, error="Écrivez le compte rendu (niveau entre 1 et 4).")
+    try:
+        debriefs.complete(current_user, row, debrief, form.note.data, form.competency_code.data, form.level.data,
+                          form.module_slug.data)
+    except RequestError as exc:
+        return _back(row, error=str(exc))
+    return _back(row, "Compte rendu enregistré.")

@@ -32,9 +32,11 @@ def index():
 @bp.route("/agent")
 @roles(Role.AGENT)
 def agent_home():
+    from app.backoffice.debriefs import recommended_modules
     from app.training.progress import dashboard
 
-    return render_template("site/agent_home.html", paths=dashboard(current_user))
+    return render_template("site/agent_home.html", paths=dashboard(current_user),
+                           recommended_modules=recommended_modules(current_user))
 
 
 @bp.route("/rh")
