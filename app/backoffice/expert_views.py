@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.accounts.models import Role, find_user_by_email
 from app.backoffice import conversation, groups, queries, requests
 from app.backoffice.enums import Urgency
-from app.backoffice.forms import InviteForm, MessageForm, PreferenceForm, RerouteForm, TransferForm
+from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.notify import email_opt_out
 from app.backoffice.views import bp, render_detail, request_or_404
 from app.common.access import roles
@@ -69,7 +69,7 @@ def answer(reference):
 @roles(Role.EXPERT)
 def note(reference):
     row = request_or_404(reference)
-    form = MessageForm(prefix="note")
+    form = NoteForm(prefix="note")
     if not form.validate_on_submit():
         flash("La note est vide.", "error")
         return redirect(url_for("backoffice.detail", reference=row.reference))
@@ -85,7 +85,7 @@ def note(reference):
 @roles(Role.EXPERT)
 def reroute(reference):
     row = request_or_404(reference)
-    form = RerouteForm()
+    form = RerouteForm(prefix="reroute")
     target = groups.group_by_code(form.group.data)
     try:
         conversation.reroute(current_user, row, target, form.body.data)
@@ -100,7 +100,7 @@ def reroute(reference):
 @roles(Role.EXPERT)
 def invite(reference):
     row = request_or_404(reference)
-    form = InviteForm()
+    form = InviteForm(prefix="invite")
     target = groups.group_by_code(form.group.data) if form.group.data else None
     expert = find_user_by_email(form.expert.data or "") if form.expert.data else None
     if form.expert.data and expert is None:

@@ -58,11 +58,12 @@ def fiche_useful(fiche_id):
 @roles(Role.EXPERT)
 def fiche_create(reference):
     row = request_or_404(reference)
-    form = FicheForm()
+    form = FicheForm(prefix="fiche")
     if not form.validate_on_submit():
-        return render_detail(row, 400)
+        return render_detail(row, 400, fiche_form=form)
     try:
-        created = fiches.create_from_request(current_user, row, form.data)
+        values = {name: form[name].data for name in ("title", "body", "competencies", "modules", "review_on")}
+        created = fiches.create_from_request(current_user, row, values)
     except RequestError as exc:
         flash(str(exc), "error")
         return redirect(url_for("backoffice.detail", reference=row.reference))

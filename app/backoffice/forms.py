@@ -82,6 +82,10 @@ class MessageForm(BaseForm):
     body = TextAreaField("Message", validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
+class NoteForm(BaseForm):
+    body = TextAreaField("Note interne (invisible pour l'agent)", validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
 class CloseForm(BaseForm):
     useful = RadioField("La réponse vous semble-t-elle utile pour l'usager ?", choices=Usefulness.choices(),
                         validators=[DataRequired("Répondez à la question.")])

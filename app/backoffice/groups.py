@@ -138,9 +138,10 @@ def route(operator, department, procedure_id=None):
         themed = [g for g in local if procedure_id and procedure_id in {p.id for p in g.procedures}]
         generic = [g for g in local if not g.procedures]
         group = (themed or generic or local)[0]
-        return group, f"Votre demande ira au pôle « {group.name} » ({label}, département {department})."
+        return group, (f"Votre demande ira au pôle « {group.name} » ({group.code} : {label}, "
+                       f"département {department}).")
     national = next((g for g in groups if g.is_national), None)
     if national is not None:
         return national, (f"Aucun pôle {label} ne couvre le département {department or 'inconnu'} : "
-                          f"votre demande ira au pôle national « {national.name} ».")
+                          f"votre demande ira au pôle national « {national.name} » ({national.code}).")
     return None, f"Aucun pôle d'appui {label} n'existe encore, ni local ni national : la demande ne peut pas être envoyée."

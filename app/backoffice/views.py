@@ -13,6 +13,7 @@ from app.backoffice.forms import (
     HandoverForm,
     InviteForm,
     MessageForm,
+    NoteForm,
     PreferenceForm,
     RequestForm,
     RerouteForm,
@@ -107,15 +108,15 @@ def render_detail(row, status=200, citizen=None, **forms):
                        attachments=requests.attachments_of(row), expected_by=pdf.answer_expected_by(row),
                        debriefs=queries.debriefs_of(row))
     if current_user.role == Role.EXPERT:
-        reroute = forms.get("reroute_form") or RerouteForm()
-        invite = forms.get("invite_form") or InviteForm()
+        reroute = forms.get("reroute_form") or RerouteForm(prefix="reroute")
+        invite = forms.get("invite_form") or InviteForm(prefix="invite")
         choices = [SelectChoice("", "— Choisissez —")] + [
             SelectChoice(g.code, f"{g.name} ({g.coverage_label})") for g in groups.active_groups()
             if g.id not in row.working_group_ids()]
         reroute.group.choices = invite.group.choices = choices
-        context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=MessageForm(prefix="note"),
+        context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=NoteForm(prefix="note"),
                        reroute_form=reroute, invite_form=invite,
-                       transfer_form=forms.get("transfer_form") or TransferForm(), fiche_form=FicheForm(),
+                       transfer_form=forms.get("transfer_form") or TransferForm(), fiche_form=forms.get("fiche_form") or FicheForm(prefix="fiche"),
                        recurrent=queries.recurrent_problem(row))
     elif context["is_owner"]:
         handover = HandoverForm()
