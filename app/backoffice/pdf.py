@@ -1,7 +1,7 @@
 """Printable documents (objects in, bytes out): the citizen receipt, the consent form, a fiche réflexe."""
 import io
 import os
-from xml.sax.saxutils import escape
+from html import escape as _escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -12,6 +12,12 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.backoffice.enums import ConsentKind, Operator
+
+
+def escape(text):
+    """Text safe inside reportlab's paragraph markup."""
+    return _escape(text or "", quote=False)
+
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 BLUE_FRANCE = colors.HexColor("#000091")
