@@ -1,5 +1,5 @@
 """Experts' pages: the board of their groups and the actions on a request."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role, find_user_by_email
@@ -127,3 +127,26 @@ def transfer(reference):
         form.case_number.errors.append(str(exc))
         return render_detail(row, 400, transfer_form=form)
     return _done(row, "Demande transférée au niveau expert ; l'agent reste référent.")
+
+
+@bp.route("/demandes/<reference>/remontee", methods=["GET", "POST"])
+@roles(Role.EXPERT)
+def upstream(reference):
+    """« Problème récurrent »: a remontée prefilled from the group's requests, confirmed by the expert."""
+    from app.backoffice import upstream as service
+    from app.backoffice.forms import UpstreamForm
+
+    row = request_or_404(reference)
+    if row.procedure is None:
+        abort(404)
+    form = UpstreamForm(data=service.prefill(row) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            report = service.file(current_user, row, {"title": form.title.data,
+                                                      "what_happened": form.what_happened.data})
+        except ERRORS as exc:
+            form.what_happened.errors.append(str(exc))
+        else:
+            return _done(row, f"Remontée {report.reference} envoyée à l'équipe du service.")
+    status = 400 if request.method == "POST" else 200
+    return render_template("backoffice/upstream.html", req=row, form=form), status

@@ -155,3 +155,8 @@ class DebriefNoteForm(BaseForm):
     competency_code = StringField("Compétence observée (ex. A3.2)", validators=[Optional(), Length(max=20)])
     level = IntegerField("Niveau observé", validators=[Optional(), NumberRange(1, 4, "Entre 1 et 4.")])
     module_slug = StringField("Module de formation recommandé (identifiant)", validators=[Optional(), Length(max=120)])
+
+
+class UpstreamForm(BaseForm):
+    title = StringField("Résumé", validators=[DataRequired(REQUIRED), Length(max=200)])
+    what_happened = TextAreaField("Ce qui bloque les usagers", validators=[DataRequired(REQUIRED), Length(max=5000)])

@@ -96,7 +96,19 @@ def test_recurrent_problem_at_the_threshold(app, db):
     count, found = queries.recurrent_problem(rows[-1])
     assert count == 5 and found.id == procedure.id
     page = _client(app, caf).get(f"/appui/demandes/{rows[-1].reference}").get_data(as_text=True)
-    assert "Problème récurrent" in page and f"application={application.id}" in page
+    assert "Problème récurrent" in page and f"/appui/demandes/{rows[-1].reference}/remontee" in page
+    client = _client(app, caf)
+    form = client.get(f"/appui/demandes/{rows[-1].reference}/remontee").get_data(as_text=True)
+    assert rows[0].reference in form
+    done = client.post(f"/appui/demandes/{rows[-1].reference}/remontee", data={
+        "title": "Problème récurrent : Demande de RSA", "what_happened": f"Cinq demandes dont {rows[0].reference}."})
+    assert done.status_code == 302
+    from app.reports.models import Report
+
+    report = db.session.scalar(db.select(Report))
+    assert report.application_id == application.id and rows[0].reference in report.what_happened
+    db.session.expire_all()
+    assert {r.report_reference for r in db.session.scalars(db.select(type(rows[0])))} == {report.reference}
 
 
 def test_notifications_internal_notes_never_reach_the_agent_and_opt_out(app, db):

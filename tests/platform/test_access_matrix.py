@@ -191,6 +191,7 @@ MATRIX = {
     "backoffice.debrief_slot": ("POST", "/appui/demandes/A-2026-999999/debrief/1/creneau", [L, NO, NO, NO, NO, 404]),
     "backoffice.debrief_accept": ("POST", "/appui/demandes/A-2026-999999/debrief/1/accepter", [L, 404, NO, NO, NO, NO]),
     "backoffice.debrief_note": ("POST", "/appui/demandes/A-2026-999999/debrief/1/compte-rendu", [L, NO, NO, NO, NO, 404]),
+    "backoffice.upstream": ("GET", "/appui/demandes/A-2026-999999/remontee", [L, NO, NO, NO, NO, 404]),
     "backoffice.fiche_list": ("GET", "/appui/fiches", [L, OK, NO, NO, OK, OK]),
     "backoffice.fiche": ("GET", "/appui/fiches/999999", [L, 404, NO, NO, 404, 404]),
     "backoffice.fiche_pdf": ("GET", "/appui/fiches/999999.pdf", [L, 404, NO, NO, 404, 404]),

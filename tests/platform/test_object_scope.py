@@ -351,7 +351,7 @@ def test_support_requests_of_another_scope(app, actor):
         attempt_all(app, other_expert, f"{base}/{action}", 403)
         attempt_all(app, hr, f"{base}/{action}", 403)
     for action in ("prendre", "reponse", "note", "reorienter", "inviter", "transfert", "fiche", "debrief/1/creneau",
-                   "debrief/1/compte-rendu"):
+                   "debrief/1/compte-rendu", "remontee"):
         attempt_all(app, other_expert, f"{base}/{action}", 404)
         attempt_all(app, stranger, f"{base}/{action}", 403)
         attempt_all(app, triager, f"{base}/{action}", 403)
