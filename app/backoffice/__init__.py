@@ -14,8 +14,12 @@ def init_app(app):
     from app.common.keys import register_key_file
     from app.common.retention import register_purger
 
-    if not app.config.get("SUPPORT_DATA_KEY") and app.config["APP_ENV"] != "production":
-        app.config["SUPPORT_DATA_KEY"] = crypto.instance_data_key(app.instance_path)
+    if not app.config.get("SUPPORT_DATA_KEY"):
+        if app.config["APP_ENV"] != "production":
+            app.config["SUPPORT_DATA_KEY"] = crypto.instance_data_key(app.instance_path)
+        else:
+            app.logger.warning("SUPPORT_DATA_KEY n'est pas défini : aucune demande d'appui avec données "
+                               "usager ou pièce jointe ne pourra être enregistrée.")
     register_key_file(crypto.generate_key_file)
     register_blueprints(app)
     app.cli.add_command(support_cli)

@@ -31,3 +31,15 @@ def test_groups_cli_refuses_bad_input_in_french(app, db):
                         "--departments", "69"])
     result = runner.invoke(args=["support", "groups", "add-member", "--code", "X1", "--email", cpam_expert.email])
     assert result.exit_code == 1 and "opérateur CAF" in result.output
+
+
+def test_keys_generate_creates_the_support_data_key(tmp_path):
+    from cryptography.fernet import Fernet
+
+    from app.common.keys import generate_keys
+
+    created = generate_keys(str(tmp_path))
+    assert "support_data_key" in created
+    Fernet((tmp_path / "support_data_key").read_text().encode())  # a valid Fernet key
+    assert (tmp_path / "support_data_key").stat().st_mode & 0o077 == 0
+    assert "support_data_key" not in generate_keys(str(tmp_path))
