@@ -8,7 +8,7 @@ from app.backoffice import fiches, pdf
 from app.backoffice.forms import FicheForm
 from app.backoffice.knowledge_models import Fiche
 from app.backoffice.requests import RequestError
-from app.backoffice.views import _pdf, bp, render_detail, request_or_404
+from app.backoffice.views import _pdf, bp, owned_request_or_403, render_detail, request_or_404
 from app.common.access import roles
 from app.common.markdown import render_markdown
 from app.extensions import db
@@ -93,7 +93,7 @@ def _back(row, message=None, error=None):
 def debrief_ask(reference):
     from app.backoffice import debriefs
 
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     try:
         debriefs.ask(current_user, row)
     except RequestError as exc:
@@ -124,7 +124,7 @@ def debrief_slot(reference, debrief_id):
 def debrief_accept(reference, debrief_id):
     from app.backoffice import debriefs
 
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     debrief = _debrief_or_404(row, debrief_id)
     try:
         debriefs.accept(current_user, row, debrief)

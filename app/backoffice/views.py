@@ -41,6 +41,14 @@ def request_or_404(reference):
     return row
 
 
+def owned_request_or_403(reference):
+    """A request the signed-in agent may act on: 404 out of scope, 403 for a colleague who only reads it."""
+    row = request_or_404(reference)
+    if not row.is_owner(current_user):
+        abort(403)
+    return row
+
+
 def _fill_procedures(form):
     form.procedure.choices = [SelectChoice("", "Autre ou je ne sais pas")] + [
         SelectChoice(str(p.id), p.title, optgroup=application) for p, application in queries.procedure_choices()]
@@ -136,7 +144,7 @@ def _done(row, message):
 @bp.route("/demandes/<reference>/message", methods=["POST"])
 @roles(Role.AGENT)
 def message(reference):
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     form = MessageForm()
     if not form.validate_on_submit():
         return render_detail(row, 400, message_form=form)
@@ -151,7 +159,7 @@ def message(reference):
 @bp.route("/demandes/<reference>/cloture", methods=["POST"])
 @roles(Role.AGENT)
 def close(reference):
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     form = CloseForm()
     if not form.validate_on_submit():
         return render_detail(row, 400, close_form=form)
@@ -166,7 +174,7 @@ def close(reference):
 @bp.route("/demandes/<reference>/partage", methods=["POST"])
 @roles(Role.AGENT)
 def share(reference):
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     form = ShareForm()
     try:
         requests.set_sharing(current_user, row, form.shared.data)
@@ -178,13 +186,13 @@ def share(reference):
 @bp.route("/demandes/<reference>/confier", methods=["POST"])
 @roles(Role.AGENT)
 def hand_over(reference):
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     colleague = queries.colleague(current_user, request.form.get("colleague", ""))
     try:
         requests.hand_over(current_user, row, colleague)
     except requests.RequestError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference)), 400
+        return redirect(url_for("backoffice.detail", reference=row.reference))
     flash(f"Demande confiée à {colleague.full_name}.", "success")
     return redirect(url_for("backoffice.mine"))
 
@@ -192,9 +200,7 @@ def hand_over(reference):
 @bp.route("/demandes/<reference>/consentement/retrait", methods=["GET", "POST"])
 @roles(Role.AGENT)
 def withdraw_consent(reference):
-    row = request_or_404(reference)
-    if not row.is_owner(current_user):
-        abort(404)
+    row = owned_request_or_403(reference)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("backoffice/withdraw.html", req=row, form=form)
@@ -209,7 +215,7 @@ def withdraw_consent(reference):
 @bp.route("/demandes/<reference>/recepisse.pdf")
 @roles(Role.AGENT)
 def receipt(reference):
-    row = request_or_404(reference)
+    row = owned_request_or_403(reference)
     return _pdf(pdf.receipt(row), f"recepisse-{row.reference}.pdf")
 
 

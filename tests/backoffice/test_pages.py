@@ -83,3 +83,21 @@ def test_admin_sees_metadata_only_and_never_the_citizen_block(app, db):
     assert not db.session.scalars(db.select(AuditLog).where(AuditLog.action == "support.citizen_read")).all()
     assert admin.get("/appui/statistiques").status_code == 200
     assert admin.get("/admin/appui/poles").status_code == 200
+
+
+def test_colleague_sees_a_shared_request_read_only_and_the_agent_hands_it_over(app, db):
+    group(experts=[expert()])
+    desk = agent()
+    colleague = UserFactory(role="agent", organisation=desk.organisation)
+    row = ask(desk)
+    other = _client(app, colleague)
+    assert other.get(f"/appui/demandes/{row.reference}").status_code == 404
+    owner = _client(app, desk)
+    assert owner.post(f"/appui/demandes/{row.reference}/partage", data={"shared": "y"}).status_code == 302
+    page = other.get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
+    assert row.subject in page and "Vos actions" not in page
+    assert other.post(f"/appui/demandes/{row.reference}/cloture", data={"useful": "yes"}).status_code == 403
+    assert owner.post(f"/appui/demandes/{row.reference}/confier", data={"colleague": str(colleague.id)}).status_code == 302
+    db.session.refresh(row)
+    assert row.author_id == colleague.id
+    assert "Vos actions" in other.get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
