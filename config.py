@@ -119,6 +119,13 @@ class Config:
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
     # A report's impact counts at most this many people per organisation and day (filing and « moi aussi »).
     REPORT_PEOPLE_PER_ORGANISATION_DAY = int(os.environ.get("REPORT_PEOPLE_PER_ORGANISATION_DAY", "500"))
+    # Appui expert (back office): key encrypting citizen file blocks and attachments (Fernet,
+    # outside production instance/support_data_key), retention after closing, business hours.
+    SUPPORT_DATA_KEY = os.environ.get("SUPPORT_DATA_KEY") or None
+    SUPPORT_RETENTION_DAYS = int(os.environ.get("SUPPORT_RETENTION_DAYS", "180"))
+    SUPPORT_DAY_START = os.environ.get("SUPPORT_DAY_START", "09:00")
+    SUPPORT_DAY_END = os.environ.get("SUPPORT_DAY_END", "17:00")
+    SUPPORT_PATTERN_THRESHOLD = int(os.environ.get("SUPPORT_PATTERN_THRESHOLD", "5"))
 
     @staticmethod
     def check(app):
@@ -160,7 +167,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     APP_ENV = "production"
     TOTP_REQUIRED_ROLES = [
-        r.strip() for r in os.environ.get("TOTP_REQUIRED_ROLES", "admin,hr").split(",") if r.strip()
+        r.strip() for r in os.environ.get("TOTP_REQUIRED_ROLES", "admin,hr,expert").split(",") if r.strip()
     ]
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
@@ -174,6 +181,7 @@ class ProductionConfig(Config):
             missing.append("BASE_URL")
         if not app.config.get("PASSPORT_SIGNING_KEY"):
             missing.append("PASSPORT_SIGNING_KEY")
+
         if missing:
             raise RuntimeError(
                 "Configuration de production incomplète : définissez " + ", ".join(missing)

@@ -156,12 +156,23 @@ def _init_security(app):
 
 def _init_domains(app):
     """Each domain assembles itself: pages, commands, signal receivers, what it registers with common."""
-    from app import accounts, api, audit, notifications, passports, referential, reports, site, training
+    from app import (
+        accounts,
+        api,
+        audit,
+        backoffice,
+        notifications,
+        passports,
+        referential,
+        reports,
+        site,
+        training,
+    )
 
     site.init_app(app)
     # The ground floor first: the order of the retention rules and of the privacy sections follows it.
     # A new domain is one more line here (and in .importlinter).
-    for domain in (audit, notifications, accounts, referential, training, passports, reports):
+    for domain in (audit, notifications, accounts, referential, training, passports, reports, backoffice):
         domain.init_app(app)
     api.init_app(app)
 

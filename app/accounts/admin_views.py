@@ -11,7 +11,7 @@ from app.accounts.forms import (
     UserCreateForm,
     UserPlacementForm,
 )
-from app.accounts.models import ApiToken, Organisation, Role, Team, User, normalise_email
+from app.accounts.models import ORG_ROLES, ApiToken, Organisation, Role, Team, User, normalise_email
 from app.accounts.organisations import create_organisation, create_team, update_organisation
 from app.accounts.queries import search_audit
 from app.common.access import roles
@@ -104,7 +104,7 @@ def user_detail(user_id):
         try:
             if form.role.data != user.role:
                 services.change_role(current_user, user, form.role.data, organisation, team)
-            elif user.role in (Role.AGENT, Role.HR) and organisation and organisation.id != user.organisation_id:
+            elif user.role in ORG_ROLES and organisation and organisation.id != user.organisation_id:
                 services.change_organisation(current_user, user, organisation)
             elif user.role == Role.TRIAGER and team and team.id != user.team_id:
                 services.change_team(current_user, user, team)

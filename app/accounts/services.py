@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app
 
 from app.accounts.models import (
+    ORG_ROLES,
     ApiToken,
     Membership,
     OneTimeToken,
@@ -39,8 +40,8 @@ class AccountError(ValueError):
 def _check_placement(role, organisation, team):
     if role not in Role.values():
         raise AccountError(f"Rôle inconnu : {role}.")
-    if role in (Role.AGENT, Role.HR) and organisation is None:
-        raise AccountError("Un agent ou un utilisateur RH doit appartenir à une structure.")
+    if role in ORG_ROLES and organisation is None:
+        raise AccountError("Un agent, un utilisateur RH ou un expert doit appartenir à une structure.")
     if role == Role.TRIAGER and team is None:
         raise AccountError("Un membre d'équipe logicielle doit appartenir à une équipe.")
 
@@ -66,7 +67,7 @@ def new_user(email, full_name, role, organisation, team, password):
         email=email,
         full_name=full_name.strip(),
         role=role,
-        organisation=organisation if role in (Role.AGENT, Role.HR) else None,
+        organisation=organisation if role in ORG_ROLES else None,
         team=team if role == Role.TRIAGER else None,
         password_hash=hash_password(password) if password else None,
     )
@@ -332,7 +333,7 @@ def change_role(actor, user, role, organisation=None, team=None):
     _check_placement(role, organisation, team)
     user.role = role
     user.session_version += 1
-    if role in (Role.AGENT, Role.HR):
+    if role in ORG_ROLES:
         if user.organisation_id != organisation.id:
             _move(user, organisation)
     else:
@@ -353,8 +354,8 @@ def _move(user, organisation):
 
 def change_organisation(actor, user, organisation):
     """Move an agent or HR user: the current membership closes, a new one opens."""
-    if user.role not in (Role.AGENT, Role.HR):
-        raise AccountError("Seuls les agents et les RH appartiennent à une structure.")
+    if user.role not in ORG_ROLES:
+        raise AccountError("Seuls les agents, les RH et les experts appartiennent à une structure.")
     if user.organisation_id == organisation.id:
         raise AccountError("L'utilisateur appartient déjà à cette structure.")
     _move(user, organisation)

@@ -67,6 +67,7 @@ HOME_ENDPOINTS = {
     Role.HR.value: "site.hr_home",
     Role.TRIAGER.value: "site.triager_home",
     Role.ADMIN.value: "site.admin_home",
+    Role.EXPERT.value: "backoffice.board",
 }
 
 

@@ -43,7 +43,17 @@ api = Api(
 
 def init_app(app):
     """The API's blueprints, its token checker, and no CSRF (bearer tokens, never cookies)."""
-    from app.api import me, passport, passport_docs, referential, reports, reports_redaction, training, xapi
+    from app.api import (
+        me,
+        passport,
+        passport_docs,
+        referential,
+        reports,
+        reports_redaction,
+        support,
+        training,
+        xapi,
+    )
     from app.api.auth import check_token
     from app.common.access import register_token_checker
 
@@ -61,6 +71,7 @@ def init_app(app):
     api.register_blueprint(xapi.blp)
     api.register_blueprint(reports_redaction.blp)
     api.register_blueprint(reports.blp)
+    api.register_blueprint(support.blp)
     from app.extensions import csrf
 
     for name in list(app.blueprints):

@@ -245,7 +245,8 @@ def preview(values):
 
 def file_report(actor, values, screenshots=(), agent_browser=""):
     """File a report (texts masked, screenshots stored); returns the saved report."""
-    if actor.role != Role.AGENT:
+    # Back-office experts file the remontée of a recurring problem (issue 16).
+    if actor.role not in (Role.AGENT, Role.EXPERT):
         raise ReportError("Seuls les agents d'accueil déposent des remontées.")
     application, procedure, step = check_values(values)
     key = (values.get("submission_key") or "")[:64] or None

@@ -28,6 +28,10 @@ NAVIGATION = [
     ("agent", "passport_docs.vae_index", "VAE", PASSPORT),
     ("hr", "hr_vae.candidacies", "Jurys VAE", PASSPORTS),
     ("agent", "reports.mine", "Mes remontées"),
+    ("agent", "backoffice.mine", "Appui expert"),
+    ("expert", "backoffice.board", "Demandes d'appui"),
+    ("expert", "backoffice.fiche_list", "Fiches réflexes"),
+    ("expert", "backoffice.statistics", "Statistiques"),
     ("triager", "site.triager_home", "Accueil équipe"),
     ("triager", "triage.board", "Tableau des remontées", REPORTS),
     ("triager", "triage.statistics", "Statistiques", REPORTS),
@@ -38,6 +42,8 @@ NAVIGATION = [
     ("admin", "admin.teams", "Équipes logicielles", ACCOUNTS),
     ("admin", "admin.audit_log", "Journal d'audit"),
     ("admin", "triage.board", "Remontées"),
+    ("admin", "backoffice_admin.group_list", "Pôles d'appui"),
+    ("admin", "backoffice.statistics", "Appui expert"),
 ]
 
 # Reference pages, for every logged-in role, in one sub-menu.

@@ -24,12 +24,14 @@ def index():
 @bp.route("/agent")
 @roles(Role.AGENT)
 def agent_home():
+    from app.backoffice.debriefs import recommended_modules
     from app.passports.home import agent_entries
     from app.reports.home import agent_news
     from app.training.progress import dashboard
 
     return render_template("site/agent_home.html", paths=dashboard(current_user),
-                           entries=agent_entries(current_user), reports=agent_news(current_user))
+                           entries=agent_entries(current_user), reports=agent_news(current_user),
+                           recommended_modules=recommended_modules(current_user))
 
 
 @bp.route("/rh")
