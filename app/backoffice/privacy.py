@@ -2,7 +2,8 @@
 SUPPORT_RETENTION_DAYS after closing; the request stays, anonymised, for statistics and knowledge."""
 from datetime import timedelta
 
-from app.backoffice.models import SupportAttachment, SupportMessage, SupportPreference, SupportRequest
+from app.backoffice.knowledge_models import FicheUse
+from app.backoffice.models import GroupMember, SupportAttachment, SupportMessage, SupportPreference, SupportRequest
 from app.extensions import db
 
 R = SupportRequest
@@ -13,7 +14,15 @@ def export_support(user):
     requests = db.session.scalars(db.select(R).where(R.author_id == user.id).order_by(R.id)).all()
     messages = db.session.scalars(db.select(SupportMessage).where(SupportMessage.author_id == user.id)
                                   .order_by(SupportMessage.id)).all()
+    memberships = db.session.scalars(db.select(GroupMember).where(GroupMember.user_id == user.id)
+                                     .order_by(GroupMember.id)).all()
+    preferences = db.session.scalars(db.select(SupportPreference).where(SupportPreference.user_id == user.id)).all()
+    uses = db.session.scalars(db.select(FicheUse).where(FicheUse.user_id == user.id).order_by(FicheUse.id)).all()
     return {
+        "group_memberships": [{"group": m.group.code, "started_at": m.started_at, "ended_at": m.ended_at}
+                              for m in memberships],
+        "preferences": [{"email_opt_out": p.email_opt_out} for p in preferences],
+        "fiches_used": [{"fiche": u.fiche_id, "kind": u.kind, "at": u.created_at} for u in uses],
         "requests": [{"reference": r.reference, "operator": r.operator, "subject": r.subject,
                       "situation": r.situation, "tried": r.tried, "status": r.status,
                       "created_at": r.created_at, "closed_at": r.closed_at} for r in requests],

@@ -130,6 +130,11 @@ EXPORTED = {
     ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
     ("passport_verification_links", "holder_id"): ("passport", "verification_links"),
     ("proconnect_identities", "user_id"): ("proconnect", "identities"),
+    ("support_requests", "author_id"): ("support", "requests"),
+    ("support_messages", "author_id"): ("support", "messages"),
+    ("support_group_members", "user_id"): ("support", "group_memberships"),
+    ("support_preferences", "user_id"): ("support", "preferences"),
+    ("support_fiche_uses", "user_id"): ("support", "fiches_used"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -143,6 +148,12 @@ NOT_EXPORTED = {
     ("evidence_log", "actor_id"): "the log is listed under the holder's entries",
     ("reports", "assignee_id"): "a team's triage work on a report (the report is its author's)",
     ("proconnect_sessions", "user_id"): "ID tokens kept two days at most for the provider's logout: secrets",
+    ("support_requests", "assignee_id"): "an expert's work on another person's request (exported to its author)",
+    ("support_debriefs", "expert_id"): "an expert's work with another agent (the debrief belongs to that agent's request)",
+    ("support_events", "actor_id"): "the steps of a request, listed under the request of its author",
+    ("support_fiches", "author_id"): "anonymised knowledge written as an expert, shared with every agent",
+    ("support_invitations", "invited_by_id"): "routing work on another person's request",
+    ("support_invitations", "user_id"): "an expert invited on another person's request",
 }
 
 
@@ -203,7 +214,27 @@ def _a_person_with_a_row_everywhere(db):
         NotificationSetting(user_id=person.id, email_opt_in=True),
     ])
     db.session.commit()
+    _support_rows(person)
     return person, hr
+
+
+def _support_rows(person):
+    """A support request with a message, a preference, a group membership and a fiche read by `person`."""
+    from app.backoffice import conversation, groups, requests
+    from app.backoffice.knowledge_models import Fiche, FicheUse
+    from app.extensions import db
+    from tests.backoffice.factories import ask, group
+
+    national = group("APPUI-CAF-NAT", national=True)
+    request = ask(person)
+    conversation.agent_message(person, request, "Précision sur la situation")
+    requests.save_preference(person, True)
+    db.session.add(groups.GroupMember(group_id=national.id, user_id=person.id))
+    fiche = Fiche(title="Fiche", body="Texte", operator="caf")
+    db.session.add(fiche)
+    db.session.flush()
+    db.session.add(FicheUse(fiche_id=fiche.id, user_id=person.id, kind="viewed"))
+    db.session.commit()
 
 
 def test_my_data_holds_every_row_that_refers_to_the_person(app, db):

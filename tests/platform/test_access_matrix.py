@@ -246,7 +246,7 @@ EXPERT_COLUMN = {
     "accounts.change_password": 400,
     "accounts.change_email": 400,
     "accounts.confirm_email": 410,
-    "accounts.create_token": L,
+    "accounts.create_token": OK,
     "accounts.revoke_token": 404,
     "privacy.my_data": OK,
     "privacy.my_data_json": OK,
@@ -271,12 +271,15 @@ EXPERT_COLUMN = {
     "api-docs.openapi_json": OK,
     "verify.verify": 404,
     "verify.jwks_document": OK,
+    "verify.status_list_document": OK,
     "static": OK,
 }
 
 
 def expected_status(endpoint, expected, role):
     if role == "expert" and len(expected) == 5:
+        if endpoint not in EXPERT_COLUMN and len(set(expected)) == 1:
+            return expected[0]  # a route that answers every role alike (e.g. off unless configured: 404)
         return EXPERT_COLUMN.get(endpoint, NO)
     return expected[ROLES.index(role)]
 

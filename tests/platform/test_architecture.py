@@ -69,9 +69,9 @@ def test_a_broken_contract_fails_the_lint(tree, module, line, contract):
     assert any(row.startswith(contract) for row in broken), broken
 
 
-DOMAINS = ("accounts", "audit", "notifications", "referential", "training", "passports", "reports")
+DOMAINS = ("accounts", "audit", "notifications", "referential", "training", "passports", "reports", "backoffice")
 # The `flask` command groups the README documents (names are a contract), besides Flask's own.
-COMMANDS = {"backup", "catalog", "curricula", "db", "keys", "openapi", "orgs", "outbox", "purge", "reminders",
+COMMANDS = {"backup", "catalog", "curricula", "db", "keys", "openapi", "orgs", "outbox", "purge", "reminders", "support",
             "restore", "seed", "teams", "tokens", "users", "webhooks", "worker"}
 
 
