@@ -3,7 +3,13 @@ SUPPORT_RETENTION_DAYS after closing; the request stays, anonymised, for statist
 from datetime import timedelta
 
 from app.backoffice.knowledge_models import FicheUse
-from app.backoffice.models import GroupMember, SupportAttachment, SupportMessage, SupportPreference, SupportRequest
+from app.backoffice.models import (
+    GroupMember,
+    SupportAttachment,
+    SupportMessage,
+    SupportPreference,
+    SupportRequest,
+)
 from app.extensions import db
 
 R = SupportRequest

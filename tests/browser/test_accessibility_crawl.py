@@ -12,7 +12,7 @@ ACCOUNTS = {
     "admin": "admin@passerelle.example",
     "expert": "expert.caf@passerelle.example",
 }
-SKIP = {"static", "api-docs.openapi_json", "site.healthz", "site.readyz"}
+SKIP = {"static", "api-docs.openapi_json", "site.healthz", "site.readyz", "verify.status_list_document"}
 
 
 def _pages_for(role):
