@@ -98,6 +98,11 @@ class Config:
     # Report webhooks: private or loopback receivers (and plain http) only when allowed.
     WEBHOOK_ALLOW_PRIVATE = _bool("WEBHOOK_ALLOW_PRIVATE", True)
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # Reception quality: an indicator from fewer citizens' answers than this is never shown as a figure.
+    QUALITY_MIN_COUNT = int(os.environ.get("QUALITY_MIN_COUNT", "5"))
+    # « Votre avis »: answers accepted per address, and the least time (seconds) to fill the form.
+    VOICE_RATE_LIMIT = os.environ.get("VOICE_RATE_LIMIT", "20 per minute")
+    VOICE_MIN_FILL_SECONDS = float(os.environ.get("VOICE_MIN_FILL_SECONDS", "3"))
 
     @staticmethod
     def check(app):

@@ -15,6 +15,10 @@ NAVIGATION = [
     ("agent", "passport_docs.vae_index", "VAE"),
     ("hr", "hr_vae.candidacies", "Jurys VAE"),
     ("agent", "reports.mine", "Mes remontées"),
+    ("agent", "reception.my_visits", "Registre d'accueil"),
+    ("hr", "reception_hr.index", "Accueil et avis"),
+    ("hr", "reception_quality.index", "Qualité de l'accueil"),
+    ("manager_network", "reception_quality.index", "Qualité de l'accueil"),
     ("triager", "site.triager_home", "Accueil équipe"),
     ("triager", "triage.board", "Remontées"),
     ("triager", "triage.statistics", "Statistiques"),
@@ -25,6 +29,7 @@ NAVIGATION = [
     ("admin", "admin.teams", "Équipes logicielles"),
     ("admin", "admin.audit_log", "Journal d'audit"),
     ("admin", "triage.board", "Remontées"),
+    ("admin", "reception_quality.index", "Qualité de l'accueil"),
 ]
 
 # Reference pages, for every logged-in role.

@@ -17,6 +17,7 @@ HOME_ENDPOINTS = {
     Role.HR.value: "site.hr_home",
     Role.TRIAGER.value: "site.triager_home",
     Role.ADMIN.value: "site.admin_home",
+    Role.MANAGER_NETWORK.value: "reception_quality.index",
 }
 
 
