@@ -26,7 +26,7 @@ def init_app(app):
 
 def _init_templates(app):
     from app.reception.enums import Channel, Outcome, operator_label
-    from app.reception.export import indicator_lines
+    from app.reception.export import indicator_lines, signed
 
     def reception_home_form():
         from app.reception.forms import QuickVisitForm
@@ -38,3 +38,4 @@ def _init_templates(app):
     app.add_template_global(lambda value: Outcome(value).label, "outcome_label")
     app.add_template_filter(operator_label, "operator_label")
     app.add_template_global(indicator_lines, "indicator_lines")
+    app.add_template_global(signed, "signed_points")

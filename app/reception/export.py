@@ -7,7 +7,8 @@ def percent(value):
 
 
 def signed(value):
-    return "—" if value is None else (f"{value:+.1f}".replace(".", ","))
+    """Net satisfaction in points; a typographic minus, which no spreadsheet reads as a formula."""
+    return "—" if value is None else f"{value:.1f} pts".replace("-", "\u2212").replace(".", ",")
 
 
 def indicator_lines(ind):

@@ -19,6 +19,7 @@ from app.reception.models import NetworkDepartment, QualityMonth, Visit
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre"]
+MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 SMALL_NUMBER = "moins de {n} réponses"
 
 
@@ -200,10 +201,11 @@ def _share(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
-def score_from(counts, min_count):
-    """Satisfaction and net satisfaction from {score: count}; protected below min_count answers."""
+def score_from(counts, min_count, respondents=None):
+    """Satisfaction and net satisfaction from {score: count}; protected below min_count answers
+    (`respondents`: the number of people behind pooled scores, when several questions are pooled)."""
     total = sum(counts.values())
-    if total < min_count:
+    if total < min_count or (respondents is not None and respondents < min_count):
         return Score(answers=total, protected=True)
     high = counts.get(4, 0) + counts.get(5, 0)
     low = counts.get(1, 0) + counts.get(2, 0)
@@ -239,7 +241,7 @@ def compute(scope, scope_label, period, organisation_ids=None, agent_reports=Non
     for month in period.months:
         counts.update(rows.get(month, {}))
     result = Indicators(scope_label=scope_label, period=period, min_count=min_count)
-    result.monthly = [(f"{MONTHS_FR[m.month - 1][:4]}. {m.year}", (rows.get(m) or {}).get("visits", 0))
+    result.monthly = [(f"{MONTHS_SHORT[m.month - 1]} {m.year}", (rows.get(m) or {}).get("visits", 0))
                       for m in months]
     visits = result.visits = counts.get("visits", 0)
     result.by_channel = [(c.label, counts.get(f"channel:{c.value}", 0)) for c in Channel]
@@ -257,7 +259,7 @@ def compute(scope, scope_label, period, organisation_ids=None, agent_reports=Non
         per_score = {s: counts.get(f"{question.value}:{s}", 0) for s in range(1, 6)}
         pooled.update(per_score)
         result.scores.append((question.label, score_from(per_score, min_count)))
-    result.overall = score_from(pooled, min_count)
+    result.overall = score_from(pooled, min_count, respondents=result.answers)
     result.citizen_problems = counts.get("citizen_problems", 0)
     result.agent_reports = agent_reports if agent_reports is not None else 0
     result.support_hours = providers.support_first_answer_hours(organisation_ids, period.start, period.end)
