@@ -4,8 +4,10 @@ import pytest
 from app.accounts import services
 from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
 
-ROLES = ["anonymous", "agent", "hr", "triager", "admin"]
+ROLES = ["anonymous", "agent", "hr", "triager", "admin", "manager_network"]
 # status per role, in ROLES order: 302 = sent to the login page (anonymous) or redirected.
+# A row of five statuses leaves manager_network (« animateur réseau »: no organisation, no team,
+# like a triager) to NETWORK_MANAGER below, else to the triager's status.
 L, OK, NO = 302, 200, 403
 MATRIX = {
     # endpoint: (method, path, {role: status})
@@ -170,7 +172,63 @@ MATRIX = {
     "api_passport_docs.my_passport_pdf": ("GET", "/api/v1/me/passport/pdf", [401, OK, 403, 403, 403]),
     "api_passport_docs.my_mobility": ("GET", "/api/v1/me/mobility?profile=NOPE", [401, 404, 403, 403, 403]),
     "static": ("GET", "/static/css/passerelle.css", [OK] * 5),
+    # Reception quality (desk log, « Votre avis », indicators): six statuses, manager_network last.
+    "reception.my_visits": ("GET", "/accueil/registre", [L, OK, NO, NO, NO, NO]),
+    "reception.record": ("GET", "/accueil/registre/nouveau", [L, OK, NO, NO, NO, NO]),
+    "reception.record_from_home": ("POST", "/accueil/registre/rapide", [L, 400, NO, NO, NO, NO]),
+    "reception.quick": ("GET", "/accueil/registre/saisie-rapide", [L, OK, NO, NO, NO, NO]),
+    "reception.edit": ("GET", "/accueil/registre/999999/modifier", [L, 404, NO, NO, NO, NO]),
+    "reception_hr.index": ("GET", "/rh/accueil/", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.renew_voice_link": ("POST", "/rh/accueil/avis/renouveler", [L, NO, 302, NO, NO, NO]),
+    "reception_hr.poster": ("GET", "/rh/accueil/affiche.pdf", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.create_site_token": ("POST", "/rh/accueil/jetons", [L, NO, 302, NO, NO, NO]),
+    "reception_hr.revoke_site_token": ("POST", "/rh/accueil/jetons/999999/revoquer", [L, NO, 404, NO, NO, NO]),
+    "reception_hr.visit_import": ("GET", "/rh/accueil/import", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.visit_import_apply": ("POST", "/rh/accueil/import/appliquer", [L, NO, 400, NO, NO, NO]),
+    "reception_quality.index": ("GET", "/qualite/", [L, NO, 302, NO, OK, OK]),
+    "reception_quality.organisation": ("GET", "/qualite/structure/{orgcode}", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.department": ("GET", "/qualite/departement/69", [L, NO, NO, NO, OK, OK]),
+    "reception_quality.national": ("GET", "/qualite/national", [L, NO, NO, NO, OK, NO]),
+    "reception_quality.export_csv": ("GET", "/qualite/structure/{orgcode}/indicateurs.csv", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.quality_sheet": ("GET", "/qualite/structure/{orgcode}/fiche.pdf", [L, NO, OK, NO, OK, OK]),
+    "voice.answer": ("GET", "/avis/not-a-token", [404] * 6),
+    "api_reception.create_visits": ("POST", "/api/v1/visits", [401, 400, NO, NO, NO, NO]),
 }
+
+# manager_network where it differs from the triager on a five-status row: the team's own pages.
+NETWORK_MANAGER = {
+    "api_reports.add_comment": NO,
+    "api_reports.get_report": NO,
+    "api_reports.list_reports": NO,
+    "api_reports.patch_report": NO,
+    "api_reports.similar": NO,
+    "reports.attachment": NO,
+    "reports.detail": NO,
+    "reports.preferences": NO,
+    "site.triager_home": NO,
+    "team_settings.create_token": NO,
+    "team_settings.create_webhook": NO,
+    "team_settings.delete_webhook": NO,
+    "team_settings.index": NO,
+    "team_settings.revoke_token": NO,
+    "team_settings.webhook_detail": NO,
+    "team_settings.webhook_test": NO,
+    "triage.assign": NO,
+    "triage.board": NO,
+    "triage.change_status": NO,
+    "triage.comment": NO,
+    "triage.export_csv": NO,
+    "triage.merge": NO,
+    "triage.statistics": NO,
+    "triage.tracker": NO,
+    "triage.workaround": NO,
+}
+
+
+def expected_status(endpoint, expected, role):
+    if role == "manager_network" and len(expected) == 5:
+        return NETWORK_MANAGER.get(endpoint, expected[ROLES.index("triager")])
+    return expected[ROLES.index(role)]
 
 
 def test_matrix_covers_every_route(app):
@@ -189,9 +247,13 @@ def test_access_matrix(app, role, db):
         if role == "triager":
             kwargs = {"team": TeamFactory()}
         actor = UserFactory(role=role, **kwargs)
+    if role == "manager_network":
+        from app.reception.services import assign_department
+
+        assign_department(None, actor, org.department)
     other = UserFactory(role="agent")
     failures = []
-    for method, path, expected in MATRIX.values():
+    for endpoint, (method, path, expected) in MATRIX.items():
         client = app.test_client()
         headers = {}
         if actor is not None:
@@ -199,13 +261,13 @@ def test_access_matrix(app, role, db):
             if path.startswith("/api/"):
                 _t, raw = services.create_api_token(actor, actor)
                 headers = {"Authorization": f"Bearer {raw}"}
-        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id)
+        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id, orgcode=org.code)
         response = client.open(url, method=method, headers=headers)
         status = response.status_code
         response.close()
-        want = expected[ROLES.index(role)]
+        want = expected_status(endpoint, expected, role)
         if status != want:
             failures.append(f"{method} {url} as {role}: {status}, expected {want}")
         # Keep the actor active for the next routes (some routes deactivate "other").
         db.session.expire_all()
-    assert failures == []
+    assert failures == [], "\n".join(failures)
