@@ -23,6 +23,7 @@ DEMO_USERS = [
     ("rh.caf@passerelle.example", "Claire RH", Role.HR, "CAF-DEMO", None),
     ("dev.caf@passerelle.example", "Denis Développeur", Role.TRIAGER, None, "TEAM-CAF"),
     ("dev.ants@passerelle.example", "Eva Développeuse", Role.TRIAGER, None, "TEAM-ANTS"),
+    ("reseau.69@passerelle.example", "Nadia Animatrice réseau", Role.MANAGER_NETWORK, None, None),
 ]
 
 
@@ -69,4 +70,7 @@ def seed_demo():
     from app.reports.seed import seed_reports
 
     seed_reports()
+    from app.reception.seed import seed_reception_demo
+
+    seed_reception_demo()
     return [(email, role.value) for email, _n, role, _o, _t in DEMO_USERS]

@@ -151,8 +151,6 @@ def record_visits(actor, organisation, values, site_token=None, before_commit=No
 
     `before_commit(visits)` runs in the same transaction (the API stores its idempotent answer there).
     """
-    if len(values) > MAX_BULK and action != "visit.import":
-        raise ReceptionError(f"Au plus {MAX_BULK} lignes par envoi.", "visits")
     now = utcnow()
     agent_id = actor.id if site_token is None else None
     visits = [
