@@ -2,7 +2,7 @@
 (« Nos résultats »). Each function takes objects and returns bytes."""
 import io
 import os
-from xml.sax.saxutils import escape
+from html import escape
 
 import segno
 from reportlab.lib import colors
@@ -36,7 +36,7 @@ def _fonts():
 
 
 def _p(text, style):
-    return Paragraph(escape(text), style)
+    return Paragraph(escape(text, quote=False), style)
 
 
 class QrCode(Flowable):
@@ -86,7 +86,7 @@ def poster_pdf(organisation, url):
         qr,
         Spacer(1, 0.4 * cm),
         _p("Scannez le code avec l'appareil photo de votre téléphone, ou tapez l'adresse :", small),
-        Paragraph(escape(url), ParagraphStyle("url", parent=small, textColor=BLUE_FRANCE, fontSize=10)),
+        Paragraph(escape(url, quote=False), ParagraphStyle("url", parent=small, textColor=BLUE_FRANCE, fontSize=10)),
         Spacer(1, 0.6 * cm),
         _p("Vous pouvez aussi nous dire si un site internet de l'administration vous a posé problème.", small),
     ]
