@@ -2,7 +2,7 @@
 summaries computed on the way (the same counters as the live writes), in bulk."""
 import json
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from app.extensions import db
 from app.reception.enums import OPERATOR_VALUES, Channel, Duration, Need, Outcome, Waiting
@@ -29,10 +29,9 @@ BLOCK = 50_000
 
 
 def _quarter_days(now):
-    """The days of the last full quarter before today."""
-    first_this = date(now.year, (now.month - 1) // 3 * 3 + 1, 1)
-    start = date(first_this.year - (first_this.month == 1), (first_this.month - 4) % 12 + 1, 1)
-    return [start + timedelta(days=n) for n in range((first_this - start).days)]
+    """The 91 days before today: a quarter's volume, most of it in the current quarter (the pages' default)."""
+    today = now.date()
+    return [today - timedelta(days=n) for n in range(91, 0, -1)]
 
 
 def _picker(rng, pairs):
@@ -112,4 +111,30 @@ def seed_reception(sizes, people, rng, now, bar_for):
             for (scope, month), counts in sorted(scopes.items()))
     with bar_for("Synthèses qualité", len(scopes)) as bar:
         insert_rows("reception_quality_months", ("id", "scope", "month", "counts", "updated_at"), rows, bar)
-    return {"reception_visits": visit_count, "reception_answers": answer_count, "reception_summaries": len(scopes)}
+    readers = _seed_readers(people, departments, now)
+    return {"reception_visits": visit_count, "reception_answers": answer_count, "reception_summaries": len(scopes),
+            "quality_readers": readers}
+
+
+def _seed_readers(people, departments, now):
+    """An « animateur réseau » for the largest organisation's département, and an administrator: the
+    readers of the département and national indicator pages that `make bench` measures."""
+    from app.accounts.models import Role
+    from app.accounts.passwords import hash_password
+    from app.seed import DEMO_PASSWORD
+
+    department = departments.get(people["first_org"]) or "69"
+    user_ids, network_ids = IdSequence("users"), IdSequence("reception_network_departments")
+    password_hash = hash_password(DEMO_PASSWORD)
+    network_id, admin_id = user_ids.take(), user_ids.take()
+    domain = "scale.passerelle.example"
+    insert_rows("users", ("id", "email", "full_name", "role", "active", "password_hash", "session_version",
+                          "organisation_id", "team_id", "created_at"), [
+        (network_id, f"reseau.{department}@{domain}", f"Animateur réseau {department}",
+         Role.MANAGER_NETWORK.value, True, password_hash, 1, None, None, now),
+        (admin_id, f"admin@{domain}", "Administrateur (volume)", Role.ADMIN.value, True, password_hash, 1, None,
+         None, now),
+    ])
+    insert_rows("reception_network_departments", ("id", "user_id", "department"),
+                [(network_ids.take(), network_id, department)])
+    return 2

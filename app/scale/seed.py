@@ -27,6 +27,7 @@ TABLES = (
     "organisations", "users", "memberships", "enrolments", "lesson_progress", "quiz_attempts",
     "module_completions", "passport_entries", "reports", "report_me_toos", "report_followers",
     "report_events", "reception_visits", "reception_answers", "reception_quality_months",
+    "reception_network_departments",
 )
 
 
