@@ -21,6 +21,13 @@ def init_app(app):
     app.register_blueprint(voice_bp)
     app.cli.add_command(reception_cli)
     register_statistics_provider("signalés par des usagers", citizen_problems_by_application)
+    from app.accounts.privacy import register_eraser, register_exporter
+    from app.common.retention import register_purger
+    from app.reception.privacy import erase_reception, export_reception, purge_reception
+
+    register_exporter("reception", export_reception)
+    register_eraser(erase_reception)
+    register_purger(purge_reception)
     _init_templates(app)
 
 

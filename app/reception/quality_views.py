@@ -23,8 +23,7 @@ def index():
     if current_user.role == Role.HR:
         return redirect(url_for("reception_quality.organisation", code=current_user.organisation.code))
     organisations = db.session.scalars(queries.visible_organisations(current_user).limit(500)).all()
-    departments = (queries.network_departments(current_user) if current_user.role == Role.MANAGER_NETWORK
-                   else sorted({o.department for o in organisations if o.department}))
+    departments = queries.readable_departments(current_user)
     return render_template("reception/quality_index.html", organisations=organisations, departments=departments)
 
 

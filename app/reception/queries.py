@@ -46,6 +46,14 @@ def visible_organisations(user):
     return query.where(db.false())
 
 
+def readable_departments(user):
+    """The départements whose page a user may open (administrators: every département with a site)."""
+    if user.role == Role.ADMIN:
+        return list(db.session.scalars(db.select(Organisation.department).where(Organisation.department.is_not(None))
+                                       .distinct().order_by(Organisation.department)))
+    return network_departments(user)
+
+
 def organisation_or_404(user, code):
     organisation = db.session.scalar(visible_organisations(user).where(Organisation.code == code))
     if organisation is None:
