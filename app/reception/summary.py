@@ -7,6 +7,9 @@ no page ever scans the raw log; `rebuild` recomputes everything from the rows (r
 from collections import Counter
 from datetime import date
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 from app.accounts.models import Organisation
 from app.common.timezones import utcnow
 from app.extensions import db
@@ -62,25 +65,42 @@ def scopes_for(organisation):
     return (org_scope(organisation.id), department_scope(organisation.department), NATIONAL)
 
 
-def add(organisation, month, delta):
-    """Add a Counter (negative values subtract) to the organisation's, département's and nation's
-    rows of the month; the caller commits. Rows are locked in a fixed order (no deadlock)."""
-    delta = {k: v for k, v in delta.items() if v}
-    if not delta:
-        return
+def _locked_row(scope, month, now):
+    """The summary row of (scope, month), created if missing, locked until commit. The insert ignores a
+    row another transaction has just created (no unique-constraint error on the first write of a month)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(QualityMonth).values(scope=scope, month=month, counts={}, updated_at=now)
+                           .on_conflict_do_nothing(index_elements=["scope", "month"]))
+    row = db.session.scalar(
+        db.select(QualityMonth).where(QualityMonth.scope == scope, QualityMonth.month == month).with_for_update()
+    )
+    if row is None:
+        row = QualityMonth(scope=scope, month=month, counts={}, updated_at=now)
+        db.session.add(row)
+    return row
+
+
+def _apply(per_scope):
     now = utcnow()
-    for scope in scopes_for(organisation):
-        row = db.session.scalar(
-            db.select(QualityMonth).where(QualityMonth.scope == scope, QualityMonth.month == month).with_for_update()
-        )
-        if row is None:
-            row = QualityMonth(scope=scope, month=month, counts={})
-            db.session.add(row)
+    # Rows locked in a fixed order: two writers never wait on each other crosswise.
+    for (scope, month), delta in sorted(per_scope.items()):
+        delta = {k: v for k, v in delta.items() if v}
+        if not delta:
+            continue
+        row = _locked_row(scope, month, now)
         counts = Counter(row.counts)
         counts.update(delta)
         row.counts = {k: v for k, v in counts.items() if v}
         row.updated_at = now
     db.session.flush()
+
+
+def add(organisation, month, delta):
+    """Add a Counter (negative values subtract) to the organisation's, département's and nation's
+    rows of the month; the caller commits."""
+    _apply({(scope, month): Counter(delta) for scope in scopes_for(organisation)})
 
 
 def add_many(deltas):
@@ -89,19 +109,7 @@ def add_many(deltas):
     for (organisation, month), delta in deltas.items():
         for scope in scopes_for(organisation):
             per_scope.setdefault((scope, month), Counter()).update(delta)
-    now = utcnow()
-    for (scope, month), delta in sorted(per_scope.items()):
-        row = db.session.scalar(
-            db.select(QualityMonth).where(QualityMonth.scope == scope, QualityMonth.month == month).with_for_update()
-        )
-        if row is None:
-            row = QualityMonth(scope=scope, month=month, counts={})
-            db.session.add(row)
-        counts = Counter(row.counts)
-        counts.update(delta)
-        row.counts = {k: v for k, v in counts.items() if v}
-        row.updated_at = now
-    db.session.flush()
+    _apply(per_scope)
 
 
 def rebuild():

@@ -128,3 +128,31 @@ def test_citizens_problems_reach_the_team_statistics(app, client, login):
     assert re.findall(r"<td>(\d+)</td>", row) == ["1", "1", "1", "3"]
     detail = client.get(f"/equipe/statistiques?application={application.code}").get_data(as_text=True)
     assert re.search(r'fr-tile__title">3</p><p class="fr-tile__desc">signalés par des usagers', detail)
+
+
+def test_hr_creates_shows_once_and_revokes_a_site_token(client, login, bearer):
+    from app.reception.models import SiteToken
+
+    hr = login("hr")
+    page = client.post("/rh/accueil/jetons", data={"label": "Gestion de file"})
+    raw = re.search(r"<code>(pst_[^<]+)</code>", page.get_data(as_text=True)).group(1)
+    token = db.session.scalar(db.select(SiteToken))
+    assert (token.organisation_id, token.label, token.created_by_id) == (hr.organisation_id, "Gestion de file", hr.id)
+    assert raw not in client.get("/rh/accueil/").get_data(as_text=True)  # shown once
+    row = {"channel": "in_person", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}
+    assert bearer(raw)("POST", "/api/v1/visits", json=row).status_code == 201
+    assert client.post(f"/rh/accueil/jetons/{token.id}/revoquer").status_code == 302
+    assert bearer(raw)("POST", "/api/v1/visits", json=row).status_code == 401
+
+
+def test_assign_department_command(app):
+    manager = UserFactory(role="manager_network")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reception", "assign-department", manager.email, "69"])
+    assert result.exit_code == 0, result.output
+    from app.reception.queries import network_departments
+
+    assert network_departments(manager) == ["69"]
+    agent = UserFactory(role="agent")
+    refused = runner.invoke(args=["reception", "assign-department", agent.email, "69"])
+    assert refused.exit_code == 1 and "animateur réseau" in refused.output
