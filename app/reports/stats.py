@@ -122,8 +122,13 @@ def compute(actor, application=None, months=12, now=None):
         stats.top_procedures = [(*titles[pid], count) for pid, count in top]
     if application is not None:
         stats.provided = provided_figures([application.id])
-    elif per_app:
-        stats.provided = provided_figures(per_app)
+    elif _PROVIDERS:
+        # The team's services that only others' figures mention get a row too (no report yet).
+        from app.reports.services import team_applications
+
+        stats.provided = provided_figures({a.id for a in team_applications(actor)} | set(per_app))
+        for app_id in {k for _l, figures in stats.provided for k, v in figures.items() if v} - set(per_app):
+            per_app[app_id] = (0, 0, 0)
     if per_app:
         apps = db.session.scalars(
             db.select(Application).where(Application.id.in_(list(per_app))).order_by(Application.name)

@@ -126,6 +126,11 @@ def test_citizens_problems_reach_the_team_statistics(app, client, login):
     assert "Signalés par des usagers" in html
     row = re.search(r"Portail des allocations</a></td>(.*?)</tr>", html).group(1)
     assert re.findall(r"<td>(\d+)</td>", row) == ["1", "1", "1", "3"]
+    quiet = ApplicationFactory(name="Service sans remontée", team=application.team)
+    post(client, app, token, application_id=str(quiet.id), problem="Rien ne marche")
+    html = client.get("/equipe/statistiques").get_data(as_text=True)
+    row = re.search(r"Service sans remontée</a></td>(.*?)</tr>", html).group(1)
+    assert re.findall(r"<td>(\d+)</td>", row) == ["0", "0", "0", "1"]
     detail = client.get(f"/equipe/statistiques?application={application.code}").get_data(as_text=True)
     assert re.search(r'fr-tile__title">3</p><p class="fr-tile__desc">signalés par des usagers', detail)
 
