@@ -73,7 +73,7 @@ def answer(token):
             waiting=_int_or_none(form.waiting.data), comment=form.comment.data,
             application_id=_int_or_none(form.application_id.data), problem=form.problem.data)
     except services.ReceptionError as exc:
-        getattr(form, exc.field, form.handled).errors.append(str(exc))
+        getattr(form, exc.field or "handled", form.handled).errors.append(str(exc))
         return _page(organisation, form, 400)
     fresh = VoiceForm(formdata=None)
     fresh.application_id.choices = form.application_id.choices
