@@ -99,7 +99,7 @@ def clean_visit(data, today=None, procedures=None):
     if not operators:
         raise ReceptionError("Choisissez au moins un opérateur concerné.", "operators")
     outcome = _choice(data.get("outcome"), Outcome, "outcome", "l'issue")
-    support = (data.get("support_request") or "").strip() or None
+    support = str(data.get("support_request") or "").strip() or None
     if support and len(support) > 40:
         raise ReceptionError("La référence de la demande d'appui dépasse 40 caractères.", "support_request")
     if support and outcome != Outcome.ESCALATED:
