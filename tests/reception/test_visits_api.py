@@ -86,3 +86,22 @@ def test_openapi_documents_visits_without_personal_fields(client):
     assert properties == {"visited_on", "channel", "operators", "procedure_id", "outcome", "support_request",
                           "duration", "waiting", "needs"}
     assert "Idempotency-Key" in str(spec["paths"]["/api/v1/visits"]["post"]["parameters"])
+
+
+def test_a_concurrent_post_with_the_same_key_is_replayed_not_recorded(bearer, monkeypatch):
+    from app.api import reception as api_reception
+
+    call = bearer(UserFactory(role="agent"))
+    first = call("POST", "/api/v1/visits", json=[ROW, ROW], headers={"Idempotency-Key": "race"})
+    real, calls = api_reception._stored, []
+
+    def missed_once(*args):
+        # The second request checked before the first one committed: it saw no stored answer.
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(api_reception, "_stored", missed_once)
+    second = call("POST", "/api/v1/visits", json=[ROW, ROW], headers={"Idempotency-Key": "race"})
+    assert len(calls) == 2  # the unique key refused the insert, then the stored answer was read
+    assert second.status_code == 201 and second.get_json() == first.get_json()
+    assert count() == 2
