@@ -1,7 +1,7 @@
 """The agent's desk log: record in three clicks, « saisie rapide », own rows and their correction."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -95,7 +95,7 @@ def edit(visit_id):
     if not visit.can_edit(current_user):
         flash("Cette saisie date de plus de sept jours : elle ne peut plus être corrigée.", "error")
         return redirect(url_for("reception.my_visits"))
-    form = _visit_form(obj=None, data=_data_of(visit)) if not _posted() else _visit_form()
+    form = _visit_form() if request.method == "POST" else _visit_form(data=_data_of(visit))
     if form.validate_on_submit():
         try:
             services.correct_visit(current_user, visit, services.clean_visit(form.values()))
@@ -105,12 +105,6 @@ def edit(visit_id):
             flash("Saisie corrigée.", "success")
             return redirect(url_for("reception.my_visits"))
     return render_template("reception/record.html", form=form, visit=visit)
-
-
-def _posted():
-    from flask import request
-
-    return request.method == "POST"
 
 
 def _data_of(visit):

@@ -102,6 +102,9 @@ def _record(agent, **changes):
 def test_own_row_correction_moves_the_summaries(client, login):
     agent = login("agent")
     visit = _record(agent)
+    form = client.get(f"/accueil/registre/{visit.id}/modifier").get_data(as_text=True)
+    assert 'id="operators-caf" name="operators" value="caf" checked' in form
+    assert 'id="operators-msa" name="operators" value="msa">' in form
     response = client.post(f"/accueil/registre/{visit.id}/modifier", data={
         "channel": "phone", "operators": ["msa"], "outcome": "unresolved", "duration": "lt5"})
     assert response.status_code == 302
