@@ -95,6 +95,12 @@ class ConfirmForm(BaseForm):
     pass
 
 
+class NetworkDepartmentForm(BaseForm):
+    user_id = SelectField("Animateur réseau", choices=[], validators=[DataRequired(REQUIRED)])
+    department = StringField("Département", validators=[DataRequired(REQUIRED), Length(max=3)],
+                             description="Code du département : 69, 2A, 974…")
+
+
 class RenewLinkForm(BaseForm):
     confirm = BooleanField("Je comprends que les affiches déjà imprimées ne fonctionneront plus.",
                            validators=[DataRequired("Cochez la case pour confirmer.")])

@@ -3,14 +3,26 @@
 HR read their organisation, an « animateur réseau » the organisations of their départements,
 administrators everything; anything else answers 404.
 """
-from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.extensions import db
-from app.reception import export, pdf, queries
+from app.reception import export, pdf, queries, services
+from app.reception.forms import ConfirmForm, NetworkDepartmentForm
 
 bp = Blueprint("reception_quality", __name__, url_prefix="/qualite")
 
@@ -92,3 +104,33 @@ def quality_sheet(code):
     response.headers["Content-Disposition"] = f'attachment; filename="nos-resultats-{target.code}-{period.key}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/animateurs", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def network():
+    """Administrators give départements to the « animateurs réseau »."""
+    managers = queries.network_managers()
+    form = NetworkDepartmentForm()
+    form.user_id.choices = [SelectChoice(str(user.id), f"{user.full_name} ({user.email})") for user, _d in managers]
+    if form.validate_on_submit():
+        user = next(user for user, _d in managers if str(user.id) == form.user_id.data)
+        try:
+            services.assign_department(current_user, user, form.department.data)
+        except services.ReceptionError as exc:
+            form.department.errors.append(str(exc))
+        else:
+            flash(f"Département {form.department.data.strip().upper()} attribué à {user.full_name}.", "success")
+            return redirect(url_for("reception_quality.network"))
+    return render_template("reception/network.html", managers=managers, form=form, confirm_form=ConfirmForm())
+
+
+@bp.route("/animateurs/<int:user_id>/departements/<department>/retirer", methods=["POST"])
+@roles(Role.ADMIN)
+def network_remove(user_id, department):
+    assignment = queries.network_assignment_or_404(user_id, department)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.remove_department(current_user, assignment)
+    flash(f"Département {department} retiré.", "success")
+    return redirect(url_for("reception_quality.network"))

@@ -369,3 +369,23 @@ def voice_organisation(token):
 def department_organisations(user, department, limit=500):
     return db.session.scalars(visible_organisations(user).where(Organisation.department == department)
                               .limit(limit)).all()
+
+
+def network_managers():
+    """[(user, [départements])] of every « animateur réseau », for the administrators' page."""
+    from app.accounts.models import User
+
+    users = db.session.scalars(db.select(User).where(User.role == Role.MANAGER_NETWORK).order_by(User.full_name)).all()
+    assigned = {}
+    for user_id, department in db.session.execute(
+            db.select(NetworkDepartment.user_id, NetworkDepartment.department).order_by(NetworkDepartment.department)):
+        assigned.setdefault(user_id, []).append(department)
+    return [(user, assigned.get(user.id, [])) for user in users]
+
+
+def network_assignment_or_404(user_id, department):
+    assignment = db.session.scalar(db.select(NetworkDepartment).where(
+        NetworkDepartment.user_id == user_id, NetworkDepartment.department == department))
+    if assignment is None:
+        abort(404)
+    return assignment

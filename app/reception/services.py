@@ -312,9 +312,18 @@ def assign_department(actor, user, department):
     if user.role != Role.MANAGER_NETWORK:
         raise ReceptionError("Seul un animateur réseau suit des départements.")
     department = department.strip().upper()
+    if not (2 <= len(department) <= 3 and department.isalnum()):
+        raise ReceptionError("Code de département invalide (par exemple 69, 2A ou 974).", "department")
     exists = db.session.scalar(db.select(NetworkDepartment).where(
         NetworkDepartment.user_id == user.id, NetworkDepartment.department == department))
     if exists is None:
         db.session.add(NetworkDepartment(user_id=user.id, department=department))
         audit(actor, "network_department.assign", user, {"department": department})
         db.session.commit()
+
+
+def remove_department(actor, assignment):
+    """Take a département back from an « animateur réseau »."""
+    db.session.delete(assignment)
+    audit(actor, "network_department.remove", assignment.user, {"department": assignment.department})
+    db.session.commit()

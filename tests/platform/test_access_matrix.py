@@ -191,6 +191,9 @@ MATRIX = {
     "reception_quality.national": ("GET", "/qualite/national", [L, NO, NO, NO, OK, NO]),
     "reception_quality.export_csv": ("GET", "/qualite/structure/{orgcode}/indicateurs.csv", [L, NO, OK, NO, OK, OK]),
     "reception_quality.quality_sheet": ("GET", "/qualite/structure/{orgcode}/fiche.pdf", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.network": ("GET", "/qualite/animateurs", [L, NO, NO, NO, OK, NO]),
+    "reception_quality.network_remove": ("POST", "/qualite/animateurs/999999/departements/69/retirer",
+                                         [L, NO, NO, NO, 404, NO]),
     "voice.answer": ("GET", "/avis/not-a-token", [404] * 6),
     "api_reception.create_visits": ("POST", "/api/v1/visits", [401, 400, NO, NO, NO, NO]),
 }

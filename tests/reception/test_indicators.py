@@ -177,3 +177,18 @@ def test_indicator_page_reads_summaries_only(app, client, login, world):
         assert client.get(f"/qualite/national?periode={Q3}").status_code == 200
     assert not any("reception_visits" in s or "reception_answers" in s for s in counter.statements)
     assert counter.count <= 8, counter.statements
+
+
+def test_admin_assigns_and_removes_a_department(client, login):
+    from app.reception.models import NetworkDepartment
+
+    manager = UserFactory(role="manager_network", full_name="Nadia Réseau")
+    login("admin")
+    page = client.get("/qualite/animateurs").get_data(as_text=True)
+    assert "Nadia Réseau" in page
+    bad = client.post("/qualite/animateurs", data={"user_id": str(manager.id), "department": "6*"})
+    assert bad.status_code == 200 and "Code de département invalide" in bad.get_data(as_text=True)
+    assert client.post("/qualite/animateurs", data={"user_id": str(manager.id), "department": "2a"}).status_code == 302
+    assert queries.network_departments(manager) == ["2A"]
+    assert client.post(f"/qualite/animateurs/{manager.id}/departements/2A/retirer").status_code == 302
+    assert db.session.scalar(db.select(db.func.count(NetworkDepartment.id))) == 0
