@@ -126,6 +126,11 @@ class Config:
     SUPPORT_DAY_START = os.environ.get("SUPPORT_DAY_START", "09:00")
     SUPPORT_DAY_END = os.environ.get("SUPPORT_DAY_END", "17:00")
     SUPPORT_PATTERN_THRESHOLD = int(os.environ.get("SUPPORT_PATTERN_THRESHOLD", "5"))
+    # Reception quality: an indicator from fewer citizens' answers than this is never shown as a figure.
+    QUALITY_MIN_COUNT = int(os.environ.get("QUALITY_MIN_COUNT", "5"))
+    # « Votre avis »: answers accepted per address, and the least time (seconds) to fill the form.
+    VOICE_RATE_LIMIT = os.environ.get("VOICE_RATE_LIMIT", "20 per minute")
+    VOICE_MIN_FILL_SECONDS = float(os.environ.get("VOICE_MIN_FILL_SECONDS", "3"))
 
     @staticmethod
     def check(app):

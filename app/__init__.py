@@ -163,6 +163,7 @@ def _init_domains(app):
         backoffice,
         notifications,
         passports,
+        reception,
         referential,
         reports,
         site,
@@ -172,7 +173,7 @@ def _init_domains(app):
     site.init_app(app)
     # The ground floor first: the order of the retention rules and of the privacy sections follows it.
     # A new domain is one more line here (and in .importlinter).
-    for domain in (audit, notifications, accounts, referential, training, passports, reports, backoffice):
+    for domain in (audit, notifications, accounts, referential, training, passports, reports, backoffice, reception):
         domain.init_app(app)
     api.init_app(app)
 

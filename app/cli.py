@@ -32,7 +32,8 @@ def seed_demo_command():
 @click.option("--agents", type=int, default=None, help="Agents d'accueil (défaut 30 000).")
 @click.option("--passport-entries", type=int, default=None, help="Lignes de passeport (défaut 150 000).")
 @click.option("--reports", type=int, default=None, help="Remontées (défaut 100 000).")
-def seed_scale_command(fraction, organisations, agents, passport_entries, reports):
+@click.option("--visits", type=int, default=None, help="Lignes du registre d'accueil (défaut 2 000 000, un trimestre).")
+def seed_scale_command(fraction, organisations, agents, passport_entries, reports, visits):
     """Bulk-load data at the size of the national network (refused in production)."""
     from app.scale.seed import ScaleRefused, scaled, seed_scale
 
@@ -41,7 +42,7 @@ def seed_scale_command(fraction, organisations, agents, passport_entries, report
     if not 0 < fraction <= 10:
         fail("--fraction doit être compris entre 0 et 10.")
     sizes = scaled(fraction, organisations=organisations, agents=agents,
-                   passport_entries=passport_entries, reports=reports)
+                   passport_entries=passport_entries, reports=reports, visits=visits)
 
     def bar_for(label, length):
         return click.progressbar(length=max(length, 1), label=f"{label:<18}", show_percent=True,

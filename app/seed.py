@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("dev.ants@passerelle.example", "Eva Développeuse", Role.TRIAGER, None, "TEAM-ANTS"),
     ("expert.caf@passerelle.example", "Fanny Experte", Role.EXPERT, "CAF-DEMO", None),
     ("expert.national@passerelle.example", "Gaël Expert", Role.EXPERT, "CNAF-DEMO", None),
+    ("reseau.69@passerelle.example", "Nadia Animatrice réseau", Role.MANAGER_NETWORK, None, None),
 ]
 
 
@@ -80,4 +81,7 @@ def seed_demo():
     from app.backoffice.seed import seed_backoffice
 
     seed_backoffice()
+    from app.reception.seed import seed_reception_demo
+
+    seed_reception_demo()
     return [(email, role.value) for email, _n, role, _o, _t in DEMO_USERS]

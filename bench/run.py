@@ -151,7 +151,16 @@ def plan(base, t):
     hr_pages = [
         ("hr_queue", "RH : file de validation", "GET", "/rh/passeports/", hr_cookie, ""),
         ("hr_team", "RH : équipe (plus grande structure)", "GET", "/rh/formation/", hr_cookie, ""),
+        ("quality_org", "Qualité de l'accueil : structure (trimestre)", "GET",
+         f"/qualite/structure/{t.organisation_code}", hr_cookie, ""),
     ]
+    if t.network_email:
+        hr_pages.append(("quality_department", "Qualité de l'accueil : département", "GET",
+                         f"/qualite/departement/{t.network_department}",
+                         cookie_header(log_in(base, t.network_email, t.password)), ""))
+    if t.admin_email:
+        hr_pages.append(("quality_national", "Qualité de l'accueil : national", "GET", "/qualite/national",
+                         cookie_header(log_in(base, t.admin_email, t.password)), ""))
     triage_pages = []
     if t.triager_email:
         tri_cookie = cookie_header(log_in(base, t.triager_email, t.password))

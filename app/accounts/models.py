@@ -17,6 +17,8 @@ class Role(LabelledEnum):
     TRIAGER = ("triager", "Équipe logicielle")
     ADMIN = ("admin", "Administrateur")
     EXPERT = ("expert", "Expert back office")
+    # Read-only: the reception quality indicators of the départements assigned to them.
+    MANAGER_NETWORK = ("manager_network", "Animateur réseau")
 
 
 class OrgKind(LabelledEnum):
@@ -31,6 +33,10 @@ class OrgKind(LabelledEnum):
     LA_POSTE = ("la_poste", "La Poste")
     FRANCE_TRAVAIL = ("france_travail", "France Travail")
     DGFIP = ("dgfip", "DGFiP")
+    FRANCE_TITRES = ("france_titres", "France Titres (ANTS)")
+    URSSAF = ("urssaf", "URSSAF")
+    MDPH = ("mdph", "MDPH")
+    ASSURANCE_RETRAITE = ("assurance_retraite", "Assurance retraite (CNAV)")
     PRIVATE = ("private", "Structure privée")
     OTHER = ("other", "Autre")
 

@@ -68,6 +68,7 @@ HOME_ENDPOINTS = {
     Role.TRIAGER.value: "site.triager_home",
     Role.ADMIN.value: "site.admin_home",
     Role.EXPERT.value: "backoffice.board",
+    Role.MANAGER_NETWORK.value: "reception_quality.index",
 }
 
 

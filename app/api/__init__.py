@@ -47,6 +47,7 @@ def init_app(app):
         me,
         passport,
         passport_docs,
+        reception,
         referential,
         reports,
         reports_redaction,
@@ -72,6 +73,7 @@ def init_app(app):
     api.register_blueprint(reports_redaction.blp)
     api.register_blueprint(reports.blp)
     api.register_blueprint(support.blp)
+    reception.init(api)
     from app.extensions import csrf
 
     for name in list(app.blueprints):

@@ -11,6 +11,7 @@ from app.passports.models import EntrySource, EntryStatus
 from app.referential.models import Competency
 from app.reports.models import Application
 from app.scale.bulk import IdSequence, analyse, insert_rows, reset_sequences, skip_foreign_key_checks
+from app.scale.reception import seed_reception
 from app.scale.reports import seed_reports
 from app.seed import DEMO_PASSWORD
 from app.training.models import Choice, Lesson, ModuleVersion, PathModule, Question, TrainingPath
@@ -19,11 +20,14 @@ DOMAIN = "scale.passerelle.example"
 CODE_PREFIX = "SC-"
 DEFAULTS = {
     "organisations": 3000, "agents": 30000, "passport_entries": 150000, "reports": 100000,
+    # One quarter of the network's desk log (~9 million accompaniments a year) and citizens' answers.
+    "visits": 2_000_000, "voice_answers": 150_000,
 }
 TABLES = (
     "organisations", "users", "memberships", "enrolments", "lesson_progress", "quiz_attempts",
     "module_completions", "passport_entries", "reports", "report_me_toos", "report_followers",
-    "report_events",
+    "report_events", "reception_visits", "reception_answers", "reception_quality_months",
+    "reception_network_departments",
 )
 
 
@@ -316,6 +320,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
         training = _seed_training(people, rng, now, bar_for)
         passports = _seed_passports(sizes, people, rng, now, bar_for)
         reports = seed_reports(sizes, people, rng, now, bar_for)
+        reception = seed_reception(sizes, people, rng, now, bar_for)
         reset_sequences(TABLES)
         db.session.commit()
         analyse()
@@ -326,7 +331,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
     summary = ScaleSummary()
     summary.counts = {"organisations": people["orgs"], "users": people["users"],
                       "agents": len(people["agents"]),
-                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports}
+                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **reception}
     summary.largest_hr_email = f"rh.{people['first_org']}@{DOMAIN}"
     agent = training.get("agent_with_progress") or people["agents"][0][0]
     summary.agent_email = f"agent.{agent}@{DOMAIN}"

@@ -32,6 +32,10 @@ NAVIGATION = [
     ("expert", "backoffice.board", "Demandes d'appui"),
     ("expert", "backoffice.fiche_list", "Fiches réflexes"),
     ("expert", "backoffice.statistics", "Statistiques"),
+    ("agent", "reception.my_visits", "Registre d'accueil"),
+    ("hr", "reception_hr.index", "Accueil et avis"),
+    ("hr", "reception_quality.index", "Qualité de l'accueil"),
+    ("manager_network", "reception_quality.index", "Qualité de l'accueil"),
     ("triager", "site.triager_home", "Accueil équipe"),
     ("triager", "triage.board", "Tableau des remontées", REPORTS),
     ("triager", "triage.statistics", "Statistiques", REPORTS),
@@ -44,6 +48,7 @@ NAVIGATION = [
     ("admin", "triage.board", "Remontées"),
     ("admin", "backoffice_admin.group_list", "Pôles d'appui"),
     ("admin", "backoffice.statistics", "Appui expert"),
+    ("admin", "reception_quality.index", "Qualité de l'accueil"),
 ]
 
 # Reference pages, for every logged-in role, in one sub-menu.

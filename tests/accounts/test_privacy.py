@@ -135,6 +135,7 @@ EXPORTED = {
     ("support_group_members", "user_id"): ("support", "group_memberships"),
     ("support_preferences", "user_id"): ("support", "preferences"),
     ("support_fiche_uses", "user_id"): ("support", "fiches_used"),
+    ("reception_visits", "agent_id"): ("reception", "desk_log"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -154,6 +155,8 @@ NOT_EXPORTED = {
     ("support_fiches", "author_id"): "anonymised knowledge written as an expert, shared with every agent",
     ("support_invitations", "invited_by_id"): "routing work on another person's request",
     ("support_invitations", "user_id"): "an expert invited on another person's request",
+    ("reception_site_tokens", "created_by_id"): "HR work: a site's token for its queue-management system (a secret)",
+    ("reception_network_departments", "user_id"): "the départements an administrator assigned (role data, shown in the account)",
 }
 
 
@@ -215,6 +218,11 @@ def _a_person_with_a_row_everywhere(db):
     ])
     db.session.commit()
     _support_rows(person)
+    from app.reception import services as reception
+
+    reception.record_visit(person, reception.clean_visit(
+        {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
+    db.session.commit()
     return person, hr
 
 

@@ -11,6 +11,7 @@ ACCOUNTS = {
     "triager": "dev.caf@passerelle.example",
     "admin": "admin@passerelle.example",
     "expert": "expert.caf@passerelle.example",
+    "manager_network": "reseau.69@passerelle.example",
 }
 SKIP = {"static", "api-docs.openapi_json", "site.healthz", "site.readyz", "verify.status_list_document"}
 
@@ -26,7 +27,7 @@ def _pages_for(role):
     return pages
 
 
-@pytest.mark.parametrize("role", ["anonymous", "agent", "hr", "triager", "admin", "expert"])
+@pytest.mark.parametrize("role", ["anonymous", "agent", "hr", "triager", "admin", "expert", "manager_network"])
 def test_every_page_of_each_role_has_no_axe_violation(page, live_server, role):
     import_curricula("curricula")
     from app.seed import seed_demo

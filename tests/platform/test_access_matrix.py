@@ -4,8 +4,10 @@ import pytest
 from app.accounts import services
 from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
 
-ROLES = ["anonymous", "agent", "hr", "triager", "admin", "expert"]
+ROLES = ["anonymous", "agent", "hr", "triager", "admin", "expert", "manager_network"]
 # status per role, in ROLES order: 302 = sent to the login page (anonymous) or redirected.
+# A row of five statuses leaves manager_network (« animateur réseau »: no organisation, no team,
+# like a triager) to NETWORK_MANAGER below, else to the triager's status.
 L, OK, NO = 302, 200, 403
 MATRIX = {
     # endpoint: (method, path, {role: status})
@@ -222,7 +224,65 @@ MATRIX = {
     "proconnect.logout": ("GET", "/deconnexion/proconnect", [404] * 5),
     "proconnect.logged_out": ("GET", "/deconnexion/proconnect/retour", [404] * 5),
     "proconnect.link": ("GET", "/compte/proconnect", [404] * 5),
+    # Reception quality (desk log, « Votre avis », indicators): six statuses, manager_network last.
+    "reception.my_visits": ("GET", "/accueil/registre", [L, OK, NO, NO, NO, NO]),
+    "reception.record": ("GET", "/accueil/registre/nouveau", [L, OK, NO, NO, NO, NO]),
+    "reception.record_from_home": ("POST", "/accueil/registre/rapide", [L, 400, NO, NO, NO, NO]),
+    "reception.quick": ("GET", "/accueil/registre/saisie-rapide", [L, OK, NO, NO, NO, NO]),
+    "reception.edit": ("GET", "/accueil/registre/999999/modifier", [L, 404, NO, NO, NO, NO]),
+    "reception_hr.index": ("GET", "/rh/accueil/", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.renew_voice_link": ("POST", "/rh/accueil/avis/renouveler", [L, NO, 302, NO, NO, NO]),
+    "reception_hr.poster": ("GET", "/rh/accueil/affiche.pdf", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.create_site_token": ("POST", "/rh/accueil/jetons", [L, NO, 302, NO, NO, NO]),
+    "reception_hr.revoke_site_token": ("POST", "/rh/accueil/jetons/999999/revoquer", [L, NO, 404, NO, NO, NO]),
+    "reception_hr.visit_import": ("GET", "/rh/accueil/import", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.visit_import_apply": ("POST", "/rh/accueil/import/appliquer", [L, NO, 400, NO, NO, NO]),
+    "reception_quality.index": ("GET", "/qualite/", [L, NO, 302, NO, OK, OK]),
+    "reception_quality.organisation": ("GET", "/qualite/structure/{orgcode}", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.department": ("GET", "/qualite/departement/69", [L, NO, NO, NO, OK, OK]),
+    "reception_quality.national": ("GET", "/qualite/national", [L, NO, NO, NO, OK, NO]),
+    "reception_quality.export_csv": ("GET", "/qualite/structure/{orgcode}/indicateurs.csv", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.quality_sheet": ("GET", "/qualite/structure/{orgcode}/fiche.pdf", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.network": ("GET", "/qualite/animateurs", [L, NO, NO, NO, OK, NO]),
+    "reception_quality.network_remove": ("POST", "/qualite/animateurs/999999/departements/69/retirer",
+                                         [L, NO, NO, NO, 404, NO]),
+    "voice.answer": ("GET", "/avis/not-a-token", [404] * 6),
+    "api_reception.create_visits": ("POST", "/api/v1/visits", [401, 400, NO, NO, NO, NO]),
 }
+
+# manager_network where it differs from the triager on a five-status row: the team's own pages.
+NETWORK_MANAGER = {
+    "api_reports.add_comment": NO,
+    "api_reports.get_report": NO,
+    "api_reports.list_reports": NO,
+    "api_reports.patch_report": NO,
+    "api_reports.similar": NO,
+    "reports.attachment": NO,
+    "reports.detail": NO,
+    "reports.preferences": NO,
+    "site.triager_home": NO,
+    "team_settings.create_token": NO,
+    "team_settings.create_webhook": NO,
+    "team_settings.delete_webhook": NO,
+    "team_settings.index": NO,
+    "team_settings.revoke_token": NO,
+    "team_settings.webhook_detail": NO,
+    "team_settings.webhook_test": NO,
+    "triage.assign": NO,
+    "triage.board": NO,
+    "triage.change_status": NO,
+    "triage.comment": NO,
+    "triage.export_csv": NO,
+    "triage.merge": NO,
+    "triage.statistics": NO,
+    "triage.tracker": NO,
+    "triage.workaround": NO,
+}
+
+
+def _network_status(endpoint, expected):
+    """manager_network on a row written before the role existed."""
+    return NETWORK_MANAGER.get(endpoint, expected[ROLES.index("triager")])
 
 
 # The expert on the routes written before the role existed (rows of five statuses): 403 on every
@@ -276,11 +336,23 @@ EXPERT_COLUMN = {
 }
 
 
+def _expert_status(endpoint, expected):
+    """The expert on a row written before the role existed."""
+    if endpoint not in EXPERT_COLUMN and len(set(expected)) == 1:
+        return expected[0]  # a route that answers every role alike (e.g. off unless configured: 404)
+    return EXPERT_COLUMN.get(endpoint, NO)
+
+
 def expected_status(endpoint, expected, role):
-    if role == "expert" and len(expected) == 5:
-        if endpoint not in EXPERT_COLUMN and len(set(expected)) == 1:
-            return expected[0]  # a route that answers every role alike (e.g. off unless configured: 404)
-        return EXPERT_COLUMN.get(endpoint, NO)
+    """Rows have 5 statuses (anonymous..admin), 6 with the expert (back office rows) or with
+    manager_network (reception rows), or all 7."""
+    expected = list(expected)
+    if len(expected) == 5:
+        expected += [_expert_status(endpoint, expected), _network_status(endpoint, expected)]
+    elif len(expected) == 6 and endpoint.startswith("reception"):
+        expected.insert(5, _expert_status(endpoint, expected[:5]))
+    elif len(expected) == 6:
+        expected.append(_network_status(endpoint, expected))
     return expected[ROLES.index(role)]
 
 
@@ -302,6 +374,10 @@ def test_access_matrix(app, role, db):
         if role == "triager":
             kwargs = {"team": TeamFactory()}
         actor = UserFactory(role=role, **kwargs)
+    if role == "manager_network":
+        from app.reception.services import assign_department
+
+        assign_department(None, actor, org.department)
     other = UserFactory(role="agent")
     failures = []
     for endpoint, (method, path, expected) in MATRIX.items():
@@ -312,7 +388,7 @@ def test_access_matrix(app, role, db):
             if path.startswith("/api/"):
                 _t, raw = services.create_api_token(actor, actor)
                 headers = {"Authorization": f"Bearer {raw}"}
-        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id)
+        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id, orgcode=org.code)
         response = client.open(url, method=method, headers=headers)
         status = response.status_code
         response.close()
@@ -321,4 +397,4 @@ def test_access_matrix(app, role, db):
             failures.append(f"{method} {url} as {role}: {status}, expected {want}")
         # Keep the actor active for the next routes (some routes deactivate "other").
         db.session.expire_all()
-    assert failures == []
+    assert failures == [], "\n".join(failures)

@@ -390,3 +390,56 @@ def test_support_requests_of_another_scope(app, actor):
         assert listed == []
     assert_unchanged(before, objects)
     assert db.session.get(SupportRequest, row.id).author_id == author.id
+
+
+# --- reception: desk-log rows, site tokens, quality indicators ---------------------------------------
+
+
+@pytest.fixture
+def reception_world(app):
+    from app.reception import services as reception
+
+    fs = OrganisationFactory(code="FS-DEMO", department="69")
+    caf = OrganisationFactory(code="CAF-DEMO", department="69")
+    paris = OrganisationFactory(code="FS-PARIS", department="75")
+    author = UserFactory(role="agent", organisation=caf)
+    visit = reception.record_visit(author, reception.clean_visit(
+        {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
+    caf_hr = UserFactory(role="hr", organisation=caf)
+    token, _raw = reception.create_site_token(caf_hr, "Borne")
+    return fs, caf, paris, visit, token
+
+
+def test_reception_objects_of_another_scope(app, actor, reception_world):
+    from app.reception import services as reception
+
+    fs, caf, paris, visit, token = reception_world
+    fs_hr = actor(UserFactory(role="hr", organisation=fs))
+    colleague = actor(UserFactory(role="agent", organisation=caf))  # same organisation, another agent
+    network = actor(UserFactory(role="manager_network"))
+    reception.assign_department(None, network.user, "75")
+    before = table_counts()
+    objects = [(visit, columns(visit)), (token, columns(token))]
+    # An HR of FS-DEMO reaches none of CAF-DEMO's indicators (page, CSV, quarterly sheet).
+    for path in ("/qualite/structure/CAF-DEMO", "/qualite/structure/CAF-DEMO/indicateurs.csv",
+                 "/qualite/structure/CAF-DEMO/fiche.pdf"):
+        attempt_all(app, fs_hr, path, 404)
+        attempt_all(app, network, path, 404)  # another département
+    attempt_all(app, fs_hr, "/qualite/departement/69", 403)
+    attempt_all(app, network, "/qualite/departement/69", 404)
+    attempt_all(app, network, "/qualite/departement/69/indicateurs.csv", 404)
+    attempt_all(app, fs_hr, "/qualite/national/france/indicateurs.csv", 404)
+    attempt_all(app, colleague, f"/accueil/registre/{visit.id}/modifier", 404)
+    attempt_all(app, fs_hr, f"/rh/accueil/jetons/{token.id}/revoquer", 404)
+    assert_unchanged(before, objects)
+    own = fs_hr.client.get("/qualite/structure/FS-DEMO")
+    assert own.status_code == 200
+
+
+def test_the_votre_avis_page_is_the_only_anonymous_reception_route(app):
+    from app.common.access import PUBLIC, rule_for
+
+    reception_blueprints = ("reception", "reception_hr", "reception_quality", "voice", "api_reception")
+    public = {rule.endpoint for rule in app.url_map.iter_rules()
+              if rule.endpoint.split(".")[0] in reception_blueprints and rule_for(app, rule.endpoint)[0] == PUBLIC}
+    assert public == {"voice.answer"}
