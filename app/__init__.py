@@ -252,6 +252,9 @@ def _register_blueprints(app):
     app.register_blueprint(hr_vae_bp)
     app.register_blueprint(verify_bp)
     connect_receivers()
+    from app.consultations import init_app as init_consultations
+
+    init_consultations(app)
     init_api(app)
     # The JSON API authenticates with bearer tokens, never cookies: no CSRF there.
     for name in list(app.blueprints):
