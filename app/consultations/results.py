@@ -129,7 +129,8 @@ def results_of(consultation):
     answered = [p for p in participations if p.status == ParticipationStatus.ANSWERED]
     kinds_of = {p.id: p.organisation_kind for p in answered}
     answers = db.session.scalars(
-        db.select(ConsultationAnswer).where(ConsultationAnswer.participation_id.in_(list(kinds_of) or [-1])).order_by(ConsultationAnswer.id)
+        db.select(ConsultationAnswer).where(ConsultationAnswer.participation_id.in_(list(kinds_of) or [-1]))
+        .order_by(ConsultationAnswer.id)
     ).all()
     by_participation = {p.id: p for p in answered}
     questions = []
@@ -190,6 +191,6 @@ def csv_rows(consultation, results):
         yield [questions[text.question_id], "Réponse libre", text.text, "", "", text.signed_by or ""]
 
 
-CSV_HEADER = ["ConsultationQuestion", "Type", "Réponse ou groupe", "Nombre", "Pourcentage ou moyenne", "Répondants ou signature"]
+CSV_HEADER = ["Question", "Type", "Réponse ou groupe", "Nombre", "Pourcentage ou moyenne", "Répondants ou signature"]
 
 

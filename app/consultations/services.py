@@ -287,7 +287,7 @@ def volunteer(actor, consultation):
 
 
 def _read_answer(question, raw):
-    """An ConsultationAnswer for one question from its raw value; None when left empty."""
+    """An answer to one question from its raw value; None when left empty."""
     if question.kind == QuestionKind.SCALE:
         if raw in (None, "", []):
             return None
@@ -316,7 +316,7 @@ def _read_answer(question, raw):
 
 def submit_answers(actor, consultation, raw_answers, signed=False, citizen_view="", citizen_consent=False,
                    screenshots=()):
-    """ConsultationAnswer (or answer again) the questions; free texts masked, screenshots re-encoded."""
+    """Answer (or answer again) the questions; free texts masked, screenshots re-encoded."""
     _require_agent(actor)
     _require_open(consultation)
     participation = queries.participation_of(actor, consultation)

@@ -94,6 +94,7 @@ def test_results_page_has_svg_charts_with_the_same_figures_in_tables_and_a_csv(c
     assert csv.mimetype == "text/csv"
     assert "Le nouveau formulaire est-il plus clair ?;Échelle de 1 à 5;5;1;50;2" in csv.text
     assert "Participants;Type de structure;France services;moins de 5 réponses" in csv.text
+    assert csv.text.startswith("\ufeffQuestion;Type;")
 
 
 def test_closing_from_the_page_notifies_and_shows_the_outcome_to_the_agent(client, world):
