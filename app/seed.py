@@ -74,4 +74,7 @@ def seed_demo():
     from app.reports.seed import seed_reports
 
     seed_reports()
+    from app.consultations.seed import seed_consultations
+
+    seed_consultations()
     return [(email, role.value) for email, _n, role, _o, _t in DEMO_USERS]
