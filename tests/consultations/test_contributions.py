@@ -3,6 +3,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft201909Validator
 
 from app.consultations import services
 from app.extensions import db
@@ -11,10 +12,17 @@ from app.passports.documents import passport_document
 from app.passports.models import ContributionOffer, EvidenceLog, PassportEntry
 from app.reports import triage
 from app.reports.models import Report
+from tests.conftest import IN_CI
 from tests.consultations.conftest import make_consultation
 from tests.factories import PASSWORD
 from tests.passports.core_factories import ActivityFactory, CompetencyFactory
-from tests.passports.test_credentials import _fetch_credentials, _verify_with_published_jwks
+from tests.passports.test_credentials import (
+    CLAIMS,
+    SCHEMA_PATH,
+    _fetch_credentials,
+    _schema,
+    _verify_with_published_jwks,
+)
 from tests.passports.test_documents import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +104,9 @@ def test_an_a75_line_verifies_as_an_ob3_credential_and_is_in_the_pdf(client, wor
     assert (item["competency"], item["level"], item["entry_id"]) == ("A7.5", 2, entry.id)
     payload = _verify_with_published_jwks(client, item["jwt"])
     assert payload["credentialSubject"]["achievement"]["name"].startswith("A7.5")
+    credential = {k: v for k, v in payload.items() if k not in CLAIMS}
+    if SCHEMA_PATH.exists() or IN_CI:  # the official schema sits beside the clone (see test_credentials)
+        assert sorted(Draft201909Validator(_schema()).iter_errors(credential), key=str) == []
     content = " ".join(pdf_text(pdf.passport_pdf(passport_document(world.reporter))).split())
     assert "A7.5 — Contribuer à la conception" in content and "Garantie" in content
 
