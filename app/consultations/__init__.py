@@ -5,11 +5,16 @@ Stands on reports (catalogue, redaction, screenshots, webhooks); reports never i
 
 
 def init_app(app):
-    """Register the models, pages, template helpers and CLI of the consultations domain."""
+    """Register the models, pages, template helpers and personal-data hooks of the consultations domain."""
     from app.consultations import models, queries, views_agent, views_team  # noqa: F401 - tables and routes
     from app.consultations.blueprint import bp
 
     app.register_blueprint(bp)
+    from app.accounts.privacy import register_eraser, register_exporter
+    from app.consultations.privacy import erase_consultations, export_consultations
+
+    register_exporter("consultations", export_consultations)
+    register_eraser(erase_consultations)
 
     def open_consultations_for(user, limit=3):
         """The agent's home page lists a few open consultations addressed to them."""

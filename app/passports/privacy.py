@@ -2,6 +2,7 @@
 from app.extensions import db
 from app.passports.evidence import remove as remove_file
 from app.passports.models import (
+    ContributionOffer,
     EvidenceFile,
     EvidenceLog,
     PassportEntry,
@@ -44,6 +45,7 @@ def erase_passport(user):
         remove_file(stored.storage_key)
     db.session.execute(db.delete(EvidenceFile).where(EvidenceFile.entry_id.in_(entry_ids)))
     db.session.execute(db.delete(EvidenceLog).where(EvidenceLog.entry_id.in_(entry_ids)))
+    db.session.execute(db.delete(ContributionOffer).where(ContributionOffer.holder_id == user.id))
     db.session.execute(db.delete(PassportEntry).where(PassportEntry.holder_id == user.id))
     candidacy_ids = db.select(VaeCandidacy.id).where(VaeCandidacy.holder_id == user.id)
     db.session.execute(db.delete(VaeStatement).where(VaeStatement.candidacy_id.in_(candidacy_ids)))
