@@ -57,6 +57,17 @@ class ConsultationForm(BaseForm):
     departments = StringField("Départements", validators=[Optional(), Length(max=300)],
                               description="Numéros séparés par des virgules, par exemple : 59, 62, 2A")
     questions = FieldList(FormField(QuestionForm), min_entries=QUESTION_SLOTS, max_entries=12)
+    screenshots = MultipleFileField(
+        "Captures de la maquette (facultatif)", description="Jusqu'à 5 images PNG ou JPEG de 5 Mo chacune, montrées "
+        "aux agents consultés. Leurs métadonnées sont supprimées.")
+    processed_screenshots = ()
+
+    def validate_screenshots(self, field):
+        try:
+            self.processed_screenshots = images.process_uploads(field.data)
+        except images.ScreenshotError as exc:
+            self.processed_screenshots = ()
+            raise ValidationError(str(exc)) from None
 
     def fill_choices(self, applications):
         self.application.choices = [SelectChoice(a.id, a.name) for a in applications]

@@ -59,6 +59,7 @@ class Consultation(db.Model):
                              back_populates="consultation")
     targets = relationship("ConsultationTarget", cascade="all, delete-orphan", back_populates="consultation")
     fixed_reports = relationship(Report, secondary=consultation_fixed_reports, order_by=Report.id)
+    images = relationship("ConsultationImage", cascade="all, delete-orphan", order_by="ConsultationImage.id")
 
     @property
     def kind_label(self):
@@ -197,3 +198,19 @@ class ParticipationAttachment(db.Model):
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     participation = relationship(Participation, back_populates="attachments")
+
+
+class ConsultationImage(db.Model):
+    """A screenshot of the prototype the team shows (re-encoded like a report's), seen by the agents consulted."""
+
+    __tablename__ = "consultation_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    download_name: Mapped[str] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column()
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -4,7 +4,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role
 from app.consultations.enums import ConsultationStatus, ParticipationStatus, Targeting
-from app.consultations.models import Consultation, ConsultationTarget, Participation
+from app.consultations.models import Consultation, ConsultationTarget, Participation, ParticipationAttachment
 from app.extensions import db
 from app.reports.models import Report, ReportFollower
 
@@ -77,7 +77,7 @@ def _details(query):
     return query.options(
         joinedload(Consultation.application), joinedload(Consultation.procedure),
         selectinload(Consultation.questions), selectinload(Consultation.targets),
-        selectinload(Consultation.fixed_reports),
+        selectinload(Consultation.fixed_reports), selectinload(Consultation.images),
     )
 
 
@@ -148,8 +148,6 @@ def places_taken(consultation):
 
 
 def attachment_for_team(user, consultation, attachment_id):
-    from app.consultations.models import ParticipationAttachment
-
     if not isinstance(attachment_id, int) or not 0 < attachment_id <= MAX_ID:
         return None
     return db.session.scalar(
@@ -162,8 +160,6 @@ def attachment_for_team(user, consultation, attachment_id):
 
 def answered_attachments(consultation):
     """Screenshots joined to answers (never who joined them)."""
-    from app.consultations.models import ParticipationAttachment
-
     return db.session.scalars(
         db.select(ParticipationAttachment)
         .join(Participation, Participation.id == ParticipationAttachment.participation_id)

@@ -4,11 +4,11 @@ Free texts (answers, citizen's view, outcome) go through the reports' redaction 
 storage; screenshots through the reports' image checks.
 """
 import re
-from datetime import date, datetime
+from datetime import date
 
 from app.accounts.models import OrgKind, Role, User
 from app.audit.services import audit
-from app.common.timezones import as_utc, utcnow
+from app.common.timezones import utcnow
 from app.common.urls import external_url, local_path
 from app.consultations import queries, signals, workflow
 from app.consultations.enums import (
@@ -22,6 +22,7 @@ from app.consultations.enums import (
 from app.consultations.models import (
     Consultation,
     ConsultationAnswer,
+    ConsultationImage,
     ConsultationQuestion,
     ConsultationTarget,
     Participation,
@@ -138,12 +139,24 @@ def _apply(consultation, fields, targets, questions):
                               for i, q in enumerate(questions)]
 
 
-def create_consultation(actor, team, values, questions, publish=False):
+def _add_images(consultation, screenshots):
+    """Screenshots of the prototype (already checked and re-encoded by images.process_uploads)."""
+    if len(consultation.images) + len(screenshots) > images.MAX_FILES:
+        raise ConsultationError(f"Joignez au plus {images.MAX_FILES} captures de la maquette.", "screenshots")
+    for shot in screenshots:
+        consultation.images.append(ConsultationImage(
+            stored_name=images.store_attachment(shot), download_name=f"maquette-{len(consultation.images) + 1}."
+            f"{shot.suffix}", content_type=shot.content_type, size=len(shot.data), width=shot.width,
+            height=shot.height))
+
+
+def create_consultation(actor, team, values, questions, publish=False, screenshots=()):
     """A new consultation of the actor's team, as a draft (or open at once with `publish`)."""
     fields, targets = _check_values(team, values)
     questions = _check_questions(questions)
     consultation = Consultation(team_id=team.id, created_by_id=_actor_id(actor), status=ConsultationStatus.DRAFT.value)
     _apply(consultation, fields, targets, questions)
+    _add_images(consultation, screenshots)
     db.session.add(consultation)
     if publish:
         workflow.move(consultation, ConsultationStatus.OPEN)
@@ -154,13 +167,14 @@ def create_consultation(actor, team, values, questions, publish=False):
     return consultation
 
 
-def update_consultation(actor, consultation, values, questions):
+def update_consultation(actor, consultation, values, questions, screenshots=()):
     """Change a draft (an open consultation keeps its questions: answers refer to them)."""
     if not consultation.is_draft:
         raise ConsultationError("Seul un brouillon peut être modifié.", "status")
     fields, targets = _check_values(consultation.team, values)
     questions = _check_questions(questions)
     _apply(consultation, fields, targets, questions)
+    _add_images(consultation, screenshots)
     consultation.updated_at = utcnow()
     audit(actor, "consultation.update", consultation, {"questions": len(questions)})
     db.session.commit()
@@ -385,11 +399,3 @@ def withdraw(actor, consultation):
         images.remove_attachment(name)
     return participation
 
-
-def parse_datetime(value):
-    """An ISO date-time (API), as UTC; None when empty."""
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return as_utc(datetime.fromisoformat(value))

@@ -6,7 +6,7 @@ from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
 from app.consultations import queries, services
-from app.consultations.blueprint import apply_service_error, bp
+from app.consultations.blueprint import apply_service_error, bp, send_image
 from app.consultations.forms import AnswerForm, read_answers
 from app.consultations.workflow import ConsultationError
 
@@ -109,3 +109,14 @@ def withdraw(consultation_id):
             flash("Votre participation est retirée ; vos réponses sont effacées.", "success")
         return redirect(url_for("consultations.agent_detail", consultation_id=consultation.id))
     return render_template("consultations/withdraw.html", consultation=consultation, form=form)
+
+
+@bp.route("/consultations/<int:consultation_id>/maquette/<int:image_id>")
+@roles(Role.AGENT, Role.TRIAGER)
+def prototype_image(consultation_id, image_id):
+    """A screenshot of the prototype, for the agents consulted and the owning team."""
+    consultation = (queries.team_consultation(current_user, consultation_id) if current_user.role == Role.TRIAGER
+                    else _addressed_or_404(consultation_id))
+    if consultation is None:
+        abort(404)
+    return send_image(next((i for i in consultation.images if i.id == image_id), None))

@@ -1,5 +1,5 @@
 """The team's pages: its consultations, the form with its questions, results, CSV, closing."""
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.forms import ConfirmForm
@@ -7,10 +7,9 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.consultations import queries, results, services
-from app.consultations.blueprint import apply_service_error, bp
+from app.consultations.blueprint import apply_service_error, bp, send_image
 from app.consultations.forms import CloseForm, ConsultationForm
 from app.consultations.workflow import ConsultationError
-from app.reports import images
 from app.reports.services import team_applications
 
 PREFIX = "/equipe/consultations"
@@ -43,7 +42,8 @@ def team_new():
     if form.validate_on_submit():
         try:
             consultation = services.create_consultation(current_user, current_user.team,
-                                                        form.values(current_user.timezone), form.question_values())
+                                                        form.values(current_user.timezone), form.question_values(),
+                                                        screenshots=form.processed_screenshots)
         except ConsultationError as exc:
             apply_service_error(form, exc, "title")
         else:
@@ -63,7 +63,7 @@ def team_edit(consultation_id):
     if form.validate_on_submit():
         try:
             services.update_consultation(current_user, consultation, form.values(current_user.timezone),
-                                         form.question_values())
+                                         form.question_values(), form.processed_screenshots)
         except ConsultationError as exc:
             apply_service_error(form, exc, "title")
         else:
@@ -141,12 +141,4 @@ def team_close(consultation_id):
 @roles(Role.TRIAGER)
 def team_attachment(consultation_id, attachment_id):
     consultation = _own_or_404(consultation_id)
-    row = queries.attachment_for_team(current_user, consultation, attachment_id)
-    path = images.attachment_path(row.stored_name) if row else None
-    if row is None or not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.download_name,
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_image(queries.attachment_for_team(current_user, consultation, attachment_id))

@@ -1,4 +1,4 @@
-"""consultations: teams consult agents (questions, targets, participations, answers, screenshots)
+"""consultations: teams consult agents (questions, targets, prototype images, participations, answers, screenshots)
 
 Revision ID: d5a1c7e3b920
 Revises: a7c4e9d05b13
@@ -110,6 +110,19 @@ def upgrade():
     op.create_index("ix_consultation_attachments_participation_id", "consultation_attachments",
                     ["participation_id"])
     op.create_table(
+        "consultation_images",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("consultation_id", sa.Integer(), sa.ForeignKey("consultations.id"), nullable=False),
+        sa.Column("stored_name", sa.String(length=80), nullable=False, unique=True),
+        sa.Column("download_name", sa.String(length=80), nullable=False),
+        sa.Column("content_type", sa.String(length=20), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_consultation_images_consultation_id", "consultation_images", ["consultation_id"])
+    op.create_table(
         "consultation_fixed_reports",
         sa.Column("consultation_id", sa.Integer(), sa.ForeignKey("consultations.id"), primary_key=True),
         sa.Column("report_id", sa.Integer(), sa.ForeignKey("reports.id"), primary_key=True),
@@ -118,6 +131,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table("consultation_fixed_reports")
+    op.drop_table("consultation_images")
     op.drop_table("consultation_attachments")
     op.drop_table("consultation_answers")
     op.drop_table("consultation_participations")

@@ -129,3 +129,43 @@ def test_volunteering_and_withdrawing_from_the_pages(client, world):
     assert "Retirer ma participation" in client.get(f"/consultations/{consultation.id}/retirer").text
     client.post(f"/consultations/{consultation.id}/retirer")
     assert re.search("Participation retirée", client.get(f"/consultations/{consultation.id}").text)
+
+
+def test_prototype_screenshots_are_reencoded_and_shown_to_the_agents_consulted_only(client, world):
+    import io
+
+    from tests.reports.test_screenshots import png_with_metadata
+
+    _login(client, world.dev_caf)
+    response = client.post("/equipe/consultations/nouvelle", content_type="multipart/form-data", data={
+        "application": world.caf_app.id, "kind": "prototype", "title": "Maquette du récapitulatif",
+        "purpose": "Votre avis sur le récapitulatif avant envoi.", "targeting": "reporters",
+        "questions-0-kind": "scale", "questions-0-text": "Plus clair ?",
+        "screenshots": (io.BytesIO(png_with_metadata()), "maquette.png")})
+    assert response.status_code == 302
+    consultation = db.session.scalar(db.select(Consultation))
+    [image] = consultation.images
+    client.post(f"/equipe/consultations/{consultation.id}/publier")
+    client.post("/deconnexion")
+    _login(client, world.reporter)
+    assert f"/consultations/{consultation.id}/maquette/{image.id}" in client.get(f"/consultations/{consultation.id}").text
+    download = client.get(f"/consultations/{consultation.id}/maquette/{image.id}")
+    assert download.status_code == 200 and download.mimetype == "image/png"
+    assert b"AppareilSecret" not in download.data and download.headers["X-Content-Type-Options"] == "nosniff"
+    download.close()
+    client.post("/deconnexion")
+    _login(client, world.outsider)
+    assert client.get(f"/consultations/{consultation.id}/maquette/{image.id}").status_code == 404
+
+
+def test_a_file_that_is_not_an_image_is_refused_by_the_form(client, world):
+    import io
+
+    _login(client, world.dev_caf)
+    response = client.post("/equipe/consultations/nouvelle", content_type="multipart/form-data", data={
+        "application": world.caf_app.id, "kind": "prototype", "title": "Maquette du récapitulatif",
+        "purpose": "Votre avis sur le récapitulatif avant envoi.", "targeting": "all",
+        "questions-0-kind": "scale", "questions-0-text": "Plus clair ?",
+        "screenshots": (io.BytesIO(b"<svg onload=alert(1)>"), "maquette.png")})
+    assert response.status_code == 400 and "PNG ou JPEG" in response.text
+    assert db.session.scalar(db.select(db.func.count(Consultation.id))) == 0

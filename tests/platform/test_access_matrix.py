@@ -131,6 +131,7 @@ MATRIX = {
     "consultations.volunteer": ("POST", "/consultations/999999/participer", [L, 404, NO, NO, NO]),
     "consultations.answer": ("POST", "/consultations/999999/repondre", [L, 404, NO, NO, NO]),
     "consultations.withdraw": ("GET", "/consultations/999999/retirer", [L, 404, NO, NO, NO]),
+    "consultations.prototype_image": ("GET", "/consultations/999999/maquette/1", [L, 404, NO, 404, NO]),
     "consultations.team_list": ("GET", "/equipe/consultations/", [L, NO, NO, OK, NO]),
     "consultations.team_new": ("GET", "/equipe/consultations/nouvelle", [L, NO, NO, OK, NO]),
     "consultations.team_edit": ("GET", "/equipe/consultations/999999/modifier", [L, NO, NO, 404, NO]),

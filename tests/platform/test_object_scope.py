@@ -353,7 +353,8 @@ def consultation_world(app):
     consultation = consultations.create_consultation(dev, caf_team, {
         "application_id": caf_app.id, "kind": "survey", "title": "Questionnaire Zéphyrin",
         "purpose": "Ce qui gêne sur la déclaration.", "targeting": "reporters"},
-        [{"kind": "scale", "text": "Clair ?"}, {"kind": "text", "text": "Remarques ?"}], publish=True)
+        [{"kind": "scale", "text": "Clair ?"}, {"kind": "text", "text": "Remarques ?"}], publish=True,
+        screenshots=[reencode(png_with_metadata())])
     consultations.submit_answers(reporter, consultation, {consultation.questions[1].id: "Réponse Zéphyrin"},
                                  screenshots=[reencode(png_with_metadata())])
     attachment = db.session.scalar(db.select(ParticipationAttachment))
@@ -382,6 +383,9 @@ def test_consultations_results_and_screenshots_of_another_scope(app, actor, cons
     for path in agent:
         attempt_all(app, stranger, path, 404)
         attempt_all(app, other_triager, path, 403)
+    prototype_image = f"/consultations/{consultation.id}/maquette/{consultation.images[0].id}"
+    attempt_all(app, stranger, prototype_image, 404)
+    attempt_all(app, other_triager, prototype_image, 404)
     api = f"/api/v1/consultations/{consultation.id}"
     for who in (stranger, other_triager, other_team_token):
         attempt_all(app, who, api, 404, api=True)
