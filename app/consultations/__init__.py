@@ -11,10 +11,12 @@ def init_app(app):
 
     app.register_blueprint(bp)
     from app.accounts.privacy import register_eraser, register_exporter
-    from app.consultations.privacy import erase_consultations, export_consultations
+    from app.common.retention import register_purger
+    from app.consultations.privacy import erase_consultations, export_consultations, purge_citizen_views
 
     register_exporter("consultations", export_consultations)
     register_eraser(erase_consultations)
+    register_purger(purge_citizen_views)
 
     def open_consultations_for(user, limit=3):
         """The agent's home page lists a few open consultations addressed to them."""

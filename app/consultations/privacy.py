@@ -1,4 +1,6 @@
-"""What the consultations domain holds about a person: export, and erasure (answers survive, anonymous)."""
+"""What the consultations domain holds about a person: export, erasure (answers survive, anonymous), retention."""
+from datetime import timedelta
+
 from app.consultations.models import Consultation, Participation
 from app.extensions import db
 from app.reports import images
@@ -25,3 +27,13 @@ def erase_consultations(user):
             images.remove_attachment(attachment.stored_name)
         participation.attachments = []
         participation.signed, participation.citizen_view = False, ""
+
+
+def purge_citizen_views(now, config):
+    """Citizens' views are kept RETENTION_CITIZEN_WORDS_MONTHS after the answer, like citizens' words in reports."""
+    cutoff = now - timedelta(days=30 * config["RETENTION_CITIZEN_WORDS_MONTHS"])
+    count = db.session.execute(
+        db.update(Participation).where(Participation.answered_at < cutoff, Participation.citizen_view != "")
+        .values(citizen_view="")
+    ).rowcount
+    return {"consultations.citizen_view": count}

@@ -34,3 +34,23 @@ def test_erasing_a_participant_keeps_anonymous_answers_and_drops_the_rest(world,
     assert db.session.scalar(db.select(ConsultationAnswer.text)) == "Trop de champs"  # still counted
     assert db.session.scalar(db.select(db.func.count(PassportEntry.id))) == 0
     assert db.session.scalar(db.select(db.func.count(ContributionOffer.id))) == 0
+
+
+def test_citizen_views_are_blanked_after_the_retention_period(app, world):
+    from datetime import timedelta
+
+    from app.common.retention import purge
+    from app.common.timezones import utcnow
+
+    c = make_consultation(world.dev_caf, world.caf_app)
+    old = services.submit_answers(world.reporter, c, {c.questions[0].id: "3"}, citizen_view="Trop long",
+                                  citizen_consent=True)
+    recent = services.submit_answers(world.me_too, c, {c.questions[0].id: "3"}, citizen_view="Trop court",
+                                     citizen_consent=True)
+    old.answered_at = utcnow() - timedelta(days=30 * app.config["RETENTION_CITIZEN_WORDS_MONTHS"] + 1)
+    db.session.commit()
+    counts = purge(app.config)
+    assert counts["consultations.citizen_view"] == 1
+    db.session.expire_all()
+    assert (db.session.get(Participation, old.id).citizen_view, db.session.get(Participation, recent.id).citizen_view) \
+        == ("", "Trop court")
