@@ -167,3 +167,9 @@ def answered_attachments(consultation):
                Participation.status == ParticipationStatus.ANSWERED.value)
         .order_by(ParticipationAttachment.id)
     ).all()
+
+
+def answered_count(consultation):
+    return db.session.scalar(db.select(db.func.count(Participation.id)).where(
+        Participation.consultation_id == consultation.id,
+        Participation.status == ParticipationStatus.ANSWERED.value))

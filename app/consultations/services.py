@@ -195,16 +195,11 @@ def consultation_payload(consultation):
         "id": consultation.id, "title": consultation.title, "kind": consultation.kind,
         "status": consultation.status, "application": consultation.application.code,
         "url": external_url("consultations.team_detail", consultation_id=consultation.id),
-        "answers": answered_count(consultation),
+        "answers": queries.answered_count(consultation),
         "outcome": consultation.outcome or None,
         "release_on": consultation.release_on.isoformat() if consultation.release_on else None,
         "fixed_reports": [r.reference for r in consultation.fixed_reports],
     }
-
-
-def answered_count(consultation):
-    return db.session.scalar(db.select(db.func.count(Participation.id)).where(
-        Participation.consultation_id == consultation.id, Participation.status == PS.ANSWERED.value))
 
 
 def _fixed_reports(consultation, references):

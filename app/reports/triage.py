@@ -96,7 +96,7 @@ def change_status(actor, report, target, reason="", redirect="", workaround=""):
                                            "masked": sum(reason_counts.values()) + sum(workaround_counts.values())})
     db.session.commit()
     deliver_inline()
-    if target == Status.QUALIFIED:
+    if target in signals.ACCEPTING:
         signals.report_qualified.send(None, report=report)
     elif target == Status.VERIFIED:
         signals.report_fix_verified.send(None, report=report)

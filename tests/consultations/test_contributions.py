@@ -66,6 +66,18 @@ def test_a_qualified_report_offers_a72_and_a_verified_fix_a73_to_its_author(worl
     assert _offers(world.me_too) == []  # « moi aussi » is not the description
 
 
+def test_a_report_acknowledged_without_the_qualified_step_counts_once(world, a7):
+    from tests.reports.factories import file_report
+
+    report = file_report(world.outsider, world.caf_app)
+    triage.change_status(world.dev_caf, report, "acknowledged")
+    triage.change_status(world.dev_caf, report, "in_progress")
+    assert [(o.competency_code, o.reference) for o in _offers(world.outsider)] == [("A7.2", report.reference)]
+    rejected = file_report(world.outsider, world.caf_app, title="Autre chose")
+    triage.change_status(world.dev_caf, rejected, "not_reproducible", reason="Pas reproduit.")
+    assert len(_offers(world.outsider)) == 1  # a report the team could not reproduce shows nothing
+
+
 def test_the_agent_chooses_to_add_the_line_which_is_guaranteed_with_the_references(client, world, a7):
     c = make_consultation(world.dev_caf, world.caf_app)
     services.submit_answers(world.reporter, c, {c.questions[0].id: "4"})
