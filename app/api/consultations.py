@@ -146,8 +146,12 @@ def results_dict(consultation):
     }
 
 
-def consultation_dict(consultation, user, with_results=False):
-    participation = queries.participation_of(user, consultation) if user.role == Role.AGENT else None
+_LOOK_UP = object()
+
+
+def consultation_dict(consultation, user, with_results=False, participation=_LOOK_UP):
+    if participation is _LOOK_UP:
+        participation = queries.participation_of(user, consultation) if user.role == Role.AGENT else None
     return {
         "id": consultation.id, "url": external_url(
             "consultations.team_detail" if consultation.can_manage(user) else "consultations.agent_detail",
@@ -185,9 +189,11 @@ def _scoped_or_404(consultation_id):
 def list_consultations():
     """A team's consultations (every status); for an agent, those addressed to them (open or closed)."""
     user = g.api_user
-    rows = (queries.team_list(user) if user.role == Role.TRIAGER
-            else [c for group in queries.agent_list(user) for c in group])
-    return {"items": [consultation_dict(c, user) for c in rows]}
+    if user.role == Role.TRIAGER:
+        return {"items": [consultation_dict(c, user) for c in queries.team_list(user)]}
+    mine = queries.participations_by_user(user)  # one query, not one per consultation
+    rows = [c for group in queries.agent_list(user) for c in group]
+    return {"items": [consultation_dict(c, user, participation=mine.get(c.id)) for c in rows]}
 
 
 @blp.route("/consultations", methods=["POST"])

@@ -99,7 +99,7 @@ def agent_consultation(user, consultation_id):
 
 def team_list(user):
     return db.session.scalars(
-        team_scope(user).options(joinedload(Consultation.application))
+        _details(team_scope(user))
         .order_by(Consultation.created_at.desc(), Consultation.id.desc())
     ).all()
 
@@ -116,7 +116,7 @@ def open_for_agent(user, limit=None):
 def agent_list(user):
     """(open consultations, closed ones) addressed to this agent or that they took part in."""
     rows = db.session.scalars(
-        agent_scope(user).options(joinedload(Consultation.application))
+        _details(agent_scope(user))
         .order_by(Consultation.closed_at.desc(), Consultation.ends_on, Consultation.id.desc())
     ).all()
     return [c for c in rows if c.is_open], [c for c in rows if c.is_closed]

@@ -107,3 +107,22 @@ def test_answered_and_closed_events_are_signed_the_standard_way(client, world, r
     assert answered["participant"] == {"organisation_kind": "france_services", "department": "69"}
     closed = json.loads(receiver.requests[1]["body"])
     assert closed["consultation"]["outcome"] == "Nous avons simplifié l'écran des ressources."
+
+
+def test_the_agents_list_says_their_participation_in_a_fixed_number_of_queries(app, client, world):
+    from app.consultations import services
+    from tests.query_counter import count_queries
+
+    headers = _user_headers(world.reporter)
+    first = make_consultation(world.dev_caf, world.caf_app)
+    services.submit_answers(world.reporter, first, {first.questions[0].id: "3"})
+    client.get("/api/v1/consultations", headers=headers)  # the token's first use is recorded once
+    with count_queries(app) as few:
+        items = client.get("/api/v1/consultations", headers=headers).json["items"]
+    assert [(i["id"], i["participation"]) for i in items] == [(first.id, "answered")]
+    for _ in range(3):
+        make_consultation(world.dev_caf, world.caf_app)
+    with count_queries(app) as more:
+        items = client.get("/api/v1/consultations", headers=headers).json["items"]
+    assert len(items) == 4 and sorted(i["participation"] or "" for i in items) == ["", "", "", "answered"]
+    assert more.count == few.count
