@@ -84,4 +84,7 @@ def seed_demo():
     from app.reception.seed import seed_reception_demo
 
     seed_reception_demo()
+    from app.consultations.seed import seed_consultations
+
+    seed_consultations()
     return [(email, role.value) for email, _n, role, _o, _t in DEMO_USERS]

@@ -13,7 +13,7 @@ from app.common.sql import capped_page, inline
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
-from app.reports import notify, search, webhooks
+from app.reports import notify, search, signals, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
 from app.reports.models import (
     Application,
@@ -95,6 +95,10 @@ def change_status(actor, report, target, reason="", redirect="", workaround=""):
                                            "masked": sum(reason_counts.values()) + sum(workaround_counts.values())})
     db.session.commit()
     deliver_inline()
+    if target in signals.ACCEPTING:
+        signals.report_qualified.send(None, report=report)
+    elif target == Status.VERIFIED:
+        signals.report_fix_verified.send(None, report=report)
     return report
 
 

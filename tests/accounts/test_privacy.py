@@ -136,6 +136,8 @@ EXPORTED = {
     ("support_preferences", "user_id"): ("support", "preferences"),
     ("support_fiche_uses", "user_id"): ("support", "fiches_used"),
     ("reception_visits", "agent_id"): ("reception", "desk_log"),
+    ("consultation_participations", "user_id"): ("consultations", "participations"),
+    ("passport_contribution_offers", "holder_id"): ("passport", "contribution_offers"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -156,6 +158,7 @@ NOT_EXPORTED = {
     ("support_invitations", "invited_by_id"): "routing work on another person's request",
     ("support_invitations", "user_id"): "an expert invited on another person's request",
     ("reception_site_tokens", "created_by_id"): "HR work: a site's token for its queue-management system (a secret)",
+    ("consultations", "created_by_id"): "a software team's work (the consultation is the team's)",
     ("reception_network_departments", "user_id"): "the départements an administrator assigned (role data, shown in the account)",
 }
 
@@ -223,7 +226,29 @@ def _a_person_with_a_row_everywhere(db):
     reception.record_visit(person, reception.clean_visit(
         {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
     db.session.commit()
+    _consultation_rows(person)
     return person, hr
+
+
+def _consultation_rows(person):
+    """A consultation `person` answered, and the contribution it offers to their passport."""
+    from app.consultations import services as consultations
+    from app.extensions import db
+    from app.passports import contributions
+    from app.passports.models import ContributionKind
+    from tests.factories import TeamFactory, UserFactory
+    from tests.reports.factories import ApplicationFactory, file_report
+
+    team = TeamFactory()
+    application = ApplicationFactory(team=team)
+    file_report(person, application)
+    dev = UserFactory(role="triager", team=team)
+    consultation = consultations.create_consultation(dev, team, {
+        "application_id": application.id, "kind": "survey", "title": "Questionnaire",
+        "purpose": "Ce qui gêne.", "targeting": "all"}, [{"kind": "text", "text": "Remarques ?"}], publish=True)
+    consultations.submit_answers(person, consultation, {consultation.questions[0].id: "Trop de champs"})
+    contributions.record_offer(person, ContributionKind.CONSULTATION, consultation.id, "Consultation", "Q")
+    db.session.commit()
 
 
 def _support_rows(person):
