@@ -208,6 +208,7 @@ def _register_blueprints(app):
     from app.referential.services import register_module_provider
     from app.referential.views import bp as referential_bp
     from app.reports.settings_views import bp as team_settings_bp
+    from app.reports.triage_tools_views import bp as triage_tools_bp
     from app.reports.triage_views import bp as triage_bp
     from app.reports.views import bp as reports_bp
     from app.site.views import bp as site_bp
@@ -223,6 +224,7 @@ def _register_blueprints(app):
     app.register_blueprint(site_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(triage_bp)
+    app.register_blueprint(triage_tools_bp)
     app.register_blueprint(team_settings_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(security_bp)

@@ -3,7 +3,7 @@
 import secrets
 from datetime import UTC
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -12,7 +12,7 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
 from app.extensions import db
-from app.reports import images, services, triage
+from app.reports import images, labels, services, triage
 from app.reports.enums import CommentKind
 from app.reports.forms import (
     AgentMessageForm,
@@ -27,6 +27,7 @@ from app.reports.forms import (
 )
 from app.reports.models import Application, Procedure, Report, ReportAttachment, ReportComment, Step
 from app.reports.redaction import KINDS
+from app.reports.triage_forms import RespondForm
 from app.reports.useragent import describe
 from app.reports.workflow import team_targets
 
@@ -198,10 +199,25 @@ def detail(reference):
     return render_detail(report)
 
 
+def inline_messages():
+    """The triage actions' messages, taken out of the page-top flash list: the page shows each next to the
+    form it answers ({anchor: [message]}), where the redirect brought the reader back."""
+    flashes = session.get("_flashes") or []
+    inline = [(category, message) for category, message in flashes if category.startswith("triage-")]
+    if not inline:
+        return {}
+    session["_flashes"] = [pair for pair in flashes if not pair[0].startswith("triage-")]
+    found = {}
+    for category, message in inline:
+        found.setdefault(category.removeprefix("triage-"), []).append(message)
+    return found
+
+
 def render_detail(report, status=200, **forms):
     """The report page; the team sees its triage forms (with errors when a POST failed)."""
     can_triage = report.can_triage(current_user)
     context = {
+        "inline_messages": inline_messages() if can_triage else {},
         "report": report,
         "comments": services.comments_for(report, current_user),
         "attachments": services.attachments_of(report),
@@ -222,7 +238,13 @@ def render_detail(report, status=200, **forms):
         assign_form.assignee.choices = [SelectChoice("", "Personne")] + [
             SelectChoice(str(u.id), u.full_name) for u in triage.team_members(current_user)
         ]
+        respond_form = forms.get("respond_form") or RespondForm()
+        respond_form.status.choices = [SelectChoice("", "Ne pas changer le statut")] + [
+            SelectChoice(s.value, s.label) for s in team_targets(report.status)
+        ]
         context.update(
+            report_labels=labels.labels_by_report([report.id]).get(report.id, []),
+            respond_form=respond_form,
             status_form=status_form,
             workaround_form=forms.get("workaround_form") or WorkaroundForm(workaround_text=report.workaround),
             comment_form=forms.get("comment_form") or CommentForm(),
