@@ -26,6 +26,7 @@ from app.reports.forms import (
     WorkaroundForm,
 )
 from app.reports.models import Application, Procedure, Report, ReportAttachment, ReportComment, Step
+from app.reports.own_reports import own_similar_reports
 from app.reports.redaction import KINDS
 from app.reports.triage_forms import RespondForm
 from app.reports.useragent import describe
@@ -85,6 +86,15 @@ def _fill_catalog_choices(form):
     ]
 
 
+def _narrow_catalog_choices(form):
+    """Keep only the procedures and steps of the chosen service (their groups name it)."""
+    service = choice_label(form.application)
+    if not service or not form.application.data:
+        return
+    form.procedure.choices = [c for c in form.procedure.choices if not c.optgroup or c.optgroup == service]
+    form.step.choices = [c for c in form.step.choices if not c.optgroup or c.optgroup.startswith(service + " — ")]
+
+
 def choice_label(field):
     """The label of a select field's current value."""
     return next((c.label for c in field.choices if c.value == field.data), "")
@@ -131,6 +141,8 @@ def new():
     if request.method == "GET" and request.args.get("application"):
         form.application.data = request.args["application"]
     if request.method == "POST" and request.form.get("edit"):
+        if request.form["edit"] == "service":
+            _narrow_catalog_choices(form)  # without JavaScript: the chosen service's procedures and steps
         return _render_form(form)  # back from the preview: everything typed is kept
     if not form.validate_on_submit():
         return _render_form(form, 400 if request.method == "POST" else 200)
@@ -149,10 +161,12 @@ def new():
     if not pending:
         form.uploads.data = ""
     application = db.session.get(Application, values["application_id"])
-    similar = services.similar_reports(application.id, " ".join([values["title"], values["what_happened"]]))
+    words = " ".join([values["title"], values["what_happened"]])
+    own = own_similar_reports(current_user, application.id, words)
+    similar = services.similar_reports(application.id, words, exclude_ids=[r.id for r in own])
     return render_template(
         "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
-        application=application, similar=similar, agent_browser=describe(request.user_agent.string),
+        application=application, similar=similar, own=own, agent_browser=describe(request.user_agent.string),
         confirm_form=ConfirmForm(), procedure_label=choice_label(form.procedure), step_label=choice_label(form.step),
     )
 
@@ -184,8 +198,9 @@ def similar():
     # No lookup of the application: an unknown id has no reports, so nothing is found.
     application_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
-    reports = services.similar_reports(application_id, text) if application_id else []
-    return render_template("reports/_similar.html", similar=reports, fragment=True)
+    own = own_similar_reports(current_user, application_id, text) if application_id else []
+    reports = services.similar_reports(application_id, text, exclude_ids=[r.id for r in own]) if application_id else []
+    return render_template("reports/_similar.html", similar=reports, own=own, fragment=True)
 
 
 @bp.route("/<reference>")
