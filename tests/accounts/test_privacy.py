@@ -127,6 +127,7 @@ EXPORTED = {
     ("report_me_toos", "user_id"): ("reports", "me_too"),
     ("report_followers", "user_id"): ("reports", "following"),
     ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
+    ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
