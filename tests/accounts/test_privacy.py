@@ -163,6 +163,7 @@ def _a_person_with_a_row_everywhere(db):
     from app.accounts import services
     from app.passports.models import PassportShare, VaeCandidacy
     from app.referential.models import Certification
+    from app.reports.label_models import TriagePreference
     from app.reports.models import MeToo, NotificationSetting, ReportComment
     from app.training import learning
     from app.training.models import TrainingPath
@@ -195,6 +196,7 @@ def _a_person_with_a_row_everywhere(db):
         MeToo(report_id=other.id, user_id=person.id, organisation_id=person.organisation_id),
         ReportComment(report_id=mine.id, author_id=person.id, kind="agent_message", body="Précision"),
         NotificationSetting(user_id=person.id, email_opt_in=True),
+        TriagePreference(user_id=person.id, keyboard_shortcuts=False),
     ])
     db.session.commit()
     return person, hr
