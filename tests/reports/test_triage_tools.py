@@ -319,3 +319,45 @@ def test_single_key_shortcuts_can_be_turned_off_per_user(app, world):
     assert 'data-shortcuts="on"' in _client(app, colleague).get("/equipe/remontees").get_data(as_text=True)
     client.post("/equipe/raccourcis", data={"keyboard_shortcuts": "y"})
     assert labels.keyboard_shortcuts_on(world.dev_caf) is True
+
+
+def test_labels_and_assignees_add_no_query_per_row(app, world):
+    from tests.query_counter import count_queries
+
+    label = labels.create_label(world.dev_caf, world.caf_team, "Mobile", "pink-tuile")
+    other_label = labels.create_label(world.dev_caf, world.caf_team, "Régression", "green-menthe")
+    client = _client(app, world.dev_caf)
+
+    def measure():
+        client.get("/equipe/remontees")
+        with count_queries(app) as counter:
+            response = client.get("/equipe/remontees?sort=people")
+        assert response.status_code == 200
+        return counter.count, response.get_data(as_text=True)
+
+    def add(n):
+        reports = [file_report(UserFactory(role="agent"), world.caf_app, title=f"T{i}") for i in range(n)]
+        ids = [str(r.id) for r in reports]
+        bulk.apply(world.dev_caf, ids, "assign", assignee_id=world.dev_caf.id)
+        bulk.apply(world.dev_caf, ids, "label", label_id=label.id)
+        bulk.apply(world.dev_caf, ids, "label", label_id=other_label.id)
+
+    add(2)
+    few, page = measure()
+    assert page.count("fr-badge--pink-tuile") == 2
+    add(13)
+    many, page = measure()
+    assert page.count("fr-badge--pink-tuile") == 15 and page.count(world.dev_caf.full_name) >= 15
+    assert few == many, (few, many)
+
+
+def test_follow_up_actions_bring_the_reader_back_to_their_section(app, world):
+    report = file_report(world.agent, world.caf_app)
+    label = labels.create_label(world.dev_caf, world.caf_team, "Mobile", "pink-tuile")
+    bulk.apply(world.dev_caf, [str(report.id)], "label", label_id=label.id)
+    client = _client(app, world.dev_caf)
+    response = client.post(f"/equipe/remontees/{report.reference}/assignation", data={"assignee": str(world.dev_caf.id)})
+    assert response.headers["Location"].endswith("#suivi")
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Personne en charge mise à jour." in page[page.index('id="suivi"'):]
+    assert 'fr-badge--pink-tuile">Mobile' in page  # the report's labels, next to its status
