@@ -112,3 +112,24 @@ def set_keyboard_shortcuts(actor, enabled):
     row.keyboard_shortcuts = bool(enabled)
     audit(actor, "triage.shortcuts", actor, {"enabled": bool(enabled)})
     db.session.commit()
+
+
+def set_report_labels(actor, report, label_ids):
+    """Put exactly these labels of the team on one report (others of the team removed)."""
+    if not report.can_triage(actor):
+        raise ReportError("Cette remontée ne relève pas de votre équipe.")
+    wanted = {int(i) for i in label_ids if str(i).isascii() and str(i).isdigit() and len(str(i)) <= 9}
+    team = {label.id: label for label in team_labels(actor)}
+    unknown = wanted - set(team)
+    if unknown:
+        raise ReportError("Choisissez des étiquettes de votre équipe.", "labels")
+    current = set(db.session.scalars(
+        db.select(ReportLabelLink.label_id).where(ReportLabelLink.report_id == report.id,
+                                                  ReportLabelLink.label_id.in_(sorted(team) or [0]))))
+    for label_id in sorted(current - wanted):
+        db.session.execute(db.delete(ReportLabelLink).where(ReportLabelLink.report_id == report.id,
+                                                            ReportLabelLink.label_id == label_id))
+    for label_id in sorted(wanted - current):
+        db.session.add(ReportLabelLink(report_id=report.id, label_id=label_id))
+    audit(actor, "report.labels", report, {"added": sorted(wanted - current), "removed": sorted(current - wanted)})
+    db.session.commit()

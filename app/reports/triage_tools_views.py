@@ -66,6 +66,20 @@ def acknowledge(reference):
     return redirect(url_for("reports.detail", reference=report.reference))
 
 
+@bp.route("/remontees/<reference>/etiquettes", methods=["POST"])
+@roles(Role.TRIAGER)
+def report_labels(reference):
+    report = _triage_report_or_404(reference)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        labels.set_report_labels(current_user, report, request.form.getlist("labels"))
+    except services.ReportError as exc:
+        flash(str(exc), "triage-suivi")
+        return redirect(url_for("reports.detail", reference=report.reference) + "#suivi")
+    return back_to_report(report, "Étiquettes enregistrées.", "suivi")
+
+
 def _safe_back(raw):
     """The board address the bulk form came from (same site, board only), else the board."""
     board = url_for("triage.board")

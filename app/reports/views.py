@@ -259,6 +259,7 @@ def render_detail(report, status=200, **forms):
         ]
         context.update(
             report_labels=labels.labels_by_report([report.id]).get(report.id, []),
+            team_labels=labels.team_labels(current_user),
             respond_form=respond_form,
             status_form=status_form,
             workaround_form=forms.get("workaround_form") or WorkaroundForm(workaround_text=report.workaround),

@@ -111,6 +111,7 @@ MATRIX = {
     "triage.merge": ("GET", "/equipe/remontees/R-2026-999999/fusion", [L, NO, NO, 404, NO]),
     "triage_tools.respond": ("POST", "/equipe/remontees/R-2026-999999/reponse", [L, NO, NO, 404, NO]),
     "triage_tools.acknowledge": ("POST", "/equipe/remontees/R-2026-999999/accuse-reception", [L, NO, NO, 404, NO]),
+    "triage_tools.report_labels": ("POST", "/equipe/remontees/R-2026-999999/etiquettes", [L, NO, NO, 404, NO]),
     "triage_tools.bulk_action": ("POST", "/equipe/remontees/lot", [L, NO, NO, 302, NO]),
     "triage_tools.shortcuts": ("POST", "/equipe/raccourcis", [L, NO, NO, 302, 302]),
     "triage_tools.label_list": ("GET", "/equipe/etiquettes", [L, NO, NO, OK, NO]),

@@ -361,3 +361,20 @@ def test_follow_up_actions_bring_the_reader_back_to_their_section(app, world):
     page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Personne en charge mise à jour." in page[page.index('id="suivi"'):]
     assert 'fr-badge--pink-tuile">Mobile' in page  # the report's labels, next to its status
+
+
+def test_labels_of_one_report_are_set_and_removed_from_its_page(app, world):
+    report = file_report(world.agent, world.caf_app)
+    mobile = labels.create_label(world.dev_caf, world.caf_team, "Mobile", "pink-tuile")
+    regression = labels.create_label(world.dev_caf, world.caf_team, "Régression", "green-menthe")
+    foreign = labels.create_label(world.dev_ants, world.ants_team, "Étrangère", "blue-ecume")
+    client = _client(app, world.dev_caf)
+    url = f"/equipe/remontees/{report.reference}/etiquettes"
+    assert client.post(url, data={"labels": [str(mobile.id), str(regression.id)]}).status_code == 302
+    assert [label.id for label in labels.labels_by_report([report.id])[report.id]] == [mobile.id, regression.id]
+    assert client.post(url, data={"labels": [str(regression.id)]}).status_code == 302
+    assert [label.id for label in labels.labels_by_report([report.id])[report.id]] == [regression.id]
+    client.post(url, data={"labels": [str(foreign.id)]})
+    assert [label.id for label in labels.labels_by_report([report.id])[report.id]] == [regression.id]
+    assert _client(app, world.dev_ants).post(url, data={"labels": [str(foreign.id)]}).status_code == 404
+    assert len(_actions(report, "report.labels")) == 2
