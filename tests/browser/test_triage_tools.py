@@ -94,6 +94,18 @@ def test_labels_bulk_actions_assignee_filter_and_keyboard(page):
     assert page.get_by_role("row").filter(has_text=first).locator(".fr-badge--green-menthe").count() == 1
     assert audit_accessibility(page) == []
 
+    # On the report's page, its labels are edited (here: removed) and the message shows in that section.
+    page.goto(f"/remontees/{second}")
+    page.locator("#suivi label").filter(has_text="Régression").click()
+    page.get_by_role("button", name="Enregistrer les étiquettes").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#suivi")
+    message = page.locator("#suivi [role=status]")
+    assert "Étiquettes enregistrées." in message.inner_text() and _in_viewport(page, message)
+    assert page.locator("main .fr-badge--green-menthe").count() == 0
+    assert audit_accessibility(page) == []
+
+    page.goto("/equipe/remontees")
     page.get_by_role("row").filter(has_text=first).locator("label").click()
     page.get_by_label("Action sur la sélection").select_option("assign")
     page.get_by_label("Personne en charge (pour « Assigner à… »)").select_option(index=1)
