@@ -75,7 +75,7 @@ def report_labels(reference):
     try:
         labels.set_report_labels(current_user, report, request.form.getlist("labels"))
     except services.ReportError as exc:
-        flash(str(exc), "triage-suivi")
+        flash(str(exc), "triage-suivi:error")
         return redirect(url_for("reports.detail", reference=report.reference) + "#suivi")
     return back_to_report(report, "Étiquettes enregistrées.", "suivi")
 
@@ -95,16 +95,17 @@ def bulk_action():
     form = BulkForm()
     back = _safe_back(form.back.data)
     if not form.validate_on_submit():
-        flash("Choisissez une action et cochez au moins une remontée.", "error")
+        flash("Choisissez une action et cochez au moins une remontée.", "triage-actions-groupees:error")
         return redirect(back + "#actions-groupees")
     try:
         result = bulk.apply(current_user, request.form.getlist("ids"), form.action.data,
                             assignee_id=_int(form.assignee.data), label_id=_int(form.label.data),
                             main_key=form.main.data or "")
     except services.ReportError as exc:
-        flash(str(exc), "error")
+        flash(str(exc), "triage-actions-groupees:error")
     else:
-        flash(bulk.summary(result, form.action.data), "success" if result.done else "warning")
+        kind = "success" if result.done and not (result.refused or result.out_of_scope) else "warning"
+        flash(bulk.summary(result, form.action.data), f"triage-actions-groupees:{kind}")
     return redirect(back + "#actions-groupees")
 
 
@@ -121,7 +122,7 @@ def shortcuts():
         abort(400)
     labels.set_keyboard_shortcuts(current_user, form.keyboard_shortcuts.data)
     flash("Raccourcis à une touche activés." if form.keyboard_shortcuts.data
-          else "Raccourcis à une touche désactivés.", "success")
+          else "Raccourcis à une touche désactivés.", "triage-raccourcis")
     return redirect(url_for("triage.board") + "#raccourcis")
 
 

@@ -16,7 +16,7 @@ from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
 from app.reports.models import Application, Report
 from app.reports.triage_forms import BulkForm, RespondForm, ShortcutsForm
-from app.reports.views import render_detail
+from app.reports.views import inline_messages, render_detail
 
 bp = Blueprint("triage", __name__, url_prefix="/equipe")
 
@@ -68,7 +68,7 @@ def board():
             SelectChoice(str(label.id), label.name) for label in team_labels]
     shortcuts_on = labels.keyboard_shortcuts_on(current_user)
     return render_template(
-        "triage/board.html", page=page, filters=filters,
+        "triage/board.html", page=page, filters=filters, inline_messages=inline_messages(),
         assignee_options=list(triage.ASSIGNEES.items()),
         label_options=[(str(label.id), label.name) for label in team_labels],
         bulk_form=bulk_form, shortcuts_on=shortcuts_on,

@@ -216,7 +216,7 @@ def detail(reference):
 
 def inline_messages():
     """The triage actions' messages, taken out of the page-top flash list: the page shows each next to the
-    form it answers ({anchor: [message]}), where the redirect brought the reader back."""
+    form it answers ({anchor: [(kind, message)]}), where the redirect brought the reader back."""
     flashes = session.get("_flashes") or []
     inline = [(category, message) for category, message in flashes if category.startswith("triage-")]
     if not inline:
@@ -224,7 +224,9 @@ def inline_messages():
     session["_flashes"] = [pair for pair in flashes if not pair[0].startswith("triage-")]
     found = {}
     for category, message in inline:
-        found.setdefault(category.removeprefix("triage-"), []).append(message)
+        # "triage-<anchor>" or "triage-<anchor>:<kind>" (success, warning or error).
+        anchor, _, kind = category.removeprefix("triage-").partition(":")
+        found.setdefault(anchor, []).append((kind or "success", message))
     return found
 
 

@@ -90,7 +90,8 @@ def test_labels_bulk_actions_assignee_filter_and_keyboard(page):
     page.get_by_label("Étiquette (pour « Ajouter l'étiquette… »)").select_option(label="Régression")
     page.get_by_role("button", name="Appliquer aux remontées cochées").click()
     page.wait_for_load_state()
-    assert "appliqué à 2 remontées" in page.locator("main").inner_text()
+    message = page.locator("#actions-groupees [role=status]")
+    assert "appliqué à 2 remontées" in message.inner_text() and _in_viewport(page, message)
     assert page.get_by_role("row").filter(has_text=first).locator(".fr-badge--green-menthe").count() == 1
     assert audit_accessibility(page) == []
 

@@ -262,7 +262,9 @@ def test_bulk_form_on_the_board_redirects_back_with_the_summary(app, world):
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/equipe/remontees?sort=people#actions-groupees")
     page = html.unescape(client.get("/equipe/remontees?sort=people").get_data(as_text=True))
-    assert f"appliqué à 1 remontée ({reports[0].reference})" in page and "hors de votre équipe" in page
+    section = page[page.index('id="actions-groupees"'):]
+    assert f"appliqué à 1 remontée ({reports[0].reference})" in section and "hors de votre équipe" in section
+    assert page.count("hors de votre équipe") == 1  # next to the bulk form, not at the top of the page
     db.session.refresh(foreign)
     assert foreign.status == "new"
     # An address off the board is not followed.
