@@ -189,7 +189,7 @@ def measure(repeat, full_url, small_url):
 def similar_p95(app, t):
     from app.extensions import db
     from app.reports.catalog_models import Application
-    from app.reports.services import similar_reports
+    from app.reports.similar import similar_reports
 
     samples = []
     with app.app_context():

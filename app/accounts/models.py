@@ -16,6 +16,7 @@ class Role(LabelledEnum):
     HR = ("hr", "Ressources humaines")
     TRIAGER = ("triager", "Équipe logicielle")
     ADMIN = ("admin", "Administrateur")
+    EXPERT = ("expert", "Expert back office")
 
 
 class OrgKind(LabelledEnum):
@@ -34,7 +35,7 @@ class OrgKind(LabelledEnum):
     OTHER = ("other", "Autre")
 
 
-ORG_ROLES = {Role.AGENT.value, Role.HR.value}
+ORG_ROLES = {Role.AGENT.value, Role.HR.value, Role.EXPERT.value}
 
 
 class Organisation(db.Model):

@@ -29,6 +29,14 @@ class TeamPrincipal:
         return f"<TeamPrincipal {self.team.code}>"
 
 
+def check_token(allowed):
+    """The caller of a token-guarded endpoint, whose role is one of `allowed` (all when empty)."""
+    user = authenticate_request()
+    if allowed and user.role not in allowed:
+        api_abort(403, "forbidden", "Votre rôle ne permet pas d'utiliser ce point d'accès.")
+    return user
+
+
 def authenticate_request():
     """The active user (or team) owning the request's bearer token, or a 401 JSON error."""
     header = request.headers.get("Authorization", "")

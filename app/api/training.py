@@ -8,6 +8,7 @@ from app.api.errors import api_abort
 from app.common.access import api_token
 from app.training import learning
 from app.training.progress import dashboard, module_state
+from app.training.services import module_by_slug
 
 blp = Blueprint("api_training", __name__, url_prefix="/api/v1", description="Formation")
 
@@ -44,11 +45,30 @@ class AttemptRequest(ma.Schema):
     )
 
 
+class ChoiceReviewSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    chosen = ma.fields.Boolean(required=True)
+    correct = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Bonne réponse ou non ; null tant que le quiz du module n'est pas réussi"})
+    explanation = ma.fields.String(allow_none=True, metadata={
+        "description": "Pourquoi ce choix est juste ou faux : pour les choix cochés, et pour tous une fois "
+                       "le quiz réussi"})
+
+
+class QuestionReviewSchema(ma.Schema):
+    id = ma.fields.String(required=True)
+    right = ma.fields.Boolean(required=True)
+    explanation = ma.fields.String(allow_none=True)
+    choices = ma.fields.List(ma.fields.Nested(ChoiceReviewSchema), required=True)
+
+
 class AttemptResponse(ma.Schema):
     attempt_id = ma.fields.Integer(required=True)
     score = ma.fields.Integer(required=True)
     passed = ma.fields.Boolean(required=True)
     module_completed = ma.fields.Boolean(required=True)
+    review = ma.fields.List(ma.fields.Nested(QuestionReviewSchema), required=True, metadata={
+        "description": "Questions justes ou fausses et explications des choix, comme sur la page de résultat"})
 
 
 class ModuleProgressSchema(ma.Schema):
@@ -72,7 +92,7 @@ class ProgressSchema(ma.Schema):
 
 
 def _module(slug):
-    module = learning.module_for(slug)
+    module = module_by_slug(slug)
     if module is None:
         api_abort(404, "not_found", f"Module inconnu : {slug}.")
     return module
@@ -91,12 +111,13 @@ def _unlocked(module):
 @blp.alt_response(404, response="NOT_FOUND")
 @api_token(Role.AGENT)
 def get_quiz(slug):
-    """The module's quiz: questions and choices with their ids, never the correct answers."""
+    """The module's quiz in the order of the caller's next attempt (choices shuffled per attempt; ids stable),
+    never the correct answers."""
     module = _module(slug)
     _unlocked(module)
     version = module.current_version
     return {"module": module.slug, "version": version.number, "pass_mark": version.pass_mark,
-            "questions": learning.quiz_of(version)}
+            "questions": learning.quiz_for_attempt(g.api_user, version)}
 
 
 @blp.route("/modules/<slug>/lessons/<lesson>/done", methods=["POST"])
@@ -133,13 +154,23 @@ def submit_attempt(payload, slug):
     key = (request.headers.get("Idempotency-Key") or "").strip()[:80] or None
     try:
         outcome = learning.submit_attempt(g.api_user, module, payload["answers"], key)
+    except learning.EmptyAnswers as exc:
+        api_abort(400, "empty_answers", str(exc), {"answers": [str(exc)]})
     except learning.InvalidAnswers as exc:
         api_abort(400, "invalid_answers", str(exc), {"answers": [str(exc)]})
     except learning.ModuleLocked as exc:
         api_abort(403, "module_locked", str(exc))
+    attempt = outcome.attempt
+    full = attempt.passed or learning.has_passed_quiz(g.api_user, attempt.version_id)
     body = {
-        "attempt_id": outcome.attempt.id, "score": outcome.attempt.score, "passed": outcome.attempt.passed,
+        "attempt_id": attempt.id, "score": attempt.score, "passed": attempt.passed,
         "module_completed": learning.completion_of(g.api_user, module) is not None,
+        "review": [
+            {"id": r.question.qid, "right": r.is_right, "explanation": r.explanation,
+             "choices": [{"id": c.choice.cid, "chosen": c.is_chosen, "correct": c.is_correct,
+                          "explanation": c.explanation} for c in r.choices]}
+            for r in learning.review_attempt(attempt, full)
+        ],
     }
     return body, (201 if outcome.is_new else 200)
 

@@ -2,8 +2,9 @@
 like the new one come first, before other agents' similar reports."""
 from app.extensions import db
 from app.reports import search
-from app.reports.models import Application, Report, SimilarReport, similar_columns
-from app.reports.services import OPEN_VALUES
+from app.reports.models import Application, Report
+from app.reports.rows import SimilarReport, similar_columns
+from app.reports.similar import OPEN_VALUES
 
 # The agent's newest open reports on one service that are compared (an agent files a handful at most).
 OWN_CANDIDATES = 50

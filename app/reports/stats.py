@@ -36,6 +36,26 @@ class Statistics:
     def max_month(self):
         return max([m[3] for m in self.months] + [1])
 
+    @property
+    def month_rows(self):
+        """The months for the tables, each run of months without a report folded into one row."""
+        rows, empty = [], []
+
+        def fold():
+            if empty:
+                label = empty[0] if len(empty) == 1 else f"{empty[0]} à {empty[-1]}"
+                rows.append((f"{label} (aucune remontée)", Counter(), Counter(), 0))
+                empty.clear()
+
+        for month in self.months:
+            if month[3]:
+                fold()
+                rows.append(month)
+            else:
+                empty.append(month[0])
+        fold()
+        return rows
+
 
 def _month_keys(now, count):
     year, month = now.year, now.month

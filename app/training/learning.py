@@ -1,13 +1,12 @@
 """Learning use cases: enrol, assign, read lessons, take quizzes, complete modules."""
-from dataclasses import dataclass
+import random
+from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 
-from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from app.accounts.models import Role, User
+from app.accounts import queries
+from app.accounts.models import User
 from app.audit.services import audit
 from app.common.urls import local_path
 from app.extensions import db
@@ -37,6 +36,10 @@ class ModuleLocked(TrainingError):
 
 class InvalidAnswers(TrainingError):
     """Answers name questions or choices that are not in this quiz (HTTP 400)."""
+
+
+class EmptyAnswers(InvalidAnswers):
+    """No choice ticked at all: refused, not recorded as a 0 % attempt (HTTP 400)."""
 
 
 @dataclass
@@ -173,6 +176,47 @@ def quiz_of(version):
     return list(reference.quiz(version.id))
 
 
+def next_attempt_number(user, version_id):
+    """The number of the user's next attempt at this version (1 for the first)."""
+    done = db.session.scalar(
+        db.select(db.func.count(QuizAttempt.id))
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.version_id == version_id)
+    )
+    return done + 1
+
+
+def attempt_number(attempt):
+    """The rank of a stored attempt among its author's attempts at the same version."""
+    return db.session.scalar(
+        db.select(db.func.count(QuizAttempt.id)).where(
+            QuizAttempt.user_id == attempt.user_id, QuizAttempt.version_id == attempt.version_id,
+            QuizAttempt.id <= attempt.id,
+        )
+    )
+
+
+def shuffled(questions, user_id, version_id, number):
+    """The questions with their choices in the order of this learner's attempt `number`.
+
+    The order is drawn from the learner, the version and the attempt number: a reload or the result page
+    shows the same order, another attempt or another learner a different one. Ids never change, so
+    scoring does not depend on the order.
+    """
+    result = []
+    for question in questions:
+        choices = list(question.choices)
+        # Not a secret, a stable draw: a string seed gives the same order in every process.
+        random.Random(f"{user_id}:{version_id}:{number}:{question.qid}").shuffle(choices)  # noqa: S311  # nosec B311
+        result.append(replace(question, choices=tuple(choices)))
+    return result
+
+
+def quiz_for_attempt(user, version, number=None):
+    """The version's quiz in the order of the user's attempt `number` (by default their next one)."""
+    number = next_attempt_number(user, version.id) if number is None else number
+    return shuffled(quiz_of(version), user.id, version.id, number)
+
+
 def score_answers(questions, answers):
     """Check that answers only name this quiz's ids, then score them (0-100)."""
     by_qid = {q.qid: q for q in questions}
@@ -223,6 +267,8 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
     version = module.current_version
     questions = quiz_of(version) if questions is None else questions
     score, results = score_answers(questions, answers)
+    if not any(r.chosen for r in results):
+        raise EmptyAnswers("Aucune réponse cochée : répondez au moins à une question avant de valider.")
     attempt = QuizAttempt(
         user_id=user.id,
         version_id=version.id,
@@ -246,6 +292,60 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
     db.session.commit()
     _announce(user, module, completion)
     return AttemptOutcome(attempt, results, completion, True, attempt_id)
+
+
+@dataclass
+class ChoiceReview:
+    choice: object
+    is_chosen: bool
+    is_correct: bool | None  # None: not shown (the module is not passed yet)
+    explanation: str | None  # shown under the choice, or None
+
+
+@dataclass
+class QuestionReview:
+    question: object
+    is_right: bool
+    choices: list
+    explanation: str | None  # the question's own explanation, when it may be shown
+
+
+def has_passed_quiz(user, version_id):
+    return db.session.scalar(
+        db.select(QuizAttempt.id).where(QuizAttempt.user_id == user.id, QuizAttempt.version_id == version_id,
+                                        QuizAttempt.passed.is_(True)).limit(1)
+    ) is not None
+
+
+def review_attempt(attempt, full):
+    """What the result page shows of an attempt (Moodle's « review options »).
+
+    Before the module's quiz is passed (`full` false) the learner sees which questions were wrong and why
+    the choices they picked are right or wrong, never which choice is correct: the question's explanation
+    names the answer, so it stands in for a missing choice explanation only where the question was
+    answered right. Once passed (`full`), every choice's explanation and the correct answers.
+    """
+    questions = shuffled(reference.quiz(attempt.version_id), attempt.user_id, attempt.version_id,
+                         attempt_number(attempt))
+    _score, results = score_answers(questions, attempt.answers)
+    reviews = []
+    for result in results:
+        question = result.question
+        choices = []
+        for choice in question.choices:
+            chosen = choice.cid in result.chosen
+            if full:
+                explanation = choice.explanation
+            elif chosen:
+                explanation = choice.explanation or (question.explanation if result.is_right else None)
+            else:
+                explanation = None
+            choices.append(ChoiceReview(choice, chosen, choice.is_correct if full else None, explanation))
+        shown = question.explanation if (full or result.is_right) else None
+        if shown and any(c.explanation == shown for c in choices):
+            shown = None  # already under the choice it stands in for
+        reviews.append(QuestionReview(question, result.is_right, choices, shown))
+    return reviews
 
 
 # --- completion ------------------------------------------------------------------------------
@@ -301,24 +401,7 @@ def completion_of(user, module):
 
 
 def agents_of(hr_user, ids):
-    return db.session.scalars(
-        db.select(User).where(
-            User.id.in_(ids), User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
-        )
-    ).all()
-
-
-@lru_cache(maxsize=1)
-def _module_statement():
-    return (
-        db.select(Module).where(Module.slug == bindparam("slug"), Module.current_version_id.is_not(None))
-        .options(joinedload(Module.current_version))
-    )
-
-
-def module_for(slug):
-    """The module with this slug and its current version (one query)."""
-    return db.session.scalar(_module_statement(), {"slug": slug})
+    return db.session.scalars(queries.agents_of(hr_user).where(User.id.in_(ids))).all()
 
 
 def path_for(code, user=None):

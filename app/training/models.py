@@ -119,6 +119,10 @@ class Lesson(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     body_markdown: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    # From the lesson file's front matter: when and by whom (a role) it was last reviewed.
+    updated_on = mapped_column(db.Date)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    verification_pending: Mapped[bool] = mapped_column(default=False, server_default=db.false())
 
     version = relationship(ModuleVersion, back_populates="lessons")
 
@@ -149,6 +153,7 @@ class Choice(db.Model):
     text: Mapped[str] = mapped_column(Text)
     is_correct: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    explanation: Mapped[str | None] = mapped_column(Text)  # why right or wrong; else the question's
 
     question = relationship(Question, back_populates="choices")
 

@@ -57,6 +57,7 @@ class PathRef:
     code: str
     title: str
     module_ids: tuple  # in path order
+    shipped: bool = True  # from the curricula; False for an agent's personal path
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class LessonRef:
     slug: str
     title: str
     body_html: str  # the lesson's Markdown, rendered and sanitised (app.common.markdown)
+    updated_on: object = None  # datetime.date of the last review, from the lesson file's front matter
+    reviewed_by: str | None = None
+    verification_pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class ChoiceRef:
     cid: str
     text: str
     is_correct: bool
+    explanation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,17 +135,17 @@ def load_catalogue():
             versions.get(row.current_version_id), tuple(prerequisites.get(row.id, ())),
         )
     paths = {}
-    for path_id, code, title, module_id in db.session.execute(
-        db.select(TrainingPath.id, TrainingPath.code, TrainingPath.title, PathModule.module_id)
+    for path_id, code, title, owner_id, module_id in db.session.execute(
+        db.select(TrainingPath.id, TrainingPath.code, TrainingPath.title, TrainingPath.owner_id, PathModule.module_id)
         .outerjoin(PathModule, PathModule.path_id == TrainingPath.id)
         .order_by(TrainingPath.id, PathModule.position, PathModule.id)
     ):
-        path = paths.setdefault(path_id, {"code": code, "title": title, "modules": []})
+        path = paths.setdefault(path_id, {"code": code, "title": title, "modules": [], "shipped": owner_id is None})
         if module_id is not None:
             path["modules"].append(module_id)
     return Catalogue(
         modules=modules,
-        paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"])) for pid, p in paths.items()},
+        paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"]), p["shipped"]) for pid, p in paths.items()},
         lesson_versions=lesson_versions,
     )
 
@@ -152,7 +157,7 @@ def catalogue():
         return g.training_catalogue
     value = cached("training.catalogue", load_catalogue)
     if per_request:
-        g.training_catalogue = value  # dropped at the end of the request (see REQUEST_CACHE_KEYS)
+        g.training_catalogue = value  # dropped at the end of the request (app.training.init_app)
     return value
 
 
@@ -161,25 +166,29 @@ def load_quiz(version_id):
     questions = {}
     rows = db.session.execute(
         db.select(Question.id, Question.qid, Question.type, Question.text, Question.explanation,
-                  Choice.id, Choice.cid, Choice.text, Choice.is_correct)
+                  Choice.id, Choice.cid, Choice.text, Choice.is_correct, Choice.explanation)
         .outerjoin(Choice, Choice.question_id == Question.id)
         .where(Question.version_id == version_id)
         .order_by(Question.position, Question.id, Choice.position, Choice.id)
     )
-    for qid_pk, qid, qtype, qtext, explanation, choice_id, cid, ctext, correct in rows:
+    for qid_pk, qid, qtype, qtext, explanation, choice_id, cid, ctext, correct, why in rows:
         entry = questions.setdefault(qid_pk, [(qid_pk, qid, qtype, qtext, explanation), []])
         if choice_id is not None:
-            entry[1].append(ChoiceRef(choice_id, cid, ctext, correct))
+            entry[1].append(ChoiceRef(choice_id, cid, ctext, correct, why))
     return tuple(QuestionRef(*head, tuple(choices)) for head, choices in questions.values())
 
 
 def load_lessons(version_id):
     """The lessons of a module version in order, their Markdown rendered once (one query)."""
     rows = db.session.execute(
-        db.select(Lesson.id, Lesson.slug, Lesson.title, Lesson.body_markdown)
+        db.select(Lesson.id, Lesson.slug, Lesson.title, Lesson.body_markdown, Lesson.updated_on,
+                  Lesson.reviewed_by, Lesson.verification_pending)
         .where(Lesson.version_id == version_id).order_by(Lesson.position, Lesson.id)
     )
-    return tuple(LessonRef(id_, slug, title, str(render_markdown(body))) for id_, slug, title, body in rows)
+    return tuple(
+        LessonRef(id_, slug, title, str(render_markdown(body)), updated_on, reviewed_by, bool(pending))
+        for id_, slug, title, body, updated_on, reviewed_by, pending in rows
+    )
 
 
 def lessons(version_id):

@@ -15,12 +15,13 @@ from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
 from app.training.models import ModuleCompetency, ModuleVersion, Partner, QuizAttempt, TrainingPath
 from app.training.progress import module_state, module_states
+from app.training.services import module_by_slug
 
 bp = Blueprint("training", __name__, url_prefix="/formation")
 
 
 def _module_or_404(slug):
-    module = learning.module_for(slug)
+    module = module_by_slug(slug)
     if module is None:
         abort(404)
     return module
@@ -201,7 +202,8 @@ def quiz(slug):
     state = module_state(current_user, module)
     if state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
-    questions = learning.quiz_of(module.current_version)
+    # Choices in the order of this agent's next attempt: a reload shows the same order.
+    questions = learning.quiz_for_attempt(current_user, module.current_version)
     form = QuizSubmitForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -210,6 +212,9 @@ def quiz(slug):
         try:
             outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None,
                                               state=state, questions=questions)
+        except learning.EmptyAnswers as exc:
+            return render_template("training/quiz.html", module=module, questions=questions, form=form,
+                                   error=str(exc)), 400
         except learning.InvalidAnswers as exc:
             abort(400, str(exc))
         return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt_id))
@@ -226,7 +231,9 @@ def attempt(slug, attempt_id):
     )
     if attempt is None or attempt.version.module_id != module.id:
         abort(404)
+    full = learning.has_passed_quiz(current_user, attempt.version_id)
     return render_template(
-        "training/attempt.html", module=module, attempt=attempt, results=learning.results_for(attempt),
-        state=module_state(current_user, module), completion=learning.completion_of(current_user, module),
+        "training/attempt.html", module=module, attempt=attempt, reviews=learning.review_attempt(attempt, full),
+        full_review=full, state=module_state(current_user, module),
+        completion=learning.completion_of(current_user, module),
     )

@@ -42,12 +42,13 @@ def _dump(db):
 def test_erasure_leaves_neither_email_nor_name(client, login, db):
     from app.training import learning
     from app.training.curricula.importer import import_curricula
+    from app.training.services import module_by_slug
     from tests.training.conftest import FIXTURE
 
     import_curricula(FIXTURE)
     agent = login(full_name="Zéphyrine Effaçable", email="zephyrine.effacable@example.org")
     agent_id = agent.id
-    module = learning.module_for("accueil-base")
+    module = module_by_slug("accueil-base")
     learning.mark_lesson_done(agent, module, module.current_version.lessons[0])
     learning.submit_attempt(agent, module, {"ab-q01": ["b"]})
     notify(agent, "info", "Bonjour Zéphyrine Effaçable")
@@ -127,6 +128,8 @@ EXPORTED = {
     ("report_me_toos", "user_id"): ("reports", "me_too"),
     ("report_followers", "user_id"): ("reports", "following"),
     ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
+    ("passport_verification_links", "holder_id"): ("passport", "verification_links"),
+    ("proconnect_identities", "user_id"): ("proconnect", "identities"),
     ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
 }
 NOT_EXPORTED = {
@@ -140,6 +143,7 @@ NOT_EXPORTED = {
     ("evidence_files", "uploaded_by_id"): "files listed under the holder's entries",
     ("evidence_log", "actor_id"): "the log is listed under the holder's entries",
     ("reports", "assignee_id"): "a team's triage work on a report (the report is its author's)",
+    ("proconnect_sessions", "user_id"): "ID tokens kept two days at most for the provider's logout: secrets",
 }
 
 
@@ -161,7 +165,8 @@ def test_my_data_accounts_for_every_table_that_refers_to_a_user(db):
 def _a_person_with_a_row_everywhere(db):
     """An agent with rows in every exported table (through the use cases where they are short)."""
     from app.accounts import services
-    from app.passports.models import PassportShare, VaeCandidacy
+    from app.accounts.proconnect.models import ProConnectIdentity
+    from app.passports.models import PassportShare, VaeCandidacy, VerificationLinks
     from app.referential.models import Certification
     from app.reports.label_models import TriagePreference
     from app.reports.models import MeToo, NotificationSetting, ReportComment
@@ -184,6 +189,8 @@ def _a_person_with_a_row_everywhere(db):
     db.session.add_all([
         TrainingPath(code="PERSO-1", title="Mon parcours", description="Vers le métier", owner_id=person.id),
         PassportShare(holder_id=person.id, organisation_id=person.organisation_id),
+        VerificationLinks(holder_id=person.id, generation=1),
+        ProConnectIdentity(user_id=person.id, sub="sub-de-la-personne", uid="uid-1"),
         certification,
     ])
     db.session.flush()

@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from app.training.curricula.importer import import_curricula
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
 
@@ -25,7 +25,7 @@ def test_agent_takes_a_module(page, live_server, tmp_path):
     assert _progress(page) == 0
     assert audit_accessibility(page) == []
 
-    page.get_by_role("link", name="Formations").first.click()
+    open_menu(page, "Formation", "Catalogue des formations")
     assert audit_accessibility(page) == []
     page.get_by_role("link", name="Accueil de base").click()
     page.get_by_role("link", name="Commencer : Dire bonjour").click()
@@ -36,20 +36,30 @@ def test_agent_takes_a_module(page, live_server, tmp_path):
     assert "Quiz : Accueil de base" in page.content()
     assert audit_accessibility(page) == []
 
-    # A wrong answer first.
+    # Nothing ticked: refused with the error summary, nothing recorded.
+    page.get_by_role("button", name="Valider mes réponses").click()
+    assert "Le formulaire contient 1 erreur" in page.content() and "Aucune réponse cochée" in page.content()
+    assert audit_accessibility(page) == []
+
+    # A wrong answer: the wrong questions and the picked choices' explanations, never the correct choice.
     _choose(page, "Suivant")
     _choose(page, "Couper la parole")
     page.get_by_role("button", name="Valider mes réponses").click()
     assert "Quiz non réussi" in page.content()
+    assert "« Suivant » appelle la personne sans la saluer." in page.content()
+    assert "bonne réponse</strong>" not in page.content()
+    assert page.get_by_role("progressbar", name="Votre score : 0 % — seuil de réussite : 50 %").count() == 1
     assert audit_accessibility(page) == []
 
-    page.get_by_role("link", name="réessayez").click()
+    page.get_by_role("link", name="Réessayer").click()
     _choose(page, "Bonjour")
     _choose(page, "Reformuler")
     _choose(page, "Laisser parler")
     page.get_by_role("button", name="Valider mes réponses").click()
     assert "Quiz réussi" in page.content()
     assert "Le module est terminé" in page.content()
+    assert "Corrigé" in page.content() and "Juste : saluer ouvre l'échange." in page.content()
+    assert audit_accessibility(page) == []
 
     page.goto("/agent")
     assert _progress(page) == 50

@@ -40,6 +40,7 @@ FORM = {
 JSON_BY_SUFFIX = {
     "/submit": {}, "/decision": {"decision": "validate", "version": 1, "comment": "Vu."},
     "/comments": {"body": "Intrusion"}, "/me-too": {"people_affected": 5},
+    "/messages": {"body": "Intrusion"}, "/take": {}, "/close": {"useful": "yes"},
 }
 JSON_PATCH = {"status": "acknowledged"}
 
@@ -335,3 +336,58 @@ def test_api_tokens_of_another_user_or_team(app, actor, report_world):
     attempt_all(app, other_triager, f"/compte/jetons/{team_token.id}/revoquer", 404)
     assert_unchanged(before, objects)
     assert columns(personal)["revoked_at"] is None and columns(team_token)["revoked_at"] is None
+
+
+# --- support requests (appui expert) ------------------------------------------------------------------
+
+
+def test_support_requests_of_another_scope(app, actor):
+    from app.backoffice.models import SupportAttachment, SupportRequest
+    from tests.backoffice.factories import CITIZEN, CONSENT, agent, expert, group
+
+    group(experts=[expert()])
+    group("APPUI-CPAM-69", operator="cpam")
+    author = agent()
+    with app.test_request_context():
+        from app.backoffice import requests as support
+
+        row = support.create_request(author, {"operator": "caf", "subject": "RSA", "situation": "Suspendu."},
+                                     CITIZEN, CONSENT, [("piece.pdf", pdf_bytes())])
+    attachment = db.session.scalar(db.select(SupportAttachment))
+    ref = row.reference
+    stranger = actor(UserFactory(role="agent", organisation=OrganisationFactory()))
+    other_expert = actor(expert(operator="cpam"))
+    hr = actor(UserFactory(role="hr", organisation=author.organisation))
+    triager = actor(UserFactory(role="triager"))
+    before = table_counts()
+    objects = [(row, columns(row)), (attachment, columns(attachment))]
+    base = f"/appui/demandes/{ref}"
+    for path in (base, f"{base}/pieces/{attachment.id}"):
+        attempt_all(app, stranger, path, 404)
+        attempt_all(app, other_expert, path, 404)
+        attempt_all(app, hr, path, 403)
+        attempt_all(app, triager, path, 403)
+    for action in ("message", "cloture", "partage", "confier", "consentement/retrait", "recepisse.pdf", "debrief",
+                   "debrief/1/accepter"):
+        attempt_all(app, stranger, f"{base}/{action}", 404)
+        attempt_all(app, other_expert, f"{base}/{action}", 403)
+        attempt_all(app, hr, f"{base}/{action}", 403)
+    for action in ("prendre", "reponse", "note", "reorienter", "inviter", "transfert", "fiche", "debrief/1/creneau",
+                   "debrief/1/compte-rendu", "remontee"):
+        attempt_all(app, other_expert, f"{base}/{action}", 404)
+        attempt_all(app, stranger, f"{base}/{action}", 403)
+        attempt_all(app, triager, f"{base}/{action}", 403)
+    api = f"/api/v1/support-requests/{ref}"
+    for path in (api, f"{api}/messages"):
+        attempt_all(app, stranger, path, 404, api=True)
+        attempt_all(app, other_expert, path, 404, api=True)
+        attempt_all(app, hr, path, 403, api=True)
+    attempt_all(app, other_expert, f"{api}/take", 404, api=True)
+    attempt_all(app, stranger, f"{api}/take", 403, api=True)
+    attempt_all(app, stranger, f"{api}/close", 404, api=True)
+    attempt_all(app, other_expert, f"{api}/close", 403, api=True)
+    for who in (stranger, other_expert):
+        listed = who.client.get("/api/v1/support-requests", headers=who.headers).get_json()["items"]
+        assert listed == []
+    assert_unchanged(before, objects)
+    assert db.session.get(SupportRequest, row.id).author_id == author.id

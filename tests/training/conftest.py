@@ -30,6 +30,9 @@ def test_path(curricula):
     return _db.session.scalar(_db.select(TrainingPath).where(TrainingPath.code == "PARCOURS-TEST"))
 
 
+# Every lesson file starts with its review metadata (issue 14); tests that write a lesson prepend it.
+LESSON_FRONT_MATTER = '---\nupdated: 2026-11-30\nreviewed_by: "formateur de test"\n---\n'
+
 RIGHT = {"ab-q01": ["a"], "ab-q02": ["a", "b"]}
 WRONG = {"ab-q01": ["b"], "ab-q02": ["a"]}
 CAF_RIGHT = {"caf-t-q01": ["a"]}

@@ -7,6 +7,7 @@ import pytest
 from app.extensions import db as _db
 from app.training.curricula.importer import CurriculaInvalid, import_curricula
 from app.training.models import Lesson, LessonProgress, Module, ModuleVersion
+from tests.training.conftest import LESSON_FRONT_MATTER
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
 
@@ -80,7 +81,8 @@ def test_changed_lesson_bumps_version_and_keeps_progress(app, db, make_user, tre
     other_version_id = other.current_version_id
 
     lesson_file = tree / "modules" / "accueil-base" / "lessons" / "01-bonjour.md"
-    lesson_file.write_text("## Saluer\n\nOn dit **bonjour**, on sourit et on se présente.\n", encoding="utf-8")
+    lesson_file.write_text(LESSON_FRONT_MATTER + "## Saluer\n\nOn dit **bonjour**, on sourit et on se présente.\n",
+                           encoding="utf-8")
     report = import_curricula(tree)
     assert report.new_versions == [("accueil-base", 2)]
 

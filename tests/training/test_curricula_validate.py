@@ -117,9 +117,12 @@ def test_prerequisite_cycle(app, tree):
     module = tree / "modules" / "accueil-base" / "module.yaml"
     _edit(module, "duration_minutes: 60\n", "duration_minutes: 60\nprerequisites: [caf-essentiel]\n")
     code, lines = _validate(app, tree)
+    paths = tree / "paths.yaml"
     assert code == 1
     assert lines == [
-        f"{module}:{_line_of(module, 'prerequisites:')}: cycle de prérequis : accueil-base → caf-essentiel → accueil-base"
+        f"{module}:{_line_of(module, 'prerequisites:')}: cycle de prérequis : accueil-base → caf-essentiel → accueil-base",
+        f"{paths}:{_line_of(paths, 'modules:')}: dans le parcours PARCOURS-TEST, le prérequis caf-essentiel vient "
+        "après le module accueil-base",
     ]
 
 

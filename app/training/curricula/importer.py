@@ -66,10 +66,15 @@ def _add(obj, report):
     return obj
 
 
-def content_hash(model, lessons):
+def content_hash(model, lessons, lesson_meta=None):
     """A stable digest of what a learner sees; prerequisites and kind are not content."""
     data = model.model_dump(mode="json", exclude={"prerequisites", "kind", "partner", "slug"})
     data["lesson_texts"] = [lessons.get(lesson["slug"], "") for lesson in data["lessons"]]
+    if lesson_meta:  # a new review date or a pending verification is a new version learners see
+        data["lesson_meta"] = [
+            [str(m.updated), m.reviewed_by, m.verification_pending] if (m := lesson_meta.get(lesson["slug"])) else None
+            for lesson in data["lessons"]
+        ]
     raw = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -209,7 +214,7 @@ def _import_modules(sources, competencies, report):
             modules[item.slug] = module
             db.session.flush()
         _set(module, report, kind=item.kind, partner=item.partner)
-        digest = content_hash(item, source.lessons)
+        digest = content_hash(item, source.lessons, source.lesson_meta)
         current = module.current_version
         if current is not None and current.content_hash == digest:
             continue
@@ -227,15 +232,20 @@ def _import_modules(sources, competencies, report):
             db.session.add(ModuleCompetency(version_id=version.id, competency_id=competencies[comp.code].id,
                                             level=comp.level, position=pos))
         for pos, lesson in enumerate(item.lessons):
+            meta = source.lesson_meta.get(lesson.slug)
             db.session.add(Lesson(version_id=version.id, slug=lesson.slug, title=lesson.title,
-                                  body_markdown=source.lessons[lesson.slug], position=pos))
+                                  body_markdown=source.lessons[lesson.slug], position=pos,
+                                  updated_on=meta.updated if meta else None,
+                                  reviewed_by=meta.reviewed_by if meta else None,
+                                  verification_pending=bool(meta and meta.verification_pending)))
         for pos, question in enumerate(item.quiz.questions):
             row = Question(version_id=version.id, qid=question.id, type=question.type, text=question.text,
                            explanation=question.explanation, position=pos)
             db.session.add(row)
             db.session.flush()
             db.session.add_all([
-                Choice(question_id=row.id, cid=c.id, text=c.text, is_correct=c.correct, position=c_pos)
+                Choice(question_id=row.id, cid=c.id, text=c.text, is_correct=c.correct, position=c_pos,
+                       explanation=c.explanation)
                 for c_pos, c in enumerate(question.choices)
             ])
         module.current_version = version

@@ -120,6 +120,8 @@ class Choice(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,19}$")]
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
     correct: bool = False
+    # Why this choice is right or wrong; the result page falls back to the question's explanation.
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=1000)] | None = None
 
 
 class Question(Strict):
@@ -154,6 +156,8 @@ class ModuleFile(Strict):
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
     duration_minutes: Annotated[int, Field(ge=5, le=2400, strict=True)]
     validity_months: Annotated[int, Field(ge=1, le=240, strict=True)] | None = None
+    # Time of the activities outside lessons and quiz (case studies, role-plays), counted in the duration.
+    activities_minutes: Annotated[int, Field(ge=0, le=600, strict=True)] | None = None
     prerequisites: list[Slug] = []
     competencies: Annotated[list[ModuleCompetency], Field(min_length=1)]
     lessons: Annotated[list[LessonRef], Field(min_length=1)]

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from app.training.curricula import schema
+from app.common.files import Problem
+from app.training.curricula import corpus, schema
+from app.training.curricula.frontmatter import parse_lesson
 from app.training.curricula.yamllines import YamlError, load_with_lines
 
 FIELD_NAMES = {
@@ -22,7 +24,7 @@ FIELD_NAMES = {
     "questions": "questions", "id": "identifiant",
     "type": "type", "text": "texte", "explanation": "explication", "choices": "choix",
     "correct": "bonne réponse", "sources": "sources", "url": "adresse", "label": "libellé",
-    "certifier": "certificateur", "note": "note",
+    "certifier": "certificateur", "note": "note", "activities_minutes": "durée des activités (minutes)",
 }
 # A field label, not a password.
 FIELD_NAMES["pass_mark"] = "seuil de réussite"  # noqa: S105  # nosec B105
@@ -40,22 +42,14 @@ PATTERN_HINTS = {
 
 
 @dataclass
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-@dataclass
 class ModuleSource:
     folder: str
     rel_path: str
     model: schema.ModuleFile
     lines: object
-    lessons: dict  # lesson slug -> Markdown text
+    lessons: dict  # lesson slug -> Markdown text (without its front matter)
+    lesson_meta: dict = field(default_factory=dict)  # lesson slug -> frontmatter.LessonMeta
+    lesson_paths: dict = field(default_factory=dict)  # lesson slug -> the file as shown in messages
 
 
 @dataclass
@@ -68,6 +62,7 @@ class Tree:
     modules: list = field(default_factory=list)
     invalid_module_folders: set = field(default_factory=set)
     problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # Problem lines that do not stop an import
 
 
 def _name(loc):
@@ -169,7 +164,13 @@ def load_tree(directory):
     _check_certifications(tree, cert_lines, cert_path, competencies)
     slugs = _check_modules(tree, competencies)
     _check_paths(tree, path_lines, paths_path, slugs)
+    corpus.check_corpus(
+        tree,
+        problem=lambda path, line, message: tree.problems.append(Problem(path, line, message)),
+        warning=lambda path, line, message: tree.warnings.append(Problem(path, line, "avertissement : " + message)),
+    )
     tree.problems.sort(key=lambda p: (p.path, p.line))
+    tree.warnings.sort(key=lambda p: (p.path, p.line))
     return tree
 
 
@@ -268,9 +269,15 @@ def _check_modules(tree, competencies):
                                              f"fichier de leçon introuvable : {lesson.file}"))
                 continue
             text = file.read_text(encoding="utf-8")
-            if not text.strip():
+            parsed = parse_lesson(text)
+            shown = str(Path(path).parent / lesson.file)
+            for line, message in parsed.problems:
+                tree.problems.append(Problem(shown, line, message))
+            if not parsed.body.strip():
                 tree.problems.append(Problem(path, lines.line(("lessons", i, "file")), f"fichier de leçon vide : {lesson.file}"))
-            source.lessons[lesson.slug] = text
+            source.lessons[lesson.slug] = parsed.body
+            source.lesson_meta[lesson.slug] = parsed.meta
+            source.lesson_paths[lesson.slug] = shown
         for i, question in enumerate(m.quiz.questions):
             where = ("quiz", "questions", i)
             if question.id in question_ids:
@@ -344,4 +351,21 @@ def _check_paths(tree, lines, path, slugs):
                 tree.problems.append(Problem(path, lines.line(("paths", i, "modules", j)),
                                              f"module présent deux fois dans le parcours {training_path.code} : {slug}"))
             in_path.add(slug)
+        _check_path_prerequisites(tree, lines, path, i, training_path)
+
+
+def _check_path_prerequisites(tree, lines, path, index, training_path):
+    """Every prerequisite of a module of the path is in the path, before it (or the path cannot be finished)."""
+    by_slug = {source.model.slug: source.model for source in tree.modules}
+    position = {slug: j for j, slug in reversed(list(enumerate(training_path.modules)))}
+    for j, slug in enumerate(training_path.modules):
+        module = by_slug.get(slug)
+        for prereq in (module.prerequisites if module else []):
+            where = lines.line(("paths", index, "modules", j))
+            if prereq not in position:
+                tree.problems.append(Problem(path, where, f"le parcours {training_path.code} ne contient pas "
+                                                          f"{prereq}, prérequis du module {slug}"))
+            elif position[prereq] > j:
+                tree.problems.append(Problem(path, where, f"dans le parcours {training_path.code}, le prérequis "
+                                                          f"{prereq} vient après le module {slug}"))
 
