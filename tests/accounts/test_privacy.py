@@ -138,6 +138,7 @@ EXPORTED = {
     ("reception_visits", "agent_id"): ("reception", "desk_log"),
     ("consultation_participations", "user_id"): ("consultations", "participations"),
     ("passport_contribution_offers", "holder_id"): ("passport", "contribution_offers"),
+    ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -184,6 +185,7 @@ def _a_person_with_a_row_everywhere(db):
     from app.accounts.proconnect.models import ProConnectIdentity
     from app.passports.models import PassportShare, VaeCandidacy, VerificationLinks
     from app.referential.models import Certification
+    from app.reports.label_models import TriagePreference
     from app.reports.models import MeToo, NotificationSetting, ReportComment
     from app.training import learning
     from app.training.models import TrainingPath
@@ -218,6 +220,7 @@ def _a_person_with_a_row_everywhere(db):
         MeToo(report_id=other.id, user_id=person.id, organisation_id=person.organisation_id),
         ReportComment(report_id=mine.id, author_id=person.id, kind="agent_message", body="Précision"),
         NotificationSetting(user_id=person.id, email_opt_in=True),
+        TriagePreference(user_id=person.id, keyboard_shortcuts=False),
     ])
     db.session.commit()
     _support_rows(person)

@@ -27,7 +27,7 @@ CASES = [
     ("agent", "/passeport/declarer", "main form", {"[name='description']": "x" * 6000}),
     ("agent", "/remontees/nouvelle", "main form", {}),
     ("triager", "/compte", "form[action$='/compte/mot-de-passe']", {}),
-    ("triager", "{report}", "form[action$='/statut']", {}),
+    ("triager", "{report}", "form[action$='/reponse']", {}),
     ("triager", "/equipe/consultations/nouvelle", "main form", {}),
     ("triager", "/equipe/consultations/nouvelle", "main form", {
         "[name='title']": "Maquette", "[name='purpose']": "Votre avis sur la maquette.",

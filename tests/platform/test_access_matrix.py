@@ -111,6 +111,13 @@ MATRIX = {
     "triage.assign": ("POST", "/equipe/remontees/R-2026-999999/assignation", [L, NO, NO, 404, NO]),
     "triage.tracker": ("POST", "/equipe/remontees/R-2026-999999/ticket", [L, NO, NO, 404, NO]),
     "triage.merge": ("GET", "/equipe/remontees/R-2026-999999/fusion", [L, NO, NO, 404, NO]),
+    "triage_tools.respond": ("POST", "/equipe/remontees/R-2026-999999/reponse", [L, NO, NO, 404, NO]),
+    "triage_tools.acknowledge": ("POST", "/equipe/remontees/R-2026-999999/accuse-reception", [L, NO, NO, 404, NO]),
+    "triage_tools.report_labels": ("POST", "/equipe/remontees/R-2026-999999/etiquettes", [L, NO, NO, 404, NO]),
+    "triage_tools.bulk_action": ("POST", "/equipe/remontees/lot", [L, NO, NO, 302, NO]),
+    "triage_tools.shortcuts": ("POST", "/equipe/raccourcis", [L, NO, NO, 302, 302]),
+    "triage_tools.label_list": ("GET", "/equipe/etiquettes", [L, NO, NO, OK, NO]),
+    "triage_tools.label_delete": ("GET", "/equipe/etiquettes/999999/supprimer", [L, NO, NO, 404, NO]),
     "team_settings.index": ("GET", "/equipe/reglages", [L, NO, NO, OK, NO]),
     "team_settings.create_token": ("POST", "/equipe/reglages/jetons", [L, NO, NO, OK, NO]),
     "team_settings.revoke_token": ("GET", "/equipe/reglages/jetons/999999/revoquer", [L, NO, NO, 404, NO]),
@@ -304,8 +311,9 @@ NETWORK_MANAGER = {
 
 def _network_status(endpoint, expected):
     """manager_network on a row written before the role existed."""
-    if endpoint.startswith(("consultations.team", "api_consultations.")) and endpoint not in NETWORK_MANAGER:
-        return NO  # the software teams' consultations: a team's own pages and API
+    if endpoint.startswith(("consultations.team", "api_consultations.", "triage_tools.")) \
+            and endpoint not in NETWORK_MANAGER:
+        return NO  # a software team's own pages and API (consultations, triage tools)
     return NETWORK_MANAGER.get(endpoint, expected[ROLES.index("triager")])
 
 

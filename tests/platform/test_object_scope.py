@@ -274,7 +274,8 @@ def test_reports_and_screenshots_of_another_scope(app, actor, report_world):
     shared = [f"/remontees/{ref}", f"/remontees/{ref}/captures/{attachment.id}"]
     agent_only = [f"/remontees/{ref}/retirer", f"/remontees/{ref}/message"]
     triage = [f"/equipe/remontees/{ref}/{action}"
-              for action in ("statut", "contournement", "commentaire", "assignation", "ticket", "fusion")]
+              for action in ("statut", "contournement", "commentaire", "assignation", "ticket", "fusion",
+                             "reponse", "accuse-reception", "etiquettes")]
     for path in shared:
         tried += attempt_all(app, stranger, path, 404)
         tried += attempt_all(app, other_triager, path, 404)
