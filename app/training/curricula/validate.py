@@ -56,6 +56,7 @@ class ModuleSource:
     model: schema.ModuleFile
     lines: object
     lessons: dict  # lesson slug -> Markdown text
+    package: object = None  # format: package -> its checked PackageSource (app.training.packages)
 
 
 @dataclass
@@ -155,11 +156,14 @@ def load_tree(directory):
         tree, "certifications.yaml", schema.CertificationsFile, False
     )
     tree.paths, path_lines, paths_path = _load(tree, "paths.yaml", schema.PathsFile, False)
+    from app.training.packages.sources import check_package_modules, declares_package
+
     modules_dir = tree.directory / "modules"
     if modules_dir.is_dir():
         for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
             rel = f"modules/{folder.name}/module.yaml"
-            model, lines, shown = _load(tree, rel, schema.ModuleFile)
+            module_class = schema.PackageModuleFile if declares_package(folder / "module.yaml") else schema.ModuleFile
+            model, lines, shown = _load(tree, rel, module_class)
             if model is not None:
                 tree.modules.append(ModuleSource(folder.name, shown, model, lines, {}))
             else:
@@ -169,6 +173,7 @@ def load_tree(directory):
     _check_certifications(tree, cert_lines, cert_path, competencies)
     slugs = _check_modules(tree, competencies)
     _check_paths(tree, path_lines, paths_path, slugs)
+    check_package_modules(tree, Problem)
     tree.problems.sort(key=lambda p: (p.path, p.line))
     return tree
 

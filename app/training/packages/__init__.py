@@ -1,0 +1,1 @@
+"""SCORM package modules: safe import, manifest checks, the player and its run-time data (CMI)."""
