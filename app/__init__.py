@@ -244,6 +244,9 @@ def _register_blueprints(app):
     app.register_blueprint(training_bp)
     app.register_blueprint(attestations_bp)
     app.register_blueprint(hr_training_bp)
+    from app.training.packages import init_app as init_packages
+
+    init_packages(app)
     app.register_blueprint(passport_bp)
     app.register_blueprint(hr_passport_bp)
     app.register_blueprint(passport_docs_bp)

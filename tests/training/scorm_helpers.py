@@ -2,6 +2,9 @@
 import io
 import stat
 import zipfile
+from pathlib import Path
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
 
 MANIFEST_12 = """<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="test" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -81,3 +84,19 @@ def add_package_module(tree, data, name="paquet-test.zip"):
     folder = tree / "modules" / "paquet-test"
     folder.mkdir(exist_ok=True)
     (folder / "module.yaml").write_text(PACKAGE_MODULE.format(package=name), encoding="utf-8")
+
+
+def import_package_module(tree, data=None):
+    """Import the fixture curricula plus the `paquet-test` module; returns the Module."""
+    from app.extensions import db
+    from app.training.curricula.importer import import_curricula
+    from app.training.models import Module
+
+    add_package_module(tree, data or good_package())
+    import_curricula(tree)
+    return db.session.scalar(db.select(Module).where(Module.slug == "paquet-test"))
+
+
+def cmi_12(status="incomplete", raw="", location="1", suspend='{"screen":1}'):
+    return {"cmi": {"suspend_data": suspend, "core": {"lesson_status": status, "lesson_location": location,
+                                                      "session_time": "00:01:30", "score": {"raw": raw, "min": "", "max": "100"}}}}
