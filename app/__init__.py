@@ -247,6 +247,9 @@ def _register_blueprints(app):
     from app.training.packages import init_app as init_packages
 
     init_packages(app)
+    from app.training.lrs import init_app as init_lrs
+
+    init_lrs(app)
     app.register_blueprint(passport_bp)
     app.register_blueprint(hr_passport_bp)
     app.register_blueprint(passport_docs_bp)

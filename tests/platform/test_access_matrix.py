@@ -75,6 +75,7 @@ MATRIX = {
     "training.lesson": ("GET", "/formation/modules/nope/lecons/x", [L, 404, NO, NO, NO]),
     "training.lesson_done": ("POST", "/formation/modules/nope/lecons/x/terminer", [L, 404, NO, NO, NO]),
     "training.quiz": ("GET", "/formation/modules/nope/quiz", [L, 404, NO, NO, NO]),
+    "lrs.deliveries": ("GET", "/admin/lrs/", [L, NO, NO, NO, OK]),
     "packages.player": ("GET", "/formation/modules/nope/paquet", [L, 404, NO, NO, NO]),
     "packages.commit": ("POST", "/formation/modules/nope/paquet/cmi", [L, 404, NO, NO, NO]),
     # Package files: public path (the sandboxed frame sends no cookie), a signed token or nothing.
