@@ -119,3 +119,14 @@ def test_locked_package_module_is_not_played(client, login, db, fixture_tree):
 def test_a_lessons_module_has_no_player(client, login, curricula):
     login("agent")
     assert client.get("/formation/modules/accueil-base/paquet").status_code == 404
+
+
+def test_api_module_objects_carry_their_format(client, make_user, package_module):
+    from app.accounts.services import create_api_token
+
+    user = make_user(role="agent")
+    _token, raw = create_api_token(user, user)
+    headers = {"Authorization": f"Bearer {raw}"}
+    items = {m["slug"]: m for m in client.get("/api/v1/modules", headers=headers).get_json()["items"]}
+    assert items["paquet-test"]["format"] == "package" and items["accueil-base"]["format"] == "lessons"
+    assert client.get("/api/v1/modules/paquet-test", headers=headers).get_json()["format"] == "package"

@@ -21,7 +21,8 @@ from app.training.packages.models import PackageAttempt, ScormPackage
 from app.training.packages.runtime import flattened, resume_data
 from app.training.packages.sources import storage_dir
 
-TOKEN_SALT = "scorm-package-content"  # noqa: S105  # nosec B105 - a salt name, not a secret
+# A salt name, not a secret.
+TOKEN_SALT = "scorm-package-content"  # noqa: S105  # nosec B105
 TOKEN_MAX_AGE = 12 * 3600
 _HEAD = re.compile(rb"<head(\s[^>]*)?>", re.IGNORECASE)
 

@@ -5,7 +5,7 @@ Problems carry the manifest line they come from, so that `flask curricula valida
 """
 import io
 import posixpath
-import xml.sax  # nosec B406 - only its handler base class and exception types; parsing goes through defusedxml
+import xml.sax  # nosec B406 (handler base class and exceptions only: parsing goes through defusedxml)
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
