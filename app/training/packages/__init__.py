@@ -16,3 +16,4 @@ def init_app(flask_app):
     csrf.exempt(views.commit)
     flask_app.register_blueprint(bp)
     flask_app.register_blueprint(content_bp)
+    flask_app.register_blueprint(views.admin_bp)

@@ -1,5 +1,16 @@
 """The package player (module page → sandboxed frame), its CMI commit endpoint, and package files."""
-from flask import Blueprint, abort, current_app, jsonify, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
@@ -7,7 +18,8 @@ from wtforms import ValidationError
 from app.accounts.models import Role
 from app.common.access import public, roles
 from app.training import learning
-from app.training.packages import content, runtime
+from app.training.packages import content, runtime, upload
+from app.training.packages.forms import PackageUploadForm
 from app.training.progress import module_state
 
 bp = Blueprint("packages", __name__, url_prefix="/formation/modules")
@@ -104,3 +116,36 @@ def _content_policy(response):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+admin_bp = Blueprint("package_admin", __name__, url_prefix="/admin/paquets")
+
+
+@admin_bp.route("/", methods=["GET"])
+@roles(Role.ADMIN)
+def package_list():
+    modules = upload.package_modules()
+    return render_template("admin/packages.html", modules=[(m, upload.current_package(m)) for m in modules],
+                           form=PackageUploadForm(), problems=None, failed_slug=None)
+
+
+@admin_bp.route("/<slug>", methods=["POST"])
+@roles(Role.ADMIN)
+def package_upload(slug):
+    module = learning.module_for(slug)
+    if module is None or not module.is_package:
+        abort(404)
+    form = PackageUploadForm()
+    problems = None
+    if form.validate_on_submit():
+        file = form.package.data
+        try:
+            version = upload.upload_package(current_user, module, file.read(), file.filename or "paquet.zip")
+        except upload.PackageRefused as exc:
+            problems = exc.problems
+        else:
+            flash(f"Nouveau paquet importé : « {version.title} », version {version.number}.", "success")
+            return redirect(url_for("package_admin.package_list"))
+    modules = upload.package_modules()
+    return render_template("admin/packages.html", modules=[(m, upload.current_package(m)) for m in modules],
+                           form=form, problems=problems, failed_slug=slug), 400
