@@ -130,3 +130,16 @@ def test_api_module_objects_carry_their_format(client, make_user, package_module
     items = {m["slug"]: m for m in client.get("/api/v1/modules", headers=headers).get_json()["items"]}
     assert items["paquet-test"]["format"] == "package" and items["accueil-base"]["format"] == "lessons"
     assert client.get("/api/v1/modules/paquet-test", headers=headers).get_json()["format"] == "package"
+
+
+def test_attempts_are_exported_and_erased_with_the_person(client, login, package_module):
+    from app.accounts.privacy import _erasers, _exporters
+
+    user = login("agent")
+    _commit(client, packages.cmi_12(suspend="marque-page"))
+    exported = _exporters["scorm_packages"](user)
+    assert exported[0]["cmi"]["suspend_data"] == "marque-page"
+    for erase in _erasers:
+        erase(user)
+    _db.session.commit()
+    assert _db.session.scalar(_db.select(_db.func.count(PackageAttempt.id))) == 0

@@ -230,3 +230,15 @@ def package_summary(user, version):
     """What the module page shows of a package module: the package and the user's attempt."""
     return {"package": package_of(version), "package_attempt": attempt_of(user, version),
             "package_labels": STATUS_LABELS}
+
+
+def export_attempts(user):
+    """The user's package attempts, for the RGPD export."""
+    attempts = db.session.scalars(db.select(PackageAttempt).where(PackageAttempt.user_id == user.id)).all()
+    return [{"module_version": a.version_id, "completion_status": a.completion_status,
+             "success_status": a.success_status, "score": a.score, "total_seconds": a.total_seconds,
+             "cmi": a.cmi, "started_at": a.started_at, "updated_at": a.updated_at} for a in attempts]
+
+
+def erase_attempts(user):
+    db.session.execute(db.delete(PackageAttempt).where(PackageAttempt.user_id == user.id))
