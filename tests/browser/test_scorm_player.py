@@ -123,3 +123,14 @@ def test_module_page_says_it_needs_javascript(browser, live_server, demo):
     assert page.get_by_role("heading", name="Ce module a besoin de JavaScript").is_visible()
     assert not page.locator("#scorm-frame").is_visible()
     context.close()
+
+
+def test_admin_package_and_lrs_pages_pass_axe(page, live_server):
+    import_curricula("curricula")
+    log_in(page, "admin@passerelle.example")
+    page.goto("/admin/paquets/")
+    assert "Fiche réflexe : accueillir une personne en colère" in page.content()
+    assert audit_accessibility(page) == []
+    page.goto("/admin/lrs/")
+    assert "Aucun LRS configuré" in page.content()
+    assert audit_accessibility(page) == []
