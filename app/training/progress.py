@@ -18,6 +18,7 @@ from app.training.models import (
     PathModule,
     QuizAttempt,
 )
+from app.training.packages.models import PackageAttempt
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, LOCKED = "not_started", "in_progress", "completed", "locked"
 STATUS_LABELS = {
@@ -130,7 +131,11 @@ def _progress_statement():
         .where(QuizAttempt.user_id == user_id)
         .group_by(QuizAttempt.version_id)
     )
-    return db.union_all(enrolments, completions, lessons, quizzes)
+    # A SCORM package started counts as an attempt: the module is « En cours » like a quiz tried.
+    packages = db.select(db.literal("q"), PackageAttempt.version_id, db.literal(1), db.literal(0), no_date).where(
+        PackageAttempt.user_id == user_id
+    )
+    return db.union_all(enrolments, completions, lessons, quizzes, packages)
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,7 @@ def _user_progress(user, catalogue):
             if version_id is not None:
                 progress.lessons_done.setdefault(version_id, set()).add(key)
         else:
-            progress.attempts[key] = count
+            progress.attempts[key] = progress.attempts.get(key, 0) + count
             if any_passed:
                 progress.passed.add(key)
     progress.enrolments.sort(key=lambda e: (e.due_on is None, e.due_on or date.min, e.id))

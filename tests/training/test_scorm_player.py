@@ -143,3 +143,12 @@ def test_attempts_are_exported_and_erased_with_the_person(client, login, package
         erase(user)
     _db.session.commit()
     assert _db.session.scalar(_db.select(_db.func.count(PackageAttempt.id))) == 0
+
+
+def test_a_package_started_is_in_progress_on_the_dashboard(client, login, package_module):
+    from app.training.progress import IN_PROGRESS, NOT_STARTED, module_state
+
+    user = login("agent")
+    assert module_state(user, package_module).status == NOT_STARTED
+    _commit(client, packages.cmi_12())
+    assert module_state(user, package_module).status == IN_PROGRESS
