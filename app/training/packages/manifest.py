@@ -18,7 +18,6 @@ SCHEMA_VERSIONS = {
     "1.2": SCORM_12,
     "2004 3rd edition": SCORM_2004,
     "2004 4th edition": SCORM_2004,
-    "cam 1.3": SCORM_2004,  # 2004 2nd edition wrote this; its run-time is the 2004 one
 }
 VERSION_LABELS = {SCORM_12: "SCORM 1.2", SCORM_2004: "SCORM 2004"}
 
