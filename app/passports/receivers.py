@@ -111,3 +111,30 @@ def connect_receivers():
     report_qualified.connect(_on_report_qualified)
     report_fix_verified.connect(_on_report_fix_verified)
     curricula_imported.connect(reference.invalidate)
+    register_lrs_statements()
+
+
+def _achieved_statement(entry):
+    """A validated passport entry, for the LRS: the agent « achieved » the competency at this level."""
+    if entry.id is None or entry.status != EntryStatus.VALIDATED.value or entry.validated_at is None:
+        return None
+    from app.training.lrs.builders import simple_statement
+    from app.training.lrs.queue import statement_id
+
+    competency = entry.competency
+    base = current_app.config["BASE_URL"].rstrip("/")
+    activity = {
+        "objectType": "Activity",
+        "id": f"{base}/referentiel#{competency.code}-niveau-{entry.level}",
+        "definition": {"type": "http://adlnet.gov/expapi/activities/objective",
+                       "name": {"fr-FR": f"{competency.code} {competency.title} (niveau {entry.level})"}},
+    }
+    return simple_statement(statement_id("passport-validation", entry.id, entry.level), entry.holder_id, "achieved",
+                            activity, entry.validated_at, result={"success": True, "completion": True})
+
+
+def register_lrs_statements():
+    """Passport validations go to the LRS queue with the training statements."""
+    from app.training.lrs.queue import register_statement_builder
+
+    register_statement_builder(PassportEntry, _achieved_statement)

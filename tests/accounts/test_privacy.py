@@ -138,6 +138,7 @@ EXPORTED = {
     ("reception_visits", "agent_id"): ("reception", "desk_log"),
     ("consultation_participations", "user_id"): ("consultations", "participations"),
     ("passport_contribution_offers", "holder_id"): ("passport", "contribution_offers"),
+    ("scorm_attempts", "user_id"): ("scorm_packages", "attempts"),
     ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
 }
 NOT_EXPORTED = {
@@ -230,7 +231,23 @@ def _a_person_with_a_row_everywhere(db):
         {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
     db.session.commit()
     _consultation_rows(person)
+    _package_attempt(person)
     return person, hr
+
+
+def _package_attempt(person):
+    """A SCORM package attempt of `person` (on a version of the fixture curricula)."""
+    from app.extensions import db
+    from app.training.models import ModuleVersion
+    from app.training.packages.models import PackageAttempt, ScormPackage
+
+    version = db.session.scalars(db.select(ModuleVersion).order_by(ModuleVersion.id)).first()
+    package = ScormPackage(version_id=version.id, sha256="0" * 64, scorm_version="1.2", launch_href="index.html",
+                           title="Paquet", byte_size=1)
+    db.session.add(package)
+    db.session.flush()
+    db.session.add(PackageAttempt(user_id=person.id, version_id=version.id, package_id=package.id, cmi={}))
+    db.session.commit()
 
 
 def _consultation_rows(person):

@@ -77,6 +77,13 @@ MATRIX = {
     "training.lesson": ("GET", "/formation/modules/nope/lecons/x", [L, 404, NO, NO, NO]),
     "training.lesson_done": ("POST", "/formation/modules/nope/lecons/x/terminer", [L, 404, NO, NO, NO]),
     "training.quiz": ("GET", "/formation/modules/nope/quiz", [L, 404, NO, NO, NO]),
+    "package_admin.package_list": ("GET", "/admin/paquets/", [L, NO, NO, NO, OK]),
+    "package_admin.package_upload": ("POST", "/admin/paquets/nope", [L, NO, NO, NO, 404]),
+    "lrs.deliveries": ("GET", "/admin/lrs/", [L, NO, NO, NO, OK]),
+    "packages.player": ("GET", "/formation/modules/nope/paquet", [L, 404, NO, NO, NO]),
+    "packages.commit": ("POST", "/formation/modules/nope/paquet/cmi", [L, 404, NO, NO, NO]),
+    # Package files: public path (the sandboxed frame sends no cookie), a signed token or nothing.
+    "package_content.package_file": ("GET", "/paquets/bad-token/index.html", [404] * 5),
     "training.attempt": ("GET", "/formation/modules/nope/quiz/tentatives/1", [L, 404, NO, NO, NO]),
     "training.attestation": ("GET", "/formation/modules/nope/attestation", [L, 404, NO, NO, NO]),
     "training.attestation_pdf": ("GET", "/formation/modules/nope/attestation.pdf", [L, 404, NO, NO, NO]),

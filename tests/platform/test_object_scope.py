@@ -511,3 +511,32 @@ def test_consultations_results_and_screenshots_of_another_scope(app, actor, cons
     assert "Zéphyrin" not in other_triager.client.get("/equipe/consultations/").get_data(as_text=True)
     assert "Zéphyrin" not in stranger.client.get("/consultations/").get_data(as_text=True)
     assert_unchanged(before, objects)
+
+
+# --- SCORM package attempts --------------------------------------------------------------------------
+
+
+def test_package_attempt_of_another_agent(app, actor, tmp_path):
+    import json
+    import shutil
+
+    from app.training.packages import runtime
+    from tests.training import scorm_helpers
+
+    tree = tmp_path / "curricula"
+    shutil.copytree(scorm_helpers.FIXTURE, tree)
+    mod = scorm_helpers.import_package_module(tree)
+    owner = UserFactory(role="agent")
+    runtime.commit_cmi(owner, mod, scorm_helpers.cmi_12(suspend="secret-owner-bookmark")["cmi"])
+    attempt = runtime.attempt_of(owner, mod.current_version)
+    objects = [(attempt, columns(attempt))]
+    colleague = actor(UserFactory(role="agent", organisation=owner.organisation))
+    page = colleague.client.get(f"/formation/modules/{mod.slug}/paquet").get_data(as_text=True)
+    assert "secret-owner-bookmark" not in page and "Vous reprenez" not in page
+    # The colleague's commit is the colleague's own attempt: the owner's stays as it was.
+    response = colleague.client.post(f"/formation/modules/{mod.slug}/paquet/cmi", content_type="application/json",
+                                     data=json.dumps(scorm_helpers.cmi_12(status="passed", raw="100")))
+    assert response.status_code == 200
+    assert columns(attempt) == objects[0][1]
+    hr = actor(UserFactory(role="hr", organisation=owner.organisation))
+    attempt_all(app, hr, f"/formation/modules/{mod.slug}/paquet", 403)
