@@ -360,10 +360,23 @@ def site_token_or_404(user, token_id):
 
 def voice_organisation(token):
     """The organisation of a « Votre avis » token, or None (unknown or renewed token)."""
+    import hmac
+
     from app.reception.models import VoiceLink
+    from app.reception.services import first_voice_token
 
     link = db.session.scalar(db.select(VoiceLink).where(VoiceLink.token == token))
-    return link.organisation if link is not None else None
+    if link is not None:
+        return link.organisation
+    # The first address of an organisation whose HR never renewed it (no row yet).
+    organisation_id, _, _mac = (token or "").partition("-")
+    if not organisation_id.isdigit() or len(organisation_id) > 9:
+        return None
+    if not hmac.compare_digest(first_voice_token(int(organisation_id)), token):
+        return None
+    if db.session.get(VoiceLink, int(organisation_id)) is not None:
+        return None  # renewed: the first address no longer works
+    return db.session.get(Organisation, int(organisation_id))
 
 
 def department_organisations(user, department, limit=500):

@@ -3,10 +3,14 @@
 Each public function is one use case: it takes the actor, writes its audit line and commits once.
 The monthly summaries move in the same transaction as the rows they count.
 """
+import hashlib
+import hmac
 import secrets
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+
+from flask import current_app
 
 from app.accounts.models import Role, hash_token
 from app.audit.services import audit
@@ -261,19 +265,26 @@ def site_token_for(raw):
 # --- « Votre avis » ------------------------------------------------------------------------------
 
 
+def first_voice_token(organisation_id):
+    """The address an organisation has before HR ever renews it: its id and a keyed MAC of it, so that
+    reading the HR page or the poster (GET) never writes a row, and nobody can guess another site's."""
+    mac = hmac.new(current_app.secret_key.encode(), f"voice-link:{organisation_id}".encode(), hashlib.sha256)
+    return f"{organisation_id}-{mac.hexdigest()[:32]}"
+
+
 def voice_link(organisation):
-    """The organisation's public link, created on first use."""
+    """The organisation's public link: its renewed one, else the first one (not stored)."""
     link = db.session.get(VoiceLink, organisation.id)
     if link is None:
-        link = VoiceLink(organisation_id=organisation.id, token=secrets.token_urlsafe(24))
-        db.session.add(link)
-        db.session.commit()
+        link = VoiceLink(organisation_id=organisation.id, token=first_voice_token(organisation.id))
     return link
 
 
 def renew_voice_link(actor, organisation):
     """A new token: the posters with the old address stop working."""
     link = voice_link(organisation)
+    if link not in db.session:
+        db.session.add(link)
     link.token = secrets.token_urlsafe(24)
     link.created_at = utcnow()
     audit(actor, "voice_link.renew", organisation)

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.passports.models import PassportEntry
 from app.reports.models import Application
 from app.training.curricula.importer import import_curricula
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 from tests.reports.factories import file_report
 
 TITLE = "Nouvel écran des ressources : votre avis"
@@ -25,13 +25,13 @@ def test_consultation_from_team_to_agent_and_back_to_the_passport(page, live_ser
     file_report(agent, caf, title="Écran des ressources : montant refusé")  # agent.fs reported on caf.fr
 
     log_in(page, "dev.caf@passerelle.example")
-    page.get_by_role("link", name="Consultations", exact=True).click()
+    open_menu(page, "Remontées", "Consultations")
     assert audit_accessibility(page) == []
     page.get_by_role("link", name="Nouvelle consultation").click()
     assert audit_accessibility(page) == []
     page.get_by_label("Service concerné").select_option(str(caf.id))
     page.get_by_label("Type de consultation").select_option("prototype")
-    page.get_by_label("Titre").fill(TITLE)
+    page.locator("#title").fill(TITLE)
     page.get_by_label("Ce que vous demandez et pourquoi").fill("Nous refaisons l'écran des ressources : est-il plus clair ?")
     page.get_by_label("À qui s'adresse la consultation").select_option("reporters")
     page.locator("#questions-0-kind").select_option("scale")
@@ -90,7 +90,7 @@ def test_consultation_from_team_to_agent_and_back_to_the_passport(page, live_ser
     assert audit_accessibility(page) == []
     page.goto(f"/consultations/{consultation.id}")
     assert "Le montant à 0 € est maintenant accepté" in page.content()
-    page.get_by_role("link", name="Mon passeport").first.click()
+    open_menu(page, "Passeport", "Mon passeport")
     page.wait_for_load_state()
     assert f"Consultation n° {consultation.id}" in page.content()
     assert audit_accessibility(page) == []

@@ -36,7 +36,8 @@ def test_quick_mode_citizen_voice_and_hr_indicators(page, browser, live_server):
         assert page.locator(f"#rows-{row}-channel").input_value() in ("phone", "in_person", "email")
     page.locator("#rows-2-operators").focus()
     page.get_by_role("button", name="Enregistrer les lignes").focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the POST, then the redirect back to the form with its message
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert "3 accompagnements enregistrés." in page.locator("main").inner_text()
     assert audit_accessibility(page) == []

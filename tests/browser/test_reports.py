@@ -16,7 +16,7 @@ def log_out(page):
 
 def test_report_from_agent_to_team_and_back(page, live_server):
     log_in(page, "agent.fs@passerelle.example")
-    page.get_by_role("link", name="Mes remontées").first.click()
+    open_menu(page, "Services en ligne", "Mes remontées")
     assert audit_accessibility(page) == []
     page.get_by_role("link", name="Signaler un dysfonctionnement").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Signaler un dysfonctionnement"
@@ -75,7 +75,7 @@ def test_report_from_agent_to_team_and_back(page, live_server):
     log_out(page)
 
     log_in(page, "agent.fs@passerelle.example")
-    page.get_by_role("link", name="Mes remontées").first.click()
+    open_menu(page, "Services en ligne", "Mes remontées")
     card = page.locator("li").filter(has_text=reference).first
     assert WORKAROUND in card.inner_text()
     assert "contournement disponible" in card.inner_text().lower()

@@ -154,10 +154,11 @@ def test_credentials_api_is_for_agents_and_empty_without_guaranteed_entries(clie
     assert _fetch_credentials(client, agent) == []
 
 
-def test_generate_keys_creates_a_3072_bit_key_readable_by_the_owner_only(tmp_path):
+def test_generate_keys_creates_a_3072_bit_key_readable_by_the_owner_only(app, tmp_path):
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-    assert sorted(generate_keys(tmp_path)) == sorted(["secret_key", SIGNING_KEY_FILE])
+    # The instance's own keys, and those the domains register (the back office's data key).
+    assert sorted(generate_keys(tmp_path)) == sorted(["secret_key", SIGNING_KEY_FILE, "support_data_key"])
     path = tmp_path / SIGNING_KEY_FILE
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert load_pem_private_key(path.read_bytes(), password=None).key_size == 3072

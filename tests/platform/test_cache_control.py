@@ -26,7 +26,7 @@ def test_every_get_route_behind_sign_in_and_every_api_answer_is_not_stored(app, 
     for endpoint, (method, path, _expected) in MATRIX.items():
         if method != "GET" or endpoint == "static":
             continue
-        url = path.format(other=other.id, org=org.id, colleague=colleague.id)
+        url = path.format(other=other.id, org=org.id, colleague=colleague.id, orgcode=org.code)
         is_api = url.startswith("/api/")
         response = client.get(url, headers=headers if is_api else {})
         cache = response.headers.get("Cache-Control", "")
