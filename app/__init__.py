@@ -61,6 +61,9 @@ def create_app(config_name=None, **overrides):
     from app.accounts.proconnect import init_app as init_proconnect
 
     init_proconnect(app)
+    from app.workplace import init_app as init_workplace
+
+    init_workplace(app)
     _init_templates(app)
 
     from app.accounts.security_views import require_two_factor_setup

@@ -178,6 +178,14 @@ MATRIX = {
     "proconnect.logout": ("GET", "/deconnexion/proconnect", [404] * 5),
     "proconnect.logged_out": ("GET", "/deconnexion/proconnect/retour", [404] * 5),
     "proconnect.link": ("GET", "/compte/proconnect", [404] * 5),
+    # Working conditions (issue 18); the staff_rep capability is covered by tests/workplace/test_access.py.
+    "workplace_incidents.index": ("GET", "/conditions-de-travail/signalements", [L, OK, OK, NO, NO]),
+    "workplace_incidents.new": ("GET", "/conditions-de-travail/signalements/nouveau", [L, OK, NO, NO, NO]),
+    "workplace_incidents.detail": ("GET", "/conditions-de-travail/signalements/999999", [L, 404, 404, NO, NO]),
+    "workplace_incidents.transition": ("POST", "/conditions-de-travail/signalements/999999/suite", [L, NO, 404, NO, NO]),
+    "workplace_incidents.export_csv": ("GET", "/conditions-de-travail/signalements/export.csv", [L, NO, OK, NO, NO]),
+    "workplace_incidents.sheet_pdf": ("GET", "/conditions-de-travail/signalements/999999/fiche.pdf", [L, 404, 404, NO, NO]),
+    "workplace_incidents.reveal": ("GET", "/admin/conditions-de-travail/signalements/999999/identite", [L, NO, NO, NO, 404]),
 }
 
 
