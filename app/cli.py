@@ -16,7 +16,7 @@ tokens_cli = AppGroup("tokens", help="Jetons d'API.")
 outbox_cli = AppGroup("outbox", help="File d'envoi des e-mails.")
 seed_cli = AppGroup("seed", help="Données de démonstration.")
 keys_cli = AppGroup("keys", help="Clés de l'instance (dans instance/).")
-reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards) et de passeport.")
+reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards), de passeport et du plan d'action poste et lieu d'accueil.")
 
 
 def _fail(message):
@@ -244,6 +244,10 @@ def reminders_send(on):
     )
     expiring = send_expiry_reminders(today)
     click.echo(f"Passeport : {expiring} ligne(s) arrivant à échéance dans les 60 jours signalée(s).")
+    from app.workplace.checklist import send_action_reminders
+
+    actions = send_action_reminders(today)
+    click.echo(f"Poste et lieu d'accueil : {actions} rappel(s) d'action envoyé(s).")
 
 
 @click.command("backup")

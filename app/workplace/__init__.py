@@ -4,20 +4,14 @@ import os
 
 
 def init_app(app):
-    """Register the domain: settings, models, blueprints, providers, reminders."""
+    """Register the domain: its setting, models, blueprints and the figures it reads from reports."""
     app.config.setdefault("SURVEY_MIN_GROUP", int(os.environ.get("SURVEY_MIN_GROUP", "5")))
-    from app.workplace import (
-        models,  # noqa: F401 - registers the tables
-        providers,
-    )
+    from app.workplace import models  # noqa: F401 - registers the tables
     from app.workplace.incident_views import bp as incidents_bp
+    from app.workplace.providers import register_provider
     from app.workplace.reports_provider import online_failures
+    from app.workplace.site_views import bp as site_bp
 
-    app.register_blueprint(incidents_bp)
-    for module in ("site_views", "barometer_views", "dialogue_views"):
-        try:
-            blueprint = __import__(f"app.workplace.{module}", fromlist=["bp"]).bp
-        except ModuleNotFoundError:
-            continue
+    for blueprint in (incidents_bp, site_bp):
         app.register_blueprint(blueprint)
-    providers.register_provider("online_failures", online_failures)
+    register_provider("online_failures", online_failures)

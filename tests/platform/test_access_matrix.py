@@ -186,6 +186,10 @@ MATRIX = {
     "workplace_incidents.export_csv": ("GET", "/conditions-de-travail/signalements/export.csv", [L, NO, OK, NO, NO]),
     "workplace_incidents.sheet_pdf": ("GET", "/conditions-de-travail/signalements/999999/fiche.pdf", [L, 404, 404, NO, NO]),
     "workplace_incidents.reveal": ("GET", "/admin/conditions-de-travail/signalements/999999/identite", [L, NO, NO, NO, 404]),
+    "workplace_site.index": ("GET", "/conditions-de-travail/poste", [L, NO, OK, NO, NO]),
+    "workplace_site.assess": ("GET", "/conditions-de-travail/poste/evaluation", [L, NO, OK, NO, NO]),
+    "workplace_site.add_action": ("POST", "/conditions-de-travail/poste/actions", [L, NO, 400, NO, NO]),
+    "workplace_site.action_done": ("POST", "/conditions-de-travail/poste/actions/999999/fait", [L, NO, 404, NO, NO]),
 }
 
 
