@@ -190,6 +190,13 @@ MATRIX = {
     "workplace_site.assess": ("GET", "/conditions-de-travail/poste/evaluation", [L, NO, OK, NO, NO]),
     "workplace_site.add_action": ("POST", "/conditions-de-travail/poste/actions", [L, NO, 400, NO, NO]),
     "workplace_site.action_done": ("POST", "/conditions-de-travail/poste/actions/999999/fait", [L, NO, 404, NO, NO]),
+    "workplace_barometer.index": ("GET", "/conditions-de-travail/barometre", [L, OK, OK, NO, OK]),
+    "workplace_barometer.open_campaign": ("POST", "/conditions-de-travail/barometre/campagnes", [L, NO, 400, NO, 400]),
+    "workplace_barometer.respond": ("GET", "/conditions-de-travail/barometre/999999/repondre", [L, 404, NO, NO, NO]),
+    "workplace_barometer.close": ("GET", "/conditions-de-travail/barometre/999999/cloture", [L, NO, 404, NO, 404]),
+    "workplace_barometer.results": ("GET", "/conditions-de-travail/barometre/999999/resultats", [L, NO, 404, NO, 404]),
+    "workplace_barometer.results_csv": ("GET", "/conditions-de-travail/barometre/999999/resultats.csv", [L, NO, 404, NO, 404]),
+    "workplace_barometer.results_pdf": ("GET", "/conditions-de-travail/barometre/999999/resultats.pdf", [L, NO, 404, NO, 404]),
 }
 
 

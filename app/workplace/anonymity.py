@@ -1,0 +1,78 @@
+"""Small-number rules for survey results: fixed groupings and complementary suppression.
+
+The groupings are fixed in advance: national → départements → organisations, per quarter. A cell is
+shown only when it has at least `minimum` respondents AND the hidden part of its parent group is
+either empty or itself at least `minimum`: then no difference between figures that are shown (a
+parent minus some of its children) ever isolates a group smaller than `minimum`. When a parent
+is hidden, all its children are hidden too.
+"""
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Cell:
+    key: str  # "national" | "dep-69" | "org-12"
+    level: str
+    label: str
+    count: int = 0
+    sums: dict = field(default_factory=dict)
+    children: list = field(default_factory=list)
+    shown: bool = False
+    parent: str | None = None
+
+    def means(self):
+        """{item: mean rounded to 0.1}, or None when the cell is hidden."""
+        if not self.shown or not self.count:
+            return None
+        return {item: round(total / self.count, 1) for item, total in self.sums.items()}
+
+
+def _add(cell, count, sums):
+    cell.count += count
+    for item, total in sums.items():
+        cell.sums[item] = cell.sums.get(item, 0) + total
+
+
+def build(rows, labels):
+    """Cells from rows (org_id, department, count, {item: sum}); labels = {key: label}. Returns {key: Cell}."""
+    cells = {"national": Cell("national", "national", "National")}
+    for org_id, department, count, sums in rows:
+        dep_key = f"dep-{department or '?'}"
+        if dep_key not in cells:
+            cells[dep_key] = Cell(dep_key, "department", labels.get(dep_key, f"Département {department or '?'}"),
+                                  parent="national")
+            cells["national"].children.append(dep_key)
+        org_key = f"org-{org_id}"
+        if org_key not in cells:
+            cells[org_key] = Cell(org_key, "organisation", labels.get(org_key, org_key), parent=dep_key)
+            cells[dep_key].children.append(org_key)
+        for key in ("national", dep_key, org_key):
+            _add(cells[key], count, sums)
+    return cells
+
+
+def suppress(cells, minimum):
+    """Decide which cells are shown (top-down); returns the same dict."""
+    root = cells.get("national")
+    if root is None:
+        return cells
+    root.shown = root.count >= minimum
+    pending = [root]
+    while pending:
+        parent = pending.pop()
+        children = [cells[k] for k in parent.children]
+        if not parent.shown:
+            for child in children:
+                child.shown = False
+        else:
+            for child in children:
+                child.shown = child.count >= minimum
+            visible = sorted((c for c in children if c.shown), key=lambda c: (c.count, c.key))
+            hidden_total = sum(c.count for c in children if not c.shown)
+            # Complementary suppression: the hidden remainder of a shown parent is empty or >= minimum.
+            while 0 < hidden_total < minimum and visible:
+                smallest = visible.pop(0)
+                smallest.shown = False
+                hidden_total += smallest.count
+        pending.extend(children)
+    return cells
