@@ -42,7 +42,7 @@ api = Api(
 
 
 def init_api(app):
-    from app.api import me, passport, passport_docs, referential, training, xapi
+    from app.api import me, passport, passport_docs, referential, training, workplace, xapi
     from app.reports import api as reports_api
     from app.reports import api_redaction
 
@@ -59,3 +59,4 @@ def init_api(app):
     api.register_blueprint(xapi.blp)
     api.register_blueprint(api_redaction.blp)
     api.register_blueprint(reports_api.blp)
+    api.register_blueprint(workplace.blp)

@@ -76,3 +76,16 @@ def suppress(cells, minimum):
                 hidden_total += smallest.count
         pending.extend(children)
     return cells
+
+
+def suppress_breakdown(counts, minimum):
+    """{label: count} -> {label: shown?}: counts from 1 to minimum - 1 are hidden, and enough others
+    with them that the total minus the shown counts is 0 or at least `minimum` (zeros stay shown)."""
+    shown = {label: count == 0 or count >= minimum for label, count in counts.items()}
+    visible = sorted((label for label, ok in shown.items() if ok and counts[label] > 0), key=lambda k: (counts[k], k))
+    hidden_total = sum(count for label, count in counts.items() if not shown[label])
+    while 0 < hidden_total < minimum and visible:
+        label = visible.pop(0)
+        shown[label] = False
+        hidden_total += counts[label]
+    return shown

@@ -43,4 +43,6 @@ def fetch(name, org_ids, start, end):
     fn = _providers.get(name)
     if fn is None:
         return None
-    return fn(list(org_ids), start, end)
+    wanted = set(org_ids)
+    # Only the organisations asked for, whatever the provider returns.
+    return {key: value for key, value in fn(sorted(wanted), start, end).items() if key[0] in wanted}

@@ -197,6 +197,14 @@ MATRIX = {
     "workplace_barometer.results": ("GET", "/conditions-de-travail/barometre/999999/resultats", [L, NO, 404, NO, 404]),
     "workplace_barometer.results_csv": ("GET", "/conditions-de-travail/barometre/999999/resultats.csv", [L, NO, 404, NO, 404]),
     "workplace_barometer.results_pdf": ("GET", "/conditions-de-travail/barometre/999999/resultats.pdf", [L, NO, 404, NO, 404]),
+    "workplace_dialogue.indicators_page": ("GET", "/conditions-de-travail/indicateurs", [L, NO, OK, NO, OK]),
+    "workplace_dialogue.dossier_zip": ("GET", "/conditions-de-travail/dossier.zip", [L, NO, OK, NO, OK]),
+    "workplace_dialogue.dossier_pdf": ("GET", "/conditions-de-travail/dossier.pdf", [L, NO, OK, NO, OK]),
+    "workplace_dialogue.discussion": ("GET", "/conditions-de-travail/discussion/{org}", [L, OK, OK, NO, OK]),
+    "workplace_dialogue.mandates": ("GET", "/admin/conditions-de-travail/representants", [L, NO, NO, NO, OK]),
+    "workplace_dialogue.mandate_revoke": ("POST", "/admin/conditions-de-travail/representants/999999/retirer", [L, NO, NO, NO, 404]),
+    "api_workplace.list_incidents": ("GET", "/api/v1/workplace/incidents", [401, OK, OK, 403, 403]),
+    "api_workplace.get_incident": ("GET", "/api/v1/workplace/incidents/999999", [401, 404, 404, 403, 403]),
 }
 
 
