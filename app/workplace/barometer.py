@@ -11,7 +11,7 @@ from app.common.models import utcnow
 from app.extensions import db
 from app.workplace import anonymity
 from app.workplace.enums import BAROMETER_CODES, CampaignStatus
-from app.workplace.models import BarometerAnswer, BarometerCampaign, BarometerParticipation
+from app.workplace.models import BarometerAnswer, BarometerCampaign, BarometerParticipation, fits_id
 from app.workplace.periods import quarter_of
 
 
@@ -74,7 +74,7 @@ def campaigns_for(user):
 
 def get_campaign(user, campaign_id):
     """The campaign if it covers the user's organisation (admin: any), else None."""
-    campaign = db.session.get(BarometerCampaign, campaign_id)
+    campaign = db.session.get(BarometerCampaign, campaign_id) if fits_id(campaign_id) else None
     if campaign is None:
         return None
     if user.role == Role.ADMIN or campaign.organisation_id is None:

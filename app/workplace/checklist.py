@@ -10,7 +10,7 @@ from app.extensions import db
 from app.notifications.services import notify, queue_email
 from app.reports.redaction import redact
 from app.workplace.enums import CHECKLIST, CHECKLIST_ITEMS, CheckValue
-from app.workplace.models import ChecklistAction, ChecklistAnswer, ChecklistAssessment
+from app.workplace.models import ChecklistAction, ChecklistAnswer, ChecklistAssessment, fits_id
 
 # Weight of each answer in a theme's score; « sans objet » is left out of the count.
 WEIGHTS = {CheckValue.COMPLIANT: 1.0, CheckValue.IMPROVE: 0.5, CheckValue.NON_COMPLIANT: 0.0}
@@ -95,7 +95,7 @@ def add_action(actor, title, item_code, owner_email, due_on):
 
 def get_action(actor, action_id):
     """The action if it belongs to the HR actor's organisation, else None."""
-    if actor.role != Role.HR:
+    if actor.role != Role.HR or not fits_id(action_id):
         return None
     return db.session.scalar(db.select(ChecklistAction).where(ChecklistAction.id == action_id,
                                                               ChecklistAction.organisation_id == actor.organisation_id))

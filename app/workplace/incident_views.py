@@ -10,6 +10,7 @@ from app.extensions import db
 from app.workplace import incidents, pdf
 from app.workplace.enums import SEVERITY_DEFINITIONS, Consequence, Severity, SupportKind
 from app.workplace.forms import IncidentForm, RevealForm, TransitionForm
+from app.workplace.models import Incident, fits_id
 
 bp = Blueprint("workplace_incidents", __name__)
 
@@ -100,7 +101,7 @@ def sheet_pdf(incident_id):
 @bp.route("/admin/conditions-de-travail/signalements/<int:incident_id>/identite", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def reveal(incident_id):
-    incident = db.session.get(incidents.Incident, incident_id)
+    incident = db.session.get(Incident, incident_id) if fits_id(incident_id) else None
     if incident is None:
         abort(404)
     form = RevealForm()

@@ -10,7 +10,7 @@ from app.notifications.services import notify
 from app.reports.models import Report
 from app.reports.redaction import redact
 from app.workplace.enums import Consequence, IncidentStatus, SupportKind
-from app.workplace.models import Incident, IncidentAction
+from app.workplace.models import Incident, IncidentAction, fits_id
 
 ANONYMOUS_LABEL = "Agent (signalement anonyme)"
 
@@ -105,6 +105,8 @@ def visible_incidents(user):
 
 def get_visible(user, incident_id):
     """The incident if `user` may see it, else None."""
+    if not fits_id(incident_id):
+        return None
     return db.session.scalar(visible_incidents(user).where(Incident.id == incident_id))
 
 

@@ -20,6 +20,11 @@ from app.workplace.enums import (
 )
 
 
+def fits_id(value):
+    """Whether an id from a URL can be a row id (larger ones overflow SQLite's INTEGER: no such row)."""
+    return 0 < value < 2**31
+
+
 class StaffRepMandate(db.Model):
     """The staff_rep capability an admin grants to an agent, for an organisation or a département."""
 

@@ -1,7 +1,7 @@
 """Working-conditions PDFs: the incident sheet and the quarterly file. Objects in, bytes out."""
 import io
 import os
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -14,6 +14,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT_FILES = {"Passerelle": "DejaVuSans.ttf", "Passerelle-Bold": "DejaVuSans-Bold.ttf"}
 BLUE_FRANCE = colors.HexColor("#000091")
+
+
+def escape(text):
+    """Text for a reportlab Paragraph (its mini-markup reads &, < and >)."""
+    return _html_escape(text, quote=False)
 
 
 def _fonts():
