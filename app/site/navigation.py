@@ -25,6 +25,14 @@ NAVIGATION = [
     ("admin", "admin.teams", "Équipes logicielles"),
     ("admin", "admin.audit_log", "Journal d'audit"),
     ("admin", "triage.board", "Remontées"),
+    ("agent", "workplace_incidents.index", "Signalements"),
+    ("agent", "workplace_barometer.index", "Conditions de travail"),
+    ("hr", "workplace_incidents.index", "Signalements"),
+    ("hr", "workplace_site.index", "Poste et lieu d'accueil"),
+    ("hr", "workplace_barometer.index", "Baromètre"),
+    ("hr", "workplace_dialogue.indicators_page", "Conditions de travail"),
+    ("admin", "workplace_dialogue.indicators_page", "Conditions de travail"),
+    ("admin", "workplace_dialogue.mandates", "Représentants du personnel"),
 ]
 
 # Reference pages, for every logged-in role.

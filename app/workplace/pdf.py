@@ -4,7 +4,7 @@ import os
 from html import escape as _html_escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
@@ -52,9 +52,9 @@ def _table(rows, styles):
     return table
 
 
-def _build(title, flowables):
+def _build(title, flowables, pagesize=A4):
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="Passerelle",
+    doc = SimpleDocTemplate(buffer, pagesize=pagesize, title=title, author="Passerelle",
                             leftMargin=1.6 * cm, rightMargin=1.6 * cm, topMargin=1.6 * cm, bottomMargin=1.6 * cm)
     doc.build(flowables)
     return buffer.getvalue()
@@ -87,4 +87,4 @@ def dossier(title, sections):
             flow.append(Spacer(1, 4))
         if rows and len(rows) > 1:
             flow.append(_table(rows, styles))
-    return _build(title, flow)
+    return _build(title, flow, landscape(A4))  # wide tables (cross-readings, twelve questions)
