@@ -17,3 +17,8 @@ def init_app(app):
     for blueprint in (incidents_bp, site_bp, barometer_bp, dialogue_bp):
         app.register_blueprint(blueprint)
     register_provider("online_failures", online_failures)
+    from app.accounts.privacy import register_eraser, register_exporter
+    from app.workplace.privacy import erase_workplace, export_workplace
+
+    register_exporter("workplace", export_workplace)
+    register_eraser(erase_workplace)

@@ -127,6 +127,8 @@ EXPORTED = {
     ("report_me_toos", "user_id"): ("reports", "me_too"),
     ("report_followers", "user_id"): ("reports", "following"),
     ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
+    ("workplace_incidents", "reporter_id"): ("workplace", "incidents"),
+    ("workplace_staff_rep_mandates", "user_id"): ("workplace", "staff_rep_mandates"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -139,6 +141,14 @@ NOT_EXPORTED = {
     ("evidence_files", "uploaded_by_id"): "files listed under the holder's entries",
     ("evidence_log", "actor_id"): "the log is listed under the holder's entries",
     ("reports", "assignee_id"): "a team's triage work on a report (the report is its author's)",
+    ("workplace_incident_actions", "actor_id"): "HR handling of another person's incident (listed for its reporter)",
+    ("workplace_discussion_items", "author_id"): "HR work for the organisation's discussion space",
+    ("workplace_checklist_assessments", "assessed_by_id"): "HR work on the site checklist (the organisation's)",
+    ("workplace_checklist_actions", "owner_id"): "an action of the site's plan (the organisation's work)",
+    ("workplace_barometer_campaigns", "opened_by_id"): "HR work: a campaign for the organisation",
+    ("workplace_barometer_participations", "user_id"): "only refuses a second answer while a campaign is open, "
+                                                        "deleted at closing; no link to the answer",
+    ("workplace_staff_rep_mandates", "granted_by_id"): "an administrator's act on another person's account",
 }
 
 
@@ -195,6 +205,12 @@ def _a_person_with_a_row_everywhere(db):
         ReportComment(report_id=mine.id, author_id=person.id, kind="agent_message", body="Précision"),
         NotificationSetting(user_id=person.id, email_opt_in=True),
     ])
+    db.session.commit()
+    from app.workplace.models import StaffRepMandate
+    from tests.workplace.helpers import file as file_incident
+
+    file_incident(person)
+    db.session.add(StaffRepMandate(user_id=person.id, organisation_id=person.organisation_id))
     db.session.commit()
     return person, hr
 

@@ -122,3 +122,36 @@ def test_identity_kept_for_legal_needs_access_audited(client, login, make_user):
     assert NAME in response.get_data(as_text=True)
     row = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "workplace.incident_identity_revealed"))
     assert row.details["reason"].startswith("Réquisition")
+
+
+def test_api_hides_the_anonymous_victim_from_hr_and_shows_the_agent_their_own(app, make_user):
+    from app.accounts import services as accounts
+
+    org = OrganisationFactory()
+    victim = make_user(organisation=org, full_name=NAME)
+    incident = file(victim, anonymous_to_hr=True)
+    hr = make_user(role="hr", organisation=org)
+    client = app.test_client()
+    _t, raw = accounts.create_api_token(hr, hr)
+    headers = {"Authorization": f"Bearer {raw}"}
+    listed = client.get("/api/v1/workplace/incidents", headers=headers)
+    one = client.get(f"/api/v1/workplace/incidents/{incident.id}", headers=headers)
+    assert [row["id"] for row in listed.get_json()] == [incident.id]
+    assert one.get_json()["reporter_name"] is None
+    assert "Victimeanonyme" not in listed.get_data(as_text=True) + one.get_data(as_text=True)
+    _t, raw = accounts.create_api_token(victim, victim)
+    own = client.get(f"/api/v1/workplace/incidents/{incident.id}", headers={"Authorization": f"Bearer {raw}"})
+    assert own.get_json()["reporter_name"] == NAME
+
+
+def test_my_data_export_lists_my_incidents_and_erasure_keeps_them(make_user):
+    from app.accounts.privacy import erase_account, export_personal_data
+
+    agent = make_user()
+    incident = file(agent)
+    data = export_personal_data(agent, agent)
+    assert [i["id"] for i in data["workplace"]["incidents"]] == [incident.id]
+    erase_account(make_user(role="admin"), agent)
+    db.session.expire_all()
+    kept = db.session.get(Incident, incident.id)
+    assert kept is not None and kept.reporter.full_name == "Compte effacé"
