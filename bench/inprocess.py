@@ -150,6 +150,8 @@ def _side(url):
     hr = client_for(t.hr_email)
     pages["hr_queue"] = (hr, "GET", "/rh/passeports/", None)
     pages["hr_team"] = (hr, "GET", "/rh/formation/", None)
+    pages["wc_incidents"] = (hr, "GET", "/conditions-de-travail/signalements", None)
+    pages["wc_indicators"] = (hr, "GET", "/conditions-de-travail/indicateurs", None)
     if t.triager_email:
         pages["triage_board"] = (client_for(t.triager_email), "GET", "/equipe/remontees?status=open&sort=recent",
                                  None)

@@ -151,6 +151,9 @@ def plan(base, t):
     hr_pages = [
         ("hr_queue", "RH : file de validation", "GET", "/rh/passeports/", hr_cookie, ""),
         ("hr_team", "RH : équipe (plus grande structure)", "GET", "/rh/formation/", hr_cookie, ""),
+        ("wc_incidents", "RH : signalements d'incidents", "GET", "/conditions-de-travail/signalements", hr_cookie, ""),
+        ("wc_indicators", "RH : indicateurs conditions de travail", "GET", "/conditions-de-travail/indicateurs",
+         hr_cookie, ""),
     ]
     triage_pages = []
     if t.triager_email:
