@@ -40,7 +40,7 @@ def new():
         try:
             incident = incidents.file_incident(current_user, values)
         except incidents.IncidentError as exc:
-            form.report_reference.errors = [str(exc)]
+            getattr(form, exc.field).errors = [str(exc)]
         else:
             flash(f"Signalement n° {incident.id} enregistré : votre encadrement le prendra en charge sous 48 h.",
                   "success")

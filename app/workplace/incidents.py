@@ -1,4 +1,6 @@
 """Incident reports: filing (two minutes), the manager's workflow, who sees what."""
+from datetime import timedelta
+
 from sqlalchemy import false
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +18,11 @@ ANONYMOUS_LABEL = "Agent (signalement anonyme)"
 
 
 class IncidentError(Exception):
-    """A use case refused, with a French message for the user."""
+    """A use case refused, with a French message for the user and the form field it is about."""
+
+    def __init__(self, message, field="report_reference"):
+        super().__init__(message)
+        self.field = field
 
 
 def linkable_report(actor, reference):
@@ -35,6 +41,8 @@ def file_incident(actor, values):
     """An agent files an incident; the narrative is masked before it is stored."""
     if actor.role != Role.AGENT or actor.organisation_id is None:
         raise IncidentError("Seul un agent rattaché à une structure peut signaler un incident.")
+    if values["occurred_at"] > utcnow() + timedelta(minutes=5):
+        raise IncidentError("La date ne peut pas être dans le futur.", "occurred_at")
     report = linkable_report(actor, values.get("report_reference"))
     masked = redact(values.get("narrative") or "")
     incident = Incident(

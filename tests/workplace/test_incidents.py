@@ -36,6 +36,17 @@ def test_bad_form_answers_400_with_french_errors(client, login):
     assert db.session.scalar(db.select(db.func.count()).select_from(Incident)) == 0
 
 
+def test_a_date_in_the_future_is_refused_on_its_field(client, login):
+    from datetime import datetime
+
+    login(role="agent")
+    future = (datetime.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post("/conditions-de-travail/signalements/nouveau", data=form_data(occurred_at=future))
+    assert response.status_code == 400
+    assert 'id="occurred_at-error">La date ne peut pas être dans le futur.' in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Incident)) == 0
+
+
 def test_link_to_a_remontee_of_the_organisation_only(make_user):
     org = OrganisationFactory()
     agent = make_user(organisation=org)
