@@ -98,3 +98,36 @@ def test_working_conditions_access_matrix(app, role):
             failures.append(f"{url} shows an anonymous victim's name to HR")
         db.session.expire_all()
     assert failures == []
+
+
+def test_objects_of_another_organisation_answer_404(app):
+    org = OrganisationFactory()
+    hr = UserFactory(role="hr", organisation=org)
+    action = checklist.add_action(hr, "Tester l'alarme", "safety_alarm", hr.email, date.today())
+    campaign = barometer.open_campaign(hr, "Baromètre", date.today(), date.today())
+    other_org = OrganisationFactory()
+    other_hr = UserFactory(role="hr", organisation=other_org)
+    other_rep = UserFactory(role="agent", organisation=other_org)
+    db.session.add(StaffRepMandate(user_id=other_rep.id, organisation_id=other_org.id))
+    db.session.commit()
+    paths = {
+        "hr": [("GET", f"/conditions-de-travail/barometre/{campaign.id}/cloture"),
+               ("POST", f"/conditions-de-travail/barometre/{campaign.id}/cloture"),
+               ("GET", f"/conditions-de-travail/barometre/{campaign.id}/resultats"),
+               ("POST", f"/conditions-de-travail/poste/actions/{action.id}/fait"),
+               ("GET", f"/conditions-de-travail/discussion/{org.id}"),
+               ("GET", f"/conditions-de-travail/indicateurs?perimetre=org-{org.id}"),
+               ("GET", f"/conditions-de-travail/dossier.zip?perimetre=org-{org.id}")],
+        "staff_rep": [("GET", f"/conditions-de-travail/barometre/{campaign.id}/resultats.csv"),
+                      ("GET", f"/conditions-de-travail/barometre/{campaign.id}/repondre"),
+                      ("GET", f"/conditions-de-travail/discussion/{org.id}"),
+                      ("GET", f"/conditions-de-travail/indicateurs?perimetre=org-{org.id}"),
+                      ("GET", f"/conditions-de-travail/dossier.pdf?perimetre=dep-{org.department}")],
+    }
+    for who, user in (("hr", other_hr), ("staff_rep", other_rep)):
+        client = app.test_client()
+        client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+        for method, path in paths[who]:
+            assert client.open(path, method=method).status_code == 404, (who, method, path)
+    db.session.expire_all()
+    assert campaign.status == "open" and action.done_at is None
