@@ -33,9 +33,27 @@ def _add(cell, count, sums):
         cell.sums[item] = cell.sums.get(item, 0) + total
 
 
-def build(rows, labels):
-    """Cells from rows (org_id, department, count, {item: sum}); labels = {key: label}. Returns {key: Cell}."""
+def build(rows, labels, department_rows=None):
+    """Cells from rows (org_id, department, count, {item: sum}); labels = {key: label}. Returns {key: Cell}.
+
+    With department_rows (department, count, sums) the national and département cells come from them and
+    `rows` may hold the organisations of some départements only (the others are not needed for a page).
+    """
     cells = {"national": Cell("national", "national", "National")}
+    if department_rows is not None:
+        for department, count, sums in department_rows:
+            dep_key = f"dep-{department or '?'}"
+            cells[dep_key] = Cell(dep_key, "department", labels.get(dep_key, f"Département {department or '?'}"),
+                                  parent="national")
+            cells["national"].children.append(dep_key)
+            _add(cells["national"], count, sums)
+            _add(cells[dep_key], count, sums)
+        for org_id, department, count, sums in rows:
+            org_key, dep_key = f"org-{org_id}", f"dep-{department or '?'}"
+            cells[org_key] = Cell(org_key, "organisation", labels.get(org_key, org_key), parent=dep_key)
+            cells[dep_key].children.append(org_key)
+            _add(cells[org_key], count, sums)
+        return cells
     for org_id, department, count, sums in rows:
         dep_key = f"dep-{department or '?'}"
         if dep_key not in cells:

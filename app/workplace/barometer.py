@@ -125,20 +125,40 @@ def close_campaign(actor, campaign):
     return campaign
 
 
-def quarter_cells(quarter):
-    """Every cell of a quarter (closed campaigns only: live figures would show each new answer)."""
-    columns = [db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES]
-    rows = db.session.execute(
-        db.select(BarometerAnswer.organisation_id, BarometerAnswer.department, db.func.count(), *columns)
-        .join(BarometerCampaign, BarometerCampaign.id == BarometerAnswer.campaign_id)
-        .where(BarometerCampaign.quarter == quarter, BarometerCampaign.status == CampaignStatus.CLOSED.value)
-        .group_by(BarometerAnswer.organisation_id, BarometerAnswer.department)
-    ).all()
+def quarter_cells(quarter, department=None):
+    """The cells of a quarter (closed campaigns only: live figures would show each new answer).
+
+    National and département cells always; organisation cells only for `department` ("*" = all of
+    them). Suppression is decided top-down, so a page that needs one département reads only its
+    organisations and gets the same answer as the whole tree.
+    """
+    sums = [db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES]
+    closed = (BarometerCampaign.quarter == quarter, BarometerCampaign.status == CampaignStatus.CLOSED.value)
+    base = db.select().select_from(BarometerAnswer).join(BarometerCampaign,
+                                                          BarometerCampaign.id == BarometerAnswer.campaign_id)
+    departments = db.session.execute(
+        base.add_columns(BarometerAnswer.department, db.func.count(), *sums).where(*closed)
+        .group_by(BarometerAnswer.department)).all()
+    rows = []
+    if department is not None:
+        query = base.add_columns(BarometerAnswer.organisation_id, BarometerAnswer.department, db.func.count(), *sums)
+        if department == "?":
+            query = query.where(BarometerAnswer.department.is_(None))
+        elif department != "*":
+            query = query.where(BarometerAnswer.department == department)
+        rows = db.session.execute(query.where(*closed).group_by(BarometerAnswer.organisation_id,
+                                                                BarometerAnswer.department)).all()
     org_ids = [row[0] for row in rows]
     labels = {f"org-{i}": name for i, name in db.session.execute(
         db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))} if org_ids else {}
     data = [(row[0], row[1], row[2], dict(zip(BAROMETER_CODES, row[3:], strict=True))) for row in rows]
-    return anonymity.suppress(anonymity.build(data, labels), minimum_group())
+    dep_data = [(row[0], row[1], dict(zip(BAROMETER_CODES, row[2:], strict=True))) for row in departments]
+    return anonymity.suppress(anonymity.build(data, labels, dep_data), minimum_group())
+
+
+def cells_for(quarter, scope):
+    """The cells a page about `scope` needs (its département's organisations, or none for national)."""
+    return quarter_cells(quarter, None if scope.level == "national" else (scope.department or "?"))
 
 
 def view_of(cells, scope):

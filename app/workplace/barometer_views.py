@@ -103,7 +103,7 @@ def _results(campaign_id):
     chosen = scope.resolve(current_user, key)
     if chosen is None:
         abort(404)
-    cells = barometer.quarter_cells(campaign.quarter) if not campaign.is_open else {}
+    cells = barometer.cells_for(campaign.quarter, chosen) if not campaign.is_open else {}
     root, children = barometer.view_of(cells, chosen)
     return campaign, chosen, root, children
 

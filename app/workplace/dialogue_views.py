@@ -43,8 +43,8 @@ def indicators_page():
     return render_template("workplace/indicators.html", ind=ind, discussion=discussion,
                            scopes=scope.scopes_for(current_user), items=BAROMETER_ITEMS, checklist=CHECKLIST,
                            provider_labels=PROVIDER_LABELS,
-                           max_incidents=max([r.incidents for r in ind.cross] + [1]),
-                           max_failures=max([r.online_failures or 0 for r in ind.cross] + [1]))
+                           max_incidents=max([r.incidents for r in ind.cross_shown] + [1]),
+                           max_failures=max([r.online_failures or 0 for r in ind.cross_shown] + [1]))
 
 
 @bp.route("/conditions-de-travail/dossier.zip")

@@ -23,8 +23,8 @@ def _optional(value, fmt="{}"):
     return UNAVAILABLE if value is None else fmt.format(value)
 
 
-def sections(ind, discussion):
-    """[(heading, intro, rows)]: the same tables in the PDF and the CSV files."""
+def sections(ind, discussion, every_row=False):
+    """[(heading, intro, rows)]: the same tables in the PDF and the CSV files (every cross-reading row)."""
     m = ind.minimum
     rate_header = "pour 1 000 accompagnements" if ind.accompaniments else "pour 1 000 accompagnements (non disponible)"
     incidents = [["indicateur", "nombre", rate_header], [ind.total.label, _value(ind.total, m), _rate(ind.total)]]
@@ -39,7 +39,7 @@ def sections(ind, discussion):
     site.append(["Actions ouvertes", ind.open_actions])
     cross = [["structure", "mois", "incidents", "accompagnements", "incidents pour 1 000", "attente > 15 min (%)",
               "délai back-office (jours)", "dysfonctionnements remontés", "effectif"]]
-    for r in ind.cross:
+    for r in ind.cross if every_row else ind.cross_shown:
         cross.append([r.organisation, r.month, r.incidents, _optional(r.accompaniments),
                       _optional(r.per_thousand), _optional(None if r.waiting_over_15 is None else round(100 * r.waiting_over_15)),
                       _optional(r.support_delay), _optional(r.online_failures),
@@ -54,7 +54,10 @@ def sections(ind, discussion):
          barometer_rows(ind.barometer_trend)),
         ("Lectures croisées", "Incidents rapprochés de l'attente, des délais du back-office et des dysfonctionnements "
                               "remontés, par structure et par mois. Sur de petits effectifs, un écart peut être dû au "
-                              "hasard." + (" Non disponible : " + "; ".join(missing) + "." if missing else ""), cross),
+                              "hasard." + (" Non disponible : " + "; ".join(missing) + "." if missing else "")
+                              + ("" if every_row or len(ind.cross) == len(ind.cross_shown) else
+                                 f" Les {len(ind.cross_shown)} lignes qui comptent le plus d'incidents sur "
+                                 f"{len(ind.cross)} ; toutes sont dans lectures-croisees.csv."), cross),
         ("Espace de discussion", None, talk),
     ]
 
@@ -72,9 +75,9 @@ def pdf_bytes(ind, discussion):
 
 def zip_bytes(ind, discussion):
     buffer = io.BytesIO()
-    parts = sections(ind, discussion)
+    parts = sections(ind, discussion, every_row=True)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("dossier.pdf", pdf.dossier(title(ind), parts))
+        archive.writestr("dossier.pdf", pdf.dossier(title(ind), sections(ind, discussion)))
         for name, (_heading, _intro, rows) in zip(CSV_NAMES, parts, strict=True):
             archive.writestr(name, "".join(csv_lines(rows[0], rows[1:])))
     return buffer.getvalue()

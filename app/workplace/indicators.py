@@ -19,6 +19,9 @@ class Figure:
     rate: float | None = None  # per 1,000 accompaniments
 
 
+CROSS_LIMIT = 60  # rows of cross-readings on a page or in the PDF; the CSV holds them all
+
+
 @dataclass
 class Indicators:
     scope: object
@@ -36,6 +39,13 @@ class Indicators:
     barometer_trend: list = field(default_factory=list)  # [(quarter, Cell)]
     cross: list = field(default_factory=list)
     available: dict = field(default_factory=dict)
+
+    @property
+    def cross_shown(self):
+        """The cross-reading rows a page or the PDF lists: all of them, or the CROSS_LIMIT with most incidents."""
+        if len(self.cross) <= CROSS_LIMIT:
+            return self.cross
+        return sorted(self.cross, key=lambda r: (-r.incidents, r.organisation, r.month))[:CROSS_LIMIT]
 
 
 def _bounds(quarter):
@@ -80,7 +90,7 @@ def compute(scope, quarter, minimum):
     themes = {theme: [s[theme] for s in scores.values() if s.get(theme) is not None] for theme in CHECKLIST}
     trend = []
     for q in previous_quarters(quarter, 4):
-        root, _children = barometer.view_of(barometer.quarter_cells(q), scope)
+        root, _children = barometer.view_of(barometer.cells_for(q, scope), scope)
         trend.append((q, root))
     return Indicators(
         scope=scope, quarter=quarter, minimum=minimum,

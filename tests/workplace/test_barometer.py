@@ -128,6 +128,22 @@ def test_no_combination_of_shown_figures_isolates_a_small_group(seed):
                 assert remainder == 0 or remainder >= minimum, (seed, key, subset, remainder)
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_a_page_reading_one_département_decides_like_the_whole_tree(seed):
+    rows = random_rows(random.Random(seed))
+    full = anonymity.suppress(anonymity.build(rows, {}), 5)
+    totals = {}
+    for _org, dep, count, sums in rows:
+        total = totals.setdefault(dep, [0, {"workload": 0}])
+        total[0] += count
+        total[1]["workload"] += sums["workload"]
+    dep_rows = [(dep, count, sums) for dep, (count, sums) in totals.items()]
+    for dep in totals:
+        part = anonymity.suppress(anonymity.build([r for r in rows if r[1] == dep], {}, dep_rows), 5)
+        assert {k: (c.count, c.shown) for k, c in part.items()} == \
+            {k: (full[k].count, full[k].shown) for k in part}
+
+
 def test_complementary_suppression_through_every_filter(client, login):
     a, b, c = (OrganisationFactory(department="69") for _ in range(3))
     campaign_with_answers([(a, 6), (b, 3), (c, 7)])

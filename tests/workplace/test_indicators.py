@@ -140,3 +140,16 @@ def test_discussion_space_recorded_by_hr_read_by_staff_rep_and_agents(app, clien
         assert ("second agent" in response.get_data(as_text=True)) is (status == 200)
     login(role="agent", organisation=org)
     assert client.post(path, data={"kind": "theme", "quarter": QUARTER, "text": "x"}).status_code == 403
+
+
+def test_a_large_scope_lists_the_busiest_rows_and_the_csv_all_of_them(fixture_providers):
+    from app.workplace import dossier
+    from app.workplace.indicators import CROSS_LIMIT
+
+    a, b, _calls = fixture_providers
+    seed_fixture(a, b)
+    ind = indicators.compute(department_scope("69"), QUARTER, 5)
+    ind.cross = ind.cross * (CROSS_LIMIT // 2)
+    assert len(ind.cross_shown) == CROSS_LIMIT and ind.cross_shown[0].incidents == 3
+    archive = zipfile.ZipFile(io.BytesIO(dossier.zip_bytes(ind, [])))
+    assert archive.read("lectures-croisees.csv").decode("utf-8-sig").count("\n") == len(ind.cross) + 1
