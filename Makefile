@@ -3,23 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Exported: outside production, BASE_URL defaults to http://127.0.0.1:$(PORT) (config.py).
+export PORT
 WORKERS ?= 2
 DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := app/static/dsfr
 export FLASK_APP := wsgi
 
-.PHONY: run test install assets db demo serve lint check clean bench load
+.PHONY: run test test-fast install assets db demo serve lint check clean bench load
 
 ## run: install, migrate the SQLite database, load curricula, the services catalogue and demo data, serve on http://127.0.0.1:$(PORT)
 # The demo may point team webhooks at a local receiver (an explicit opt-in, off by default).
 run: export WEBHOOK_ALLOW_PRIVATE ?= true
-run: install db demo
+run: install db demo serve
+
+## serve: serve the app as it is (no install, migration or data) on http://127.0.0.1:$(PORT)
+serve:
 	@echo "Passerelle : http://127.0.0.1:$(PORT)"
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 ## test: install what the tests need and run the whole suite
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the slow tests (browsers, fuzzing, two instances), for the edit-test loop
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 ## bench: HTTP throughput (gunicorn + wrk) against a bare Flask app, then in-process figures (see README)
 bench: install
@@ -30,10 +39,11 @@ bench: install
 load: install
 	$(BIN)/python load/run.py
 
-## lint: ruff and bandit
+## lint: ruff, bandit, and the import-linter contracts of .importlinter (the layers of app/)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app config.py wsgi.py
+	$(BIN)/lint-imports --no-logo
 
 install: $(VENV)/.installed assets
 

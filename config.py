@@ -25,6 +25,16 @@ def _database_url():
     return url
 
 
+def _base_url():
+    """BASE_URL, else (outside production) the loopback address on the port the app is served on:
+    `make run` binds gunicorn to $PORT, `flask run` to $FLASK_RUN_PORT."""
+    url = os.environ.get("BASE_URL")
+    if url:
+        return url.rstrip("/")
+    port = os.environ.get("PORT") or os.environ.get("FLASK_RUN_PORT") or "5000"
+    return f"http://127.0.0.1:{port}"
+
+
 class Config:
     APP_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
@@ -33,7 +43,7 @@ class Config:
     # only after DATABASE_PING_AFTER_IDLE_SECONDS of rest; connections are renewed after an hour.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 3600}
     DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", "10"))
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    BASE_URL = _base_url()
     # RSA private key (PEM) signing the passport's Open Badges credentials; outside production
     # it defaults to instance/passport_signing_key.pem (`flask keys generate`). Env files that
     # cannot hold several lines may write the line breaks as \n.
@@ -109,6 +119,18 @@ class Config:
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
     # A report's impact counts at most this many people per organisation and day (filing and « moi aussi »).
     REPORT_PEOPLE_PER_ORGANISATION_DAY = int(os.environ.get("REPORT_PEOPLE_PER_ORGANISATION_DAY", "500"))
+    # Appui expert (back office): key encrypting citizen file blocks and attachments (Fernet,
+    # outside production instance/support_data_key), retention after closing, business hours.
+    SUPPORT_DATA_KEY = os.environ.get("SUPPORT_DATA_KEY") or None
+    SUPPORT_RETENTION_DAYS = int(os.environ.get("SUPPORT_RETENTION_DAYS", "180"))
+    SUPPORT_DAY_START = os.environ.get("SUPPORT_DAY_START", "09:00")
+    SUPPORT_DAY_END = os.environ.get("SUPPORT_DAY_END", "17:00")
+    SUPPORT_PATTERN_THRESHOLD = int(os.environ.get("SUPPORT_PATTERN_THRESHOLD", "5"))
+    # Reception quality: an indicator from fewer citizens' answers than this is never shown as a figure.
+    QUALITY_MIN_COUNT = int(os.environ.get("QUALITY_MIN_COUNT", "5"))
+    # « Votre avis »: answers accepted per address, and the least time (seconds) to fill the form.
+    VOICE_RATE_LIMIT = os.environ.get("VOICE_RATE_LIMIT", "20 per minute")
+    VOICE_MIN_FILL_SECONDS = float(os.environ.get("VOICE_MIN_FILL_SECONDS", "3"))
 
     @staticmethod
     def check(app):
@@ -117,6 +139,14 @@ class Config:
 
 class DevelopmentConfig(Config):
     APP_ENV = "development"
+
+    @staticmethod
+    def check(app):
+        if not os.environ.get("BASE_URL"):
+            app.logger.warning(
+                "BASE_URL n'est pas défini : les liens des e-mails, PDF, QR codes et attestations "
+                "pointeront vers %s (le port servi). Définissez BASE_URL si l'application est "
+                "jointe par une autre adresse.", app.config["BASE_URL"])
 
 
 class TestConfig(Config):
@@ -142,7 +172,7 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     APP_ENV = "production"
     TOTP_REQUIRED_ROLES = [
-        r.strip() for r in os.environ.get("TOTP_REQUIRED_ROLES", "admin,hr").split(",") if r.strip()
+        r.strip() for r in os.environ.get("TOTP_REQUIRED_ROLES", "admin,hr,expert").split(",") if r.strip()
     ]
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
@@ -156,6 +186,7 @@ class ProductionConfig(Config):
             missing.append("BASE_URL")
         if not app.config.get("PASSPORT_SIGNING_KEY"):
             missing.append("PASSPORT_SIGNING_KEY")
+
         if missing:
             raise RuntimeError(
                 "Configuration de production incomplète : définissez " + ", ".join(missing)

@@ -1,7 +1,6 @@
 """Passerelle: the application factory."""
 import logging
 import os
-from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask
@@ -57,13 +56,7 @@ def create_app(config_name=None, **overrides):
 
     _init_extensions(app)
     _init_security(app)
-    _register_blueprints(app)
-    from app.accounts.proconnect import init_app as init_proconnect
-
-    init_proconnect(app)
-    from app.workplace import init_app as init_workplace
-
-    init_workplace(app)
+    _init_domains(app)
     _init_templates(app)
 
     from app.accounts.security_views import require_two_factor_setup
@@ -116,26 +109,7 @@ def _init_extensions(app):
     from app.common import jobs
 
     jobs.init_app(app)
-    login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Connectez-vous pour accéder à cette page."
-    login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(identifier):
-        user_id, _, version = identifier.partition(":")
-        if not user_id.isdigit() or not version.isdigit():
-            return None
-        from app.notifications.services import remember_unread_count
-
-        row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
-        if row is None:
-            return None
-        user, unread = row
-        if not user.active or user.session_version != int(version):
-            return None
-        remember_unread_count(user.id, unread)
-        return user
+    login_manager.init_app(app)  # the user loader is set by app.accounts.init_app
 
     # Importing the models registers them with the metadata (migrations, create_all).
     import app.audit.models  # noqa: F401
@@ -144,19 +118,6 @@ def _init_extensions(app):
     import app.referential.models  # noqa: F401
     import app.reports.models  # noqa: F401
     import app.training.models  # noqa: F401
-
-
-@lru_cache(maxsize=1)
-def _user_statement():
-    """One query for the signed-in user, the organisation and the unread notifications of the header
-    (built once: constructing a statement costs more than running this one)."""
-    from sqlalchemy import bindparam
-
-    from app.accounts.models import User
-    from app.extensions import db
-    from app.notifications.services import unread_count_column
-
-    return db.select(User, unread_count_column(User.id)).where(User.id == bindparam("user_id"))
 
 
 def _init_security(app):
@@ -193,84 +154,37 @@ def _init_security(app):
         )
 
 
-def _register_blueprints(app):
-    from app.accounts.admin_views import bp as admin_bp
-    from app.accounts.hr_views import bp as hr_bp
-    from app.accounts.privacy import register_eraser, register_exporter
-    from app.accounts.privacy_views import bp as privacy_bp
-    from app.accounts.security_views import bp as security_bp
-    from app.accounts.views import bp as accounts_bp
-    from app.api import init_api
-    from app.extensions import csrf
-    from app.passports.doc_views import bp as passport_docs_bp
-    from app.passports.hr_views import bp as hr_passport_bp
-    from app.passports.receivers import connect_receivers
-    from app.passports.vae_hr_views import bp as hr_vae_bp
-    from app.passports.verify_views import bp as verify_bp
-    from app.passports.views import bp as passport_bp
-    from app.referential.services import register_module_provider
-    from app.referential.views import bp as referential_bp
-    from app.reports.settings_views import bp as team_settings_bp
-    from app.reports.triage_views import bp as triage_bp
-    from app.reports.views import bp as reports_bp
-    from app.site.views import bp as site_bp
+def _init_domains(app):
+    """Each domain assembles itself: pages, commands, signal receivers, what it registers with common."""
+    from app import (
+        accounts,
+        api,
+        audit,
+        backoffice,
+        notifications,
+        passports,
+        reception,
+        referential,
+        reports,
+        site,
+        training,
+        workplace,
+    )
 
-    # Importing attestation_views (it imports app.training.views first) attaches the attestation
-    # routes to the training blueprint before it is registered below.
-    from app.training.attestation_views import verify_bp as attestations_bp
-    from app.training.hr_views import bp as hr_training_bp
-    from app.training.privacy import erase_training, export_training
-    from app.training.services import modules_by_competency
-    from app.training.views import bp as training_bp
-
-    app.register_blueprint(site_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(triage_bp)
-    app.register_blueprint(team_settings_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(security_bp)
-    app.register_blueprint(privacy_bp)
-    register_exporter("training", export_training)
-    register_eraser(erase_training)
-    from app.accounts.sessions import register_pending_form_masker
-    from app.common.retention import register_purger
-    from app.passports.privacy import erase_passport, export_passport
-    from app.reports.privacy import erase_reports, export_reports, mask_kept_text, purge_citizen_words
-
-    register_exporter("passport", export_passport)
-    register_eraser(erase_passport)
-    register_exporter("reports", export_reports)
-    register_eraser(erase_reports)
-    register_purger(purge_citizen_words)
-    register_pending_form_masker(mask_kept_text)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(hr_bp)
-    app.register_blueprint(referential_bp)
-    register_module_provider(modules_by_competency)
-    app.register_blueprint(training_bp)
-    app.register_blueprint(attestations_bp)
-    app.register_blueprint(hr_training_bp)
-    app.register_blueprint(passport_bp)
-    app.register_blueprint(hr_passport_bp)
-    app.register_blueprint(passport_docs_bp)
-    app.register_blueprint(hr_vae_bp)
-    app.register_blueprint(verify_bp)
-    connect_receivers()
-    init_api(app)
-    # The JSON API authenticates with bearer tokens, never cookies: no CSRF there.
-    for name in list(app.blueprints):
-        if name.startswith("api_"):
-            csrf.exempt(app.blueprints[name])
-
-
-# Values memoised in flask.g for one request only.
-REQUEST_CACHE_KEYS = ("viewer_department", "training_catalogue", "unread_notifications")
+    site.init_app(app)
+    # The ground floor first: the order of the retention rules and of the privacy sections follows it.
+    # A new domain is one more line here (and in .importlinter).
+    for domain in (audit, notifications, accounts, referential, training, passports, reports, backoffice, reception,
+                   workplace):
+        domain.init_app(app)
+    api.init_app(app)
 
 
 def _init_templates(app):
     from flask import g, has_request_context, request, url_for
     from flask_login import current_user
 
+    from app.common.request_cache import drop_request_caches, register_request_cache_key
     from app.common.timezones import to_local
 
     def localtime(value, fmt="%d/%m/%Y %H:%M"):
@@ -289,6 +203,10 @@ def _init_templates(app):
         return g.viewer_department
 
     app.jinja_env.filters["localtime"] = localtime
+    from app.common.numbers import french_number, plural
+
+    app.jinja_env.filters["number"] = french_number
+    app.jinja_env.filters["plural"] = plural
 
     static_urls = {}
 
@@ -302,25 +220,5 @@ def _init_templates(app):
 
     app.jinja_env.globals["static_url"] = static_url
 
-    @app.teardown_request
-    def _drop_request_caches(_exc=None):
-        # What a request memoised in g (the app context outlives requests in tests and CLI commands).
-        for key in REQUEST_CACHE_KEYS:
-            g.pop(key, None)
-
-    @app.context_processor
-    def navigation():
-        from app.notifications.services import unread_count
-
-        count = 0
-        if current_user and current_user.is_authenticated:
-            try:
-                count = unread_count(current_user)
-            except Exception:  # noqa: BLE001 - the header must render even if the count fails
-                count = 0
-        from app.site.navigation import main_navigation
-
-        return {
-            "unread_notifications": count,
-            "main_navigation": lambda: main_navigation(current_user),
-        }
+    register_request_cache_key("viewer_department")
+    app.teardown_request(drop_request_caches)

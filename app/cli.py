@@ -1,124 +1,22 @@
-"""Command line: flask --app wsgi <group> <command>."""
-import sys
+"""Command line shared by all domains (seed, keys, reminders, backup, purge, worker); each domain
+registers its own groups in its init_app."""
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app.accounts import services
-from app.accounts.models import Organisation, OrgKind, Role, Team, find_user_by_email
-from app.extensions import db
+from app.common.cli import fail
 
-orgs_cli = AppGroup("orgs", help="Structures (organisations).")
-teams_cli = AppGroup("teams", help="Équipes logicielles.")
-users_cli = AppGroup("users", help="Comptes utilisateurs.")
-tokens_cli = AppGroup("tokens", help="Jetons d'API.")
-outbox_cli = AppGroup("outbox", help="File d'envoi des e-mails.")
 seed_cli = AppGroup("seed", help="Données de démonstration.")
 keys_cli = AppGroup("keys", help="Clés de l'instance (dans instance/).")
 reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards), de passeport et du plan d'action poste et lieu d'accueil.")
-
-
-def _fail(message):
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(1)
-
-
-@orgs_cli.command("create")
-@click.option("--code", required=True)
-@click.option("--name", required=True)
-@click.option("--kind", required=True, type=click.Choice(OrgKind.values()))
-@click.option("--department", default=None)
-@click.option("--private", "is_private", is_flag=True, help="Structure privée (délégataire).")
-@click.option("--siret", default=None, help="SIRET (14 chiffres) : rattache les connexions ProConnect.")
-def orgs_create(code, name, kind, department, is_private, siret):
-    """Create an organisation."""
-    try:
-        org = services.create_organisation(None, code, name, kind, department, not is_private, siret=siret)
-    except services.AccountError as exc:
-        _fail(str(exc))
-    click.echo(f"Structure {org.code} créée.")
-
-
-@teams_cli.command("create")
-@click.option("--code", required=True)
-@click.option("--name", required=True)
-def teams_create(code, name):
-    """Create a software team."""
-    try:
-        team = services.create_team(None, code, name)
-    except services.AccountError as exc:
-        _fail(str(exc))
-    click.echo(f"Équipe {team.code} créée.")
-
-
-@users_cli.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(Role.values()))
-@click.option("--org", "org_code", default=None)
-@click.option("--team", "team_code", default=None)
-@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
-def users_create(email, name, role, org_code, team_code, password_stdin):
-    """Create a user; without --password-stdin a strong password is generated and printed once."""
-    import secrets
-
-    organisation = team = None
-    if org_code:
-        organisation = db.session.scalar(
-            db.select(Organisation).where(Organisation.code == org_code.upper())
-        )
-        if organisation is None:
-            _fail(f"structure inconnue : {org_code}")
-    if team_code:
-        team = db.session.scalar(db.select(Team).where(Team.code == team_code.upper()))
-        if team is None:
-            _fail(f"équipe inconnue : {team_code}")
-    generated = not password_stdin
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(18)
-    try:
-        user = services.create_user(None, email, name, role, organisation, team, password)
-    except services.AccountError as exc:
-        _fail(str(exc))
-    click.echo(f"Compte {user.email} créé ({user.role}).")
-    if generated:
-        click.echo(f"Mot de passe (affiché une seule fois) : {password}")
-
-
-@tokens_cli.command("create")
-@click.option("--email", required=True)
-@click.option("--label", default="")
-def tokens_create(email, label):
-    """Create a personal API token and print it once."""
-    user = find_user_by_email(email)
-    if user is None:
-        _fail(f"aucun compte pour {email}")
-    _token, raw = services.create_api_token(None, user, label)
-    click.echo(raw)
-
-
-@outbox_cli.command("send")
-def outbox_send():
-    """Deliver pending e-mails."""
-    from app.notifications.services import deliver_pending
-
-    total_sent = total_failed = 0
-    while True:
-        sent, failed = deliver_pending()
-        total_sent += sent
-        total_failed += failed
-        if sent == 0:
-            break
-    click.echo(f"{total_sent} e-mail(s) envoyé(s), {total_failed} échec(s).")
-    if total_failed:
-        sys.exit(1)
 
 
 @seed_cli.command("demo")
 def seed_demo_command():
     """Load the demo data (idempotent; refused in production)."""
     if current_app.config["APP_ENV"] == "production":
-        _fail("les données de démonstration sont interdites en production (APP_ENV=production).")
+        fail("les données de démonstration sont interdites en production (APP_ENV=production).")
     from app.seed import DEMO_PASSWORD, seed_demo
 
     accounts = seed_demo()
@@ -134,16 +32,17 @@ def seed_demo_command():
 @click.option("--agents", type=int, default=None, help="Agents d'accueil (défaut 30 000).")
 @click.option("--passport-entries", type=int, default=None, help="Lignes de passeport (défaut 150 000).")
 @click.option("--reports", type=int, default=None, help="Remontées (défaut 100 000).")
-def seed_scale_command(fraction, organisations, agents, passport_entries, reports):
+@click.option("--visits", type=int, default=None, help="Lignes du registre d'accueil (défaut 2 000 000, un trimestre).")
+def seed_scale_command(fraction, organisations, agents, passport_entries, reports, visits):
     """Bulk-load data at the size of the national network (refused in production)."""
     from app.scale.seed import ScaleRefused, scaled, seed_scale
 
     if current_app.config["APP_ENV"] == "production":
-        _fail("les données de volume sont interdites en production (APP_ENV=production).")
+        fail("les données de volume sont interdites en production (APP_ENV=production).")
     if not 0 < fraction <= 10:
-        _fail("--fraction doit être compris entre 0 et 10.")
+        fail("--fraction doit être compris entre 0 et 10.")
     sizes = scaled(fraction, organisations=organisations, agents=agents,
-                   passport_entries=passport_entries, reports=reports)
+                   passport_entries=passport_entries, reports=reports, visits=visits)
 
     def bar_for(label, length):
         return click.progressbar(length=max(length, 1), label=f"{label:<18}", show_percent=True,
@@ -152,7 +51,7 @@ def seed_scale_command(fraction, organisations, agents, passport_entries, report
     try:
         summary = seed_scale(current_app.config, sizes, bar_for=bar_for)
     except ScaleRefused as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for name, count in summary.counts.items():
         click.echo(f"  {name:<20} {count:>10,}".replace(",", " "))
     click.echo(f"RH de la plus grande structure : {summary.largest_hr_email}")
@@ -168,63 +67,6 @@ def keys_generate():
 
     created = generate_keys(current_app.instance_path)
     click.echo("Clés créées : " + ", ".join(created) if created else "Clés déjà présentes.")
-
-
-
-
-curricula_cli = AppGroup("curricula", help="Référentiel, profils, certifications et modules de formation.")
-
-
-@curricula_cli.command("validate")
-@click.argument("directory", required=False)
-def curricula_validate(directory):
-    """Check a curricula folder; one `path:line: message` per error, exit 1 if any."""
-    from app.training.curricula.validate import load_tree
-
-    directory = directory or current_app.config["CURRICULA_DIR"]
-    tree = load_tree(directory)
-    for problem in tree.problems:
-        click.echo(str(problem))
-    for warning in tree.warnings:  # e.g. a lesson reviewed more than 12 months ago: reported, never fatal
-        click.echo(str(warning))
-    if tree.problems:
-        click.echo(f"{len(tree.problems)} erreur(s).", err=True)
-        sys.exit(1)
-    click.echo(f"Curricula valides : {len(tree.modules)} module(s).")
-
-
-@curricula_cli.command("stats")
-@click.argument("directory", required=False)
-def curricula_stats(directory):
-    """Corpus figures: answer positions, longest-correct share, multi-answer counts, durations, pending lessons."""
-    from app.training.curricula.corpus import figures, format_figures
-    from app.training.curricula.validate import load_tree
-
-    tree = load_tree(directory or current_app.config["CURRICULA_DIR"])
-    for line in format_figures(figures(tree)):
-        click.echo(line)
-    if tree.problems:
-        click.echo(f"{len(tree.problems)} erreur(s) : lancez flask curricula validate.", err=True)
-
-
-@curricula_cli.command("import")
-@click.argument("directory", required=False)
-def curricula_import(directory):
-    """Validate then import a curricula folder (nothing is imported when it has an error)."""
-    from app.training.curricula.importer import CurriculaInvalid, import_curricula
-
-    directory = directory or current_app.config["CURRICULA_DIR"]
-    try:
-        report = import_curricula(directory)
-    except CurriculaInvalid as exc:
-        for problem in exc.problems:
-            click.echo(str(problem))
-        click.echo("Import annulé : rien n'a été importé.", err=True)
-        sys.exit(1)
-    if report.new_versions:
-        for slug, number in report.new_versions:
-            click.echo(f"Module {slug} : version {number}")
-    click.echo("Import terminé." if report.has_changes else "Import terminé : rien n'a changé.")
 
 
 @reminders_cli.command("send")
@@ -264,7 +106,7 @@ def backup_command(target):
     try:
         counts = backup_sqlite(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
     except BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"Sauvegarde écrite : {target} ({sum(counts.values())} lignes, intégrité vérifiée).")
 
 
@@ -280,7 +122,7 @@ def restore_command(backup_file, force):
     try:
         counts = restore_sqlite(backup_file, current_app.config["SQLALCHEMY_DATABASE_URI"], force)
     except BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"Base restaurée : {sum(counts.values())} lignes, intégrité vérifiée.")
 
 
@@ -303,7 +145,7 @@ def worker_command(burst):
 
     connection = redis_connection()
     if connection is None:
-        _fail("REDIS_URL n'est pas défini : sans Redis, utilisez `flask outbox send` et "
+        fail("REDIS_URL n'est pas défini : sans Redis, utilisez `flask outbox send` et "
               "`flask webhooks deliver` (cron).")
     # SimpleWorker runs jobs in this process, inside the app context (no fork sharing the
     # database connections of the parent).
@@ -311,15 +153,6 @@ def worker_command(burst):
 
 
 def register_cli(app):
-    app.cli.add_command(worker_command)
-    app.cli.add_command(purge_command)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-    from app.reports.cli import catalog_cli, webhooks_cli
-
-    app.cli.add_command(catalog_cli)
-    app.cli.add_command(webhooks_cli)
-    groups = (orgs_cli, teams_cli, users_cli, tokens_cli, outbox_cli, seed_cli, keys_cli, curricula_cli,
-              reminders_cli)
-    for group in groups:
-        app.cli.add_command(group)
+    for command in (worker_command, purge_command, backup_command, restore_command, seed_cli, keys_cli,
+                    reminders_cli):
+        app.cli.add_command(command)

@@ -10,6 +10,7 @@ DEMO_PASSWORD = "passerelle-demo"  # noqa: S105  # nosec B105
 DEMO_ORGS = [
     ("FS-DEMO", "France services de démonstration", "france_services", "69"),
     ("CAF-DEMO", "CAF de démonstration", "caf", "69"),
+    ("CNAF-DEMO", "CNAF de démonstration (national)", "caf", "75"),
 ]
 # Fictitious SIRET of FS-DEMO: a ProConnect sign-in carrying it creates an agent of FS-DEMO.
 DEMO_SIRETS = {"FS-DEMO": "12345678900007"}
@@ -27,6 +28,9 @@ DEMO_USERS = [
     ("rh.caf@passerelle.example", "Claire RH", Role.HR, "CAF-DEMO", None),
     ("dev.caf@passerelle.example", "Denis Développeur", Role.TRIAGER, None, "TEAM-CAF"),
     ("dev.ants@passerelle.example", "Eva Développeuse", Role.TRIAGER, None, "TEAM-ANTS"),
+    ("expert.caf@passerelle.example", "Fanny Experte", Role.EXPERT, "CAF-DEMO", None),
+    ("expert.national@passerelle.example", "Gaël Expert", Role.EXPERT, "CNAF-DEMO", None),
+    ("reseau.69@passerelle.example", "Nadia Animatrice réseau", Role.MANAGER_NETWORK, None, None),
 ]
 
 
@@ -76,6 +80,12 @@ def seed_demo():
     from app.reports.seed import seed_reports
 
     seed_reports()
+    from app.backoffice.seed import seed_backoffice
+
+    seed_backoffice()
+    from app.reception.seed import seed_reception_demo
+
+    seed_reception_demo()
     from app.workplace.seed import seed_workplace_demo
 
     seed_workplace_demo()

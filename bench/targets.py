@@ -27,6 +27,12 @@ class Targets:
     lesson_slug: str | None
     password: str
     counts: dict = field(default_factory=dict)
+    # Quality indicators: the largest organisation's code, an « animateur réseau » and his
+    # département, an administrator (national page); None when the database has none.
+    organisation_code: str | None = None
+    network_email: str | None = None
+    network_department: str | None = None
+    admin_email: str | None = None
 
 
 def scale_databases():
@@ -115,6 +121,14 @@ def pick(app):
             db.select(Report.application_id).group_by(Report.application_id)
             .order_by(func.count().desc()).limit(1)
         )
+        from app.reception.models import NetworkDepartment
+
+        network = db.session.execute(
+            db.select(User.email, NetworkDepartment.department).join(NetworkDepartment, NetworkDepartment.user_id == User.id)
+            .where(User.role == Role.MANAGER_NETWORK).order_by(User.id).limit(1)
+        ).first()
+        admin_email = db.session.scalar(
+            db.select(User.email).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id).limit(1))
         counts = {
             "users": db.session.scalar(db.select(func.count()).select_from(User)),
             "reports": db.session.scalar(db.select(func.count()).select_from(Report)),
@@ -126,6 +140,8 @@ def pick(app):
             organisation=org.name, organisation_agents=size, application_id=application_id,
             module_slug=module.slug if module else None, lesson_slug=lesson.slug if lesson else None,
             password=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD), counts=counts,
+            organisation_code=org.code, network_email=network.email if network else None,
+            network_department=network.department if network else None, admin_email=admin_email,
         )
 
 

@@ -197,8 +197,26 @@ def session_of(app, client):
     return app.session_interface.get_signing_serializer(app).loads(cookie.value)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+# Slow tests (`make test-fast` skips them): browsers, the schemathesis fuzz, two live instances, and
+# the Hypothesis tests asking for LARGE_HYPOTHESIS_RUN examples or more.
+SLOW_PATHS = ("tests/browser/", "tests/platform/test_api_fuzz.py", "tests/platform/test_two_instances.py")
+LARGE_HYPOTHESIS_RUN = 100
+
+
+def is_slow(item):
+    path = Path(str(item.fspath)).resolve()
+    if path.is_relative_to(ROOT) and path.relative_to(ROOT).as_posix().startswith(SLOW_PATHS):
+        return True
+    hypothesis_settings = getattr(getattr(item, "obj", None), "_hypothesis_internal_use_settings", None)
+    return hypothesis_settings is not None and hypothesis_settings.max_examples >= LARGE_HYPOTHESIS_RUN
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        if is_slow(item):
+            item.add_marker(pytest.mark.slow)
         if "sqlite" in item.keywords and PG_URL:
             item.add_marker(pytest.mark.skip(reason="SQLite only: runs in the pass without TEST_DATABASE_URL"))
         if "postgres" in item.keywords and not PG_URL:

@@ -11,8 +11,9 @@ from app.accounts.forms import (
     UserCreateForm,
     UserPlacementForm,
 )
-from app.accounts.models import ApiToken, Organisation, Role, Team, User, normalise_email
-from app.audit.services import search_audit
+from app.accounts.models import ORG_ROLES, ApiToken, Organisation, Role, Team, User, normalise_email
+from app.accounts.organisations import create_organisation, create_team, update_organisation
+from app.accounts.queries import search_audit
 from app.common.access import roles
 from app.common.pagination import paginate
 from app.extensions import db
@@ -103,7 +104,7 @@ def user_detail(user_id):
         try:
             if form.role.data != user.role:
                 services.change_role(current_user, user, form.role.data, organisation, team)
-            elif user.role in (Role.AGENT, Role.HR) and organisation and organisation.id != user.organisation_id:
+            elif user.role in ORG_ROLES and organisation and organisation.id != user.organisation_id:
                 services.change_organisation(current_user, user, organisation)
             elif user.role == Role.TRIAGER and team and team.id != user.team_id:
                 services.change_team(current_user, user, team)
@@ -176,7 +177,7 @@ def organisations():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            services.create_organisation(
+            create_organisation(
                 current_user,
                 form.code.data,
                 form.name.data,
@@ -211,7 +212,7 @@ def organisation_edit(org_id):
     form.code.data = org.code
     if form.validate_on_submit():
         try:
-            services.update_organisation(
+            update_organisation(
                 current_user, org, form.name.data, form.kind.data, form.department.data,
                 is_public=not form.is_private.data, siret=form.siret.data,
             )
@@ -229,7 +230,7 @@ def teams():
     form = TeamForm()
     if form.validate_on_submit():
         try:
-            services.create_team(current_user, form.code.data, form.name.data)
+            create_team(current_user, form.code.data, form.name.data)
         except services.AccountError as exc:
             form.code.errors.append(str(exc))
         else:

@@ -6,6 +6,7 @@ from app.accounts import services
 from app.accounts.forms import AgentCreateForm, ConfirmForm, CsvApplyForm, CsvUploadForm
 from app.accounts.imports import import_agents_csv, preview_agents_csv
 from app.accounts.models import Role, User
+from app.accounts.queries import agent_or_404, agents_of
 from app.common.access import roles
 from app.common.pagination import paginate
 from app.extensions import db
@@ -19,25 +20,11 @@ CREATED_MESSAGE = (
 )
 
 
-def people_of(hr_user):
-    """Agents of the HR user's current organisation."""
-    return db.select(User).where(
-        User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
-    )
-
-
-def agent_or_404(hr_user, user_id):
-    user = db.session.scalar(people_of(hr_user).where(User.id == user_id))
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/agents")
 @roles(Role.HR)
 def agents():
     q = request.args.get("q", "").strip()
-    query = people_of(current_user).order_by(User.full_name)
+    query = agents_of(current_user).order_by(User.full_name)
     if q:
         like = f"%{q.lower()}%"
         query = query.where(db.or_(User.email.like(like), db.func.lower(User.full_name).like(like)))

@@ -16,6 +16,9 @@ class Role(LabelledEnum):
     HR = ("hr", "Ressources humaines")
     TRIAGER = ("triager", "Équipe logicielle")
     ADMIN = ("admin", "Administrateur")
+    EXPERT = ("expert", "Expert back office")
+    # Read-only: the reception quality indicators of the départements assigned to them.
+    MANAGER_NETWORK = ("manager_network", "Animateur réseau")
 
 
 class OrgKind(LabelledEnum):
@@ -30,11 +33,15 @@ class OrgKind(LabelledEnum):
     LA_POSTE = ("la_poste", "La Poste")
     FRANCE_TRAVAIL = ("france_travail", "France Travail")
     DGFIP = ("dgfip", "DGFiP")
+    FRANCE_TITRES = ("france_titres", "France Titres (ANTS)")
+    URSSAF = ("urssaf", "URSSAF")
+    MDPH = ("mdph", "MDPH")
+    ASSURANCE_RETRAITE = ("assurance_retraite", "Assurance retraite (CNAV)")
     PRIVATE = ("private", "Structure privée")
     OTHER = ("other", "Autre")
 
 
-ORG_ROLES = {Role.AGENT.value, Role.HR.value}
+ORG_ROLES = {Role.AGENT.value, Role.HR.value, Role.EXPERT.value}
 
 
 class Organisation(db.Model):

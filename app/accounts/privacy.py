@@ -2,7 +2,7 @@
 
 Each domain registers what it holds about a person, so that this module imports none of them.
 """
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.accounts.models import (
     ApiToken,
@@ -104,3 +104,14 @@ def erase_account(actor, user):
 
 
 __all__ = ["User", "erase_account", "export_personal_data", "register_eraser", "register_exporter"]
+
+
+def purge_expired_tokens(now, config):
+    """One-time tokens a week after they expired, forms kept across a session expiry after a day."""
+    tokens = db.session.execute(
+        db.delete(OneTimeToken).where(OneTimeToken.expires_at < now - timedelta(days=7))
+    ).rowcount
+    forms = db.session.execute(
+        db.delete(PendingForm).where(PendingForm.created_at < now - timedelta(days=1))
+    ).rowcount
+    return {"one_time_tokens": tokens, "pending_forms": forms}

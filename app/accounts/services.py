@@ -5,13 +5,11 @@ from datetime import timedelta
 from flask import current_app
 
 from app.accounts.models import (
+    ORG_ROLES,
     ApiToken,
     Membership,
     OneTimeToken,
-    Organisation,
-    OrgKind,
     Role,
-    Team,
     TokenPurpose,
     User,
     find_user_by_email,
@@ -36,86 +34,14 @@ class AccountError(ValueError):
     """A use case refused its input; the message is French and shown to the user."""
 
 
-# --- organisations and teams ---------------------------------------------------------------
-
-
-def _checked_siret(siret, org=None):
-    """The SIRET without spaces (None when blank); refused unless 14 digits and unused."""
-    siret = "".join((siret or "").split()) or None
-    if siret is None:
-        return None
-    if len(siret) != 14 or not siret.isdigit():
-        raise AccountError("Le SIRET doit comporter 14 chiffres.")
-    other = db.session.scalar(db.select(Organisation).where(Organisation.siret == siret))
-    if other is not None and other is not org:
-        raise AccountError(f"Le SIRET {siret} est déjà celui de la structure {other.code}.")
-    return siret
-
-
-def create_organisation(actor, code, name, kind, department=None, is_public=True, siret=None):
-    """Create an organisation (structure)."""
-    code = code.strip().upper()
-    if kind not in OrgKind.values():
-        raise AccountError(f"Type de structure inconnu : {kind}.")
-    if db.session.scalar(db.select(Organisation.id).where(Organisation.code == code)):
-        raise AccountError(f"Le code {code} est déjà utilisé.")
-    org = Organisation(
-        code=code,
-        name=name.strip(),
-        kind=kind,
-        department=(department or "").strip().upper() or None,
-        is_public=is_public,
-        siret=_checked_siret(siret),
-    )
-    db.session.add(org)
-    db.session.flush()
-    audit(actor, "organisation.create", org, {"code": code})
-    db.session.commit()
-    return org
-
-
-def update_organisation(actor, org, name, kind, department=None, is_public=True, siret=None):
-    """Change an organisation's name, kind, département, sector or SIRET."""
-    if kind not in OrgKind.values():
-        raise AccountError(f"Type de structure inconnu : {kind}.")
-    org.siret = _checked_siret(siret, org)
-    org.name = name.strip()
-    org.kind = kind
-    org.department = (department or "").strip().upper() or None
-    org.is_public = is_public
-    audit(actor, "organisation.update", org)
-    db.session.commit()
-    return org
-
-
-def create_team(actor, code, name):
-    """Create a software team."""
-    code = code.strip().upper()
-    if db.session.scalar(db.select(Team.id).where(Team.code == code)):
-        raise AccountError(f"Le code {code} est déjà utilisé.")
-    team = Team(code=code, name=name.strip())
-    db.session.add(team)
-    db.session.flush()
-    audit(actor, "team.create", team, {"code": code})
-    db.session.commit()
-    return team
-
-
-def update_team(actor, team, name):
-    team.name = name.strip()
-    audit(actor, "team.update", team)
-    db.session.commit()
-    return team
-
-
 # --- users ---------------------------------------------------------------------------------
 
 
 def _check_placement(role, organisation, team):
     if role not in Role.values():
         raise AccountError(f"Rôle inconnu : {role}.")
-    if role in (Role.AGENT, Role.HR) and organisation is None:
-        raise AccountError("Un agent ou un utilisateur RH doit appartenir à une structure.")
+    if role in ORG_ROLES and organisation is None:
+        raise AccountError("Un agent, un utilisateur RH ou un expert doit appartenir à une structure.")
     if role == Role.TRIAGER and team is None:
         raise AccountError("Un membre d'équipe logicielle doit appartenir à une équipe.")
 
@@ -141,7 +67,7 @@ def new_user(email, full_name, role, organisation, team, password):
         email=email,
         full_name=full_name.strip(),
         role=role,
-        organisation=organisation if role in (Role.AGENT, Role.HR) else None,
+        organisation=organisation if role in ORG_ROLES else None,
         team=team if role == Role.TRIAGER else None,
         password_hash=hash_password(password) if password else None,
     )
@@ -407,7 +333,7 @@ def change_role(actor, user, role, organisation=None, team=None):
     _check_placement(role, organisation, team)
     user.role = role
     user.session_version += 1
-    if role in (Role.AGENT, Role.HR):
+    if role in ORG_ROLES:
         if user.organisation_id != organisation.id:
             _move(user, organisation)
     else:
@@ -428,8 +354,8 @@ def _move(user, organisation):
 
 def change_organisation(actor, user, organisation):
     """Move an agent or HR user: the current membership closes, a new one opens."""
-    if user.role not in (Role.AGENT, Role.HR):
-        raise AccountError("Seuls les agents et les RH appartiennent à une structure.")
+    if user.role not in ORG_ROLES:
+        raise AccountError("Seuls les agents, les RH et les experts appartiennent à une structure.")
     if user.organisation_id == organisation.id:
         raise AccountError("L'utilisateur appartient déjà à cette structure.")
     _move(user, organisation)

@@ -106,6 +106,13 @@ def enforce_session_lifetime():
     return redirect(url_for("accounts.login", next=next_path.rstrip("?")))
 
 
+def pending_form_of_current_user():
+    """What BaseForm refills itself with (registered with app.common.forms)."""
+    if current_user and current_user.is_authenticated:
+        return take_pending_form(current_user)
+    return None
+
+
 def take_pending_form(user):
     """The saved form data for this request's page, if the same user typed it (used once)."""
     raw = session.get(PENDING)

@@ -25,7 +25,7 @@ from app.accounts.forms import (
     PasswordChangeForm,
     PasswordResetRequestForm,
 )
-from app.accounts.models import ApiToken, TokenPurpose, normalise_email
+from app.accounts.models import ApiToken, Role, TokenPurpose, normalise_email
 from app.accounts.sessions import start_session
 from app.common.access import logged_in, public
 from app.extensions import db, limiter
@@ -61,9 +61,18 @@ def safe_next(target):
     return target
 
 
-def home_for(user):
-    from app.site.views import HOME_ENDPOINTS
+# The home page of each role (pages of the site shell, named here so accounts imports no shell).
+HOME_ENDPOINTS = {
+    Role.AGENT.value: "site.agent_home",
+    Role.HR.value: "site.hr_home",
+    Role.TRIAGER.value: "site.triager_home",
+    Role.ADMIN.value: "site.admin_home",
+    Role.EXPERT.value: "backoffice.board",
+    Role.MANAGER_NETWORK.value: "reception_quality.index",
+}
 
+
+def home_for(user):
     return url_for(HOME_ENDPOINTS[user.role])
 
 

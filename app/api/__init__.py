@@ -41,11 +41,25 @@ api = Api(
 )
 
 
-def init_api(app):
-    from app.api import me, passport, passport_docs, referential, training, workplace, xapi
-    from app.reports import api as reports_api
-    from app.reports import api_redaction
+def init_app(app):
+    """The API's blueprints, its token checker, and no CSRF (bearer tokens, never cookies)."""
+    from app.api import (
+        me,
+        passport,
+        passport_docs,
+        reception,
+        referential,
+        reports,
+        reports_redaction,
+        support,
+        training,
+        workplace,
+        xapi,
+    )
+    from app.api.auth import check_token
+    from app.common.access import register_token_checker
 
+    register_token_checker(check_token)
     api.init_app(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
@@ -57,6 +71,13 @@ def init_api(app):
     api.register_blueprint(passport.blp)
     api.register_blueprint(passport_docs.blp)
     api.register_blueprint(xapi.blp)
-    api.register_blueprint(api_redaction.blp)
-    api.register_blueprint(reports_api.blp)
+    api.register_blueprint(reports_redaction.blp)
+    api.register_blueprint(reports.blp)
+    api.register_blueprint(support.blp)
     api.register_blueprint(workplace.blp)
+    reception.init(api)
+    from app.extensions import csrf
+
+    for name in list(app.blueprints):
+        if name.startswith("api_"):
+            csrf.exempt(app.blueprints[name])

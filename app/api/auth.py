@@ -29,6 +29,24 @@ class TeamPrincipal:
         return f"<TeamPrincipal {self.team.code}>"
 
 
+def check_token(allowed):
+    """The caller of a token-guarded endpoint, whose role is one of `allowed` (all when empty)."""
+    user = authenticate_request()
+    if allowed and user.role not in allowed:
+        api_abort(403, "forbidden", "Votre rôle ne permet pas d'utiliser ce point d'accès.")
+    return user
+
+
+# Other kinds of tokens (a site token of the reception domain), tried when no API token matches:
+# each resolver takes the raw token and returns a principal or None.
+_TOKEN_RESOLVERS = []
+
+
+def register_token_resolver(resolver):
+    if resolver not in _TOKEN_RESOLVERS:
+        _TOKEN_RESOLVERS.append(resolver)
+
+
 def authenticate_request():
     """The active user (or team) owning the request's bearer token, or a 401 JSON error."""
     header = request.headers.get("Authorization", "")
@@ -41,6 +59,10 @@ def authenticate_request():
         .where(ApiToken.token_hash == hash_token(raw.strip()))
     ).first()
     if row is None:
+        for resolver in _TOKEN_RESOLVERS:
+            principal = resolver(raw.strip())
+            if principal is not None:
+                return principal
         api_abort(401)
     token, user = row
     is_team_token = user is None and token.team_id is not None

@@ -4,6 +4,7 @@ import base64
 import marshmallow as ma
 
 from app.api.errors import api_abort
+from app.common.sql import MAX_ID
 from app.extensions import db
 
 MAX_LIMIT = 200
@@ -22,7 +23,7 @@ def decode_cursor(cursor):
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = int(base64.urlsafe_b64decode(padded.encode()).decode())
-        if not 0 <= value < 2**31:  # ids are 32-bit integers on PostgreSQL
+        if not 0 <= value <= MAX_ID:
             raise ValueError(value)
         return value
     except (ValueError, UnicodeDecodeError):

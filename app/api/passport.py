@@ -7,6 +7,7 @@ from app.api import Blueprint
 from app.api.errors import api_abort
 from app.api.pagination import PageArgs, decode_cursor, keyset_page
 from app.common.access import api_token
+from app.common.sql import MAX_ID, is_id
 from app.passports import scope, services
 from app.passports.models import EntrySource, EntryStatus, PassportEntry, Provenance
 from app.passports.workflow import DECISIONS, TransitionRefused
@@ -61,7 +62,7 @@ class EntryCreateSchema(ma.Schema):
                                 metadata={"description": "Situations réelles qui montrent la compétence"})
 
 
-VERSION_RANGE = ma.validate.Range(min=1, max=scope.MAX_ID, error="Version invalide.")
+VERSION_RANGE = ma.validate.Range(min=1, max=MAX_ID, error="Version invalide.")
 
 
 class SubmitSchema(ma.Schema):
@@ -114,7 +115,7 @@ def _fail(exc, entry_id):
 @api_token(Role.AGENT)
 def my_passport(args):
     """The agent's passport entries (all statuses), by id."""
-    if args.get("cursor") and not scope.in_range(decode_cursor(args["cursor"])):
+    if args.get("cursor") and not is_id(decode_cursor(args["cursor"])):
         api_abort(400, "invalid_cursor", "Le paramètre cursor est invalide.", {"cursor": ["Curseur invalide."]})
     query = scope.holder_entries_query(g.api_user)
     items, next_cursor = keyset_page(query, PassportEntry.id, args)

@@ -179,7 +179,7 @@ def list_modules(args):
 @api_token()
 def get_module(slug):
     """One module: summary, lessons, competencies, prerequisites, sources."""
-    module = training.module_by_slug(slug)
+    module = training.module_by_slug(slug, details=True)
     if module is None or module.current_version is None:
         api_abort(404, "not_found", f"Module inconnu : {slug}.")
     return module

@@ -8,6 +8,7 @@ from app.api.errors import api_abort
 from app.common.access import api_token
 from app.training import learning
 from app.training.progress import dashboard, module_state
+from app.training.services import module_by_slug
 
 blp = Blueprint("api_training", __name__, url_prefix="/api/v1", description="Formation")
 
@@ -91,7 +92,7 @@ class ProgressSchema(ma.Schema):
 
 
 def _module(slug):
-    module = learning.module_for(slug)
+    module = module_by_slug(slug)
     if module is None:
         api_abort(404, "not_found", f"Module inconnu : {slug}.")
     return module

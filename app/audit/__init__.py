@@ -1,0 +1,10 @@
+"""Audit: the append-only log every service writes to."""
+
+
+def init_app(app):
+    """Old audit rows go with retention; a purge that deleted something is itself audited."""
+    from app.audit.services import purge_audit_log, record_purge
+    from app.common.retention import register_purge_recorder, register_purger
+
+    register_purger(purge_audit_log)
+    register_purge_recorder(record_purge)

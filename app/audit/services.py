@@ -1,13 +1,11 @@
 """The one way to write to the audit log."""
 from app.audit.models import AuditLog
+from app.common.retention import months
 from app.extensions import db
 
 
-def audit(actor, action, target=None, details=None):
-    """Append an audit row (no personal content in details); the caller commits.
-
-    An actor that is a team token (no person behind it) is recorded by its token: id and label.
-    """
+def _values(actor, action, target, details):
+    # An actor that is a team token (no person behind it) is recorded by its token: id and label.
     details = dict(details or {})
     token_id = getattr(actor, "token_id", None)
     if token_id is not None:
@@ -16,28 +14,41 @@ def audit(actor, action, target=None, details=None):
     if target is not None:
         target_type = getattr(target, "__tablename__", type(target).__name__)
         target_id = str(getattr(target, "id", ""))
-    row = AuditLog(
-        actor_id=getattr(actor, "id", None),
-        action=action,
-        target_type=target_type,
-        target_id=target_id,
-        details=details,
-    )
+    return {"actor_id": getattr(actor, "id", None), "action": action, "target_type": target_type,
+            "target_id": target_id, "details": details}
+
+
+def audit(actor, action, target=None, details=None):
+    """Append an audit row (no personal content in details); the caller commits."""
+    row = AuditLog(**_values(actor, action, target, details))
     db.session.add(row)
     return row
 
 
-def search_audit(action=None, actor_email=None, target_type=None):
-    """Query of audit rows matching the filters, newest first."""
-    from app.accounts.models import User, normalise_email
+_INSERT = db.insert(AuditLog.__table__)
 
-    query = db.select(AuditLog).order_by(AuditLog.at.desc(), AuditLog.id.desc())
-    if action:
-        query = query.where(AuditLog.action.contains(action.strip()))
-    if target_type:
-        query = query.where(AuditLog.target_type == target_type)
-    if actor_email:
-        query = query.join(User, AuditLog.actor_id == User.id).where(
-            User.email.contains(normalise_email(actor_email))
-        )
-    return query
+
+def audit_now(actor, action, target=None, details=None):
+    """The same row as audit(), sent at once as one INSERT (no unit of work, nothing loaded is expired):
+    for reads audited after the page's queries. The caller commits."""
+    db.session.execute(_INSERT, _values(actor, action, target, details))
+
+
+def purge_audit_log(now, config):
+    """The audit log is append-only for the application; only retention removes old rows."""
+    cutoff = now - months(config["RETENTION_AUDIT_MONTHS"])
+    return {"audit_log": db.session.execute(db.delete(AuditLog).where(AuditLog.at < cutoff)).rowcount}
+
+
+def record_purge(counts):
+    audit(None, "retention.purge", None, counts)
+
+
+def recent_actions(action, target, limit=3):
+    """The latest `limit` audit rows of one action on one target (for home pages), newest first."""
+    return db.session.scalars(
+        db.select(AuditLog)
+        .where(AuditLog.action == action, AuditLog.target_type == getattr(target, "__tablename__", None),
+               AuditLog.target_id == str(target.id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(limit)
+    ).all()

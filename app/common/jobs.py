@@ -1,4 +1,4 @@
-"""Background jobs (RQ on Redis) for the e-mail outbox and the webhook deliveries.
+"""Background jobs (RQ on Redis), registered by the domains: the e-mail outbox, the webhook deliveries.
 
 With REDIS_URL set, a job only says "deliver what is pending now": the outbox and the
 webhook_deliveries tables stay the source of truth, so a job lost with Redis loses no
@@ -11,14 +11,16 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 
 QUEUE_NAME = "passerelle"
-# The names a service may ask for, and the function the worker runs for each.
-JOBS = {
-    "outbox": "app.common.jobs.deliver_outbox",
-    "webhooks": "app.common.jobs.deliver_webhooks",
-}
+# The names a service may ask for, and the function the worker runs for each (register_job).
+JOBS = {}
 _AFTER_COMMIT = "jobs_after_commit"
 
 log = logging.getLogger(__name__)
+
+
+def register_job(name, function):
+    """A domain declares job `name`: the worker runs `function()` in the app context."""
+    JOBS[name] = function
 
 
 def redis_connection():
@@ -35,6 +37,8 @@ def enqueue(name):
     """Ask the worker to run a job now; False when there is no Redis or it failed (logged)."""
     if not has_app_context():
         return False
+    if name not in JOBS:
+        raise KeyError(f"unknown job {name!r}")
     connection = redis_connection()
     if connection is None:
         return False
@@ -43,7 +47,7 @@ def enqueue(name):
 
     try:
         Queue(QUEUE_NAME, connection=connection).enqueue_call(
-            JOBS[name], result_ttl=0, failure_ttl=86400, description=f"passerelle {name}"
+            run, args=(name,), result_ttl=0, failure_ttl=86400, description=f"passerelle {name}"
         )
     except RedisError as exc:
         log.warning("Redis unavailable, job %s not enqueued (delivered later): %s", name, exc)
@@ -79,31 +83,14 @@ def init_app(app):
         event.listen(db.session, "after_soft_rollback", _forget)
 
 
-# --- the jobs, run by `flask worker` inside the app context ---------------------------------------
+# --- run by `flask worker` inside the app context --------------------------------------------------
 
 
-def deliver_outbox():
-    """Send every pending e-mail; failures stay in the outbox for the next run."""
+def run(name):
+    """Run the registered job `name`, then release the database session."""
     from app.extensions import db
-    from app.notifications.services import deliver_pending
 
     try:
-        total = 0
-        while True:
-            sent, failed = deliver_pending()
-            total += sent
-            if sent == 0:
-                return total
-    finally:
-        db.session.remove()
-
-
-def deliver_webhooks():
-    """Send the webhook deliveries that are due; retries wait for their time."""
-    from app.extensions import db
-    from app.reports.webhooks import deliver_due
-
-    try:
-        return deliver_due()
+        return JOBS[name]()
     finally:
         db.session.remove()

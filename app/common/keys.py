@@ -8,6 +8,13 @@ from pathlib import Path
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  # nosec B105
 SIGNING_KEY_FILE = "passport_signing_key.pem"
 SIGNING_KEY_BITS = 3072
+_key_files = []  # function(instance_path) -> [names created], registered by the domains
+
+
+def register_key_file(function):
+    """A domain's own instance key, created by `flask keys generate` with the others."""
+    if function not in _key_files:
+        _key_files.append(function)
 
 
 def instance_secret_key(instance_path, create=True):
@@ -68,4 +75,6 @@ def generate_keys(instance_path):
     if not (Path(instance_path) / SIGNING_KEY_FILE).exists():
         instance_signing_key(instance_path)
         created.append(SIGNING_KEY_FILE)
+    for function in _key_files:
+        created.extend(function(instance_path))
     return created

@@ -1,4 +1,5 @@
 """Markdown to safe HTML: raw HTML disabled, then sanitised whatever the source contains."""
+import re
 from functools import lru_cache
 
 import nh3
@@ -12,6 +13,10 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "ol": {"start"}}
+TABLE_OPEN = ('<div class="fr-table"><div class="fr-table__wrapper"><div class="fr-table__container">'
+              '<div class="fr-table__content" tabindex="0"><table>')
+TABLE_CLOSE = "</table></div></div></div></div>"
+_THEAD = re.compile(r"<thead>.*?</thead>", re.DOTALL)
 
 
 def render_markdown(text):
@@ -26,10 +31,14 @@ def _sanitised(text):
     html = _md.render(text)
     # Lessons use ## as their top level; a stray # would break the page's heading order.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+    # Tables in the DSFR's markup, scrolling inside their own (focusable) container on narrow screens;
+    # fixed strings added to nh3's output, which holds no <table> with attributes.
+    clean = _THEAD.sub(lambda m: m.group(0).replace("<th>", '<th scope="col">'), clean)
+    return clean.replace("<table>", TABLE_OPEN).replace("</table>", TABLE_CLOSE)

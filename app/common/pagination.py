@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from app.common.sql import MAX_ID
 from app.extensions import db
 
 
@@ -39,7 +40,7 @@ class Page:
 
 
 # Row offsets and limits are bound as 32-bit integers on PostgreSQL: page numbers are kept below that.
-MAX_ROWS = 2**31 - 1
+MAX_ROWS = MAX_ID
 
 
 def page_number(page_arg, per_page, count_cap=0):

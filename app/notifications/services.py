@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import current_app, g, has_app_context
 
+from app.common.retention import months
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.models import Notification, OutboxEmail
@@ -157,3 +158,29 @@ def deliver_inline():
         return
     if current_app.config["MAIL_BACKEND"] in {"console", "memory"}:
         deliver_pending()
+
+
+def deliver_outbox():
+    """The "outbox" job: send every pending e-mail; failures stay in the outbox for the next run."""
+    total = 0
+    while True:
+        sent, _failed = deliver_pending()
+        total += sent
+        if sent == 0:
+            return total
+
+
+def purge_notifications(now, config):
+    """Notifications and e-mails (sent, or never delivered) past their retention period."""
+    notifications = db.session.execute(
+        db.delete(Notification).where(Notification.created_at < now - months(config["RETENTION_NOTIFICATIONS_MONTHS"]))
+    ).rowcount
+    emails_cutoff = now - months(config["RETENTION_EMAILS_MONTHS"])
+    # Sent ones by their sending date; those never delivered (refused, abandoned) by their creation date.
+    emails = db.session.execute(
+        db.delete(OutboxEmail).where(db.or_(
+            OutboxEmail.sent_at < emails_cutoff,
+            db.and_(OutboxEmail.sent_at.is_(None), OutboxEmail.created_at < emails_cutoff),
+        ))
+    ).rowcount
+    return {"notifications": notifications, "outbox_emails": emails}

@@ -55,7 +55,7 @@ class DocumentEntry:
         if self.valid_until is None:
             return "Sans limite"
         if self.expired:
-            return f"Expirée depuis le {self.valid_until.strftime('%d/%m/%Y')}"
+            return f"Échue depuis le {self.valid_until.strftime('%d/%m/%Y')}"
         return f"Jusqu'au {self.valid_until.strftime('%d/%m/%Y')}"
 
     @property
@@ -295,14 +295,41 @@ class Verification:
         return self.missing == 0 and all(e.is_current for e in self.entries)
 
     @property
+    def status(self):
+        """One word for the page's single status banner: "current" or "changed" (an authentic document
+        some of whose lines changed since it was issued). Link states (withdrawn, expired) extend it."""
+        return "current" if self.is_current else "changed"
+
+    @property
+    def changes(self):
+        """What changed since the document was issued, in French: « 1 compétence échue depuis le 03/12/2026 »…"""
+        phrases = []
+        expired = [e.line.valid_until for e in self.entries if e.state == "expired"]
+        if expired:
+            phrases.append(f"{_count(len(expired), 'compétence échue', 'compétences échues')} depuis le "
+                           f"{min(expired).strftime('%d/%m/%Y')}")
+        for state, one, many in (("revoked", "compétence révoquée", "compétences révoquées"),
+                                 ("rejected", "compétence refusée", "compétences refusées")):
+            count = sum(1 for e in self.entries if e.state == state)
+            if count:
+                phrases.append(_count(count, one, many))
+        if self.missing:
+            phrases.append(_count(self.missing, "ligne retirée du passeport", "lignes retirées du passeport"))
+        return phrases
+
+    @property
     def issued_label(self):
         return self.issued_on.strftime("%d/%m/%Y")
+
+
+def _count(number, one, many):
+    return f"{number} {one if number < 2 else many}"
 
 
 STATE_LABELS = {
     "valid": "Valide",
     "declared": "Déclarée (non validée)",
-    "expired": "Expirée",
+    "expired": "Échue",
     "revoked": "Révoquée",
     "rejected": "Refusée",
 }

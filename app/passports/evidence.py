@@ -6,7 +6,6 @@ folder and are served as attachments with nosniff.
 """
 import hashlib
 import io
-import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,8 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from werkzeug.utils import secure_filename
+
+from app.common.files import store_new
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_ENTRY = 5
@@ -130,11 +131,7 @@ def evidence_path(storage_key):
 
 def store(checked):
     """Write a checked file under instance/evidence; returns its storage key."""
-    folder = _root()
-    folder.mkdir(parents=True, exist_ok=True)
-    key = f"{uuid.uuid4().hex}.{checked.kind}"
-    (folder / key).write_bytes(checked.data)
-    return key
+    return store_new(_root(), checked.kind, checked.data)
 
 
 def remove(storage_key):

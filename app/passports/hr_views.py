@@ -3,6 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from app.accounts.models import Role
+from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.pagination import paginate
 from app.passports import reference, scope, services, validation_queue
@@ -19,13 +20,6 @@ def _entry_or_404(entry_id):
     if entry is None:
         abort(404)
     return entry
-
-
-def _agent_or_404(user_id):
-    agent = scope.agent_for_hr(current_user, user_id)
-    if agent is None:
-        abort(404)
-    return agent
 
 
 def render_entry(entry, status=200, decision_form=None, conflict=None):
@@ -114,7 +108,7 @@ def agents():
 @bp.route("/agents/<int:user_id>")
 @roles(Role.HR)
 def agent_passport(user_id):
-    agent = _agent_or_404(user_id)
+    agent = agent_or_404(current_user, user_id)
     entries = scope.read_passport_as_hr(current_user, agent)
     return render_template(
         "passports/hr_passport.html", agent=agent, entries=entries,
@@ -125,7 +119,7 @@ def agent_passport(user_id):
 @bp.route("/agents/<int:user_id>/observation", methods=["GET", "POST"])
 @roles(Role.HR)
 def observation(user_id):
-    agent = _agent_or_404(user_id)
+    agent = agent_or_404(current_user, user_id)
     form = ObservationForm().fill_choices()
     if form.validate_on_submit():
         try:

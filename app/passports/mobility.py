@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.audit.services import audit
+from app.common.ordering import unique
 from app.extensions import db
 from app.passports.models import PassportEntry, Provenance
 from app.referential.services import all_profiles, profile_by_code
@@ -48,13 +49,7 @@ class GapAnalysis:
     @property
     def modules(self):
         """The suggested modules, each once, in the order of the gaps."""
-        seen, result = set(), []
-        for line in self.gaps:
-            for module in line.modules:
-                if module.slug not in seen:
-                    seen.add(module.slug)
-                    result.append(module)
-        return result
+        return unique((module for line in self.gaps for module in line.modules), key=lambda m: m.slug)
 
 
 def validated_levels(holder, today=None):

@@ -75,12 +75,14 @@ def _table_style(regular, bold, rows):
     for i, row in enumerate(rows[1:], start=1):
         if row[2] == "Garantie":
             commands += [("FONT", (2, i), (2, i), bold, 8.5, 10.5), ("TEXTCOLOR", (2, i), (2, i), GREEN)]
-        if row[4].startswith("Expirée"):
+        if row[4].startswith("Échue"):
             commands.append(("FONT", (4, i), (4, i), bold, 8.5, 10.5))
     return TableStyle(commands)
 
 
-COLUMNS = [7.4 * cm, 1.0 * cm, 2.0 * cm, 4.3 * cm, 2.7 * cm]
+HEADER = ["Compétence et niveau", "Niv.", "Provenance", "Validation", "Validité"]
+# Each header and provenance label fits its column with its padding (they used to run together).
+COLUMNS = [6.8 * cm, 1.0 * cm, 2.6 * cm, 4.3 * cm, 2.7 * cm]
 
 
 RUN = re.compile(r"0{5,}|1{5,}")
@@ -201,7 +203,7 @@ def passport_pdf(document):
     ]
     if not d.groups:
         story.append(_p("Aucune compétence n'est encore inscrite à ce passeport.", s["body"]))
-    header = ["Compétence et niveau", "Niv.", "Provenance", "Validation", "Validité"]
+    header = HEADER
     # Plain strings, wrapped here once: Paragraph cells would be laid out several times per table.
     pad = 6
     for group in d.groups:

@@ -33,7 +33,7 @@ def export_passport(user):
         "vae": [{"certification": c.certification.code, "status": c.status,
                  "statements": [{"competency": s.competency.code, "text": s.text} for s in c.statements]}
                 for c in candidacies],
-        "verification_links": {"generation": links.generation, "withdrawn_at": links.withdrawn_at} if links else None,
+        "verification_links": [{"generation": links.generation, "withdrawn_at": links.withdrawn_at}] if links else [],
     }
 
 

@@ -3,9 +3,9 @@ import functools
 
 from app.accounts.models import Organisation, Role, User
 from app.audit.models import AuditLog
+from app.common.sql import inline
 from app.extensions import db
 from app.passports.models import EvidenceFile, PassportEntry
-from app.passports.scope import inline
 
 READ_ACTIONS = {
     "passport.read": "Tout le passeport",

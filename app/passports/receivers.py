@@ -5,6 +5,7 @@ from datetime import date
 from flask import current_app
 
 from app.audit.services import audit
+from app.backoffice.signals import observation_proposed
 from app.common.timezones import timezone_for_department
 from app.extensions import db
 from app.passports import reference
@@ -62,7 +63,21 @@ def _on_module_completed(sender, user, module, version, completion, **_kwargs):
         current_app.logger.exception("passport: training entries not added for completion %s", completion.id)
 
 
+def _on_observation_proposed(sender, agent, expert, competency_code, level, note, reference, **_kwargs):
+    """An expert's debrief observation becomes a declared entry submitted to the agent's HR."""
+    from app.passports.services import declare_entry, submit_entry
+
+    try:
+        entry = declare_entry(agent, competency_code, level,
+                              f"Observé par {expert.full_name} (appui expert, {reference}) : {note}"[:4000])
+        submit_entry(agent, entry)
+    except Exception:  # noqa: BLE001 - the debrief is committed; a passport failure must not undo it
+        db.session.rollback()
+        current_app.logger.exception("passport: debrief observation not added for %s", reference)
+
+
 def connect_receivers():
     """Connect the passport's signal receivers (idempotent: blinker keeps one connection per receiver)."""
     module_completed.connect(_on_module_completed)
+    observation_proposed.connect(_on_observation_proposed)
     curricula_imported.connect(reference.invalidate)

@@ -7,8 +7,10 @@ import functools
 
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.accounts import queries
 from app.accounts.models import Role, User
-from app.audit.models import AuditLog
+from app.audit.services import audit_now
+from app.common.sql import inline, is_id
 from app.extensions import db
 from app.passports.models import (
     EntryStatus,
@@ -20,12 +22,6 @@ from app.passports.models import (
 from app.referential.models import Competency
 
 S = EntryStatus
-# Ids and versions are 32-bit integers on PostgreSQL: anything larger names nothing (and would fail there).
-MAX_ID = 2**31 - 1
-
-
-def in_range(value):
-    return isinstance(value, int) and 0 < value <= MAX_ID
 
 
 def own_entries(user):
@@ -54,50 +50,32 @@ def hr_scope(hr_user):
     Drafts are the holder's work in progress: never shown to HR.
     """
     org_id = hr_user.organisation_id
-    query = db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id)
     if org_id is None or hr_user.role != Role.HR:
-        return query.where(db.false())
-    return query.where(
-        User.organisation_id == org_id,
-        PassportEntry.status != S.DRAFT,
-        db.or_(
-            PassportEntry.submitted_to_org_id == org_id,
-            PassportEntry.validated_by_org_id == org_id,
-            _shared_with(org_id),
-        ),
-    )
+        return _holders_in(None).where(db.false())
+    return _holders_in(org_id).where(PassportEntry.status != S.DRAFT, db.or_(*_hr_reasons(org_id)))
+
+
+def _holders_in(org_id):
+    return db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id).where(
+        User.organisation_id == org_id)
+
+
+def _hr_reasons(org_id):
+    """The mobility rule, for an entry of one of the organisation's agents: it was submitted to the
+    organisation, validated by it, or the holder shares their passport with it."""
+    return (PassportEntry.submitted_to_org_id == org_id, PassportEntry.validated_by_org_id == org_id,
+            _shared_with(org_id))
 
 
 def hr_scope_parts(org_id):
-    """hr_scope as three disjoint selects, one per reason to see an entry, so that each can walk an index
-    in queue order (the OR with the share EXISTS cannot): submitted to the organisation; validated by it
-    and not submitted to it; shared with it and neither. Same rule as hr_scope (tests compare them)."""
-    submitted_to = PassportEntry.submitted_to_org_id == org_id
-    validated_by = PassportEntry.validated_by_org_id == org_id
+    """hr_scope as three disjoint selects, one per reason to see an entry (_hr_reasons), so that each can walk
+    an index in queue order (the OR with the share EXISTS cannot): each reason excludes the ones before."""
+    submitted_to, validated_by, shared = _hr_reasons(org_id)
     not_submitted_to = PassportEntry.submitted_to_org_id.is_distinct_from(org_id)
     not_validated_by = PassportEntry.validated_by_org_id.is_distinct_from(org_id)
-    reasons = (
-        (submitted_to,),
-        (validated_by, not_submitted_to),
-        (_shared_with(org_id), not_submitted_to, not_validated_by),
-    )
-    base = db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id)
-    return [base.where(User.organisation_id == org_id, PassportEntry.status != inline(S.DRAFT.value), *reason)
-            for reason in reasons]
-
-
-def inline(value, key=None):
-    """A value written into the SQL text when the statement runs (the compiled statement stays cached); with
-    `key`, an integer bound by that name at execution.
-
-    For statements whose plan depends on the value: PostgreSQL then plans the HR queue knowing the
-    organisation (sizes differ by orders of magnitude), the status (its partial indexes name one) and the row
-    bounds, and a prepared statement's generic plan is that plan, never one made for an "average"
-    organisation (psycopg prepares a statement run 5 times; PostgreSQL may then switch to a generic plan).
-    """
-    if key is None:
-        return db.literal(value, literal_execute=True)
-    return db.bindparam(key, type_=db.Integer, literal_execute=True)
+    reasons = ((submitted_to,), (validated_by, not_submitted_to), (shared, not_submitted_to, not_validated_by))
+    visible = _holders_in(org_id).where(PassportEntry.status != inline(S.DRAFT.value))
+    return [visible.where(*reason) for reason in reasons]
 
 
 def _details(query):
@@ -164,20 +142,20 @@ def _passport_page_statement(has_organisation):
 
 def entry_of_holder(user, entry_id):
     """One of the user's own entries with its files and log, or None."""
-    if not in_range(entry_id):
+    if not is_id(entry_id):
         return None
     return db.session.scalar(_full(own_entries(user)).where(PassportEntry.id == entry_id))
 
 
 def entry_for_hr(hr_user, entry_id):
     """An entry in the HR user's scope, or None (no audit: for writes)."""
-    if not in_range(entry_id):
+    if not is_id(entry_id):
         return None
     return db.session.scalar(_full(hr_scope(hr_user)).where(PassportEntry.id == entry_id))
 
 
 def _in_hr_scope(hr_user, entry_id):
-    if not in_range(entry_id):
+    if not is_id(entry_id):
         return None
     return db.session.scalar(hr_scope(hr_user).where(PassportEntry.id == entry_id))
 
@@ -191,23 +169,8 @@ def read_entry_as_hr(hr_user, entry_id):
     return entry
 
 
-def agent_for_hr(hr_user, user_id):
-    """An agent of the HR user's current organisation, or None."""
-    if hr_user.organisation_id is None or not in_range(user_id):
-        return None
-    return db.session.scalar(
-        db.select(User).where(
-            User.id == user_id, User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
-        )
-    )
-
-
 def agents_of(hr_user):
-    return (
-        db.select(User)
-        .where(User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT)
-        .order_by(User.full_name, User.id)
-    )
+    return queries.agents_of(hr_user).order_by(User.full_name, User.id)
 
 
 def read_passport_as_hr(hr_user, agent):
@@ -229,18 +192,10 @@ def has_active_share(holder, organisation_id):
     ) is not None
 
 
-_READ_AUDIT = db.insert(AuditLog.__table__)
-
-
 def record_read(actor, action, target, details):
     """Write a read's audit row and commit it: one INSERT (no unit of work; a statement built once), and
     nothing the request loaded is expired. Written after the reads, so that the request uses one connection."""
-    db.session.execute(_READ_AUDIT, {
-        "actor_id": actor.id, "action": action,
-        "target_type": target.__tablename__ if target is not None else None,
-        "target_id": str(target.id) if target is not None else None,
-        "details": details,
-    })
+    audit_now(actor, action, target, details)
     _commit_read()
 
 
@@ -257,7 +212,7 @@ def _commit_read():
 
 def evidence_file_for(user, file_id):
     """An evidence file the user may download (holder, or HR in scope: audited), or None."""
-    if not in_range(file_id):
+    if not is_id(file_id):
         return None
     row = db.session.execute(
         db.select(EvidenceFile, PassportEntry)
@@ -290,7 +245,7 @@ def shares_of(user):
 
 
 def active_share_of(user, share_id):
-    if not in_range(share_id):
+    if not is_id(share_id):
         return None
     return db.session.scalar(
         db.select(PassportShare).where(

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
+from app.common.sql import is_id
 from app.common.timezones import utcnow
 from app.common.urls import local_path
 from app.extensions import db
@@ -21,7 +22,7 @@ from app.passports.models import (
     PassportEntry,
     PassportShare,
 )
-from app.passports.scope import has_active_share, in_range
+from app.passports.scope import has_active_share
 from app.passports.workflow import DECISIONS, TRANSITIONS, TransitionRefused, next_status
 from app.referential.models import Competency
 
@@ -121,13 +122,14 @@ def _hr_of(organisation_id):
 # --- compare-and-set -----------------------------------------------------------------------------
 
 
-def _compare_and_set(entry, action, expected_version, allowed, values):
+def _compare_and_set(entry, action, expected_version, values, allowed=None):
     """UPDATE the entry only if it still has this version and an allowed status; bumps the version.
 
     On PostgreSQL the second of two concurrent UPDATEs waits for the first to commit, then finds
     the version changed and updates nothing. Raises TransitionRefused or StaleEntry (409).
     """
     entry_id = entry.id
+    allowed = allowed or TRANSITIONS[action].starts  # an edit keeps the status: EDITABLE, not a transition
     statement = (
         db.update(PassportEntry)
         .where(
@@ -156,7 +158,7 @@ def _version(value, current):
         version = int(value)
     except (TypeError, ValueError):
         version = None
-    if not in_range(version):
+    if not is_id(version):
         raise PassportError("Version invalide.", "version")
     return version
 
@@ -219,8 +221,8 @@ def update_entry(actor, entry, competency_code, level, description):
     competency = _competency(competency_code)
     level = _level(level)
     description = _text(description, "description", "Décrivez au moins une situation réelle.")
-    _compare_and_set(entry, "edit", entry.version, EDITABLE,
-                     {"competency_id": competency.id, "level": level, "description": description})
+    _compare_and_set(entry, "edit", entry.version,
+                     {"competency_id": competency.id, "level": level, "description": description}, EDITABLE)
     _log(entry, actor, "edited")
     audit(actor, "passport.entry_update", entry, {})
     db.session.commit()
@@ -245,7 +247,7 @@ def submit_entry(actor, entry, version=None):
         raise PassportError("Vous devez être rattaché à une structure pour soumettre une ligne.")
     next_status("submit", entry.status)
     org_id = actor.organisation_id
-    _compare_and_set(entry, "submit", _version(version, entry.version), TRANSITIONS["submit"][0], {
+    _compare_and_set(entry, "submit", _version(version, entry.version), {
         "status": S.SUBMITTED.value, "submitted_to_org_id": org_id, "submitted_at": utcnow(),
     })
     _log(entry, actor, "submitted")
@@ -331,7 +333,7 @@ def decide(actor, entry, decision, comment, version):
     values = {"status": target}
     if decision == "validate":
         values.update(validated_by_id=actor.id, validated_by_org_id=actor.organisation_id, validated_at=utcnow())
-    new_version = _compare_and_set(entry, decision, _version(version, None), TRANSITIONS[decision][0], values)
+    new_version = _compare_and_set(entry, decision, _version(version, None), values)
     _log(entry, actor, target, comment or None)
     audit(actor, "passport.entry_decide", entry, {"decision": decision, "version": new_version})
     message = f"Votre ligne « {entry_title(entry)} » a été {DECISION_NOTES[decision]}"
@@ -349,7 +351,7 @@ def revoke(actor, entry, reason, version=None):
     next_status("revoke", entry.status)
     if not entry.can_revoke(actor):
         raise NotAllowed("Seule la structure qui a validé une ligne peut la révoquer.")
-    new_version = _compare_and_set(entry, "revoke", _version(version, entry.version), TRANSITIONS["revoke"][0], {
+    new_version = _compare_and_set(entry, "revoke", _version(version, entry.version), {
         "status": S.REVOKED.value, "revoked_reason": reason,
     })
     _log(entry, actor, "revoked", reason)

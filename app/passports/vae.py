@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
+from app.common.ordering import unique
 from app.common.timezones import utcnow
 from app.common.urls import local_path
 from app.extensions import db
@@ -112,13 +113,7 @@ def candidacy_for(holder, certification):
 
 def block_competencies(certification):
     """The certification's competencies, each once, in block order."""
-    seen, result = set(), []
-    for block in certification.blocks:
-        for competency in block.competencies:
-            if competency.id not in seen:
-                seen.add(competency.id)
-                result.append(competency)
-    return result
+    return unique((c for block in certification.blocks for c in block.competencies), key=lambda c: c.id)
 
 
 def coverage(holder, certification, candidacy=None, today=None):

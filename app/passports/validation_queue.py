@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy.orm import aliased, joinedload, load_only
 
 from app.accounts.models import Role, User
-from app.common.pagination import Page, page_number
+from app.common.sql import capped_page, inline, inline_param
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
-from app.passports.scope import hr_scope_parts, inline, record_read
+from app.passports.scope import hr_scope_parts, record_read
 from app.referential.models import Activity, Competency
 
 S = EntryStatus
@@ -45,19 +44,6 @@ def _queue_values(hr_user, rows, activity=None, source=None, age=None):
     return flags, {key: value for key, value in values.items() if value is not None}
 
 
-def queue_query(hr_user, rows=None, activity=None, source=None, age=None):
-    """Submitted entries in the HR user's scope, oldest first, with the filters of the queue, as PassportEntry
-    objects loaded with what the queue shows (the page itself reads the same parts as plain rows).
-
-    `rows` bounds how many rows each part of the scope may contribute (the last row a page or its capped
-    count can need): each part then stops early on its index instead of sorting the whole organisation.
-    """
-    flags, values = _queue_values(hr_user, rows, activity, source, age)
-    if flags is None:
-        return db.select(PassportEntry).where(db.false())
-    return _queue_statement(*flags, rows is not None).params(values)
-
-
 def _queue_conditions(by_activity, by_source, age):
     conditions = [PassportEntry.status == inline(S.SUBMITTED.value)]
     if by_activity:
@@ -80,42 +66,35 @@ def _queue_conditions(by_activity, by_source, age):
 
 
 @functools.cache
-def _queue_statement(by_activity, by_source, age, limited):
-    """The queue's statement for one combination of filters, built once (building it costs more than
-    running it): the organisation, the filters' values and `rows` are bound per request."""
-    conditions = _queue_conditions(by_activity, by_source, age)
-    parts = []
-    for part in hr_scope_parts(inline(None, "org_id")):
-        part = part.where(*conditions).order_by(PassportEntry.submitted_at, PassportEntry.id)
-        if limited:
-            part = part.limit(inline(None, "rows"))
-        # Wrapped so that each part keeps its ORDER BY and LIMIT inside the UNION (SQLite needs it too).
-        parts.append(db.select(part.subquery()))
-    entry = aliased(PassportEntry, db.union_all(*parts).subquery("queue"), name="entry")
-    return (
-        db.select(entry)
-        .options(
-            load_only(entry.holder_id, entry.competency_id, entry.level, entry.source, entry.status,
-                      entry.description, entry.submitted_at),
-            joinedload(entry.holder).load_only(User.full_name),
-            joinedload(entry.holder).lazyload(User.organisation),
-            joinedload(entry.holder).lazyload(User.team),
-            joinedload(entry.competency).load_only(Competency.code, Competency.title),
-            joinedload(entry.files).load_only(EvidenceFile.filename),
-        )
-        .order_by(entry.submitted_at, entry.id)
-    )
-
-
-@functools.cache
 def _queue_count_statement(by_activity, by_source, age):
     """How many entries the queue holds, counted up to :window rows. In no order: each part of the scope
     streams rows until the count has enough, instead of sorting them as a page must."""
     conditions = _queue_conditions(by_activity, by_source, age)
     parts = [part.where(*conditions).with_only_columns(PassportEntry.id)
-             for part in hr_scope_parts(inline(None, "org_id"))]
-    counted = db.union_all(*parts).limit(inline(None, "window")).subquery("counted")
+             for part in hr_scope_parts(inline_param("org_id"))]
+    counted = db.union_all(*parts).limit(inline_param("window")).subquery("counted")
     return db.select(db.func.count()).select_from(counted)
+
+
+@functools.cache
+def _queue_summary_statement():
+    """The queue's size (up to :window rows, as the page counts it) and its oldest submission, in one query."""
+    conditions = _queue_conditions(False, False, None)
+    parts = [part.where(*conditions).with_only_columns(PassportEntry.submitted_at)
+             for part in hr_scope_parts(inline_param("org_id"))]
+    oldest = db.select(db.func.min(db.union_all(*parts).subquery("waiting").c.submitted_at)).scalar_subquery()
+    return db.select(_queue_count_statement(False, False, None).scalar_subquery(), oldest)
+
+
+def queue_summary(hr_user):
+    """(how many entries wait in this HR user's queue, counted up to QUEUE_COUNT_CAP + 1; when the oldest was
+    submitted). No passport content is read, so the read is not audited."""
+    flags, values = _queue_values(hr_user, None)
+    if flags is None:
+        return 0, None
+    values["window"] = QUEUE_COUNT_CAP + 1
+    count, oldest = db.session.execute(_queue_summary_statement(), values).one()
+    return count, oldest
 
 
 @dataclass(frozen=True)
@@ -153,9 +132,9 @@ def _queue_page_statement(by_activity, by_source, age):
     this statement object, and the cache key SQLAlchemy computes for it, serve every request."""
     conditions = _queue_conditions(by_activity, by_source, age)
     parts = []
-    for part in hr_scope_parts(inline(None, "org_id")):
+    for part in hr_scope_parts(inline_param("org_id")):
         part = (part.where(*conditions).with_only_columns(*QUEUE_COLUMNS)
-                .order_by(PassportEntry.submitted_at, PassportEntry.id).limit(inline(None, "rows")))
+                .order_by(PassportEntry.submitted_at, PassportEntry.id).limit(inline_param("rows")))
         parts.append(db.select(part.subquery()))  # keeps each part's ORDER BY and LIMIT (SQLite too)
     queue = db.union_all(*parts).subquery("queue")
     total = _queue_count_statement(by_activity, by_source, age).scalar_subquery().label("total")
@@ -163,7 +142,7 @@ def _queue_page_statement(by_activity, by_source, age):
     # in order and stops after the page (joined before the LIMIT, it sorts each part whole).
     page = (
         db.select(queue, total).order_by(queue.c.submitted_at, queue.c.id)
-        .limit(inline(None, "limit")).offset(inline(None, "offset")).subquery("page")
+        .limit(inline_param("limit")).offset(inline_param("offset")).subquery("page")
     )
     return (
         db.select(page.c.id, User.full_name.label("holder_name"), Competency.code.label("competency_code"),
@@ -198,20 +177,21 @@ def read_queue(hr_user, page_arg, **filters):
     query (two for a page past the end). It shows parts of other people's passports: the read is audited
     (filters and page only, no personal content)."""
     per_page = current_app.config["PER_PAGE"]
-    number = page_number(page_arg, per_page, QUEUE_COUNT_CAP)
-    offset = (number - 1) * per_page
-    window = offset + max(QUEUE_COUNT_CAP, per_page)
-    flags, values = _queue_values(hr_user, number * per_page + QUEUE_COUNT_CAP + 1, **filters)
-    items, total = [], 0
-    if flags is not None:
-        values.update(window=window + 1, limit=per_page, offset=offset)
+    flags, values = None, {}
+
+    def read_page(window):
+        nonlocal flags, values
+        flags, values = _queue_values(hr_user, window.number * per_page + QUEUE_COUNT_CAP + 1, **filters)
+        if flags is None:
+            return [], 0
+        values.update(window=window.count_limit, limit=per_page, offset=window.offset)
         rows = db.session.execute(_queue_page_statement(*flags), values).all()
-        items = _queue_rows(rows)
-        if rows:
-            total = rows[0].total
-        elif number > 1:  # past the end: the total still tells how many pages there are
-            total = db.session.scalar(_queue_count_statement(*flags), values)
+        return _queue_rows(rows), rows[0].total if rows else None
+
+    def read_count(_window):  # past the end: the total still tells how many pages there are
+        return db.session.scalar(_queue_count_statement(*flags), values)
+
+    page = capped_page(page_arg, per_page, QUEUE_COUNT_CAP, read_page, read_count)
     record_read(hr_user, "passport.queue_read", None,
-                 {"filters": {k: v for k, v in filters.items() if v}, "page": str(page_arg or 1)[:6]})
-    capped = total > window
-    return Page(items, number, per_page, window if capped else total, capped)
+                {"filters": {k: v for k, v in filters.items() if v}, "page": str(page_arg or 1)[:6]})
+    return page

@@ -1,5 +1,5 @@
 """The agent's passport: entries, declaring and submitting experience, evidence files, shares, renewals."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.accounts.forms import ConfirmForm
@@ -191,12 +191,23 @@ def share_withdraw(share_id):
 @bp.route("/preuves/<int:file_id>")
 @roles(Role.AGENT, Role.HR)
 def evidence_file(file_id):
-    """An evidence file, to its holder or to HR in scope (audited), always as a download."""
+    """An evidence file, to its holder or to HR in scope (audited): a download, or with ?apercu=1 shown inline
+    for the preview of the entry page (checked PDF, PNG or JPEG only: see app.passports.evidence)."""
     row = scope.evidence_file_for(current_user, file_id)
     path = evidence.evidence_path(row.storage_key) if row else None
     if row is None or not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename, max_age=0)
+    preview = request.args.get("apercu") == "1"
+    response = send_file(path, mimetype=row.content_type, as_attachment=not preview, download_name=row.filename,
+                         max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# The preview frames the file in the entry page (same origin only): Flask-Talisman reads these per-view options.
+evidence_file.talisman_view_options = {
+    "frame_options": "SAMEORIGIN",
+    "content_security_policy": {"default-src": "'none'", "img-src": "'self'", "object-src": "'self'",
+                                "frame-ancestors": "'self'"},
+}

@@ -1,14 +1,23 @@
 """The passport entry workflow: an explicit transition table, and functions that refuse the wrong state."""
+from typing import NamedTuple
+
 from app.passports.models import EntryStatus, VaeStatus
 
 S = EntryStatus
+
+
+class Transition(NamedTuple):
+    starts: frozenset  # the states the action may start from
+    target: EntryStatus
+
+
+# Who may act is the services' and the models' question (entry.can_validate(user)), not the table's.
 TRANSITIONS = {
-    # action: (allowed starting states, resulting state, who acts)
-    "submit": ({S.DRAFT, S.CHANGES_REQUESTED}, S.SUBMITTED, "holder"),
-    "validate": ({S.SUBMITTED}, S.VALIDATED, "hr"),
-    "reject": ({S.SUBMITTED}, S.REJECTED, "hr"),
-    "request_changes": ({S.SUBMITTED}, S.CHANGES_REQUESTED, "hr"),
-    "revoke": ({S.VALIDATED}, S.REVOKED, "hr"),
+    "submit": Transition(frozenset({S.DRAFT, S.CHANGES_REQUESTED}), S.SUBMITTED),
+    "validate": Transition(frozenset({S.SUBMITTED}), S.VALIDATED),
+    "reject": Transition(frozenset({S.SUBMITTED}), S.REJECTED),
+    "request_changes": Transition(frozenset({S.SUBMITTED}), S.CHANGES_REQUESTED),
+    "revoke": Transition(frozenset({S.VALIDATED}), S.REVOKED),
 }
 DECISIONS = ("validate", "reject", "request_changes")
 
@@ -26,10 +35,10 @@ class TransitionRefused(ValueError):
 
 def next_status(action, current):
     """The state after `action`, or TransitionRefused if `current` does not allow it."""
-    allowed, target, _actor = TRANSITIONS[action]
-    if current not in allowed:
+    transition = TRANSITIONS[action]
+    if current not in transition.starts:
         raise TransitionRefused(action, current)
-    return target.value
+    return transition.target.value
 
 
 V = VaeStatus

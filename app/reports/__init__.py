@@ -1,0 +1,23 @@
+"""Reports: the catalogue of online services, citizens' reports of failures, triage, webhooks."""
+
+
+def init_app(app):
+    """Pages, the catalogue and webhook commands, the webhook job, privacy and retention."""
+    from app.accounts.privacy import register_eraser, register_exporter
+    from app.accounts.sessions import register_pending_form_masker
+    from app.common.jobs import register_job
+    from app.common.retention import register_purger
+    from app.reports import settings_views, triage_views, views
+    from app.reports.cli import catalog_cli, webhooks_cli
+    from app.reports.privacy import erase_reports, export_reports, mask_kept_text, purge_citizen_words
+    from app.reports.webhooks import deliver_due
+
+    for blueprint in (views.bp, triage_views.bp, settings_views.bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(catalog_cli)
+    app.cli.add_command(webhooks_cli)
+    register_exporter("reports", export_reports)
+    register_eraser(erase_reports)
+    register_purger(purge_citizen_words)
+    register_pending_form_masker(mask_kept_text)
+    register_job("webhooks", deliver_due)

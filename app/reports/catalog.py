@@ -11,6 +11,7 @@ import yaml
 
 from app.accounts.models import Team
 from app.audit.services import audit
+from app.common.files import Problem
 from app.extensions import db
 from app.reports.catalog_models import Application, Operator, Procedure, Step
 
@@ -18,16 +19,6 @@ DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "catalog.yaml"
 TEAM_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,39}$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL = re.compile(r"^https://[^\s/$.?#][^\s]*$")
-
-
-@dataclass
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 class CatalogInvalid(ValueError):

@@ -7,7 +7,6 @@ import io
 import secrets
 import shutil
 import time
-import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from app.common.files import store_new
 
 MAX_FILES = 5
 MAX_BYTES = 5 * 1024 * 1024
@@ -119,11 +120,7 @@ def attachment_path(stored_name):
 
 def store_attachment(screenshot):
     """Write a processed screenshot; returns its stored file name."""
-    folder = _root() / "attachments"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.{screenshot.suffix}"
-    (folder / name).write_bytes(screenshot.data)
-    return name
+    return store_new(_root() / "attachments", screenshot.suffix, screenshot.data)
 
 
 def remove_attachment(stored_name):

@@ -1,5 +1,4 @@
 """Catalogue of online services, reports and what hangs on them (me-too, comments, files)."""
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -246,59 +245,6 @@ class Report(ReportState, db.Model):
 
     def __repr__(self):
         return f"<Report {self.reference}>"
-
-
-@dataclass(frozen=True)
-class SimilarReport(ReportState):
-    """A report in the reduced view of similar reports: the few columns shown, not a loaded report."""
-
-    id: int
-    reference: str
-    title: str
-    what_happened: str
-    status: str
-    me_too_count: int
-    author_id: int
-    application_name: str
-
-    @property
-    def summary(self):
-        return summarise(self.what_happened)
-
-
-def similar_columns():
-    """The columns of SimilarReport, in order (the application's name needs a join)."""
-    return (Report.id, Report.reference, Report.title, Report.what_happened, Report.status,
-            Report.me_too_count, Report.author_id, Application.name.label("application_name"))
-
-
-@dataclass(frozen=True)
-class BoardRow(ReportState):
-    """A row of the triage board: the columns it shows, not a loaded report."""
-
-    id: int
-    reference: str
-    title: str
-    application_name: str
-    procedure_title: str | None
-    problem_type: str
-    status: str
-    people_total: int
-    blocked_total: int
-    me_too_count: int
-    created_at: object
-    acknowledge_due_at: object
-    answer_due_at: object
-    acknowledged_at: object
-    answered_at: object
-
-
-def board_columns():
-    """The columns of BoardRow, in order (the names need the application and, outer, the procedure)."""
-    return (Report.id, Report.reference, Report.title, Application.name.label("application_name"),
-            Procedure.title.label("procedure_title"), Report.problem_type, Report.status, Report.people_total,
-            Report.blocked_total, Report.me_too_count, Report.created_at, Report.acknowledge_due_at,
-            Report.answer_due_at, Report.acknowledged_at, Report.answered_at)
 
 
 def next_due_clause():

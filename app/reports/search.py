@@ -18,6 +18,7 @@ from functools import lru_cache
 import snowballstemmer
 from sqlalchemy import Double, Integer, String, event, text
 
+from app.common.sql import inline, inline_param
 from app.extensions import db
 
 FTS_TABLE = "report_search"
@@ -122,16 +123,6 @@ def register_index_events(report_model):
             _write_index(connection, target.id, None)
 
 
-def inline(value, name="value"):
-    """A value written into the SQL text instead of sent as a parameter (quoted by SQLAlchemy).
-
-    psycopg prepares a statement run a few times, and PostgreSQL then settles on a generic plan
-    that ignores the values: for the search, it reads every report matching a common word through
-    the GIN index (tens of milliseconds) instead of walking the newest reports (one or two).
-    """
-    return db.bindparam(name, value, literal_execute=True, unique=True, expanding=isinstance(value, list | tuple))
-
-
 def match_clause(report_model, words, mode="any"):
     """SQL condition: the report's stems contain any (or all) of these normalised words."""
     words = sorted(set(words))
@@ -141,7 +132,7 @@ def match_clause(report_model, words, mode="any"):
     if bind.dialect.name == "postgresql":
         query = (" | " if mode == "any" else " & ").join(words)
         vector = search_vector(report_model)
-        # In the SQL text (see inline): the planner then knows how common the words are.
+        # In the SQL text (see app.common.sql.inline): the planner then knows how common the words are.
         return vector.op("@@")(db.func.to_tsquery(inline("simple", "search_config"), inline(query, "search_query")))
     query = (" OR " if mode == "any" else " AND ").join(f'"{w}"' for w in words)
     matching = text(MATCH_SQL).bindparams(q=query)
@@ -176,18 +167,10 @@ def ranks_in_sql():
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def param(name, type_):
-    """A value given when the statement runs, yet written into the SQL text like `inline`'s.
-
-    A statement made of these is built once and reused (building one costs more than running it).
-    """
-    return db.bindparam(name, type_=type_, literal_execute=True)
-
-
 def match_any(report_model):
     """PostgreSQL: the stored vector contains any of the words of `ranking_values` (parameter search_query)."""
     return search_vector(report_model).op("@@")(
-        db.func.to_tsquery(inline("simple", "search_config"), param("search_query", String)))
+        db.func.to_tsquery(inline("simple", "search_config"), inline_param("search_query", String)))
 
 
 def best_candidates(candidates):
@@ -200,19 +183,19 @@ def best_candidates(candidates):
     """
     found = candidates.subquery("candidates")
     have = db.func.length(found.c.search_vector)
-    words = db.func.string_to_array(param("search_words", String), inline(" ", "separator"))
+    words = db.func.string_to_array(inline_param("search_words", String), inline(" ", "separator"))
     shared = have - db.func.length(db.func.ts_delete(found.c.search_vector, words))
     # greatest(): never a division by zero, whatever order PostgreSQL evaluates the conditions in.
     # Typed double precision throughout: the same IEEE arithmetic as Python's, never numeric.
     score = db.cast(shared, Double) / db.func.sqrt(
-        db.cast(param("search_wanted", Integer) * db.func.greatest(have, inline(1, "one")), Double), type_=Double)
+        db.cast(inline_param("search_wanted", Integer) * db.func.greatest(have, inline(1, "one")), Double), type_=Double)
     counted = db.select(found.c.id, found.c.people_total, shared.label("shared"), score.label("score")).subquery("counted")
     return (
         db.select(counted.c.id, counted.c.people_total, counted.c.score)
-        .where(counted.c.shared >= param("search_min_shared", Integer),
-               counted.c.score >= db.cast(param("search_min_score", Double), Double))
+        .where(counted.c.shared >= inline_param("search_min_shared", Integer),
+               counted.c.score >= db.cast(inline_param("search_min_score", Double), Double))
         .order_by(*best_order(counted))
-        .limit(param("search_limit", Integer))
+        .limit(inline_param("search_limit", Integer))
         .subquery("best")
     )
 

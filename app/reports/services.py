@@ -5,11 +5,10 @@ count of each kind found are kept.
 """
 import re
 from collections import defaultdict
-from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import Integer, String, false
+from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
@@ -39,10 +38,8 @@ from app.reports.models import (
     ReportComment,
     ReportEvent,
     ReportFollower,
-    SimilarReport,
     Step,
     empty_counts,
-    similar_columns,
 )
 from app.reports.redaction import redact
 from app.reports.workflow import OPEN, WorkflowError, resume_after_info, withdraw
@@ -196,77 +193,6 @@ def mask_fields(values):
     return masked, counts
 
 
-# --- similar reports ----------------------------------------------------------------------------------
-
-
-OPEN_VALUES = sorted(s.value for s in OPEN)
-
-
-def similar_reports(application, text, limit=5, exclude_ids=()):
-    """Open reports on this application (an Application, or only its id) whose text is close to this one.
-
-    Returns SimilarReport rows, best first. Given an id, the application is not loaded: an unknown id
-    simply has no reports.
-    """
-    application_id = getattr(application, "id", application)
-    words = search.stems(text)
-    if application_id is None or not words:
-        return []
-    excluded = sorted(int(i) for i in exclude_ids)
-    if search.ranks_in_sql():
-        # One query: the candidates, their ranking and the columns shown; only the rows shown leave
-        # the database. Built once; its values are written into the SQL when it runs (search.param).
-        values = dict(search.ranking_values(words, limit), application_id=int(application_id),
-                      open_statuses=OPEN_VALUES, excluded_ids=excluded)
-        return [SimilarReport(*row) for row in db.session.execute(_similar_statement(bool(excluded)), values)]
-    candidates = (
-        _similar_candidates(Report.search_text, excluded)
-        .where(Report.application_id == application_id, search.match_clause(Report, words, mode="any"))
-    )
-    ids = [row.id for row in search.rank(db.session.execute(candidates).all(), words, limit)]
-    if not ids:
-        return []
-    shown = db.select(*similar_columns()).join(Application, Application.id == Report.application_id)
-    by_id = {row.id: row for row in db.session.execute(shown.where(Report.id.in_(ids)))}
-    return [SimilarReport(*by_id[i]) for i in ids if i in by_id]
-
-
-def _similar_candidates(text_column, excluded):
-    """The newest open reports (id, people_total and their stems), before the application and word filters."""
-    query = (
-        db.select(Report.id, Report.people_total, text_column)
-        .where(Report.status.in_(OPEN_VALUES))
-        .order_by(Report.id.desc())
-        .limit(search.CANDIDATES)
-    )
-    return query.where(Report.id.not_in(excluded)) if excluded else query
-
-
-@lru_cache(maxsize=2)
-def _similar_statement(excluding):
-    """PostgreSQL: the similar-report search, with or without excluded ids (parameters: see similar_reports)."""
-    candidates = (
-        db.select(Report.id, Report.people_total, search.search_vector(Report).label("search_vector"))
-        .where(
-            Report.application_id == search.param("application_id", Integer),
-            Report.status.in_(db.bindparam("open_statuses", type_=String, expanding=True, literal_execute=True)),
-            search.match_any(Report),
-        )
-        .order_by(Report.id.desc())
-        .limit(search.inline(search.CANDIDATES, "candidates"))
-    )
-    if excluding:
-        candidates = candidates.where(
-            Report.id.not_in(db.bindparam("excluded_ids", type_=Integer, expanding=True, literal_execute=True)))
-    best = search.best_candidates(candidates)
-    return (
-        db.select(*similar_columns())
-        .join(Application, Application.id == Report.application_id)
-        .join(best, best.c.id == Report.id)
-        .order_by(*search.best_order(best))
-    )
-
-
 # --- filing -------------------------------------------------------------------------------------------
 
 
@@ -319,7 +245,8 @@ def preview(values):
 
 def file_report(actor, values, screenshots=(), agent_browser=""):
     """File a report (texts masked, screenshots stored); returns the saved report."""
-    if actor.role != Role.AGENT:
+    # Back-office experts file the remontée of a recurring problem (issue 16).
+    if actor.role not in (Role.AGENT, Role.EXPERT):
         raise ReportError("Seuls les agents d'accueil déposent des remontées.")
     application, procedure, step = check_values(values)
     key = (values.get("submission_key") or "")[:64] or None
@@ -506,41 +433,3 @@ def set_email_opt_in(actor, enabled):
 def email_opt_in(user):
     setting = db.session.get(NotificationSetting, user.id)
     return bool(setting and setting.email_opt_in)
-
-
-# --- what a report shows ------------------------------------------------------------------------------
-
-
-def comments_for(report, user):
-    """Comments this user may read: internal notes only for the team (and admins)."""
-    query = db.select(ReportComment).where(ReportComment.report_id == report.id).order_by(ReportComment.id)
-    if not (report.can_triage(user) or user.role == Role.ADMIN):
-        query = query.where(ReportComment.kind != CommentKind.INTERNAL_NOTE)
-    return db.session.scalars(query).all()
-
-
-def public_answers(report):
-    """The team's public answers: what the reduced view shows of the discussion."""
-    return db.session.scalars(
-        db.select(ReportComment)
-        .where(ReportComment.report_id == report.id, ReportComment.kind == CommentKind.PUBLIC_ANSWER)
-        .order_by(ReportComment.id)
-    ).all()
-
-
-def attachments_of(report):
-    return db.session.scalars(
-        db.select(ReportAttachment).where(ReportAttachment.report_id == report.id).order_by(ReportAttachment.id)
-    ).all()
-
-
-def events_of(report):
-    return db.session.scalars(
-        db.select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id)
-    ).all()
-
-
-def me_toos_of(report):
-    return db.session.scalars(
-        db.select(MeToo).where(MeToo.report_id == report.id).order_by(MeToo.id)
-    ).all()

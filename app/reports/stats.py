@@ -14,6 +14,22 @@ from app.reports.models import Application, Procedure, Report
 from app.reports.services import team_scope
 from app.reports.workflow import OPEN
 
+# Figures other domains add beside the reports of each application, registered from their init_app
+# (reports imports none of them): [(label, provider(application ids) -> {application id: count})].
+_PROVIDERS = []
+
+
+def register_statistics_provider(label, provider):
+    """Show another domain's count per application (e.g. « signalés par des usagers »)."""
+    if all(existing != label for existing, _p in _PROVIDERS):
+        _PROVIDERS.append((label, provider))
+
+
+def provided_figures(application_ids):
+    """[(label, {application id: count})] from the registered providers."""
+    return [(label, provider(list(application_ids))) for label, provider in _PROVIDERS]
+
+
 MONTHS_FR = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
@@ -31,10 +47,31 @@ class Statistics:
     applications: list = field(default_factory=list)   # [(Application, total, open, people)]
     median_acknowledge_hours: float | None = None
     median_fix_days: float | None = None
+    provided: list = field(default_factory=list)       # [(label, {application id: count})]
 
     @property
     def max_month(self):
         return max([m[3] for m in self.months] + [1])
+
+    @property
+    def month_rows(self):
+        """The months for the tables, each run of months without a report folded into one row."""
+        rows, empty = [], []
+
+        def fold():
+            if empty:
+                label = empty[0] if len(empty) == 1 else f"{empty[0]} à {empty[-1]}"
+                rows.append((f"{label} (aucune remontée)", Counter(), Counter(), 0))
+                empty.clear()
+
+        for month in self.months:
+            if month[3]:
+                fold()
+                rows.append(month)
+            else:
+                empty.append(month[0])
+        fold()
+        return rows
 
 
 def _month_keys(now, count):
@@ -103,6 +140,15 @@ def compute(actor, application=None, months=12, now=None):
             for p in db.session.scalars(db.select(Procedure).where(Procedure.id.in_([k for k, _ in top])))
         }
         stats.top_procedures = [(*titles[pid], count) for pid, count in top]
+    if application is not None:
+        stats.provided = provided_figures([application.id])
+    elif _PROVIDERS:
+        # The team's services that only others' figures mention get a row too (no report yet).
+        from app.reports.services import team_applications
+
+        stats.provided = provided_figures({a.id for a in team_applications(actor)} | set(per_app))
+        for app_id in {k for _l, figures in stats.provided for k, v in figures.items() if v} - set(per_app):
+            per_app[app_id] = (0, 0, 0)
     if per_app:
         apps = db.session.scalars(
             db.select(Application).where(Application.id.in_(list(per_app))).order_by(Application.name)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
-from app.common.pagination import Page, page_number
+from app.common.sql import capped_page, inline
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -17,16 +17,15 @@ from app.reports import notify, search, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
 from app.reports.models import (
     Application,
-    BoardRow,
     MeToo,
     Procedure,
     Report,
     ReportComment,
     ReportEvent,
     ReportFollower,
-    board_columns,
     next_due_clause,
 )
+from app.reports.rows import BoardRow, board_columns
 from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact, team_scope
 from app.reports.workflow import (
     CLOSING,
@@ -294,9 +293,6 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None)
     the page is empty past the first one is the count run on its own (to say how many there are).
     """
     query = board_select(actor, filters, applications=applications)
-    number = page_number(page_arg, per_page, count_cap)
-    offset = (number - 1) * per_page
-    window = offset + max(count_cap, per_page)
     # The applications' table is needed only to filter on an application's code (the scope names ids).
     if filters.application:
         counted = query.with_only_columns(Report.id).order_by(None)
@@ -304,19 +300,19 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None)
         counted = db.select(Report.id)
         if query.whereclause is not None:
             counted = counted.where(query.whereclause)
-    counted = counted.limit(window + 1).subquery()
-    total = db.select(db.func.count()).select_from(counted)
-    rows = db.session.execute(
-        query.with_only_columns(*board_columns(), total.scalar_subquery().label("total"))
-        .outerjoin(Procedure, Procedure.id == Report.procedure_id)
-        .limit(per_page).offset(offset)
-    ).all()
-    if rows:
-        found = rows[0].total
-    else:
-        found = db.session.scalar(total) if number > 1 else 0
-    capped = found > window
-    return Page([BoardRow(*row[:-1]) for row in rows], number, per_page, window if capped else found, capped)
+
+    def total(window):
+        return db.select(db.func.count()).select_from(counted.limit(window.count_limit).subquery())
+
+    def read_page(window):
+        rows = db.session.execute(
+            query.with_only_columns(*board_columns(), total(window).scalar_subquery().label("total"))
+            .outerjoin(Procedure, Procedure.id == Report.procedure_id)
+            .limit(per_page).offset(window.offset)
+        ).all()
+        return [BoardRow(*row[:-1]) for row in rows], rows[0].total if rows else None
+
+    return capped_page(page_arg, per_page, count_cap, read_page, lambda window: db.session.scalar(total(window)))
 
 
 def board_select(actor, filters, now=None, applications=None):
@@ -338,7 +334,7 @@ def board_select(actor, filters, now=None, applications=None):
         ids = sorted(a.id for a in applications)
         query = (
             db.select(Report).join(Application, Report.application_id == Application.id)
-            .where(Report.application_id.in_(search.inline(ids)) if ids else db.false())
+            .where(Report.application_id.in_(inline(ids)) if ids else db.false())
         )
     if filters.status == "open":
         query = query.where(Report.status.in_([s.value for s in OPEN]))

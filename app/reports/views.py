@@ -10,9 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
+from app.common.numbers import plural
 from app.common.pagination import paginate
 from app.extensions import db
-from app.reports import images, services, triage
+from app.reports import images, queries, services, triage
 from app.reports.enums import CommentKind
 from app.reports.forms import (
     AgentMessageForm,
@@ -27,22 +28,27 @@ from app.reports.forms import (
 )
 from app.reports.models import Application, Procedure, Report, ReportAttachment, ReportComment, Step
 from app.reports.redaction import KINDS
+from app.reports.similar import similar_reports
 from app.reports.useragent import describe
 from app.reports.workflow import team_targets
 
 bp = Blueprint("reports", __name__, url_prefix="/remontees")
 
+# (singular, plural) of each kind of masked identifier.
 KIND_LABELS = {
-    "nir": "NIR", "caf_number": "n° allocataire", "tax_number": "n° fiscal",
-    "france_travail_id": "identifiant France Travail", "iban": "IBAN", "card": "carte bancaire",
-    "phone": "téléphone", "email": "adresse e-mail", "name": "nom",
+    "nir": ("NIR", "NIR"), "caf_number": ("n° allocataire", "n° allocataire"),
+    "tax_number": ("n° fiscal", "n° fiscaux"),
+    "france_travail_id": ("identifiant France Travail", "identifiants France Travail"), "iban": ("IBAN", "IBAN"),
+    "card": ("carte bancaire", "cartes bancaires"), "phone": ("téléphone", "téléphones"),
+    "email": ("adresse e-mail", "adresses e-mail"),
+    "name": ("nom", "noms"),
 }
 
 
 @bp.app_template_filter("masked_summary")
 def masked_summary(counts):
-    """"2 éléments masqués : 1 NIR, 1 téléphone" (or an empty string)."""
-    parts = [f"{counts[k]} {KIND_LABELS[k]}" for k in KINDS if (counts or {}).get(k)]
+    """"1 NIR, 2 téléphones" (or an empty string)."""
+    parts = [plural(counts[k], *KIND_LABELS[k]) for k in KINDS if (counts or {}).get(k)]
     return ", ".join(parts)
 
 
@@ -148,7 +154,7 @@ def new():
     if not pending:
         form.uploads.data = ""
     application = db.session.get(Application, values["application_id"])
-    similar = services.similar_reports(application.id, " ".join([values["title"], values["what_happened"]]))
+    similar = similar_reports(application.id, " ".join([values["title"], values["what_happened"]]))
     return render_template(
         "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
         application=application, similar=similar, agent_browser=describe(request.user_agent.string),
@@ -183,7 +189,7 @@ def similar():
     # No lookup of the application: an unknown id has no reports, so nothing is found.
     application_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
-    reports = services.similar_reports(application_id, text) if application_id else []
+    reports = similar_reports(application_id, text) if application_id else []
     return render_template("reports/_similar.html", similar=reports, fragment=True)
 
 
@@ -193,7 +199,7 @@ def detail(reference):
     report = _report_or_404(reference)
     if not report.can_view_full(current_user):
         # An agent who said « moi aussi »: what the similar list shows, status, public answers, workaround.
-        return render_template("reports/reduced.html", report=report, answers=services.public_answers(report))
+        return render_template("reports/reduced.html", report=report, answers=queries.public_answers(report))
     services.record_read(current_user, report)
     return render_detail(report)
 
@@ -203,16 +209,16 @@ def render_detail(report, status=200, **forms):
     can_triage = report.can_triage(current_user)
     context = {
         "report": report,
-        "comments": services.comments_for(report, current_user),
-        "attachments": services.attachments_of(report),
-        "events": services.events_of(report),
+        "comments": queries.comments_for(report, current_user),
+        "attachments": queries.attachments_of(report),
+        "events": queries.events_of(report),
         "can_triage": can_triage,
         "confirm_form": ConfirmForm(),
     }
     if current_user.role == Role.AGENT:
         context["message_form"] = forms.get("message_form") or AgentMessageForm()
     if can_triage or current_user.role == Role.ADMIN:
-        context["me_toos"] = services.me_toos_of(report)
+        context["me_toos"] = queries.me_toos_of(report)
     if can_triage:
         status_form = forms.get("status_form") or StatusForm()
         status_form.status.choices = [SelectChoice("", "— Choisissez —")] + [

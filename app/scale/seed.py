@@ -11,6 +11,7 @@ from app.passports.models import EntrySource, EntryStatus
 from app.referential.models import Competency
 from app.reports.models import Application
 from app.scale.bulk import IdSequence, analyse, insert_rows, reset_sequences, skip_foreign_key_checks
+from app.scale.reception import seed_reception
 from app.scale.reports import seed_reports
 from app.scale.workplace import TABLES as WORKPLACE_TABLES
 from app.scale.workplace import seed_workplace
@@ -21,13 +22,16 @@ DOMAIN = "scale.passerelle.example"
 CODE_PREFIX = "SC-"
 DEFAULTS = {
     "organisations": 3000, "agents": 30000, "passport_entries": 150000, "reports": 100000,
+    # One quarter of the network's desk log (~9 million accompaniments a year) and citizens' answers.
+    "visits": 2_000_000, "voice_answers": 150_000,
     # A year of incidents (CNAF 2017: 10,383) at the whole network's size, and four quarters of barometers.
     "incidents": 30000, "barometer_answers": 72000,
 }
 TABLES = (
     "organisations", "users", "memberships", "enrolments", "lesson_progress", "quiz_attempts",
     "module_completions", "passport_entries", "reports", "report_me_toos", "report_followers",
-    "report_events", *WORKPLACE_TABLES,
+    "report_events", "reception_visits", "reception_answers", "reception_quality_months",
+    "reception_network_departments", *WORKPLACE_TABLES,
 )
 
 
@@ -321,6 +325,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
         training = _seed_training(people, rng, now, bar_for)
         passports = _seed_passports(sizes, people, rng, now, bar_for)
         reports = seed_reports(sizes, people, rng, now, bar_for)
+        reception = seed_reception(sizes, people, rng, now, bar_for)
         workplace = seed_workplace(sizes, people, rng, now, bar_for)
         reset_sequences(TABLES)
         db.session.commit()
@@ -332,7 +337,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
     summary = ScaleSummary()
     summary.counts = {"organisations": people["orgs"], "users": people["users"],
                       "agents": len(people["agents"]),
-                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **workplace}
+                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **reception, **workplace}
     summary.largest_hr_email = f"rh.{people['first_org']}@{DOMAIN}"
     agent = training.get("agent_with_progress") or people["agents"][0][0]
     summary.agent_email = f"agent.{agent}@{DOMAIN}"

@@ -1,49 +1,75 @@
-"""Main navigation: each role sees only what it may use."""
+"""Main navigation: each role sees only what it may use, grouped in DSFR sub-menus.
+
+An entry is (role, endpoint, label) for a top-level link, or (role, endpoint, label, group) for a
+link of the sub-menu named group; a sub-menu takes the place of its first entry. Keep at most six or
+seven top-level items per role (links and sub-menus): put new pages in a group.
+"""
 from flask import request, url_for
 
-# (role, endpoint, label); later domains append their entries.
+TRAINING = "Formation"
+PASSPORT = "Passeport"
+REFERENCE = "Référentiel"
+AGENTS = "Agents"
+PASSPORTS = "Passeports"
+REPORTS = "Remontées"
+ACCOUNTS = "Comptes"
+WORK = "Conditions de travail"
+
+# Later domains append their entries.
 NAVIGATION = [
     ("agent", "site.agent_home", "Tableau de bord"),
-    ("agent", "training.catalog", "Formations"),
-    ("agent", "training.paths", "Parcours"),
+    ("agent", "training.catalog", "Catalogue des formations", TRAINING),
+    ("agent", "training.paths", "Parcours de formation", TRAINING),
     ("hr", "site.hr_home", "Accueil RH"),
-    ("hr", "hr.agents", "Agents de ma structure"),
-    ("hr", "hr_training.team", "Suivi des formations"),
-    ("agent", "passport.index", "Mon passeport"),
-    ("hr", "hr_passport.queue", "Passeports à valider"),
-    ("agent", "passport_docs.mobility", "Mobilité"),
-    ("agent", "passport_docs.vae_index", "VAE"),
-    ("hr", "hr_vae.candidacies", "Jurys VAE"),
+    ("hr", "hr.agents", "Agents de ma structure", AGENTS),
+    ("hr", "hr_training.team", "Suivi des formations", AGENTS),
+    ("agent", "passport.index", "Mon passeport", PASSPORT),
+    ("hr", "hr_passport.queue", "Lignes de passeport à valider", PASSPORTS),
+    ("agent", "passport_docs.mobility", "Mobilité", PASSPORT),
+    ("agent", "passport_docs.vae_index", "VAE", PASSPORT),
+    ("hr", "hr_vae.candidacies", "Jurys VAE", PASSPORTS),
     ("agent", "reports.mine", "Mes remontées"),
+    ("agent", "backoffice.mine", "Appui expert"),
+    ("expert", "backoffice.board", "Demandes d'appui"),
+    ("expert", "backoffice.fiche_list", "Fiches réflexes"),
+    ("expert", "backoffice.statistics", "Statistiques"),
+    ("agent", "reception.my_visits", "Registre d'accueil"),
+    ("hr", "reception_hr.index", "Accueil et avis"),
+    ("hr", "reception_quality.index", "Qualité de l'accueil"),
+    ("manager_network", "reception_quality.index", "Qualité de l'accueil"),
     ("triager", "site.triager_home", "Accueil équipe"),
-    ("triager", "triage.board", "Remontées"),
-    ("triager", "triage.statistics", "Statistiques"),
+    ("triager", "triage.board", "Tableau des remontées", REPORTS),
+    ("triager", "triage.statistics", "Statistiques", REPORTS),
     ("triager", "team_settings.index", "Réglages de l'équipe"),
     ("admin", "site.admin_home", "Administration"),
-    ("admin", "admin.users", "Utilisateurs"),
-    ("admin", "admin.organisations", "Structures"),
-    ("admin", "admin.teams", "Équipes logicielles"),
+    ("admin", "admin.users", "Utilisateurs", ACCOUNTS),
+    ("admin", "admin.organisations", "Structures", ACCOUNTS),
+    ("admin", "admin.teams", "Équipes logicielles", ACCOUNTS),
     ("admin", "admin.audit_log", "Journal d'audit"),
     ("admin", "triage.board", "Remontées"),
-    ("agent", "workplace_incidents.index", "Signalements"),
-    ("agent", "workplace_barometer.index", "Conditions de travail"),
-    ("hr", "workplace_incidents.index", "Signalements"),
-    ("hr", "workplace_site.index", "Poste et lieu d'accueil"),
-    ("hr", "workplace_barometer.index", "Baromètre"),
-    ("hr", "workplace_dialogue.indicators_page", "Conditions de travail"),
-    ("admin", "workplace_dialogue.indicators_page", "Conditions de travail"),
-    ("admin", "workplace_dialogue.mandates", "Représentants du personnel"),
+    ("admin", "backoffice_admin.group_list", "Pôles d'appui"),
+    ("admin", "backoffice.statistics", "Appui expert"),
+    ("admin", "reception_quality.index", "Qualité de l'accueil"),
+    ("agent", "workplace_incidents.index", "Signalements d'incidents", WORK),
+    ("agent", "workplace_barometer.index", "Baromètre", WORK),
+    ("hr", "workplace_incidents.index", "Signalements d'incidents", WORK),
+    ("hr", "workplace_site.index", "Poste et lieu d'accueil", WORK),
+    ("hr", "workplace_barometer.index", "Baromètre", WORK),
+    ("hr", "workplace_dialogue.indicators_page", "Indicateurs et dossier", WORK),
+    ("admin", "workplace_dialogue.indicators_page", "Indicateurs et dossier", WORK),
+    ("admin", "workplace_barometer.index", "Baromètre", WORK),
+    ("admin", "workplace_dialogue.mandates", "Représentants du personnel", WORK),
 ]
 
-# Reference pages, for every logged-in role.
+# Reference pages, for every logged-in role, in one sub-menu.
 SHARED = [
-    ("referential.reference", "Référentiel"),
-    ("referential.profiles", "Filière"),
-    ("referential.certifications", "Certifications"),
+    ("referential.reference", "Référentiel de compétences", REFERENCE),
+    ("referential.profiles", "Filière des métiers", REFERENCE),
+    ("referential.certifications", "Certifications", REFERENCE),
 ]
 
 
-# (role, script root) -> ((endpoint, url, label), ...): the links never change while the app runs.
+# (role, script root) -> ((endpoint, url, label, group), ...): the links never change while the app runs.
 _LINKS = {}
 
 
@@ -51,11 +77,26 @@ def _links(role):
     key = (role, request.script_root)
     links = _LINKS.get(key)
     if links is None:
-        entries = [(endpoint, label) for r, endpoint, label in NAVIGATION if r == role] + SHARED
-        links = _LINKS[key] = tuple((endpoint, url_for(endpoint), label) for endpoint, label in entries)
+        entries = [(e[1], e[2], e[3] if len(e) > 3 else None) for e in NAVIGATION if e[0] == role] + SHARED
+        links = _LINKS[key] = tuple(
+            (endpoint, url_for(endpoint), label, group) for endpoint, label, group in entries
+        )
     return links
 
 
 def main_navigation(user):
+    """[{"label", "url", "active"} or {"label", "id", "active", "links": [...]}] for the header."""
     current = request.endpoint
-    return [{"url": url, "label": label, "active": current == endpoint} for endpoint, url, label in _links(user.role)]
+    items, groups = [], {}
+    for endpoint, url, label, group in _links(user.role):
+        link = {"url": url, "label": label, "active": current == endpoint}
+        if group is None:
+            items.append(link)
+            continue
+        menu = groups.get(group)
+        if menu is None:
+            menu = groups[group] = {"label": group, "id": f"menu-{len(groups) + 1}", "active": False, "links": []}
+            items.append(menu)
+        menu["links"].append(link)
+        menu["active"] = menu["active"] or link["active"]
+    return items

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
+from app.accounts.views import home_for
 from app.common.access import logged_in, public, roles
 from app.common.pagination import paginate
 from app.extensions import db
@@ -12,40 +13,45 @@ from app.notifications import services as notifications
 
 bp = Blueprint("site", __name__)
 
-HOME_ENDPOINTS = {
-    Role.AGENT.value: "site.agent_home",
-    Role.HR.value: "site.hr_home",
-    Role.TRIAGER.value: "site.triager_home",
-    Role.ADMIN.value: "site.admin_home",
-}
-
-
 @bp.route("/")
 @public
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for(HOME_ENDPOINTS[current_user.role]))
+        return redirect(home_for(current_user))
     return redirect(url_for("accounts.login"))
 
 
 @bp.route("/agent")
 @roles(Role.AGENT)
 def agent_home():
+    from app.backoffice.debriefs import recommended_modules
+    from app.passports.home import agent_entries
+    from app.reports.home import agent_news
     from app.training.progress import dashboard
 
-    return render_template("site/agent_home.html", paths=dashboard(current_user))
+    return render_template("site/agent_home.html", paths=dashboard(current_user),
+                           entries=agent_entries(current_user), reports=agent_news(current_user),
+                           recommended_modules=recommended_modules(current_user))
 
 
 @bp.route("/rh")
 @roles(Role.HR)
 def hr_home():
-    return render_template("site/hr_home.html")
+    from app.audit.services import recent_actions
+    from app.passports.home import hr_queue_summary
+    from app.training.team import overdue_count
+
+    imports = recent_actions("user.import", current_user.organisation) if current_user.organisation else []
+    return render_template("site/hr_home.html", queue=hr_queue_summary(current_user),
+                           overdue=overdue_count(current_user), imports=imports)
 
 
 @bp.route("/equipe")
 @roles(Role.TRIAGER)
 def triager_home():
-    return render_template("site/triager_home.html")
+    from app.reports.home import COUNT_CAP, team_work
+
+    return render_template("site/triager_home.html", work=team_work(current_user), cap=COUNT_CAP)
 
 
 @bp.route("/admin")

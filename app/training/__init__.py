@@ -1,0 +1,25 @@
+"""Training: modules, paths, lessons, quizzes, progress, attestations, the curricula loader."""
+
+
+def init_app(app):
+    """Pages, the curricula commands, privacy, the catalogue the referential shows, the request cache."""
+    from app.accounts.privacy import register_eraser, register_exporter
+    from app.common.request_cache import register_request_cache_key
+    from app.referential.services import register_module_provider
+
+    # Importing attestation_views (it imports app.training.views first) attaches the attestation
+    # routes to the training blueprint before it is registered below.
+    from app.training.attestation_views import verify_bp as attestations_bp
+    from app.training.cli import curricula_cli
+    from app.training.hr_views import bp as hr_training_bp
+    from app.training.privacy import erase_training, export_training
+    from app.training.services import modules_by_competency
+    from app.training.views import bp as training_bp
+
+    register_exporter("training", export_training)
+    register_eraser(erase_training)
+    register_module_provider(modules_by_competency)
+    for blueprint in (training_bp, attestations_bp, hr_training_bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(curricula_cli)
+    register_request_cache_key("training_catalogue")  # reference.catalogue() memoises it in g

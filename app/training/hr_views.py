@@ -2,7 +2,6 @@
 from flask import (
     Blueprint,
     Response,
-    abort,
     flash,
     redirect,
     render_template,
@@ -14,14 +13,15 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role, User
+from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.csvutil import csv_lines
+from app.common.sql import MAX_ID
 from app.extensions import db
 from app.training import learning
 from app.training.forms import AssignPathForm
 from app.training.models import TrainingPath
 from app.training.team import (
-    MAX_ID,
     STATUSES,
     agent_rows,
     export_rows,
@@ -58,14 +58,7 @@ def team():
 @bp.route("/agents/<int:user_id>")
 @roles(Role.HR)
 def agent_detail(user_id):
-    if user_id > MAX_ID:
-        abort(404)
-    agent = db.session.scalar(
-        db.select(User).where(User.id == user_id, User.organisation_id == current_user.organisation_id,
-                              User.role == Role.AGENT)
-    )
-    if agent is None:
-        abort(404)
+    agent = agent_or_404(current_user, user_id)
     rows = agent_rows(current_user, agent.id)
     return render_template("training/hr_agent.html", agent=agent, rows=rows,
                            overdue=overdue_modules(current_user, rows))

@@ -2,13 +2,11 @@
 import random
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
 
-from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from app.accounts.models import Role, User
+from app.accounts import queries
+from app.accounts.models import User
 from app.audit.services import audit
 from app.common.urls import local_path
 from app.extensions import db
@@ -403,24 +401,7 @@ def completion_of(user, module):
 
 
 def agents_of(hr_user, ids):
-    return db.session.scalars(
-        db.select(User).where(
-            User.id.in_(ids), User.organisation_id == hr_user.organisation_id, User.role == Role.AGENT
-        )
-    ).all()
-
-
-@lru_cache(maxsize=1)
-def _module_statement():
-    return (
-        db.select(Module).where(Module.slug == bindparam("slug"), Module.current_version_id.is_not(None))
-        .options(joinedload(Module.current_version))
-    )
-
-
-def module_for(slug):
-    """The module with this slug and its current version (one query)."""
-    return db.session.scalar(_module_statement(), {"slug": slug})
+    return db.session.scalars(queries.agents_of(hr_user).where(User.id.in_(ids))).all()
 
 
 def path_for(code, user=None):

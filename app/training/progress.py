@@ -19,12 +19,14 @@ from app.training.models import (
     QuizAttempt,
 )
 
-NOT_STARTED, IN_PROGRESS, COMPLETED, LOCKED = "not_started", "in_progress", "completed", "locked"
+NOT_STARTED, IN_PROGRESS, COMPLETED, LOCKED, OVERDUE = "not_started", "in_progress", "completed", "locked", "overdue"
+# The one French label of each state, for modules, paths (the HR team view) and the CSV export.
 STATUS_LABELS = {
     NOT_STARTED: "À commencer",
     IN_PROGRESS: "En cours",
     COMPLETED: "Terminé",
     LOCKED: "Verrouillé",
+    OVERDUE: "En retard",
 }
 
 
@@ -83,9 +85,11 @@ class PathState:
 
     @property
     def percent(self):
+        """Share of the path's modules completed, rounded down: the same figure as « 1 module terminé sur
+        20 » next to it (5 %, not 6 % from half-read modules), and never 100 % before the last one."""
         if not self.modules:
             return 0
-        return round(sum(m.percent for m in self.modules) / len(self.modules))
+        return 100 * self.completed_count // len(self.modules)
 
     @property
     def completed_count(self):
@@ -109,23 +113,30 @@ class PathState:
         return [m for m in self.modules if not m.completed] if self.is_overdue else []
 
 
+# The parts of the progress query, told apart by its `kind` column; `key` names what the row is about.
+ENROLMENT = "e"  # key: the path; enrolment_id and due_on are set
+COMPLETION = "c"  # key: the completed module
+LESSON_READ = "l"  # key: the lesson read
+QUIZ = "q"  # key: the module version; attempts and passed (0 or 1) are set
+
+
 @lru_cache(maxsize=1)
 def _progress_statement():
     """Enrolments, completions, lessons read and quiz attempts of one user (:user_id), built once."""
     user_id = bindparam("user_id")
-    no_date = db.cast(db.null(), db.Date)
+    no_id, no_date, zero = db.cast(db.null(), db.Integer), db.cast(db.null(), db.Date), db.literal(0)
     enrolments = db.select(
-        db.literal("e").label("kind"), Enrolment.path_id.label("key"), Enrolment.id.label("n"),
-        db.literal(0).label("passed"), Enrolment.due_on.label("due_on"),
+        db.literal(ENROLMENT).label("kind"), Enrolment.path_id.label("key"), Enrolment.id.label("enrolment_id"),
+        zero.label("attempts"), zero.label("passed"), Enrolment.due_on.label("due_on"),
     ).where(Enrolment.user_id == user_id)
     completions = db.select(
-        db.literal("c"), ModuleCompletion.module_id, db.literal(1), db.literal(0), no_date,
+        db.literal(COMPLETION), ModuleCompletion.module_id, no_id, zero, zero, no_date,
     ).where(ModuleCompletion.user_id == user_id)
-    lessons = db.select(db.literal("l"), LessonProgress.lesson_id, db.literal(1), db.literal(0), no_date).where(
+    lessons = db.select(db.literal(LESSON_READ), LessonProgress.lesson_id, no_id, zero, zero, no_date).where(
         LessonProgress.user_id == user_id
     )
     quizzes = (
-        db.select(db.literal("q"), QuizAttempt.version_id, db.func.count(QuizAttempt.id),
+        db.select(db.literal(QUIZ), QuizAttempt.version_id, no_id, db.func.count(QuizAttempt.id),
                   db.func.max(db.case((QuizAttempt.passed, 1), else_=0)), no_date)
         .where(QuizAttempt.user_id == user_id)
         .group_by(QuizAttempt.version_id)
@@ -158,17 +169,18 @@ def _user_progress(user, catalogue):
     cached catalogue, so the database neither joins nor plans long IN lists.
     """
     progress = UserProgress([], set(), {}, {}, set())
-    for kind, key, count, any_passed, due_on in db.session.execute(_progress_statement(), {"user_id": user.id}):
-        if kind == "e":
-            progress.enrolments.append(EnrolmentRow(count, key, due_on))
-        elif kind == "c":
+    rows = db.session.execute(_progress_statement(), {"user_id": user.id})
+    for kind, key, enrolment_id, attempts, any_passed, due_on in rows:
+        if kind == ENROLMENT:
+            progress.enrolments.append(EnrolmentRow(enrolment_id, key, due_on))
+        elif kind == COMPLETION:
             progress.completed.add(key)
-        elif kind == "l":
+        elif kind == LESSON_READ:
             version_id = catalogue.lesson_versions.get(key)
             if version_id is not None:
                 progress.lessons_done.setdefault(version_id, set()).add(key)
-        else:
-            progress.attempts[key] = count
+        elif kind == QUIZ:
+            progress.attempts[key] = attempts
             if any_passed:
                 progress.passed.add(key)
     progress.enrolments.sort(key=lambda e: (e.due_on is None, e.due_on or date.min, e.id))

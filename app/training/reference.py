@@ -57,6 +57,7 @@ class PathRef:
     code: str
     title: str
     module_ids: tuple  # in path order
+    shipped: bool = True  # from the curricula; False for an agent's personal path
 
 
 @dataclass(frozen=True)
@@ -134,17 +135,17 @@ def load_catalogue():
             versions.get(row.current_version_id), tuple(prerequisites.get(row.id, ())),
         )
     paths = {}
-    for path_id, code, title, module_id in db.session.execute(
-        db.select(TrainingPath.id, TrainingPath.code, TrainingPath.title, PathModule.module_id)
+    for path_id, code, title, owner_id, module_id in db.session.execute(
+        db.select(TrainingPath.id, TrainingPath.code, TrainingPath.title, TrainingPath.owner_id, PathModule.module_id)
         .outerjoin(PathModule, PathModule.path_id == TrainingPath.id)
         .order_by(TrainingPath.id, PathModule.position, PathModule.id)
     ):
-        path = paths.setdefault(path_id, {"code": code, "title": title, "modules": []})
+        path = paths.setdefault(path_id, {"code": code, "title": title, "modules": [], "shipped": owner_id is None})
         if module_id is not None:
             path["modules"].append(module_id)
     return Catalogue(
         modules=modules,
-        paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"])) for pid, p in paths.items()},
+        paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"]), p["shipped"]) for pid, p in paths.items()},
         lesson_versions=lesson_versions,
     )
 
@@ -156,7 +157,7 @@ def catalogue():
         return g.training_catalogue
     value = cached("training.catalogue", load_catalogue)
     if per_request:
-        g.training_catalogue = value  # dropped at the end of the request (see REQUEST_CACHE_KEYS)
+        g.training_catalogue = value  # dropped at the end of the request (app.training.init_app)
     return value
 
 

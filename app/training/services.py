@@ -1,4 +1,6 @@
 """Training catalogue queries (modules and their current versions)."""
+import functools
+
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -19,18 +21,29 @@ def modules_query():
     )
 
 
-def module_by_slug(slug):
-    return db.session.scalar(
-        db.select(Module)
-        .where(Module.slug == slug)
-        .options(
+def module_by_slug(slug, details=False):
+    """The module with this slug and its current version, or None (one query; with `details`, its lessons,
+    competencies and prerequisites too). Pages that need only reference data use the cached catalogue
+    (reference.catalogue().module_by_slug)."""
+    return db.session.scalar(_module_statement(details), {"slug": slug})
+
+
+@functools.cache
+def _module_statement(details):
+    """Built once (building a statement costs more than running this one)."""
+    query = (
+        db.select(Module).where(Module.slug == db.bindparam("slug"), Module.current_version_id.is_not(None))
+        .options(joinedload(Module.current_version))
+    )
+    if details:
+        query = query.options(
             joinedload(Module.current_version).selectinload(ModuleVersion.lessons),
             joinedload(Module.current_version)
             .selectinload(ModuleVersion.competencies)
             .joinedload(ModuleCompetency.competency),
             selectinload(Module.prerequisites).joinedload(Module.current_version),
         )
-    )
+    return query
 
 
 def modules_by_competency():

@@ -11,17 +11,14 @@ from typing import NamedTuple
 from sqlalchemy import and_
 
 from app.accounts.models import Role, User
-from app.common.pagination import Page, page_number
+from app.common.sql import capped_page
 from app.extensions import db
 from app.training import reference
 from app.training.models import Enrolment, Module, ModuleCompletion, ModuleVersion, PathModule, TrainingPath
+from app.training.progress import COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 
-STATUSES = {
-    "completed": "Terminé",
-    "in_progress": "En cours",
-    "not_started": "Pas commencé",
-    "overdue": "En retard",
-}
+# The HR filters on a path's state, with the labels the agents' pages use.
+STATUSES = {status: STATUS_LABELS[status] for status in (COMPLETED, IN_PROGRESS, NOT_STARTED, OVERDUE)}
 COUNT_CAP = 1000  # rows counted past the current page: "plus de 1 000" beyond
 EXPORT_BATCH = 500  # rows fetched at a time by the CSV export
 
@@ -37,22 +34,17 @@ class EnrolmentRef(NamedTuple):
     due_on: date | None
 
 
-class PathRef(NamedTuple):
-    id: int
-    title: str
-
-
 @dataclass
 class TeamRow:
     user: AgentRef
     enrolment: EnrolmentRef | None
-    path: PathRef | None
+    path: reference.PathRef | None
     done: int
     total: int
 
     @property
     def percent(self):
-        return round(100 * self.done / self.total) if self.total else 0
+        return 100 * self.done // self.total if self.total else 0  # rounded down: 100 % only when done
 
     @property
     def is_overdue(self):
@@ -68,9 +60,6 @@ class TeamRow:
         if self.is_overdue:
             return "overdue"
         return "in_progress" if self.done else "not_started"
-
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers: larger values from the URL match nothing
 
 
 def _done(org_id, user_id, path_id):
@@ -234,12 +223,15 @@ def _run(statement, values):
 
 def _team_rows(rows):
     result = []
+    paths = reference.catalogue().paths if rows else {}
     for user_id, full_name, email, enrolment_id, due_on, path_id, title, done, total, *_count in rows:
         user = AgentRef(user_id, full_name, email)
         if enrolment_id is None:
             result.append(TeamRow(user, None, None, 0, 0))
         else:
-            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), PathRef(path_id, title), done, total))
+            # a path made since the catalogue was cached: the row still names it
+            path = paths.get(path_id) or reference.PathRef(path_id, None, title, (), False)
+            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), path, done, total))
     return result
 
 
@@ -247,21 +239,17 @@ def team_page(hr_user, page_arg, per_page, path_id=None, status=None):
     """One page of TeamRows with their progress; the total is counted up to COUNT_CAP rows past the page
     (1 query; 2 for a page past the last one)."""
     status = status if status in STATUSES else None
-    number = page_number(page_arg, per_page, COUNT_CAP)
-    offset = (number - 1) * per_page
-    window = offset + max(COUNT_CAP, per_page)
     statement, count = _team_statements(bool(path_id), status, False)
     values = _values(hr_user, path_id, status, None)
-    count_limit = window + 1
-    rows = _run(statement, dict(values, limit=per_page, offset=offset, count_limit=count_limit))
-    if rows:
-        total = rows[0].counted
-    elif offset:  # past the last row: nothing carried the count
-        total = _run(count, dict(values, count_limit=count_limit))[0][0]
-    else:
-        total = 0
-    capped = total > window
-    return Page(_team_rows(rows), number, per_page, window if capped else total, capped)
+
+    def read_page(window):
+        rows = _run(statement, dict(values, limit=per_page, offset=window.offset, count_limit=window.count_limit))
+        return _team_rows(rows), rows[0].counted if rows else None
+
+    def read_count(window):
+        return _run(count, dict(values, count_limit=window.count_limit))[0][0]
+
+    return capped_page(page_arg, per_page, COUNT_CAP, read_page, read_count)
 
 
 def agent_rows(hr_user, agent_id):
@@ -271,24 +259,9 @@ def agent_rows(hr_user, agent_id):
     return _team_rows(_run(statement, dict(values, limit=200, offset=0)))
 
 
-# (catalogue, its shipped paths), replaced as a whole: threads never see a catalogue with another one's paths
-_shipped = {"for": (None, ())}
-
-
 def shipped_paths():
-    """The shipped paths (not the agents' personal ones), by title, from the cached training catalogue.
-
-    The catalogue does not say who owns a path: which of its paths are shipped is read once per loaded
-    catalogue (no query while it stays cached). Shipped paths change only when the curricula are imported,
-    which reloads the catalogue.
-    """
-    catalogue = reference.catalogue()
-    cached_for, paths = _shipped["for"]
-    if cached_for is not catalogue:
-        shipped = set(db.session.scalars(db.select(TrainingPath.id).where(TrainingPath.owner_id.is_(None))))
-        paths = tuple(sorted((p for p in catalogue.paths.values() if p.id in shipped), key=lambda p: p.title))
-        _shipped["for"] = (catalogue, paths)
-    return paths
+    """The shipped paths (not the agents' personal ones), by title, from the cached training catalogue."""
+    return sorted((p for p in reference.catalogue().paths.values() if p.shipped), key=lambda p: p.title)
 
 
 def overdue_modules(hr_user, rows):
@@ -348,13 +321,21 @@ def export_rows(hr_user, path_id=None, yield_per=None):
     try:
         for name, email, path_title, module_title, due_on, done_at in result:
             if done_at is not None:
-                status = "Terminé"
+                status = STATUS_LABELS[COMPLETED]
             elif due_on is not None and due_on < today:
-                status = "En retard"
+                status = STATUS_LABELS[OVERDUE]
             else:
-                status = "À faire"
+                status = STATUS_LABELS[NOT_STARTED]
             yield [name, email, path_title, module_title, status,
                    done_at.strftime("%d/%m/%Y") if done_at else "",
                    due_on.strftime("%d/%m/%Y") if due_on else ""]
     finally:
         result.close()  # also when the download is interrupted: frees the server-side cursor
+
+
+def overdue_count(hr_user):
+    """How many (agent, path) enrolments of the organisation are past their due date with modules left,
+    counted up to COUNT_CAP + 1 (one query, whatever the organisation's size)."""
+    _statement, count = _team_statements(False, "overdue", False)
+    values = _values(hr_user, None, "overdue", None)
+    return _run(count, dict(values, count_limit=COUNT_CAP + 1))[0][0]

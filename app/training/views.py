@@ -15,12 +15,13 @@ from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
 from app.training.models import ModuleCompetency, ModuleVersion, Partner, QuizAttempt, TrainingPath
 from app.training.progress import module_state, module_states
+from app.training.services import module_by_slug
 
 bp = Blueprint("training", __name__, url_prefix="/formation")
 
 
 def _module_or_404(slug):
-    module = learning.module_for(slug)
+    module = module_by_slug(slug)
     if module is None:
         abort(404)
     return module

@@ -42,12 +42,13 @@ def _dump(db):
 def test_erasure_leaves_neither_email_nor_name(client, login, db):
     from app.training import learning
     from app.training.curricula.importer import import_curricula
+    from app.training.services import module_by_slug
     from tests.training.conftest import FIXTURE
 
     import_curricula(FIXTURE)
     agent = login(full_name="Zéphyrine Effaçable", email="zephyrine.effacable@example.org")
     agent_id = agent.id
-    module = learning.module_for("accueil-base")
+    module = module_by_slug("accueil-base")
     learning.mark_lesson_done(agent, module, module.current_version.lessons[0])
     learning.submit_attempt(agent, module, {"ab-q01": ["b"]})
     notify(agent, "info", "Bonjour Zéphyrine Effaçable")
@@ -127,6 +128,14 @@ EXPORTED = {
     ("report_me_toos", "user_id"): ("reports", "me_too"),
     ("report_followers", "user_id"): ("reports", "following"),
     ("report_notification_settings", "user_id"): ("reports", "notification_settings"),
+    ("passport_verification_links", "holder_id"): ("passport", "verification_links"),
+    ("proconnect_identities", "user_id"): ("proconnect", "identities"),
+    ("support_requests", "author_id"): ("support", "requests"),
+    ("support_messages", "author_id"): ("support", "messages"),
+    ("support_group_members", "user_id"): ("support", "group_memberships"),
+    ("support_preferences", "user_id"): ("support", "preferences"),
+    ("support_fiche_uses", "user_id"): ("support", "fiches_used"),
+    ("reception_visits", "agent_id"): ("reception", "desk_log"),
     ("workplace_incidents", "reporter_id"): ("workplace", "incidents"),
     ("workplace_staff_rep_mandates", "user_id"): ("workplace", "staff_rep_mandates"),
 }
@@ -141,6 +150,15 @@ NOT_EXPORTED = {
     ("evidence_files", "uploaded_by_id"): "files listed under the holder's entries",
     ("evidence_log", "actor_id"): "the log is listed under the holder's entries",
     ("reports", "assignee_id"): "a team's triage work on a report (the report is its author's)",
+    ("proconnect_sessions", "user_id"): "ID tokens kept two days at most for the provider's logout: secrets",
+    ("support_requests", "assignee_id"): "an expert's work on another person's request (exported to its author)",
+    ("support_debriefs", "expert_id"): "an expert's work with another agent (the debrief belongs to that agent's request)",
+    ("support_events", "actor_id"): "the steps of a request, listed under the request of its author",
+    ("support_fiches", "author_id"): "anonymised knowledge written as an expert, shared with every agent",
+    ("support_invitations", "invited_by_id"): "routing work on another person's request",
+    ("support_invitations", "user_id"): "an expert invited on another person's request",
+    ("reception_site_tokens", "created_by_id"): "HR work: a site's token for its queue-management system (a secret)",
+    ("reception_network_departments", "user_id"): "the départements an administrator assigned (role data, shown in the account)",
     ("workplace_incident_actions", "actor_id"): "HR handling of another person's incident (listed for its reporter)",
     ("workplace_discussion_items", "author_id"): "HR work for the organisation's discussion space",
     ("workplace_checklist_assessments", "assessed_by_id"): "HR work on the site checklist (the organisation's)",
@@ -170,7 +188,8 @@ def test_my_data_accounts_for_every_table_that_refers_to_a_user(db):
 def _a_person_with_a_row_everywhere(db):
     """An agent with rows in every exported table (through the use cases where they are short)."""
     from app.accounts import services
-    from app.passports.models import PassportShare, VaeCandidacy
+    from app.accounts.proconnect.models import ProConnectIdentity
+    from app.passports.models import PassportShare, VaeCandidacy, VerificationLinks
     from app.referential.models import Certification
     from app.reports.models import MeToo, NotificationSetting, ReportComment
     from app.training import learning
@@ -192,6 +211,8 @@ def _a_person_with_a_row_everywhere(db):
     db.session.add_all([
         TrainingPath(code="PERSO-1", title="Mon parcours", description="Vers le métier", owner_id=person.id),
         PassportShare(holder_id=person.id, organisation_id=person.organisation_id),
+        VerificationLinks(holder_id=person.id, generation=1),
+        ProConnectIdentity(user_id=person.id, sub="sub-de-la-personne", uid="uid-1"),
         certification,
     ])
     db.session.flush()
@@ -206,6 +227,11 @@ def _a_person_with_a_row_everywhere(db):
         NotificationSetting(user_id=person.id, email_opt_in=True),
     ])
     db.session.commit()
+    _support_rows(person)
+    from app.reception import services as reception
+
+    reception.record_visit(person, reception.clean_visit(
+        {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
     from app.workplace.models import StaffRepMandate
     from tests.workplace.helpers import file as file_incident
 
@@ -213,6 +239,25 @@ def _a_person_with_a_row_everywhere(db):
     db.session.add(StaffRepMandate(user_id=person.id, organisation_id=person.organisation_id))
     db.session.commit()
     return person, hr
+
+
+def _support_rows(person):
+    """A support request with a message, a preference, a group membership and a fiche read by `person`."""
+    from app.backoffice import conversation, groups, requests
+    from app.backoffice.knowledge_models import Fiche, FicheUse
+    from app.extensions import db
+    from tests.backoffice.factories import ask, group
+
+    national = group("APPUI-CAF-NAT", national=True)
+    request = ask(person)
+    conversation.agent_message(person, request, "Précision sur la situation")
+    requests.save_preference(person, True)
+    db.session.add(groups.GroupMember(group_id=national.id, user_id=person.id))
+    fiche = Fiche(title="Fiche", body="Texte", operator="caf")
+    db.session.add(fiche)
+    db.session.flush()
+    db.session.add(FicheUse(fiche_id=fiche.id, user_id=person.id, kind="viewed"))
+    db.session.commit()
 
 
 def test_my_data_holds_every_row_that_refers_to_the_person(app, db):

@@ -204,7 +204,7 @@ def test_production_requires_two_factor_for_admin_and_hr(tmp_path, monkeypatch):
     monkeypatch.setenv("BASE_URL", "https://passerelle.example")
     production = create_app("production", SECRET_KEY="x" * 40, PASSPORT_SIGNING_KEY=pem,
                             SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_PATH=str(tmp_path))
-    assert sorted(production.config["TOTP_REQUIRED_ROLES"]) == ["admin", "hr"]
+    assert sorted(production.config["TOTP_REQUIRED_ROLES"]) == ["admin", "expert", "hr"]  # experts: issue 16
 
 
 def _seen(client):

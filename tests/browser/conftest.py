@@ -131,3 +131,11 @@ def log_in(page, email, password="passerelle-demo"):
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+def open_menu(page, group, link):
+    """Follow a link of a sub-menu of the main navigation, as a person does: open it, then click."""
+    nav = page.get_by_role("navigation", name="Menu principal")
+    nav.get_by_role("button", name=group, exact=True).click()
+    nav.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state()

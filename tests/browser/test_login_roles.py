@@ -1,7 +1,7 @@
 """Each demo role logs in in a real browser and reaches its home page; axe finds nothing."""
 import pytest
 
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 ROLES = [
     ("admin@passerelle.example", "/admin", "Administration"),
@@ -49,6 +49,6 @@ def test_pages_work_without_javascript(browser, live_server, demo):
     page = context.new_page()
     log_in(page, "rh.fs@passerelle.example")
     assert page.url.endswith("/rh")
-    page.get_by_role("link", name="Agents de ma structure").first.click()
+    open_menu(page, "Agents", "Agents de ma structure")
     assert "Agents de France services de démonstration" in page.content()
     context.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 from app.extensions import db
 from app.passports.seed import seed_passport_demo
 from app.training.curricula.importer import import_curricula
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
 DESCRIPTION = "Chaque mardi, je gère l'agenda des permanences CAF et CPAM et je confirme les rendez-vous."
@@ -31,7 +31,7 @@ def test_agent_declares_and_submits_then_hr_validates(page):
     _demo_passports()
 
     log_in(page, "agent.fs@passerelle.example")
-    page.get_by_role("link", name="Mon passeport").first.click()
+    open_menu(page, "Passeport", "Mon passeport")
     assert page.get_by_role("heading", level=1).inner_text() == "Mon passeport de compétences"
     assert "Échue le" in page.content()  # the demo's expired training entry
     assert audit_accessibility(page) == []
@@ -61,7 +61,7 @@ def test_agent_declares_and_submits_then_hr_validates(page):
     _log_out(page)
 
     log_in(page, "rh.fs@passerelle.example")
-    page.get_by_role("link", name="Passeports à valider").first.click()
+    open_menu(page, "Passeports", "Lignes de passeport à valider")
     assert "2 lignes en attente" in page.content()  # the demo's waiting entry and the new one
     assert audit_accessibility(page) == []
     page.get_by_role("link", name="Examiner la ligne A1.2 de Amina Agent").click()

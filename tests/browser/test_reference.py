@@ -1,12 +1,12 @@
 """The job reference and a profile page in a real browser: axe finds no violation."""
 from app.training.curricula.importer import import_curricula
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 
 def test_reference_and_profile_pages_are_accessible(page, live_server):
     import_curricula("curricula")
     log_in(page, "agent.fs@passerelle.example")
-    page.get_by_role("link", name="Référentiel").first.click()
+    open_menu(page, "Référentiel", "Référentiel de compétences")
     page.wait_for_load_state()
     assert page.url == live_server + "/referentiel"
     assert "A7 — Signaler les dysfonctionnements des services numériques" in page.content()

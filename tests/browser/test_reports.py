@@ -2,7 +2,7 @@
 the preview), the CAF team publishes a workaround, the agent sees it; axe finds no violation."""
 import re
 
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 NIR = "2 84 05 75 123 456 72"
 PHONE = "06 12 34 56 78"
@@ -56,7 +56,7 @@ def test_report_from_agent_to_team_and_back(page, live_server):
     log_out(page)
 
     log_in(page, "dev.caf@passerelle.example")
-    page.get_by_role("link", name="Remontées", exact=True).click()
+    open_menu(page, "Remontées", "Tableau des remontées")
     assert page.get_by_role("heading", level=1).inner_text() == "Tableau des remontées"
     row = page.get_by_role("row").filter(has_text=reference)
     assert row.count() == 1 and "nouvelle" in row.inner_text().lower()  # badges are upper-cased by CSS
@@ -69,7 +69,7 @@ def test_report_from_agent_to_team_and_back(page, live_server):
     page.get_by_role("button", name="Publier le contournement").click()
     page.wait_for_load_state()
     assert "contournement disponible" in page.locator("main").inner_text().lower()
-    page.get_by_role("link", name="Statistiques", exact=True).first.click()
+    open_menu(page, "Remontées", "Statistiques")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Statistiques des remontées")
     assert audit_accessibility(page) == []
     log_out(page)

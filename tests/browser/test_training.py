@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from app.training.curricula.importer import import_curricula
-from tests.browser.conftest import audit_accessibility, log_in
+from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "curricula"
 
@@ -25,7 +25,7 @@ def test_agent_takes_a_module(page, live_server, tmp_path):
     assert _progress(page) == 0
     assert audit_accessibility(page) == []
 
-    page.get_by_role("link", name="Formations").first.click()
+    open_menu(page, "Formation", "Catalogue des formations")
     assert audit_accessibility(page) == []
     page.get_by_role("link", name="Accueil de base").click()
     page.get_by_role("link", name="Commencer : Dire bonjour").click()

@@ -1,5 +1,5 @@
-"""Passport test data for the core part (engineer "core"): a small referential, entries in any status,
-real evidence files. The shared fixtures are in conftest.py."""
+"""Passport test data: a small referential, entries in any status (the one PassportEntry factory),
+real evidence files. The fixture-curricula helpers are in factories.py, shared fixtures in conftest.py."""
 import io
 from datetime import date
 
@@ -45,6 +45,9 @@ class CompetencyFactory(BaseFactory):
     position = factory.Sequence(lambda n: n)
 
 
+DECIDED = (EntryStatus.VALIDATED, EntryStatus.REVOKED)
+
+
 class EntryFactory(BaseFactory):
     """An entry in any status; non-drafts were submitted to the holder's organisation."""
 
@@ -61,9 +64,8 @@ class EntryFactory(BaseFactory):
         lambda o: o.holder.organisation_id if o.status != EntryStatus.DRAFT else None
     )
     submitted_at = factory.LazyAttribute(lambda o: utcnow() if o.status != EntryStatus.DRAFT else None)
-    validated_by_org_id = factory.LazyAttribute(
-        lambda o: o.holder.organisation_id if o.status in (EntryStatus.VALIDATED, EntryStatus.REVOKED) else None
-    )
+    validated_by_org_id = factory.LazyAttribute(lambda o: o.holder.organisation_id if o.status in DECIDED else None)
+    validated_at = factory.LazyAttribute(lambda o: utcnow() if o.status in DECIDED else None)
 
 
 def pdf_bytes(pages=1):

@@ -1,16 +1,11 @@
-"""Passport test data for the documents part (engineer "documents"): the fixture curricula and
-entries created directly with the models. The core part's factories are in core_factories.py."""
+"""Passport entries on the fixture curricula (tests/fixtures/curricula): entry(holder, "A1.1") and
+training entries, built with core_factories.EntryFactory."""
 from datetime import date, timedelta
 
-import factory
-
-from app.common.timezones import utcnow
 from app.extensions import db
-from app.passports.models import EntrySource, EntryStatus, PassportEntry
+from app.passports.models import EntrySource, EntryStatus
 from app.referential.models import Competency
-from tests.factories import BaseFactory, UserFactory
-
-DECIDED = (EntryStatus.VALIDATED.value, EntryStatus.REVOKED.value)
+from tests.passports.core_factories import EntryFactory
 
 
 def competency_by_code(code):
@@ -27,27 +22,9 @@ def fixture_referential():
         import_fixture_curricula()
 
 
-class PassportEntryFactory(BaseFactory):
-    """A validated experience entry, validated by the holder's organisation (no evidence log rows)."""
-
-    class Meta:
-        model = PassportEntry
-
-    holder = factory.SubFactory(UserFactory, role="agent")
-    competency = factory.LazyFunction(lambda: competency_by_code("A1.1"))
-    level = 2
-    source = EntrySource.EXPERIENCE.value
-    status = EntryStatus.VALIDATED.value
-    description = "J'accueille chaque matin une vingtaine de personnes au guichet."
-    submitted_to_org_id = factory.LazyAttribute(lambda o: o.holder.organisation_id)
-    submitted_at = factory.LazyFunction(utcnow)
-    validated_by_org_id = factory.LazyAttribute(lambda o: o.holder.organisation_id if o.status in DECIDED else None)
-    validated_at = factory.LazyAttribute(lambda o: utcnow() if o.status in DECIDED else None)
-
-
 def entry(holder, code, level=2, status=EntryStatus.VALIDATED.value, **kwargs):
-    return PassportEntryFactory(holder=holder, competency=competency_by_code(code), level=level, status=status,
-                                **kwargs)
+    """An entry on competency `code` of the fixture curricula, validated unless `status` says otherwise."""
+    return EntryFactory(holder=holder, competency=competency_by_code(code), level=level, status=status, **kwargs)
 
 
 def training_entry(holder, code, level=2, months=24, **kwargs):

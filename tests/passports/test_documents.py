@@ -64,7 +64,7 @@ def test_document_groups_entries_by_activity_without_rejected_or_revoked(db):
     assert validated.provenance_label == "Garantie" and validated.level_label == "Application avec aide"
     assert validated.validation_label.startswith("France services de Saint-Étienne, le ")
     assert declared.provenance_label == "Déclarée" and declared.validation_label == "—"
-    assert expired.expired and expired.validity_label.startswith("Expirée depuis le ")
+    assert expired.expired and expired.validity_label.startswith("Échue depuis le ")
     assert a2.entries[0].validity_label.startswith("Jusqu'au ")
     assert document.entry_count == 4
     assert document.verification_url.startswith("http://passerelle.test/verify/")
@@ -80,7 +80,7 @@ def test_pdf_holds_the_document_and_its_verification_url_opens_an_authentic_page
     content = " ".join(pdf_text(data).split())  # table cells wrap: compare words, not lines
     for expected in ("Passeport de compétences", "Łucja Nguyễn-Ørsted", "A1 — Prendre contact avec le public",
                      "A1.1 — Accueillir au guichet", "Garantie", "Déclarée", "France services de Saint-Étienne",
-                     "Expirée depuis le", "Vérifier ce document"):
+                     "Échue depuis le", "Vérifier ce document"):
         assert expected in content, expected
     url = verification_url_in(data)
     assert url.startswith("http://passerelle.test/verify/")
@@ -113,11 +113,11 @@ def test_a_modified_or_unknown_token_is_a_french_404(client, db):
 def test_the_page_marks_revoked_and_expired_entries_and_says_the_document_is_no_longer_current(client, db):
     holder, lines = _passport()
     path = urlsplit(passport_document(holder).verification_url).path
-    assert "Document à jour" not in text(client.get(path))  # one entry was already expired
+    assert "Document authentique et à jour" not in text(client.get(path))  # one entry was already expired
     lines["expired"].valid_until = None
     db.session.commit()
     page = text(client.get(path))
-    assert "Document à jour" in page and "Document plus à jour" not in page
+    assert "Document authentique et à jour" in page and "Document authentique ;" not in page
 
     lines["validated"].status = "revoked"
     lines["training"].valid_until = date.today() - timedelta(days=1)
@@ -127,7 +127,8 @@ def test_the_page_marks_revoked_and_expired_entries_and_says_the_document_is_no_
     assert states == {("A1.1", 2): "revoked", ("A1.2", 3): "declared", ("A1.2", 2): "valid",
                       ("A2.1", 2): "expired"}
     page = text(client.get(path))
-    assert "Document plus à jour" in page and "Révoquée" in page and "Expirée" in page
+    assert "Document authentique ; 1 compétence échue depuis le" in page and "1 compétence révoquée" in page
+    assert "Révoquée" in page and "Échue" in page and "Expirée" not in page and "expirée" not in page
     assert "Déclarée (non validée)" in page
 
 
@@ -215,3 +216,38 @@ def test_the_fast_qr_code_is_the_one_a_full_layout_per_mask_would_choose():
     scores = [(pdf._mask_penalty(pdf._rows(layout(mask, True)), size), mask) for mask in range(8)]
     expected = layout(min(scores)[1], False)
     assert pdf.qr_modules(url) == tuple(tuple(bool(m) for m in row) for row in expected)
+
+
+def test_the_verification_page_says_one_status_names_each_competency_once_and_speaks_plain_french(client, db):
+    holder, _lines = _passport()
+    document = passport_document(holder)
+    page = text(client.get(urlsplit(document.verification_url).path))
+    expired_on = (date.today() - timedelta(days=3)).strftime("%d/%m/%Y")
+    assert f"Document authentique ; 1 compétence échue depuis le {expired_on}" in page
+    assert page.count("fr-alert__title") == 1  # one banner, not « authentique » and « plus à jour » at once
+    # A1.2 is held at levels 3 (declared) and 2 (expired): named once, over two rows.
+    assert page.count("A1.2 — Écouter avec empathie") == 1
+    assert 'rowspan="2"' in page
+    for jargon in ("GET /api/", "Open Badges", "expirée", "Expirée"):
+        assert jargon not in page, jargon
+
+
+def test_the_document_page_keeps_technical_links_behind_a_detail_for_it_services(client, login, db):
+    holder, _lines = _passport()
+    login(user=holder)
+    page = text(client.get("/passeport/document"))
+    before, detail = page.split("<summary>Pour les services informatiques</summary>")
+    assert "GET /api/v1/me/passport/credentials" in detail and "Open Badges" in detail
+    assert "GET /api/" not in before and "Open Badges" not in before
+
+
+def test_pdf_table_headers_and_provenance_labels_fit_their_columns():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    regular, bold = pdf._fonts()
+    padding = 6  # LEFTPADDING + RIGHTPADDING of the table style
+    for title, width in zip(pdf.HEADER, pdf.COLUMNS, strict=True):
+        assert stringWidth(title, bold, 8.5) + padding <= width, title
+    for label in ("Garantie", "Déclarée"):
+        assert stringWidth(label, bold, 8.5) + padding <= pdf.COLUMNS[2], label
+    assert sum(pdf.COLUMNS) <= 17.4 * pdf.cm + 0.01  # still fits the page between the margins

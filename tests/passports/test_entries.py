@@ -290,3 +290,28 @@ def test_share_and_withdraw_with_confirmation(client, login, org):
     assert client.get(f"/passeport/partages/{share.id}/retirer").status_code == 404
     actions = db.session.scalars(db.select(AuditLog.action).where(AuditLog.action.like("passport.%"))).all()
     assert actions == ["passport.share", "passport.share_withdraw"]
+
+
+def test_evidence_files_can_be_previewed_in_the_entry_page_by_the_holder_and_hr(app, client, login, competency, org):
+    holder = UserFactory(role="agent", organisation=org)
+    with app.test_request_context():
+        entry = services.declare_entry(holder, competency.code, 2, DESCRIPTION,
+                                       [evidence.check_bytes(pdf_bytes(), "preuve.pdf"),
+                                        evidence.check_bytes(png_bytes(), "capture.png")])
+        services.submit_entry(holder, entry)
+    pdf_file, png_file = entry.files
+    for user, page_url in ((holder, f"/passeport/lignes/{entry.id}"), (None, f"/rh/passeports/lignes/{entry.id}")):
+        login(user=user) if user else login("hr", organisation=org)
+        page = text(client.get(page_url))
+        assert f'<iframe class="pas-evidence__frame" src="/passeport/preuves/{pdf_file.id}?apercu=1"' in page
+        assert f'<img class="pas-evidence__image" src="/passeport/preuves/{png_file.id}?apercu=1"' in page
+        preview = _get_file(client, f"/passeport/preuves/{pdf_file.id}?apercu=1")
+        assert preview.status_code == 200 and preview.headers["Content-Disposition"].startswith("inline")
+        assert preview.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert "frame-ancestors 'self'" in preview.headers["Content-Security-Policy"]
+        assert preview.headers["X-Content-Type-Options"] == "nosniff"
+        assert _get_file(client, f"/passeport/preuves/{png_file.id}").headers["Content-Disposition"].startswith(
+            "attachment")
+        client.post("/deconnexion")
+    # Every other page still refuses to be framed.
+    assert client.get("/connexion").headers["X-Frame-Options"] == "DENY"

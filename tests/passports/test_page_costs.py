@@ -205,7 +205,7 @@ def test_a_document_without_entries_is_still_verified(app, client, org):
     assert document.entry_count == 0
     response = client.get(urlsplit(document.verification_url).path)
     assert response.status_code == 200 and "Document authentique" in text(response)
-    assert holder.full_name in text(response) and "Document à jour" in text(response)
+    assert holder.full_name in text(response) and "Document authentique et à jour" in text(response)
 
 
 # --- reference data ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ CASES = [(action, start) for action in EXPECTED for start in ALL]
 
 
 def test_table_matches_the_issue():
-    assert {a: {s.value: t.value for s in allowed} for a, (allowed, t, _who) in TRANSITIONS.items()} == {
+    assert {a: {s.value: t.target.value for s in t.starts} for a, t in TRANSITIONS.items()} == {
         a: dict(m) for a, m in EXPECTED.items()
     }
 

@@ -4,8 +4,10 @@ import pytest
 from app.accounts import services
 from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
 
-ROLES = ["anonymous", "agent", "hr", "triager", "admin"]
+ROLES = ["anonymous", "agent", "hr", "triager", "admin", "expert", "manager_network"]
 # status per role, in ROLES order: 302 = sent to the login page (anonymous) or redirected.
+# A row of five statuses leaves manager_network (« animateur réseau »: no organisation, no team,
+# like a triager) to NETWORK_MANAGER below, else to the triager's status.
 L, OK, NO = 302, 200, 403
 MATRIX = {
     # endpoint: (method, path, {role: status})
@@ -125,7 +127,7 @@ MATRIX = {
     "api_reports.add_comment": ("POST", "/api/v1/reports/999999/comments", [401, 400, 403, 400, 403]),
     "api_reports.me_too": ("POST", "/api/v1/reports/999999/me-too", [401, 404, 403, 403, 403]),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [OK] * 5),
-    # Passport entries, evidence, shares, HR validation (engineer "core"): 999999 does not exist.
+    # Passport entries, evidence, shares, HR validation: 999999 does not exist.
     "passport.index": ("GET", "/passeport/", [L, OK, NO, NO, NO]),
     "passport.declare": ("GET", "/passeport/declarer", [L, OK, NO, NO, NO]),
     "passport.entry_detail": ("GET", "/passeport/lignes/999999", [L, 404, NO, NO, NO]),
@@ -148,7 +150,7 @@ MATRIX = {
     "api_passport.declare": ("POST", "/api/v1/me/passport/entries", [401, 400, 403, 403, 403]),
     "api_passport.submit": ("POST", "/api/v1/me/passport/entries/999999/submit", [401, 404, 403, 403, 403]),
     "api_passport.decide": ("POST", "/api/v1/passport-entries/999999/decision", [401, 403, 400, 403, 403]),
-    # Passport documents, mobility, VAE (engineer "documents").
+    # Passport documents, mobility, VAE.
     "passport_docs.document": ("GET", "/passeport/document", [L, OK, NO, NO, NO]),
     "passport_docs.document_pdf": ("GET", "/passeport/document.pdf", [L, OK, NO, NO, NO]),
     "passport_docs.withdraw_links": ("GET", "/passeport/document/lien/retirer", [L, OK, NO, NO, NO]),
@@ -169,6 +171,50 @@ MATRIX = {
     "api_passport_docs.my_credentials": ("GET", "/api/v1/me/passport/credentials", [401, OK, 403, 403, 403]),
     "api_passport_docs.my_passport_pdf": ("GET", "/api/v1/me/passport/pdf", [401, OK, 403, 403, 403]),
     "api_passport_docs.my_mobility": ("GET", "/api/v1/me/mobility?profile=NOPE", [401, 404, 403, 403, 403]),
+    # Appui expert (back office): A-2026-999999 does not exist, so scoped routes answer 404.
+    # Rows of six statuses: anonymous, agent, hr, triager, admin, expert.
+    "backoffice.mine": ("GET", "/appui/demandes", [L, OK, NO, NO, NO, NO]),
+    "backoffice.new": ("GET", "/appui/demandes/nouvelle", [L, OK, NO, NO, NO, NO]),
+    "backoffice.detail": ("GET", "/appui/demandes/A-2026-999999", [L, 404, NO, NO, 404, 404]),
+    "backoffice.message": ("POST", "/appui/demandes/A-2026-999999/message", [L, 404, NO, NO, NO, NO]),
+    "backoffice.close": ("POST", "/appui/demandes/A-2026-999999/cloture", [L, 404, NO, NO, NO, NO]),
+    "backoffice.share": ("POST", "/appui/demandes/A-2026-999999/partage", [L, 404, NO, NO, NO, NO]),
+    "backoffice.hand_over": ("POST", "/appui/demandes/A-2026-999999/confier", [L, 404, NO, NO, NO, NO]),
+    "backoffice.withdraw_consent": ("GET", "/appui/demandes/A-2026-999999/consentement/retrait", [L, 404, NO, NO, NO, NO]),
+    "backoffice.receipt": ("GET", "/appui/demandes/A-2026-999999/recepisse.pdf", [L, 404, NO, NO, NO, NO]),
+    "backoffice.consent_form": ("GET", "/appui/consentement.pdf", [L, OK, NO, NO, NO, NO]),
+    "backoffice.attachment": ("GET", "/appui/demandes/A-2026-999999/pieces/1", [L, 404, NO, NO, NO, 404]),
+    "backoffice.preferences": ("POST", "/appui/preferences", [L, 302, NO, NO, NO, 302]),
+    "backoffice.board": ("GET", "/appui/pole", [L, NO, NO, NO, NO, OK]),
+    "backoffice.take": ("POST", "/appui/demandes/A-2026-999999/prendre", [L, NO, NO, NO, NO, 404]),
+    "backoffice.answer": ("POST", "/appui/demandes/A-2026-999999/reponse", [L, NO, NO, NO, NO, 404]),
+    "backoffice.note": ("POST", "/appui/demandes/A-2026-999999/note", [L, NO, NO, NO, NO, 404]),
+    "backoffice.reroute": ("POST", "/appui/demandes/A-2026-999999/reorienter", [L, NO, NO, NO, NO, 404]),
+    "backoffice.invite": ("POST", "/appui/demandes/A-2026-999999/inviter", [L, NO, NO, NO, NO, 404]),
+    "backoffice.transfer": ("POST", "/appui/demandes/A-2026-999999/transfert", [L, NO, NO, NO, NO, 404]),
+    "backoffice.fiche_create": ("POST", "/appui/demandes/A-2026-999999/fiche", [L, NO, NO, NO, NO, 404]),
+    "backoffice.debrief_ask": ("POST", "/appui/demandes/A-2026-999999/debrief", [L, 404, NO, NO, NO, NO]),
+    "backoffice.debrief_slot": ("POST", "/appui/demandes/A-2026-999999/debrief/1/creneau", [L, NO, NO, NO, NO, 404]),
+    "backoffice.debrief_accept": ("POST", "/appui/demandes/A-2026-999999/debrief/1/accepter", [L, 404, NO, NO, NO, NO]),
+    "backoffice.debrief_note": ("POST", "/appui/demandes/A-2026-999999/debrief/1/compte-rendu", [L, NO, NO, NO, NO, 404]),
+    "backoffice.upstream": ("GET", "/appui/demandes/A-2026-999999/remontee", [L, NO, NO, NO, NO, 404]),
+    "backoffice.fiche_list": ("GET", "/appui/fiches", [L, OK, NO, NO, OK, OK]),
+    "backoffice.fiche": ("GET", "/appui/fiches/999999", [L, 404, NO, NO, 404, 404]),
+    "backoffice.fiche_pdf": ("GET", "/appui/fiches/999999.pdf", [L, 404, NO, NO, 404, 404]),
+    "backoffice.fiche_useful": ("POST", "/appui/fiches/999999/utile", [L, 404, NO, NO, NO, NO]),
+    "backoffice.statistics": ("GET", "/appui/statistiques", [L, NO, NO, NO, OK, OK]),
+    "backoffice.statistics_csv": ("GET", "/appui/statistiques.csv", [L, NO, NO, NO, OK, OK]),
+    "backoffice_admin.group_list": ("GET", "/admin/appui/poles", [L, NO, NO, NO, OK, NO]),
+    "backoffice_admin.group_detail": ("GET", "/admin/appui/poles/NOPE", [L, NO, NO, NO, 404, NO]),
+    "api_support.list_requests": ("GET", "/api/v1/support-requests", [401, OK, 403, 403, OK, OK]),
+    "api_support.create_request": ("POST", "/api/v1/support-requests", [401, 400, 403, 403, 403, 403]),
+    "api_support.get_request": ("GET", "/api/v1/support-requests/A-2026-999999", [401, 404, 403, 403, 404, 404]),
+    "api_support.add_message": ("POST", "/api/v1/support-requests/A-2026-999999/messages",
+                                [401, 400, 403, 403, 403, 400]),
+    "api_support.take": ("POST", "/api/v1/support-requests/A-2026-999999/take", [401, 403, 403, 403, 403, 404]),
+    "api_support.close": ("POST", "/api/v1/support-requests/A-2026-999999/close", [401, 400, 403, 403, 403, 403]),
+    "api_support.list_groups": ("GET", "/api/v1/support-groups", [401, OK, 403, 403, OK, OK]),
+    "api_support.list_fiches": ("GET", "/api/v1/fiches", [401, OK, 403, 403, OK, OK]),
     "static": ("GET", "/static/css/passerelle.css", [OK] * 5),
     # ProConnect: without the PROCONNECT_* settings (as here) every route answers 404, before any
     # access rule; tests/accounts/test_proconnect.py runs the same routes with the settings set.
@@ -178,6 +224,30 @@ MATRIX = {
     "proconnect.logout": ("GET", "/deconnexion/proconnect", [404] * 5),
     "proconnect.logged_out": ("GET", "/deconnexion/proconnect/retour", [404] * 5),
     "proconnect.link": ("GET", "/compte/proconnect", [404] * 5),
+    # Reception quality (desk log, « Votre avis », indicators): six statuses, manager_network last.
+    "reception.my_visits": ("GET", "/accueil/registre", [L, OK, NO, NO, NO, NO]),
+    "reception.record": ("GET", "/accueil/registre/nouveau", [L, OK, NO, NO, NO, NO]),
+    "reception.record_from_home": ("POST", "/accueil/registre/rapide", [L, 400, NO, NO, NO, NO]),
+    "reception.quick": ("GET", "/accueil/registre/saisie-rapide", [L, OK, NO, NO, NO, NO]),
+    "reception.edit": ("GET", "/accueil/registre/999999/modifier", [L, 404, NO, NO, NO, NO]),
+    "reception_hr.index": ("GET", "/rh/accueil/", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.renew_voice_link": ("POST", "/rh/accueil/avis/renouveler", [L, NO, 302, NO, NO, NO]),
+    "reception_hr.poster": ("GET", "/rh/accueil/affiche.pdf", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.create_site_token": ("POST", "/rh/accueil/jetons", [L, NO, 302, NO, NO, NO]),
+    "reception_hr.revoke_site_token": ("POST", "/rh/accueil/jetons/999999/revoquer", [L, NO, 404, NO, NO, NO]),
+    "reception_hr.visit_import": ("GET", "/rh/accueil/import", [L, NO, OK, NO, NO, NO]),
+    "reception_hr.visit_import_apply": ("POST", "/rh/accueil/import/appliquer", [L, NO, 400, NO, NO, NO]),
+    "reception_quality.index": ("GET", "/qualite/", [L, NO, 302, NO, OK, OK]),
+    "reception_quality.organisation": ("GET", "/qualite/structure/{orgcode}", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.department": ("GET", "/qualite/departement/69", [L, NO, NO, NO, OK, OK]),
+    "reception_quality.national": ("GET", "/qualite/national", [L, NO, NO, NO, OK, NO]),
+    "reception_quality.export_csv": ("GET", "/qualite/structure/{orgcode}/indicateurs.csv", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.quality_sheet": ("GET", "/qualite/structure/{orgcode}/fiche.pdf", [L, NO, OK, NO, OK, OK]),
+    "reception_quality.network": ("GET", "/qualite/animateurs", [L, NO, NO, NO, OK, NO]),
+    "reception_quality.network_remove": ("POST", "/qualite/animateurs/999999/departements/69/retirer",
+                                         [L, NO, NO, NO, 404, NO]),
+    "voice.answer": ("GET", "/avis/not-a-token", [404] * 6),
+    "api_reception.create_visits": ("POST", "/api/v1/visits", [401, 400, NO, NO, NO, NO]),
     # Working conditions (issue 18); the staff_rep capability is covered by tests/workplace/test_access.py.
     "workplace_incidents.index": ("GET", "/conditions-de-travail/signalements", [L, OK, OK, NO, NO]),
     "workplace_incidents.new": ("GET", "/conditions-de-travail/signalements/nouveau", [L, OK, NO, NO, NO]),
@@ -207,6 +277,111 @@ MATRIX = {
     "api_workplace.get_incident": ("GET", "/api/v1/workplace/incidents/999999", [401, 404, 404, 403, 403]),
 }
 
+# manager_network where it differs from the triager on a five-status row: the team's own pages.
+NETWORK_MANAGER = {
+    "api_reports.add_comment": NO,
+    "api_reports.get_report": NO,
+    "api_reports.list_reports": NO,
+    "api_reports.patch_report": NO,
+    "api_reports.similar": NO,
+    "reports.attachment": NO,
+    "reports.detail": NO,
+    "reports.preferences": NO,
+    "site.triager_home": NO,
+    "team_settings.create_token": NO,
+    "team_settings.create_webhook": NO,
+    "team_settings.delete_webhook": NO,
+    "team_settings.index": NO,
+    "team_settings.revoke_token": NO,
+    "team_settings.webhook_detail": NO,
+    "team_settings.webhook_test": NO,
+    "triage.assign": NO,
+    "triage.board": NO,
+    "triage.change_status": NO,
+    "triage.comment": NO,
+    "triage.export_csv": NO,
+    "triage.merge": NO,
+    "triage.statistics": NO,
+    "triage.tracker": NO,
+    "triage.workaround": NO,
+}
+
+
+def _network_status(endpoint, expected):
+    """manager_network on a row written before the role existed."""
+    return NETWORK_MANAGER.get(endpoint, expected[ROLES.index("triager")])
+
+
+# The expert on the routes written before the role existed (rows of five statuses): 403 on every
+# domain page of the other roles, except the pages of any signed-in user listed here.
+EXPERT_COLUMN = {
+    "site.index": L,
+    "site.legal": OK,
+    "site.privacy": OK,
+    "site.accessibility": OK,
+    "site.rgaa": OK,
+    "site.healthz": OK,
+    "site.readyz": OK,
+    "site.notification_list": OK,
+    "site.notifications_mark_read": L,
+    "accounts.login": L,
+    "accounts.logout": L,
+    "accounts.forgot_password": OK,
+    "accounts.reset_password": 410,
+    "accounts.activate": 410,
+    "accounts.account": OK,
+    "accounts.change_password": 400,
+    "accounts.change_email": 400,
+    "accounts.confirm_email": 410,
+    "accounts.create_token": OK,
+    "accounts.revoke_token": 404,
+    "privacy.my_data": OK,
+    "privacy.my_data_json": OK,
+    "privacy.erase_mine": 400,
+    "security.verify_code": L,
+    "security.setup": OK,
+    "security.disable": 400,
+    "security.session_extend": 204,
+    "api_me.me": OK,
+    "referential.reference": OK,
+    "referential.profiles": OK,
+    "referential.profile": 404,
+    "referential.certifications": OK,
+    "api_referential.get_referential": 404,
+    "api_referential.list_profiles": OK,
+    "api_referential.list_certifications": OK,
+    "api_referential.list_modules": OK,
+    "api_referential.get_module": 404,
+    "attestations.verify": 404,
+    "api_redaction.preview": 400,
+    "api_reports.applications": OK,
+    "api-docs.openapi_json": OK,
+    "verify.verify": 404,
+    "verify.jwks_document": OK,
+    "verify.status_list_document": OK,
+    "static": OK,
+}
+
+
+def _expert_status(endpoint, expected):
+    """The expert on a row written before the role existed."""
+    if endpoint not in EXPERT_COLUMN and len(set(expected)) == 1:
+        return expected[0]  # a route that answers every role alike (e.g. off unless configured: 404)
+    return EXPERT_COLUMN.get(endpoint, NO)
+
+
+def expected_status(endpoint, expected, role):
+    """Rows have 5 statuses (anonymous..admin), 6 with the expert (back office rows) or with
+    manager_network (reception rows), or all 7."""
+    expected = list(expected)
+    if len(expected) == 5:
+        expected += [_expert_status(endpoint, expected), _network_status(endpoint, expected)]
+    elif len(expected) == 6 and endpoint.startswith("reception"):
+        expected.insert(5, _expert_status(endpoint, expected[:5]))
+    elif len(expected) == 6:
+        expected.append(_network_status(endpoint, expected))
+    return expected[ROLES.index(role)]
+
 
 def test_matrix_covers_every_route(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
@@ -221,12 +396,18 @@ def test_access_matrix(app, role, db):
     actor = None
     if role != "anonymous":
         kwargs = {"organisation": org} if role in ("agent", "hr") else {}
+        if role == "expert":
+            kwargs = {"organisation": OrganisationFactory(kind="caf")}
         if role == "triager":
             kwargs = {"team": TeamFactory()}
         actor = UserFactory(role=role, **kwargs)
+    if role == "manager_network":
+        from app.reception.services import assign_department
+
+        assign_department(None, actor, org.department)
     other = UserFactory(role="agent")
     failures = []
-    for method, path, expected in MATRIX.values():
+    for endpoint, (method, path, expected) in MATRIX.items():
         client = app.test_client()
         headers = {}
         if actor is not None:
@@ -234,13 +415,13 @@ def test_access_matrix(app, role, db):
             if path.startswith("/api/"):
                 _t, raw = services.create_api_token(actor, actor)
                 headers = {"Authorization": f"Bearer {raw}"}
-        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id)
+        url = path.format(other=other.id, org=org.id, colleague=hr_colleague.id, orgcode=org.code)
         response = client.open(url, method=method, headers=headers)
         status = response.status_code
         response.close()
-        want = expected[ROLES.index(role)]
+        want = expected_status(endpoint, expected, role)
         if status != want:
             failures.append(f"{method} {url} as {role}: {status}, expected {want}")
         # Keep the actor active for the next routes (some routes deactivate "other").
         db.session.expire_all()
-    assert failures == []
+    assert failures == [], "\n".join(failures)

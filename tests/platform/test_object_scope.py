@@ -40,6 +40,7 @@ FORM = {
 JSON_BY_SUFFIX = {
     "/submit": {}, "/decision": {"decision": "validate", "version": 1, "comment": "Vu."},
     "/comments": {"body": "Intrusion"}, "/me-too": {"people_affected": 5},
+    "/messages": {"body": "Intrusion"}, "/take": {}, "/close": {"useful": "yes"},
 }
 JSON_PATCH = {"status": "acknowledged"}
 
@@ -334,6 +335,114 @@ def test_api_tokens_of_another_user_or_team(app, actor, report_world):
     attempt_all(app, other_triager, f"/compte/jetons/{team_token.id}/revoquer", 404)
     assert_unchanged(before, objects)
     assert columns(personal)["revoked_at"] is None and columns(team_token)["revoked_at"] is None
+
+
+# --- support requests (appui expert) ------------------------------------------------------------------
+
+
+def test_support_requests_of_another_scope(app, actor):
+    from app.backoffice.models import SupportAttachment, SupportRequest
+    from tests.backoffice.factories import CITIZEN, CONSENT, agent, expert, group
+
+    group(experts=[expert()])
+    group("APPUI-CPAM-69", operator="cpam")
+    author = agent()
+    with app.test_request_context():
+        from app.backoffice import requests as support
+
+        row = support.create_request(author, {"operator": "caf", "subject": "RSA", "situation": "Suspendu."},
+                                     CITIZEN, CONSENT, [("piece.pdf", pdf_bytes())])
+    attachment = db.session.scalar(db.select(SupportAttachment))
+    ref = row.reference
+    stranger = actor(UserFactory(role="agent", organisation=OrganisationFactory()))
+    other_expert = actor(expert(operator="cpam"))
+    hr = actor(UserFactory(role="hr", organisation=author.organisation))
+    triager = actor(UserFactory(role="triager"))
+    before = table_counts()
+    objects = [(row, columns(row)), (attachment, columns(attachment))]
+    base = f"/appui/demandes/{ref}"
+    for path in (base, f"{base}/pieces/{attachment.id}"):
+        attempt_all(app, stranger, path, 404)
+        attempt_all(app, other_expert, path, 404)
+        attempt_all(app, hr, path, 403)
+        attempt_all(app, triager, path, 403)
+    for action in ("message", "cloture", "partage", "confier", "consentement/retrait", "recepisse.pdf", "debrief",
+                   "debrief/1/accepter"):
+        attempt_all(app, stranger, f"{base}/{action}", 404)
+        attempt_all(app, other_expert, f"{base}/{action}", 403)
+        attempt_all(app, hr, f"{base}/{action}", 403)
+    for action in ("prendre", "reponse", "note", "reorienter", "inviter", "transfert", "fiche", "debrief/1/creneau",
+                   "debrief/1/compte-rendu", "remontee"):
+        attempt_all(app, other_expert, f"{base}/{action}", 404)
+        attempt_all(app, stranger, f"{base}/{action}", 403)
+        attempt_all(app, triager, f"{base}/{action}", 403)
+    api = f"/api/v1/support-requests/{ref}"
+    for path in (api, f"{api}/messages"):
+        attempt_all(app, stranger, path, 404, api=True)
+        attempt_all(app, other_expert, path, 404, api=True)
+        attempt_all(app, hr, path, 403, api=True)
+    attempt_all(app, other_expert, f"{api}/take", 404, api=True)
+    attempt_all(app, stranger, f"{api}/take", 403, api=True)
+    attempt_all(app, stranger, f"{api}/close", 404, api=True)
+    attempt_all(app, other_expert, f"{api}/close", 403, api=True)
+    for who in (stranger, other_expert):
+        listed = who.client.get("/api/v1/support-requests", headers=who.headers).get_json()["items"]
+        assert listed == []
+    assert_unchanged(before, objects)
+    assert db.session.get(SupportRequest, row.id).author_id == author.id
+
+
+# --- reception: desk-log rows, site tokens, quality indicators ---------------------------------------
+
+
+@pytest.fixture
+def reception_world(app):
+    from app.reception import services as reception
+
+    fs = OrganisationFactory(code="FS-DEMO", department="69")
+    caf = OrganisationFactory(code="CAF-DEMO", department="69")
+    paris = OrganisationFactory(code="FS-PARIS", department="75")
+    author = UserFactory(role="agent", organisation=caf)
+    visit = reception.record_visit(author, reception.clean_visit(
+        {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
+    caf_hr = UserFactory(role="hr", organisation=caf)
+    token, _raw = reception.create_site_token(caf_hr, "Borne")
+    return fs, caf, paris, visit, token
+
+
+def test_reception_objects_of_another_scope(app, actor, reception_world):
+    from app.reception import services as reception
+
+    fs, caf, paris, visit, token = reception_world
+    fs_hr = actor(UserFactory(role="hr", organisation=fs))
+    colleague = actor(UserFactory(role="agent", organisation=caf))  # same organisation, another agent
+    network = actor(UserFactory(role="manager_network"))
+    reception.assign_department(None, network.user, "75")
+    before = table_counts()
+    objects = [(visit, columns(visit)), (token, columns(token))]
+    # An HR of FS-DEMO reaches none of CAF-DEMO's indicators (page, CSV, quarterly sheet).
+    for path in ("/qualite/structure/CAF-DEMO", "/qualite/structure/CAF-DEMO/indicateurs.csv",
+                 "/qualite/structure/CAF-DEMO/fiche.pdf"):
+        attempt_all(app, fs_hr, path, 404)
+        attempt_all(app, network, path, 404)  # another département
+    attempt_all(app, fs_hr, "/qualite/departement/69", 403)
+    attempt_all(app, network, "/qualite/departement/69", 404)
+    attempt_all(app, network, "/qualite/departement/69/indicateurs.csv", 404)
+    attempt_all(app, fs_hr, "/qualite/national/france/indicateurs.csv", 404)
+    attempt_all(app, colleague, f"/accueil/registre/{visit.id}/modifier", 404)
+    attempt_all(app, fs_hr, f"/rh/accueil/jetons/{token.id}/revoquer", 404)
+    assert_unchanged(before, objects)
+    own = fs_hr.client.get("/qualite/structure/FS-DEMO")
+    assert own.status_code == 200
+
+
+def test_the_votre_avis_page_is_the_only_anonymous_reception_route(app):
+    from app.common.access import PUBLIC, rule_for
+
+    reception_blueprints = ("reception", "reception_hr", "reception_quality", "voice", "api_reception")
+    public = {rule.endpoint for rule in app.url_map.iter_rules()
+              if rule.endpoint.split(".")[0] in reception_blueprints and rule_for(app, rule.endpoint)[0] == PUBLIC}
+    assert public == {"voice.answer"}
 
 
 # --- working-conditions incidents (issue 18) ------------------------------------------------------------

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.accounts import organisations
 from app.accounts import services as accounts
 from app.accounts.models import Organisation, User
 from app.extensions import db as _db
@@ -22,7 +23,7 @@ def _count(model):
 def test_create_organisation(db, code, name, kind, department):
     before = _count(Organisation)
     try:
-        org = accounts.create_organisation(None, code, name, kind, department)
+        org = organisations.create_organisation(None, code, name, kind, department)
     except accounts.AccountError as exc:
         _db.session.rollback()
         assert str(exc) and _count(Organisation) == before

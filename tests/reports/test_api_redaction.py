@@ -2,7 +2,7 @@
 import pytest
 
 from app.accounts import services
-from app.reports.api_redaction import MAX_TEXT_LENGTH
+from app.api.reports_redaction import MAX_TEXT_LENGTH
 from app.reports.redaction import KINDS
 
 URL = "/api/v1/redaction/preview"

@@ -1,6 +1,6 @@
 """« Moi aussi » (issue 21 item 1): offered only through the similar search, a reduced view for those
 who join, screenshots refused to them, impact bounded per organisation and day."""
-from app.reports import services, triage
+from app.reports import queries, services, triage
 from app.reports.images import reencode
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.reports.factories import file_report
@@ -39,7 +39,7 @@ def _full_report(world):
 
 def test_an_agent_who_says_me_too_gets_the_reduced_view_only(app, world, api):
     report = _full_report(world)
-    attachment_id = services.attachments_of(report)[0].id
+    attachment_id = queries.attachments_of(report)[0].id
     other = _client(app, world.other_agent)
     offer = _offer(other, world, report.reference)
     assert offer

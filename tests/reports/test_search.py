@@ -2,8 +2,9 @@
 PostgreSQL (this module runs in both passes of the suite)."""
 from sqlalchemy import event
 
-from app.reports import search, services, triage
-from app.reports.models import Report, SimilarReport
+from app.reports import search, similar, triage
+from app.reports.models import Report
+from app.reports.rows import SimilarReport
 from tests.reports.factories import file_report
 
 ORIGINAL = {
@@ -35,19 +36,19 @@ def test_reworded_reports_are_found_on_this_database(world, db):
     other = file_report(world.agent, world.caf_app, **UNRELATED)
     file_report(world.agent, world.ants_app, **ORIGINAL)  # same text, another service
     for text in REWORDED:
-        found = services.similar_reports(world.caf_app.id, text)
+        found = similar.similar_reports(world.caf_app.id, text)
         assert [r.id for r in found] == [target.id], (db.engine.dialect.name, text)
-    assert [r.id for r in services.similar_reports(world.caf_app.id, "attestations de paiements")] == [other.id]
-    assert services.similar_reports(world.caf_app.id, "rendez-vous en préfecture annulé") == []
+    assert [r.id for r in similar.similar_reports(world.caf_app.id, "attestations de paiements")] == [other.id]
+    assert similar.similar_reports(world.caf_app.id, "rendez-vous en préfecture annulé") == []
     # The application itself, or only its id.
-    assert [r.id for r in services.similar_reports(world.caf_app, REWORDED[0])] == [target.id]
+    assert [r.id for r in similar.similar_reports(world.caf_app, REWORDED[0])] == [target.id]
 
 
 def test_closed_reports_are_not_suggested(world):
     report = file_report(world.agent, world.caf_app, **ORIGINAL)
-    assert services.similar_reports(world.caf_app.id, REWORDED[0])
+    assert similar.similar_reports(world.caf_app.id, REWORDED[0])
     triage.change_status(world.dev_caf, report, "wont_fix", reason="Comportement voulu.")
-    assert services.similar_reports(world.caf_app.id, REWORDED[0]) == []
+    assert similar.similar_reports(world.caf_app.id, REWORDED[0]) == []
 
 
 def test_the_database_index_is_used(app, world, db):
@@ -60,7 +61,7 @@ def test_the_database_index_is_used(app, world, db):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        services.similar_reports(world.caf_app.id, REWORDED[0])
+        similar.similar_reports(world.caf_app.id, REWORDED[0])
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     sql = " ".join(statements)
@@ -88,7 +89,7 @@ def test_candidates_are_ranked_without_being_loaded(world, db):
 
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        found = services.similar_reports(application_id, REWORDED[0], limit=3)
+        found = similar.similar_reports(application_id, REWORDED[0], limit=3)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(found) == 3 and all(isinstance(r, SimilarReport) for r in found)
@@ -116,10 +117,10 @@ def test_ties_are_broken_by_impact_then_newest_on_this_database(world, db):
     newer = file_report(world.agent, world.caf_app, **ORIGINAL)
     wider = file_report(world.agent, world.caf_app, people_affected=4, **ORIGINAL)
     newest = file_report(world.agent, world.caf_app, **ORIGINAL)
-    found = services.similar_reports(world.caf_app.id, REWORDED[0])
+    found = similar.similar_reports(world.caf_app.id, REWORDED[0])
     assert [r.id for r in found] == [wider.id, newest.id, newer.id, older.id], db.engine.dialect.name
-    assert [r.id for r in services.similar_reports(world.caf_app.id, REWORDED[0], limit=2)] == [wider.id, newest.id]
-    assert [r.id for r in services.similar_reports(world.caf_app.id, REWORDED[0], exclude_ids=[wider.id])] == [
+    assert [r.id for r in similar.similar_reports(world.caf_app.id, REWORDED[0], limit=2)] == [wider.id, newest.id]
+    assert [r.id for r in similar.similar_reports(world.caf_app.id, REWORDED[0], exclude_ids=[wider.id])] == [
         newest.id, newer.id, older.id]
 
 
@@ -129,7 +130,7 @@ def test_index_follows_updates(world, db):
     report.what_happened = ORIGINAL["what_happened"]
     report.search_text = search.report_search_text(report)
     db.session.commit()
-    assert [r.id for r in services.similar_reports(world.caf_app.id, REWORDED[1])] == [report.id]
+    assert [r.id for r in similar.similar_reports(world.caf_app.id, REWORDED[1])] == [report.id]
     assert db.session.get(Report, report.id).search_text.startswith("impossibl valid declar")
 
 
@@ -175,7 +176,7 @@ def test_ranking_in_the_database_is_the_python_ranking(world, db):
         for limit, excluded in ((5, []), (30, []), (3, [reports[1].id, reports[9].id])):
             kept = [r for r in matching if r.id not in excluded]
             expected = [r.id for r in search.rank(kept, words, limit)]
-            found = services.similar_reports(world.caf_app.id, text, limit=limit, exclude_ids=excluded)
+            found = similar.similar_reports(world.caf_app.id, text, limit=limit, exclude_ids=excluded)
             assert [r.id for r in found] == expected, (db.engine.dialect.name, text, limit)
             assert all(r.application_name == "caf.fr" for r in found)
         assert expected, text  # each query finds something: the comparison proves something
@@ -232,7 +233,7 @@ def test_open_candidates_index_covers_exactly_the_open_statuses():
     import importlib.util
     from pathlib import Path
 
-    from app.reports.services import OPEN_VALUES
+    from app.reports.similar import OPEN_VALUES
 
     path = next((Path(__file__).resolve().parents[2] / "migrations" / "versions").glob("*_a7c4e9d05b13_*.py"))
     spec = importlib.util.spec_from_file_location("open_index_migration", path)

@@ -1,7 +1,7 @@
 """The workflow: transition table, refused starting states, required reasons, agents' side."""
 import pytest
 
-from app.reports import services, triage, workflow
+from app.reports import queries, services, triage, workflow
 from app.reports.enums import Status
 from app.reports.models import ReportEvent
 from tests.factories import PASSWORD
@@ -80,7 +80,7 @@ def test_info_request_then_agent_answer_resumes(app, world, db, outbox):
     triage.change_status(world.dev_caf, report, "info_requested",
                          reason="Quel navigateur ? Rappelez-moi au 06 12 34 56 78.")
     assert report.status == "info_requested" and report.status_before_info == "qualified"
-    question = services.comments_for(report, world.agent)[-1]
+    question = queries.comments_for(report, world.agent)[-1]
     assert question.kind == "public_answer" and "[téléphone masqué]" in question.body
     client = app.test_client()
     client.post("/connexion", data={"email": world.agent.email, "password": PASSWORD})

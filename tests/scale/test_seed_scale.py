@@ -40,6 +40,15 @@ def test_seed_scale_at_a_tiny_fraction(app):
     assert report.me_too_count == _count(MeToo, MeToo.report_id == report.id)
     assert report.search_text and report.reference.startswith("R-")
     assert "Mot de passe                   : passerelle-demo" in result.output
+    # The desk log and the answers, with summaries that agree with the rows they were computed from.
+    from app.reception.models import Answer, QualityMonth, Visit
+    from app.reception.summary import rebuild
+
+    assert _count(Visit) == sizes["visits"] and _count(Answer) == sizes["voice_answers"]
+    seeded = {(r.scope, r.month): r.counts for r in db.session.scalars(db.select(QualityMonth))}
+    assert sum(c.get("visits", 0) for (scope, _m), c in seeded.items() if scope == "nat") == sizes["visits"]
+    rebuild()
+    assert {(r.scope, r.month): r.counts for r in db.session.scalars(db.select(QualityMonth))} == seeded
     # A second run is refused rather than duplicating everything.
     again = app.test_cli_runner().invoke(args=["seed", "scale", "--fraction", str(FRACTION)])
     assert again.exit_code == 1 and "déjà chargées" in again.output

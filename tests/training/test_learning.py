@@ -186,10 +186,13 @@ def test_enrol_and_dashboard_progress_moves(client, login, curricula, test_path)
     dashboard = client.get("/agent").get_data(as_text=True)
     assert "Parcours de test" in dashboard and 'value="0"' in dashboard
     assert "Prochaine étape" in dashboard and "Accueil de base" in dashboard
+    assert "Continuer la formation : Accueil de base" in dashboard  # in the « à faire » list too
     _read_all(client, "accueil-base", ["bonjour"])
     after = client.get("/agent").get_data(as_text=True)
-    # Module 1: 1 of its 3 steps (2 lessons + quiz) = 33 %; module 2: 0 %; the path: their mean.
-    assert 'value="16"' in after and "16 %" in after
+    # The path counts completed modules (« 0 module terminé sur 2 »): a half-read module is not progress
+    # of the path yet; the module itself shows 33 % (1 of its 3 steps).
+    assert 'value="0"' in after and "0 module terminé sur 2" in after
+    assert "(33 %)" in after
 
 
 def test_module_page_lists_the_latest_twenty_attempts(client, login, curricula, db):

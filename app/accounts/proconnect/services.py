@@ -189,6 +189,17 @@ def purge_proconnect_sessions(now, config):
     return {"proconnect_sessions": result.rowcount or 0}
 
 
+def export_proconnect(user):
+    """Privacy exporter (« Mes données »): the ProConnect identities linked to the account."""
+    identities = db.session.scalars(
+        db.select(ProConnectIdentity).where(ProConnectIdentity.user_id == user.id).order_by(ProConnectIdentity.id)
+    ).all()
+    return {"identities": [
+        {"sub": i.sub, "uid": i.uid, "created_at": i.created_at, "confirmed_at": i.confirmed_at,
+         "last_login_at": i.last_login_at} for i in identities
+    ]}
+
+
 def erase_proconnect(user):
     """Privacy eraser: the account's ProConnect identity and sign-ins go."""
     db.session.execute(db.delete(ProConnectIdentity).where(ProConnectIdentity.user_id == user.id))
@@ -201,6 +212,7 @@ __all__ = [
     "confirm_link",
     "end_session",
     "erase_proconnect",
+    "export_proconnect",
     "pending_link",
     "purge_proconnect_sessions",
     "sign_in",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from app.common.files import Problem
 from app.training.curricula import corpus, schema
 from app.training.curricula.frontmatter import parse_lesson
 from app.training.curricula.yamllines import YamlError, load_with_lines
@@ -38,16 +39,6 @@ PATTERN_HINTS = {
     r"^lessons/[A-Za-z0-9._-]+\.md$": "chemin de leçon invalide (format lessons/nom.md)",
     r"^https?://\S+$": "adresse invalide (elle doit commencer par https://)",
 }
-
-
-@dataclass
-class Problem:
-    path: str
-    line: int
-    message: str
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass

@@ -3,7 +3,6 @@
 Thin: the same services as the HTML pages, the same scopes (a report out of scope is a 404),
 the same workflow rules. Team tokens act as a triager of their team.
 """
-import base64
 
 from flask import g
 from sqlalchemy.orm import joinedload, selectinload
@@ -11,12 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import Role, User, normalise_email
 from app.api import Blueprint
 from app.api.errors import api_abort
-from app.common.access import api_token
-from app.common.timezones import as_utc
-from app.common.urls import external_url
-from app.extensions import db
-from app.reports import services, triage
-from app.reports.api_schemas import (
+from app.api.pagination import decode_cursor, encode_cursor
+from app.api.reports_schemas import (
     ApplicationList,
     CommentCreateSchema,
     CommentSchema,
@@ -30,25 +25,17 @@ from app.reports.api_schemas import (
     SimilarArgs,
     SimilarList,
 )
+from app.common.access import api_token
+from app.common.timezones import as_utc
+from app.common.urls import external_url
+from app.extensions import db
+from app.reports import queries, services, triage
 from app.reports.enums import Status
 from app.reports.models import Application, Procedure, Report, Step
+from app.reports.similar import similar_reports
 from app.reports.workflow import WorkflowError, check_team_transition
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Remontées et catalogue des services")
-
-
-def _cursor(value):
-    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
-
-
-def _after(cursor):
-    try:
-        value = int(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode())
-    except (ValueError, UnicodeDecodeError):
-        value = -1
-    if not 0 <= value < 2**31:
-        api_abort(400, "invalid_cursor", "Le paramètre cursor est invalide.", {"cursor": ["Curseur invalide."]})
-    return value
 
 
 def _fail(exc):
@@ -124,12 +111,12 @@ def report_dict(report, user):
         "is_mine": user.id is not None and report.author_id == user.id,
         "comments": [
             {"id": c.id, "kind": c.kind, "body": c.body, "from_team": c.from_team, "created_at": c.created_at}
-            for c in services.comments_for(report, user)
+            for c in queries.comments_for(report, user)
         ],
         "attachments": [
             {"id": a.id, "name": a.download_name, "content_type": a.content_type, "size": a.size,
              "url": external_url("reports.attachment", reference=report.reference, attachment_id=a.id)}
-            for a in services.attachments_of(report)
+            for a in queries.attachments_of(report)
         ],
     }
 
@@ -152,7 +139,7 @@ def reduced_dict(report):
         "is_mine": False,
         "comments": [
             {"id": c.id, "kind": c.kind, "body": c.body, "from_team": True, "created_at": c.created_at}
-            for c in services.public_answers(report)
+            for c in queries.public_answers(report)
         ],
         "attachments": [],
     }
@@ -182,11 +169,11 @@ def applications(args):
         .order_by(Application.id).limit(args["limit"] + 1)
     )
     if args.get("cursor"):
-        query = query.where(Application.id > _after(args["cursor"]))
+        query = query.where(Application.id > decode_cursor(args["cursor"]))
     rows = db.session.scalars(query).unique().all()
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
-    return {"items": [application_dict(a) for a in rows], "next_cursor": _cursor(rows[-1].id) if more else None}
+    return {"items": [application_dict(a) for a in rows], "next_cursor": encode_cursor(rows[-1].id) if more else None}
 
 
 # --- reports -----------------------------------------------------------------------------------------
@@ -241,11 +228,11 @@ def list_reports(args):
         query = query.where(Report.application_id.in_(
             db.select(Application.id).where(Application.code == services.clean(args["application"]).strip().lower())))
     if args.get("cursor"):
-        query = query.where(Report.id < _after(args["cursor"]))
+        query = query.where(Report.id < decode_cursor(args["cursor"]))
     rows = db.session.scalars(query.order_by(Report.id.desc()).limit(args["limit"] + 1)).unique().all()
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
-    return {"items": [summary_dict(r) for r in rows], "next_cursor": _cursor(rows[-1].id) if more else None}
+    return {"items": [summary_dict(r) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more else None}
 
 
 @blp.route("/reports/similar")
@@ -263,7 +250,7 @@ def similar(args):
         application = None
     if application is None:
         api_abort(404, "not_found", "Service inconnu.")
-    items = services.similar_reports(application.id, args["q"], limit=args["limit"])
+    items = similar_reports(application.id, args["q"], limit=args["limit"])
     return {"items": [{
         "id": r.id, "reference": r.reference, "title": r.title,
         "application": {"code": application.code, "name": application.name},

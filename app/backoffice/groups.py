@@ -1,0 +1,147 @@
+"""Expert groups (« pôles d'appui »): creation, members with history, and routing of requests."""
+import re
+
+from app.accounts.models import Role, User, find_user_by_email
+from app.audit.services import audit
+from app.backoffice.enums import Operator
+from app.backoffice.models import GroupMember, SupportGroup
+from app.common.timezones import utcnow
+from app.extensions import db
+
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,39}$")
+DEPARTMENT = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$")
+
+
+class GroupError(ValueError):
+    """A refused group operation (French message)."""
+
+
+def parse_departments(value):
+    """"69, 01" -> ["69", "01"]; GroupError naming the first invalid code."""
+    codes = [c.strip().upper() for c in (value or "").replace(";", ",").split(",") if c.strip()]
+    for code in codes:
+        if not DEPARTMENT.match(code):
+            raise GroupError(f"Département invalide : « {code} » (ex. 69, 2A, 974).")
+    return list(dict.fromkeys(codes))
+
+
+def group_by_code(code):
+    return db.session.scalar(db.select(SupportGroup).where(SupportGroup.code == (code or "").strip().upper()))
+
+
+def create_group(actor, code, name, operator, departments=(), national=False, public_note="",
+                 mailbox=None, target_days=3, procedures=()):
+    """Create a group for an operator, covering départements or the whole country."""
+    code = (code or "").strip().upper()
+    if not CODE.match(code):
+        raise GroupError("Le code doit faire 2 à 40 caractères : lettres majuscules, chiffres, - ou _.")
+    if group_by_code(code) is not None:
+        raise GroupError(f"Un pôle d'appui existe déjà avec le code {code}.")
+    if operator not in Operator.values():
+        raise GroupError(f"Opérateur inconnu : {operator} (choix : {', '.join(Operator.values())}).")
+    if not (name or "").strip():
+        raise GroupError("Indiquez le nom du pôle d'appui.")
+    departments = list(departments)
+    if national and departments:
+        raise GroupError("Un pôle national ne liste pas de départements.")
+    if not national and not departments:
+        raise GroupError("Indiquez les départements couverts, ou un pôle national.")
+    if not 1 <= int(target_days) <= 30:
+        raise GroupError("Le délai de première réponse doit être compris entre 1 et 30 jours ouvrés.")
+    group = SupportGroup(code=code, name=name.strip(), operator=operator, is_national=bool(national),
+                         departments=",".join(departments), public_note=(public_note or "").strip(),
+                         mailbox=(mailbox or "").strip() or None, target_days=int(target_days))
+    group.procedures = list(procedures)
+    db.session.add(group)
+    db.session.flush()
+    audit(actor, "support.group_create", group, {"code": code})
+    db.session.commit()
+    return group
+
+
+def add_member(actor, group, email):
+    """Make an expert (role expert, organisation of the group's operator kind) a member."""
+    user = find_user_by_email(email or "")
+    if user is None:
+        raise GroupError(f"Aucun compte pour l'adresse {email}.")
+    if user.role != Role.EXPERT:
+        raise GroupError("Seul un compte « expert back office » peut rejoindre un pôle d'appui.")
+    if user.organisation is None or user.organisation.kind != group.operator:
+        raise GroupError(f"L'expert doit appartenir à une structure de l'opérateur {Operator(group.operator).label}.")
+    if _open_membership(group, user) is not None:
+        raise GroupError(f"{user.full_name} est déjà membre du pôle {group.code}.")
+    db.session.add(GroupMember(group_id=group.id, user_id=user.id, started_at=utcnow()))
+    audit(actor, "support.group_member_add", group, {"user_id": user.id})
+    db.session.commit()
+    return user
+
+
+def remove_member(actor, group, user):
+    """End a membership (the history is kept)."""
+    membership = _open_membership(group, user)
+    if membership is None:
+        raise GroupError("Cette personne n'est pas membre du pôle.")
+    membership.ended_at = utcnow()
+    audit(actor, "support.group_member_remove", group, {"user_id": user.id})
+    db.session.commit()
+
+
+def _open_membership(group, user):
+    return db.session.scalar(db.select(GroupMember).where(
+        GroupMember.group_id == group.id, GroupMember.user_id == user.id, GroupMember.ended_at.is_(None)))
+
+
+def my_group_ids_select(user):
+    """The ids of the groups the user belongs to now, as a subquery."""
+    return db.select(GroupMember.group_id).where(GroupMember.user_id == user.id, GroupMember.ended_at.is_(None))
+
+
+def my_group_ids(user):
+    if user.role != Role.EXPERT:
+        return set()
+    return set(db.session.scalars(my_group_ids_select(user)))
+
+
+def my_groups(user):
+    return db.session.scalars(db.select(SupportGroup).where(SupportGroup.id.in_(my_group_ids_select(user)))
+                              .order_by(SupportGroup.code)).all()
+
+
+def members(group):
+    """The current members of a group."""
+    return db.session.scalars(
+        db.select(User).join(GroupMember, GroupMember.user_id == User.id)
+        .where(GroupMember.group_id == group.id, GroupMember.ended_at.is_(None), User.active.is_(True))
+        .order_by(User.full_name)).all()
+
+
+def active_groups(operator=None):
+    query = db.select(SupportGroup).where(SupportGroup.is_active.is_(True))
+    if operator:
+        query = query.where(SupportGroup.operator == operator)
+    return db.session.scalars(query.order_by(SupportGroup.operator, SupportGroup.code)).all()
+
+
+def national_group(operator):
+    return next((g for g in active_groups(operator) if g.is_national), None)
+
+
+def route(operator, department, procedure_id=None):
+    """(group, message): the operator's group for the département (and theme), else its national group.
+
+    The message says plainly what was found, or that no group exists (group None).
+    """
+    groups = active_groups(operator)
+    local = [g for g in groups if not g.is_national and (department or "") in g.department_list]
+    label = Operator(operator).label if operator in Operator.values() else operator
+    if local:
+        themed = [g for g in local if procedure_id and procedure_id in {p.id for p in g.procedures}]
+        generic = [g for g in local if not g.procedures]
+        group = (themed or generic or local)[0]
+        return group, (f"Votre demande ira au pôle « {group.name} » ({group.code} : {label}, "
+                       f"département {department}).")
+    national = next((g for g in groups if g.is_national), None)
+    if national is not None:
+        return national, (f"Aucun pôle {label} ne couvre le département {department or 'inconnu'} : "
+                          f"votre demande ira au pôle national « {national.name} » ({national.code}).")
+    return None, f"Aucun pôle d'appui {label} n'existe encore, ni local ni national : la demande ne peut pas être envoyée."

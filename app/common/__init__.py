@@ -1,0 +1,1 @@
+"""Shared helpers every domain may use; imports no domain package (domains register with it)."""

@@ -1,0 +1,36 @@
+"""Back-office test data: groups with experts, requests made through the service."""
+from datetime import date
+
+from app.backoffice import groups, requests
+from app.extensions import db
+from tests.factories import OrganisationFactory, UserFactory
+
+CITIZEN = {"last_name": "Martin", "first_name": "Zoé", "birth_date": "02/03/1980",
+           "caf_number": "7654321", "nir": "2 80 03 69 123 456 78", "phone": "06 12 34 56 78"}
+CONSENT = {"kind": "paper", "date": date(2026, 12, 1)}
+
+
+def expert(operator="caf", department="69", organisation=None, **kwargs):
+    organisation = organisation or OrganisationFactory(kind=operator, department=department)
+    return UserFactory(role="expert", organisation=organisation, **kwargs)
+
+
+def group(code="APPUI-CAF-69", operator="caf", departments=("69",), national=False, experts=(), **kwargs):
+    row = groups.create_group(None, code, f"Pôle {code}", operator, list(departments) if not national else [],
+                              national, **kwargs)
+    for user in experts:
+        groups.add_member(None, row, user.email)
+    return row
+
+
+def agent(department="69", **kwargs):
+    return UserFactory(role="agent", organisation=OrganisationFactory(department=department), **kwargs)
+
+
+def ask(author, operator="caf", citizen=None, consent=None, now=None, **values):
+    base = {"operator": operator, "subject": "Droits RSA suspendus sans explication",
+            "situation": "L'usagère ne perçoit plus le RSA depuis deux mois.", "tried": "Appel au 3230."}
+    base.update(values)
+    request = requests.create_request(author, base, citizen=citizen, consent=consent, now=now)
+    db.session.refresh(request)
+    return request

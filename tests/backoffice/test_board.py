@@ -1,0 +1,102 @@
+"""The expert board (filters, urgency order, late view), routing by theme, named-expert invitations,
+attachments re-encoded and encrypted, and query counts that do not grow with the data."""
+import io
+
+from PIL import Image
+
+from app.backoffice import conversation, groups, queries, requests
+from app.backoffice.models import SupportAttachment
+from app.extensions import db
+from app.reports.catalog_models import Procedure
+from tests.backoffice.factories import agent, ask, expert, group
+from tests.factories import PASSWORD
+from tests.query_counter import count_queries
+from tests.reports.factories import ApplicationFactory, OperatorFactory
+
+
+def _procedure(code):
+    application = ApplicationFactory(operator=OperatorFactory())
+    row = Procedure(application_id=application.id, code=code, title=code.upper())
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_board_sorts_by_urgency_then_age_and_filters(db):
+    caf = expert()
+    group(departments=("69", "01"), experts=[caf])
+    old_plain = ask(agent())
+    eviction = ask(agent(), urgency="eviction")
+    from_01 = ask(agent(department="01"), urgency="no_income")
+    assert [r.id for r in queries.board(caf)] == [eviction.id, from_01.id, old_plain.id]
+    assert [r.id for r in queries.board(caf, department="01")] == [from_01.id]
+    assert [r.id for r in queries.board(caf, urgency="eviction")] == [eviction.id]
+    conversation.take(caf, old_plain)
+    assert [r.id for r in queries.board(caf, "mine")] == [old_plain.id]
+    assert {r.id for r in queries.board(caf, "new")} == {eviction.id, from_01.id}
+    from datetime import timedelta
+
+    from app.common.timezones import utcnow
+
+    assert {r.id for r in queries.board(caf, "late", now=utcnow() + timedelta(days=30))} == {
+        old_plain.id, eviction.id, from_01.id}
+    assert queries.board(caf, "late") == []
+
+
+def test_routing_prefers_the_group_of_the_procedure_theme(db):
+    rsa, apl = _procedure("rsa"), _procedure("apl")
+    generic = group("APPUI-CAF-69", experts=[expert()])
+    themed = group("APPUI-CAF-69-RSA", procedures=[rsa])
+    assert groups.route("caf", "69", rsa.id)[0].id == themed.id
+    assert groups.route("caf", "69", apl.id)[0].id == generic.id
+    assert groups.route("caf", "69")[0].id == generic.id
+
+
+def test_invite_a_named_expert_who_then_sees_the_request(db):
+    caf, other = expert(), expert(department="13")
+    group(experts=[caf])
+    row = ask(agent())
+    assert queries.find_request(other, row.reference) is None
+    conversation.invite(caf, row, expert=other, message="Ton avis ?")
+    assert queries.find_request(other, row.reference) is not None and row.handoffs == 1
+
+
+def test_attachments_images_reencoded_pdf_kept_and_both_encrypted(db):
+    group(experts=[expert()])
+    image = Image.new("RGB", (20, 20), "red")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", comment=b"secret-comment")
+    bad = [("notes.txt", b"hello")]
+    import pytest
+
+    with pytest.raises(requests.RequestError, match="PNG, JPEG et PDF"):
+        requests.create_request(agent(), {"operator": "caf", "subject": "s", "situation": "t"}, attachments=bad)
+    desk = agent()
+    row = requests.create_request(desk, {"operator": "caf", "subject": "s", "situation": "t"},
+                                  attachments=[("capture.jpg", buffer.getvalue()), ("doc.pdf", b"%PDF-1.4 test")])
+    stored = db.session.scalars(db.select(SupportAttachment).order_by(SupportAttachment.id)).all()
+    assert [a.content_type for a in stored] == ["image/jpeg", "application/pdf"]
+    assert all(b"secret-comment" not in a.data and b"%PDF" not in a.data for a in stored)
+    _meta, data = requests.attachment_data(desk, row, stored[0].id)
+    assert data.startswith(b"\xff\xd8") and b"secret-comment" not in data
+
+
+def _count(app, user, path):
+    client = app.test_client()
+    client.post("/connexion", data={"email": user.email, "password": PASSWORD})
+    client.get(path)
+    with count_queries(app) as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+def test_board_and_my_requests_run_the_same_queries_whatever_the_number_of_requests(app, db):
+    caf = expert()
+    group(experts=[caf])
+    desk = agent()
+    ask(desk)
+    board_few, mine_few = _count(app, caf, "/appui/pole"), _count(app, desk, "/appui/demandes")
+    for _ in range(5):
+        ask(desk, urgency="no_income")
+    assert _count(app, caf, "/appui/pole") == board_few
+    assert _count(app, desk, "/appui/demandes") == mine_few

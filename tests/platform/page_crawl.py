@@ -1,0 +1,133 @@
+"""Every HTML page a role can reach by following links from its home page, with the demo data."""
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+DEMO_PASSWORD = "passerelle-demo"  # noqa: S105  # nosec B105 - the demo accounts' password
+ACCOUNTS = {
+    "agent": "agent.fs@passerelle.example",
+    "hr": "rh.fs@passerelle.example",
+    "triager": "dev.caf@passerelle.example",
+    "admin": "admin@passerelle.example",
+}
+ROLES = ["anonymous", *ACCOUNTS]
+# Not pages for people: files, JSON, the API, health checks, and the way out.
+SKIPPED_PREFIXES = ("/api/", "/static/", "/healthz", "/readyz", "/.well-known/", "/deconnexion")
+SKIPPED_SUFFIXES = (".pdf", ".csv", ".json", ".png", ".jpg", ".svg", ".zip")
+MAX_PAGES = 600
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.links.append(href)
+
+
+def _local_path(href):
+    href, _fragment = urldefrag(href)
+    parts = urlsplit(href)
+    if parts.scheme not in ("", "http") or (parts.netloc and parts.netloc not in ("localhost", "passerelle.test")):
+        return None
+    path = parts.path
+    if not path.startswith("/") or path.startswith(SKIPPED_PREFIXES) or path.endswith(SKIPPED_SUFFIXES):
+        return None
+    # One page per path: query strings are filters and page numbers of a page already seen.
+    return path
+
+
+def load_demo():
+    from app.seed import seed_demo
+    from app.training.curricula.importer import import_curricula
+
+    import_curricula("curricula")
+    seed_demo()
+
+
+def crawl(client, role):
+    """{path: html} of every page reachable by links from the role's home (signs in first).
+
+    CSRF protection is on, as in production: the forms then carry their hidden csrf_token field."""
+    from tests.conftest import csrf_token_from
+
+    client.application.config["WTF_CSRF_ENABLED"] = True  # the db fixture turns it off again
+    if role != "anonymous":
+        token = csrf_token_from(client.get("/connexion").get_data(as_text=True))
+        response = client.post("/connexion", data={"csrf_token": token, "email": ACCOUNTS[role],
+                                                   "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.data[:300]
+    start = ["/"] if role != "anonymous" else ["/connexion", "/accessibilite", "/mentions-legales"]
+    queue, seen, pages = list(start), set(start), {}
+    while queue and len(pages) < MAX_PAGES:
+        path = queue.pop(0)
+        response = client.get(path, follow_redirects=True)
+        if response.status_code != 200 or not response.mimetype == "text/html":
+            continue
+        html = response.get_data(as_text=True)
+        pages[path] = html
+        parser = _Links()
+        parser.feed(html)
+        for href in parser.links:
+            target = _local_path(href)
+            if target and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return pages
+
+
+class VisibleText(HTMLParser):
+    """The text a reader meets: element text plus the attributes read aloud or shown (title, alt,
+    aria-label, placeholder, value of buttons); scripts and styles left out."""
+
+    SPOKEN = ("title", "alt", "aria-label", "placeholder")
+
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._hidden += 1
+        values = dict(attrs)
+        self.parts += [values[name] for name in self.SPOKEN if values.get(name)]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        return " ".join(" ".join(parser.parts).split())
+
+
+class Ids(HTMLParser):
+    """Every id attribute of a page, in order; and (type, autocomplete) of its inputs that have one."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids = []
+        self.autocompletes = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("id") is not None:
+            self.ids.append(values["id"])
+        if tag == "input" and values.get("autocomplete"):
+            self.autocompletes.append(((values.get("type") or "text").lower(), values["autocomplete"]))
+
+    @classmethod
+    def of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        return parser
