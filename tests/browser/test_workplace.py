@@ -31,7 +31,7 @@ def test_incident_barometer_and_quarterly_file(page, live_server):
 
     # 1. The agent files an incident linked to a remontée.
     log_in(page, "agent.fs@passerelle.example")
-    page.get_by_role("link", name="Signalements").first.click()
+    page.goto("/conditions-de-travail/signalements")  # the header links sit in a « Conditions de travail » menu
     page.get_by_role("link", name="Signaler un incident").click()
     assert audit_accessibility(page) == []
     page.get_by_label("Date et heure").fill((datetime.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
@@ -63,7 +63,7 @@ def test_incident_barometer_and_quarterly_file(page, live_server):
     assert audit_accessibility(page) == []
 
     # 3. HR opens a barometer; five agents answer.
-    page.get_by_role("link", name="Baromètre").first.click()
+    page.goto("/conditions-de-travail/barometre")
     page.get_by_label("Titre").fill("Baromètre de recette")
     page.get_by_label("Ouverture").fill(date.today().isoformat())
     page.get_by_label("Clôture").fill(date.today().isoformat())
