@@ -8,6 +8,8 @@ export PORT
 WORKERS ?= 2
 DSFR := node_modules/@gouvfr/dsfr/dist
 STATIC_DSFR := app/static/dsfr
+SCORM_AGAIN := node_modules/scorm-again/dist
+STATIC_SCORM := app/static/scorm-again
 export FLASK_APP := wsgi
 
 .PHONY: run test test-fast install assets db demo serve lint check clean bench load
@@ -56,7 +58,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-assets: $(STATIC_DSFR)/.copied
+assets: $(STATIC_DSFR)/.copied $(STATIC_SCORM)/.copied
 
 $(STATIC_DSFR)/.copied: node_modules/.installed
 	rm -rf $(STATIC_DSFR)
@@ -64,6 +66,13 @@ $(STATIC_DSFR)/.copied: node_modules/.installed
 	cp $(DSFR)/dsfr.min.css $(DSFR)/dsfr.module.min.js $(DSFR)/dsfr.nomodule.min.js $(STATIC_DSFR)/
 	cp -r $(DSFR)/fonts $(DSFR)/favicon $(DSFR)/icons $(STATIC_DSFR)/
 	cp $(DSFR)/utility/icons/icons.min.css $(STATIC_DSFR)/utility/icons/
+	touch $@
+
+# scorm-again's built run-time (SCORM 1.2, 2004) and its cross-frame pieces, for the package player.
+$(STATIC_SCORM)/.copied: node_modules/.installed
+	rm -rf $(STATIC_SCORM)
+	mkdir -p $(STATIC_SCORM)
+	cp $(SCORM_AGAIN)/scorm12.min.js $(SCORM_AGAIN)/scorm2004.min.js $(SCORM_AGAIN)/cross-frame-lms.min.js $(SCORM_AGAIN)/cross-frame-api.min.js $(STATIC_SCORM)/
 	touch $@
 
 db: install
@@ -77,4 +86,4 @@ demo: db
 	$(BIN)/flask seed demo
 
 clean:
-	rm -rf $(VENV) node_modules $(STATIC_DSFR)
+	rm -rf $(VENV) node_modules $(STATIC_DSFR) $(STATIC_SCORM)

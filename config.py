@@ -87,6 +87,15 @@ class Config:
     PER_PAGE = 25
     # Seconds a process keeps the training catalogue (modules, paths) it has read; 0 = read per request.
     REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
+    # SCORM packages, extracted once per content hash (default: instance/packages), and import limits.
+    SCORM_STORAGE_DIR = os.environ.get("SCORM_STORAGE_DIR") or None
+    # Learning record store (xAPI 1.0.3, Basic auth): when set, every statement is queued and forwarded
+    # by the worker or `flask lrs send`.
+    LRS_ENDPOINT = os.environ.get("LRS_ENDPOINT") or None
+    LRS_USERNAME = os.environ.get("LRS_USERNAME") or None
+    LRS_PASSWORD = os.environ.get("LRS_PASSWORD") or None
+    SCORM_MAX_ZIP_BYTES = int(os.environ.get("SCORM_MAX_ZIP_MB", "100")) * 1024 * 1024
+    SCORM_MAX_UNZIPPED_BYTES = int(os.environ.get("SCORM_MAX_UNZIPPED_MB", "300")) * 1024 * 1024
     # Retention periods (months), applied by `flask purge`.
     RETENTION_AUDIT_MONTHS = int(os.environ.get("RETENTION_AUDIT_MONTHS", "12"))
     RETENTION_CITIZEN_WORDS_MONTHS = int(os.environ.get("RETENTION_CITIZEN_WORDS_MONTHS", "12"))

@@ -86,6 +86,9 @@ def seed_demo():
     from app.reception.seed import seed_reception_demo
 
     seed_reception_demo()
+    from app.consultations.seed import seed_consultations
+
+    seed_consultations()
     from app.workplace.seed import seed_workplace_demo
 
     seed_workplace_demo()

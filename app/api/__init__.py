@@ -44,6 +44,7 @@ api = Api(
 def init_app(app):
     """The API's blueprints, its token checker, and no CSRF (bearer tokens, never cookies)."""
     from app.api import (
+        consultations,
         me,
         passport,
         passport_docs,
@@ -76,6 +77,7 @@ def init_app(app):
     api.register_blueprint(support.blp)
     api.register_blueprint(workplace.blp)
     reception.init(api)
+    api.register_blueprint(consultations.blp)
     from app.extensions import csrf
 
     for name in list(app.blueprints):

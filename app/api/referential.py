@@ -94,6 +94,7 @@ class ModuleSchema(ma.Schema):
     slug = ma.fields.String(required=True)
     title = ma.fields.Function(lambda m: m.current_version.title, required=True)
     kind = ma.fields.String(required=True)
+    format = ma.fields.String(required=True, metadata={"description": "lessons (leçons et quiz) ou package (paquet SCORM)"})
     partner = ma.fields.String(allow_none=True)
     version = ma.fields.Function(lambda m: m.current_version.number, required=True)
     duration_minutes = ma.fields.Function(lambda m: m.current_version.duration_minutes, required=True)

@@ -14,6 +14,7 @@ class EntrySource(LabelledEnum):
     EXPERIENCE = ("experience", "Expérience")
     OBSERVATION = ("observation", "Observation en situation")
     CERTIFICATION = ("certification", "Certification / VAE")
+    CONTRIBUTION = ("contribution", "Contribution vérifiée")
 
 
 class EntryStatus(LabelledEnum):
@@ -31,9 +32,11 @@ class Provenance(LabelledEnum):
 
 
 def provenance_of(status, source):
-    """Guaranteed: validated by HR, or acquired by a training or a certification (unless revoked)."""
+    """Guaranteed: validated by HR, acquired by a training or a certification, or a contribution the platform
+    holds the facts of (unless revoked)."""
     if status == EntryStatus.VALIDATED or (
-        source in (EntrySource.TRAINING, EntrySource.CERTIFICATION) and status != EntryStatus.REVOKED
+        source in (EntrySource.TRAINING, EntrySource.CERTIFICATION, EntrySource.CONTRIBUTION)
+        and status != EntryStatus.REVOKED
     ):
         return Provenance.GUARANTEED.value
     return Provenance.DECLARED.value
@@ -178,7 +181,37 @@ LOG_ACTIONS = {
     "renewal_started": "Renouvellement demandé",
     "renewal_of": "Renouvellement d'une ligne échue",
     "expiry_reminder": "Rappel d'échéance envoyé",
+    "contribution_added": "Ajoutée depuis des contributions vérifiées",
 }
+
+
+class ContributionKind(LabelledEnum):
+    CONSULTATION = ("consultation", "Consultation d'une équipe terminée")
+    REPORT_QUALIFIED = ("report_qualified", "Remontée qualifiée par l'équipe du service")
+    FIX_VERIFIED = ("fix_verified", "Correction vérifiée après votre remontée")
+
+
+class ContributionOffer(db.Model):
+    """A verified contribution (learnt through a signal) that the holder may add to their passport as a line."""
+
+    __tablename__ = "passport_contribution_offers"
+    __table_args__ = (UniqueConstraint("holder_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    competency_code: Mapped[str] = mapped_column(String(10))
+    level: Mapped[int] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    source_key: Mapped[str] = mapped_column(String(60))  # "consultation:12", "report_qualified:34": once each
+    reference: Mapped[str] = mapped_column(String(60))  # what the holder and a reader can check
+    label: Mapped[str] = mapped_column(String(300))
+    occurred_at = mapped_column(UTCDateTime(), nullable=False)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("passport_entries.id"))  # set once added
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    @property
+    def kind_label(self):
+        return ContributionKind(self.kind).label
 
 
 class EvidenceLogIsAppendOnly(Exception):

@@ -2,6 +2,7 @@
 from app.extensions import db
 from app.passports.evidence import remove as remove_file
 from app.passports.models import (
+    ContributionOffer,
     EvidenceFile,
     EvidenceLog,
     PassportEntry,
@@ -19,7 +20,14 @@ def export_passport(user):
     shares = db.session.scalars(db.select(PassportShare).where(PassportShare.holder_id == user.id)).all()
     candidacies = db.session.scalars(db.select(VaeCandidacy).where(VaeCandidacy.holder_id == user.id)).all()
     links = db.session.get(VerificationLinks, user.id)
+    offers = db.session.scalars(
+        db.select(ContributionOffer).where(ContributionOffer.holder_id == user.id).order_by(ContributionOffer.id)
+    ).all()
     return {
+        "contribution_offers": [
+            {"competency": o.competency_code, "level": o.level, "kind": o.kind, "reference": o.reference,
+             "label": o.label, "occurred_at": o.occurred_at, "added": o.entry_id is not None} for o in offers
+        ],
         "entries": [
             {"competency": e.competency.code, "level": e.level, "source": e.source, "status": e.status,
              "provenance": e.provenance, "description": e.description, "valid_until": e.valid_until,
@@ -44,6 +52,7 @@ def erase_passport(user):
         remove_file(stored.storage_key)
     db.session.execute(db.delete(EvidenceFile).where(EvidenceFile.entry_id.in_(entry_ids)))
     db.session.execute(db.delete(EvidenceLog).where(EvidenceLog.entry_id.in_(entry_ids)))
+    db.session.execute(db.delete(ContributionOffer).where(ContributionOffer.holder_id == user.id))
     db.session.execute(db.delete(PassportEntry).where(PassportEntry.holder_id == user.id))
     candidacy_ids = db.select(VaeCandidacy.id).where(VaeCandidacy.holder_id == user.id)
     db.session.execute(db.delete(VaeStatement).where(VaeStatement.candidacy_id.in_(candidacy_ids)))

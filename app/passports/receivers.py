@@ -1,4 +1,5 @@
-"""Entries other domains cause: a completed module adds `training` entries (training never imports passports)."""
+"""Entries other domains cause: a completed module adds `training` entries; consultations and reports offer
+contributions (none of them imports passports)."""
 import calendar
 from datetime import date
 
@@ -7,9 +8,11 @@ from flask import current_app
 from app.audit.services import audit
 from app.backoffice.signals import observation_proposed
 from app.common.timezones import timezone_for_department
+from app.consultations.signals import participation_completed
 from app.extensions import db
-from app.passports import reference
-from app.passports.models import EntrySource, EntryStatus, EvidenceLog, PassportEntry
+from app.passports import contributions, reference
+from app.passports.models import ContributionKind, EntrySource, EntryStatus, EvidenceLog, PassportEntry
+from app.reports.signals import report_fix_verified, report_qualified
 from app.training.signals import curricula_imported, module_completed
 
 
@@ -76,8 +79,62 @@ def _on_observation_proposed(sender, agent, expert, competency_code, level, note
         current_app.logger.exception("passport: debrief observation not added for %s", reference)
 
 
+def _offer(holder, kind, key, reference, label, occurred_at=None):
+    """Record a verified contribution; a failure is logged, never raised into the page that caused it."""
+    try:
+        if holder is not None and holder.role == "agent" and contributions.record_offer(
+                holder, kind, key, reference, label, occurred_at) is not None:
+            db.session.commit()
+    except Exception:  # noqa: BLE001 - the contribution is committed; the passport must not undo it
+        db.session.rollback()
+        current_app.logger.exception("passport: contribution %s:%s not offered", kind, key)
+
+
+def _on_participation_completed(sender, user, consultation, participation, **_kwargs):
+    _offer(user, ContributionKind.CONSULTATION, consultation.id, f"Consultation n° {consultation.id}",
+           f"{consultation.title} ({consultation.application.name})", consultation.closed_at)
+
+
+def _on_report_qualified(sender, report, **_kwargs):
+    _offer(report.author, ContributionKind.REPORT_QUALIFIED, report.id, report.reference, report.title)
+
+
+def _on_report_fix_verified(sender, report, **_kwargs):
+    _offer(report.author, ContributionKind.FIX_VERIFIED, report.id, report.reference, report.title)
+
+
 def connect_receivers():
     """Connect the passport's signal receivers (idempotent: blinker keeps one connection per receiver)."""
     module_completed.connect(_on_module_completed)
     observation_proposed.connect(_on_observation_proposed)
+    participation_completed.connect(_on_participation_completed)
+    report_qualified.connect(_on_report_qualified)
+    report_fix_verified.connect(_on_report_fix_verified)
     curricula_imported.connect(reference.invalidate)
+    register_lrs_statements()
+
+
+def _achieved_statement(entry):
+    """A validated passport entry, for the LRS: the agent « achieved » the competency at this level."""
+    if entry.id is None or entry.status != EntryStatus.VALIDATED.value or entry.validated_at is None:
+        return None
+    from app.training.lrs.builders import simple_statement
+    from app.training.lrs.queue import statement_id
+
+    competency = entry.competency
+    base = current_app.config["BASE_URL"].rstrip("/")
+    activity = {
+        "objectType": "Activity",
+        "id": f"{base}/referentiel#{competency.code}-niveau-{entry.level}",
+        "definition": {"type": "http://adlnet.gov/expapi/activities/objective",
+                       "name": {"fr-FR": f"{competency.code} {competency.title} (niveau {entry.level})"}},
+    }
+    return simple_statement(statement_id("passport-validation", entry.id, entry.level), entry.holder_id, "achieved",
+                            activity, entry.validated_at, result={"success": True, "completion": True})
+
+
+def register_lrs_statements():
+    """Passport validations go to the LRS queue with the training statements."""
+    from app.training.lrs.queue import register_statement_builder
+
+    register_statement_builder(PassportEntry, _achieved_statement)

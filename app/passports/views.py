@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
-from app.passports import evidence, reads, scope, services
+from app.passports import contributions, evidence, reads, scope, services
 from app.passports.forms import EntryEditForm, EntryForm, EvidenceUploadForm, SubmitForm
 from app.passports.workflow import TransitionRefused
 
@@ -51,8 +51,22 @@ def index():
     entries, shared = scope.my_passport_page(current_user)
     return render_template(
         "passports/index.html", entries=entries, document_links=document_links(), shared=shared,
-        reads=reads.reads_of(current_user),
+        reads=reads.reads_of(current_user), offered=contributions.offered_lines(current_user),
+        confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/contributions/<code>/ajouter", methods=["POST"])
+@roles(Role.AGENT)
+def add_contribution(code):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        entry = contributions.add_contribution_line(current_user, code[:10])
+    except contributions.ContributionError:
+        abort(404)
+    flash("Ligne ajoutée à votre passeport : elle est garantie, Passerelle détient les faits.", "success")
+    return redirect(url_for("passport.entry_detail", entry_id=entry.id))
 
 
 @bp.route("/declarer", methods=["GET", "POST"])

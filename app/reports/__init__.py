@@ -7,12 +7,12 @@ def init_app(app):
     from app.accounts.sessions import register_pending_form_masker
     from app.common.jobs import register_job
     from app.common.retention import register_purger
-    from app.reports import settings_views, triage_views, views
+    from app.reports import settings_views, triage_tools_views, triage_views, views
     from app.reports.cli import catalog_cli, webhooks_cli
     from app.reports.privacy import erase_reports, export_reports, mask_kept_text, purge_citizen_words
     from app.reports.webhooks import deliver_due
 
-    for blueprint in (views.bp, triage_views.bp, settings_views.bp):
+    for blueprint in (views.bp, triage_views.bp, triage_tools_views.bp, settings_views.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(webhooks_cli)

@@ -73,6 +73,9 @@ class WebhookEvent(LabelledEnum):
     REPORT_CREATED = ("report.created", "Remontée créée")
     STATUS_CHANGED = ("report.status_changed", "Statut modifié")
     COMMENTED = ("report.commented", "Commentaire ajouté")
+    # Queued by the consultations domain (app.consultations), which stands on reports.
+    CONSULTATION_ANSWERED = ("consultation.answered", "Consultation : réponse reçue")
+    CONSULTATION_CLOSED = ("consultation.closed", "Consultation close")
 
 
 PING_EVENT = "ping"

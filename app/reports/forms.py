@@ -202,8 +202,12 @@ class WebhookForm(BaseForm):
     report_created = BooleanField("Remontée créée", default=True)
     status_changed = BooleanField("Statut modifié", default=True)
     commented = BooleanField("Commentaire ajouté", default=True)
+    consultation_answered = BooleanField("Consultation : réponse reçue", default=False)
+    consultation_closed = BooleanField("Consultation close", default=False)
 
     def events(self):
         chosen = [("report.created", self.report_created.data), ("report.status_changed", self.status_changed.data),
-                  ("report.commented", self.commented.data)]
+                  ("report.commented", self.commented.data),
+                  ("consultation.answered", self.consultation_answered.data),
+                  ("consultation.closed", self.consultation_closed.data)]
         return [name for name, on in chosen if on]

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from app.extensions import db
+from app.reports.label_models import TriagePreference
 from app.reports.models import MeToo, NotificationSetting, Report, ReportComment, ReportFollower
 from app.reports.redaction import redact
 
@@ -15,7 +16,9 @@ def export_reports(user):
     following = db.session.scalars(
         db.select(ReportFollower).where(ReportFollower.user_id == user.id).order_by(ReportFollower.id)).all()
     setting = db.session.get(NotificationSetting, user.id)
+    preference = db.session.get(TriagePreference, user.id)
     return {
+        "triage_preferences": [] if preference is None else [{"keyboard_shortcuts": preference.keyboard_shortcuts}],
         "following": [{"report": f.report_id, "reason": f.reason, "since": f.created_at} for f in following],
         "notification_settings": [] if setting is None else [{"email_opt_in": setting.email_opt_in}],
         "reports": [
@@ -32,6 +35,7 @@ def erase_reports(user):
     """Reports and comments stay (the teams' work survives), attached to the anonymised account."""
     db.session.execute(db.delete(ReportFollower).where(ReportFollower.user_id == user.id))
     db.session.execute(db.delete(NotificationSetting).where(NotificationSetting.user_id == user.id))
+    db.session.execute(db.delete(TriagePreference).where(TriagePreference.user_id == user.id))
     db.session.execute(
         db.update(Report).where(Report.author_id == user.id).values(citizen_words="", agent_browser="")
     )

@@ -48,6 +48,10 @@ class BoardRow(ReportState):
     answer_due_at: object
     acknowledged_at: object
     answered_at: object
+    # Read by a join in triage.board_page; the labels are set from one query for the whole page.
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    labels: tuple = ()
 
 
 def board_columns():

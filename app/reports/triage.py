@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import aliased
+
 from app.accounts.models import Role, User
 from app.audit.services import audit
 from app.common.sql import capped_page, inline
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
-from app.reports import notify, search, webhooks
+from app.reports import labels, notify, search, signals, webhooks
 from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
 from app.reports.models import (
     Application,
@@ -76,6 +78,27 @@ def change_status(actor, report, target, reason="", redirect="", workaround=""):
     reason_text, reason_counts = mask((reason or "").strip()[:3000])
     redirect_text, _ = mask((redirect or "").strip()[:300])
     workaround_text, workaround_counts = mask((workaround or "").strip()[:5000])
+    previous = move(actor, report, target, reason_text, reason_counts, redirect_text, workaround_text)
+    audit(actor, "report.status", report, {"from": previous, "to": report.status,
+                                           "masked": sum(reason_counts.values()) + sum(workaround_counts.values())})
+    db.session.commit()
+    deliver_inline()
+    announce(report)
+    return report
+
+
+def announce(report):
+    """After a committed status change: tell the domains that listen (the passport counts contributions)."""
+    status = Status(report.status)
+    if status in signals.ACCEPTING:
+        signals.report_qualified.send(None, report=report)
+    elif status == Status.VERIFIED:
+        signals.report_fix_verified.send(None, report=report)
+
+
+def move(actor, report, target, reason_text, reason_counts, redirect_text="", workaround_text=""):
+    """The status change of change_status on already masked texts, without audit or commit (for the
+    use cases that change the status along with something else); returns the previous status."""
     try:
         target = check_team_transition(report, target, reason_text, redirect_text, workaround_text)
     except WorkflowError as exc:
@@ -91,11 +114,7 @@ def change_status(actor, report, target, reason="", redirect="", workaround=""):
     if target in CLOSING or target == Status.WORKAROUND_AVAILABLE:
         report.answered_at = report.answered_at or utcnow()
     _status_changed(actor, report, previous, reason_text)
-    audit(actor, "report.status", report, {"from": previous, "to": report.status,
-                                           "masked": sum(reason_counts.values()) + sum(workaround_counts.values())})
-    db.session.commit()
-    deliver_inline()
-    return report
+    return previous
 
 
 def publish_workaround(actor, report, text):
@@ -177,6 +196,15 @@ def set_tracker(actor, report, url, key):
 
 def merge(actor, duplicate, main):
     """Close `duplicate` into `main`: its me-too, impact and followers move to the main report."""
+    merge_into(actor, duplicate, main)
+    audit(actor, "report.merge", duplicate, {"into": main.reference})
+    db.session.commit()
+    deliver_inline()
+    return main
+
+
+def merge_into(actor, duplicate, main):
+    """The work of merge, without audit or commit (the bulk action merges several reports at once)."""
     _require_team(actor, duplicate)
     _require_team(actor, main)
     if duplicate.id == main.id:
@@ -220,9 +248,6 @@ def merge(actor, duplicate, main):
         duplicate, "report_merged",
         f"La remontée {duplicate.reference} est un doublon de {main.reference} : suivez désormais {main.reference}.",
     )
-    audit(actor, "report.merge", duplicate, {"into": main.reference})
-    db.session.commit()
-    deliver_inline()
     return main
 
 
@@ -237,6 +262,12 @@ SORTS = {
 }
 AGES = {"7": "Moins de 7 jours", "30": "Moins de 30 jours", "older": "Plus de 30 jours"}
 IMPACTS = {"blocked": "Usager bloqué", "right": "Droit ou délai en jeu", "many": "5 personnes ou plus"}
+ASSIGNEES = {"me": "Assignées à moi", "none": "Sans personne en charge"}
+
+
+def _label_id(raw):
+    raw = (raw or "").strip()
+    return raw if raw.isascii() and raw.isdigit() and len(raw) <= 9 else ""
 
 
 @dataclass
@@ -248,6 +279,8 @@ class BoardFilters:
     age: str = ""
     q: str = ""
     sort: str = "recent"
+    assignee: str = ""
+    label: str = ""
 
     @classmethod
     def from_args(cls, args):
@@ -263,11 +296,14 @@ class BoardFilters:
             age=pick("age", set(AGES)),
             q=clean(args.get("q")).strip()[:200],
             sort=pick("sort", set(SORTS), "recent"),
+            assignee=pick("assignee", set(ASSIGNEES)),
+            label=_label_id(args.get("label")),
         )
 
     def as_args(self):
         values = {"status": self.status, "application": self.application, "type": self.problem_type,
-                  "impact": self.impact, "age": self.age, "q": self.q, "sort": self.sort}
+                  "impact": self.impact, "age": self.age, "q": self.q, "sort": self.sort,
+                  "assignee": self.assignee, "label": self.label}
         return {k: v for k, v in values.items() if v}
 
 
@@ -304,13 +340,20 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None)
     def total(window):
         return db.select(db.func.count()).select_from(counted.limit(window.count_limit).subquery())
 
+    assignee = aliased(User)
+
     def read_page(window):
         rows = db.session.execute(
-            query.with_only_columns(*board_columns(), total(window).scalar_subquery().label("total"))
+            query.with_only_columns(*board_columns(), Report.assignee_id, assignee.full_name,
+                                    total(window).scalar_subquery().label("total"))
             .outerjoin(Procedure, Procedure.id == Report.procedure_id)
+            .outerjoin(assignee, assignee.id == Report.assignee_id)
             .limit(per_page).offset(window.offset)
         ).all()
-        return [BoardRow(*row[:-1]) for row in rows], rows[0].total if rows else None
+        # The page's labels in one query (none when the page is empty).
+        by_report = labels.labels_by_report([row.id for row in rows])
+        items = [BoardRow(*row[:-1], labels=tuple(by_report.get(row.id, ()))) for row in rows]
+        return items, rows[0].total if rows else None
 
     return capped_page(page_arg, per_page, count_cap, read_page, lambda window: db.session.scalar(total(window)))
 
@@ -364,6 +407,12 @@ def board_select(actor, filters, now=None, applications=None):
         query = query.where(Report.created_at >= now - timedelta(days=30))
     elif filters.age == "older":
         query = query.where(Report.created_at < now - timedelta(days=30))
+    if filters.assignee == "me":
+        query = query.where(Report.assignee_id == actor.id)
+    elif filters.assignee == "none":
+        query = query.where(Report.assignee_id.is_(None))
+    if filters.label:
+        query = query.where(labels.labelled_clause(Report, int(filters.label)))
     if filters.q:
         if REFERENCE.match(filters.q.upper()):
             query = query.where(Report.reference == filters.q.upper())

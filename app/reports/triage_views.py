@@ -11,11 +11,12 @@ from app.accounts.models import Role, User
 from app.common.access import roles
 from app.common.timezones import utcnow
 from app.extensions import db
-from app.reports import export, services, stats, triage
+from app.reports import export, labels, services, stats, triage
 from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
 from app.reports.models import Application, Report
-from app.reports.views import render_detail
+from app.reports.triage_forms import BulkForm, RespondForm, ShortcutsForm
+from app.reports.views import inline_messages, render_detail
 
 bp = Blueprint("triage", __name__, url_prefix="/equipe")
 
@@ -56,8 +57,22 @@ def board():
     page = triage.board_page(current_user, filters, request.args.get("page"), current_app.config["PER_PAGE"],
                              BOARD_COUNT_CAP, applications=applications)
     status_options = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")]
+    team_labels = labels.team_labels(current_user)
+    can_bulk = current_user.role == Role.TRIAGER
+    bulk_form = None
+    if can_bulk:
+        bulk_form = BulkForm(formdata=None, back=request.full_path.rstrip("?"))
+        bulk_form.assignee.choices = [SelectChoice("", "Personne")] + [
+            SelectChoice(str(u.id), u.full_name) for u in triage.team_members(current_user)]
+        bulk_form.label.choices = [SelectChoice("", "— Choisissez —")] + [
+            SelectChoice(str(label.id), label.name) for label in team_labels]
+    shortcuts_on = labels.keyboard_shortcuts_on(current_user)
     return render_template(
-        "triage/board.html", page=page, filters=filters,
+        "triage/board.html", page=page, filters=filters, inline_messages=inline_messages(),
+        assignee_options=list(triage.ASSIGNEES.items()),
+        label_options=[(str(label.id), label.name) for label in team_labels],
+        bulk_form=bulk_form, shortcuts_on=shortcuts_on,
+        shortcuts_form=ShortcutsForm(formdata=None, keyboard_shortcuts=not shortcuts_on),
         status_options=status_options + [(s.value, s.label) for s in Status],
         application_options=[(a.code, a.name) for a in applications if a.is_active],
         type_options=[(t.value, t.label) for t in ProblemType],
@@ -100,9 +115,17 @@ def statistics():
                            application=application, types=ProblemType)
 
 
-def _back(report, message):
-    flash(message, "success")
-    return redirect(url_for("reports.detail", reference=report.reference) + "#equipe")
+def _back(report, message, anchor="suivi"):
+    # Back where the reader was, the message shown there (not at the top of a long page).
+    flash(message, f"triage-{anchor}")
+    return redirect(url_for("reports.detail", reference=report.reference) + f"#{anchor}")
+
+
+def _in_comment_box(report, field, error, **data):
+    """The page's one comment box, showing the error of the older status or comment route."""
+    form = RespondForm(formdata=None, **data)
+    getattr(form, field).errors = [error]
+    return render_detail(report, 400, respond_form=form)
 
 
 @bp.route("/remontees/<reference>/statut", methods=["POST"])
@@ -116,10 +139,12 @@ def change_status(reference):
             triage.change_status(current_user, report, form.status.data, form.reason.data,
                                  form.redirect.data, form.workaround.data)
         except services.ReportError as exc:
-            getattr(form, exc.field or "status", form.status).errors.append(str(exc))
+            return _in_comment_box(report, "status", str(exc), status=form.status.data, body=form.reason.data,
+                                   redirect=form.redirect.data, workaround=form.workaround.data)
         else:
-            return _back(report, f"Statut changé : « {report.status_label} ».")
-    return render_detail(report, 400, status_form=form)
+            return _back(report, f"Statut changé : « {report.status_label} ».", "traitement")
+    error = next((e for f in form if f.errors for e in f.errors), "Formulaire invalide.")
+    return _in_comment_box(report, "status", error, status=form.status.data)
 
 
 @bp.route("/remontees/<reference>/contournement", methods=["POST"])
@@ -146,11 +171,12 @@ def comment(reference):
         try:
             triage.add_team_comment(current_user, report, form.body.data, form.visibility.data == "internal")
         except services.ReportError as exc:
-            form.body.errors.append(str(exc))
+            return _in_comment_box(report, "body", str(exc), visibility=form.visibility.data)
         else:
             message = "Note interne ajoutée." if form.visibility.data == "internal" else "Réponse publiée."
-            return _back(report, message)
-    return render_detail(report, 400, comment_form=form)
+            return _back(report, message, "traitement")
+    error = next((e for f in form if f.errors for e in f.errors), "Formulaire invalide.")
+    return _in_comment_box(report, "body", error, visibility=form.visibility.data)
 
 
 @bp.route("/remontees/<reference>/assignation", methods=["POST"])

@@ -3,7 +3,7 @@
 import secrets
 from datetime import UTC
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,7 +13,7 @@ from app.common.access import roles
 from app.common.numbers import plural
 from app.common.pagination import paginate
 from app.extensions import db
-from app.reports import images, queries, services, triage
+from app.reports import images, labels, queries, services, triage
 from app.reports.enums import CommentKind
 from app.reports.forms import (
     AgentMessageForm,
@@ -27,8 +27,10 @@ from app.reports.forms import (
     WorkaroundForm,
 )
 from app.reports.models import Application, Procedure, Report, ReportAttachment, ReportComment, Step
+from app.reports.own_reports import own_similar_reports
 from app.reports.redaction import KINDS
 from app.reports.similar import similar_reports
+from app.reports.triage_forms import RespondForm
 from app.reports.useragent import describe
 from app.reports.workflow import team_targets
 
@@ -90,6 +92,15 @@ def _fill_catalog_choices(form):
     ]
 
 
+def _narrow_catalog_choices(form):
+    """Keep only the procedures and steps of the chosen service (their groups name it)."""
+    service = choice_label(form.application)
+    if not service or not form.application.data:
+        return
+    form.procedure.choices = [c for c in form.procedure.choices if not c.optgroup or c.optgroup == service]
+    form.step.choices = [c for c in form.step.choices if not c.optgroup or c.optgroup.startswith(service + " — ")]
+
+
 def choice_label(field):
     """The label of a select field's current value."""
     return next((c.label for c in field.choices if c.value == field.data), "")
@@ -136,6 +147,8 @@ def new():
     if request.method == "GET" and request.args.get("application"):
         form.application.data = request.args["application"]
     if request.method == "POST" and request.form.get("edit"):
+        if request.form["edit"] == "service":
+            _narrow_catalog_choices(form)  # without JavaScript: the chosen service's procedures and steps
         return _render_form(form)  # back from the preview: everything typed is kept
     if not form.validate_on_submit():
         return _render_form(form, 400 if request.method == "POST" else 200)
@@ -154,10 +167,12 @@ def new():
     if not pending:
         form.uploads.data = ""
     application = db.session.get(Application, values["application_id"])
-    similar = similar_reports(application.id, " ".join([values["title"], values["what_happened"]]))
+    words = " ".join([values["title"], values["what_happened"]])
+    own = own_similar_reports(current_user, application.id, words)
+    similar = similar_reports(application.id, words, exclude_ids=[r.id for r in own])
     return render_template(
         "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
-        application=application, similar=similar, agent_browser=describe(request.user_agent.string),
+        application=application, similar=similar, own=own, agent_browser=describe(request.user_agent.string),
         confirm_form=ConfirmForm(), procedure_label=choice_label(form.procedure), step_label=choice_label(form.step),
     )
 
@@ -189,8 +204,9 @@ def similar():
     # No lookup of the application: an unknown id has no reports, so nothing is found.
     application_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
-    reports = similar_reports(application_id, text) if application_id else []
-    return render_template("reports/_similar.html", similar=reports, fragment=True)
+    own = own_similar_reports(current_user, application_id, text) if application_id else []
+    reports = similar_reports(application_id, text, exclude_ids=[r.id for r in own]) if application_id else []
+    return render_template("reports/_similar.html", similar=reports, own=own, fragment=True)
 
 
 @bp.route("/<reference>")
@@ -204,10 +220,27 @@ def detail(reference):
     return render_detail(report)
 
 
+def inline_messages():
+    """The triage actions' messages, taken out of the page-top flash list: the page shows each next to the
+    form it answers ({anchor: [(kind, message)]}), where the redirect brought the reader back."""
+    flashes = session.get("_flashes") or []
+    inline = [(category, message) for category, message in flashes if category.startswith("triage-")]
+    if not inline:
+        return {}
+    session["_flashes"] = [pair for pair in flashes if not pair[0].startswith("triage-")]
+    found = {}
+    for category, message in inline:
+        # "triage-<anchor>" or "triage-<anchor>:<kind>" (success, warning or error).
+        anchor, _, kind = category.removeprefix("triage-").partition(":")
+        found.setdefault(anchor, []).append((kind or "success", message))
+    return found
+
+
 def render_detail(report, status=200, **forms):
     """The report page; the team sees its triage forms (with errors when a POST failed)."""
     can_triage = report.can_triage(current_user)
     context = {
+        "inline_messages": inline_messages() if can_triage else {},
         "report": report,
         "comments": queries.comments_for(report, current_user),
         "attachments": queries.attachments_of(report),
@@ -228,7 +261,14 @@ def render_detail(report, status=200, **forms):
         assign_form.assignee.choices = [SelectChoice("", "Personne")] + [
             SelectChoice(str(u.id), u.full_name) for u in triage.team_members(current_user)
         ]
+        respond_form = forms.get("respond_form") or RespondForm()
+        respond_form.status.choices = [SelectChoice("", "Ne pas changer le statut")] + [
+            SelectChoice(s.value, s.label) for s in team_targets(report.status)
+        ]
         context.update(
+            report_labels=labels.labels_by_report([report.id]).get(report.id, []),
+            team_labels=labels.team_labels(current_user),
+            respond_form=respond_form,
             status_form=status_form,
             workaround_form=forms.get("workaround_form") or WorkaroundForm(workaround_text=report.workaround),
             comment_form=forms.get("comment_form") or CommentForm(),

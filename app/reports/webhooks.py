@@ -192,7 +192,12 @@ def _body(event, delivery_id, data):
 
 def queue_event(report, event, extra=None):
     """Queue a delivery to each of the owning team's webhooks listening to this event."""
-    team_id = report.application.team_id
+    return queue_team_event(report.application.team_id, event, lambda: {"report": report_payload(report), **(extra or {})})
+
+
+def queue_team_event(team_id, event, make_data):
+    """Queue `event` to each active webhook of the team that listens to it; `make_data()` builds the body's
+    data once per delivery (sibling domains queue their own events here)."""
     if team_id is None:
         return []
     hooks = db.session.scalars(
@@ -203,15 +208,14 @@ def queue_event(report, event, extra=None):
         if event not in (hook.events or []):
             continue
         delivery_id = str(uuid.uuid4())
-        data = {"report": report_payload(report), **(extra or {})}
         delivery = WebhookDelivery(
             webhook_id=hook.id, delivery_id=delivery_id, event=event,
-            body=_body(event, delivery_id, data), next_attempt_at=utcnow(),
+            body=_body(event, delivery_id, make_data()), next_attempt_at=utcnow(),
         )
         db.session.add(delivery)
         queued.append(delivery)
     if queued:
-        # With Redis the worker sends them once the report is committed; else `flask webhooks deliver`.
+        # With Redis the worker sends them once the change is committed; else `flask webhooks deliver`.
         after_commit(db.session, "webhooks")
     return queued
 

@@ -13,6 +13,8 @@ AGENTS = "Agents"
 PASSPORTS = "Passeports"
 REPORTS = "Remontées"
 ACCOUNTS = "Comptes"
+ONLINE = "Services en ligne"
+SUPPORT = "Appui expert"
 WORK = "Conditions de travail"
 
 # Later domains append their entries.
@@ -28,7 +30,8 @@ NAVIGATION = [
     ("agent", "passport_docs.mobility", "Mobilité", PASSPORT),
     ("agent", "passport_docs.vae_index", "VAE", PASSPORT),
     ("hr", "hr_vae.candidacies", "Jurys VAE", PASSPORTS),
-    ("agent", "reports.mine", "Mes remontées"),
+    ("agent", "reports.mine", "Mes remontées", ONLINE),
+    ("agent", "consultations.agent_list", "Consultations", ONLINE),
     ("agent", "backoffice.mine", "Appui expert"),
     ("expert", "backoffice.board", "Demandes d'appui"),
     ("expert", "backoffice.fiche_list", "Fiches réflexes"),
@@ -40,6 +43,7 @@ NAVIGATION = [
     ("triager", "site.triager_home", "Accueil équipe"),
     ("triager", "triage.board", "Tableau des remontées", REPORTS),
     ("triager", "triage.statistics", "Statistiques", REPORTS),
+    ("triager", "consultations.team_list", "Consultations", REPORTS),
     ("triager", "team_settings.index", "Réglages de l'équipe"),
     ("admin", "site.admin_home", "Administration"),
     ("admin", "admin.users", "Utilisateurs", ACCOUNTS),
@@ -47,8 +51,8 @@ NAVIGATION = [
     ("admin", "admin.teams", "Équipes logicielles", ACCOUNTS),
     ("admin", "admin.audit_log", "Journal d'audit"),
     ("admin", "triage.board", "Remontées"),
-    ("admin", "backoffice_admin.group_list", "Pôles d'appui"),
-    ("admin", "backoffice.statistics", "Appui expert"),
+    ("admin", "backoffice_admin.group_list", "Pôles d'appui", SUPPORT),
+    ("admin", "backoffice.statistics", "Statistiques de l'appui expert", SUPPORT),
     ("admin", "reception_quality.index", "Qualité de l'accueil"),
     ("agent", "workplace_incidents.index", "Signalements d'incidents", WORK),
     ("agent", "workplace_barometer.index", "Baromètre", WORK),

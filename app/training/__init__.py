@@ -23,3 +23,7 @@ def init_app(app):
         app.register_blueprint(blueprint)
     app.cli.add_command(curricula_cli)
     register_request_cache_key("training_catalogue")  # reference.catalogue() memoises it in g
+    from app.training import lrs, packages
+
+    packages.init_app(app)  # SCORM packages: player, commit endpoint, package files
+    lrs.init_app(app)  # statements queued for a Learning Record Store

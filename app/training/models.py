@@ -44,6 +44,8 @@ class Module(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     partner: Mapped[str | None] = mapped_column(String(30), index=True)
+    # "lessons" (YAML lessons and quiz) or "package" (a SCORM package, app.training.packages).
+    format: Mapped[str] = mapped_column(String(20), default="lessons", server_default="lessons")
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("module_versions.id", use_alter=True, name="fk_modules_current_version")
     )
@@ -68,6 +70,10 @@ class Module(db.Model):
     @property
     def partner_label(self):
         return Partner(self.partner).label if self.partner else None
+
+    @property
+    def is_package(self):
+        return self.format == "package"
 
 
 class ModuleVersion(db.Model):

@@ -18,6 +18,7 @@ from app.training.models import (
     PathModule,
     QuizAttempt,
 )
+from app.training.packages.models import PackageAttempt
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, LOCKED, OVERDUE = "not_started", "in_progress", "completed", "locked", "overdue"
 # The one French label of each state, for modules, paths (the HR team view) and the CSV export.
@@ -117,7 +118,7 @@ class PathState:
 ENROLMENT = "e"  # key: the path; enrolment_id and due_on are set
 COMPLETION = "c"  # key: the completed module
 LESSON_READ = "l"  # key: the lesson read
-QUIZ = "q"  # key: the module version; attempts and passed (0 or 1) are set
+QUIZ = "q"  # key: the module version; attempts and passed (0 or 1) are set (a started SCORM package too)
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +142,11 @@ def _progress_statement():
         .where(QuizAttempt.user_id == user_id)
         .group_by(QuizAttempt.version_id)
     )
-    return db.union_all(enrolments, completions, lessons, quizzes)
+    # A SCORM package started counts as an attempt: the module is « En cours » like a quiz tried.
+    packages = db.select(db.literal(QUIZ), PackageAttempt.version_id, no_id, db.literal(1), zero, no_date).where(
+        PackageAttempt.user_id == user_id
+    )
+    return db.union_all(enrolments, completions, lessons, quizzes, packages)
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def _user_progress(user, catalogue):
             if version_id is not None:
                 progress.lessons_done.setdefault(version_id, set()).add(key)
         elif kind == QUIZ:
-            progress.attempts[key] = attempts
+            progress.attempts[key] = progress.attempts.get(key, 0) + attempts
             if any_passed:
                 progress.passed.add(key)
     progress.enrolments.sort(key=lambda e: (e.due_on is None, e.due_on or date.min, e.id))

@@ -14,6 +14,7 @@ from app.training import learning, reference
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
 from app.training.models import ModuleCompetency, ModuleVersion, Partner, QuizAttempt, TrainingPath
+from app.training.packages.runtime import package_summary
 from app.training.progress import module_state, module_states
 from app.training.services import module_by_slug
 
@@ -140,6 +141,7 @@ def module_detail(slug):
     return render_template(
         "training/module.html", module=module, version=version, state=state, done=done, resume=resume,
         attempts=attempts, recent_attempts=RECENT_ATTEMPTS, completion=learning.completion_of(current_user, module),
+        **(package_summary(current_user, version) if module.is_package else {}),
     )
 
 

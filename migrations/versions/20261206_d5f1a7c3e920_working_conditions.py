@@ -1,7 +1,7 @@
 """working conditions: incidents, staff_rep mandates, site checklist, barometer, discussion space
 
 Revision ID: d5f1a7c3e920
-Revises: d5e1a7b3c942
+Revises: e7a2c9d4f1b3
 Create Date: 2026-12-06 11:30:00
 
 Barometer answers carry a random UUID key, the day only, no person, session, address or token; on
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = 'd5f1a7c3e920'
-down_revision = 'd5e1a7b3c942'
+down_revision = 'e7a2c9d4f1b3'
 branch_labels = None
 depends_on = None
 

@@ -136,6 +136,10 @@ EXPORTED = {
     ("support_preferences", "user_id"): ("support", "preferences"),
     ("support_fiche_uses", "user_id"): ("support", "fiches_used"),
     ("reception_visits", "agent_id"): ("reception", "desk_log"),
+    ("consultation_participations", "user_id"): ("consultations", "participations"),
+    ("passport_contribution_offers", "holder_id"): ("passport", "contribution_offers"),
+    ("scorm_attempts", "user_id"): ("scorm_packages", "attempts"),
+    ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
     ("workplace_incidents", "reporter_id"): ("workplace", "incidents"),
     ("workplace_staff_rep_mandates", "user_id"): ("workplace", "staff_rep_mandates"),
 }
@@ -158,6 +162,7 @@ NOT_EXPORTED = {
     ("support_invitations", "invited_by_id"): "routing work on another person's request",
     ("support_invitations", "user_id"): "an expert invited on another person's request",
     ("reception_site_tokens", "created_by_id"): "HR work: a site's token for its queue-management system (a secret)",
+    ("consultations", "created_by_id"): "a software team's work (the consultation is the team's)",
     ("reception_network_departments", "user_id"): "the départements an administrator assigned (role data, shown in the account)",
     ("workplace_incident_actions", "actor_id"): "HR handling of another person's incident (listed for its reporter)",
     ("workplace_discussion_items", "author_id"): "HR work for the organisation's discussion space",
@@ -191,6 +196,7 @@ def _a_person_with_a_row_everywhere(db):
     from app.accounts.proconnect.models import ProConnectIdentity
     from app.passports.models import PassportShare, VaeCandidacy, VerificationLinks
     from app.referential.models import Certification
+    from app.reports.label_models import TriagePreference
     from app.reports.models import MeToo, NotificationSetting, ReportComment
     from app.training import learning
     from app.training.models import TrainingPath
@@ -225,6 +231,7 @@ def _a_person_with_a_row_everywhere(db):
         MeToo(report_id=other.id, user_id=person.id, organisation_id=person.organisation_id),
         ReportComment(report_id=mine.id, author_id=person.id, kind="agent_message", body="Précision"),
         NotificationSetting(user_id=person.id, email_opt_in=True),
+        TriagePreference(user_id=person.id, keyboard_shortcuts=False),
     ])
     db.session.commit()
     _support_rows(person)
@@ -238,7 +245,45 @@ def _a_person_with_a_row_everywhere(db):
     file_incident(person)
     db.session.add(StaffRepMandate(user_id=person.id, organisation_id=person.organisation_id))
     db.session.commit()
+    _consultation_rows(person)
+    _package_attempt(person)
     return person, hr
+
+
+def _package_attempt(person):
+    """A SCORM package attempt of `person` (on a version of the fixture curricula)."""
+    from app.extensions import db
+    from app.training.models import ModuleVersion
+    from app.training.packages.models import PackageAttempt, ScormPackage
+
+    version = db.session.scalars(db.select(ModuleVersion).order_by(ModuleVersion.id)).first()
+    package = ScormPackage(version_id=version.id, sha256="0" * 64, scorm_version="1.2", launch_href="index.html",
+                           title="Paquet", byte_size=1)
+    db.session.add(package)
+    db.session.flush()
+    db.session.add(PackageAttempt(user_id=person.id, version_id=version.id, package_id=package.id, cmi={}))
+    db.session.commit()
+
+
+def _consultation_rows(person):
+    """A consultation `person` answered, and the contribution it offers to their passport."""
+    from app.consultations import services as consultations
+    from app.extensions import db
+    from app.passports import contributions
+    from app.passports.models import ContributionKind
+    from tests.factories import TeamFactory, UserFactory
+    from tests.reports.factories import ApplicationFactory, file_report
+
+    team = TeamFactory()
+    application = ApplicationFactory(team=team)
+    file_report(person, application)
+    dev = UserFactory(role="triager", team=team)
+    consultation = consultations.create_consultation(dev, team, {
+        "application_id": application.id, "kind": "survey", "title": "Questionnaire",
+        "purpose": "Ce qui gêne.", "targeting": "all"}, [{"kind": "text", "text": "Remarques ?"}], publish=True)
+    consultations.submit_answers(person, consultation, {consultation.questions[0].id: "Trop de champs"})
+    contributions.record_offer(person, ContributionKind.CONSULTATION, consultation.id, "Consultation", "Q")
+    db.session.commit()
 
 
 def _support_rows(person):

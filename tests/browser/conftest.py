@@ -89,6 +89,8 @@ def live_server(app):
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         WTF_CSRF_ENABLED=True,
         INSTANCE_PATH=tempfile.mkdtemp(prefix="passerelle-live-"),
+        # SCORM packages imported by the tests (in the test app's instance) are served from there.
+        SCORM_STORAGE_DIR=str(Path(app.instance_path) / "packages"),
     )
     server = make_server("127.0.0.1", 0, _closed_before_sent(served), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -27,7 +27,12 @@ CASES = [
     ("agent", "/passeport/declarer", "main form", {"[name='description']": "x" * 6000}),
     ("agent", "/remontees/nouvelle", "main form", {}),
     ("triager", "/compte", "form[action$='/compte/mot-de-passe']", {}),
-    ("triager", "{report}", "form[action$='/statut']", {}),
+    ("triager", "{report}", "form[action$='/reponse']", {}),
+    ("triager", "/equipe/consultations/nouvelle", "main form", {}),
+    ("triager", "/equipe/consultations/nouvelle", "main form", {
+        "[name='title']": "Maquette", "[name='purpose']": "Votre avis sur la maquette.",
+        "[name='prototype_url']": "http://pas-en-https.example", "[name='questions-0-text']": "Plus clair ?"}),
+    ("triager", "{consultation}/cloturer", "main form", {}),
     ("admin", "/admin/utilisateurs/nouveau", "main form", {}),
     ("admin", "/admin/utilisateurs/nouveau", "main form", {"[name='email']": "pas-une-adresse"}),
 ]
@@ -53,6 +58,12 @@ def test_form_error_pages_have_no_axe_violation(page, role, path, form, typed):
         reference = _team_caf_report()
         assert reference, "the demo data has a report of TEAM-CAF"
         path = f"/remontees/{reference}"
+    if path.startswith("{consultation}"):
+        from app.consultations.models import Consultation
+
+        open_one = db.session.scalar(db.select(Consultation.id).where(Consultation.status == "open"))
+        assert open_one, "the demo data has an open consultation of TEAM-CAF"
+        path = path.replace("{consultation}", f"/equipe/consultations/{open_one}")
     page.goto(path)
     # A form's first/ submit button may be a multi-step control: fill, then send the form as it is.
     for selector, value in typed.items():

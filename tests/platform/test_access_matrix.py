@@ -77,6 +77,13 @@ MATRIX = {
     "training.lesson": ("GET", "/formation/modules/nope/lecons/x", [L, 404, NO, NO, NO]),
     "training.lesson_done": ("POST", "/formation/modules/nope/lecons/x/terminer", [L, 404, NO, NO, NO]),
     "training.quiz": ("GET", "/formation/modules/nope/quiz", [L, 404, NO, NO, NO]),
+    "package_admin.package_list": ("GET", "/admin/paquets/", [L, NO, NO, NO, OK]),
+    "package_admin.package_upload": ("POST", "/admin/paquets/nope", [L, NO, NO, NO, 404]),
+    "lrs.deliveries": ("GET", "/admin/lrs/", [L, NO, NO, NO, OK]),
+    "packages.player": ("GET", "/formation/modules/nope/paquet", [L, 404, NO, NO, NO]),
+    "packages.commit": ("POST", "/formation/modules/nope/paquet/cmi", [L, 404, NO, NO, NO]),
+    # Package files: public path (the sandboxed frame sends no cookie), a signed token or nothing.
+    "package_content.package_file": ("GET", "/paquets/bad-token/index.html", [404] * 5),
     "training.attempt": ("GET", "/formation/modules/nope/quiz/tentatives/1", [L, 404, NO, NO, NO]),
     "training.attestation": ("GET", "/formation/modules/nope/attestation", [L, 404, NO, NO, NO]),
     "training.attestation_pdf": ("GET", "/formation/modules/nope/attestation.pdf", [L, 404, NO, NO, NO]),
@@ -111,6 +118,13 @@ MATRIX = {
     "triage.assign": ("POST", "/equipe/remontees/R-2026-999999/assignation", [L, NO, NO, 404, NO]),
     "triage.tracker": ("POST", "/equipe/remontees/R-2026-999999/ticket", [L, NO, NO, 404, NO]),
     "triage.merge": ("GET", "/equipe/remontees/R-2026-999999/fusion", [L, NO, NO, 404, NO]),
+    "triage_tools.respond": ("POST", "/equipe/remontees/R-2026-999999/reponse", [L, NO, NO, 404, NO]),
+    "triage_tools.acknowledge": ("POST", "/equipe/remontees/R-2026-999999/accuse-reception", [L, NO, NO, 404, NO]),
+    "triage_tools.report_labels": ("POST", "/equipe/remontees/R-2026-999999/etiquettes", [L, NO, NO, 404, NO]),
+    "triage_tools.bulk_action": ("POST", "/equipe/remontees/lot", [L, NO, NO, 302, NO]),
+    "triage_tools.shortcuts": ("POST", "/equipe/raccourcis", [L, NO, NO, 302, 302]),
+    "triage_tools.label_list": ("GET", "/equipe/etiquettes", [L, NO, NO, OK, NO]),
+    "triage_tools.label_delete": ("GET", "/equipe/etiquettes/999999/supprimer", [L, NO, NO, 404, NO]),
     "team_settings.index": ("GET", "/equipe/reglages", [L, NO, NO, OK, NO]),
     "team_settings.create_token": ("POST", "/equipe/reglages/jetons", [L, NO, NO, OK, NO]),
     "team_settings.revoke_token": ("GET", "/equipe/reglages/jetons/999999/revoquer", [L, NO, NO, 404, NO]),
@@ -127,6 +141,26 @@ MATRIX = {
     "api_reports.add_comment": ("POST", "/api/v1/reports/999999/comments", [401, 400, 403, 400, 403]),
     "api_reports.me_too": ("POST", "/api/v1/reports/999999/me-too", [401, 404, 403, 403, 403]),
     "api-docs.openapi_json": ("GET", "/api/v1/openapi.json", [OK] * 5),
+    # Consultations of agents by the software teams: 999999 does not exist, so scoped routes answer 404.
+    "consultations.agent_list": ("GET", "/consultations/", [L, OK, NO, NO, NO]),
+    "consultations.agent_detail": ("GET", "/consultations/999999", [L, 404, NO, NO, NO]),
+    "consultations.volunteer": ("POST", "/consultations/999999/participer", [L, 404, NO, NO, NO]),
+    "consultations.answer": ("POST", "/consultations/999999/repondre", [L, 404, NO, NO, NO]),
+    "consultations.withdraw": ("GET", "/consultations/999999/retirer", [L, 404, NO, NO, NO]),
+    "consultations.prototype_image": ("GET", "/consultations/999999/maquette/1", [L, 404, NO, 404, NO]),
+    "consultations.team_list": ("GET", "/equipe/consultations/", [L, NO, NO, OK, NO]),
+    "consultations.team_new": ("GET", "/equipe/consultations/nouvelle", [L, NO, NO, OK, NO]),
+    "consultations.team_edit": ("GET", "/equipe/consultations/999999/modifier", [L, NO, NO, 404, NO]),
+    "consultations.team_open": ("POST", "/equipe/consultations/999999/publier", [L, NO, NO, 404, NO]),
+    "consultations.team_detail": ("GET", "/equipe/consultations/999999", [L, NO, NO, 404, NO]),
+    "consultations.team_export": ("GET", "/equipe/consultations/999999/export.csv", [L, NO, NO, 404, NO]),
+    "consultations.team_close": ("GET", "/equipe/consultations/999999/cloturer", [L, NO, NO, 404, NO]),
+    "consultations.team_attachment": ("GET", "/equipe/consultations/999999/captures/1", [L, NO, NO, 404, NO]),
+    "api_consultations.list_consultations": ("GET", "/api/v1/consultations", [401, OK, 403, OK, 403]),
+    "api_consultations.create_consultation": ("POST", "/api/v1/consultations", [401, 403, 403, 400, 403]),
+    "api_consultations.get_consultation": ("GET", "/api/v1/consultations/999999", [401, 404, 403, 404, 403]),
+    "api_consultations.close_consultation": ("POST", "/api/v1/consultations/999999/close", [401, 403, 403, 400, 403]),
+    "api_consultations.answer": ("POST", "/api/v1/consultations/999999/answers", [401, 400, 403, 403, 403]),
     # Passport entries, evidence, shares, HR validation: 999999 does not exist.
     "passport.index": ("GET", "/passeport/", [L, OK, NO, NO, NO]),
     "passport.declare": ("GET", "/passeport/declarer", [L, OK, NO, NO, NO]),
@@ -135,6 +169,7 @@ MATRIX = {
     "passport.entry_submit": ("POST", "/passeport/lignes/999999/soumettre", [L, 404, NO, NO, NO]),
     "passport.evidence_upload": ("POST", "/passeport/lignes/999999/preuves", [L, 404, NO, NO, NO]),
     "passport.entry_renew": ("POST", "/passeport/lignes/999999/renouveler", [L, 404, NO, NO, NO]),
+    "passport.add_contribution": ("POST", "/passeport/contributions/A7.5/ajouter", [L, 404, NO, NO, NO]),
     "passport.shares": ("GET", "/passeport/partages", [L, OK, NO, NO, NO]),
     "passport.share_create": ("POST", "/passeport/partages", [L, 302, NO, NO, NO]),
     "passport.share_withdraw": ("GET", "/passeport/partages/999999/retirer", [L, 404, NO, NO, NO]),
@@ -279,6 +314,7 @@ MATRIX = {
 
 # manager_network where it differs from the triager on a five-status row: the team's own pages.
 NETWORK_MANAGER = {
+    "consultations.prototype_image": NO,
     "api_reports.add_comment": NO,
     "api_reports.get_report": NO,
     "api_reports.list_reports": NO,
@@ -309,6 +345,9 @@ NETWORK_MANAGER = {
 
 def _network_status(endpoint, expected):
     """manager_network on a row written before the role existed."""
+    if endpoint.startswith(("consultations.team", "api_consultations.", "triage_tools.")) \
+            and endpoint not in NETWORK_MANAGER:
+        return NO  # a software team's own pages and API (consultations, triage tools)
     return NETWORK_MANAGER.get(endpoint, expected[ROLES.index("triager")])
 
 

@@ -21,7 +21,7 @@ from app.reports.images import reencode
 from app.reports.models import Report, ReportAttachment
 from app.reports.team_settings import create_team_token
 from app.training import learning
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, TeamFactory, UserFactory
 from tests.passports.core_factories import CompetencyFactory, EntryFactory, pdf_bytes
 from tests.reports.factories import ApplicationFactory, OperatorFactory, file_report
 from tests.reports.test_screenshots import png_with_metadata
@@ -41,11 +41,14 @@ JSON_BY_SUFFIX = {
     "/submit": {}, "/decision": {"decision": "validate", "version": 1, "comment": "Vu."},
     "/comments": {"body": "Intrusion"}, "/me-too": {"people_affected": 5},
     "/messages": {"body": "Intrusion"}, "/take": {}, "/close": {"useful": "yes"},
+    "/answers": {"answers": []},
 }
 JSON_PATCH = {"status": "acknowledged"}
 
 
 def json_for(path):
+    if "/consultations/" in path and path.endswith("/close"):
+        return {"outcome": "Clos par quelqu'un d'autre."}
     return next((body for suffix, body in JSON_BY_SUFFIX.items() if path.endswith(suffix)), JSON_PATCH)
 
 
@@ -271,7 +274,8 @@ def test_reports_and_screenshots_of_another_scope(app, actor, report_world):
     shared = [f"/remontees/{ref}", f"/remontees/{ref}/captures/{attachment.id}"]
     agent_only = [f"/remontees/{ref}/retirer", f"/remontees/{ref}/message"]
     triage = [f"/equipe/remontees/{ref}/{action}"
-              for action in ("statut", "contournement", "commentaire", "assignation", "ticket", "fusion")]
+              for action in ("statut", "contournement", "commentaire", "assignation", "ticket", "fusion",
+                             "reponse", "accuse-reception", "etiquettes")]
     for path in shared:
         tried += attempt_all(app, stranger, path, 404)
         tried += attempt_all(app, other_triager, path, 404)
@@ -443,6 +447,99 @@ def test_the_votre_avis_page_is_the_only_anonymous_reception_route(app):
     public = {rule.endpoint for rule in app.url_map.iter_rules()
               if rule.endpoint.split(".")[0] in reception_blueprints and rule_for(app, rule.endpoint)[0] == PUBLIC}
     assert public == {"voice.answer"}
+
+
+# --- consultations --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def consultation_world(app):
+    from app.consultations import services as consultations
+    from app.consultations.models import ParticipationAttachment
+
+    caf_team, other_team = TeamFactory(code="TEAM-CAF"), TeamFactory(code="TEAM-OTHER")
+    caf_app = ApplicationFactory(code="caf-fr", team=caf_team, operator=OperatorFactory(code="CNAF"))
+    reporter = UserFactory(role="agent", organisation=OrganisationFactory())
+    file_report(reporter, caf_app)
+    dev = UserFactory(role="triager", team=caf_team)
+    consultation = consultations.create_consultation(dev, caf_team, {
+        "application_id": caf_app.id, "kind": "survey", "title": "Questionnaire Zéphyrin",
+        "purpose": "Ce qui gêne sur la déclaration.", "targeting": "reporters"},
+        [{"kind": "scale", "text": "Clair ?"}, {"kind": "text", "text": "Remarques ?"}], publish=True,
+        screenshots=[reencode(png_with_metadata())])
+    consultations.submit_answers(reporter, consultation, {consultation.questions[1].id: "Réponse Zéphyrin"},
+                                 screenshots=[reencode(png_with_metadata())])
+    attachment = db.session.scalar(db.select(ParticipationAttachment))
+    return consultation, attachment, other_team
+
+
+def test_consultations_results_and_screenshots_of_another_scope(app, actor, consultation_world):
+    """Another team sees none of a team's consultations; an agent outside the target gets 404."""
+    from app.consultations.models import Participation
+
+    consultation, attachment, other_team = consultation_world
+    participation = db.session.get(Participation, attachment.participation_id)
+    stranger = actor(UserFactory(role="agent", organisation=OrganisationFactory()))
+    other_triager = actor(UserFactory(role="triager", team=other_team))
+    _token, raw = create_team_token(other_triager.user, other_team)
+    other_team_token = Actor(other_triager.user, other_triager.client, {"Authorization": f"Bearer {raw}"})
+    before = table_counts()
+    objects = [(consultation, columns(consultation)), (participation, columns(participation))]
+    base = f"/equipe/consultations/{consultation.id}"
+    team = [base, f"{base}/modifier", f"{base}/publier", f"{base}/export.csv", f"{base}/cloturer",
+            f"{base}/captures/{attachment.id}"]
+    agent = [f"/consultations/{consultation.id}{suffix}" for suffix in ("", "/participer", "/repondre", "/retirer")]
+    for path in team:
+        attempt_all(app, other_triager, path, 404)
+        attempt_all(app, stranger, path, 403)
+    for path in agent:
+        attempt_all(app, stranger, path, 404)
+        attempt_all(app, other_triager, path, 403)
+    prototype_image = f"/consultations/{consultation.id}/maquette/{consultation.images[0].id}"
+    attempt_all(app, stranger, prototype_image, 404)
+    attempt_all(app, other_triager, prototype_image, 404)
+    api = f"/api/v1/consultations/{consultation.id}"
+    for who in (stranger, other_triager, other_team_token):
+        attempt_all(app, who, api, 404, api=True)
+    attempt_all(app, other_triager, f"{api}/close", 404, api=True)
+    attempt_all(app, other_team_token, f"{api}/close", 404, api=True)
+    attempt_all(app, stranger, f"{api}/close", 403, api=True)
+    attempt_all(app, stranger, f"{api}/answers", 404, api=True)
+    attempt_all(app, other_triager, f"{api}/answers", 403, api=True)
+    for who in (stranger, other_triager):
+        assert "Zéphyrin" not in who.client.get("/api/v1/consultations", headers=who.headers).get_data(as_text=True)
+    assert "Zéphyrin" not in other_triager.client.get("/equipe/consultations/").get_data(as_text=True)
+    assert "Zéphyrin" not in stranger.client.get("/consultations/").get_data(as_text=True)
+    assert_unchanged(before, objects)
+
+
+# --- SCORM package attempts --------------------------------------------------------------------------
+
+
+def test_package_attempt_of_another_agent(app, actor, tmp_path):
+    import json
+    import shutil
+
+    from app.training.packages import runtime
+    from tests.training import scorm_helpers
+
+    tree = tmp_path / "curricula"
+    shutil.copytree(scorm_helpers.FIXTURE, tree)
+    mod = scorm_helpers.import_package_module(tree)
+    owner = UserFactory(role="agent")
+    runtime.commit_cmi(owner, mod, scorm_helpers.cmi_12(suspend="secret-owner-bookmark")["cmi"])
+    attempt = runtime.attempt_of(owner, mod.current_version)
+    objects = [(attempt, columns(attempt))]
+    colleague = actor(UserFactory(role="agent", organisation=owner.organisation))
+    page = colleague.client.get(f"/formation/modules/{mod.slug}/paquet").get_data(as_text=True)
+    assert "secret-owner-bookmark" not in page and "Vous reprenez" not in page
+    # The colleague's commit is the colleague's own attempt: the owner's stays as it was.
+    response = colleague.client.post(f"/formation/modules/{mod.slug}/paquet/cmi", content_type="application/json",
+                                     data=json.dumps(scorm_helpers.cmi_12(status="passed", raw="100")))
+    assert response.status_code == 200
+    assert columns(attempt) == objects[0][1]
+    hr = actor(UserFactory(role="hr", organisation=owner.organisation))
+    attempt_all(app, hr, f"/formation/modules/{mod.slug}/paquet", 403)
 
 
 # --- working-conditions incidents (issue 18) ------------------------------------------------------------

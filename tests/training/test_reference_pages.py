@@ -91,7 +91,7 @@ def test_api_modules(client, make_user, db):
     items = client.get("/api/v1/modules", headers=headers).get_json()["items"]
     caf = next(m for m in items if m["slug"] == "caf-essentiel")
     assert caf == {"slug": "caf-essentiel", "title": "L'essentiel de la CAF", "kind": "specialist",
-                   "partner": "caf", "version": 1, "duration_minutes": 45,
+                   "format": "lessons", "partner": "caf", "version": 1, "duration_minutes": 45,
                    "competencies": [{"code": "A2.1", "level": 2}]}
     detail = client.get("/api/v1/modules/caf-essentiel", headers=headers).get_json()
     assert detail["prerequisites"] == ["accueil-base"] and detail["lessons"][0]["slug"] == "missions"

@@ -76,9 +76,14 @@ class ModuleFacts:
         return round(reading + self.questions * MINUTES_PER_QUESTION + self.activities)
 
 
+def _lesson_modules(tree):
+    """The modules written as lessons and a quiz (a SCORM package carries its own content and check)."""
+    return [source for source in tree.modules if getattr(source.model, "format", "lessons") != "package"]
+
+
 def question_facts(tree):
     facts = []
-    for source in tree.modules:
+    for source in _lesson_modules(tree):
         for i, question in enumerate(source.model.quiz.questions):
             lengths = [len(c.text) for c in question.choices]
             correct = [j for j, c in enumerate(question.choices) if c.correct]
@@ -96,7 +101,7 @@ def question_facts(tree):
 
 def module_facts(tree):
     facts = []
-    for source in tree.modules:
+    for source in _lesson_modules(tree):
         m = source.model
         total = sum(_markdown_words(body) for body in source.lessons.values())
         pending = [slug for slug, meta in source.lesson_meta.items() if meta.verification_pending]

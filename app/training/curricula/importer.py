@@ -28,6 +28,7 @@ from app.training.models import (
     Question,
     TrainingPath,
 )
+from app.training.packages.sources import attach_package, package_content_hash
 from app.training.signals import curricula_imported
 
 SPECIALIST_DEFAULT_VALIDITY = 24
@@ -68,7 +69,7 @@ def _add(obj, report):
 
 def content_hash(model, lessons, lesson_meta=None):
     """A stable digest of what a learner sees; prerequisites and kind are not content."""
-    data = model.model_dump(mode="json", exclude={"prerequisites", "kind", "partner", "slug"})
+    data = model.model_dump(mode="json", exclude={"prerequisites", "kind", "partner", "slug", "format"})
     data["lesson_texts"] = [lessons.get(lesson["slug"], "") for lesson in data["lessons"]]
     if lesson_meta:  # a new review date or a pending verification is a new version learners see
         data["lesson_meta"] = [
@@ -210,11 +211,13 @@ def _import_modules(sources, competencies, report):
         item = source.model
         module = modules.get(item.slug)
         if module is None:
-            module = _add(Module(slug=item.slug, kind=item.kind, partner=item.partner), report)
+            module = _add(Module(slug=item.slug, kind=item.kind, partner=item.partner, format=item.format), report)
             modules[item.slug] = module
             db.session.flush()
-        _set(module, report, kind=item.kind, partner=item.partner)
-        digest = content_hash(item, source.lessons, source.lesson_meta)
+        _set(module, report, kind=item.kind, partner=item.partner, format=item.format)
+        is_package = item.format == "package"
+        digest = (package_content_hash(item, source.package) if is_package
+                  else content_hash(item, source.lessons, source.lesson_meta))
         current = module.current_version
         if current is not None and current.content_hash == digest:
             continue
@@ -248,6 +251,8 @@ def _import_modules(sources, competencies, report):
                        explanation=c.explanation)
                 for c_pos, c in enumerate(question.choices)
             ])
+        if is_package:
+            attach_package(version, source.package)
         module.current_version = version
         report.new_versions.append((item.slug, number))
     db.session.flush()

@@ -151,6 +151,7 @@ class ModuleCompetency(Strict):
 class ModuleFile(Strict):
     slug: Slug
     title: Title
+    format: Literal["lessons"] = "lessons"
     kind: Literal["core", "specialist"]
     partner: Partner | None = None
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
@@ -163,3 +164,40 @@ class ModuleFile(Strict):
     lessons: Annotated[list[LessonRef], Field(min_length=1)]
     quiz: Quiz
     sources: Annotated[list[Source], Field(min_length=1)]
+
+
+# --- SCORM package modules (format: package) ----------------------------------------------------
+
+PackageName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")]
+
+
+class _NoQuiz:
+    """A package module has no YAML quiz: the package itself reports success and score."""
+
+    pass_mark = 0
+    questions = ()
+
+
+class PackageModuleFile(Strict):
+    """A module whose content is a SCORM package from `curricula/packages/` (a .zip or a folder)."""
+
+    slug: Slug
+    title: Title
+    format: Literal["package"]
+    kind: Literal["core", "specialist"]
+    partner: Partner | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
+    duration_minutes: Annotated[int, Field(ge=5, le=2400, strict=True)]
+    validity_months: Annotated[int, Field(ge=1, le=240, strict=True)] | None = None
+    prerequisites: list[Slug] = []
+    competencies: Annotated[list[ModuleCompetency], Field(min_length=1)]
+    package: PackageName
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+    @property
+    def lessons(self):
+        return []
+
+    @property
+    def quiz(self):
+        return _NoQuiz

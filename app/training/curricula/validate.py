@@ -50,6 +50,7 @@ class ModuleSource:
     lessons: dict  # lesson slug -> Markdown text (without its front matter)
     lesson_meta: dict = field(default_factory=dict)  # lesson slug -> frontmatter.LessonMeta
     lesson_paths: dict = field(default_factory=dict)  # lesson slug -> the file as shown in messages
+    package: object = None  # format: package -> its checked PackageSource (app.training.packages)
 
 
 @dataclass
@@ -150,11 +151,14 @@ def load_tree(directory):
         tree, "certifications.yaml", schema.CertificationsFile, False
     )
     tree.paths, path_lines, paths_path = _load(tree, "paths.yaml", schema.PathsFile, False)
+    from app.training.packages.sources import check_package_modules, declares_package
+
     modules_dir = tree.directory / "modules"
     if modules_dir.is_dir():
         for folder in sorted(p for p in modules_dir.iterdir() if p.is_dir()):
             rel = f"modules/{folder.name}/module.yaml"
-            model, lines, shown = _load(tree, rel, schema.ModuleFile)
+            module_class = schema.PackageModuleFile if declares_package(folder / "module.yaml") else schema.ModuleFile
+            model, lines, shown = _load(tree, rel, module_class)
             if model is not None:
                 tree.modules.append(ModuleSource(folder.name, shown, model, lines, {}))
             else:
@@ -169,6 +173,7 @@ def load_tree(directory):
         problem=lambda path, line, message: tree.problems.append(Problem(path, line, message)),
         warning=lambda path, line, message: tree.warnings.append(Problem(path, line, "avertissement : " + message)),
     )
+    check_package_modules(tree, Problem)
     tree.problems.sort(key=lambda p: (p.path, p.line))
     tree.warnings.sort(key=lambda p: (p.path, p.line))
     return tree
