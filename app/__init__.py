@@ -169,12 +169,14 @@ def _init_domains(app):
         reports,
         site,
         training,
+        workplace,
     )
 
     site.init_app(app)
     # The ground floor first: the order of the retention rules and of the privacy sections follows it.
     # A new domain is one more line here (and in .importlinter).
-    for domain in (audit, notifications, accounts, referential, training, passports, reports, backoffice, reception, consultations):
+    for domain in (audit, notifications, accounts, referential, training, passports, reports, backoffice, reception, consultations,
+                   workplace):
         domain.init_app(app)
     api.init_app(app)
 

@@ -9,7 +9,7 @@ from app.common.cli import fail
 
 seed_cli = AppGroup("seed", help="Données de démonstration.")
 keys_cli = AppGroup("keys", help="Clés de l'instance (dans instance/).")
-reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards) et de passeport.")
+reminders_cli = AppGroup("reminders", help="Rappels de formation (échéances, retards), de passeport et du plan d'action poste et lieu d'accueil.")
 
 
 @seed_cli.command("demo")
@@ -86,6 +86,10 @@ def reminders_send(on):
     )
     expiring = send_expiry_reminders(today)
     click.echo(f"Passeport : {expiring} ligne(s) arrivant à échéance dans les 60 jours signalée(s).")
+    from app.workplace.checklist import send_action_reminders
+
+    actions = send_action_reminders(today)
+    click.echo(f"Poste et lieu d'accueil : {actions} rappel(s) d'action envoyé(s).")
 
 
 @click.command("backup")

@@ -23,6 +23,8 @@ DEMO_USERS = [
     ("agent.fs@passerelle.example", "Amina Agent", Role.AGENT, "FS-DEMO", None),
     ("agent.caf@passerelle.example", "Bruno Agent", Role.AGENT, "CAF-DEMO", None),
     ("rh.fs@passerelle.example", "Rachid RH", Role.HR, "FS-DEMO", None),
+    # An agent of FS-DEMO with the staff_rep capability (granted by app.workplace.seed).
+    ("rep.fs@passerelle.example", "Romane Représentante", Role.AGENT, "FS-DEMO", None),
     ("rh.caf@passerelle.example", "Claire RH", Role.HR, "CAF-DEMO", None),
     ("dev.caf@passerelle.example", "Denis Développeur", Role.TRIAGER, None, "TEAM-CAF"),
     ("dev.ants@passerelle.example", "Eva Développeuse", Role.TRIAGER, None, "TEAM-ANTS"),
@@ -87,4 +89,7 @@ def seed_demo():
     from app.consultations.seed import seed_consultations
 
     seed_consultations()
+    from app.workplace.seed import seed_workplace_demo
+
+    seed_workplace_demo()
     return [(email, role.value) for email, _n, role, _o, _t in DEMO_USERS]

@@ -150,12 +150,16 @@ def _side(url):
     hr = client_for(t.hr_email)
     pages["hr_queue"] = (hr, "GET", "/rh/passeports/", None)
     pages["hr_team"] = (hr, "GET", "/rh/formation/", None)
+    pages["wc_incidents"] = (hr, "GET", "/conditions-de-travail/signalements", None)
+    pages["wc_indicators"] = (hr, "GET", "/conditions-de-travail/indicateurs", None)
     pages["quality_org"] = (hr, "GET", f"/qualite/structure/{t.organisation_code}", None)
     if t.network_email:
         pages["quality_department"] = (client_for(t.network_email), "GET",
                                        f"/qualite/departement/{t.network_department}", None)
     if t.admin_email:
         pages["quality_national"] = (client_for(t.admin_email), "GET", "/qualite/national", None)
+        pages["wc_indicators_national"] = (client_for(t.admin_email), "GET", "/conditions-de-travail/indicateurs",
+                                           None)
     if t.triager_email:
         pages["triage_board"] = (client_for(t.triager_email), "GET", "/equipe/remontees?status=open&sort=recent",
                                  None)

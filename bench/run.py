@@ -151,6 +151,9 @@ def plan(base, t):
     hr_pages = [
         ("hr_queue", "RH : file de validation", "GET", "/rh/passeports/", hr_cookie, ""),
         ("hr_team", "RH : équipe (plus grande structure)", "GET", "/rh/formation/", hr_cookie, ""),
+        ("wc_incidents", "RH : signalements d'incidents", "GET", "/conditions-de-travail/signalements", hr_cookie, ""),
+        ("wc_indicators", "RH : indicateurs conditions de travail", "GET", "/conditions-de-travail/indicateurs",
+         hr_cookie, ""),
         ("quality_org", "Qualité de l'accueil : structure (trimestre)", "GET",
          f"/qualite/structure/{t.organisation_code}", hr_cookie, ""),
     ]
@@ -159,8 +162,11 @@ def plan(base, t):
                          f"/qualite/departement/{t.network_department}",
                          cookie_header(log_in(base, t.network_email, t.password)), ""))
     if t.admin_email:
+        admin_cookie = cookie_header(log_in(base, t.admin_email, t.password))
         hr_pages.append(("quality_national", "Qualité de l'accueil : national", "GET", "/qualite/national",
-                         cookie_header(log_in(base, t.admin_email, t.password)), ""))
+                         admin_cookie, ""))
+        hr_pages.append(("wc_indicators_national", "Conditions de travail : national", "GET",
+                         "/conditions-de-travail/indicateurs", admin_cookie, ""))
     triage_pages = []
     if t.triager_email:
         tri_cookie = cookie_header(log_in(base, t.triager_email, t.password))

@@ -54,6 +54,7 @@ def init_app(app):
         reports_redaction,
         support,
         training,
+        workplace,
         xapi,
     )
     from app.api.auth import check_token
@@ -74,6 +75,7 @@ def init_app(app):
     api.register_blueprint(reports_redaction.blp)
     api.register_blueprint(reports.blp)
     api.register_blueprint(support.blp)
+    api.register_blueprint(workplace.blp)
     reception.init(api)
     api.register_blueprint(consultations.blp)
     from app.extensions import csrf

@@ -13,6 +13,8 @@ from app.reports.models import Application
 from app.scale.bulk import IdSequence, analyse, insert_rows, reset_sequences, skip_foreign_key_checks
 from app.scale.reception import seed_reception
 from app.scale.reports import seed_reports
+from app.scale.workplace import TABLES as WORKPLACE_TABLES
+from app.scale.workplace import seed_workplace
 from app.seed import DEMO_PASSWORD
 from app.training.models import Choice, Lesson, ModuleVersion, PathModule, Question, TrainingPath
 
@@ -22,12 +24,14 @@ DEFAULTS = {
     "organisations": 3000, "agents": 30000, "passport_entries": 150000, "reports": 100000,
     # One quarter of the network's desk log (~9 million accompaniments a year) and citizens' answers.
     "visits": 2_000_000, "voice_answers": 150_000,
+    # A year of incidents (CNAF 2017: 10,383) at the whole network's size, and four quarters of barometers.
+    "incidents": 30000, "barometer_answers": 72000,
 }
 TABLES = (
     "organisations", "users", "memberships", "enrolments", "lesson_progress", "quiz_attempts",
     "module_completions", "passport_entries", "reports", "report_me_toos", "report_followers",
     "report_events", "reception_visits", "reception_answers", "reception_quality_months",
-    "reception_network_departments",
+    "reception_network_departments", *WORKPLACE_TABLES,
 )
 
 
@@ -96,12 +100,13 @@ def _seed_people(sizes, rng, now, bar_for):
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for every seeded account
     plan = _org_plan(sizes["organisations"], rng)
     shares = _allocate(sizes["agents"], [w for _k, w in plan])
-    orgs, users, agents, hr_of = [], [], [], {}
+    orgs, users, agents, hr_of, departments = [], [], [], {}, {}
     first_org = org_ids.next
     for index, ((kind, _w), share) in enumerate(zip(plan, shares, strict=True)):
         org_id = org_ids.take()
         code = f"{CODE_PREFIX}{kind[:3].upper()}-{org_id:05d}"
         department = f"{rng.randint(1, 95):02d}"
+        departments[org_id] = department
         orgs.append((org_id, code, f"{OrgKind(kind).label} {department} n° {index + 1}", kind,
                      kind != "private", department, now))
         hr_id = user_ids.take()
@@ -133,7 +138,7 @@ def _seed_people(sizes, rng, now, bar_for):
     with bar_for("Rattachements", len(users) - 2 * len(teams)) as bar:
         insert_rows("memberships", ("id", "user_id", "organisation_id", "started_at"), rows, bar)
     return {"first_org": first_org, "agents": agents, "hr_of": hr_of, "triagers": triagers,
-            "orgs": len(orgs), "users": len(users), "largest_hr": hr_of[first_org]}
+            "orgs": len(orgs), "users": len(users), "largest_hr": hr_of[first_org], "departments": departments}
 
 
 # --- training --------------------------------------------------------------------------------
@@ -321,6 +326,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
         passports = _seed_passports(sizes, people, rng, now, bar_for)
         reports = seed_reports(sizes, people, rng, now, bar_for)
         reception = seed_reception(sizes, people, rng, now, bar_for)
+        workplace = seed_workplace(sizes, people, rng, now, bar_for)
         reset_sequences(TABLES)
         db.session.commit()
         analyse()
@@ -331,7 +337,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
     summary = ScaleSummary()
     summary.counts = {"organisations": people["orgs"], "users": people["users"],
                       "agents": len(people["agents"]),
-                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **reception}
+                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **reception, **workplace}
     summary.largest_hr_email = f"rh.{people['first_org']}@{DOMAIN}"
     agent = training.get("agent_with_progress") or people["agents"][0][0]
     summary.agent_email = f"agent.{agent}@{DOMAIN}"

@@ -15,6 +15,7 @@ REPORTS = "Remontées"
 ACCOUNTS = "Comptes"
 ONLINE = "Services en ligne"
 SUPPORT = "Appui expert"
+WORK = "Conditions de travail"
 
 # Later domains append their entries.
 NAVIGATION = [
@@ -53,6 +54,15 @@ NAVIGATION = [
     ("admin", "backoffice_admin.group_list", "Pôles d'appui", SUPPORT),
     ("admin", "backoffice.statistics", "Statistiques de l'appui expert", SUPPORT),
     ("admin", "reception_quality.index", "Qualité de l'accueil"),
+    ("agent", "workplace_incidents.index", "Signalements d'incidents", WORK),
+    ("agent", "workplace_barometer.index", "Baromètre", WORK),
+    ("hr", "workplace_incidents.index", "Signalements d'incidents", WORK),
+    ("hr", "workplace_site.index", "Poste et lieu d'accueil", WORK),
+    ("hr", "workplace_barometer.index", "Baromètre", WORK),
+    ("hr", "workplace_dialogue.indicators_page", "Indicateurs et dossier", WORK),
+    ("admin", "workplace_dialogue.indicators_page", "Indicateurs et dossier", WORK),
+    ("admin", "workplace_barometer.index", "Baromètre", WORK),
+    ("admin", "workplace_dialogue.mandates", "Représentants du personnel", WORK),
 ]
 
 # Reference pages, for every logged-in role, in one sub-menu.

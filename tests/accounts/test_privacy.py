@@ -140,6 +140,8 @@ EXPORTED = {
     ("passport_contribution_offers", "holder_id"): ("passport", "contribution_offers"),
     ("scorm_attempts", "user_id"): ("scorm_packages", "attempts"),
     ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
+    ("workplace_incidents", "reporter_id"): ("workplace", "incidents"),
+    ("workplace_staff_rep_mandates", "user_id"): ("workplace", "staff_rep_mandates"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -162,6 +164,14 @@ NOT_EXPORTED = {
     ("reception_site_tokens", "created_by_id"): "HR work: a site's token for its queue-management system (a secret)",
     ("consultations", "created_by_id"): "a software team's work (the consultation is the team's)",
     ("reception_network_departments", "user_id"): "the départements an administrator assigned (role data, shown in the account)",
+    ("workplace_incident_actions", "actor_id"): "HR handling of another person's incident (listed for its reporter)",
+    ("workplace_discussion_items", "author_id"): "HR work for the organisation's discussion space",
+    ("workplace_checklist_assessments", "assessed_by_id"): "HR work on the site checklist (the organisation's)",
+    ("workplace_checklist_actions", "owner_id"): "an action of the site's plan (the organisation's work)",
+    ("workplace_barometer_campaigns", "opened_by_id"): "HR work: a campaign for the organisation",
+    ("workplace_barometer_participations", "user_id"): "only refuses a second answer while a campaign is open, "
+                                                        "deleted at closing; no link to the answer",
+    ("workplace_staff_rep_mandates", "granted_by_id"): "an administrator's act on another person's account",
 }
 
 
@@ -229,6 +239,11 @@ def _a_person_with_a_row_everywhere(db):
 
     reception.record_visit(person, reception.clean_visit(
         {"channel": "phone", "operators": ["caf"], "outcome": "resolved", "duration": "lt5"}))
+    from app.workplace.models import StaffRepMandate
+    from tests.workplace.helpers import file as file_incident
+
+    file_incident(person)
+    db.session.add(StaffRepMandate(user_id=person.id, organisation_id=person.organisation_id))
     db.session.commit()
     _consultation_rows(person)
     _package_attempt(person)

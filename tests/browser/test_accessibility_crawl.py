@@ -21,7 +21,7 @@ def _pages_for(role):
     for endpoint, (method, path, expected) in sorted(MATRIX.items()):
         if method != "GET" or expected_status(endpoint, expected, role) != OK or endpoint in SKIP or "{" in path:
             continue
-        if path.startswith("/api/") or path.endswith((".csv", ".json", ".pdf")):
+        if path.startswith("/api/") or path.endswith((".csv", ".json", ".pdf", ".zip")):
             continue
         pages.append(path)
     return pages

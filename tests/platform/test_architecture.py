@@ -69,7 +69,8 @@ def test_a_broken_contract_fails_the_lint(tree, module, line, contract):
     assert any(row.startswith(contract) for row in broken), broken
 
 
-DOMAINS = ("accounts", "audit", "notifications", "referential", "training", "passports", "reports", "backoffice", "reception", "consultations")
+DOMAINS = ("accounts", "audit", "notifications", "referential", "training", "passports", "reports", "backoffice", "reception", "consultations",
+           "workplace")
 # The `flask` command groups the README documents (names are a contract), besides Flask's own.
 COMMANDS = {"backup", "catalog", "curricula", "db", "keys", "openapi", "orgs", "outbox", "purge", "reminders", "reception", "support", "lrs",
             "restore", "seed", "teams", "tokens", "users", "webhooks", "worker"}

@@ -540,3 +540,33 @@ def test_package_attempt_of_another_agent(app, actor, tmp_path):
     assert columns(attempt) == objects[0][1]
     hr = actor(UserFactory(role="hr", organisation=owner.organisation))
     attempt_all(app, hr, f"/formation/modules/{mod.slug}/paquet", 403)
+
+
+# --- working-conditions incidents (issue 18) ------------------------------------------------------------
+
+
+def test_incidents_of_another_scope_staff_rep_and_other_hr_get_404(app, actor):
+    from app.workplace.incidents import file_incident
+    from app.workplace.models import Incident, StaffRepMandate
+    from tests.workplace.helpers import incident_values
+
+    org = OrganisationFactory()
+    victim = UserFactory(role="agent", organisation=org)
+    incident = file_incident(victim, incident_values(anonymous_to_hr=True))
+    rep_user = UserFactory(role="agent", organisation=org)
+    db.session.add(StaffRepMandate(user_id=rep_user.id, organisation_id=org.id))
+    db.session.commit()
+    staff_rep, other_hr = actor(rep_user), actor(UserFactory(role="hr", organisation=OrganisationFactory()))
+    before, objects = table_counts(), [(incident, columns(incident))]
+    tried = 0
+    for who in (staff_rep, other_hr):
+        tried += attempt_all(app, who, f"/conditions-de-travail/signalements/{incident.id}", 404)
+        tried += attempt_all(app, who, f"/conditions-de-travail/signalements/{incident.id}/fiche.pdf", 404)
+        tried += attempt_all(app, who, f"/api/v1/workplace/incidents/{incident.id}", 404, api=True)
+        listed = who.client.get("/api/v1/workplace/incidents", headers=who.headers).get_json()
+        assert [row["id"] for row in listed] == []
+    tried += attempt_all(app, other_hr, f"/conditions-de-travail/signalements/{incident.id}/suite", 404)
+    tried += attempt_all(app, staff_rep, f"/conditions-de-travail/signalements/{incident.id}/suite", 403)
+    assert_unchanged(before, objects)
+    assert db.session.get(Incident, incident.id).status == "received"
+    assert tried == 8 * 4

@@ -1,0 +1,168 @@
+"""Working-conditions barometer: campaigns, anonymous answers, results under the small-number rules."""
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Organisation, Role
+from app.audit.services import audit
+from app.common.models import utcnow
+from app.extensions import db
+from app.workplace import anonymity
+from app.workplace.enums import BAROMETER_CODES, CampaignStatus
+from app.workplace.models import BarometerAnswer, BarometerCampaign, BarometerParticipation, fits_id
+from app.workplace.periods import quarter_of
+
+
+class BarometerError(Exception):
+    """A use case refused, with a French message."""
+
+
+def minimum_group():
+    return int(current_app.config.get("SURVEY_MIN_GROUP", 5))
+
+
+def can_manage(user, campaign):
+    """HR of the organisation (its own campaigns), an admin (all)."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.HR and campaign.organisation_id is not None and \
+        campaign.organisation_id == user.organisation_id
+
+
+def open_campaign(actor, title, opens_on, closes_on, national=False):
+    """HR opens a campaign for their organisation, an admin a national one; one per scope and quarter."""
+    if actor.role == Role.ADMIN:
+        organisation_id = None
+    elif actor.role == Role.HR and actor.organisation_id is not None and not national:
+        organisation_id = actor.organisation_id
+    else:
+        raise BarometerError("Seule l'administration ouvre une campagne nationale.")
+    if closes_on < opens_on:
+        raise BarometerError("La clôture doit suivre l'ouverture.")
+    quarter = quarter_of(opens_on)
+    if quarter_of(closes_on) != quarter:
+        raise BarometerError("Une campagne tient dans un trimestre (les résultats sont regroupés par trimestre).")
+    clash = db.select(BarometerCampaign.id).where(BarometerCampaign.quarter == quarter)
+    if organisation_id is not None:
+        clash = clash.where(or_(BarometerCampaign.organisation_id.is_(None),
+                                BarometerCampaign.organisation_id == organisation_id))
+    if db.session.scalar(clash) is not None:
+        raise BarometerError(f"Une campagne couvre déjà ce périmètre au trimestre {quarter}.")
+    campaign = BarometerCampaign(title=title.strip(), organisation_id=organisation_id, quarter=quarter,
+                                 opens_on=opens_on, closes_on=closes_on, opened_by_id=actor.id,
+                                 status=CampaignStatus.OPEN.value)
+    db.session.add(campaign)
+    db.session.flush()
+    audit(actor, "workplace.barometer_opened", campaign, {"quarter": quarter})
+    db.session.commit()
+    return campaign
+
+
+def campaigns_for(user):
+    """Campaigns `user` may see in the list: to answer (agent), to manage (HR, admin)."""
+    query = db.select(BarometerCampaign).order_by(BarometerCampaign.opens_on.desc(), BarometerCampaign.id.desc())
+    if user.role == Role.ADMIN:
+        return db.session.scalars(query.limit(100)).all()
+    if user.organisation_id is None:
+        return []
+    return db.session.scalars(query.where(or_(BarometerCampaign.organisation_id.is_(None),
+                                              BarometerCampaign.organisation_id == user.organisation_id))
+                              .limit(100)).all()
+
+
+def get_campaign(user, campaign_id):
+    """The campaign if it covers the user's organisation (admin: any), else None."""
+    campaign = db.session.get(BarometerCampaign, campaign_id) if fits_id(campaign_id) else None
+    if campaign is None:
+        return None
+    if user.role == Role.ADMIN or campaign.organisation_id is None:
+        return campaign
+    return campaign if campaign.organisation_id == user.organisation_id else None
+
+
+def has_answered(user, campaign):
+    return db.session.scalar(db.select(BarometerParticipation.id).where(
+        BarometerParticipation.campaign_id == campaign.id, BarometerParticipation.user_id == user.id)) is not None
+
+
+def answer(actor, campaign, scores, today=None):
+    """An agent answers once. The answer row names no one; only the participation row does, until closing.
+
+    No audit line: an audit row (actor, time) next to the answer's day would undo the anonymity.
+    """
+    today = today or date.today()
+    if actor.role != Role.AGENT or not campaign.covers(actor.organisation):
+        raise BarometerError("Cette campagne ne concerne pas votre structure.")
+    if not campaign.is_open or not campaign.opens_on <= today <= campaign.closes_on:
+        raise BarometerError("Cette campagne n'est pas ouverte aux réponses.")
+    if set(scores) != set(BAROMETER_CODES) or any(v not in (1, 2, 3, 4, 5) for v in scores.values()):
+        raise BarometerError("Répondez à chaque question par une note de 1 à 5.")
+    organisation = actor.organisation
+    db.session.add(BarometerParticipation(campaign_id=campaign.id, user_id=actor.id))
+    db.session.add(BarometerAnswer(campaign_id=campaign.id, organisation_id=organisation.id,
+                                   department=organisation.department, answered_on=today, **scores))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise BarometerError("Vous avez déjà répondu à cette campagne.") from None
+
+
+def close_campaign(actor, campaign):
+    """Close a campaign: the participation records are deleted, the results can be read."""
+    if not can_manage(actor, campaign):
+        raise BarometerError("Vous ne gérez pas cette campagne.")
+    if not campaign.is_open:
+        raise BarometerError("Cette campagne est déjà close.")
+    deleted = db.session.execute(db.delete(BarometerParticipation)
+                                 .where(BarometerParticipation.campaign_id == campaign.id)).rowcount
+    campaign.status = CampaignStatus.CLOSED.value
+    campaign.closed_at = utcnow()
+    audit(actor, "workplace.barometer_closed", campaign, {"participations_deleted": deleted})
+    db.session.commit()
+    return campaign
+
+
+def quarter_cells(quarter, department=None):
+    """The cells of a quarter (closed campaigns only: live figures would show each new answer).
+
+    National and département cells always; organisation cells only for `department` ("*" = all of
+    them). Suppression is decided top-down, so a page that needs one département reads only its
+    organisations and gets the same answer as the whole tree.
+    """
+    sums = [db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES]
+    closed = (BarometerCampaign.quarter == quarter, BarometerCampaign.status == CampaignStatus.CLOSED.value)
+    base = db.select().select_from(BarometerAnswer).join(BarometerCampaign,
+                                                          BarometerCampaign.id == BarometerAnswer.campaign_id)
+    departments = db.session.execute(
+        base.add_columns(BarometerAnswer.department, db.func.count(), *sums).where(*closed)
+        .group_by(BarometerAnswer.department)).all()
+    rows = []
+    if department is not None:
+        query = base.add_columns(BarometerAnswer.organisation_id, BarometerAnswer.department, db.func.count(), *sums)
+        if department == "?":
+            query = query.where(BarometerAnswer.department.is_(None))
+        elif department != "*":
+            query = query.where(BarometerAnswer.department == department)
+        rows = db.session.execute(query.where(*closed).group_by(BarometerAnswer.organisation_id,
+                                                                BarometerAnswer.department)).all()
+    org_ids = [row[0] for row in rows]
+    labels = {f"org-{i}": name for i, name in db.session.execute(
+        db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))} if org_ids else {}
+    data = [(row[0], row[1], row[2], dict(zip(BAROMETER_CODES, row[3:], strict=True))) for row in rows]
+    dep_data = [(row[0], row[1], dict(zip(BAROMETER_CODES, row[2:], strict=True))) for row in departments]
+    return anonymity.suppress(anonymity.build(data, labels, dep_data), minimum_group())
+
+
+def cells_for(quarter, scope):
+    """The cells a page about `scope` needs (its département's organisations, or none for national)."""
+    return quarter_cells(quarter, None if scope.level == "national" else (scope.department or "?"))
+
+
+def view_of(cells, scope):
+    """The scope's cell and its children: what one page (or CSV, PDF) may show. Missing cell = empty."""
+    root = cells.get(scope.key) or anonymity.Cell(scope.key, scope.level, scope.label)
+    root.label = scope.label
+    return root, [cells[key] for key in sorted(root.children, key=lambda k: cells[k].label)]

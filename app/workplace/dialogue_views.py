@@ -1,0 +1,127 @@
+"""Indicators, the quarterly file, the discussion space and the staff_rep mandates."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.accounts.forms import ConfirmForm
+from app.accounts.models import Organisation, Role
+from app.common.access import roles
+from app.extensions import db
+from app.workplace import dialogue, dossier, indicators, scope
+from app.workplace.barometer import minimum_group
+from app.workplace.enums import BAROMETER_ITEMS, CHECKLIST
+from app.workplace.forms import DiscussionForm, MandateForm
+from app.workplace.models import StaffRepMandate, fits_id
+from app.workplace.periods import parse_quarter, quarter_of
+from app.workplace.providers import PROVIDER_LABELS
+
+bp = Blueprint("workplace_dialogue", __name__)
+
+
+def _indicators():
+    """The scope and quarter asked for, if the user may read them: 403 without the capability, 404 else."""
+    if not scope.can_read_aggregates(current_user):
+        abort(403)
+    chosen = scope.resolve(current_user, request.args.get("perimetre"))
+    if chosen is None:
+        abort(404)
+    quarter = request.args.get("trimestre") or quarter_of(date.today())
+    try:
+        parse_quarter(quarter)
+    except ValueError:
+        abort(400, description="Trimestre invalide (format AAAA-T1 à AAAA-T4).")
+    ind = indicators.compute(chosen, quarter, minimum_group())
+    discussion = dialogue.items(chosen.organisation_id, quarter) if chosen.level == "organisation" else []
+    return ind, discussion
+
+
+@bp.route("/conditions-de-travail/indicateurs")
+@roles(Role.AGENT, Role.HR, Role.ADMIN)
+def indicators_page():
+    ind, discussion = _indicators()
+    return render_template("workplace/indicators.html", ind=ind, discussion=discussion,
+                           scopes=scope.scopes_for(current_user), items=BAROMETER_ITEMS, checklist=CHECKLIST,
+                           provider_labels=PROVIDER_LABELS,
+                           max_incidents=max([r.incidents for r in ind.cross_shown] + [1]),
+                           max_failures=max([r.online_failures or 0 for r in ind.cross_shown] + [1]))
+
+
+@bp.route("/conditions-de-travail/dossier.zip")
+@roles(Role.AGENT, Role.HR, Role.ADMIN)
+def dossier_zip():
+    ind, discussion = _indicators()
+    name = f"dossier-conditions-de-travail-{ind.scope.key}-{ind.quarter}.zip"
+    return Response(dossier.zip_bytes(ind, discussion), mimetype="application/zip",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/conditions-de-travail/dossier.pdf")
+@roles(Role.AGENT, Role.HR, Role.ADMIN)
+def dossier_pdf():
+    ind, discussion = _indicators()
+    name = f"dossier-conditions-de-travail-{ind.scope.key}-{ind.quarter}.pdf"
+    return Response(dossier.pdf_bytes(ind, discussion), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+def _organisation_or_404(org_id):
+    organisation = db.session.get(Organisation, org_id) if fits_id(org_id) else None
+    if organisation is None or not scope.covers_organisation(current_user, organisation):
+        abort(404)
+    return organisation
+
+
+@bp.route("/conditions-de-travail/discussion/<int:org_id>", methods=["GET", "POST"])
+@roles(Role.AGENT, Role.HR, Role.ADMIN)
+def discussion(org_id):
+    organisation = _organisation_or_404(org_id)
+    form = DiscussionForm(quarter=quarter_of(date.today()))
+    can_edit = current_user.role == Role.HR and current_user.organisation_id == organisation.id
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                dialogue.add_item(current_user, organisation, form.kind.data, form.quarter.data.strip().upper(),
+                                  form.text.data)
+            except dialogue.DialogueError as exc:
+                form.quarter.errors = [str(exc)]
+            else:
+                flash("Ajouté à l'espace de discussion.", "success")
+                return redirect(url_for("workplace_dialogue.discussion", org_id=organisation.id))
+        status = 400
+    return render_template("workplace/discussion.html", organisation=organisation,
+                           entries=dialogue.items(organisation.id), form=form, can_edit=can_edit), status
+
+
+@bp.route("/admin/conditions-de-travail/representants", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def mandates():
+    form = MandateForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            dialogue.grant_mandate(current_user, form.email.data, form.organisation_code.data, form.department.data)
+        except dialogue.DialogueError as exc:
+            form.email.errors = [str(exc)]
+        else:
+            flash("Capacité « représentant du personnel » accordée.", "success")
+            return redirect(url_for("workplace_dialogue.mandates"))
+    if form.is_submitted():
+        status = 400
+    return render_template("workplace/mandates.html", form=form, mandates=dialogue.all_mandates(),
+                           confirm=ConfirmForm()), status
+
+
+@bp.route("/admin/conditions-de-travail/representants/<int:mandate_id>/retirer", methods=["POST"])
+@roles(Role.ADMIN)
+def mandate_revoke(mandate_id):
+    mandate = db.session.get(StaffRepMandate, mandate_id) if fits_id(mandate_id) else None
+    if mandate is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        dialogue.revoke_mandate(current_user, mandate)
+        flash("Capacité retirée.", "success")
+    return redirect(url_for("workplace_dialogue.mandates"))

@@ -1,0 +1,285 @@
+"""Working conditions: incidents, staff representatives, checklist, barometer, discussion space."""
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation, Role, User
+from app.common.models import UTCDateTime, utcnow
+from app.common.timezones import as_utc
+from app.extensions import db
+from app.workplace.enums import (
+    INCIDENT_TRANSITIONS,
+    TAKE_IN_CHARGE_HOURS,
+    Channel,
+    IncidentContext,
+    IncidentKind,
+    IncidentStatus,
+    Severity,
+)
+
+
+def fits_id(value):
+    """Whether an id from a URL can be a row id (larger ones overflow SQLite's INTEGER: no such row)."""
+    return 0 < value < 2**31
+
+
+class StaffRepMandate(db.Model):
+    """The staff_rep capability an admin grants to an agent, for an organisation or a département."""
+
+    __tablename__ = "workplace_staff_rep_mandates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    department: Mapped[str | None] = mapped_column(String(3))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    user = relationship(User, foreign_keys=[user_id])
+    organisation = relationship(Organisation)
+
+    @property
+    def scope_label(self):
+        if self.organisation is not None:
+            return self.organisation.name
+        return f"Département {self.department}"
+
+
+class Incident(db.Model):
+    """An incivility or aggression reported by an agent (narrative stored masked)."""
+
+    __tablename__ = "workplace_incidents"
+    __table_args__ = (
+        Index("ix_workplace_incidents_org_occurred", "organisation_id", "occurred_at"),
+        Index("ix_workplace_incidents_reporter", "reporter_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    # Always kept (legal needs), shown to HR only when the victim did not ask for anonymity.
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    anonymous_to_hr: Mapped[bool] = mapped_column(default=False)
+    occurred_at = mapped_column(UTCDateTime(), nullable=False)
+    channel: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(1))
+    context: Mapped[str] = mapped_column(String(20))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    redaction_counts = mapped_column(JSON, default=dict)
+    consequences = mapped_column(JSON, default=list)
+    support_wanted = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=IncidentStatus.RECEIVED.value)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    taken_at = mapped_column(UTCDateTime())
+    support_at = mapped_column(UTCDateTime())
+    closed_at = mapped_column(UTCDateTime())
+
+    organisation = relationship(Organisation)
+    reporter = relationship(User, foreign_keys=[reporter_id])
+    actions = relationship("IncidentAction", order_by="IncidentAction.id", back_populates="incident")
+    report = relationship("Report")
+
+    @property
+    def report_reference(self):
+        return self.report.reference if self.report_id else None
+
+    @property
+    def due_at(self):
+        return as_utc(self.created_at) + timedelta(hours=TAKE_IN_CHARGE_HOURS)
+
+    def is_late(self, now=None):
+        """Taken in charge after 48 h, or still waiting past them."""
+        taken = as_utc(self.taken_at) if self.taken_at else None
+        return (taken or now or utcnow()) > self.due_at
+
+    def allowed_transitions(self):
+        return INCIDENT_TRANSITIONS[IncidentStatus(self.status)]
+
+    def can_manage(self, user):
+        return user.role == Role.HR and user.organisation_id == self.organisation_id
+
+    def reporter_name_for(self, user):
+        """The victim's name as `user` may see it: None when hidden (anonymous toward HR)."""
+        if user.id == self.reporter_id:
+            return self.reporter.full_name
+        if self.can_manage(user) and not self.anonymous_to_hr:
+            return self.reporter.full_name
+        return None
+
+    @property
+    def status_label(self):
+        return IncidentStatus(self.status).label
+
+    @property
+    def kind_label(self):
+        return IncidentKind(self.kind).label
+
+    @property
+    def severity_label(self):
+        return Severity(self.severity).label
+
+    @property
+    def channel_label(self):
+        return Channel(self.channel).label
+
+    @property
+    def context_label(self):
+        return IncidentContext(self.context).label
+
+
+class IncidentAction(db.Model):
+    """One step of the manager's handling: who, what, when."""
+
+    __tablename__ = "workplace_incident_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("workplace_incidents.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    incident = relationship(Incident, back_populates="actions")
+    actor = relationship(User)
+
+    @property
+    def status_label(self):
+        return IncidentStatus(self.status).label
+
+
+class ChecklistAssessment(db.Model):
+    """One pass over the workstation and site checklist (history kept: never updated)."""
+
+    __tablename__ = "workplace_checklist_assessments"
+    __table_args__ = (Index("ix_workplace_checklist_org_at", "organisation_id", "assessed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assessed_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # theme -> score 0-100 (share of applicable items that comply), or None when all are N/A.
+    scores = mapped_column(JSON, default=dict)
+
+    answers = relationship("ChecklistAnswer", order_by="ChecklistAnswer.id")
+    assessed_by = relationship(User)
+
+
+class ChecklistAnswer(db.Model):
+    __tablename__ = "workplace_checklist_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("workplace_checklist_assessments.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChecklistAction(db.Model):
+    """An item of the site's action plan."""
+
+    __tablename__ = "workplace_checklist_actions"
+    __table_args__ = (Index("ix_workplace_actions_open_due", "done_at", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    item_code: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_on = mapped_column(Date(), nullable=False)
+    done_at = mapped_column(UTCDateTime())
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # "due_soon" / "overdue": the reminders already sent (each is sent once).
+    reminded: Mapped[str] = mapped_column(String(40), default="")
+
+    owner = relationship(User)
+
+
+class BarometerCampaign(db.Model):
+    """A quarterly working-conditions questionnaire, for one organisation or nationally (None)."""
+
+    __tablename__ = "workplace_barometer_campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)  # "2026-T4"
+    opens_on = mapped_column(Date(), nullable=False)
+    closes_on = mapped_column(Date(), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    closed_at = mapped_column(UTCDateTime())
+
+    organisation = relationship(Organisation)
+
+    @property
+    def is_open(self):
+        return self.status == "open"
+
+    def covers(self, organisation):
+        return organisation is not None and self.organisation_id in (None, organisation.id)
+
+
+def _new_uuid():
+    return str(uuid.uuid4())
+
+
+class BarometerAnswer(db.Model):
+    """One anonymous questionnaire: no person, session, address or token; a random id; the day only.
+
+    WITHOUT ROWID on SQLite: rows are stored in the order of their random ids, not of arrival.
+    """
+
+    __tablename__ = "workplace_barometer_answers"
+    __table_args__ = (
+        Index("ix_workplace_barometer_answers_campaign_org", "campaign_id", "organisation_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=_new_uuid)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("workplace_barometer_campaigns.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    department: Mapped[str | None] = mapped_column(String(3))
+    answered_on = mapped_column(Date(), nullable=False)
+    # One column per item of enums.BAROMETER_ITEMS, 1 to 5.
+    workload: Mapped[int] = mapped_column(SmallInteger)
+    handling_time: Mapped[int] = mapped_column(SmallInteger)
+    autonomy: Mapped[int] = mapped_column(SmallInteger)
+    peer_help: Mapped[int] = mapped_column(SmallInteger)
+    manager_help: Mapped[int] = mapped_column(SmallInteger)
+    backoffice_help: Mapped[int] = mapped_column(SmallInteger)
+    tools: Mapped[int] = mapped_column(SmallInteger)
+    training: Mapped[int] = mapped_column(SmallInteger)
+    recognition: Mapped[int] = mapped_column(SmallInteger)
+    tension: Mapped[int] = mapped_column(SmallInteger)
+    safety: Mapped[int] = mapped_column(SmallInteger)
+    comfort: Mapped[int] = mapped_column(SmallInteger)
+
+
+class BarometerParticipation(db.Model):
+    """Who answered an open campaign (only to refuse a second answer); deleted when it closes."""
+
+    __tablename__ = "workplace_barometer_participations"
+    __table_args__ = (UniqueConstraint("campaign_id", "user_id", name="uq_workplace_participation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("workplace_barometer_campaigns.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class DiscussionItem(db.Model):
+    """The « espace de discussion »: themes, questions for the meeting, decisions (recorded by HR)."""
+
+    __tablename__ = "workplace_discussion_items"
+    __table_args__ = (Index("ix_workplace_discussion_org_quarter", "organisation_id", "quarter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    quarter: Mapped[str] = mapped_column(String(7))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

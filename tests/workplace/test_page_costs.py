@@ -1,0 +1,39 @@
+"""Key working-conditions pages run a fixed number of queries, whatever the number of rows."""
+from app.extensions import db
+from app.workplace.models import StaffRepMandate
+from tests.factories import OrganisationFactory, UserFactory
+from tests.query_counter import count_queries
+from tests.workplace.helpers import file
+
+
+def _queries(app, client, path):
+    client.get(path)  # warm caches
+    with count_queries(app) as counter:
+        assert client.get(path).status_code == 200
+    return counter.count
+
+
+def test_hr_incident_list_and_indicators_do_not_grow_with_incidents(app, client, login):
+    org = OrganisationFactory()
+    login(role="hr", organisation=org)
+    agents = [UserFactory(role="agent", organisation=org) for _ in range(3)]
+    file(agents[0])
+    few = {path: _queries(app, client, path) for path in
+           ("/conditions-de-travail/signalements", "/conditions-de-travail/indicateurs")}
+    for agent in agents:
+        for _ in range(4):
+            file(agent, anonymous_to_hr=True)
+    many = {path: _queries(app, client, path) for path in few}
+    assert many == few
+
+
+def test_staff_rep_indicators_do_not_grow_with_organisations(app, client, login):
+    rep = login(role="agent", organisation=OrganisationFactory(department="69"))
+    db.session.add(StaffRepMandate(user_id=rep.id, department="69"))
+    db.session.commit()
+    path = "/conditions-de-travail/indicateurs?perimetre=dep-69"
+    file(rep)
+    few = _queries(app, client, path)
+    for _ in range(4):
+        file(UserFactory(role="agent", organisation=OrganisationFactory(department="69")))
+    assert _queries(app, client, path) == few
