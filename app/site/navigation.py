@@ -16,6 +16,7 @@ ACCOUNTS = "Comptes"
 ONLINE = "Services en ligne"
 SUPPORT = "Appui expert"
 WORK = "Conditions de travail"
+DESK = "Mon accueil"
 
 # Later domains append their entries.
 NAVIGATION = [
@@ -36,7 +37,7 @@ NAVIGATION = [
     ("expert", "backoffice.board", "Demandes d'appui"),
     ("expert", "backoffice.fiche_list", "Fiches réflexes"),
     ("expert", "backoffice.statistics", "Statistiques"),
-    ("agent", "reception.my_visits", "Registre d'accueil"),
+    ("agent", "reception.my_visits", "Registre d'accueil", DESK),
     ("hr", "reception_hr.index", "Accueil et avis"),
     ("hr", "reception_quality.index", "Qualité de l'accueil"),
     ("manager_network", "reception_quality.index", "Qualité de l'accueil"),
@@ -49,13 +50,13 @@ NAVIGATION = [
     ("admin", "admin.users", "Utilisateurs", ACCOUNTS),
     ("admin", "admin.organisations", "Structures", ACCOUNTS),
     ("admin", "admin.teams", "Équipes logicielles", ACCOUNTS),
-    ("admin", "admin.audit_log", "Journal d'audit"),
+    ("admin", "admin.audit_log", "Journal d'audit", ACCOUNTS),
     ("admin", "triage.board", "Remontées"),
     ("admin", "backoffice_admin.group_list", "Pôles d'appui", SUPPORT),
     ("admin", "backoffice.statistics", "Statistiques de l'appui expert", SUPPORT),
     ("admin", "reception_quality.index", "Qualité de l'accueil"),
-    ("agent", "workplace_incidents.index", "Signalements d'incidents", WORK),
-    ("agent", "workplace_barometer.index", "Baromètre", WORK),
+    ("agent", "workplace_incidents.index", "Signalements d'incidents", DESK),
+    ("agent", "workplace_barometer.index", "Baromètre", DESK),
     ("hr", "workplace_incidents.index", "Signalements d'incidents", WORK),
     ("hr", "workplace_site.index", "Poste et lieu d'accueil", WORK),
     ("hr", "workplace_barometer.index", "Baromètre", WORK),
