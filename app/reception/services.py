@@ -14,6 +14,7 @@ from flask import current_app
 
 from app.accounts.models import Role, hash_token
 from app.audit.services import audit
+from app.common.sql import is_id
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reception import summary
@@ -299,10 +300,12 @@ def submit_answer(organisation, handled=None, welcome=None, waiting=None, commen
     for name, value in scores.items():
         if value is not None and value not in (1, 2, 3, 4, 5):
             raise ReceptionError("Choisissez une réponse de 1 à 5.", name)
-    comment, problem = (comment or "").strip(), (problem or "").strip()
+    # NUL characters are never text a citizen typed (and PostgreSQL refuses them).
+    comment = (comment or "").replace("\x00", "").strip()
+    problem = (problem or "").replace("\x00", "").strip()
     if len(comment) > COMMENT_MAX or len(problem) > COMMENT_MAX:
         raise ReceptionError(f"{COMMENT_MAX} caractères au maximum.", "comment" if len(comment) > COMMENT_MAX else "problem")
-    if application_id is not None and db.session.get(Application, application_id) is None:
+    if application_id is not None and (not is_id(application_id) or db.session.get(Application, application_id) is None):
         raise ReceptionError("Service en ligne inconnu.", "application_id")
     if problem and application_id is None:
         raise ReceptionError("Choisissez le service en ligne qui vous a posé problème.", "application_id")
