@@ -25,6 +25,8 @@ DEMO_USERS = [
     ("rh.fs@passerelle.example", "Rachid RH", Role.HR, "FS-DEMO", None),
     # An agent of FS-DEMO with the staff_rep capability (granted by app.workplace.seed).
     ("rep.fs@passerelle.example", "Romane Représentante", Role.AGENT, "FS-DEMO", None),
+    # An agent of FS-DEMO with the tutor capability (granted by rh.fs in app.training.seed).
+    ("tuteur.fs@passerelle.example", "Théo Tuteur", Role.AGENT, "FS-DEMO", None),
     ("rh.caf@passerelle.example", "Claire RH", Role.HR, "CAF-DEMO", None),
     ("dev.caf@passerelle.example", "Denis Développeur", Role.TRIAGER, None, "TEAM-CAF"),
     ("dev.ants@passerelle.example", "Eva Développeuse", Role.TRIAGER, None, "TEAM-ANTS"),
@@ -77,6 +79,9 @@ def seed_demo():
     from app.passports.seed import seed_passport_demo
 
     seed_passport_demo()
+    from app.training.seed import seed_observation_demo
+
+    seed_observation_demo()
     from app.reports.seed import seed_reports
 
     seed_reports()

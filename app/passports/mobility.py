@@ -8,6 +8,7 @@ from app.extensions import db
 from app.passports.models import PassportEntry, Provenance
 from app.referential.services import all_profiles, profile_by_code
 from app.training.models import Enrolment, Module, PathModule, TrainingPath
+from app.training.observations import grids_by_competency
 from app.training.services import modules_by_competency
 
 
@@ -22,6 +23,16 @@ class SuggestedModule:
     level: int
 
 
+# A quiz shows knowledge; from this level on, a level is shown at work and certified by an observation.
+OBSERVED_FROM_LEVEL = 3
+
+
+@dataclass(frozen=True)
+class LevelToObserve:
+    level: int
+    behaviours: tuple  # the grid's observable behaviours of that level
+
+
 @dataclass(frozen=True)
 class GapLine:
     competency_code: str
@@ -29,6 +40,14 @@ class GapLine:
     required_level: int
     validated_level: int  # 0 when the agent holds no validated entry for it
     modules: tuple  # SuggestedModule, only when there is a gap
+    # The levels still to be observed (from level 3 up to the required one) and their behaviours;
+    # `has_grid` is False when the competency has no observation grid yet.
+    to_observe: tuple = ()
+    has_grid: bool = False
+
+    @property
+    def needs_observation(self):
+        return self.gap > 0 and self.required_level >= OBSERVED_FROM_LEVEL
 
     @property
     def gap(self):
@@ -45,6 +64,10 @@ class GapAnalysis:
     @property
     def gaps(self):
         return [line for line in self.lines if line.gap]
+
+    @property
+    def to_observe(self):
+        return [line for line in self.lines if line.needs_observation]
 
     @property
     def modules(self):
@@ -72,6 +95,7 @@ def gap_analysis(holder, profile, today=None):
     modules whose current version develops it at the required level or higher."""
     levels = validated_levels(holder, today)
     by_competency = modules_by_competency()
+    grids = grids_by_competency([r.competency_id for r in profile.requirements])
     lines = []
     for requirement in profile.requirements:
         held = levels.get(requirement.competency_id, 0)
@@ -82,18 +106,24 @@ def gap_analysis(holder, profile, today=None):
                 for m in by_competency.get(requirement.competency_id, [])
                 if m["level"] >= requirement.level
             )
+        grid = grids.get(requirement.competency_id)
+        to_observe = tuple(
+            LevelToObserve(level, tuple(grid.get(level, ())) if grid else ())
+            for level in range(max(held + 1, OBSERVED_FROM_LEVEL), requirement.level + 1)
+        )
         lines.append(GapLine(requirement.competency.code, requirement.competency.title, requirement.level,
-                             held, modules))
+                             held, modules, to_observe, grid is not None))
     return GapAnalysis(profile.code, profile.title, tuple(profile.rome_codes or ()), tuple(lines))
 
 
 def profile_summaries(holder, today=None):
-    """[(profile, number of gaps)] for the whole career track."""
+    """[(profile, number of gaps, number of them to be observed at work)] for the whole career track."""
     levels = validated_levels(holder, today)
-    return [
-        (profile, sum(1 for r in profile.requirements if levels.get(r.competency_id, 0) < r.level))
-        for profile in all_profiles()
-    ]
+    summaries = []
+    for profile in all_profiles():
+        gaps = [r for r in profile.requirements if levels.get(r.competency_id, 0) < r.level]
+        summaries.append((profile, len(gaps), sum(1 for r in gaps if r.level >= OBSERVED_FROM_LEVEL)))
+    return summaries
 
 
 def find_profile(code):

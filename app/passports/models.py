@@ -67,6 +67,8 @@ class PassportEntry(db.Model):
     module_version_id: Mapped[int | None] = mapped_column(ForeignKey("module_versions.id"))
     certification_id: Mapped[int | None] = mapped_column(ForeignKey("certifications.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # HR for observations
+    # An observation made with a grid (app.training): the grid as filled is the entry's evidence.
+    observation_id: Mapped[int | None] = mapped_column(ForeignKey("training_observations.id"))
     # The organisation that submitted / validated it: validations keep its name when the agent moves.
     submitted_to_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     validated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -87,6 +89,8 @@ class PassportEntry(db.Model):
     submitted_to_org = relationship("Organisation", foreign_keys=[submitted_to_org_id])
     module_version = relationship("ModuleVersion")
     certification = relationship("Certification")
+    observation = relationship("Observation")
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     log = relationship("EvidenceLog", back_populates="entry", order_by="EvidenceLog.id")
     files = relationship("EvidenceFile", back_populates="entry", order_by="EvidenceFile.id")
 

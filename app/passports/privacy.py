@@ -11,6 +11,7 @@ from app.passports.models import (
     VaeStatement,
     VerificationLinks,
 )
+from app.training.observation_models import Observation
 
 
 def export_passport(user):
@@ -54,6 +55,8 @@ def erase_passport(user):
     db.session.execute(db.delete(EvidenceLog).where(EvidenceLog.entry_id.in_(entry_ids)))
     db.session.execute(db.delete(ContributionOffer).where(ContributionOffer.holder_id == user.id))
     db.session.execute(db.delete(PassportEntry).where(PassportEntry.holder_id == user.id))
+    # The grids filled about the person were the evidence of those entries: they go with them.
+    db.session.execute(db.delete(Observation).where(Observation.agent_id == user.id))
     candidacy_ids = db.select(VaeCandidacy.id).where(VaeCandidacy.holder_id == user.id)
     db.session.execute(db.delete(VaeStatement).where(VaeStatement.candidacy_id.in_(candidacy_ids)))
     db.session.execute(db.delete(VaeCandidacy).where(VaeCandidacy.holder_id == user.id))

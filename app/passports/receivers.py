@@ -5,15 +5,19 @@ from datetime import date
 
 from flask import current_app
 
+from app.accounts.models import Role, User
 from app.audit.services import audit
 from app.backoffice.signals import observation_proposed
-from app.common.timezones import timezone_for_department
+from app.common.timezones import timezone_for_department, utcnow
+from app.common.urls import local_path
 from app.consultations.signals import participation_completed
 from app.extensions import db
+from app.notifications.services import notify
 from app.passports import contributions, reference
 from app.passports.models import ContributionKind, EntrySource, EntryStatus, EvidenceLog, PassportEntry
 from app.reports.signals import report_fix_verified, report_qualified
-from app.training.signals import curricula_imported, module_completed
+from app.training.observation_models import ObserverRole
+from app.training.signals import curricula_imported, module_completed, observation_recorded
 
 
 def add_months(day, months):
@@ -79,6 +83,54 @@ def _on_observation_proposed(sender, agent, expert, competency_code, level, note
         current_app.logger.exception("passport: debrief observation not added for %s", reference)
 
 
+def add_observation_entry(observation):
+    """A grid filled by HR is a validated entry; by a tutor, an entry submitted to the agent's HR."""
+    already = db.session.scalar(db.select(PassportEntry.id).where(PassportEntry.observation_id == observation.id))
+    if already is not None:
+        return None
+    agent, observer, competency = observation.agent, observation.observer, observation.competency
+    by_hr = observation.observer_role == ObserverRole.HR.value
+    now = utcnow()
+    description = (f"Observation ({observation.context_label.lower()}) le {observation.observed_on:%d/%m/%Y} "
+                   f"par {observer.full_name if observer else 'un observateur'} "
+                   f"({observation.observer_role_label.lower()}) avec la grille du référentiel : "
+                   f"niveau {observation.level} atteint.")
+    entry = PassportEntry(
+        holder_id=agent.id, competency_id=observation.competency_id, level=observation.level,
+        source=EntrySource.OBSERVATION.value,
+        status=(EntryStatus.VALIDATED if by_hr else EntryStatus.SUBMITTED).value,
+        description=description, recorded_by_id=observation.observer_id, observation_id=observation.id,
+        submitted_to_org_id=observation.organisation_id, submitted_at=now,
+    )
+    if by_hr:
+        entry.validated_by_id, entry.validated_by_org_id, entry.validated_at = (
+            observation.observer_id, observation.organisation_id, now)
+    db.session.add(entry)
+    db.session.flush()
+    db.session.add(EvidenceLog(entry_id=entry.id, actor_id=observation.observer_id, action="observed",
+                               note=f"Grille d'observation n° {observation.id}"))
+    audit(observer, "passport.observation_entry", entry, {"observation": observation.id, "holder": agent.id})
+    title = f"{competency.code} — {competency.title} (niveau {observation.level})"
+    notify(agent, "passport.observation", f"Une observation en situation a été ajoutée à votre passeport : {title}.",
+           local_path("passport.entry_detail", entry_id=entry.id))
+    if not by_hr:
+        hrs = db.session.scalars(db.select(User).where(User.organisation_id == observation.organisation_id,
+                                                       User.role == Role.HR, User.active.is_(True))).all()
+        for hr in hrs:
+            notify(hr, "passport.submitted", f"Observation de {agent.full_name} par un tuteur, à valider : {title}.",
+                   local_path("hr_passport.entry", entry_id=entry.id))
+    db.session.commit()
+    return entry
+
+
+def _on_observation_recorded(sender, observation, **_kwargs):
+    try:
+        add_observation_entry(observation)
+    except Exception:  # noqa: BLE001 - the observation is committed; a passport failure must not undo the page
+        db.session.rollback()
+        current_app.logger.exception("passport: observation %s not added", observation.id)
+
+
 def _offer(holder, kind, key, reference, label, occurred_at=None):
     """Record a verified contribution; a failure is logged, never raised into the page that caused it."""
     try:
@@ -106,6 +158,7 @@ def _on_report_fix_verified(sender, report, **_kwargs):
 def connect_receivers():
     """Connect the passport's signal receivers (idempotent: blinker keeps one connection per receiver)."""
     module_completed.connect(_on_module_completed)
+    observation_recorded.connect(_on_observation_recorded)
     observation_proposed.connect(_on_observation_proposed)
     participation_completed.connect(_on_participation_completed)
     report_qualified.connect(_on_report_qualified)

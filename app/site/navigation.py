@@ -23,9 +23,12 @@ NAVIGATION = [
     ("agent", "site.agent_home", "Tableau de bord"),
     ("agent", "training.catalog", "Catalogue des formations", TRAINING),
     ("agent", "training.paths", "Parcours de formation", TRAINING),
+    ("agent", "observation.index", "Observer un agent (tuteur)", TRAINING),
     ("hr", "site.hr_home", "Accueil RH"),
     ("hr", "hr.agents", "Agents de ma structure", AGENTS),
     ("hr", "hr_training.team", "Suivi des formations", AGENTS),
+    ("hr", "observation.index", "Observations en situation", AGENTS),
+    ("hr", "observation.tutors", "Tuteurs", AGENTS),
     ("agent", "passport.index", "Mon passeport", PASSPORT),
     ("hr", "hr_passport.queue", "Lignes de passeport à valider", PASSPORTS),
     ("agent", "passport_docs.mobility", "Mobilité", PASSPORT),
@@ -74,6 +77,23 @@ SHARED = [
 ]
 
 
+# Links shown only to the users holding a capability (an agent made tutor by HR): endpoint -> test.
+CAPABILITY_LINKS = {"observation.index": ("agent", "tutor")}
+
+
+def _capabilities(user, links):
+    """The capabilities the user's links ask about (one query per capability, only when a link needs it)."""
+    wanted = {CAPABILITY_LINKS[endpoint][1] for endpoint, *_rest in links
+              if CAPABILITY_LINKS.get(endpoint, (None,))[0] == user.role}
+    held = set()
+    if "tutor" in wanted:
+        from app.training.observations import is_tutor
+
+        if is_tutor(user):
+            held.add("tutor")
+    return held
+
+
 # (role, script root) -> ((endpoint, url, label, group), ...): the links never change while the app runs.
 _LINKS = {}
 
@@ -93,7 +113,12 @@ def main_navigation(user):
     """[{"label", "url", "active"} or {"label", "id", "active", "links": [...]}] for the header."""
     current = request.endpoint
     items, groups = [], {}
-    for endpoint, url, label, group in _links(user.role):
+    links = _links(user.role)
+    held = _capabilities(user, links)
+    for endpoint, url, label, group in links:
+        needs = CAPABILITY_LINKS.get(endpoint)
+        if needs is not None and needs[0] == user.role and needs[1] not in held:
+            continue
         link = {"url": url, "label": label, "active": current == endpoint}
         if group is None:
             items.append(link)

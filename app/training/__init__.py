@@ -12,6 +12,7 @@ def init_app(app):
     from app.training.attestation_views import verify_bp as attestations_bp
     from app.training.cli import curricula_cli
     from app.training.hr_views import bp as hr_training_bp
+    from app.training.observation_views import bp as observation_bp
     from app.training.privacy import erase_training, export_training
     from app.training.services import modules_by_competency
     from app.training.views import bp as training_bp
@@ -19,7 +20,7 @@ def init_app(app):
     register_exporter("training", export_training)
     register_eraser(erase_training)
     register_module_provider(modules_by_competency)
-    for blueprint in (training_bp, attestations_bp, hr_training_bp):
+    for blueprint in (training_bp, attestations_bp, hr_training_bp, observation_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(curricula_cli)
     register_request_cache_key("training_catalogue")  # reference.catalogue() memoises it in g

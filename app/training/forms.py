@@ -20,3 +20,17 @@ class QuizSubmitForm(BaseForm):
     """The quiz form's fixed part; answers are read per question from the request."""
 
     submission_key = HiddenField()
+
+
+class ObservationForm(BaseForm):
+    """The grid's fixed part; the ticked behaviours are read from the request (`observe` values)."""
+
+    agent = HiddenField()
+    competency = HiddenField()
+    context = HiddenField()
+    observed_on = DateField("Date de l'observation", validators=[DataRequired("Indiquez la date de l'observation.")],
+                            description="Format : jj/mm/aaaa ou le sélecteur de date.")
+
+
+class TutorGrantForm(BaseForm):
+    agent = SelectField("Agent", choices=[], coerce=int, validators=[DataRequired("Choisissez un agent.")])

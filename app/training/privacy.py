@@ -10,6 +10,7 @@ from app.training.models import (
     ReminderLog,
     TrainingPath,
 )
+from app.training.observation_models import Observation, TutorCapability
 
 
 def export_training(user):
@@ -28,7 +29,19 @@ def export_training(user):
         db.select(Module.slug, ModuleCompletion.score, ModuleCompletion.completed_at)
         .join(Module, Module.id == ModuleCompletion.module_id).where(ModuleCompletion.user_id == user.id)
     ).all()
+    received = db.session.scalars(db.select(Observation).where(Observation.agent_id == user.id)
+                                  .order_by(Observation.id)).all()
+    made = db.session.scalars(db.select(Observation).where(Observation.observer_id == user.id)
+                              .order_by(Observation.id)).all()
+    capability = db.session.scalars(db.select(TutorCapability).where(TutorCapability.user_id == user.id)).all()
     return {
+        "observations_received": [
+            {"competency": o.competency.code, "level": o.level, "context": o.context, "on": o.observed_on,
+             "observer_role": o.observer_role, "grid": o.snapshot} for o in received],
+        # What the person observed as a tutor or HR: the colleague is named by competency and date only.
+        "observations_made": [{"competency": o.competency.code, "level": o.level, "on": o.observed_on}
+                              for o in made],
+        "tutor_capability": [{"organisation": c.organisation_id, "since": c.granted_at} for c in capability],
         "enrolments": [{"path": c, "title": t, "due_on": d, "since": s} for c, t, d, s in enrolments],
         "lessons_read": [{"lesson": slug, "at": at} for slug, at in lessons],
         "quiz_attempts": [
@@ -41,6 +54,10 @@ def export_training(user):
 
 
 def erase_training(user):
+    # Observations the person made stay with the observed colleague's passport, without their name;
+    # the observations about the person are erased with the passport entries they support.
+    db.session.execute(db.update(Observation).where(Observation.observer_id == user.id).values(observer_id=None))
+    db.session.execute(db.delete(TutorCapability).where(TutorCapability.user_id == user.id))
     enrolment_ids = db.select(Enrolment.id).where(Enrolment.user_id == user.id)
     db.session.execute(db.delete(ReminderLog).where(ReminderLog.enrolment_id.in_(enrolment_ids)))
     for model in (LessonProgress, QuizAttempt, ModuleCompletion, Enrolment):

@@ -35,3 +35,35 @@ def seed_training_demo():
     if second is not None and second.current_version.lessons:
         learning.mark_lesson_done(agent, second, second.current_version.lessons[0])
     return True
+
+
+DEMO_TUTOR = "tuteur.fs@passerelle.example"
+# rh.fs observed agent.fs at the desk with the A3.1 grid: every behaviour of levels 1 and 2, four of the
+# five of level 3 (level 3 reached, validated by FS-DEMO), none of level 4.
+DEMO_OBSERVATION = ("A3.1", {1: "all", 2: "all", 3: 4})
+
+
+def seed_observation_demo():
+    """tuteur.fs holds the tutor capability (granted by rh.fs); one completed observation of agent.fs."""
+    from app.training import observations
+    from app.training.observation_models import Observation, TutorCapability
+
+    tutor, agent = find_user_by_email(DEMO_TUTOR), find_user_by_email("agent.fs@passerelle.example")
+    hr = find_user_by_email("rh.fs@passerelle.example")
+    if tutor is None or agent is None or hr is None:
+        return False
+    if db.session.scalar(db.select(TutorCapability.id).where(TutorCapability.user_id == tutor.id)) is None:
+        observations.grant_tutor(hr, tutor)
+    code, wanted = DEMO_OBSERVATION
+    grid = observations.grid_for(code)
+    if grid is None:
+        return False  # curricula not imported yet
+    done = db.session.scalar(db.select(Observation.id).where(
+        Observation.agent_id == agent.id, Observation.competency_id == grid.competency_id).limit(1))
+    if done is None:
+        ticked = set()
+        for level, texts in grid.by_level().items():
+            count = len(texts) if wanted.get(level) == "all" else wanted.get(level, 0)
+            ticked |= {(level, position) for position in range(count)}
+        observations.record_observation(hr, agent, grid, "desk", date.today() - timedelta(days=3), ticked)
+    return True

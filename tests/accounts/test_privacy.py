@@ -142,6 +142,9 @@ EXPORTED = {
     ("triage_preferences", "user_id"): ("reports", "triage_preferences"),
     ("workplace_incidents", "reporter_id"): ("workplace", "incidents"),
     ("workplace_staff_rep_mandates", "user_id"): ("workplace", "staff_rep_mandates"),
+    ("training_observations", "agent_id"): ("training", "observations_received"),
+    ("training_observations", "observer_id"): ("training", "observations_made"),
+    ("training_tutors", "user_id"): ("training", "tutor_capability"),
 }
 NOT_EXPORTED = {
     ("audit_log", "actor_id"): "security journal, kept for its retention period, read by administrators",
@@ -172,6 +175,7 @@ NOT_EXPORTED = {
     ("workplace_barometer_participations", "user_id"): "only refuses a second answer while a campaign is open, "
                                                         "deleted at closing; no link to the answer",
     ("workplace_staff_rep_mandates", "granted_by_id"): "an administrator's act on another person's account",
+    ("training_tutors", "granted_by_id"): "HR act on another person's account (the capability is exported to them)",
 }
 
 
@@ -247,7 +251,23 @@ def _a_person_with_a_row_everywhere(db):
     db.session.commit()
     _consultation_rows(person)
     _package_attempt(person)
+    _observation_rows(person, hr)
     return person, hr
+
+
+def _observation_rows(person, hr):
+    """`person` is made tutor, observes a colleague, and is observed by HR (fixture grid A2.1)."""
+    from datetime import date
+
+    from app.training import observations
+    from tests.factories import UserFactory
+
+    grid = observations.grid_for("A2.1")
+    ticks = {(1, 0), (1, 1), (1, 2), (1, 3)}
+    observations.grant_tutor(hr, person)
+    colleague = UserFactory(role="agent", organisation=person.organisation)
+    observations.record_observation(person, colleague, grid, "desk", date.today(), ticks)
+    observations.record_observation(hr, person, grid, "role_play", date.today(), ticks)
 
 
 def _package_attempt(person):

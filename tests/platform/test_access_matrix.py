@@ -308,6 +308,13 @@ MATRIX = {
     "workplace_dialogue.discussion": ("GET", "/conditions-de-travail/discussion/{org}", [L, OK, OK, NO, OK]),
     "workplace_dialogue.mandates": ("GET", "/admin/conditions-de-travail/representants", [L, NO, NO, NO, OK]),
     "workplace_dialogue.mandate_revoke": ("POST", "/admin/conditions-de-travail/representants/999999/retirer", [L, NO, NO, NO, 404]),
+    # Observation with a grid (issue 14): an agent without the tutor capability gets 403; the tutor's own
+    # statuses are in tests/training/test_observations.py (no grid is imported here: 404 for HR).
+    "observation.index": ("GET", "/observations", [L, NO, OK, NO, NO]),
+    "observation.grid": ("GET", "/observations/grille?agent={colleague}&competency=A2.1&context=desk", [L, NO, 404, NO, NO]),
+    "observation.detail": ("GET", "/observations/999999", [L, NO, 404, NO, NO]),
+    "observation.tutors": ("GET", "/rh/tuteurs", [L, NO, OK, NO, NO]),
+    "observation.tutor_revoke": ("POST", "/rh/tuteurs/999999/retirer", [L, NO, 404, NO, NO]),
     "api_workplace.list_incidents": ("GET", "/api/v1/workplace/incidents", [401, OK, OK, 403, 403]),
     "api_workplace.get_incident": ("GET", "/api/v1/workplace/incidents/999999", [401, 404, 404, 403, 403]),
 }

@@ -27,7 +27,8 @@ def test_seed_demo_twice_leaves_the_same_rows(app, db):
     assert "agent.fs@passerelle.example" in first.output
     counts = _row_counts(db)
     # The reports catalogue adds the teams that own its services (TEAM-AMELI...).
-    assert counts["users"] == 13 and counts["organisations"] == 4 and counts["teams"] >= 2
+    assert counts["users"] == 14 and counts["organisations"] == 4 and counts["teams"] >= 2
+    assert counts["training_tutors"] == 1  # tuteur.fs, granted by rh.fs
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0
     after = _row_counts(db)

@@ -28,6 +28,7 @@ from app.training.models import (
     Question,
     TrainingPath,
 )
+from app.training.observation_models import ObservationBehaviour, ObservationGrid
 from app.training.packages.sources import attach_package, package_content_hash
 from app.training.signals import curricula_imported
 
@@ -95,6 +96,7 @@ def import_curricula(directory, actor=None):
         modules = _import_modules(tree.modules, competencies, report)
         if tree.paths:
             _import_paths(tree.paths, modules, report)
+        _import_grids(tree.grids, competencies, report)
         if report.has_changes:
             audit(actor, "curricula.import", None,
                   {"new_versions": [f"{s}@{n}" for s, n in report.new_versions]})
@@ -281,3 +283,28 @@ def _import_paths(file, modules, report):
             for pos, module_id in enumerate(wanted):
                 db.session.add(PathModule(path_id=path.id, module_id=module_id, position=pos))
             report.changed += 1
+
+
+def _import_grids(grids, competencies, report):
+    """One grid per competency; a changed file replaces its behaviours and bumps the grid's version
+    (observations already made keep the grid they were filled with, as a snapshot)."""
+    existing = _by(ObservationGrid, "competency_id")
+    for source in grids:
+        item = source.model
+        competency = competencies[item.competency]
+        grid = existing.get(competency.id)
+        digest = source.digest
+        if grid is not None and grid.content_hash == digest:
+            continue
+        if grid is None:
+            grid = _add(ObservationGrid(competency_id=competency.id, version=1, content_hash=digest), report)
+        else:
+            grid.behaviours.clear()
+            db.session.flush()
+            _set(grid, report, version=grid.version + 1, content_hash=digest)
+        grid.note = item.note
+        for level, texts in sorted(item.levels.items()):
+            for position, text in enumerate(texts):
+                grid.behaviours.append(ObservationBehaviour(level=level, position=position, text=text))
+        report.changed += 1
+    db.session.flush()

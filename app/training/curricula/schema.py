@@ -201,3 +201,16 @@ class PackageModuleFile(Strict):
     @property
     def quiz(self):
         return _NoQuiz
+
+
+# --- observation grids (grids/<competency>.yaml) ------------------------------------------------
+
+Behaviour = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=300)]
+
+
+class GridFile(Strict):
+    """Observable behaviours of one competency, per level (4 to 6 each, checked in grids.py)."""
+
+    competency: CompetencyCode
+    note: Text | None = None  # how to run the observation (role-play, desk), shown above the grid
+    levels: dict[Level, list[Behaviour]]

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.common.files import Problem
-from app.training.curricula import corpus, schema
+from app.training.curricula import corpus, grids, schema
 from app.training.curricula.frontmatter import parse_lesson
 from app.training.curricula.yamllines import YamlError, load_with_lines
 
@@ -62,6 +62,7 @@ class Tree:
     paths: schema.PathsFile | None = None
     modules: list = field(default_factory=list)
     invalid_module_folders: set = field(default_factory=set)
+    grids: list = field(default_factory=list)  # grids.GridSource, one per observation grid file
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)  # Problem lines that do not stop an import
 
@@ -168,6 +169,9 @@ def load_tree(directory):
     _check_certifications(tree, cert_lines, cert_path, competencies)
     slugs = _check_modules(tree, competencies)
     _check_paths(tree, path_lines, paths_path, slugs)
+    report = lambda path, line, message: tree.problems.append(Problem(path, line, message))  # noqa: E731
+    tree.grids = grids.load_grids(tree, _load, report)
+    grids.check_grids(tree.grids, competencies, report)
     corpus.check_corpus(
         tree,
         problem=lambda path, line, message: tree.problems.append(Problem(path, line, message)),

@@ -1,0 +1,92 @@
+"""Observation grids in curricula/grids: validated with `path:line` messages, imported, versioned."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.training.curricula.importer import import_curricula
+from app.training.observation_models import ObservationBehaviour, ObservationGrid
+from tests.training.test_curricula_validate import FIXTURE, _edit, _line_of, _validate
+
+
+@pytest.fixture
+def tree(tmp_path):
+    target = tmp_path / "curricula"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def test_unknown_competency_in_a_grid(app, tree):
+    grid = tree / "grids" / "A2.1.yaml"
+    (tree / "grids" / "A9.9.yaml").write_text(grid.read_text(encoding="utf-8").replace("A2.1", "A9.9"),
+                                               encoding="utf-8")
+    code, lines = _validate(app, tree)
+    path = tree / "grids" / "A9.9.yaml"
+    assert code == 1
+    assert lines == [f"{path}:1: compétence inconnue : A9.9"]
+
+
+def test_grid_named_after_another_competency(app, tree):
+    grid = tree / "grids" / "A2.1.yaml"
+    _edit(grid, "competency: A2.1", "competency: A1.1")
+    code, lines = _validate(app, tree)
+    assert (code, lines) == (1, [f"{grid}:1: la grille de A1.1 doit s'appeler grids/A1.1.yaml"])
+
+
+def test_too_few_behaviours(app, tree):
+    grid = tree / "grids" / "A2.1.yaml"
+    _edit(grid, "    - Indique où patienter\n", "")
+    code, lines = _validate(app, tree)
+    assert (code, lines) == (1, [f"{grid}:{_line_of(grid, '  1:')}: niveau 1 : 3 comportement(s), il en faut de 4 à 6"])
+
+
+def test_too_many_behaviours(app, tree):
+    grid = tree / "grids" / "A2.1.yaml"
+    _edit(grid, "    - Clôt le contact en résumant ce qui a été fait\n",
+          "    - Clôt le contact en résumant ce qui a été fait\n    - Note la visite dans le registre\n"
+          "    - Propose un rendez-vous si nécessaire\n")
+    code, lines = _validate(app, tree)
+    assert (code, lines) == (1, [f"{grid}:{_line_of(grid, '  3:')}: niveau 3 : 7 comportement(s), il en faut de 4 à 6"])
+
+
+def test_duplicate_behaviour(app, tree):
+    grid = tree / "grids" / "A2.1.yaml"
+    _edit(grid, "    - Rédige une fiche de procédure d'accueil", "    - Reformule la demande sans support !")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{grid}:{_line_of(grid, 'sans support !')}: comportement en double (déjà au niveau 3) : "
+                     "Reformule la demande sans support !"]
+
+
+def test_missing_level(app, tree):
+    grid = tree / "grids" / "A2.1.yaml"
+    text = grid.read_text(encoding="utf-8")
+    grid.write_text(text[:text.index("  4:")], encoding="utf-8")
+    code, lines = _validate(app, tree)
+    assert (code, lines) == (1, [f"{grid}:{_line_of(grid, 'levels:')}: grille sans comportement pour le(s) niveau(x) 4"])
+
+
+def test_shipped_grids_cover_the_france_services_adviser(app):
+    """Every competency the « Conseiller France services » profile requires has a grid in curricula/."""
+    import yaml
+
+    profiles = yaml.safe_load(Path("curricula/profiles.yaml").read_text(encoding="utf-8"))
+    adviser = next(p for p in profiles["profiles"] if p["code"] == "CONSEILLER-FRANCE-SERVICES")
+
+
+    shipped = {p.stem for p in Path("curricula/grids").glob("*.yaml")}
+    assert {r["competency"] for r in adviser["requires"]} <= shipped
+
+
+def test_import_loads_grids_and_versions_a_change(app, db, tree):
+    import_curricula(tree)
+    grid = db.session.scalar(db.select(ObservationGrid))
+    assert grid.competency.code == "A2.1" and grid.version == 1
+    assert sorted(len(v) for v in grid.by_level().values()) == [4, 4, 4, 5]
+    assert import_curricula(tree).has_changes is False  # idempotent
+    _edit(tree / "grids" / "A2.1.yaml", "Indique où patienter", "Indique où patienter et combien de temps")
+    import_curricula(tree)
+    db.session.expire_all()
+    grid = db.session.scalar(db.select(ObservationGrid))
+    assert grid.version == 2 and "Indique où patienter et combien de temps" in grid.by_level()[1]
+    assert db.session.scalar(db.select(db.func.count(ObservationBehaviour.id))) == 17
