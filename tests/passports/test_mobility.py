@@ -44,8 +44,10 @@ def test_gap_analysis_lists_the_right_gaps_and_modules(db):
         ("A1.2", 3, 0, 3, []),  # the training entry expired
         ("A2.1", 3, 0, 3, []),  # caf-essentiel (level 2) does not reach 3
     ]
-    summaries = {profile.code: gaps for profile, gaps in mobility.profile_summaries(agent)}
-    assert summaries == {"CHARGE-ACCUEIL": 2, "CONSEILLER-FS": 2}
+    summaries = {profile.code: (gaps, to_observe)
+                 for profile, gaps, to_observe in mobility.profile_summaries(agent)}
+    # Level 3 and above is shown at work: A1.1 (3) for the first profile, A1.2 and A2.1 (3) for the second.
+    assert summaries == {"CHARGE-ACCUEIL": (2, 1), "CONSEILLER-FS": (2, 2)}
 
 
 def test_a_reached_level_is_no_gap(db):
