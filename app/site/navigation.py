@@ -26,6 +26,7 @@ NAVIGATION = [
     ("hr", "site.hr_home", "Accueil RH"),
     ("hr", "hr.agents", "Agents de ma structure", AGENTS),
     ("hr", "hr_training.team", "Suivi des formations", AGENTS),
+    ("hr", "backoffice_hr.requests_list", "Demandes d'appui des agents", AGENTS),
     ("agent", "passport.index", "Mon passeport", PASSPORT),
     ("hr", "hr_passport.queue", "Lignes de passeport à valider", PASSPORTS),
     ("agent", "passport_docs.mobility", "Mobilité", PASSPORT),
