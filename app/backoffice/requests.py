@@ -214,8 +214,8 @@ def withdraw_consent(actor, request, now=None):
 
 
 # Consents that cover the whole structure: an Aidants Connect mandate lets the structure's authorised
-# aidants process the citizen's data (aidantsconnect.beta.gouv.fr, FAQ « Responsabilité juridique et
-# RGPD »), and the signed paper form is headed with the structure's name. An oral consent is attested by
+# aidants process the citizen's data (https://aidantsconnect.beta.gouv.fr/faq/responsabilite-juridique-et-rgpd/),
+# and the signed paper form is headed with the structure's name. An oral consent is attested by
 # the asking agent alone: it does not follow the request to a colleague unless the citizen renews it.
 STRUCTURE_CONSENTS = frozenset({ConsentKind.MANDATE.value, ConsentKind.PAPER.value})
 

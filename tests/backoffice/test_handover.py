@@ -146,3 +146,13 @@ def test_the_agent_hands_over_from_the_request_page_with_the_consent_rule(app, d
     row = db.session.get(SupportRequest, row.id)
     db.session.refresh(row)
     assert row.author_id == desk["colleague"].id and row.citizen_block is None
+
+
+def test_the_consent_form_tells_the_citizen_a_colleague_may_take_over(app, db, desk):
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = _client(app, desk["away"]).get("/appui/consentement.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).split())
+    assert "collègue de la structure qui reprend le suivi de ma demande" in text
