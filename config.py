@@ -135,6 +135,8 @@ class Config:
     SUPPORT_DAY_START = os.environ.get("SUPPORT_DAY_START", "09:00")
     SUPPORT_DAY_END = os.environ.get("SUPPORT_DAY_END", "17:00")
     SUPPORT_PATTERN_THRESHOLD = int(os.environ.get("SUPPORT_PATTERN_THRESHOLD", "5"))
+    # Appui expert statistics: a figure computed on fewer requests than this is never shown as a figure.
+    SUPPORT_STATS_MIN_COUNT = int(os.environ.get("SUPPORT_STATS_MIN_COUNT", "5"))
     # Reception quality: an indicator from fewer citizens' answers than this is never shown as a figure.
     QUALITY_MIN_COUNT = int(os.environ.get("QUALITY_MIN_COUNT", "5"))
     # « Votre avis »: answers accepted per address, and the least time (seconds) to fill the form.

@@ -30,7 +30,7 @@ def escalate(now=None):
     for request in candidates:
         if as_utc(now) < escalation_due_at(request):
             continue
-        group = national_group(request.operator)
+        group = national_group(request.operator, request.procedure_id)
         if group is None or group.id in request.working_group_ids():
             request.escalated_at = now  # nobody more expert to invite: do not try every day
             continue

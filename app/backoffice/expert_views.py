@@ -1,23 +1,17 @@
 """Experts' pages: the board of their groups and the actions on a request."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role, find_user_by_email
-from app.backoffice import conversation, groups, queries, requests
+from app.backoffice import conversation, groups, queries
 from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.notify import email_opt_out
-from app.backoffice.views import bp, render_detail, request_or_404
+from app.backoffice.views import ERRORS, act, back, bp, request_or_404
 from app.common.access import roles
 
 VIEWS = {"all": "Toutes", "new": "Nouvelles", "mine": "Les miennes", "late": "En retard",
          "waiting": "En attente de l'agent"}
-ERRORS = (requests.RequestError, conversation.WorkflowError)
-
-
-def _done(row, message):
-    flash(message, "success")
-    return redirect(url_for("backoffice.detail", reference=row.reference))
 
 
 @bp.route("/pole")
@@ -42,12 +36,7 @@ def board():
 @roles(Role.EXPERT)
 def take(reference):
     row = request_or_404(reference)
-    try:
-        conversation.take(current_user, row)
-    except ERRORS as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    return _done(row, "Vous vous occupez de cette demande.")
+    return act(row, lambda: conversation.take(current_user, row), "Vous vous occupez de cette demande.")
 
 
 @bp.route("/demandes/<reference>/reponse", methods=["POST"])
@@ -55,14 +44,8 @@ def take(reference):
 def answer(reference):
     row = request_or_404(reference)
     form = MessageForm()
-    if not form.validate_on_submit():
-        return render_detail(row, 400, answer_form=form)
-    try:
-        conversation.answer(current_user, row, form.body.data)
-    except ERRORS as exc:
-        form.body.errors.append(str(exc))
-        return render_detail(row, 400, answer_form=form)
-    return _done(row, "Réponse envoyée à l'agent.")
+    return act(row, lambda: conversation.answer(current_user, row, form.body.data), "Réponse envoyée à l'agent.",
+               form, "answer_form", form.body)
 
 
 @bp.route("/demandes/<reference>/note", methods=["POST"])
@@ -71,14 +54,9 @@ def note(reference):
     row = request_or_404(reference)
     form = NoteForm(prefix="note")
     if not form.validate_on_submit():
-        flash("La note est vide.", "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    try:
-        conversation.note(current_user, row, form.body.data)
-    except ERRORS as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    return _done(row, "Note interne ajoutée (invisible pour l'agent).")
+        return back(row, "La note est vide.", "error")
+    return act(row, lambda: conversation.note(current_user, row, form.body.data),
+               "Note interne ajoutée (invisible pour l'agent).")
 
 
 @bp.route("/demandes/<reference>/reorienter", methods=["POST"])
@@ -87,13 +65,8 @@ def reroute(reference):
     row = request_or_404(reference)
     form = RerouteForm(prefix="reroute")
     target = groups.group_by_code(form.group.data)
-    try:
-        conversation.reroute(current_user, row, target, form.body.data)
-    except ERRORS as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    flash(f"Demande réorientée vers le pôle « {target.name} ».", "success")
-    return redirect(url_for("backoffice.board"))
+    return act(row, lambda: conversation.reroute(current_user, row, target, form.body.data),
+               lambda _r: f"Demande réorientée vers le pôle « {target.name} ».", then=url_for("backoffice.board"))
 
 
 @bp.route("/demandes/<reference>/inviter", methods=["POST"])
@@ -104,14 +77,9 @@ def invite(reference):
     target = groups.group_by_code(form.group.data) if form.group.data else None
     expert = find_user_by_email(form.expert.data or "") if form.expert.data else None
     if form.expert.data and expert is None:
-        flash("Aucun expert avec cette adresse.", "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    try:
-        conversation.invite(current_user, row, target, expert, form.body.data, form.hidden.data)
-    except ERRORS as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    return _done(row, "Invitation envoyée.")
+        return back(row, "Aucun expert avec cette adresse.", "error")
+    return act(row, lambda: conversation.invite(current_user, row, target, expert, form.body.data, form.hidden.data),
+               "Invitation envoyée.")
 
 
 @bp.route("/demandes/<reference>/transfert", methods=["POST"])
@@ -119,14 +87,8 @@ def invite(reference):
 def transfer(reference):
     row = request_or_404(reference)
     form = TransferForm()
-    if not form.validate_on_submit():
-        return render_detail(row, 400, transfer_form=form)
-    try:
-        conversation.transfer(current_user, row, form.case_number.data)
-    except ERRORS as exc:
-        form.case_number.errors.append(str(exc))
-        return render_detail(row, 400, transfer_form=form)
-    return _done(row, "Demande transférée au niveau expert ; l'agent reste référent.")
+    return act(row, lambda: conversation.transfer(current_user, row, form.case_number.data),
+               "Demande transférée au niveau expert ; l'agent reste référent.", form, "transfer_form", form.case_number)
 
 
 @bp.route("/demandes/<reference>/remontee", methods=["GET", "POST"])
@@ -147,6 +109,6 @@ def upstream(reference):
         except ERRORS as exc:
             form.what_happened.errors.append(str(exc))
         else:
-            return _done(row, f"Remontée {report.reference} envoyée à l'équipe du service.")
+            return back(row, f"Remontée {report.reference} envoyée à l'équipe du service.")
     status = 400 if request.method == "POST" else 200
     return render_template("backoffice/upstream.html", req=row, form=form), status

@@ -4,11 +4,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
-from app.backoffice import fiches, pdf
-from app.backoffice.forms import FicheForm
+from app.backoffice import debriefs, fiches, pdf
+from app.backoffice.forms import DebriefNoteForm, DebriefSlotForm, FicheForm
 from app.backoffice.knowledge_models import Fiche
-from app.backoffice.requests import RequestError
-from app.backoffice.views import _pdf, bp, owned_request_or_403, render_detail, request_or_404
+from app.backoffice.views import _pdf, act, back, bp, owned_request_or_403, request_or_404
 from app.common.access import roles
 from app.common.markdown import render_markdown
 from app.extensions import db
@@ -59,94 +58,55 @@ def fiche_useful(fiche_id):
 def fiche_create(reference):
     row = request_or_404(reference)
     form = FicheForm(prefix="fiche")
-    if not form.validate_on_submit():
-        return render_detail(row, 400, fiche_form=form)
-    try:
-        values = {name: form[name].data for name in ("title", "body", "competencies", "modules", "review_on")}
-        created = fiches.create_from_request(current_user, row, values)
-    except RequestError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    flash("Fiche réflexe publiée.", "success")
-    return redirect(url_for("backoffice.fiche", fiche_id=created.id))
+    values = {name: form[name].data for name in ("title", "body", "competencies", "modules", "review_on")}
+    return act(row, lambda: fiches.create_from_request(current_user, row, values), "Fiche réflexe publiée.",
+               form, "fiche_form", then=lambda created: url_for("backoffice.fiche", fiche_id=created.id))
 
 
 # --- debriefs ------------------------------------------------------------------------------------
 
 
 def _debrief_or_404(row, debrief_id):
-    from app.backoffice import debriefs
-
     found = debriefs.find(row, debrief_id)
     if found is None:
         abort(404)
     return found
 
 
-def _back(row, message=None, error=None):
-    flash(error or message, "error" if error else "success")
-    return redirect(url_for("backoffice.detail", reference=row.reference))
-
-
 @bp.route("/demandes/<reference>/debrief", methods=["POST"])
 @roles(Role.AGENT)
 def debrief_ask(reference):
-    from app.backoffice import debriefs
-
     row = owned_request_or_403(reference)
-    try:
-        debriefs.ask(current_user, row)
-    except RequestError as exc:
-        return _back(row, error=str(exc))
-    return _back(row, "Débrief demandé : un expert vous proposera un créneau.")
+    return act(row, lambda: debriefs.ask(current_user, row), "Débrief demandé : un expert vous proposera un créneau.")
 
 
 @bp.route("/demandes/<reference>/debrief/<int:debrief_id>/creneau", methods=["POST"])
 @roles(Role.EXPERT)
 def debrief_slot(reference, debrief_id):
-    from app.backoffice import debriefs
-    from app.backoffice.forms import DebriefSlotForm
-
     row = request_or_404(reference)
     debrief = _debrief_or_404(row, debrief_id)
     form = DebriefSlotForm()
     if not form.validate_on_submit():
-        return _back(row, error="Indiquez la date, l'heure et le lieu ou lien du débrief.")
-    try:
-        debriefs.propose(current_user, row, debrief, form.slot_at.data, form.place.data)
-    except RequestError as exc:
-        return _back(row, error=str(exc))
-    return _back(row, "Créneau proposé à l'agent.")
+        return back(row, "Indiquez la date, l'heure et le lieu ou lien du débrief.", "error")
+    return act(row, lambda: debriefs.propose(current_user, row, debrief, form.slot_at.data, form.place.data),
+               "Créneau proposé à l'agent.")
 
 
 @bp.route("/demandes/<reference>/debrief/<int:debrief_id>/accepter", methods=["POST"])
 @roles(Role.AGENT)
 def debrief_accept(reference, debrief_id):
-    from app.backoffice import debriefs
-
     row = owned_request_or_403(reference)
     debrief = _debrief_or_404(row, debrief_id)
-    try:
-        debriefs.accept(current_user, row, debrief)
-    except RequestError as exc:
-        return _back(row, error=str(exc))
-    return _back(row, "Créneau accepté.")
+    return act(row, lambda: debriefs.accept(current_user, row, debrief), "Créneau accepté.")
 
 
 @bp.route("/demandes/<reference>/debrief/<int:debrief_id>/compte-rendu", methods=["POST"])
 @roles(Role.EXPERT)
 def debrief_note(reference, debrief_id):
-    from app.backoffice import debriefs
-    from app.backoffice.forms import DebriefNoteForm
-
     row = request_or_404(reference)
     debrief = _debrief_or_404(row, debrief_id)
     form = DebriefNoteForm()
     if not form.validate_on_submit():
-        return _back(row, error="Écrivez le compte rendu (niveau entre 1 et 4).")
-    try:
-        debriefs.complete(current_user, row, debrief, form.note.data, form.competency_code.data, form.level.data,
-                          form.module_slug.data)
-    except RequestError as exc:
-        return _back(row, error=str(exc))
-    return _back(row, "Compte rendu enregistré.")
+        return back(row, "Écrivez le compte rendu (niveau entre 1 et 4).", "error")
+    return act(row, lambda: debriefs.complete(current_user, row, debrief, form.note.data, form.competency_code.data,
+                                              form.level.data, form.module_slug.data), "Compte rendu enregistré.")

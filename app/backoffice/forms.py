@@ -7,6 +7,7 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -113,16 +114,17 @@ class ShareForm(BaseForm):
 
 class HandoverForm(BaseForm):
     colleague = SelectField("Collègue", validators=[DataRequired(REQUIRED)], coerce=str)
+    consent_renewed = BooleanField(
+        "L'usager a donné oralement son accord pour que ce ou cette collègue suive sa demande",
+        description="Consentement oral : sans cet accord, les données de l'usager sont effacées lors du transfert.")
 
 
 class PreferenceForm(BaseForm):
     email_opt_out = BooleanField("Ne pas recevoir les e-mails de l'appui expert (les notifications restent)")
 
 
-class GroupForm(BaseForm):
-    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=40)])
+class GroupEditForm(BaseForm):
     name = StringField("Nom", validators=[DataRequired(REQUIRED), Length(max=200)])
-    operator = SelectField("Opérateur", choices=Operator.choices())
     departments = StringField("Départements couverts", validators=[Optional(), Length(max=400)],
                               description="Séparés par des virgules, ex. 69,01 ; vide pour un pôle national.")
     national = BooleanField("Pôle national")
@@ -130,6 +132,14 @@ class GroupForm(BaseForm):
     mailbox = StringField("Boîte aux lettres partagée", validators=[Optional(), Email("Adresse invalide."), Length(max=254)])
     target_days = IntegerField("Délai de première réponse (jours ouvrés)", default=3,
                                validators=[NumberRange(1, 30, "Entre 1 et 30 jours ouvrés.")])
+    # Ids of catalogue procedures (checkboxes grouped by online service in the template).
+    themes = SelectMultipleField("Thèmes du pôle (démarches du catalogue des services en ligne)", coerce=int,
+                                 validate_choice=False)
+
+
+class GroupForm(GroupEditForm):
+    code = StringField("Code", validators=[DataRequired(REQUIRED), Length(max=40)])
+    operator = SelectField("Opérateur", choices=Operator.choices())
 
 
 class MemberForm(BaseForm):

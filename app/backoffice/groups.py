@@ -29,9 +29,30 @@ def group_by_code(code):
     return db.session.scalar(db.select(SupportGroup).where(SupportGroup.code == (code or "").strip().upper()))
 
 
+def _clean(name, departments, national, target_days):
+    """The checked name, département codes, national flag and target of a group (GroupError else)."""
+    if not (name or "").strip():
+        raise GroupError("Indiquez le nom du pôle d'appui.")
+    if len(name.strip()) > 200:
+        raise GroupError("Le nom ne doit pas dépasser 200 caractères.")
+    departments = list(departments)
+    if national and departments:
+        raise GroupError("Un pôle national ne liste pas de départements.")
+    if not national and not departments:
+        raise GroupError("Indiquez les départements couverts, ou un pôle national.")
+    try:
+        target_days = int(target_days)
+    except (TypeError, ValueError):
+        target_days = 0
+    if not 1 <= target_days <= 30:
+        raise GroupError("Le délai de première réponse doit être compris entre 1 et 30 jours ouvrés.")
+    return name.strip(), departments, bool(national), target_days
+
+
 def create_group(actor, code, name, operator, departments=(), national=False, public_note="",
                  mailbox=None, target_days=3, procedures=()):
-    """Create a group for an operator, covering départements or the whole country."""
+    """Create a group for an operator, covering départements or the whole country, optionally themed
+    (procedures of the online-services catalogue)."""
     code = (code or "").strip().upper()
     if not CODE.match(code):
         raise GroupError("Le code doit faire 2 à 40 caractères : lettres majuscules, chiffres, - ou _.")
@@ -39,24 +60,71 @@ def create_group(actor, code, name, operator, departments=(), national=False, pu
         raise GroupError(f"Un pôle d'appui existe déjà avec le code {code}.")
     if operator not in Operator.values():
         raise GroupError(f"Opérateur inconnu : {operator} (choix : {', '.join(Operator.values())}).")
-    if not (name or "").strip():
-        raise GroupError("Indiquez le nom du pôle d'appui.")
-    departments = list(departments)
-    if national and departments:
-        raise GroupError("Un pôle national ne liste pas de départements.")
-    if not national and not departments:
-        raise GroupError("Indiquez les départements couverts, ou un pôle national.")
-    if not 1 <= int(target_days) <= 30:
-        raise GroupError("Le délai de première réponse doit être compris entre 1 et 30 jours ouvrés.")
-    group = SupportGroup(code=code, name=name.strip(), operator=operator, is_national=bool(national),
+    name, departments, national, target_days = _clean(name, departments, national, target_days)
+    group = SupportGroup(code=code, name=name, operator=operator, is_national=national,
                          departments=",".join(departments), public_note=(public_note or "").strip(),
-                         mailbox=(mailbox or "").strip() or None, target_days=int(target_days))
+                         mailbox=(mailbox or "").strip() or None, target_days=target_days)
     group.procedures = list(procedures)
     db.session.add(group)
     db.session.flush()
-    audit(actor, "support.group_create", group, {"code": code})
+    audit(actor, "support.group_create", group, {"code": code, "themes": [p.id for p in group.procedures]})
     db.session.commit()
     return group
+
+
+def update_group(actor, group, name, departments=(), national=False, public_note="", mailbox=None,
+                 target_days=3, procedures=()):
+    """Rename a group, change its level (départements or national), note, mailbox, target and themes.
+
+    The code and the operator stay (requests, invitations and statistics refer to them). Requests
+    already routed keep their group; the new coverage and themes route the next ones.
+    """
+    name, departments, national, target_days = _clean(name, departments, national, target_days)
+    before = {"name": group.name, "coverage": group.coverage_label, "themes": sorted(p.id for p in group.procedures)}
+    group.name, group.is_national, group.departments = name, national, ",".join(departments)
+    group.public_note = (public_note or "").strip()
+    group.mailbox = (mailbox or "").strip() or None
+    group.target_days = target_days
+    group.procedures = list(dict.fromkeys(procedures))
+    after = {"name": group.name, "coverage": group.coverage_label, "themes": sorted(p.id for p in group.procedures)}
+    audit(actor, "support.group_update", group, {"code": group.code, "before": before, "after": after})
+    db.session.commit()
+    return group
+
+
+def set_themes(actor, group, procedures):
+    """Only change a group's themes (an empty list: the group takes every procedure)."""
+    return update_group(actor, group, group.name, group.department_list, group.is_national, group.public_note,
+                        group.mailbox, group.target_days, procedures)
+
+
+def find_procedures(keys):
+    """Catalogue procedures from "application-code/procedure-code" keys (or ids); GroupError naming the
+    first unknown one."""
+    from app.reports.catalog_models import Application, Procedure
+
+    found = []
+    for key in keys:
+        key = (key or "").strip()
+        if not key:
+            continue
+        query = db.select(Procedure).join(Application, Procedure.application_id == Application.id)
+        if key.isdigit() and len(key) < 10:
+            query = query.where(Procedure.id == int(key))
+        elif "/" in key:
+            application, code = key.split("/", 1)
+            query = query.where(Application.code == application.strip(), Procedure.code == code.strip())
+        else:
+            raise GroupError(f"Démarche « {key} » : écrivez code-du-service/code-de-la-démarche (ex. caf-fr/creer-compte).")
+        procedure = db.session.scalar(query.where(Procedure.is_active.is_(True)))
+        if procedure is None:
+            raise GroupError(f"Démarche inconnue ou inactive dans le catalogue : « {key} ».")
+        found.append(procedure)
+    return list(dict.fromkeys(found))
+
+
+def procedure_key(procedure):
+    return f"{procedure.application.code}/{procedure.code}"
 
 
 def add_member(actor, group, email):
@@ -122,26 +190,49 @@ def active_groups(operator=None):
     return db.session.scalars(query.order_by(SupportGroup.operator, SupportGroup.code)).all()
 
 
-def national_group(operator):
-    return next((g for g in active_groups(operator) if g.is_national), None)
+def _pick(candidates, procedure_id):
+    """The group of the procedure's theme among candidates, else a group without themes, else None."""
+    themed = [g for g in candidates if procedure_id and procedure_id in {p.id for p in g.procedures}]
+    generic = [g for g in candidates if not g.procedures]
+    return (themed or generic or [None])[0]
+
+
+def national_group(operator, procedure_id=None):
+    """The operator's national group for the procedure's theme, else its national group without themes,
+    else any national group of the operator."""
+    national = [g for g in active_groups(operator) if g.is_national]
+    return _pick(national, procedure_id) or next(iter(national), None)
 
 
 def route(operator, department, procedure_id=None):
-    """(group, message): the operator's group for the département (and theme), else its national group.
+    """(group, message): the operator's group for the département and the procedure's theme, else its
+    local group without themes, else its national group (themed first), else a local group of other
+    themes. The message says plainly what was found, or that no group exists (group None).
 
-    The message says plainly what was found, or that no group exists (group None).
+    Groups split by theme list procedures of the online-services catalogue; a group without themes
+    takes every procedure.
     """
     groups = active_groups(operator)
     local = [g for g in groups if not g.is_national and (department or "") in g.department_list]
+    national = [g for g in groups if g.is_national]
     label = Operator(operator).label if operator in Operator.values() else operator
-    if local:
-        themed = [g for g in local if procedure_id and procedure_id in {p.id for p in g.procedures}]
-        generic = [g for g in local if not g.procedures]
-        group = (themed or generic or local)[0]
+    group = _pick(local, procedure_id)
+    if group is not None:
         return group, (f"Votre demande ira au pôle « {group.name} » ({group.code} : {label}, "
-                       f"département {department}).")
-    national = next((g for g in groups if g.is_national), None)
-    if national is not None:
-        return national, (f"Aucun pôle {label} ne couvre le département {department or 'inconnu'} : "
-                          f"votre demande ira au pôle national « {national.name} » ({national.code}).")
+                       f"département {department}{_theme(group, procedure_id)}).")
+    group = _pick(national, procedure_id)
+    if group is not None:
+        missing = "ne traite cette démarche dans" if local else "ne couvre"
+        return group, (f"Aucun pôle {label} {missing} le département {department or 'inconnu'} : "
+                       f"votre demande ira au pôle national « {group.name} » ({group.code}"
+                       f"{_theme(group, procedure_id)}).")
+    group = next(iter(local + national), None)
+    if group is not None:
+        return group, (f"Aucun pôle {label} n'est prévu pour cette démarche : votre demande ira au pôle "
+                       f"« {group.name} » ({group.code}), qui pourra la réorienter.")
     return None, f"Aucun pôle d'appui {label} n'existe encore, ni local ni national : la demande ne peut pas être envoyée."
+
+
+def _theme(group, procedure_id):
+    match = next((p for p in group.procedures if p.id == procedure_id), None)
+    return f", pôle thématique « {match.title} »" if match else ""

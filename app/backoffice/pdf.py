@@ -89,7 +89,8 @@ def consent_form(organisation_name=""):
         Paragraph("J'accepte que l'agent d'accueil transmette mon identité et les seuls identifiants nécessaires "
                   "(numéro allocataire, NIR, numéro fiscal, identifiant France Travail, téléphone) à un expert de "
                   "l'organisme concerné, pour débloquer ma situation.", s["body"]),
-        Paragraph("Ces informations sont chiffrées, vues seulement par l'agent et les experts qui traitent ma demande, "
+        Paragraph("Ces informations sont chiffrées, vues seulement par l'agent (ou, s'il est absent, le ou la collègue "
+                  "de la structure qui reprend le suivi de ma demande) et les experts qui traitent ma demande, "
                   "et effacées six mois après la clôture. Je peux retirer mon consentement à tout moment auprès de "
                   "l'agent : elles sont alors effacées immédiatement.", s["body"]),
         Paragraph("Forme du consentement", s["h2"]), Paragraph(kinds, s["body"]),

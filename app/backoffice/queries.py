@@ -129,22 +129,43 @@ def debriefs_of(request):
     return db.session.scalars(db.select(Debrief).where(Debrief.request_id == request.id).order_by(Debrief.id)).all()
 
 
-def colleagues(user):
-    """Active agents of the user's organisation (to hand a request over)."""
+def colleagues(user, exclude=None):
+    """Active agents of the user's organisation (to hand a request over), but the user and `exclude`."""
     from app.accounts.models import User
 
     if user.organisation_id is None:
         return []
     return db.session.scalars(db.select(User).where(
         User.organisation_id == user.organisation_id, User.role == Role.AGENT, User.active.is_(True),
-        User.id != user.id).order_by(User.full_name)).all()
+        User.id != user.id, User.id != (exclude or 0)).order_by(User.full_name)).all()
 
 
-def colleague(user, raw_id):
+def colleague(user, raw_id, exclude=None):
     """One colleague by id (as typed in a form), or None."""
     if not (raw_id or "").isdigit() or len(raw_id) > 9:
         return None
-    return next((u for u in colleagues(user) if u.id == int(raw_id)), None)
+    return next((u for u in colleagues(user, exclude) if u.id == int(raw_id)), None)
+
+
+def _organisation_requests(user):
+    """Requests asked from the HR user's organisation; nothing for anyone else."""
+    if user.role != Role.HR or user.organisation_id is None:
+        return db.select(R).where(false())
+    return db.select(R).where(R.organisation_id == user.organisation_id)
+
+
+def organisation_open_requests(user):
+    """HR: the open requests of the organisation's agents (metadata only), oldest first."""
+    query = _organisation_requests(user).where(R.status != Status.CLOSED.value)
+    return db.session.scalars(query.options(selectinload(R.author)).order_by(R.created_at, R.id).limit(500)).all()
+
+
+def organisation_request(user, reference):
+    """HR: one request of the organisation by reference, else None (another organisation's: None)."""
+    key = (reference or "").strip().upper()
+    if not key.startswith("A-") or len(key) > 20:
+        return None
+    return db.session.scalar(_organisation_requests(user).where(R.reference == key))
 
 
 def recurrent_problem(request, now=None):

@@ -9,6 +9,7 @@ from app.backoffice.businessdays import deadline_after
 from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, MessageKind, Operator, Urgency
 from app.backoffice.groups import my_group_ids, route
 from app.backoffice.models import SupportAttachment, SupportEvent, SupportMessage, SupportRequest
+from app.backoffice.workflow import WorkflowError, check
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reports.images import ScreenshotError, reencode
@@ -212,20 +213,59 @@ def withdraw_consent(actor, request, now=None):
     db.session.commit()
 
 
-def hand_over(actor, request, colleague):
-    """The asking agent (or HR of the organisation) hands the request to a colleague of the same organisation."""
-    allowed = request.is_owner(actor) or (actor.role == Role.HR and actor.organisation_id == request.organisation_id)
-    if not allowed:
+# Consents that cover the whole structure: an Aidants Connect mandate lets the structure's authorised
+# aidants process the citizen's data (https://aidantsconnect.beta.gouv.fr/faq/responsabilite-juridique-et-rgpd/),
+# and the signed paper form is headed with the structure's name. An oral consent is attested by
+# the asking agent alone: it does not follow the request to a colleague unless the citizen renews it.
+STRUCTURE_CONSENTS = frozenset({ConsentKind.MANDATE.value, ConsentKind.PAPER.value})
+
+
+def handover_wipes_citizen_block(request, consent_renewed=False):
+    """True when handing the request over would wipe the citizen file block (oral consent not renewed)."""
+    return (request.citizen_block is not None and request.consent_kind not in STRUCTURE_CONSENTS
+            and not consent_renewed)
+
+
+def may_hand_over(actor, request):
+    """The asking agent, or HR of the request's organisation (when the agent is away)."""
+    return request.is_owner(actor) or (actor.role == Role.HR and actor.organisation_id is not None
+                                       and actor.organisation_id == request.organisation_id)
+
+
+def hand_over(actor, request, colleague, consent_renewed=False, now=None):
+    """The asking agent (or HR of the organisation) hands an open request to a colleague agent of the
+    same organisation. The citizen file block follows only under a consent covering the structure, or
+    an oral consent the citizen renewed for the colleague (attested by the actor); else it is wiped."""
+    if not may_hand_over(actor, request):
         raise RequestError("Vous ne pouvez pas confier cette demande.")
+    try:
+        check(request, "handover")
+    except WorkflowError as exc:
+        raise RequestError(str(exc)) from None
     if not isinstance(colleague, User) or colleague.role != Role.AGENT or not colleague.active \
             or colleague.organisation_id != request.organisation_id or colleague.id == request.author_id:
         raise RequestError("Choisissez un ou une collègue agent de la même structure.", "colleague")
+    now = now or utcnow()
+    previous = request.author_id
+    wiped = handover_wipes_citizen_block(request, consent_renewed)
+    renewed = bool(consent_renewed) and request.citizen_block is not None and not wiped \
+        and request.consent_kind not in STRUCTURE_CONSENTS
+    if wiped:
+        wipe_citizen_data(request, now)
     request.author_id = colleague.id
     request.agent_read_at = None
-    event(request, actor, "handover", f"Demande confiée à {colleague.full_name}")
-    audit(actor, "support.handover", request, {"to": colleague.id})
+    by_hr = actor.role == Role.HR
+    label = f"Demande confiée à {colleague.full_name}" + (" par les RH de la structure" if by_hr else "")
+    if wiped:
+        label += " ; consentement oral donné au premier agent : données de l'usager effacées"
+    elif renewed:
+        label += f" ; accord oral de l'usager pour ce suivi attesté par {actor.full_name}"
+    event(request, actor, "handover", label)
+    audit(actor, "support.handover", request, {"from": previous, "to": colleague.id, "by_hr": by_hr,
+                                               "citizen_block_wiped": wiped, "consent_renewed": renewed})
     notify.tell(colleague, request, f"La demande d'appui {request.reference} vous a été confiée.")
     db.session.commit()
+    return wiped
 
 
 def set_sharing(actor, request, shared):

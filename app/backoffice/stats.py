@@ -1,6 +1,11 @@
 """Group statistics: volumes, first-answer and resolution times in business hours (median, p90),
 usefulness, hand-offs per request, share late, automatic escalations, fiches consulted and requests
-avoided; overall and by month, département and procedure."""
+avoided; overall and by month, département and procedure.
+
+Small numbers: a figure computed on 1 to SUPPORT_STATS_MIN_COUNT - 1 requests is never shown (page,
+charts, CSV) but replaced by « moins de N demandes », as the reception-quality indicators do; in each
+breakdown (month, département, procedure) enough other rows are « masqué » that no shown figure minus
+others isolates fewer requests (the complementary suppression of app.workplace.anonymity)."""
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -12,6 +17,7 @@ from app.backoffice.knowledge_models import FicheUse
 from app.backoffice.models import SupportInvitation, SupportRequest
 from app.common.timezones import as_utc, utcnow
 from app.extensions import db
+from app.workplace.anonymity import suppress_breakdown
 
 R = SupportRequest
 
@@ -36,6 +42,9 @@ class Figures:
     handoffs: int = 0
     late: int = 0
     escalations: int = 0
+    # Small-number rule: the threshold, and the bases hidden by complementary suppression.
+    min_count: int = 1
+    suppressed: set = field(default_factory=set)
 
     def add(self, row, first, resolution, late, escalated):
         self.volume += 1
@@ -48,6 +57,21 @@ class Figures:
         self.handoffs += row.handoffs
         self.late += int(late)
         self.escalations += int(escalated)
+
+    def base(self, name):
+        """How many requests a figure is computed on: "first" (answered), "resolution" (closed),
+        "useful" (closed with an answer), else all the requests of the row."""
+        return {"first": len(self.first_answer), "resolution": len(self.resolution),
+                "useful": sum(self.useful.values())}.get(name, self.volume)
+
+    def hidden_reason(self, figure):
+        """None when the figure may be shown, else the words that replace it."""
+        base = BASES.get(figure, "volume")
+        if 0 < self.volume < self.min_count or 0 < self.base(base) < self.min_count:
+            return SMALL.format(n=self.min_count)
+        if self.suppressed & {"volume", base}:
+            return MASKED
+        return None
 
     @property
     def first_median(self):
@@ -79,6 +103,14 @@ class Figures:
         return self.useful["yes"] / answered if answered else None
 
 
+SMALL = "moins de {n} demandes"
+MASKED = "masqué"
+# The base of each figure (see Figures.base); the others are computed on every request of the row.
+BASES = {"first_median": "first", "first_p90": "first", "resolution_median": "resolution",
+         "resolution_p90": "resolution", "useful": "useful"}
+ADDITIVE = ("volume", "useful")  # bases whose rows add up to the total: complementary suppression
+
+
 @dataclass
 class Statistics:
     overall: Figures
@@ -87,6 +119,22 @@ class Statistics:
     by_procedure: list
     fiches_viewed: int
     requests_avoided: int
+    min_count: int = 1
+
+
+def protect(statistics, minimum):
+    """Apply the small-number rule to every row (the figures stay for tests; pages ask hidden_reason)."""
+    statistics.min_count = minimum
+    statistics.overall.min_count = minimum
+    for items in (statistics.by_month, statistics.by_department, statistics.by_procedure):
+        for row in items:
+            row.min_count = minimum
+        for base in ADDITIVE:
+            shown = suppress_breakdown({row.label: row.base(base) for row in items}, minimum)
+            for row in items:
+                if not shown[row.label]:
+                    row.suppressed.add(base)
+    return statistics
 
 
 def _scoped(user, group_id=None):
@@ -122,10 +170,10 @@ def compute(user, config, group_id=None, now=None):
             groups[axis][key] = bucket
             bucket.add(row, first, resolution, late, row.id in escalated)
     uses = dict(db.session.execute(db.select(FicheUse.kind, db.func.count()).group_by(FicheUse.kind)).all())
-    return Statistics(overall, [groups["month"][k] for k in sorted(groups["month"])],
-                      [groups["department"][k] for k in sorted(groups["department"])],
-                      [groups["procedure"][k] for k in sorted(groups["procedure"])],
-                      uses.get("viewed", 0), uses.get("avoided", 0))
+    return protect(Statistics(overall, [groups["month"][k] for k in sorted(groups["month"])],
+                              [groups["department"][k] for k in sorted(groups["department"])],
+                              [groups["procedure"][k] for k in sorted(groups["procedure"])],
+                              uses.get("viewed", 0), uses.get("avoided", 0)), config["SUPPORT_STATS_MIN_COUNT"])
 
 
 def hours(value):
@@ -136,28 +184,37 @@ def share(value):
     return "—" if value is None else f"{round(value * 100)} %"
 
 
+CSV_FIGURES = ("first_median", "first_p90", "resolution_median", "resolution_p90")
+
+
 def csv_rows(stats):
-    """Rows of the CSV export: one per axis value, the same figures as the tables."""
+    """Rows of the CSV export: one per axis value, the same figures as the tables (hidden ones as words)."""
     yield ["axe", "valeur", "demandes", "1re réponse médiane (h ouvrées)", "1re réponse p90", "résolution médiane",
            "résolution p90", "utile oui", "utile ne sait pas", "utile non", "transferts par demande",
            "part en retard", "escalades automatiques"]
     for axis, items in (("total", [stats.overall]), ("mois", stats.by_month), ("département", stats.by_department),
                         ("démarche", stats.by_procedure)):
         for f in items:
-            yield [axis, f.label, f.volume, _num(f.first_median), _num(f.first_p90), _num(f.resolution_median),
-                   _num(f.resolution_p90), f.useful["yes"], f.useful["unsure"], f.useful["no"],
-                   _num(f.handoffs_per_request), _num(f.late_share), f.escalations]
+            useful = f.hidden_reason("useful")
+            yield [axis, f.label, f.hidden_reason("volume") or f.volume,
+                   *[f.hidden_reason(name) or _num(getattr(f, name)) for name in CSV_FIGURES],
+                   *([useful] * 3 if useful else [f.useful["yes"], f.useful["unsure"], f.useful["no"]]),
+                   f.hidden_reason("handoffs_per_request") or _num(f.handoffs_per_request),
+                   f.hidden_reason("late_share") or _num(f.late_share),
+                   f.hidden_reason("escalations") or f.escalations]
 
 
 def _num(value):
     return "" if value is None else round(value, 2)
 
 
-def bar_chart(items, value, width=560, bar_height=22):
-    """Bars of an SVG chart (the page draws them; the same figures are in the table below)."""
-    values = [(f.label, value(f) or 0) for f in items]
-    top = max([v for _l, v in values] or [0]) or 1
+def bar_chart(items, figure, width=560, bar_height=22):
+    """Bars of an SVG chart (the page draws them; the same figures are in the table below); a hidden
+    figure has no bar, only its words."""
+    values = [(f.label, f.hidden_reason(figure), getattr(f, figure) or 0) for f in items]
+    top = max([v for _l, hidden, v in values if not hidden] or [0]) or 1
     return {"width": width, "height": bar_height * len(values) + 10,
-            "bars": [{"label": label, "value": v, "text": hours(v) if isinstance(v, float) else str(v),
-                      "y": i * bar_height + 5, "w": round((width - 200) * v / top)}
-                     for i, (label, v) in enumerate(values)]}
+            "bars": [{"label": label, "value": 0 if hidden else v,
+                      "text": hidden or (hours(v) if isinstance(v, float) else str(v)),
+                      "y": i * bar_height + 5, "w": 0 if hidden else round((width - 200) * v / top)}
+                     for i, (label, hidden, v) in enumerate(values)]}

@@ -28,10 +28,11 @@ bp = Blueprint("backoffice", __name__, url_prefix="/appui")
 
 
 def register_blueprints(app):
-    from app.backoffice import admin_views, expert_views, fiche_views  # noqa: F401  (routes on bp)
+    from app.backoffice import admin_views, expert_views, fiche_views, hr_views  # noqa: F401  (routes on bp)
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_views.admin_bp)
+    app.register_blueprint(hr_views.hr_bp)
 
 
 def request_or_404(reference):
@@ -127,18 +128,50 @@ def render_detail(row, status=200, citizen=None, **forms):
                        transfer_form=forms.get("transfer_form") or TransferForm(), fiche_form=forms.get("fiche_form") or FicheForm(prefix="fiche"),
                        recurrent=queries.recurrent_problem(row))
     elif context["is_owner"]:
-        handover = HandoverForm()
-        handover.colleague.choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(str(u.id), u.full_name) for u in queries.colleagues(current_user)]
+        handover = forms.get("handover_form") or HandoverForm()
+        fill_colleagues(handover, row)
         context.update(message_form=forms.get("message_form") or MessageForm(),
                        close_form=forms.get("close_form") or CloseForm(),
                        share_form=ShareForm(shared=row.shared_with_site), handover_form=handover)
     return render_template("backoffice/detail.html", **context), status
 
 
-def _done(row, message):
-    flash(message, "success")
+def fill_colleagues(form, row):
+    """The colleagues a request may be handed over to (the user's organisation, not its current asker)."""
+    form.colleague.choices = [SelectChoice("", "— Choisissez —")] + [
+        SelectChoice(str(u.id), u.full_name) for u in queries.colleagues(current_user, exclude=row.author_id)]
+
+
+ERRORS = (requests.RequestError, conversation.WorkflowError)
+
+
+def back(row, message, category="success"):
+    """Flash a message and go back to the request page."""
+    flash(message, category)
     return redirect(url_for("backoffice.detail", reference=row.reference))
+
+
+def act(row, action, done, form=None, key=None, field=None, then=None):
+    """Run one action on a request, the same way on every page.
+
+    With `key`, `form` is validated first and an invalid form shows the request page again (400) with
+    it under `key`. A refused action (RequestError, WorkflowError) puts its message on `field`, page
+    again with 400, or without `field` flashes it and goes back to the request. Otherwise `done` (a
+    message, or a function of the action's result) is flashed and the user goes to `then` (a URL or a
+    function of the result), by default the request page.
+    """
+    if key is not None and not form.validate_on_submit():
+        return render_detail(row, 400, **{key: form})
+    try:
+        result = action()
+    except ERRORS as exc:
+        if field is None:
+            return back(row, str(exc), "error")
+        field.errors.append(str(exc))
+        return render_detail(row, 400, **{key: form})
+    flash(done(result) if callable(done) else done, "success")
+    target = then(result) if callable(then) else then
+    return redirect(target or url_for("backoffice.detail", reference=row.reference))
 
 
 @bp.route("/demandes/<reference>/message", methods=["POST"])
@@ -146,14 +179,8 @@ def _done(row, message):
 def message(reference):
     row = owned_request_or_403(reference)
     form = MessageForm()
-    if not form.validate_on_submit():
-        return render_detail(row, 400, message_form=form)
-    try:
-        conversation.agent_message(current_user, row, form.body.data)
-    except (requests.RequestError, conversation.WorkflowError) as exc:
-        form.body.errors.append(str(exc))
-        return render_detail(row, 400, message_form=form)
-    return _done(row, "Message envoyé aux experts.")
+    return act(row, lambda: conversation.agent_message(current_user, row, form.body.data), "Message envoyé aux experts.",
+               form, "message_form", form.body)
 
 
 @bp.route("/demandes/<reference>/cloture", methods=["POST"])
@@ -161,14 +188,8 @@ def message(reference):
 def close(reference):
     row = owned_request_or_403(reference)
     form = CloseForm()
-    if not form.validate_on_submit():
-        return render_detail(row, 400, close_form=form)
-    try:
-        conversation.close(current_user, row, form.useful.data)
-    except (requests.RequestError, conversation.WorkflowError) as exc:
-        form.useful.errors.append(str(exc))
-        return render_detail(row, 400, close_form=form)
-    return _done(row, "Demande clôturée. Merci pour votre retour.")
+    return act(row, lambda: conversation.close(current_user, row, form.useful.data),
+               "Demande clôturée. Merci pour votre retour.", form, "close_form", form.useful)
 
 
 @bp.route("/demandes/<reference>/partage", methods=["POST"])
@@ -180,21 +201,25 @@ def share(reference):
         requests.set_sharing(current_user, row, form.shared.data)
     except requests.RequestError as exc:
         abort(403, str(exc))
-    return _done(row, "Partage mis à jour.")
+    return back(row, "Partage mis à jour.")
 
 
 @bp.route("/demandes/<reference>/confier", methods=["POST"])
 @roles(Role.AGENT)
 def hand_over(reference):
+    """The asking agent hands the request to a colleague (the citizen-consent rule in requests.hand_over)."""
     row = owned_request_or_403(reference)
-    colleague = queries.colleague(current_user, request.form.get("colleague", ""))
-    try:
-        requests.hand_over(current_user, row, colleague)
-    except requests.RequestError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    flash(f"Demande confiée à {colleague.full_name}.", "success")
-    return redirect(url_for("backoffice.mine"))
+    form = HandoverForm()
+    fill_colleagues(form, row)
+    colleague = queries.colleague(current_user, form.colleague.data or "", exclude=row.author_id)
+    return act(row, lambda: requests.hand_over(current_user, row, colleague, form.consent_renewed.data),
+               lambda wiped: handover_message(colleague, wiped), form, "handover_form", form.colleague,
+               then=url_for("backoffice.mine"))
+
+
+def handover_message(colleague, wiped):
+    return f"Demande confiée à {colleague.full_name}." + (
+        " Les données de l'usager ont été effacées (consentement oral non renouvelé)." if wiped else "")
 
 
 @bp.route("/demandes/<reference>/consentement/retrait", methods=["GET", "POST"])
@@ -204,12 +229,8 @@ def withdraw_consent(reference):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("backoffice/withdraw.html", req=row, form=form)
-    try:
-        requests.withdraw_consent(current_user, row)
-    except requests.RequestError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("backoffice.detail", reference=row.reference))
-    return _done(row, "Consentement retiré : les données de l'usager sont effacées.")
+    return act(row, lambda: requests.withdraw_consent(current_user, row),
+               "Consentement retiré : les données de l'usager sont effacées.")
 
 
 @bp.route("/demandes/<reference>/recepisse.pdf")

@@ -29,6 +29,7 @@ NAVIGATION = [
     ("hr", "hr_training.team", "Suivi des formations", AGENTS),
     ("hr", "observation.index", "Observations en situation", AGENTS),
     ("hr", "observation.tutors", "Tuteurs", AGENTS),
+    ("hr", "backoffice_hr.requests_list", "Demandes d'appui des agents", AGENTS),
     ("agent", "passport.index", "Mon passeport", PASSPORT),
     ("hr", "hr_passport.queue", "Lignes de passeport à valider", PASSPORTS),
     ("agent", "passport_docs.mobility", "Mobilité", PASSPORT),

@@ -100,3 +100,53 @@ def test_support_request_from_agent_to_expert_and_back(page, live_server):
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == "Prime d'activité : mois vide dans la déclaration"
     checked(page)
+
+
+def test_hr_hands_over_a_request_and_the_admin_themes_a_group(page, live_server):
+    """Continuity: rh.fs hands one of agent.fs's requests to a colleague; the admin renames a group and
+    gives it a theme; the statistics hide small numbers. axe finds no violation on any page opened."""
+    from tests.browser.conftest import open_menu
+
+    log_in(page, "rh.fs@passerelle.example")
+    open_menu(page, "Agents", "Demandes d'appui des agents")
+    main = page.locator("main").inner_text()
+    assert "Amina Agent" in main and "Versement du RSA" not in main  # metadata only
+    checked(page)
+    link = page.get_by_role("link", name=re.compile(r"Confier la demande A-\d{4}-\d{6}")).first
+    reference = re.search(r"A-\d{4}-\d{6}", link.inner_text()).group(0)
+    link.click()
+    page.wait_for_load_state()
+    checked(page)
+    page.locator("#colleague").select_option(label="Romane Représentante")
+    if page.locator("#consent_renewed").count():
+        page.locator("label[for=consent_renewed]").click()
+    page.get_by_role("button", name="Confirmer le transfert").click()
+    page.wait_for_load_state()
+    assert "Demande confiée à Romane Représentante." in page.locator("main").inner_text()
+    checked(page)
+    log_out(page)
+
+    log_in(page, "rep.fs@passerelle.example")
+    page.goto(f"/appui/demandes/{reference}")
+    assert "confiée à Romane Représentante par les RH de la structure" in page.locator("#events").inner_text()
+    checked(page)
+    log_out(page)
+
+    log_in(page, "admin@passerelle.example")
+    page.goto("/admin/appui/poles/APPUI-CAF-69")
+    page.get_by_role("link", name=re.compile("Modifier le pôle")).click()
+    page.wait_for_load_state()
+    checked(page)
+    page.locator("#name").fill("Pôle d'appui CAF du Rhône — minima sociaux")
+    page.locator("details summary").first.click()
+    first_theme = page.locator("details").first.locator("label").first
+    theme = first_theme.inner_text()
+    first_theme.click()
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "minima sociaux" in main and theme in main
+    checked(page)
+    page.goto("/appui/statistiques")
+    assert "moins de 5 demandes" in page.locator("main").inner_text()  # six demo requests, few per row
+    checked(page)

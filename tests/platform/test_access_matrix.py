@@ -241,6 +241,11 @@ MATRIX = {
     "backoffice.statistics_csv": ("GET", "/appui/statistiques.csv", [L, NO, NO, NO, OK, OK]),
     "backoffice_admin.group_list": ("GET", "/admin/appui/poles", [L, NO, NO, NO, OK, NO]),
     "backoffice_admin.group_detail": ("GET", "/admin/appui/poles/NOPE", [L, NO, NO, NO, 404, NO]),
+    "backoffice_admin.group_edit": ("GET", "/admin/appui/poles/NOPE/modifier", [L, NO, NO, NO, 404, NO]),
+    "backoffice_admin.member_remove": ("POST", "/admin/appui/poles/NOPE/membres/1/retirer", [L, NO, NO, NO, 404, NO]),
+    # HR hands an absent agent's request over (all seven roles: anonymous..expert, manager_network).
+    "backoffice_hr.requests_list": ("GET", "/rh/appui/demandes", [L, NO, OK, NO, NO, NO, NO]),
+    "backoffice_hr.hand_over": ("POST", "/rh/appui/demandes/A-2026-999999/confier", [L, NO, 404, NO, NO, NO, NO]),
     "api_support.list_requests": ("GET", "/api/v1/support-requests", [401, OK, 403, 403, OK, OK]),
     "api_support.create_request": ("POST", "/api/v1/support-requests", [401, 400, 403, 403, 403, 403]),
     "api_support.get_request": ("GET", "/api/v1/support-requests/A-2026-999999", [401, 404, 403, 403, 404, 404]),

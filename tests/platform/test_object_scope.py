@@ -362,6 +362,7 @@ def test_support_requests_of_another_scope(app, actor):
     other_expert = actor(expert(operator="cpam"))
     hr = actor(UserFactory(role="hr", organisation=author.organisation))
     triager = actor(UserFactory(role="triager"))
+    other_hr = actor(UserFactory(role="hr", organisation=OrganisationFactory()))
     before = table_counts()
     objects = [(row, columns(row)), (attachment, columns(attachment))]
     base = f"/appui/demandes/{ref}"
@@ -392,6 +393,10 @@ def test_support_requests_of_another_scope(app, actor):
     for who in (stranger, other_expert):
         listed = who.client.get("/api/v1/support-requests", headers=who.headers).get_json()["items"]
         assert listed == []
+    # HR of another organisation: the hand-over page of the request is not found (own organisation: 200).
+    attempt_all(app, other_hr, f"/rh/appui/demandes/{ref}/confier", 404)
+    assert ref not in other_hr.client.get("/rh/appui/demandes").get_data(as_text=True)
+    assert hr.client.get(f"/rh/appui/demandes/{ref}/confier").status_code == 200
     assert_unchanged(before, objects)
     assert db.session.get(SupportRequest, row.id).author_id == author.id
 
