@@ -211,7 +211,11 @@ def link_tracker(actor, report, url, key):
 
 def merge(actor, duplicate, main):
     """Close `duplicate` into `main`: its me-too, impact and followers move to the main report."""
-    merge_into(actor, duplicate, main)
+    try:
+        merge_into(actor, duplicate, main)
+    except ReportError:
+        db.session.rollback()  # nothing of a refused merge stays in the session
+        raise
     audit(actor, "report.merge", duplicate, {"into": main.reference})
     db.session.commit()
     deliver_inline()
