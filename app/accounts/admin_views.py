@@ -3,7 +3,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts import services
+from app.accounts import queries, services
 from app.accounts.forms import (
     ConfirmForm,
     OrganisationForm,
@@ -11,49 +11,42 @@ from app.accounts.forms import (
     UserCreateForm,
     UserPlacementForm,
 )
-from app.accounts.models import ORG_ROLES, ApiToken, Organisation, Role, Team, User, normalise_email
+from app.accounts.models import ORG_ROLES, Organisation, Role, Team, User, normalise_email
 from app.accounts.organisations import create_organisation, create_team, update_organisation
 from app.accounts.queries import search_audit
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _org_choices():
-    orgs = db.session.scalars(db.select(Organisation).order_by(Organisation.code)).all()
+    orgs = queries.all_organisations()
     return [SelectChoice("", "—")] + [SelectChoice(str(o.id), f"{o.code} — {o.name}") for o in orgs]
 
 
 def _team_choices():
-    teams = db.session.scalars(db.select(Team).order_by(Team.code)).all()
+    teams = queries.all_teams()
     return [SelectChoice("", "—")] + [SelectChoice(str(t.id), f"{t.code} — {t.name}") for t in teams]
 
 
 def _get_or_404(model, object_id):
-    obj = db.session.get(model, object_id)
+    obj = queries.by_id(model, object_id)
     if obj is None:
         abort(404)
     return obj
 
 
 def _optional(model, raw):
-    return db.session.get(model, int(raw)) if raw else None
+    return queries.by_id(model, int(raw)) if raw else None
 
 
 @bp.route("/utilisateurs")
 @roles(Role.ADMIN)
 def users():
-    query = db.select(User).order_by(User.email)
     q = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(db.or_(User.email.like(like), db.func.lower(User.full_name).like(like)))
-    if role in Role.values():
-        query = query.where(User.role == role)
-    page = paginate(query, request.args.get("page"))
+    page = paginate(queries.search_users(q, role), request.args.get("page"))
     return render_template("admin/users.html", page=page, q=q, role=role, roles=Role)
 
 
@@ -116,7 +109,7 @@ def user_detail(user_id):
         else:
             flash("Le compte est mis à jour.", "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
-    tokens = db.session.scalars(services.tokens_of(user)).all()
+    tokens = queries.tokens_of(user)
     return render_template(
         "admin/user_detail.html", user=user, form=form, tokens=tokens, confirm_form=ConfirmForm()
     )
@@ -146,9 +139,7 @@ def user_revoke_tokens(user_id):
         abort(400)
     token_id = request.form.get("token_id", type=int)
     if token_id:
-        token = db.session.scalar(
-            db.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-        )
+        token = queries.token_of(user, token_id)
         if token is None:
             abort(404)
         services.revoke_api_token(current_user, token)
@@ -192,13 +183,7 @@ def organisations():
             flash("Structure créée.", "success")
             return redirect(url_for("admin.organisations"))
     q = request.args.get("q", "").strip()
-    query = db.select(Organisation).order_by(Organisation.code)
-    if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            db.or_(db.func.lower(Organisation.code).like(like), db.func.lower(Organisation.name).like(like))
-        )
-    page = paginate(query, request.args.get("page"))
+    page = paginate(queries.search_organisations(q), request.args.get("page"))
     return render_template("admin/organisations.html", page=page, form=form, q=q)
 
 
@@ -236,7 +221,7 @@ def teams():
         else:
             flash("Équipe créée.", "success")
             return redirect(url_for("admin.teams"))
-    page = paginate(db.select(Team).order_by(Team.code), request.args.get("page"))
+    page = paginate(queries.teams_by_code(), request.args.get("page"))
     return render_template("admin/teams.html", page=page, form=form)
 
 

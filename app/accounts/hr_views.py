@@ -8,12 +8,12 @@ from app.accounts.imports import import_agents_csv, preview_agents_csv
 from app.accounts.models import Role, User
 from app.accounts.queries import agent_or_404, agents_of
 from app.common.access import roles
+from app.common.csvutil import TOO_LARGE, read_upload
 from app.common.pagination import paginate
 from app.extensions import db
 
 bp = Blueprint("hr", __name__, url_prefix="/rh")
 
-MAX_CSV_BYTES = 2 * 1024 * 1024
 CREATED_MESSAGE = (
     "Demande enregistrée. Un e-mail part à cette adresse : un lien d'activation, ou, si la personne "
     "a déjà un compte Passerelle, la marche à suivre pour le rattacher à votre structure."
@@ -68,14 +68,10 @@ def agent_import():
     preview = None
     content = None
     if form.validate_on_submit():
-        raw = form.file.data.read(MAX_CSV_BYTES + 1)
-        if len(raw) > MAX_CSV_BYTES:
-            form.file.errors.append("Le fichier dépasse 2 Mo.")
+        content = read_upload(form.file.data)
+        if content is None:
+            form.file.errors.append(TOO_LARGE)
         else:
-            try:
-                content = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                content = raw.decode("cp1252", errors="replace")
             preview = preview_agents_csv(content, current_user.organisation)
     return render_template(
         "hr/agent_import.html",

@@ -4,12 +4,12 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
+from app.accounts import queries
 from app.accounts.forms import EraseAccountForm
 from app.accounts.models import Role, User
 from app.accounts.passwords import verify_password
 from app.accounts.privacy import erase_account, export_personal_data
 from app.common.access import logged_in, roles
-from app.extensions import db
 
 bp = Blueprint("privacy", __name__)
 
@@ -50,7 +50,7 @@ def erase_mine():
 @bp.route("/admin/utilisateurs/<int:user_id>/effacer", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def erase_user(user_id):
-    user = db.session.get(User, user_id)
+    user = queries.by_id(User, user_id)
     if user is None:
         abort(404)
     if user.id == current_user.id:

@@ -13,13 +13,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.accounts import twofactor
+from app.accounts import queries, twofactor
 from app.accounts.forms import ConfirmForm, TwoFactorCodeForm, TwoFactorDisableForm
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
 from app.accounts.services import record_failed_login
 from app.common.access import logged_in, public
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 bp = Blueprint("security", __name__)
 ALLOWED_DURING_SETUP = {
@@ -33,7 +33,7 @@ def _pending_user():
     user_id, _, version = raw.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = queries.by_id(User, int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

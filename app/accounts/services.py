@@ -406,7 +406,3 @@ def revoke_all_api_tokens(actor, user):
     _revoke_tokens(user)
     audit(actor, "api_token.revoke_all", user)
     db.session.commit()
-
-
-def tokens_of(user):
-    return db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())

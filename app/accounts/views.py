@@ -16,7 +16,7 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import devices, services
+from app.accounts import devices, queries, services
 from app.accounts.forms import (
     ConfirmForm,
     EmailChangeForm,
@@ -25,10 +25,10 @@ from app.accounts.forms import (
     PasswordChangeForm,
     PasswordResetRequestForm,
 )
-from app.accounts.models import ApiToken, Role, TokenPurpose, normalise_email
+from app.accounts.models import Role, TokenPurpose, normalise_email
 from app.accounts.sessions import start_session
 from app.common.access import logged_in, public
-from app.extensions import db, limiter
+from app.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
@@ -205,7 +205,7 @@ def _account_page(password_form=None, email_form=None, revealed=None):
         revealed=revealed,
         password_form=password_form or PasswordChangeForm(prefix="pw"),
         email_form=email_form or EmailChangeForm(prefix="em"),
-        tokens=db.session.scalars(services.tokens_of(current_user)).all(),
+        tokens=queries.tokens_of(current_user),
         confirm_form=ConfirmForm(),
     )
 
@@ -277,9 +277,7 @@ def revoke_token(token_id):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    token = db.session.scalar(
-        db.select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
-    )
+    token = queries.token_of(current_user, token_id)
     if token is None:
         abort(404)
     services.revoke_api_token(current_user, token)

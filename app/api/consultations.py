@@ -15,9 +15,8 @@ from app.common.urls import external_url
 from app.consultations import queries, results, services
 from app.consultations.enums import ConsultationKind, ConsultationStatus, QuestionKind, Targeting
 from app.consultations.workflow import ConsultationError
-from app.extensions import db
-from app.reports.models import Procedure
-from app.reports.services import application_by_code, clean
+from app.reports.queries import procedure_by_code
+from app.reports.services import application_by_code
 
 blp = Blueprint("api_consultations", __name__, url_prefix="/api/v1",
                 description="Consultations des agents par les équipes des services en ligne")
@@ -211,8 +210,7 @@ def create_consultation(payload):
         api_abort(400, "invalid_request", "Service inconnu.", {"application": ["Service inconnu de votre équipe."]})
     procedure = None
     if payload.get("procedure"):
-        procedure = db.session.scalar(db.select(Procedure).where(
-            Procedure.application_id == application.id, Procedure.code == clean(payload["procedure"])))
+        procedure = procedure_by_code(application, payload["procedure"])
         if procedure is None:
             api_abort(400, "invalid_request", "Démarche inconnue.", {"procedure": ["Démarche inconnue pour ce service."]})
     values = {k: v for k, v in payload.items() if k not in ("application", "procedure", "questions", "status")}

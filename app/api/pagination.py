@@ -30,11 +30,13 @@ def decode_cursor(cursor):
         api_abort(400, "invalid_cursor", "Le paramètre cursor est invalide.", {"cursor": ["Curseur invalide."]})
 
 
-def keyset_page(select, id_column, args):
-    """Run `select` ordered by id after the cursor; returns (items, next_cursor)."""
+def keyset_page(select, id_column, args, descending=False):
+    """Run `select` ordered by id after the cursor (newest first when `descending`); returns (items, next_cursor)."""
     limit = args["limit"]
     if args.get("cursor"):
-        select = select.where(id_column > decode_cursor(args["cursor"]))
-    rows = db.session.scalars(select.order_by(None).order_by(id_column).limit(limit + 1)).unique().all()
+        after = decode_cursor(args["cursor"])
+        select = select.where(id_column < after if descending else id_column > after)
+    order = id_column.desc() if descending else id_column
+    rows = db.session.scalars(select.order_by(None).order_by(order).limit(limit + 1)).unique().all()
     next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
     return rows[:limit], next_cursor

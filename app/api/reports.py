@@ -5,12 +5,11 @@ the same workflow rules. Team tokens act as a triager of their team.
 """
 
 from flask import g
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.models import Role, User, normalise_email
+from app.accounts.models import Role
 from app.api import Blueprint
 from app.api.errors import api_abort
-from app.api.pagination import decode_cursor, encode_cursor
+from app.api.pagination import keyset_page
 from app.api.reports_schemas import (
     ApplicationList,
     CommentCreateSchema,
@@ -28,12 +27,9 @@ from app.api.reports_schemas import (
 from app.common.access import api_token
 from app.common.timezones import as_utc
 from app.common.urls import external_url
-from app.extensions import db
-from app.reports import queries, services, triage
-from app.reports.enums import Status
-from app.reports.models import Application, Procedure, Report, Step
+from app.reports import queries, services, triage, triage_actions
+from app.reports.models import Application, Report
 from app.reports.similar import similar_reports
-from app.reports.workflow import WorkflowError, check_team_transition
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Remontées et catalogue des services")
 
@@ -41,7 +37,7 @@ blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Remo
 def _fail(exc):
     """Map a refused use case to a JSON error: bad field -> 400, state conflict -> 409."""
     if isinstance(exc, services.ReportError) and exc.field and exc.field not in ("status", "main"):
-        api_abort(400, "invalid_request", str(exc), {exc.field: [str(exc)]})
+        api_abort(400, "invalid_request", str(exc), {exc.field: [exc.detail or str(exc)]})
     api_abort(409, "conflict", str(exc))
 
 
@@ -162,18 +158,8 @@ def _report_or_404(report_id):
 @api_token()
 def applications(args):
     """Active online services of the catalogue, with their procedures and steps."""
-    query = (
-        db.select(Application).where(Application.is_active.is_(True))
-        .options(joinedload(Application.team),
-                 selectinload(Application.procedures).selectinload(Procedure.steps))
-        .order_by(Application.id).limit(args["limit"] + 1)
-    )
-    if args.get("cursor"):
-        query = query.where(Application.id > decode_cursor(args["cursor"]))
-    rows = db.session.scalars(query).unique().all()
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    return {"items": [application_dict(a) for a in rows], "next_cursor": encode_cursor(rows[-1].id) if more else None}
+    rows, next_cursor = keyset_page(queries.active_applications(), Application.id, args)
+    return {"items": [application_dict(a) for a in rows], "next_cursor": next_cursor}
 
 
 # --- reports -----------------------------------------------------------------------------------------
@@ -194,13 +180,11 @@ def create_report(payload):
         api_abort(400, "invalid_request", "Service inconnu.", {"application": ["Service inconnu du catalogue."]})
     procedure = step = None
     if payload.get("procedure"):
-        procedure = db.session.scalar(db.select(Procedure).where(
-            Procedure.application_id == application.id, Procedure.code == services.clean(payload["procedure"])))
+        procedure = queries.procedure_by_code(application, payload["procedure"])
         if procedure is None:
             api_abort(400, "invalid_request", "Démarche inconnue.", {"procedure": ["Démarche inconnue pour ce service."]})
     if payload.get("step"):
-        step = db.session.scalar(db.select(Step).where(
-            Step.procedure_id == (procedure.id if procedure else -1), Step.code == services.clean(payload["step"])))
+        step = queries.step_by_code(procedure, payload["step"])
         if step is None:
             api_abort(400, "invalid_request", "Étape inconnue.", {"step": ["Étape inconnue pour cette démarche."]})
     values = {k: v for k, v in payload.items() if k not in ("application", "procedure", "step")}
@@ -221,18 +205,9 @@ def create_report(payload):
 @api_token(Role.AGENT, Role.TRIAGER, Role.ADMIN)
 def list_reports(args):
     """Reports of the caller: an agent's own and joined ones; a team's reports for triagers."""
-    query = services.visible_reports(g.api_user).options(joinedload(Report.application))
-    if args.get("status"):
-        query = query.where(Report.status == args["status"])
-    if args.get("application"):
-        query = query.where(Report.application_id.in_(
-            db.select(Application.id).where(Application.code == services.clean(args["application"]).strip().lower())))
-    if args.get("cursor"):
-        query = query.where(Report.id < decode_cursor(args["cursor"]))
-    rows = db.session.scalars(query.order_by(Report.id.desc()).limit(args["limit"] + 1)).unique().all()
-    more = len(rows) > args["limit"]
-    rows = rows[: args["limit"]]
-    return {"items": [summary_dict(r) for r in rows], "next_cursor": encode_cursor(rows[-1].id) if more else None}
+    query = queries.listed_reports(g.api_user, args.get("status"), args.get("application"))
+    rows, next_cursor = keyset_page(query, Report.id, args, descending=True)
+    return {"items": [summary_dict(r) for r in rows], "next_cursor": next_cursor}
 
 
 @blp.route("/reports/similar")
@@ -282,41 +257,15 @@ def get_report(report_id):
 @blp.alt_response(409, response="CONFLICT")
 @api_token(Role.TRIAGER)
 def patch_report(payload, report_id):
-    """Triage: status (same transition rules as the board), assignee, tracker link."""
-    user = g.api_user
+    """Triage: status (same transition rules as the board), assignee, tracker link; all or nothing."""
     report = _report_or_404(report_id)
-    main = assignee = None
-    # Check everything first, so that a refused change leaves the report untouched.
-    status = payload.get("status")
-    if status == Status.DUPLICATE:
-        main = services.find_report(user, payload.get("duplicate_of") or "")
-        if main is None:
-            api_abort(400, "invalid_request", "Indiquez la remontée principale de votre équipe.",
-                      {"duplicate_of": ["Référence inconnue."]})
-    elif status:
-        try:
-            check_team_transition(report, status, payload["reason"], payload["redirect"], payload["workaround"])
-        except WorkflowError as exc:
-            _fail(exc)
-    if payload.get("assignee"):
-        assignee = db.session.scalar(db.select(User).where(User.email == normalise_email(payload["assignee"])))
-        if assignee is None or assignee.team_id != user.team_id or assignee.role != Role.TRIAGER:
-            api_abort(400, "invalid_request", "Choisissez un membre de l'équipe.",
-                      {"assignee": ["Aucun membre de l'équipe avec cette adresse."]})
+    changes = {name: payload[name] for name in ("status", "reason", "redirect", "workaround", "duplicate_of",
+                                                 "assignee", "tracker_url", "tracker_key") if name in payload}
     try:
-        if "tracker_url" in payload or "tracker_key" in payload:
-            triage.set_tracker(user, report, payload.get("tracker_url", report.tracker_url),
-                               payload.get("tracker_key", report.tracker_key))
-        if "assignee" in payload:
-            triage.assign(user, report, assignee)
-        if main is not None:
-            triage.merge(user, report, main)
-        elif status:
-            triage.change_status(user, report, status, payload["reason"], payload["redirect"], payload["workaround"])
+        triage_actions.update(g.api_user, report, **changes)
     except services.ReportError as exc:
-        db.session.rollback()
         _fail(exc)
-    return report_dict(report, user)
+    return report_dict(report, g.api_user)
 
 
 @blp.route("/reports/<report_id>/comments", methods=["POST"])

@@ -6,8 +6,7 @@ from app.accounts.models import Role
 from app.api import Blueprint
 from app.api.errors import api_abort
 from app.common.access import api_token
-from app.extensions import db
-from app.workplace import incidents
+from app.workplace import incidents, queries
 from app.workplace.enums import Channel, IncidentKind, IncidentStatus, Severity
 
 blp = Blueprint("api_workplace", __name__, url_prefix="/api/v1/workplace", description="Conditions de travail")
@@ -44,7 +43,7 @@ def _as_dict(incident, user):
 def list_incidents():
     """The agent's own incidents, or (HR) their organisation's; newest first, 200 at most."""
     user = g.api_user
-    rows = db.session.scalars(incidents.visible_incidents(user).limit(200)).all()
+    rows = queries.listed_incidents(user, 200)
     return [_as_dict(i, user) for i in rows]
 
 

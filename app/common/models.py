@@ -1,6 +1,8 @@
 """Column types shared by the domain models."""
 from datetime import UTC
 
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from app.common.timezones import utcnow
@@ -30,7 +32,20 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-__all__ = ["UTCDateTime", "utcnow"]
+class StoredImage:
+    """Columns of a screenshot re-encoded without metadata and stored under the instance folder (a report's,
+    a consultation's): mixed into each model, which adds its id and the row it belongs to."""
+
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    download_name: Mapped[str] = mapped_column(String(80))
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column()
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+__all__ = ["StoredImage", "UTCDateTime", "utcnow"]
 
 
 def render_migration_item(type_, obj, autogen_context):

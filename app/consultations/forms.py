@@ -27,6 +27,19 @@ REQUIRED = "Ce champ est obligatoire."
 QUESTION_SLOTS = 6
 
 
+class ScreenshotsField:
+    """The `screenshots` field's check: the uploads re-encoded (kept in processed_screenshots) or refused."""
+
+    processed_screenshots = ()
+
+    def validate_screenshots(self, field):
+        try:
+            self.processed_screenshots = images.process_uploads(field.data)
+        except images.ScreenshotError as exc:
+            self.processed_screenshots = ()
+            raise ValidationError(str(exc)) from None
+
+
 class QuestionForm(Form):
     """One question slot of the consultation form (an empty text leaves the slot unused)."""
 
@@ -36,7 +49,7 @@ class QuestionForm(Form):
                             description="Pour les questions à choix unique ou multiples seulement.")
 
 
-class ConsultationForm(BaseForm):
+class ConsultationForm(ScreenshotsField, BaseForm):
     application = SelectField("Service concerné", coerce=int, validators=[DataRequired(REQUIRED)])
     procedure = SelectField("Démarche (facultatif)", coerce=int, validate_choice=False)
     kind = SelectField("Type de consultation", choices=ConsultationKind.choices())
@@ -60,14 +73,6 @@ class ConsultationForm(BaseForm):
     screenshots = MultipleFileField(
         "Captures de la maquette (facultatif)", description="Jusqu'à 5 images PNG ou JPEG de 5 Mo chacune, montrées "
         "aux agents consultés. Leurs métadonnées sont supprimées.")
-    processed_screenshots = ()
-
-    def validate_screenshots(self, field):
-        try:
-            self.processed_screenshots = images.process_uploads(field.data)
-        except images.ScreenshotError as exc:
-            self.processed_screenshots = ()
-            raise ValidationError(str(exc)) from None
 
     def fill_choices(self, applications):
         self.application.choices = [SelectChoice(a.id, a.name) for a in applications]
@@ -108,7 +113,7 @@ class ConsultationForm(BaseForm):
                  "choices": (q.form.choices.data or "").splitlines()} for q in self.questions]
 
 
-class AnswerForm(BaseForm):
+class AnswerForm(ScreenshotsField, BaseForm):
     """The fixed part of the answer form; the questions' fields are named q<id> (read_answers)."""
 
     signed = BooleanField("Signer mes réponses",
@@ -122,18 +127,10 @@ class AnswerForm(BaseForm):
     screenshots = MultipleFileField(
         "Captures d'écran", description="Jusqu'à 5 images PNG ou JPEG de 5 Mo chacune. Leurs métadonnées sont "
         "supprimées ; cachez les informations personnelles visibles avant de les joindre.")
-    processed_screenshots = ()
 
     def validate_citizen_consent(self, field):
         if (self.citizen_view.data or "").strip() and not field.data:
             raise ValidationError("Cochez cette case si l'usager est d'accord, ou retirez son avis.")
-
-    def validate_screenshots(self, field):
-        try:
-            self.processed_screenshots = images.process_uploads(field.data)
-        except images.ScreenshotError as exc:
-            self.processed_screenshots = ()
-            raise ValidationError(str(exc)) from None
 
 
 def read_answers(consultation, formdata):

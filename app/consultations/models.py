@@ -3,7 +3,7 @@ from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Role, Team, User
-from app.common.models import UTCDateTime, utcnow
+from app.common.models import StoredImage, UTCDateTime, utcnow
 from app.consultations.enums import (
     WITH_CAPACITY,
     ConsultationKind,
@@ -182,35 +182,21 @@ class ConsultationAnswer(db.Model):
     question = relationship(ConsultationQuestion)
 
 
-class ParticipationAttachment(db.Model):
+class ParticipationAttachment(StoredImage, db.Model):
     """A screenshot an agent joined, re-encoded like a report's (stored under the instance folder)."""
 
     __tablename__ = "consultation_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participation_id: Mapped[int] = mapped_column(ForeignKey("consultation_participations.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    download_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(20))
-    size: Mapped[int] = mapped_column()
-    width: Mapped[int] = mapped_column()
-    height: Mapped[int] = mapped_column()
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     participation = relationship(Participation, back_populates="attachments")
 
 
-class ConsultationImage(db.Model):
+class ConsultationImage(StoredImage, db.Model):
     """A screenshot of the prototype the team shows (re-encoded like a report's), seen by the agents consulted."""
 
     __tablename__ = "consultation_images"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    download_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(20))
-    size: Mapped[int] = mapped_column()
-    width: Mapped[int] = mapped_column()
-    height: Mapped[int] = mapped_column()
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)

@@ -13,8 +13,7 @@ from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-# The DejaVu fonts (full Latin coverage) registered once for all of Passerelle's PDFs.
-from app.training.pdf import BLUE_FRANCE, GREY, _escape, _fonts
+from app.common.pdf import BLUE_FRANCE, GREY, escape, fonts
 
 GREEN = colors.HexColor("#18753c")
 RULE = colors.HexColor("#dddddd")
@@ -48,7 +47,7 @@ def _wrap(text, font, width, size=8.5):
 
 
 def _p(text, style):
-    return Paragraph(_escape(text), style)
+    return Paragraph(escape(text), style)
 
 
 def _doc(buffer, title, subject):
@@ -185,7 +184,7 @@ class QrCode(Flowable):
 
 def passport_pdf(document):
     """The passport (a documents.PassportDocument) as PDF bytes (A4, French)."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     s = _styles(regular, bold)
     d = document
     buffer = io.BytesIO()
@@ -224,7 +223,7 @@ def passport_pdf(document):
     if d.verification_url is None:  # the holder withdrew their links
         verify = _p("Ce document n'a pas de lien de vérification : son titulaire les a retirés.", s["body"])
     else:
-        url = _escape(d.verification_url)
+        url = escape(d.verification_url)
         verify = Table(
             [[QrCode(d.verification_url, QR_SIZE), [
                 _p("Vérifier ce document", s["subheading"]),
@@ -250,7 +249,7 @@ def passport_pdf(document):
 
 def vae_dossier_pdf(dossier):
     """The VAE dossier (a vae.VaeDossier) as PDF bytes: certification, blocks, the agent's text."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     s = _styles(regular, bold)
     d = dossier
     buffer = io.BytesIO()
@@ -277,7 +276,7 @@ def vae_dossier_pdf(dossier):
             story.append(_p(f"{c.code} — {c.title} ({held})", s["subheading"]))
             text = c.statement.strip() or "(Pas encore de récit pour cette compétence.)"
             for paragraph in text.split("\n\n"):
-                story.append(Paragraph(_escape(paragraph).replace("\n", "<br/>"), s["statement"]))
+                story.append(Paragraph(escape(paragraph).replace("\n", "<br/>"), s["statement"]))
     story += [Spacer(1, 0.5 * cm), _p("Dossier préparé avec Passerelle.", s["small"])]
     doc.build(story)
     return buffer.getvalue()

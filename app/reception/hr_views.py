@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
+from app.common.csvutil import TOO_LARGE, read_upload
 from app.common.urls import external_url
 from app.reception import imports, pdf, queries, services
 from app.reception.forms import (
@@ -16,7 +17,6 @@ from app.reception.forms import (
 
 bp = Blueprint("reception_hr", __name__, url_prefix="/rh/accueil")
 
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
 def _voice_url(link):
@@ -79,14 +79,10 @@ def visit_import():
     form = VisitImportForm()
     preview = content = None
     if form.validate_on_submit():
-        raw = form.file.data.read(MAX_CSV_BYTES + 1)
-        if len(raw) > MAX_CSV_BYTES:
-            form.file.errors.append("Le fichier dépasse 2 Mo.")
+        content = read_upload(form.file.data)
+        if content is None:
+            form.file.errors.append(TOO_LARGE)
         else:
-            try:
-                content = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                content = raw.decode("cp1252", errors="replace")
             preview = imports.preview_visits_csv(content)
     return render_template("reception/hr_import.html", form=form, preview=preview,
                            apply_form=VisitImportApplyForm(content=content))

@@ -1,42 +1,22 @@
 """Reception PDFs: the « Votre avis » poster (A4, QR code) and the quarterly quality sheet
 (« Nos résultats »). Each function takes objects and returns bytes."""
 import io
-import os
-from html import escape
 
 import segno
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.common.pdf import BLUE_FRANCE, GREY, escape, fonts
 from app.reception.export import indicator_lines
 
-BLUE_FRANCE = colors.HexColor("#000091")
-GREY = colors.HexColor("#666666")
 RULE = colors.HexColor("#dddddd")
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-# The same names as the other domains' PDFs: registered once per process, whoever comes first.
-FONT_FILES = {"Passerelle": "DejaVuSans.ttf", "Passerelle-Bold": "DejaVuSans-Bold.ttf"}
-
-
-def _fonts():
-    registered = pdfmetrics.getRegisteredFontNames()
-    if all(name in registered for name in FONT_FILES):
-        return tuple(FONT_FILES)
-    paths = {name: os.path.join(FONT_DIR, file) for name, file in FONT_FILES.items()}
-    if not all(os.path.isfile(p) for p in paths.values()):
-        return ("Helvetica", "Helvetica-Bold")
-    for name, path in paths.items():
-        pdfmetrics.registerFont(TTFont(name, path))
-    return tuple(FONT_FILES)
 
 
 def _p(text, style):
-    return Paragraph(escape(text, quote=False), style)
+    return Paragraph(escape(text), style)
 
 
 class QrCode(Flowable):
@@ -65,7 +45,7 @@ class QrCode(Flowable):
 
 def poster_pdf(organisation, url):
     """The A4 poster: the site's name, three questions in plain words, the QR code and the address."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     big = ParagraphStyle("big", fontName=bold, fontSize=40, leading=48, alignment=1, textColor=BLUE_FRANCE)
     name = ParagraphStyle("name", fontName=bold, fontSize=20, leading=26, alignment=1, spaceBefore=10)
     body = ParagraphStyle("body", fontName=regular, fontSize=16, leading=22, alignment=1)
@@ -86,7 +66,7 @@ def poster_pdf(organisation, url):
         qr,
         Spacer(1, 0.4 * cm),
         _p("Scannez le code avec l'appareil photo de votre téléphone, ou tapez l'adresse :", small),
-        Paragraph(escape(url, quote=False), ParagraphStyle("url", parent=small, textColor=BLUE_FRANCE, fontSize=10)),
+        Paragraph(escape(url), ParagraphStyle("url", parent=small, textColor=BLUE_FRANCE, fontSize=10)),
         Spacer(1, 0.6 * cm),
         _p("Vous pouvez aussi nous dire si un site internet de l'administration vous a posé problème.", small),
     ]
@@ -96,7 +76,7 @@ def poster_pdf(organisation, url):
 
 def quality_sheet_pdf(organisation, indicators):
     """« Nos résultats »: the quarter's indicators of one site, small numbers never as figures."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     title = ParagraphStyle("title", fontName=bold, fontSize=22, leading=28, textColor=BLUE_FRANCE)
     heading = ParagraphStyle("heading", fontName=bold, fontSize=13, leading=17, spaceBefore=6, spaceAfter=6)
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5)

@@ -20,7 +20,6 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
-from app.extensions import db
 from app.reception import export, pdf, queries, services
 from app.reception.forms import ConfirmForm, NetworkDepartmentForm
 
@@ -34,7 +33,7 @@ READERS = (Role.HR, Role.MANAGER_NETWORK, Role.ADMIN)
 def index():
     if current_user.role == Role.HR:
         return redirect(url_for("reception_quality.organisation", code=current_user.organisation.code))
-    organisations = db.session.scalars(queries.visible_organisations(current_user).limit(500)).all()
+    organisations = queries.listed_organisations(current_user, 500)
     departments = queries.readable_departments(current_user)
     return render_template("reception/quality_index.html", organisations=organisations, departments=departments)
 

@@ -46,6 +46,11 @@ def visible_organisations(user):
     return query.where(db.false())
 
 
+def listed_organisations(user, limit):
+    """The organisations of visible_organisations, at most `limit`."""
+    return db.session.scalars(visible_organisations(user).limit(limit)).all()
+
+
 def readable_departments(user):
     """The départements whose page a user may open (administrators: every département with a site)."""
     if user.role == Role.ADMIN:

@@ -31,18 +31,23 @@ def my_visits():
                            window_days=EDIT_WINDOW.days)
 
 
+def _recorded(form):
+    """Record the visit of a valid form (True), or put the refusal on the form (False)."""
+    try:
+        services.record_visit(current_user, services.clean_visit(form.values()))
+    except services.ReceptionError as exc:
+        _apply_error(form, exc)
+        return False
+    flash("Accompagnement enregistré.", "success")
+    return True
+
+
 @bp.route("/nouveau", methods=["GET", "POST"])
 @roles(Role.AGENT)
 def record():
     form = _visit_form()
-    if form.validate_on_submit():
-        try:
-            services.record_visit(current_user, services.clean_visit(form.values()))
-        except services.ReceptionError as exc:
-            _apply_error(form, exc)
-        else:
-            flash("Accompagnement enregistré.", "success")
-            return redirect(url_for("reception.record"))
+    if form.validate_on_submit() and _recorded(form):
+        return redirect(url_for("reception.record"))
     return render_template("reception/record.html", form=form)
 
 
@@ -51,14 +56,8 @@ def record():
 def record_from_home():
     """The home page's compact form: choose the operator, then « Enregistrer »."""
     form = QuickVisitForm()
-    if form.validate_on_submit():
-        try:
-            services.record_visit(current_user, services.clean_visit(form.values()))
-        except services.ReceptionError as exc:
-            _apply_error(form, exc)
-        else:
-            flash("Accompagnement enregistré.", "success")
-            return redirect(url_for("site.agent_home"))
+    if form.validate_on_submit() and _recorded(form):
+        return redirect(url_for("site.agent_home"))
     full = _visit_form(formdata=None, data={"channel": form.channel.data, "outcome": form.outcome.data,
                                             "duration": form.duration.data})
     full.operators.errors = list(form.operators.errors) + list(form.form_errors)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import Grouping
 
 from app.accounts.models import Organisation, Role, Team, User
-from app.common.models import UTCDateTime, utcnow
+from app.common.models import StoredImage, UTCDateTime, utcnow
 from app.common.timezones import as_utc
 from app.extensions import db
 
@@ -342,20 +342,13 @@ class ReportEvent(db.Model):
         return Status(self.to_status).label
 
 
-class ReportAttachment(db.Model):
+class ReportAttachment(StoredImage, db.Model):
     """A screenshot, re-encoded without metadata, stored under the instance folder."""
 
     __tablename__ = "report_attachments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
-    download_name: Mapped[str] = mapped_column(String(80))
-    content_type: Mapped[str] = mapped_column(String(20))
-    size: Mapped[int] = mapped_column()
-    width: Mapped[int] = mapped_column()
-    height: Mapped[int] = mapped_column()
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
 
 class NotificationSetting(db.Model):

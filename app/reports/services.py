@@ -58,9 +58,10 @@ MAX_PEOPLE = 100_000
 class ReportError(ValueError):
     """A report use case refused its input (French message)."""
 
-    def __init__(self, message, field=None):
+    def __init__(self, message, field=None, detail=None):
         super().__init__(message)
         self.field = field
+        self.detail = detail  # what to say next to the field, when it differs from the message
 
 
 # --- scope ------------------------------------------------------------------------------------------

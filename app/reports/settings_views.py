@@ -6,11 +6,9 @@ from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.extensions import db
 from app.reports import services, team_settings, webhooks
 from app.reports.enums import DeliveryStatus, WebhookEvent
 from app.reports.forms import EmailPreferenceForm, TeamTokenForm, WebhookForm
-from app.reports.models import Webhook
 
 bp = Blueprint("team_settings", __name__, url_prefix="/equipe/reglages")
 
@@ -22,9 +20,7 @@ def _team():
 
 
 def _webhook_or_404(webhook_id):
-    hook = db.session.scalar(
-        db.select(Webhook).where(Webhook.id == webhook_id, Webhook.team_id == _team().id, Webhook.is_active.is_(True))
-    )
+    hook = webhooks.team_webhook(_team(), webhook_id)
     if hook is None:
         abort(404)
     return hook
@@ -36,8 +32,8 @@ def _render(token_form=None, webhook_form=None, status=200, revealed=None):
         "team_settings/index.html",
         team=team,
         revealed=revealed,
-        tokens=db.session.scalars(team_settings.team_tokens(team)).all(),
-        hooks=db.session.scalars(webhooks.team_webhooks(team)).all(),
+        tokens=team_settings.team_tokens(team),
+        hooks=webhooks.team_webhooks(team),
         applications=services.team_applications(current_user),
         token_form=token_form or TeamTokenForm(),
         webhook_form=webhook_form or WebhookForm(),

@@ -21,7 +21,8 @@ def create_team_token(actor, team, label=""):
 
 
 def team_tokens(team):
-    return db.select(ApiToken).where(ApiToken.team_id == team.id).order_by(ApiToken.id.desc())
+    """The team's API tokens, newest first."""
+    return db.session.scalars(db.select(ApiToken).where(ApiToken.team_id == team.id).order_by(ApiToken.id.desc())).all()
 
 
 def find_team_token(team, token_id):

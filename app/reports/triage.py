@@ -74,6 +74,15 @@ def _public_comment(actor, report, text, counts, kind=CommentKind.PUBLIC_ANSWER)
 
 def change_status(actor, report, target, reason="", redirect="", workaround=""):
     """Move a report along the workflow; a question, reason or workaround goes with it."""
+    set_status(actor, report, target, reason, redirect, workaround)
+    db.session.commit()
+    deliver_inline()
+    announce(report)
+    return report
+
+
+def set_status(actor, report, target, reason="", redirect="", workaround=""):
+    """The work of change_status (texts masked, audited), without commit or announce."""
     _require_team(actor, report)
     reason_text, reason_counts = mask((reason or "").strip()[:3000])
     redirect_text, _ = mask((redirect or "").strip()[:300])
@@ -81,10 +90,6 @@ def change_status(actor, report, target, reason="", redirect="", workaround=""):
     previous = move(actor, report, target, reason_text, reason_counts, redirect_text, workaround_text)
     audit(actor, "report.status", report, {"from": previous, "to": report.status,
                                            "masked": sum(reason_counts.values()) + sum(workaround_counts.values())})
-    db.session.commit()
-    deliver_inline()
-    announce(report)
-    return report
 
 
 def announce(report):
@@ -160,6 +165,13 @@ def add_team_comment(actor, report, body, internal=False):
 
 def assign(actor, report, assignee):
     """Give the report to a member of the team (or to nobody)."""
+    give_to(actor, report, assignee)
+    db.session.commit()
+    return report
+
+
+def give_to(actor, report, assignee):
+    """The work of assign, audited, without commit (for the use cases that change several fields)."""
     _require_team(actor, report)
     if assignee is not None and (assignee.role != Role.TRIAGER or assignee.team_id != report.application.team_id
                                  or not assignee.active):
@@ -167,8 +179,6 @@ def assign(actor, report, assignee):
     report.assignee_id = assignee.id if assignee else None
     report.updated_at = utcnow()
     audit(actor, "report.assign", report, {"assignee": report.assignee_id})
-    db.session.commit()
-    return report
 
 
 def team_members(actor):
@@ -181,6 +191,13 @@ def team_members(actor):
 
 def set_tracker(actor, report, url, key):
     """Link the report to the team's own tracker (address and key)."""
+    link_tracker(actor, report, url, key)
+    db.session.commit()
+    return report
+
+
+def link_tracker(actor, report, url, key):
+    """The work of set_tracker, audited, without commit (for the use cases that change several fields)."""
     _require_team(actor, report)
     url, key = clean(url).strip(), clean(key).strip()
     if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc):
@@ -190,13 +207,15 @@ def set_tracker(actor, report, url, key):
     report.tracker_url, report.tracker_key = url, key
     report.updated_at = utcnow()
     audit(actor, "report.tracker", report, {"key": key})
-    db.session.commit()
-    return report
 
 
 def merge(actor, duplicate, main):
     """Close `duplicate` into `main`: its me-too, impact and followers move to the main report."""
-    merge_into(actor, duplicate, main)
+    try:
+        merge_into(actor, duplicate, main)
+    except ReportError:
+        db.session.rollback()  # nothing of a refused merge stays in the session
+        raise
     audit(actor, "report.merge", duplicate, {"into": main.reference})
     db.session.commit()
     deliver_inline()

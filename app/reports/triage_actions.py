@@ -1,13 +1,14 @@
 """Triage use cases of the report page that go beyond one field: answer and change the status in one
-submit, acknowledge receipt. Each checks the team, makes one commit and writes one audit line."""
+submit, acknowledge receipt. Each checks the team and makes one commit."""
+from app.accounts.models import Role, User, normalise_email
 from app.audit.services import audit
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
 from app.reports import notify, triage
 from app.reports.enums import CommentKind, Status
-from app.reports.services import ReportError, mask
-from app.reports.workflow import REQUIRES_REASON
+from app.reports.services import ReportError, find_report, mask
+from app.reports.workflow import REQUIRES_REASON, WorkflowError, check_team_transition
 
 # Statuses whose reason agents read (the decision callout, the question): the text goes out as an answer.
 PUBLIC_REASON = REQUIRES_REASON | {Status.NOT_REPRODUCIBLE}
@@ -72,4 +73,50 @@ def acknowledge(actor, report):
     db.session.commit()
     deliver_inline()
     triage.announce(report)
+    return report
+
+
+UNCHANGED = object()
+
+
+def update(actor, report, status="", reason="", redirect="", workaround="", duplicate_of="", assignee=UNCHANGED,
+           tracker_url=None, tracker_key=None):
+    """The API's PATCH: tracker link, assignee (an e-mail, or None for nobody) and status (or a merge into
+    `duplicate_of`) in one transaction: one commit, the audit line of each change, and nothing applied
+    when any part is refused. `tracker_url`/`tracker_key` None keep the current value."""
+    main = member = None
+    # Check what the request names first, so that a refused change says which field is wrong.
+    if status == Status.DUPLICATE:
+        main = find_report(actor, duplicate_of or "")
+        if main is None:
+            raise ReportError("Indiquez la remontée principale de votre équipe.", "duplicate_of",
+                              "Référence inconnue.")
+    elif status:
+        try:
+            check_team_transition(report, status, reason, redirect, workaround)
+        except WorkflowError as exc:
+            raise ReportError(str(exc), "status") from None
+    if assignee and assignee is not UNCHANGED:
+        member = db.session.scalar(db.select(User).where(User.email == normalise_email(assignee)))
+        if member is None or member.team_id != actor.team_id or member.role != Role.TRIAGER:
+            raise ReportError("Choisissez un membre de l'équipe.", "assignee",
+                              "Aucun membre de l'équipe avec cette adresse.")
+    try:
+        if tracker_url is not None or tracker_key is not None:
+            triage.link_tracker(actor, report, report.tracker_url if tracker_url is None else tracker_url,
+                                report.tracker_key if tracker_key is None else tracker_key)
+        if assignee is not UNCHANGED:
+            triage.give_to(actor, report, member)
+        if main is not None:
+            triage.merge_into(actor, report, main)
+            audit(actor, "report.merge", report, {"into": main.reference})
+        elif status:
+            triage.set_status(actor, report, status, reason, redirect, workaround)
+    except ReportError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    deliver_inline()
+    if status and main is None:
+        triage.announce(report)
     return report

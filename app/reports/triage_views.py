@@ -4,17 +4,14 @@ Reports are loaded through the team's scope: a report of another team is a 404.
 """
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.common.access import roles
 from app.common.timezones import utcnow
-from app.extensions import db
-from app.reports import export, labels, services, stats, triage
+from app.reports import export, labels, queries, services, stats, triage
 from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
-from app.reports.models import Application, Report
 from app.reports.triage_forms import BulkForm, RespondForm, ShortcutsForm
 from app.reports.views import inline_messages, render_detail
 
@@ -24,7 +21,7 @@ EXPORT_LIMIT = 10_000
 
 
 def _team_report_or_404(reference):
-    report = db.session.scalar(services.team_scope(current_user).where(services.key_clause(reference)))
+    report = queries.team_report(current_user, reference)
     if report is None:
         abort(404)
     return report
@@ -39,14 +36,6 @@ def _triage_report_or_404(reference):
 
 # The board counts its rows only this far past the current page ("plus de 1 000 remontées").
 BOARD_COUNT_CAP = 1000
-
-
-def _export_options(query):
-    return query.options(
-        joinedload(Report.application).joinedload(Application.operator),
-        joinedload(Report.procedure),
-        joinedload(Report.organisation),
-    )
 
 
 @bp.route("/remontees")
@@ -86,10 +75,7 @@ def board():
 @roles(Role.TRIAGER, Role.ADMIN)
 def export_csv():
     filters = triage.BoardFilters.from_args(request.args)
-    query = _export_options(triage.board_select(current_user, filters)).options(
-        joinedload(Report.step)
-    ).limit(EXPORT_LIMIT)
-    reports = db.session.scalars(query).unique().all()
+    reports = queries.exported_reports(current_user, filters, EXPORT_LIMIT)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     return Response(
         export.reports_csv(reports),
@@ -186,7 +172,7 @@ def assign(reference):
     form = AssignForm()
     if form.validate_on_submit():
         raw = form.assignee.data
-        assignee = db.session.get(User, int(raw)) if raw and raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+        assignee = queries.user_by_id(raw)
         if raw and assignee is None:
             form.assignee.errors.append("Choisissez un membre actif de l'équipe.")
         else:
@@ -222,8 +208,7 @@ def merge(reference):
     form = MergeForm()
     main = None
     if form.validate_on_submit():
-        main = db.session.scalar(services.team_scope(current_user).where(
-            services.key_clause(form.main.data.strip().upper())))
+        main = queries.team_report(current_user, form.main.data.strip().upper())
         if main is None or not main.can_triage(current_user):
             form.main.errors.append("Aucune remontée de votre équipe ne porte cette référence.")
             main = None
@@ -231,7 +216,6 @@ def merge(reference):
             try:
                 triage.merge(current_user, duplicate, main)
             except services.ReportError as exc:
-                db.session.rollback()
                 form.main.errors.append(str(exc))
                 main = None
             else:

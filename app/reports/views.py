@@ -12,9 +12,7 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.numbers import plural
 from app.common.pagination import paginate
-from app.extensions import db
 from app.reports import images, labels, queries, services, triage
-from app.reports.enums import CommentKind
 from app.reports.forms import (
     AgentMessageForm,
     AssignForm,
@@ -26,7 +24,7 @@ from app.reports.forms import (
     TrackerForm,
     WorkaroundForm,
 )
-from app.reports.models import Application, Procedure, Report, ReportAttachment, ReportComment, Step
+from app.reports.models import Report
 from app.reports.own_reports import own_similar_reports
 from app.reports.redaction import KINDS
 from app.reports.similar import similar_reports
@@ -68,25 +66,17 @@ def _report_or_404(reference):
 
 
 def _fill_catalog_choices(form):
-    applications = db.session.scalars(
-        db.select(Application).where(Application.is_active.is_(True)).order_by(Application.name)
-    ).all()
+    applications, procedures, steps = queries.active_catalogue()
     choices = [SelectChoice("", "— Choisissez le service —")]
     for app in sorted(applications, key=lambda a: (a.operator.name, a.name)):
         choices.append(SelectChoice(str(app.id), app.name, optgroup=app.operator.name))
     form.application.choices = choices
     names = {a.id: a.name for a in applications}
-    procedures = db.session.scalars(
-        db.select(Procedure).where(Procedure.is_active.is_(True)).order_by(Procedure.application_id, Procedure.position)
-    ).all()
     form.procedure.choices = [SelectChoice("", "Autre ou je ne sais pas")] + [
         SelectChoice(str(p.id), p.title, optgroup=names[p.application_id])
         for p in procedures if p.application_id in names
     ]
     titles = {p.id: f"{names[p.application_id]} — {p.title}" for p in procedures if p.application_id in names}
-    steps = db.session.scalars(
-        db.select(Step).where(Step.is_active.is_(True)).order_by(Step.procedure_id, Step.position)
-    ).all()
     form.step.choices = [SelectChoice("", "Autre ou je ne sais pas")] + [
         SelectChoice(str(s.id), s.title, optgroup=titles[s.procedure_id]) for s in steps if s.procedure_id in titles
     ]
@@ -125,16 +115,7 @@ def _render_form(form, status=200):
 def mine():
     query = services.agent_scope(current_user).order_by(Report.updated_at.desc(), Report.id.desc())
     page = paginate(query, request.args.get("page"))
-    ids = [r.id for r in page.items]
-    answers = {}
-    if ids:
-        latest = (
-            db.select(db.func.max(ReportComment.id))
-            .where(ReportComment.report_id.in_(ids), ReportComment.kind == CommentKind.PUBLIC_ANSWER)
-            .group_by(ReportComment.report_id)
-        )
-        for comment in db.session.scalars(db.select(ReportComment).where(ReportComment.id.in_(latest))):
-            answers[comment.report_id] = comment
+    answers = queries.latest_public_answers([r.id for r in page.items])
     preference = EmailPreferenceForm(email_opt_in=services.email_opt_in(current_user))
     return render_template("reports/mine.html", page=page, answers=answers, preference=preference)
 
@@ -166,7 +147,7 @@ def new():
     pending = images.load_pending(current_user, form.uploads.data)
     if not pending:
         form.uploads.data = ""
-    application = db.session.get(Application, values["application_id"])
+    application = queries.application(values["application_id"])
     words = " ".join([values["title"], values["what_happened"]])
     own = own_similar_reports(current_user, application.id, words)
     similar = similar_reports(application.id, words, exclude_ids=[r.id for r in own])
@@ -285,9 +266,7 @@ def attachment(reference, attachment_id):
     report = _report_or_404(reference)
     if not report.can_view_full(current_user):
         abort(404)  # screenshots are never masked: the author and the team only
-    row = db.session.scalar(
-        db.select(ReportAttachment).where(ReportAttachment.id == attachment_id, ReportAttachment.report_id == report.id)
-    )
+    row = queries.attachment_of(report, attachment_id)
     path = images.attachment_path(row.stored_name) if row else None
     if row is None or not path.is_file():
         abort(404)

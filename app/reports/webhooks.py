@@ -132,7 +132,15 @@ def delete_webhook(actor, webhook):
 
 
 def team_webhooks(team):
-    return db.select(Webhook).where(Webhook.team_id == team.id, Webhook.is_active.is_(True)).order_by(Webhook.id)
+    """The team's active webhooks."""
+    return db.session.scalars(
+        db.select(Webhook).where(Webhook.team_id == team.id, Webhook.is_active.is_(True)).order_by(Webhook.id)).all()
+
+
+def team_webhook(team, webhook_id):
+    """One active webhook of the team, or None (another team's is nobody's)."""
+    return db.session.scalar(
+        db.select(Webhook).where(Webhook.id == webhook_id, Webhook.team_id == team.id, Webhook.is_active.is_(True)))
 
 
 def deliveries_of(webhook):

@@ -12,15 +12,13 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role
 from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.common.sql import MAX_ID
-from app.extensions import db
-from app.training import learning
+from app.training import learning, queries
 from app.training.forms import AssignPathForm
-from app.training.models import TrainingPath
 from app.training.team import (
     STATUSES,
     agent_rows,
@@ -79,16 +77,12 @@ def export():
 def assign():
     form = AssignPathForm()
     form.path.choices = [SelectChoice("", "—")] + [SelectChoice(str(p.id), p.title) for p in shipped_paths()]
-    agents = db.session.execute(  # columns only: thousands of agents in a large organisation
-        db.select(User.id, User.full_name, User.email)
-        .where(User.organisation_id == current_user.organisation_id, User.role == Role.AGENT, User.active.is_(True))
-        .order_by(User.full_name)
-    ).all()
+    agents = queries.active_agent_choices(current_user)
     form.agents.choices = [SelectChoice(agent_id, f"{name} ({email})") for agent_id, name, email in agents]
     if request.method == "GET" and request.args.get("agent"):
         form.agents.data = [int(request.args["agent"])] if request.args["agent"].isdigit() else []
     if form.validate_on_submit():
-        path = db.session.get(TrainingPath, int(form.path.data))
+        path = queries.path_by_id(int(form.path.data))
         chosen = learning.agents_of(current_user, form.agents.data)
         try:
             if path is None or path.owner_id is not None:

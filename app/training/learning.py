@@ -23,6 +23,7 @@ from app.training.models import (
     TrainingPath,
 )
 from app.training.progress import module_state
+from app.training.services import record_completion
 from app.training.signals import module_completed
 
 
@@ -373,14 +374,7 @@ def _complete_if_done(user, module, version, state=None):
     )
     if best is None:
         return None
-    completion = ModuleCompletion(user_id=user.id, module_id=module.id, version_id=version.id,
-                                  organisation_id=user.organisation_id, score=best)
-    db.session.add(completion)
-    db.session.flush()
-    audit(user, "training.module_completed", completion, {"module": module.slug, "version": version.number})
-    notify(user, "training.completed", f"Module terminé : {version.title}. Votre attestation est disponible.",
-           local_path("training.module_detail", slug=module.slug))
-    return completion
+    return record_completion(user, module, version, best)
 
 
 def _announce(user, module, completion):

@@ -1,43 +1,13 @@
 """The attestation de formation as a PDF: takes an Attestation, returns bytes."""
 import io
-import logging
-import os
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-logger = logging.getLogger(__name__)
-
-# The standard PDF fonts (Helvetica...) miss letters of some agents' names; DejaVu covers Latin fully.
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONT_FILES = {"Passerelle": "DejaVuSans.ttf", "Passerelle-Bold": "DejaVuSans-Bold.ttf"}
-FALLBACK_FONTS = ("Helvetica", "Helvetica-Bold")
-
-BLUE_FRANCE = colors.HexColor("#000091")
-GREY = colors.HexColor("#666666")
-
-
-def _fonts():
-    """(regular, bold) font names: DejaVu when installed, else Helvetica with a warning."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    if all(name in registered for name in FONT_FILES):
-        return tuple(FONT_FILES)
-    paths = {name: os.path.join(FONT_DIR, file) for name, file in FONT_FILES.items()}
-    missing = [path for path in paths.values() if not os.path.isfile(path)]
-    if missing:
-        logger.warning(
-            "PDF font missing (%s): falling back to Helvetica, which lacks some letters "
-            "(install fonts-dejavu-core)", ", ".join(missing)
-        )
-        return FALLBACK_FONTS
-    for name, path in paths.items():
-        pdfmetrics.registerFont(TTFont(name, path))
-    return tuple(FONT_FILES)
+from app.common.pdf import BLUE_FRANCE, GREY, escape, fonts
 
 
 def _styles(regular, bold):
@@ -60,18 +30,13 @@ def _styles(regular, bold):
     }
 
 
-def _escape(text):
-    """Escape text for reportlab's paragraph markup (names and titles may hold & or <)."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-
-
 def _p(text, style):
-    return Paragraph(_escape(text), style)
+    return Paragraph(escape(text), style)
 
 
 def attestation_pdf(attestation):
     """The attestation de formation as PDF bytes (A4, French)."""
-    regular, bold = _fonts()
+    regular, bold = fonts()
     s = _styles(regular, bold)
     a = attestation
     buffer = io.BytesIO()
@@ -117,7 +82,7 @@ def attestation_pdf(attestation):
                                   leftIndent=12))
     else:
         story.append(_p("Aucune compétence n'est rattachée à ce module.", s["body"]))
-    url = _escape(a.verification_url)
+    url = escape(a.verification_url)
     story += [
         _p("Vérifier cette attestation", s["heading"]),
         _p("L'authenticité de cette attestation peut être vérifiée à l'adresse suivante :", s["body"]),

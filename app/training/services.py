@@ -3,8 +3,11 @@ import functools
 
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.audit.services import audit
+from app.common.urls import local_path
 from app.extensions import db
-from app.training.models import Module, ModuleCompetency, ModuleVersion
+from app.notifications.services import notify
+from app.training.models import Module, ModuleCompetency, ModuleCompletion, ModuleVersion
 
 
 def modules_query():
@@ -61,3 +64,16 @@ def modules_by_competency():
             {"slug": slug, "title": title, "level": level, "kind": kind}
         )
     return result
+
+
+def record_completion(user, module, version, score):
+    """Write the user's completion of the module (this version, this score), its audit line and the agent's
+    notice; no commit (the lesson, quiz or package use case that completes it commits)."""
+    completion = ModuleCompletion(user_id=user.id, module_id=module.id, version_id=version.id,
+                                  organisation_id=user.organisation_id, score=score)
+    db.session.add(completion)
+    db.session.flush()
+    audit(user, "training.module_completed", completion, {"module": module.slug, "version": version.number})
+    notify(user, "training.completed", f"Module terminé : {version.title}. Votre attestation est disponible.",
+           local_path("training.module_detail", slug=module.slug))
+    return completion

@@ -4,16 +4,14 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.extensions import db
-from app.training import learning, reference
+from app.training import learning, queries, reference
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
-from app.training.models import ModuleCompetency, ModuleVersion, Partner, QuizAttempt, TrainingPath
+from app.training.models import Partner
 from app.training.packages.runtime import package_summary
 from app.training.progress import module_state, module_states
 from app.training.services import module_by_slug
@@ -54,11 +52,7 @@ def catalog():
 @bp.route("/parcours")
 @roles(Role.AGENT)
 def paths():
-    all_paths = db.session.scalars(
-        db.select(TrainingPath)
-        .where(db.or_(TrainingPath.owner_id.is_(None), TrainingPath.owner_id == current_user.id))
-        .order_by(TrainingPath.title)
-    ).all()
+    all_paths = queries.visible_paths(current_user)
     from app.training.progress import dashboard
 
     enrolled = {state.path.id: state for state in dashboard(current_user)}
@@ -75,11 +69,7 @@ def path_detail(code):
 
     ids = path_modules(path)
     states = module_states(current_user, ids) if ids else {}
-    enrolment = db.session.scalar(
-        db.select(learning.Enrolment).where(
-            learning.Enrolment.user_id == current_user.id, learning.Enrolment.path_id == path.id
-        )
-    )
+    enrolment = learning.enrolment_of(current_user, path)
     return render_template(
         "training/path.html", path=path, states=[states[i] for i in ids if i in states], enrolment=enrolment,
         form=QuizSubmitForm(),
@@ -126,18 +116,10 @@ def module_detail(slug):
     module = _module_or_404(slug)
     state = module_state(current_user, module)
     version = module.current_version
-    db.session.execute(  # the competencies the page lists, with their titles, in one query
-        db.select(ModuleVersion).where(ModuleVersion.id == version.id)
-        .options(selectinload(ModuleVersion.competencies).joinedload(ModuleCompetency.competency))
-    ).all()
+    queries.load_competencies(version)
     done = state.done_lesson_ids
     resume = next((lesson for lesson in version.lessons if lesson.id not in done), None)
-    attempts = db.session.scalars(
-        db.select(QuizAttempt)
-        .where(QuizAttempt.user_id == current_user.id, QuizAttempt.version_id == version.id)
-        .order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
-        .limit(RECENT_ATTEMPTS)
-    ).all()
+    attempts = queries.recent_attempts(current_user, version, RECENT_ATTEMPTS)
     return render_template(
         "training/module.html", module=module, version=version, state=state, done=done, resume=resume,
         attempts=attempts, recent_attempts=RECENT_ATTEMPTS, completion=learning.completion_of(current_user, module),
@@ -228,9 +210,7 @@ def quiz(slug):
 @roles(Role.AGENT)
 def attempt(slug, attempt_id):
     module = _module_or_404(slug)
-    attempt = db.session.scalar(
-        db.select(QuizAttempt).where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == current_user.id)
-    )
+    attempt = queries.attempt_of(current_user, attempt_id)
     if attempt is None or attempt.version.module_id != module.id:
         abort(404)
     full = learning.has_passed_quiz(current_user, attempt.version_id)

@@ -6,11 +6,10 @@ from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
-from app.extensions import db
-from app.workplace import barometer, pdf, scope
+from app.workplace import barometer, pdf, queries, scope
 from app.workplace.enums import BAROMETER_CODES, BAROMETER_ITEMS
 from app.workplace.forms import CampaignForm
-from app.workplace.models import BarometerCampaign, fits_id
+from app.workplace.models import BarometerCampaign
 from app.workplace.results import results_rows
 
 bp = Blueprint("workplace_barometer", __name__, url_prefix="/conditions-de-travail/barometre")
@@ -96,7 +95,7 @@ def close(campaign_id):
 def _results(campaign_id):
     if not scope.can_read_aggregates(current_user):
         abort(403)
-    campaign = db.session.get(BarometerCampaign, campaign_id) if fits_id(campaign_id) else None
+    campaign = queries.by_id(BarometerCampaign, campaign_id)
     if campaign is None:
         abort(404)
     key = f"org-{campaign.organisation_id}" if campaign.organisation_id else request.args.get("perimetre")

@@ -7,12 +7,11 @@ from flask_login import current_user
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Organisation, Role
 from app.common.access import roles
-from app.extensions import db
-from app.workplace import dialogue, dossier, indicators, scope
+from app.workplace import dialogue, dossier, indicators, queries, scope
 from app.workplace.barometer import minimum_group
 from app.workplace.enums import BAROMETER_ITEMS, CHECKLIST
 from app.workplace.forms import DiscussionForm, MandateForm
-from app.workplace.models import StaffRepMandate, fits_id
+from app.workplace.models import StaffRepMandate
 from app.workplace.periods import parse_quarter, quarter_of
 from app.workplace.providers import PROVIDER_LABELS
 
@@ -66,7 +65,7 @@ def dossier_pdf():
 
 
 def _organisation_or_404(org_id):
-    organisation = db.session.get(Organisation, org_id) if fits_id(org_id) else None
+    organisation = queries.by_id(Organisation, org_id)
     if organisation is None or not scope.covers_organisation(current_user, organisation):
         abort(404)
     return organisation
@@ -118,7 +117,7 @@ def mandates():
 @bp.route("/admin/conditions-de-travail/representants/<int:mandate_id>/retirer", methods=["POST"])
 @roles(Role.ADMIN)
 def mandate_revoke(mandate_id):
-    mandate = db.session.get(StaffRepMandate, mandate_id) if fits_id(mandate_id) else None
+    mandate = queries.by_id(StaffRepMandate, mandate_id)
     if mandate is None:
         abort(404)
     if ConfirmForm().validate_on_submit():

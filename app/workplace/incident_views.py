@@ -6,11 +6,10 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
-from app.extensions import db
-from app.workplace import incidents, pdf
+from app.workplace import incidents, pdf, queries
 from app.workplace.enums import SEVERITY_DEFINITIONS, Consequence, Severity, SupportKind
 from app.workplace.forms import IncidentForm, RevealForm, TransitionForm
-from app.workplace.models import Incident, fits_id
+from app.workplace.models import Incident
 
 bp = Blueprint("workplace_incidents", __name__)
 
@@ -25,7 +24,7 @@ def _incident_or_404(incident_id):
 @bp.route("/conditions-de-travail/signalements")
 @roles(Role.AGENT, Role.HR)
 def index():
-    rows = db.session.scalars(incidents.visible_incidents(current_user).limit(200)).all()
+    rows = queries.listed_incidents(current_user, 200)
     return render_template("workplace/incidents.html", incidents=rows, viewer=current_user,
                            anonymous_label=incidents.ANONYMOUS_LABEL)
 
@@ -83,7 +82,7 @@ def transition(incident_id):
 @bp.route("/conditions-de-travail/signalements/export.csv")
 @roles(Role.HR)
 def export_csv():
-    rows = db.session.scalars(incidents.visible_incidents(current_user)).all()
+    rows = queries.listed_incidents(current_user)
     body = "".join(csv_lines(incidents.CSV_HEADER, incidents.csv_rows(current_user, rows)))
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=signalements.csv"})
@@ -101,7 +100,7 @@ def sheet_pdf(incident_id):
 @bp.route("/admin/conditions-de-travail/signalements/<int:incident_id>/identite", methods=["GET", "POST"])
 @roles(Role.ADMIN)
 def reveal(incident_id):
-    incident = db.session.get(Incident, incident_id) if fits_id(incident_id) else None
+    incident = queries.by_id(Incident, incident_id)
     if incident is None:
         abort(404)
     form = RevealForm()

@@ -1,40 +1,17 @@
 """Working-conditions PDFs: the incident sheet and the quarterly file. Objects in, bytes out."""
 import io
-import os
-from html import escape as _html_escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONT_FILES = {"Passerelle": "DejaVuSans.ttf", "Passerelle-Bold": "DejaVuSans-Bold.ttf"}
-BLUE_FRANCE = colors.HexColor("#000091")
-
-
-def escape(text):
-    """Text for a reportlab Paragraph (its mini-markup reads &, < and >)."""
-    return _html_escape(text, quote=False)
-
-
-def _fonts():
-    registered = pdfmetrics.getRegisteredFontNames()
-    if all(name in registered for name in FONT_FILES):
-        return tuple(FONT_FILES)
-    paths = {name: os.path.join(FONT_DIR, file) for name, file in FONT_FILES.items()}
-    if not all(os.path.isfile(p) for p in paths.values()):
-        return "Helvetica", "Helvetica-Bold"
-    for name, path in paths.items():
-        pdfmetrics.registerFont(TTFont(name, path))
-    return tuple(FONT_FILES)
+from app.common.pdf import BLUE_FRANCE, escape, fonts
 
 
 def _styles():
-    regular, bold = _fonts()
+    regular, bold = fonts()
     return {
         "title": ParagraphStyle("title", fontName=bold, fontSize=18, leading=24, spaceAfter=10, textColor=BLUE_FRANCE),
         "heading": ParagraphStyle("heading", fontName=bold, fontSize=12, leading=16, spaceBefore=12, spaceAfter=6),

@@ -244,7 +244,7 @@ def test_the_document_page_keeps_technical_links_behind_a_detail_for_it_services
 def test_pdf_table_headers_and_provenance_labels_fit_their_columns():
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    regular, bold = pdf._fonts()
+    regular, bold = pdf.fonts()
     padding = 6  # LEFTPADDING + RIGHTPADDING of the table style
     for title, width in zip(pdf.HEADER, pdf.COLUMNS, strict=True):
         assert stringWidth(title, bold, 8.5) + padding <= width, title

@@ -1,4 +1,5 @@
 """The layers of app/ are import-linter contracts (.importlinter), run by `make lint`."""
+import ast
 import shutil
 import subprocess
 import sys
@@ -85,3 +86,87 @@ def test_each_domain_assembles_itself_and_the_commands_keep_their_names(app):
     # each domain's pages come from its own package (or the shell and the API)
     owners = {bp.import_name.split(".")[1] for bp in app.blueprints.values() if bp.import_name.startswith("app.")}
     assert owners <= set(DOMAINS) | {"api", "site"}, owners
+
+
+# --- views read through services ------------------------------------------------------------------------
+# A view (the API and the site shell included) parses, makes one service call and renders: it never builds
+# a query, nor touches db.session. These functions still do, each for the reason given; the list only
+# shrinks (an entry that no longer reaches the database fails the test too).
+VIEWS_THAT_QUERY = {
+    ("app/api/auth.py", "authenticate_request"):
+        "the bearer-token check runs before any API view: it reads the token and stamps its last use",
+    ("app/api/pagination.py", "keyset_page"): "the API's cursor pager runs a query that a domain built",
+    ("app/api/reception.py", "create_visits"):
+        "a key committed by a concurrent request: the failed transaction is rolled back before its answer is replayed",
+    ("app/site/views.py", "readyz"): "the readiness probe asks the database for SELECT 1",
+    # The back office (its views and API) goes with app/backoffice's services, reworked on their own.
+    ("app/backoffice/fiche_views.py", "_fiche_or_404"): "back office: a sheet by id",
+    ("app/api/support.py", "list_requests"): "back office API: the requests' list",
+    ("app/api/support.py", "create_request"): "back office API: procedure by code; rollback of a refused request",
+    ("app/api/support.py", "add_message"): "back office API: rollback of a refused message",
+    ("app/api/support.py", "take"): "back office API: rollback of a refused take",
+    ("app/api/support.py", "close"): "back office API: rollback of a refused close",
+}
+
+
+def _view_modules():
+    app_dir = ROOT / "app"
+    for path in sorted(app_dir.rglob("*.py")):
+        parts = path.relative_to(app_dir).parts
+        if parts[0] in ("api", "site") or "views" in path.name:
+            yield path
+
+
+def _reaches_the_database(node):
+    """A name for what `node` does when it builds or runs a query itself, else None."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name == "select":
+            return "select("
+        if name == "query" and isinstance(func, ast.Attribute):
+            return ".query("
+    if isinstance(node, ast.Attribute):
+        if node.attr == "session" and isinstance(node.value, ast.Name) and node.value.id == "db":
+            return "db.session"
+        if node.attr == "query" and isinstance(node.value, ast.Name) and node.value.id[:1].isupper():
+            return "Model.query"
+    return None
+
+
+def queries_in_views():
+    """{(file, function): ["file:line what"]} for every view module of app/."""
+    found = {}
+    for path in _view_modules():
+        rel = path.relative_to(ROOT).as_posix()
+
+        def visit(node, function, rel=rel):
+            for child in ast.iter_child_nodes(node):
+                inner = child.name if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function
+                what = _reaches_the_database(child)
+                if what:
+                    found.setdefault((rel, inner), []).append(f"{rel}:{child.lineno} {what}")
+                visit(child, inner)
+
+        visit(ast.parse(path.read_text(encoding="utf-8")), "<module>")
+    return found
+
+
+def test_views_build_no_query_and_never_touch_the_session():
+    found = queries_in_views()
+    unexpected = [row for key, rows in found.items() if key not in VIEWS_THAT_QUERY for row in rows]
+    assert unexpected == [], "views that build queries (move them into the domain's services or queries.py):\n" + \
+        "\n".join(unexpected)
+    stale = sorted(set(VIEWS_THAT_QUERY) - set(found))
+    assert stale == [], f"allowed but no longer querying (remove from VIEWS_THAT_QUERY): {stale}"
+
+
+def test_the_view_scan_finds_each_way_of_querying(tmp_path):
+    source = ("def view(x):\n    db.session.get(User, 1)\n    db.select(User)\n    User.query.all()\n"
+              "    db.session.query(User)\n    urlsplit(x).query\n")
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        what = _reaches_the_database(node)
+        if what:
+            found.append((node.lineno, what))
+    assert sorted(found) == [(2, "db.session"), (3, "select("), (4, "Model.query"), (5, ".query("), (5, "db.session")]

@@ -1,5 +1,9 @@
 """Reports API: the endpoints named in the issue, team tokens, and the OpenAPI document."""
-from app.reports import team_settings
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditLog
+from app.reports import team_settings, triage, triage_actions
 from app.reports.models import Report
 from tests.factories import PASSWORD, UserFactory
 from tests.reports.factories import file_report
@@ -108,6 +112,64 @@ def test_patch_duplicate_merges(api, world, db):
     assert response.get_json()["duplicate_of"] == main.reference
     db.session.refresh(main)
     assert main.people_total == 5
+
+
+def test_patch_of_several_fields_is_one_use_case_and_one_commit(api, world, db, monkeypatch):
+    """The view's whole use case (not the token check before it) commits once; the signals' receivers and
+    the e-mail delivery that follow the commit are left out."""
+    monkeypatch.setattr(triage, "announce", lambda report: None)
+    monkeypatch.setattr(triage_actions, "deliver_inline", lambda: None)
+    commits = []
+    update = triage_actions.update
+
+    def count(session):
+        commits.append(session)
+
+    def counted(*args, **kwargs):
+        event.listen(Session, "after_commit", count)
+        try:
+            return update(*args, **kwargs)
+        finally:
+            event.remove(Session, "after_commit", count)
+
+    monkeypatch.setattr(triage_actions, "update", counted)
+    report = file_report(world.agent, world.caf_app)
+    response = api(world.dev_caf)("PATCH", f"/api/v1/reports/{report.id}", json={
+        "status": "qualified", "tracker_url": "https://tickets.example/CAF-7", "tracker_key": "CAF-7",
+        "assignee": world.dev_caf.email})
+    assert response.status_code == 200, response.get_json()
+    assert len(commits) == 1
+    assert _audited(db, report) == ["report.assign", "report.create", "report.status", "report.tracker"]
+
+
+def _audited(db, report):
+    return sorted(db.session.scalars(db.select(AuditLog.action).where(AuditLog.target_id == str(report.id))
+                                     .where(AuditLog.action.like("report.%"))))
+
+
+def test_patch_refused_at_its_last_step_applies_nothing(api, world, db):
+    main = file_report(world.agent, world.caf_app)
+    duplicate = file_report(world.other_agent, world.caf_app)
+    main.status = "wont_fix"  # closed: the merge, the last step of the PATCH, refuses it
+    db.session.commit()
+    response = api(world.dev_caf)("PATCH", f"/api/v1/reports/{duplicate.id}", json={
+        "tracker_url": "https://tickets.example/CAF-8", "tracker_key": "CAF-8", "assignee": world.dev_caf.email,
+        "status": "duplicate", "duplicate_of": main.reference})
+    assert response.status_code == 409 and "close" in response.get_json()["error"]["message"]
+    db.session.expire_all()
+    stored = db.session.get(Report, duplicate.id)
+    assert (stored.tracker_key, stored.tracker_url, stored.assignee_id, stored.status) == ("", "", None, "new")
+    assert _audited(db, duplicate) == ["report.create"]
+
+
+def test_patch_names_the_field_it_refuses(api, world):
+    report = file_report(world.agent, world.caf_app)
+    call = api(world.dev_caf)
+    unknown = call("PATCH", f"/api/v1/reports/{report.id}", json={"status": "duplicate", "duplicate_of": "R-0"})
+    assert unknown.status_code == 400
+    assert unknown.get_json()["error"]["fields"] == {"duplicate_of": ["Référence inconnue."]}
+    stranger = call("PATCH", f"/api/v1/reports/{report.id}", json={"assignee": "nobody@example.org"})
+    assert stranger.get_json()["error"]["fields"] == {"assignee": ["Aucun membre de l'équipe avec cette adresse."]}
 
 
 def test_comments_and_me_too(api, world, db):

@@ -8,6 +8,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 from pypdf import PdfReader
 
+from app.common import pdf as common_pdf
 from app.extensions import db as _db
 from app.training import pdf
 from app.training.attestations import TOKEN_SALT, attestation_for, completion_from_token, token_for
@@ -68,8 +69,8 @@ def test_pdf_holds_every_field(agent):
 
 def test_pdf_falls_back_to_helvetica_with_a_warning(agent, monkeypatch, caplog):
     complete(agent, "accueil-base")
-    monkeypatch.setattr(pdf, "FONT_FILES", {"Absent": "absent.ttf", "Absent-Bold": "absent-bold.ttf"})
-    with caplog.at_level(logging.WARNING, logger="app.training.pdf"):
+    monkeypatch.setattr(common_pdf, "FONT_FILES", {"Absent": "absent.ttf", "Absent-Bold": "absent-bold.ttf"})
+    with caplog.at_level(logging.WARNING, logger="app.common.pdf"):
         data = pdf.attestation_pdf(attestation_for(agent, module("accueil-base")))
     assert "Helvetica" in caplog.text
     assert "Accueil de base" in pdf_text(data)

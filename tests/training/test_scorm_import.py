@@ -106,3 +106,50 @@ def test_shipped_demo_packages_validate(app):
     assert formats["fiche-reflexe-personne-en-colere"] == "package"
     versions = {s.model.slug: s.package.manifest.version for s in tree.modules if s.package}
     assert versions == {"fiche-reflexe-signalement": "1.2", "fiche-reflexe-personne-en-colere": "2004"}
+
+
+def test_shipped_demo_packages_take_the_shared_player_from_one_place(app):
+    """sco.js and style.css live once in packages/_shared/; each demo package's zip holds them at its root."""
+    import io
+    import zipfile
+
+    tree = load_tree("curricula")
+    shared = Path("curricula/packages/_shared")
+    for source in (s for s in tree.modules if s.package):
+        with zipfile.ZipFile(io.BytesIO(source.package.data)) as archive:
+            names = set(archive.namelist())
+            assert {"imsmanifest.xml", "index.html", "sco.js", "style.css"} <= names
+            assert "shared.txt" not in names
+            assert archive.read("sco.js") == (shared / "sco.js").read_bytes()
+    assert not list(Path("curricula/packages").glob("fiche-reflexe-*/sco.js"))
+
+
+def _folder_package(tree, shared_list, shared_files=(), own=()):
+    """A `paquet-test` folder package taking `shared_list` from packages/_shared/."""
+    import shutil
+
+    folder = tree / "packages" / "paquet-test"
+    shutil.rmtree(folder, ignore_errors=True)
+    packages.add_package_module(tree, b"", name="paquet-test")
+    folder.unlink()
+    folder.mkdir()
+    (folder / "imsmanifest.xml").write_text(packages.MANIFEST_12.format(href="index.html"), encoding="utf-8")
+    (folder / "index.html").write_text(packages.SCO, encoding="utf-8")
+    (folder / "shared.txt").write_text("\n".join(shared_list) + "\n", encoding="utf-8")
+    for name in own:
+        (folder / name).write_text("propre", encoding="utf-8")
+    (tree / "packages" / "_shared").mkdir(exist_ok=True)
+    for name in shared_files:
+        (tree / "packages" / "_shared" / name).write_text("partagé", encoding="utf-8")
+
+
+def test_a_folder_package_names_the_shared_files_it_takes(app, db, fixture_tree):
+    _folder_package(fixture_tree, ["sco.js"], shared_files=["sco.js"])
+    assert _problems(fixture_tree) == []
+    _folder_package(fixture_tree, ["absent.js"], shared_files=["sco.js"])
+    assert f"{fixture_tree}/modules/paquet-test/module.yaml:10: fichier partagé introuvable : packages/_shared/absent.js" \
+        in _problems(fixture_tree)
+    _folder_package(fixture_tree, ["../module.yaml"])
+    assert any("fichier partagé introuvable : packages/_shared/../module.yaml" in p for p in _problems(fixture_tree))
+    _folder_package(fixture_tree, ["sco.js"], shared_files=["sco.js"], own=["sco.js"])
+    assert any("fichier à la fois dans le paquet et partagé : sco.js" in p for p in _problems(fixture_tree))

@@ -168,13 +168,20 @@ def extract(data, destination, limits=Limits()):
     return destination
 
 
-def zip_folder(folder):
-    """A package folder as zip bytes, the same bytes for the same files (fixed dates, sorted)."""
+def zip_folder(folder, extra=None, leave_out=()):
+    """A package folder as zip bytes, the same bytes for the same files (fixed dates, sorted).
+
+    `extra` adds files from elsewhere ({name in the zip: path}); `leave_out` names the folder's own files
+    that are not part of the package."""
     folder = Path(folder)
+    files = {PurePosixPath(p.relative_to(folder).as_posix()): p
+             for p in folder.rglob("*") if p.is_file() and not p.is_symlink()}
+    files = {name: path for name, path in files.items() if str(name) not in leave_out}
+    files.update({PurePosixPath(name): Path(path) for name, path in (extra or {}).items()})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
+        for name, path in sorted(files.items()):
+            info = zipfile.ZipInfo(name.as_posix(), date_time=(2026, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes())

@@ -13,13 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from app.audit.services import audit
 from app.common.timezones import utcnow
-from app.common.urls import local_path
 from app.extensions import db
-from app.notifications.services import notify
-from app.training.models import Module, ModuleCompletion
+from app.training.models import Module
 from app.training.packages.manifest import SCORM_2004
 from app.training.packages.models import PackageAttempt, ScormPackage
 from app.training.progress import module_state
+from app.training.services import record_completion
 from app.training.signals import module_completed
 
 MAX_CMI_BYTES = 256 * 1024  # SCORM 2004 suspend_data alone may hold 64 000 characters
@@ -184,15 +183,7 @@ def commit_cmi(user, module, cmi, terminate=False):
 def _complete(user, module, version, attempt, state):
     if state.completed:
         return None
-    completion = ModuleCompletion(user_id=user.id, module_id=module.id, version_id=version.id,
-                                  organisation_id=user.organisation_id,
-                                  score=attempt.score if attempt.score is not None else 100)
-    db.session.add(completion)
-    db.session.flush()
-    audit(user, "training.module_completed", completion, {"module": module.slug, "version": version.number})
-    notify(user, "training.completed", f"Module terminé : {version.title}. Votre attestation est disponible.",
-           local_path("training.module_detail", slug=module.slug))
-    return completion
+    return record_completion(user, module, version, attempt.score if attempt.score is not None else 100)
 
 
 def flattened(cmi, prefix="cmi"):

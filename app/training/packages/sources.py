@@ -3,6 +3,9 @@
 A module with `format: package` names its package in `curricula/packages/`: a `.zip`, or a folder
 that is zipped the same way every time (the project's own demo packages are kept as folders, so
 that their sources can be read and reviewed). The package is checked like an uploaded one.
+
+Folders may share files: a folder's `shared.txt` names, one a line, files of `packages/_shared/`
+(the demo packages' player script and style sheet) zipped at the package's root as if they were in it.
 """
 import hashlib
 import json
@@ -18,6 +21,8 @@ from app.training.packages.manifest import read_manifest
 from app.training.packages.models import ScormPackage
 
 PACKAGES_FOLDER = "packages"
+SHARED_FOLDER = "_shared"
+SHARED_LIST = "shared.txt"
 _FORMAT_PACKAGE = re.compile(r"^format:\s*[\"']?package[\"']?\s*(#.*)?$", re.MULTILINE)
 
 
@@ -69,10 +74,32 @@ def _bytes_of(path):
         links = [p for p in path.rglob("*") if p.is_symlink()]
         if links:
             return None, f"lien symbolique interdit dans le paquet : {links[0].relative_to(path).as_posix()}"
-        return archive.zip_folder(path), None
+        shared, problem = _shared_files(path)
+        if problem:
+            return None, problem
+        return archive.zip_folder(path, extra=shared, leave_out={SHARED_LIST}), None
     if path.is_file():
         return path.read_bytes(), None
     return None, None
+
+
+def _shared_files(path):
+    """({name in the zip: path} of the files the folder's shared.txt takes from packages/_shared/, problem)."""
+    listing = path / SHARED_LIST
+    if not listing.is_file():
+        return {}, None
+    folder = path.parent / SHARED_FOLDER
+    files = {}
+    for name in (line.strip() for line in listing.read_text(encoding="utf-8").splitlines()):
+        if not name:
+            continue
+        source = folder / name
+        if not re.fullmatch(r"[\w.-]+", name) or name.startswith(".") or source.is_symlink() or not source.is_file():
+            return None, f"fichier partagé introuvable : {PACKAGES_FOLDER}/{SHARED_FOLDER}/{name}"
+        if (path / name).exists():
+            return None, f"fichier à la fois dans le paquet et partagé : {name}"
+        files[name] = source
+    return files, None
 
 
 def check_package_modules(tree, problem_class):
