@@ -1,10 +1,13 @@
-"""The attestation de formation as a PDF: takes an Attestation, returns bytes."""
+"""PDFs of the training domain: the attestation de formation, and a lesson as a printable page."""
 import io
+import re
+from html.parser import HTMLParser
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.common.pdf import BLUE_FRANCE, GREY, escape, fonts
@@ -91,5 +94,172 @@ def attestation_pdf(attestation):
         _p("Document établi par Passerelle. Les dates sont données à l'heure de la structure de l'agent.",
            s["small"]),
     ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+# --- A lesson as a printable A4 page (the « voies de recours et délais » sheet, and any other lesson) ---
+
+class _LessonHtml(HTMLParser):
+    """Blocks of a lesson's sanitised HTML (app.common.markdown keeps a short list of tags).
+
+    Produces ("heading", level, markup), ("paragraph", markup), ("item", depth, label, markup) and
+    ("table", rows) where a row is a list of (is_header, markup); markup is reportlab paragraph markup.
+    """
+
+    INLINE = {"strong": "b", "em": "i"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.lists, self.rows, self.row = [], [], None, None
+        self.buffer, self.block, self.href = None, None, ""
+
+    def _open(self, kind):
+        self.buffer, self.block = [], kind
+
+    def _close(self):
+        markup = "".join(self.buffer or []).strip()
+        self.buffer, block, self.block = None, self.block, None
+        return markup, block
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h2", "h3", "h4", "h5", "h6"):
+            self._open(tag)
+        elif tag == "p" and self.block is None:
+            self._open("p")
+        elif tag == "p" and self.buffer:  # a loose list item: its paragraphs on separate lines
+            self.buffer.append("<br/>")
+        elif tag in ("ul", "ol"):
+            if self.block == "li":  # a nested list: the outer item's own text first
+                markup, _ = self._close()
+                kind, number = self.lists[-1]
+                self.blocks.append(("item", len(self.lists), f"{number}." if kind == "ol" else "•", markup))
+            self.lists.append([tag, int(dict(attrs).get("start") or 1) - 1])
+        elif tag == "li":
+            self.lists[-1][1] += 1
+            self._open("li")
+        elif tag == "table":
+            self.rows = []
+        elif tag == "tr":
+            self.row = []
+        elif tag in ("th", "td"):
+            self._open(tag)
+        elif tag in self.INLINE and self.buffer is not None:
+            self.buffer.append(f"<{self.INLINE[tag]}>")
+        elif tag == "code" and self.buffer is not None:
+            self.buffer.append('<font name="Courier">')
+        elif tag == "a" and self.buffer is not None:
+            self.href = escape(dict(attrs).get("href") or "")
+            self.buffer.append(f'<link href="{self.href}" color="#000091"><u>')
+        elif tag == "br" and self.buffer is not None:
+            self.buffer.append("<br/>")
+
+    def handle_endtag(self, tag):
+        if tag in ("h2", "h3", "h4", "h5", "h6") and self.block == tag:
+            markup, _ = self._close()
+            self.blocks.append(("heading", int(tag[1]), markup))
+        elif tag == "p" and self.block == "p":
+            markup, _ = self._close()
+            if markup:
+                self.blocks.append(("paragraph", markup))
+        elif tag == "li" and self.block == "li":
+            markup, _ = self._close()
+            kind, number = self.lists[-1]
+            label = f"{number}." if kind == "ol" else "•"
+            self.blocks.append(("item", len(self.lists), label, markup))
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag in ("th", "td") and self.block == tag and self.row is not None:
+            markup, block = self._close()
+            self.row.append((block == "th", markup))
+        elif tag == "tr" and self.rows is not None and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+        elif tag == "table" and self.rows is not None:
+            self.blocks.append(("table", self.rows))
+            self.rows = None
+        elif tag in self.INLINE and self.buffer is not None:
+            self.buffer.append(f"</{self.INLINE[tag]}>")
+        elif tag == "code" and self.buffer is not None:
+            self.buffer.append("</font>")
+        elif tag == "a" and self.buffer is not None:
+            # On paper a link is only useful with its address printed after it.
+            self.buffer.append("</u></link>")
+            if self.href.startswith(("http://", "https://")):
+                self.buffer.append(f' <font size="7" color="#666666">({self.href})</font>')
+
+    def handle_data(self, data):
+        if self.buffer is not None:
+            self.buffer.append(escape(re.sub(r"\s+", " ", data)))
+
+
+def _lesson_blocks(body_html):
+    parser = _LessonHtml()
+    parser.feed(str(body_html))
+    parser.close()
+    return parser.blocks
+
+
+def lesson_pdf(module_title, lesson):
+    """A lesson (reference.LessonRef) as PDF bytes: A4, landscape when a table has five columns or more."""
+    regular, bold = fonts()
+    if regular == "Passerelle":
+        registerFontFamily("Passerelle", normal="Passerelle", bold="Passerelle-Bold", italic="Passerelle",
+                           boldItalic="Passerelle-Bold")
+    s = _styles(regular, bold)
+    s["title"] = ParagraphStyle("lesson_title", parent=s["title"], fontSize=18, leading=23, spaceAfter=6)
+    s["h2"] = ParagraphStyle("h2", parent=s["heading"], fontSize=13, leading=17)
+    s["h3"] = ParagraphStyle("h3", parent=s["heading"], fontSize=11.5, leading=15, spaceBefore=10)
+    s["cell"] = ParagraphStyle("lesson_cell", fontName=regular, fontSize=8.5, leading=11)
+    s["cell_head"] = ParagraphStyle("lesson_cell_head", fontName=bold, fontSize=8.5, leading=11)
+    blocks = _lesson_blocks(lesson.body_html)
+    wide = any(kind == "table" and max((len(row) for row in block[0]), default=0) >= 5
+               for kind, *block in blocks)
+    pagesize = landscape(A4) if wide else A4
+    margin = 1.5 * cm
+    width = pagesize[0] - 2 * margin
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=pagesize, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        title=f"{lesson.title} — {module_title}", author="Passerelle", subject=module_title, creator="Passerelle",
+        lang="fr-FR",
+    )
+    story = [_p(f"Passerelle — {module_title}", s["brand"]), Spacer(1, 0.3 * cm), _p(lesson.title, s["title"])]
+    review = []
+    if lesson.updated_on:
+        review.append(f"Mise à jour le {lesson.updated_on.strftime('%d/%m/%Y')}")
+    if lesson.reviewed_by:
+        review.append(f"relue par : {lesson.reviewed_by}")
+    if review:
+        story.append(_p(", ".join(review), s["small"]))
+    if lesson.verification_pending:
+        story.append(_p("Contenu en cours de vérification : une information de cette leçon attend la "
+                        "confirmation de sa source officielle.", s["body"]))
+    for kind, *block in blocks:
+        if kind == "heading":
+            level, markup = block
+            story.append(Paragraph(markup, s["h2"] if level <= 2 else s["h3"]))
+        elif kind == "paragraph":
+            story.append(Paragraph(block[0], s["body"]))
+        elif kind == "item":
+            depth, label, markup = block
+            story.append(Paragraph(markup, ParagraphStyle(f"item{depth}", parent=s["body"], leftIndent=14 * depth,
+                                                          bulletIndent=14 * depth - 10), bulletText=label))
+        elif kind == "table":
+            rows = block[0]
+            columns = max(len(row) for row in rows)
+            data = [[Paragraph(markup, s["cell_head"] if head else s["cell"]) for head, markup in row]
+                    + [""] * (columns - len(row)) for row in rows]
+            table = Table(data, colWidths=[width / columns] * columns, repeatRows=1, hAlign="LEFT")
+            table.setStyle(TableStyle([
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#bbbbbb")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]))
+            story += [Spacer(1, 0.2 * cm), table, Spacer(1, 0.2 * cm)]
+    story += [Spacer(1, 0.6 * cm),
+              _p("Fiche imprimée depuis Passerelle : la version en ligne fait référence.", s["small"])]
     doc.build(story)
     return buffer.getvalue()

@@ -1,14 +1,14 @@
 """Agent pages: catalogue, paths, modules, lessons, quizzes, attestations."""
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.training import learning, queries, reference
+from app.training import learning, pdf, queries, reference
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
 from app.training.models import Partner
@@ -150,6 +150,24 @@ def lesson(slug, lesson_slug):
         is_done=lesson.id in state.done_lesson_ids,
         position=index + 1, total=len(lessons), form=QuizSubmitForm(),
     )
+
+
+@bp.route("/modules/<slug>/lecons/<lesson_slug>.pdf")
+@roles(Role.AGENT)
+def lesson_pdf(slug, lesson_slug):
+    """The lesson as a printable A4 page (a sheet such as « voies de recours et délais » on paper)."""
+    module = reference.catalogue().module_by_slug(slug)
+    if module is None:
+        abort(404)
+    lesson = next((item for item in reference.lessons(module.current_version_id) if item.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    if module_state(current_user, module).locked:
+        abort(403)
+    response = make_response(pdf.lesson_pdf(module.title, lesson))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{module.slug}-{lesson.slug}.pdf"'
+    return response
 
 
 @bp.route("/modules/<slug>/lecons/<lesson_slug>/terminer", methods=["POST"])

@@ -75,6 +75,7 @@ MATRIX = {
     "training.share_path": ("POST", "/formation/parcours/NOPE/partage", [L, 404, NO, NO, NO]),
     "training.module_detail": ("GET", "/formation/modules/nope", [L, 404, NO, NO, NO]),
     "training.lesson": ("GET", "/formation/modules/nope/lecons/x", [L, 404, NO, NO, NO]),
+    "training.lesson_pdf": ("GET", "/formation/modules/nope/lecons/x.pdf", [L, 404, NO, NO, NO]),
     "training.lesson_done": ("POST", "/formation/modules/nope/lecons/x/terminer", [L, 404, NO, NO, NO]),
     "training.quiz": ("GET", "/formation/modules/nope/quiz", [L, 404, NO, NO, NO]),
     "package_admin.package_list": ("GET", "/admin/paquets/", [L, NO, NO, NO, OK]),
