@@ -83,9 +83,14 @@ CAPABILITY_LINKS = {"observation.index": ("agent", "tutor")}
 
 
 def _capabilities(user, links):
-    """The capabilities the user's links ask about (one query per capability, only when a link needs it)."""
+    """The capabilities the user's links ask about: those the loader read with the user, else one query each."""
     wanted = {CAPABILITY_LINKS[endpoint][1] for endpoint, *_rest in links
               if CAPABILITY_LINKS.get(endpoint, (None,))[0] == user.role}
+    if not wanted:
+        return set()
+    known = getattr(user, "capabilities", None)  # read with the user by the loader (app.accounts.loader)
+    if known is not None:
+        return wanted & known
     held = set()
     if "tutor" in wanted:
         from app.training.observations import is_tutor

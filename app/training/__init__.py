@@ -20,6 +20,10 @@ def init_app(app):
     register_exporter("training", export_training)
     register_eraser(erase_training)
     register_module_provider(modules_by_competency)
+    from app.accounts.loader import register_capability
+    from app.training.observations import tutor_column
+
+    register_capability("tutor", tutor_column)  # the header's « Observer un agent » link, no query per page
     for blueprint in (training_bp, attestations_bp, hr_training_bp, observation_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(curricula_cli)

@@ -250,3 +250,10 @@ def observation_in_scope(viewer, observation_id):
 
 def recent_observations(viewer, limit=50):
     return db.session.scalars(observations_query(viewer).limit(limit)).all()
+
+
+def tutor_column(user_entity):
+    """SQL for « this user is a tutor » (same rule as tutor_capability), read by the user loader."""
+    return db.and_(user_entity.role == Role.AGENT, db.select(TutorCapability.id).where(
+        TutorCapability.user_id == user_entity.id,
+        TutorCapability.organisation_id == user_entity.organisation_id).exists())

@@ -107,3 +107,24 @@ def test_tutor_fills_the_grid_through_the_pages(world, db, client, login):
     assert done.status_code == 302
     entry = db.session.scalar(db.select(PassportEntry).where(PassportEntry.holder_id == agent.id))
     assert entry.level == 3 and entry.status == EntryStatus.SUBMITTED
+
+
+def test_the_tutor_link_is_read_with_the_user_at_no_extra_query(world, app, db, client, login):
+    """The header shows « Observer un agent » to tutors only, and knowing it costs no query of its own."""
+    from tests.query_counter import count_queries
+
+    def home(user):
+        login(user=user)
+        client.get("/agent")  # warm the per-process caches
+        with count_queries(app) as counter:
+            page = client.get("/agent").get_data(as_text=True)
+        client.post("/deconnexion")
+        return counter.count, "/observations" in page
+
+    plain_count, plain_link = home(world["agent"])
+    tutor_count, tutor_link = home(world["tutor"])
+    assert (plain_link, tutor_link) == (False, True)
+    assert tutor_count == plain_count
+    capability = db.session.scalar(db.select(TutorCapability).where(TutorCapability.user_id == world["tutor"].id))
+    observations.revoke_tutor(world["hr"], capability)
+    assert home(world["tutor"])[1] is False  # revoked: the link goes at the next request
