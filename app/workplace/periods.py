@@ -48,3 +48,11 @@ def month_of(column):
     if db.engine.dialect.name == "postgresql":
         return db.func.to_char(db.func.timezone("UTC", column), "YYYY-MM")
     return db.func.strftime("%Y-%m", column)
+
+
+def at_most_hours_after(later, earlier, hours):
+    """SQL condition: the timestamp `later` is set and at most `hours` after `earlier`."""
+    if db.engine.dialect.name == "postgresql":
+        return later <= earlier + db.func.make_interval(0, 0, 0, 0, hours)
+    # SQLite: Julian days (resolution ~50 µs), with a millisecond of tolerance for the exact boundary.
+    return (db.func.julianday(later) - db.func.julianday(earlier)) * 86400 <= hours * 3600 + 0.001
