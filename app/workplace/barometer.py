@@ -132,27 +132,27 @@ def close_campaign(actor, campaign):
     return campaign
 
 
-def totals_select(campaign_ids=None):
-    """SELECT of the per-organisation sums of closed campaigns' answers (columns of BarometerTotal but id)."""
-    query = (db.select(BarometerAnswer.campaign_id, BarometerCampaign.quarter, BarometerAnswer.organisation_id,
-                       BarometerAnswer.department, db.func.count(),
-                       *[db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES])
-             .join(BarometerCampaign, BarometerCampaign.id == BarometerAnswer.campaign_id)
-             .group_by(BarometerAnswer.campaign_id, BarometerCampaign.quarter, BarometerAnswer.organisation_id,
-                       BarometerAnswer.department))
-    if campaign_ids is not None:
-        query = query.where(BarometerAnswer.campaign_id.in_(campaign_ids))
-    return query
+def _totals_select(campaign_ids, per_organisation):
+    """SELECT of the sums of campaigns' answers per organisation, or per département (organisation None)."""
+    organisation = BarometerAnswer.organisation_id if per_organisation else db.null()
+    keys = [BarometerAnswer.campaign_id, BarometerCampaign.quarter, BarometerAnswer.department]
+    return (db.select(BarometerAnswer.campaign_id, BarometerCampaign.quarter, organisation, BarometerAnswer.department,
+                      db.func.count(), *[db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES])
+            .join(BarometerCampaign, BarometerCampaign.id == BarometerAnswer.campaign_id)
+            .where(BarometerAnswer.campaign_id.in_(campaign_ids))
+            .group_by(*keys, *([BarometerAnswer.organisation_id] if per_organisation else [])))
 
 
 TOTAL_COLUMNS = ("campaign_id", "quarter", "organisation_id", "department", "respondents", *BAROMETER_CODES)
 
 
 def record_totals(*campaign_ids):
-    """Write the sums of closed campaigns' answers (at closing; the seeds call it for the campaigns they
-    close themselves). The caller commits."""
+    """Write the sums of closed campaigns' answers, per organisation and per département (at closing; the
+    seeds call it for the campaigns they close themselves). The caller commits."""
     db.session.execute(db.delete(BarometerTotal).where(BarometerTotal.campaign_id.in_(campaign_ids)))
-    db.session.execute(db.insert(BarometerTotal).from_select(TOTAL_COLUMNS, totals_select(campaign_ids)))
+    for per_organisation in (True, False):
+        db.session.execute(db.insert(BarometerTotal).from_select(TOTAL_COLUMNS,
+                                                                 _totals_select(campaign_ids, per_organisation)))
 
 
 def quarter_cells(quarter, department=None):
@@ -170,12 +170,12 @@ def quarters_cells(quarters, department=None):
     T = BarometerTotal
     sums = [db.func.sum(getattr(T, code)) for code in BAROMETER_CODES]
     departments = db.session.execute(
-        db.select(T.quarter, T.department, db.func.sum(T.respondents), *sums).where(T.quarter.in_(quarters))
-        .group_by(T.quarter, T.department)).all()
+        db.select(T.quarter, T.department, db.func.sum(T.respondents), *sums)
+        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department)).all()
     rows = []
     if department is not None:
         query = db.select(T.quarter, T.organisation_id, T.department, db.func.sum(T.respondents), *sums).where(
-            T.quarter.in_(quarters))
+            T.quarter.in_(quarters), T.organisation_id.is_not(None))
         if department == "?":
             query = query.where(T.department.is_(None))
         elif department != "*":

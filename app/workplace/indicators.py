@@ -7,7 +7,13 @@ from app.extensions import db
 from app.workplace import anonymity, barometer, checklist, providers
 from app.workplace.enums import BAROMETER_CODES, IncidentKind, Severity
 from app.workplace.models import Incident
-from app.workplace.periods import at_most_hours_after, month_of, months_of, parse_quarter, previous_quarters
+from app.workplace.periods import (
+    at_most_hours_after,
+    month_bucket,
+    months_of,
+    parse_quarter,
+    previous_quarters,
+)
 
 
 @dataclass
@@ -132,10 +138,11 @@ class CrossRow:
     small: bool
 
 
-def _busiest(scope, start_at, end_at, limit=None):
+def _busiest(scope, start, end, limit=None):
     """The `limit` organisation-months with most incidents (all of them when None; ties: organisation name,
     month) with the organisation's name, and how many organisation-months have at least one: one query."""
-    month = month_of(Incident.occurred_at)  # one expression (PostgreSQL matches GROUP BY with its parameters)
+    start_at, end_at = (datetime.combine(day, time(), UTC) for day in (start, end))
+    month, labels = month_bucket(Incident.occurred_at, start, end)  # one expression for SELECT and GROUP BY
     per_month = (db.select(Incident.organisation_id.label("org_id"), month.label("month"),
                            db.func.count().label("incidents"))
                  .where(scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at,
@@ -147,7 +154,7 @@ def _busiest(scope, start_at, end_at, limit=None):
         .join(Organisation, Organisation.id == per_month.c.org_id)
         .order_by(per_month.c.incidents.desc(), Organisation.name, per_month.c.month, per_month.c.org_id)
         .limit(limit)).all()  # LIMIT NULL: no limit
-    return rows, (rows[0][4] if rows else 0)
+    return [(org_id, name, labels[m], n, total) for org_id, name, m, n, total in rows], (rows[0][4] if rows else 0)
 
 
 def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
@@ -162,7 +169,7 @@ def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
     incidents when the rows were cut to `limit`, else None).
     """
     start, end, start_at, end_at = _bounds(quarter)
-    busiest, with_incidents = _busiest(scope, start_at, end_at, limit)
+    busiest, with_incidents = _busiest(scope, start, end, limit)
     if limit is not None and with_incidents > limit:
         org_ids = sorted({org_id for org_id, *_rest in busiest})
         figures = {name: providers.fetch(name, org_ids, start, end) for name in providers.PROVIDER_NAMES}
