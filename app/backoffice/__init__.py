@@ -1,7 +1,8 @@
 """Appui expert (measure 25 « Garantir le back office »): expert groups, support requests, fiches réflexes.
 
 `init_app` assembles the domain: blueprints, the `flask support` commands, the retention rule,
-the personal-data export and erasure, and the instance key of the encrypted citizen data.
+the personal-data export and erasure, the instance key of the encrypted citizen data, and the
+first-answer delays it gives the working-conditions indicators.
 """
 
 
@@ -26,3 +27,6 @@ def init_app(app):
     register_purger(purge_citizen_blocks)
     register_exporter("support", export_support)
     register_eraser(erase_support)
+    from app.backoffice import workplace_figures
+
+    workplace_figures.register()

@@ -1,7 +1,8 @@
 """Reception quality: the desk log, the citizens' voice (« Votre avis ») and the quality indicators.
 
-`init_app` assembles the domain: blueprints, CLI, and the figures it gives the reports domain
-(problems reported by citizens, per application) through that domain's provider registry.
+`init_app` assembles the domain: blueprints, CLI, the figures it gives the reports domain
+(problems reported by citizens, per application) through that domain's provider registry, and the
+figures it gives the working-conditions indicators (accompaniments, waits over 15 minutes).
 """
 
 
@@ -21,6 +22,9 @@ def init_app(app):
     app.register_blueprint(voice_bp)
     app.cli.add_command(reception_cli)
     register_statistics_provider("signalés par des usagers", citizen_problems_by_application)
+    from app.reception import workplace_figures
+
+    workplace_figures.register()
     from app.accounts.privacy import register_eraser, register_exporter
     from app.common.retention import register_purger
     from app.reception.privacy import erase_reception, export_reception, purge_reception

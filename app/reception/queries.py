@@ -282,7 +282,7 @@ def compute(scope, scope_label, period, organisation_ids=None, agent_reports=Non
 def organisation_indicators(organisation, period):
     from app.reports.models import Report
 
-    reports = db.session.scalar(db.select(db.func.count(Report.id)).where(
+    reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
         Report.organisation_id == organisation.id, *_created_in(Report, period)))
     return compute(summary.org_scope(organisation.id), organisation.name, period, [organisation.id], reports)
 
@@ -291,7 +291,7 @@ def department_indicators(department, period):
     from app.reports.models import Report
 
     ids = db.select(Organisation.id).where(Organisation.department == department)
-    reports = db.session.scalar(db.select(db.func.count(Report.id)).where(
+    reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
         Report.organisation_id.in_(ids), *_created_in(Report, period)))
     org_ids = list(db.session.scalars(ids))
     return compute(summary.department_scope(department), f"Département {department}", period, org_ids, reports)
@@ -300,7 +300,7 @@ def department_indicators(department, period):
 def national_indicators(period):
     from app.reports.models import Report
 
-    reports = db.session.scalar(db.select(db.func.count(Report.id)).where(*_created_in(Report, period)))
+    reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(*_created_in(Report, period)))
     return compute(summary.NATIONAL, "National", period, None, reports)
 
 

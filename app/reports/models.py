@@ -97,6 +97,8 @@ class Report(ReportState, db.Model):
         Index("ix_reports_people_total_id", "people_total", "id"),
         Index("ix_reports_blocked_people_id", "blocked_total", "people_total", "id"),
         Index("ix_reports_me_too_count_id", "me_too_count", "id"),
+        # A site's reports of a period (the working-conditions cross-readings count them per month).
+        Index("ix_reports_organisation_created", "organisation_id", "created_at"),
         # One report per submitted form: the confirmation posted twice files it once.
         Index("uq_reports_author_submission_key", "author_id", "submission_key", unique=True),
     )

@@ -19,7 +19,7 @@ INCIDENT_COLUMNS = (
 CAMPAIGN_COLUMNS = ("id", "title", "organisation_id", "quarter", "opens_on", "closes_on", "status",
                     "opened_by_id", "created_at", "closed_at")
 ANSWER_COLUMNS = ("id", "campaign_id", "organisation_id", "department", "answered_on", *BAROMETER_CODES)
-TABLES = ("workplace_incidents", "workplace_barometer_campaigns")
+TABLES = ("workplace_incidents", "workplace_barometer_campaigns", "workplace_barometer_totals")
 
 
 def _pick(rng, weighted):
@@ -54,9 +54,11 @@ def seed_workplace(sizes, people, rng, now, bar_for):
     campaigns = IdSequence("workplace_barometer_campaigns")
     quarters = previous_quarters(quarter_of(now.date()), 5)[:-1]  # the four closed quarters before this one
     rows, per_quarter = [], max(1, sizes["barometer_answers"] // len(quarters))
+    campaign_ids = []
     for quarter in quarters:
         start, end = parse_quarter(quarter)
         campaign_id = campaigns.take()
+        campaign_ids.append(campaign_id)
         insert_rows("workplace_barometer_campaigns", CAMPAIGN_COLUMNS, [(
             campaign_id, f"Baromètre national {quarter}", None, quarter, start, end - timedelta(days=1), "closed",
             None, now, now)])
@@ -67,4 +69,7 @@ def seed_workplace(sizes, people, rng, now, bar_for):
                          *(rng.randint(1, 5) for _c in BAROMETER_CODES)))
     with bar_for("Baromètre", len(rows)) as bar:
         answer_count = insert_rows("workplace_barometer_answers", ANSWER_COLUMNS, rows, bar)
+    from app.workplace.barometer import record_totals
+
+    record_totals(*campaign_ids)  # the sums the results read
     return {"incidents": incident_count, "barometer_answers": answer_count}

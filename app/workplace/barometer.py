@@ -11,7 +11,13 @@ from app.common.models import utcnow
 from app.extensions import db
 from app.workplace import anonymity
 from app.workplace.enums import BAROMETER_CODES, CampaignStatus
-from app.workplace.models import BarometerAnswer, BarometerCampaign, BarometerParticipation, fits_id
+from app.workplace.models import (
+    BarometerAnswer,
+    BarometerCampaign,
+    BarometerParticipation,
+    BarometerTotal,
+    fits_id,
+)
 from app.workplace.periods import quarter_of
 
 
@@ -120,9 +126,33 @@ def close_campaign(actor, campaign):
                                  .where(BarometerParticipation.campaign_id == campaign.id)).rowcount
     campaign.status = CampaignStatus.CLOSED.value
     campaign.closed_at = utcnow()
+    record_totals(campaign.id)
     audit(actor, "workplace.barometer_closed", campaign, {"participations_deleted": deleted})
     db.session.commit()
     return campaign
+
+
+def _totals_select(campaign_ids, per_organisation):
+    """SELECT of the sums of campaigns' answers per organisation, or per département (organisation None)."""
+    organisation = BarometerAnswer.organisation_id if per_organisation else db.null()
+    keys = [BarometerAnswer.campaign_id, BarometerCampaign.quarter, BarometerAnswer.department]
+    return (db.select(BarometerAnswer.campaign_id, BarometerCampaign.quarter, organisation, BarometerAnswer.department,
+                      db.func.count(), *[db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES])
+            .join(BarometerCampaign, BarometerCampaign.id == BarometerAnswer.campaign_id)
+            .where(BarometerAnswer.campaign_id.in_(campaign_ids))
+            .group_by(*keys, *([BarometerAnswer.organisation_id] if per_organisation else [])))
+
+
+TOTAL_COLUMNS = ("campaign_id", "quarter", "organisation_id", "department", "respondents", *BAROMETER_CODES)
+
+
+def record_totals(*campaign_ids):
+    """Write the sums of closed campaigns' answers, per organisation and per département (at closing; the
+    seeds call it for the campaigns they close themselves). The caller commits."""
+    db.session.execute(db.delete(BarometerTotal).where(BarometerTotal.campaign_id.in_(campaign_ids)))
+    for per_organisation in (True, False):
+        db.session.execute(db.insert(BarometerTotal).from_select(TOTAL_COLUMNS,
+                                                                 _totals_select(campaign_ids, per_organisation)))
 
 
 def quarter_cells(quarter, department=None):
@@ -130,35 +160,52 @@ def quarter_cells(quarter, department=None):
 
     National and département cells always; organisation cells only for `department` ("*" = all of
     them). Suppression is decided top-down, so a page that needs one département reads only its
-    organisations and gets the same answer as the whole tree.
+    organisations and gets the same answer as the whole tree. Read from the sums written at closing.
     """
-    sums = [db.func.sum(getattr(BarometerAnswer, code)) for code in BAROMETER_CODES]
-    closed = (BarometerCampaign.quarter == quarter, BarometerCampaign.status == CampaignStatus.CLOSED.value)
-    base = db.select().select_from(BarometerAnswer).join(BarometerCampaign,
-                                                          BarometerCampaign.id == BarometerAnswer.campaign_id)
+    return quarters_cells([quarter], department)[quarter]
+
+
+def quarters_cells(quarters, department=None):
+    """{quarter: cells} of several quarters (see quarter_cells), read in two queries whatever their number."""
+    T = BarometerTotal
+    sums = [db.func.sum(getattr(T, code)) for code in BAROMETER_CODES]
     departments = db.session.execute(
-        base.add_columns(BarometerAnswer.department, db.func.count(), *sums).where(*closed)
-        .group_by(BarometerAnswer.department)).all()
+        db.select(T.quarter, T.department, db.func.sum(T.respondents), *sums)
+        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department)).all()
     rows = []
     if department is not None:
-        query = base.add_columns(BarometerAnswer.organisation_id, BarometerAnswer.department, db.func.count(), *sums)
+        query = db.select(T.quarter, T.organisation_id, T.department, db.func.sum(T.respondents), *sums).where(
+            T.quarter.in_(quarters), T.organisation_id.is_not(None))
         if department == "?":
-            query = query.where(BarometerAnswer.department.is_(None))
+            query = query.where(T.department.is_(None))
         elif department != "*":
-            query = query.where(BarometerAnswer.department == department)
-        rows = db.session.execute(query.where(*closed).group_by(BarometerAnswer.organisation_id,
-                                                                BarometerAnswer.department)).all()
-    org_ids = [row[0] for row in rows]
+            query = query.where(T.department == department)
+        rows = db.session.execute(query.group_by(T.quarter, T.organisation_id, T.department)).all()
+    org_ids = {row[1] for row in rows}
     labels = {f"org-{i}": name for i, name in db.session.execute(
         db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))} if org_ids else {}
-    data = [(row[0], row[1], row[2], dict(zip(BAROMETER_CODES, row[3:], strict=True))) for row in rows]
-    dep_data = [(row[0], row[1], dict(zip(BAROMETER_CODES, row[2:], strict=True))) for row in departments]
-    return anonymity.suppress(anonymity.build(data, labels, dep_data), minimum_group())
+    found = {}
+    for quarter in quarters:
+        data = [(row[1], row[2], int(row[3]), dict(zip(BAROMETER_CODES, map(int, row[4:]), strict=True)))
+                for row in rows if row[0] == quarter]
+        dep_data = [(row[1], int(row[2]), dict(zip(BAROMETER_CODES, map(int, row[3:]), strict=True)))
+                    for row in departments if row[0] == quarter]
+        found[quarter] = anonymity.suppress(anonymity.build(data, labels, dep_data), minimum_group())
+    return found
 
 
 def cells_for(quarter, scope):
     """The cells a page about `scope` needs (its département's organisations, or none for national)."""
-    return quarter_cells(quarter, None if scope.level == "national" else (scope.department or "?"))
+    return quarter_cells(quarter, _department_of(scope))
+
+
+def cells_for_quarters(quarters, scope):
+    """{quarter: cells} a page about `scope` needs over several quarters (a trend)."""
+    return quarters_cells(quarters, _department_of(scope))
+
+
+def _department_of(scope):
+    return None if scope.level == "national" else (scope.department or "?")
 
 
 def view_of(cells, scope):

@@ -38,7 +38,7 @@ def sections(ind, discussion, every_row=False):
     site.append(["Structures évaluées", ind.assessed])
     site.append(["Actions ouvertes", ind.open_actions])
     cross = [["structure", "mois", "incidents", "accompagnements", "incidents pour 1 000", "attente > 15 min (%)",
-              "délai back-office (jours)", "dysfonctionnements remontés", "effectif"]]
+              "délai médian de 1re réponse du back-office (heures ouvrées)", "dysfonctionnements remontés", "effectif"]]
     for r in ind.cross if every_row else ind.cross_shown:
         cross.append([r.organisation, r.month, r.incidents, _optional(r.accompaniments),
                       _optional(r.per_thousand), _optional(None if r.waiting_over_15 is None else round(100 * r.waiting_over_15)),

@@ -1,13 +1,19 @@
 """Working-conditions indicators of a scope and quarter, and the cross-readings with other domains."""
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from app.accounts.models import Organisation
 from app.extensions import db
 from app.workplace import anonymity, barometer, checklist, providers
-from app.workplace.enums import BAROMETER_CODES, CHECKLIST, IncidentKind, Severity
+from app.workplace.enums import BAROMETER_CODES, IncidentKind, Severity
 from app.workplace.models import Incident
-from app.workplace.periods import month_of, months_of, parse_quarter, previous_quarters
+from app.workplace.periods import (
+    at_most_hours_after,
+    month_bucket,
+    months_of,
+    parse_quarter,
+    previous_quarters,
+)
 
 
 @dataclass
@@ -39,6 +45,10 @@ class Indicators:
     barometer_trend: list = field(default_factory=list)  # [(quarter, Cell)]
     cross: list = field(default_factory=list)
     available: dict = field(default_factory=dict)
+    # False when `cross` holds only the CROSS_LIMIT rows with most incidents (a page of a large scope);
+    # cross_with_incidents then counts the organisation-months with at least one incident.
+    cross_complete: bool = True
+    cross_with_incidents: int | None = None
 
     @property
     def cross_shown(self):
@@ -65,33 +75,40 @@ def _rate(count, accompaniments):
     return round(1000 * count / accompaniments, 1)
 
 
-def compute(scope, quarter, minimum):
-    """Every indicator of one scope and quarter, small-number rules applied."""
-    start, end, start_at, end_at = _bounds(quarter)
-    in_scope = (scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at,
-                Incident.occurred_at < end_at)
-    rows = db.session.execute(db.select(Incident.kind, Incident.severity, Incident.created_at, Incident.taken_at,
-                                        Incident.support_at).where(*in_scope)).all()
+def _incident_counts(scope, start_at, end_at):
+    """({kind: n}, {severity: n}, taken in charge within 48 h, support given): one grouped query."""
+    on_time = at_most_hours_after(Incident.taken_at, Incident.created_at, 48)
+    rows = db.session.execute(
+        db.select(Incident.kind, Incident.severity, db.func.count(),
+                  db.func.coalesce(db.func.sum(db.case((on_time, 1), else_=0)), 0), db.func.count(Incident.support_at))
+        .where(scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at, Incident.occurred_at < end_at)
+        .group_by(Incident.kind, Incident.severity))
     by_kind = {k.value: 0 for k in IncidentKind}
     by_severity = {s.value: 0 for s in Severity}
-    on_time = support = 0
-    for kind, severity, created, taken, support_at in rows:
-        by_kind[kind] += 1
-        by_severity[severity] += 1
-        if taken is not None and _utc(taken) - _utc(created) <= timedelta(hours=48):
-            on_time += 1
-        support += support_at is not None
-    total = len(rows)
-    org_ids = scope.org_ids()
-    accompaniments_by_month = providers.fetch("accompaniments", org_ids, start, end)
-    accompaniments = sum(accompaniments_by_month.values()) if accompaniments_by_month is not None else None
+    on_time_total = support = 0
+    for kind, severity, count, taken_in_time, supported in rows:
+        by_kind[kind] += count
+        by_severity[severity] += count
+        on_time_total += int(taken_in_time)
+        support += supported
+    return by_kind, by_severity, on_time_total, support
+
+
+def compute(scope, quarter, minimum, cross_limit=None):
+    """Every indicator of one scope and quarter, small-number rules applied.
+
+    `cross_limit` (a page): the cross-readings hold only that many rows, those with most incidents, when
+    there are more; the quarterly file asks for all of them (None)."""
+    start, end, start_at, end_at = _bounds(quarter)
+    by_kind, by_severity, on_time, support = _incident_counts(scope, start_at, end_at)
+    total = sum(by_kind.values())
+    accompaniments = providers.total("accompaniments", scope, start, end)
     total_shown = total == 0 or total >= minimum
-    scores = checklist.latest_scores(scope)
-    themes = {theme: [s[theme] for s in scores.values() if s.get(theme) is not None] for theme in CHECKLIST}
-    trend = []
-    for q in previous_quarters(quarter, 4):
-        root, _children = barometer.view_of(barometer.cells_for(q, scope), scope)
-        trend.append((q, root))
+    assessed, means = checklist.latest_theme_means(scope)
+    quarters = previous_quarters(quarter, 4)
+    cells = barometer.cells_for_quarters(quarters, scope)
+    trend = [(q, barometer.view_of(cells[q], scope)[0]) for q in quarters]
+    cross, with_incidents = cross_readings(scope, quarter, limit=cross_limit, counted=True)
     return Indicators(
         scope=scope, quarter=quarter, minimum=minimum,
         total=Figure("Incidents", total if total_shown else None, _rate(total, accompaniments) if total_shown else None),
@@ -100,15 +117,12 @@ def compute(scope, quarter, minimum):
         within_48h=round(100 * on_time / total) if total >= minimum else None,
         support_given=Figure("Soutien proposé", support if support == 0 or support >= minimum else None),
         accompaniments=accompaniments,
-        checklist_scores={theme: round(sum(v) / len(v)) if v else None for theme, v in themes.items()},
-        assessed=len(scores), open_actions=checklist.open_action_count(scope),
-        barometer_trend=trend, cross=cross_readings(scope, quarter, org_ids),
+        checklist_scores={theme: None if mean is None else round(mean) for theme, mean in means.items()},
+        assessed=assessed, open_actions=checklist.open_action_count(scope),
+        barometer_trend=trend, cross=cross, cross_complete=with_incidents is None,
+        cross_with_incidents=with_incidents,
         available={name: providers.provider(name) is not None for name in providers.PROVIDER_NAMES},
     )
-
-
-def _utc(value):
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -124,45 +138,73 @@ class CrossRow:
     small: bool
 
 
-def cross_readings(scope, quarter, org_ids=None):
+def _busiest(scope, start, end, limit=None):
+    """The `limit` organisation-months with most incidents (all of them when None; ties: organisation name,
+    month) with the organisation's name, and how many organisation-months have at least one: one query."""
+    start_at, end_at = (datetime.combine(day, time(), UTC) for day in (start, end))
+    month, labels = month_bucket(Incident.occurred_at, start, end)  # one expression for SELECT and GROUP BY
+    per_month = (db.select(Incident.organisation_id.label("org_id"), month.label("month"),
+                           db.func.count().label("incidents"))
+                 .where(scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at,
+                        Incident.occurred_at < end_at)
+                 .group_by(Incident.organisation_id, month).subquery())
+    rows = db.session.execute(
+        db.select(per_month.c.org_id, Organisation.name, per_month.c.month, per_month.c.incidents,
+                  db.func.count().over())
+        .join(Organisation, Organisation.id == per_month.c.org_id)
+        .order_by(per_month.c.incidents.desc(), Organisation.name, per_month.c.month, per_month.c.org_id)
+        .limit(limit)).all()  # LIMIT NULL: no limit
+    return [(org_id, name, labels[m], n, total) for org_id, name, m, n, total in rows], (rows[0][4] if rows else 0)
+
+
+def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
     """Per organisation and month: incidents against waiting, back-office delays and online failures.
 
     A figure from a domain that registered no provider is None (« non disponible »); the rate per 1,000
     accompaniments is shown only when the desk log gives the number of accompaniments.
+
+    With `limit`, when more than `limit` organisation-months count incidents, only the `limit` busiest are
+    read (the other domains are asked about their organisations only): a page of the whole network then
+    costs what a page of one département does. `counted=True` returns (rows, organisation-months with
+    incidents when the rows were cut to `limit`, else None).
     """
     start, end, start_at, end_at = _bounds(quarter)
+    busiest, with_incidents = _busiest(scope, start, end, limit)
+    if limit is not None and with_incidents > limit:
+        org_ids = sorted({org_id for org_id, *_rest in busiest})
+        figures = {name: providers.fetch(name, org_ids, start, end) for name in providers.PROVIDER_NAMES}
+        rows = [_row(name, m, incidents, org_id, figures) for org_id, name, m, incidents, _n in busiest]
+        return (rows, with_incidents) if counted else rows
+    # Every organisation-month with incidents is in `busiest`; the other domains may add months without.
     org_ids = org_ids if org_ids is not None else scope.org_ids()
-    month = month_of(Incident.occurred_at)
-    counts = {(org_id, m): n for org_id, m, n in db.session.execute(
-        db.select(Incident.organisation_id, month, db.func.count())
-        .where(scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at,
-               Incident.occurred_at < end_at)
-        .group_by(Incident.organisation_id, month))}
+    counts = {(org_id, m): n for org_id, _name, m, n, _total in busiest}
+    names = {}
     figures = {name: providers.fetch(name, org_ids, start, end) for name in providers.PROVIDER_NAMES}
     keys = set(counts)
     for values in figures.values():
         keys |= set(values or {})
-    names = {}
-    if keys:
-        names = {org_id: name for org_id, name in db.session.execute(
-            db.select(Organisation.id, Organisation.name).where(Organisation.id.in_({k[0] for k in keys})))}
+    if keys:  # the names of every organisation in the rows (one query, whatever the data)
+        names = dict(db.session.execute(
+            db.select(Organisation.id, Organisation.name).where(Organisation.id.in_({k[0] for k in keys}))).all())
     months = set(months_of(start, end))
-    minimum = barometer.minimum_group()
     rows = []
     for org_id, m in sorted(keys, key=lambda k: (names.get(k[0], ""), k[1])):
         if m not in months or org_id not in names:
             continue
-        incidents = counts.get((org_id, m), 0)
-        accompaniments = _get(figures["accompaniments"], org_id, m)
-        rows.append(CrossRow(
-            organisation=names[org_id], month=m, incidents=incidents, accompaniments=accompaniments,
-            per_thousand=_rate(incidents, accompaniments),
-            waiting_over_15=_get(figures["waiting_over_15"], org_id, m),
-            support_delay=_get(figures["support_delays"], org_id, m),
-            online_failures=_get(figures["online_failures"], org_id, m, default=0),
-            small=incidents < minimum,
-        ))
-    return rows
+        rows.append(_row(names[org_id], m, counts.get((org_id, m), 0), org_id, figures))
+    return (rows, None) if counted else rows
+
+
+def _row(name, month, incidents, org_id, figures):
+    accompaniments = _get(figures["accompaniments"], org_id, month)
+    return CrossRow(
+        organisation=name, month=month, incidents=incidents, accompaniments=accompaniments,
+        per_thousand=_rate(incidents, accompaniments),
+        waiting_over_15=_get(figures["waiting_over_15"], org_id, month),
+        support_delay=_get(figures["support_delays"], org_id, month),
+        online_failures=_get(figures["online_failures"], org_id, month, default=0),
+        small=incidents < barometer.minimum_group(),
+    )
 
 
 def _get(values, org_id, month, default=None):

@@ -53,6 +53,9 @@ class Incident(db.Model):
     __tablename__ = "workplace_incidents"
     __table_args__ = (
         Index("ix_workplace_incidents_org_occurred", "organisation_id", "occurred_at"),
+        # A département's or the nation's period, read from the index alone on PostgreSQL (the indicators).
+        Index("ix_workplace_incidents_occurred", "occurred_at", "organisation_id",
+              postgresql_include=["kind", "severity", "created_at", "taken_at", "support_at"]),
         Index("ix_workplace_incidents_reporter", "reporter_id", "id"),
     )
 
@@ -257,6 +260,39 @@ class BarometerAnswer(db.Model):
     tension: Mapped[int] = mapped_column(SmallInteger)
     safety: Mapped[int] = mapped_column(SmallInteger)
     comfort: Mapped[int] = mapped_column(SmallInteger)
+
+
+class BarometerTotal(db.Model):
+    """Sums of a closed campaign's answers per organisation and per département (organisation_id None),
+    written once when it closes (the answers of a closed campaign never change): the results pages add up
+    these rows, not every questionnaire, and a national page reads the départements' rows only, so it
+    costs about the same for a small network and for the whole one. No person in it."""
+
+    __tablename__ = "workplace_barometer_totals"
+    __table_args__ = (
+        Index("ix_workplace_barometer_totals_quarter_department", "quarter", "department"),
+        Index("ix_workplace_barometer_totals_quarter_organisation", "quarter", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("workplace_barometer_campaigns.id"), index=True)
+    quarter: Mapped[str] = mapped_column(String(7))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    department: Mapped[str | None] = mapped_column(String(3))
+    respondents: Mapped[int] = mapped_column()
+    # The sum of each item of enums.BAROMETER_ITEMS over the respondents.
+    workload: Mapped[int] = mapped_column()
+    handling_time: Mapped[int] = mapped_column()
+    autonomy: Mapped[int] = mapped_column()
+    peer_help: Mapped[int] = mapped_column()
+    manager_help: Mapped[int] = mapped_column()
+    backoffice_help: Mapped[int] = mapped_column()
+    tools: Mapped[int] = mapped_column()
+    training: Mapped[int] = mapped_column()
+    recognition: Mapped[int] = mapped_column()
+    tension: Mapped[int] = mapped_column()
+    safety: Mapped[int] = mapped_column()
+    comfort: Mapped[int] = mapped_column()
 
 
 class BarometerParticipation(db.Model):

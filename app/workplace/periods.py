@@ -1,6 +1,6 @@
 """Quarters ("2026-T4"), months ("2026-11") and the SQL that groups by month on both databases."""
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from app.extensions import db
 
@@ -43,8 +43,21 @@ def months_of(start, end):
     return months
 
 
-def month_of(column):
-    """SQL expression "YYYY-MM" of a UTC timestamp column."""
+def at_most_hours_after(later, earlier, hours):
+    """SQL condition: the timestamp `later` is set and at most `hours` after `earlier`."""
     if db.engine.dialect.name == "postgresql":
-        return db.func.to_char(db.func.timezone("UTC", column), "YYYY-MM")
-    return db.func.strftime("%Y-%m", column)
+        return later <= earlier + db.func.make_interval(0, 0, 0, 0, hours)
+    # SQLite: Julian days (resolution ~50 µs), with a millisecond of tolerance for the exact boundary.
+    return (db.func.julianday(later) - db.func.julianday(earlier)) * 86400 <= hours * 3600 + 0.001
+
+
+def month_bucket(column, start, end):
+    """(SQL expression, labels): the index in `labels` ("YYYY-MM") of the month of a UTC timestamp column
+    known to lie in [start, end). Comparisons with the months' first instants, cheaper than formatting every
+    row's date (the national indicators group thousands of rows by month). Use the same expression object
+    in SELECT and GROUP BY."""
+    labels = months_of(start, end)
+    firsts = [datetime(int(m[:4]), int(m[5:]), 1, tzinfo=UTC) for m in labels[1:]]
+    if not firsts:
+        return db.literal(0), labels
+    return db.case(*[(column < first, index) for index, first in enumerate(firsts)], else_=len(firsts)), labels

@@ -29,6 +29,8 @@ class Scope:
         return true()
 
     def org_ids(self):
+        if self.level == "organisation":
+            return [self.organisation_id]
         return list(db.session.scalars(db.select(Organisation.id).where(self.condition(Organisation.id))))
 
 

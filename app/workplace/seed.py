@@ -87,10 +87,12 @@ def _barometers(org, hr, today):
         db.session.add(BarometerAnswer(id=str(uuid.uuid4()), campaign_id=closed.id, organisation_id=org.id,
                                        department=org.department, answered_on=start + timedelta(days=rng.randint(0, 20)),
                                        **{code: rng.randint(2, 5) for code in BAROMETER_CODES}))
-    db.session.commit()
-    _, quarter_end = parse_quarter(quarter_of(today))
+    db.session.flush()
     from app.workplace import barometer
 
+    barometer.record_totals(closed.id)  # closed here, not through close_campaign: its sums written the same way
+    db.session.commit()
+    _, quarter_end = parse_quarter(quarter_of(today))
     barometer.open_campaign(hr, f"Baromètre {quarter_of(today)}", today, quarter_end - timedelta(days=1))
     dialogue.add_item(hr, org, "theme", last, "Le bruit du standard dans l'espace d'accueil.")
     dialogue.add_item(hr, org, "question", last, "Peut-on garantir deux agents présents le lundi matin ?")

@@ -1,7 +1,7 @@
 """Every page measured by the benchmark runs the same number of SQL queries at two scales."""
 import re
 
-from app.accounts.models import User, find_user_by_email
+from app.accounts.models import Organisation, User, find_user_by_email
 from app.accounts.services import create_api_token
 from app.extensions import db
 from app.passports.documents import passport_document, token_for
@@ -89,6 +89,20 @@ def _measure(app, fraction):
     _login(hr_client, summary.largest_hr_email)
     counts["HR validation queue"] = _count(app, hr_client, "GET", "/rh/passeports/")
     counts["HR team view"] = _count(app, hr_client, "GET", "/rh/formation/")
+    # Working conditions and reception quality (issues 17 and 18): the pages `make bench` measures.
+    largest = db.session.get(Organisation, find_user_by_email(summary.largest_hr_email).organisation_id)
+    counts["HR incident list"] = _count(app, hr_client, "GET", "/conditions-de-travail/signalements")
+    counts["HR working-conditions indicators"] = _count(app, hr_client, "GET", "/conditions-de-travail/indicateurs")
+    counts["HR quality indicators"] = _count(app, hr_client, "GET", f"/qualite/structure/{largest.code}")
+    admin_client = app.test_client()
+    _login(admin_client, "admin@scale.passerelle.example")
+    counts["national working-conditions indicators"] = _count(
+        app, admin_client, "GET", "/conditions-de-travail/indicateurs")
+    counts["national quality indicators"] = _count(app, admin_client, "GET", "/qualite/national")
+    network_client = app.test_client()
+    _login(network_client, f"reseau.{largest.department}@scale.passerelle.example")
+    counts["département quality indicators"] = _count(
+        app, network_client, "GET", f"/qualite/departement/{largest.department}")
     triage_client = app.test_client()
     _login(triage_client, triager.email)
     counts["triage board (filtered)"] = _count(

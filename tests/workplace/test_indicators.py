@@ -10,7 +10,7 @@ from app.extensions import db
 from app.workplace import dialogue, indicators, providers
 from app.workplace.indicators import CrossRow
 from app.workplace.models import StaffRepMandate
-from app.workplace.scope import department_scope, organisation_scope
+from app.workplace.scope import NATIONAL, department_scope, organisation_scope
 from tests.factories import OrganisationFactory, UserFactory
 from tests.reports.factories import ApplicationFactory, file_report
 from tests.workplace.helpers import file
@@ -39,12 +39,14 @@ def fixture_providers():
 
     a, b = OrganisationFactory(department="69", name="A-site"), OrganisationFactory(department="69", name="B-site")
     a_id, b_id = a.id, b.id
+    saved = providers.registered()
+    for name in ("accompaniments", "waiting_over_15", "support_delays"):
+        providers.unregister_provider(name)  # the domains' own totals go with them
     providers.register_provider("accompaniments", accompaniments)
     providers.register_provider("waiting_over_15", waiting)
     providers.register_provider("support_delays", delays)
     yield a, b, calls
-    for name in ("accompaniments", "waiting_over_15", "support_delays"):
-        providers.unregister_provider(name)
+    providers.restore(saved)  # the providers the domains registered at start-up
 
 
 def seed_fixture(a, b):
@@ -153,3 +155,102 @@ def test_a_large_scope_lists_the_busiest_rows_and_the_csv_all_of_them(fixture_pr
     assert len(ind.cross_shown) == CROSS_LIMIT and ind.cross_shown[0].incidents == 3
     archive = zipfile.ZipFile(io.BytesIO(dossier.zip_bytes(ind, [])))
     assert archive.read("lectures-croisees.csv").decode("utf-8-sig").count("\n") == len(ind.cross) + 1
+
+
+# --- the figures the desk log (app.reception) and the back office (app.backoffice) register --------------
+
+def _visits(agent, day, count, waiting):
+    from app.reception import services as reception
+
+    values = reception.clean_visit({"visited_on": day, "channel": "in_person", "operators": ["caf"],
+                                    "outcome": "resolved", "duration": "5_15", "waiting": waiting})
+    reception.record_visits(agent, agent.organisation, [values] * count)
+
+
+def _request(author, created, answered):
+    from zoneinfo import ZoneInfo
+
+    from tests.backoffice.factories import ask
+
+    paris = ZoneInfo("Europe/Paris")
+    row = ask(author, now=datetime(*created, tzinfo=paris))
+    row.first_answer_at = datetime(*answered, tzinfo=paris) if answered else None
+    db.session.commit()
+
+
+@pytest.fixture
+def desk_and_back_office():
+    """A-site and B-site (69), C-site (75): desk log, support requests and the incidents of seed_fixture."""
+    from tests.backoffice.factories import expert, group
+
+    a, b = OrganisationFactory(department="69", name="A-site"), OrganisationFactory(department="69", name="B-site")
+    c = OrganisationFactory(department="75", name="C-site")
+    seed_fixture(a, b)
+    desk_a, desk_b, desk_c = (UserFactory(organisation=o) for o in (a, b, c))
+    # October, A: 600 accompaniments; waiting recorded for 480 of them, 150 + 30 over 15 minutes.
+    _visits(desk_a, "2026-10-06", 150, "15_30")
+    _visits(desk_a, "2026-10-07", 30, "gt30")
+    _visits(desk_a, "2026-10-08", 300, "lt5")
+    _visits(desk_a, "2026-10-09", 120, None)
+    _visits(desk_a, "2026-11-03", 400, "none")  # November, A: 400, none over 15 minutes
+    _visits(desk_b, "2026-10-14", 50, "gt30")  # October, B: 250, 50 of them over 15 minutes
+    _visits(desk_b, "2026-10-15", 200, "5_15")
+    _visits(desk_a, "2026-09-29", 100, "gt30")  # previous quarter: left out
+    _visits(desk_c, "2026-10-06", 70, "lt5")  # another département
+    group(experts=[expert()])
+    # A's support requests (Paris time, business hours 09:00-17:00, no public holiday on these days):
+    _request(desk_a, (2026, 10, 1, 9), (2026, 10, 1, 13))  # Thursday: 4 h
+    _request(desk_a, (2026, 10, 5, 15), (2026, 10, 6, 12))  # Monday 15:00 -> Tuesday 12:00: 2 + 3 = 5 h
+    _request(desk_a, (2026, 10, 8, 10), (2026, 10, 12, 10))  # Thursday -> Monday: 7 + 8 + 1 = 16 h
+    _request(desk_a, (2026, 10, 20, 10), None)  # never answered: not in the median
+    _request(desk_a, (2026, 11, 2, 9), (2026, 11, 2, 11, 30))  # 2.5 h
+    return a, b, c
+
+
+def test_every_cross_reading_provider_is_registered_by_its_domain(app):
+    """Fails as soon as a domain stops registering its figure (the page would say « non disponible »)."""
+    owners = {name: getattr(providers.provider(name), "__module__", None) for name in providers.PROVIDER_NAMES}
+    assert owners == {"accompaniments": "app.reception.workplace_figures",
+                      "waiting_over_15": "app.reception.workplace_figures",
+                      "support_delays": "app.backoffice.workplace_figures",
+                      "online_failures": "app.workplace.reports_provider"}
+
+
+def test_cross_readings_from_the_desk_log_and_the_back_office(desk_and_back_office):
+    a, b, c = desk_and_back_office
+    rows = indicators.cross_readings(department_scope("69"), QUARTER)
+    assert rows == [
+        # 3 incidents / 600 accompaniments = 5.0 per 1,000; (150 + 30) / 480 recorded waits = 0.375;
+        # median of 4, 5 and 16 business hours = 5.0; 2 reports filed by A's agents in October.
+        CrossRow("A-site", "2026-10", 3, 600, 5.0, 0.375, 5.0, 2, True),
+        # 2 / 400 = 5.0 per 1,000; no wait over 15 minutes; one request answered in 2.5 h.
+        CrossRow("A-site", "2026-11", 2, 400, 5.0, 0.0, 2.5, 0, True),
+        CrossRow("A-site", "2026-12", 0, None, None, None, None, 1, True),
+        # 1 / 250 = 4.0 per 1,000; 50 / 250 = 0.2; no support request.
+        CrossRow("B-site", "2026-10", 1, 250, 4.0, 0.2, None, 0, True),
+    ]
+    # Totals from the desk log's own summaries: A 1,000 (5 incidents: 5.0 per 1,000), département 69
+    # 1,250 (6 incidents: 4.8), national 1,320 (C's 70 added).
+    site = indicators.compute(organisation_scope(a), QUARTER, 5)
+    assert (site.accompaniments, site.total.value, site.total.rate) == (1000, 5, 5.0)
+    department = indicators.compute(department_scope("69"), QUARTER, 5)
+    assert (department.accompaniments, department.total.value, department.total.rate) == (1250, 6, 4.8)
+    assert indicators.compute(NATIONAL, QUARTER, 5).accompaniments == 1320
+    assert all(department.available.values())
+
+
+def test_a_page_reads_only_the_busiest_rows_and_the_file_all_of_them(desk_and_back_office):
+    rows = indicators.cross_readings(department_scope("69"), QUARTER)
+    cut, with_incidents = indicators.cross_readings(department_scope("69"), QUARTER, limit=2, counted=True)
+    assert cut == rows[:2] and with_incidents == 3  # A October (3), A November (2); B October has 1
+    whole, none = indicators.cross_readings(department_scope("69"), QUARTER, limit=3, counted=True)
+    assert whole == rows and none is None  # 3 organisation-months with incidents: nothing cut
+
+
+def test_the_indicators_page_shows_the_desk_log_and_back_office_figures(desk_and_back_office, client, login):
+    a, _b, _c = desk_and_back_office
+    login(role="hr", organisation=a)
+    page = client.get(f"/conditions-de-travail/indicateurs?trimestre={QUARTER}").get_data(as_text=True)
+    assert "non disponible." not in page  # no « … : non disponible. » line for a missing domain
+    assert "<td>5.0</td><td>38 %</td><td>5.0 h</td>" in page  # A, October: per 1,000, waits, delay
+    assert '<th scope="col">Pour 1 000 accompagnements</th>' in page

@@ -1,0 +1,64 @@
+"""The desk log's figures for the working-conditions indicators (registered with app.workplace's providers).
+
+Read from the monthly summaries (one row per organisation and month), never from the raw log:
+- accompaniments: the number of desk-log rows of the organisation in the month;
+- waiting_over_15: the share of them that waited more than 15 minutes (15 à 30 min, plus de 30 min),
+  among the rows whose waiting time was recorded (the quality indicators' definition); no value when
+  no row of the month recorded a waiting time.
+"""
+from datetime import date
+
+from app.extensions import db
+from app.reception import summary
+from app.reception.models import QualityMonth
+from app.workplace.providers import register_provider, register_total
+
+
+def _months(start, end):
+    """First days of the months from start (included) to end (excluded)."""
+    found, year, month = [], start.year, start.month
+    while date(year, month, 1) < end:
+        found.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
+def _counters(org_ids, start, end, *keys):
+    """{(org_id, "YYYY-MM"): (value of each key)} from the organisations' summary rows (JSON read in SQL)."""
+    if not org_ids:
+        return {}
+    scopes = {summary.org_scope(org_id): org_id for org_id in org_ids}
+    columns = [db.func.coalesce(QualityMonth.counts[key].as_integer(), 0) for key in keys]
+    rows = db.session.execute(
+        db.select(QualityMonth.scope, QualityMonth.month, *columns)
+        .where(QualityMonth.scope.in_(list(scopes)), QualityMonth.month.in_(_months(start, end)))
+    )
+    return {(scopes[scope], f"{month:%Y-%m}"): tuple(values) for scope, month, *values in rows}
+
+
+def accompaniments(org_ids, start, end):
+    """{(org_id, "YYYY-MM"): accompaniments recorded in the desk log} (months without any left out)."""
+    return {key: visits for key, (visits,) in _counters(org_ids, start, end, "visits").items() if visits}
+
+
+def waiting_over_15(org_ids, start, end):
+    """{(org_id, "YYYY-MM"): share (0 to 1) of recorded waits over 15 minutes}."""
+    found = _counters(org_ids, start, end, "waiting_over_15", "waiting_known")
+    return {key: round(over / known, 3) for key, (over, known) in found.items() if known}
+
+
+def accompaniments_total(level, key, start, end):
+    """The accompaniments of a whole scope over the period, from its own summary rows (département and
+    nation are kept up to date with every write, so this reads three rows, whatever the network's size)."""
+    scope = {"organisation": lambda: summary.org_scope(key), "department": lambda: summary.department_scope(key),
+             "national": lambda: summary.NATIONAL}[level]()
+    return db.session.scalar(
+        db.select(db.func.coalesce(db.func.sum(db.func.coalesce(QualityMonth.counts["visits"].as_integer(), 0)), 0))
+        .where(QualityMonth.scope == scope, QualityMonth.month.in_(_months(start, end)))
+    )
+
+
+def register():
+    register_provider("accompaniments", accompaniments)
+    register_provider("waiting_over_15", waiting_over_15)
+    register_total("accompaniments", accompaniments_total)
