@@ -3,7 +3,7 @@
 Indexes for the incidents of a period and for the reports of a site and period.
 
 Revision ID: c4e7a2b9d813
-Revises: d5f1a7c3e920
+Revises: 79586bd7efda
 Create Date: 2026-12-06 14:20:00
 
 workplace_barometer_totals holds, for each closed campaign, the sums of its answers per organisation and
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e7a2b9d813'
-down_revision = 'd5f1a7c3e920'
+down_revision = '79586bd7efda'
 branch_labels = None
 depends_on = None
 
