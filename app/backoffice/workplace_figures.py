@@ -1,4 +1,5 @@
-"""The back office's figure for the working-conditions cross-readings (registered with app.workplace).
+"""The back office's figures for the working-conditions cross-readings (app.workplace) and the reception
+quality pages (app.reception: median first-answer time).
 
 support_delays: per organisation and month (UTC month of the request), the median time to the first
 answer of the expert groups, in business hours (09:00-17:00 by default, public holidays of the
@@ -42,5 +43,24 @@ def support_delays(org_ids, start, end):
     return {key: round(percentile(values, 0.5), 1) for key, values in hours.items()}
 
 
+def first_answer_hours(org_ids, start, end):
+    """Median business hours to the first answer of the requests made by these organisations' agents
+    (None: every organisation) between start and end, for the reception quality pages; None if none."""
+    start_at, end_at = _bounds(start, end)
+    query = db.select(R.department, R.created_at, R.first_answer_at).where(
+        R.created_at >= start_at, R.created_at < end_at, R.first_answer_at.is_not(None))
+    if org_ids is not None:
+        if not org_ids:
+            return None
+        query = query.where(R.organisation_id.in_(list(org_ids)))
+    day_start, day_end = current_app.config["SUPPORT_DAY_START"], current_app.config["SUPPORT_DAY_END"]
+    values = [business_hours(created, answered, department, day_start, day_end)
+              for department, created, answered in db.session.execute(query)]
+    return round(percentile(values, 0.5), 1) if values else None
+
+
 def register():
+    from app.reception.providers import register_support_time_provider
+
     register_provider("support_delays", support_delays)
+    register_support_time_provider(first_answer_hours)

@@ -254,3 +254,14 @@ def test_the_indicators_page_shows_the_desk_log_and_back_office_figures(desk_and
     assert "non disponible." not in page  # no « … : non disponible. » line for a missing domain
     assert "<td>5.0</td><td>38 %</td><td>5.0 h</td>" in page  # A, October: per 1,000, waits, delay
     assert '<th scope="col">Pour 1 000 accompagnements</th>' in page
+
+
+def test_reception_quality_pages_read_the_back_office_first_answer_time(desk_and_back_office):
+    """The back office registers its median with app.reception too: A's Q4 requests answered in 4, 5, 16
+    and 2.5 business hours (the unanswered one left out) -> median 4.5 h; B has none -> « non disponible »."""
+    from app.reception import queries as reception_queries
+
+    a, b, _c = desk_and_back_office
+    period = reception_queries.parse_period("2026-T4")
+    assert reception_queries.organisation_indicators(a, period).support_hours == 4.5
+    assert reception_queries.organisation_indicators(b, period).support_hours is None
