@@ -59,6 +59,7 @@ def test_team_home_shows_each_pile_of_work(app, world, db):
 
 def test_home_pages_run_the_same_number_of_queries_whatever_the_reports(app, world, db):
     agent, team = _client(app, world.agent), _client(app, world.dev_caf)
+    agent.get("/agent")  # the first view of a session also moves the « last visit » marker (one write)
     counts = []
     for size in (1, 7):
         for _ in range(size):
