@@ -103,6 +103,8 @@ class User(UserMixin, db.Model):
     team_id: Mapped[int | None] = mapped_column(db.ForeignKey("teams.id"), index=True)
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime())
+    # The last time the person opened their home page: what changed since then is « nouveau » there.
+    last_home_visit_at = mapped_column(UTCDateTime())
     # Two-factor authentication (TOTP, RFC 6238): the shared secret, and the last time step
     # accepted so that a code cannot be used twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))

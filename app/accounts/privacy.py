@@ -55,6 +55,7 @@ def _account_section(user):
         "active": user.active,
         "created_at": user.created_at,
         "last_login_at": user.last_login_at,
+        "last_home_visit_at": user.last_home_visit_at,
         "two_factor_enabled": user.totp_enabled,
         "organisation": user.organisation.code if user.organisation else None,
         "team": user.team.code if user.team else None,

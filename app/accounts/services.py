@@ -1,6 +1,6 @@
 """Account use cases. The acting user is always an explicit argument."""
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 
@@ -197,6 +197,32 @@ def record_login(user):
     user.last_login_at = utcnow()
     audit(user, "auth.login", user)
     db.session.commit()
+
+
+HOME_SINCE = "home_since"
+# The marker is moved at most this often: a page reloaded a few times does not write each time.
+HOME_VISIT_TOUCH = timedelta(minutes=1)
+
+
+def home_visit_since(user, store, now=None):
+    """When `user` last opened their home page before this session (None on a first visit), and the
+    marker moved to now.
+
+    The answer is kept in `store` (the session) the first time, so that every view of the home page in
+    the same session lists the same news: what was new when the session began stays listed until the
+    person signs in again, rather than vanishing on the next reload."""
+    now = now or utcnow()
+    kept = store.get(HOME_SINCE)
+    if kept and kept[0] == user.id:
+        since = as_utc(datetime.fromisoformat(kept[1])) if kept[1] else None
+    else:
+        since = as_utc(user.last_home_visit_at)
+        store[HOME_SINCE] = [user.id, since.isoformat() if since else ""]
+    last = as_utc(user.last_home_visit_at)
+    if last is None or now - last >= HOME_VISIT_TOUCH:
+        user.last_home_visit_at = now
+        db.session.commit()
+    return since
 
 
 def end_sessions(user):

@@ -32,11 +32,14 @@ class HomeEntry:
     def needs_action(self):
         return self.status in TO_ACT
 
+    def changed_since(self, since):
+        return since is not None and self.changed_at >= since
 
-def agent_entries(user, limit=10):
-    """The holder's lines to act on (changes requested, drafts), then those validated or refused in the last
-    RECENT_DAYS days, newest change first (one query)."""
-    since = utcnow() - timedelta(days=RECENT_DAYS)
+
+def agent_entries(user, since=None, limit=10):
+    """The holder's lines to act on (changes requested, drafts), then those validated or refused since
+    `since` (the previous visit; the last RECENT_DAYS days on a first visit), newest change first (one query)."""
+    since = since or utcnow() - timedelta(days=RECENT_DAYS)
     rows = db.session.execute(
         db.select(PassportEntry.id, Competency.code, Competency.title, PassportEntry.level, PassportEntry.status,
                   PassportEntry.updated_at)

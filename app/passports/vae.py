@@ -67,7 +67,8 @@ class BlockCoverage:
 
     @property
     def percent(self):
-        return round(100 * self.covered_count / len(self.competencies)) if self.competencies else 0
+        # Rounded down, like every share of progress: 100 % only when every competency is covered.
+        return 100 * self.covered_count // len(self.competencies) if self.competencies else 0
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,11 @@ LIST_SIZE = 5
 COUNT_CAP = 1000
 
 
-def agent_news(user, limit=LIST_SIZE):
-    """The agent's reports where the team asks for information, published a workaround or answered in the
-    last RECENT_DAYS days: questions first, then the newest (one query)."""
-    since = utcnow() - timedelta(days=RECENT_DAYS)
+def agent_news(user, since=None, limit=LIST_SIZE):
+    """The agent's reports where the team asks for information, published a workaround or answered since
+    `since` (the previous visit; the last RECENT_DAYS days on a first visit): questions first, then the
+    newest (one query)."""
+    since = since or utcnow() - timedelta(days=RECENT_DAYS)
     answered = (
         db.select(ReportComment.id)
         .where(ReportComment.report_id == Report.id, ReportComment.kind == CommentKind.PUBLIC_ANSWER.value,

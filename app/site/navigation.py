@@ -55,7 +55,7 @@ NAVIGATION = [
     ("admin", "admin.organisations", "Structures", ACCOUNTS),
     ("admin", "admin.teams", "Équipes logicielles", ACCOUNTS),
     ("admin", "admin.audit_log", "Journal d'audit", ACCOUNTS),
-    ("admin", "triage.board", "Remontées"),
+    ("admin", "triage.board", "Tableau des remontées"),
     ("admin", "backoffice_admin.group_list", "Pôles d'appui", SUPPORT),
     ("admin", "backoffice.statistics", "Statistiques de l'appui expert", SUPPORT),
     ("admin", "reception_quality.index", "Qualité de l'accueil"),

@@ -1,5 +1,5 @@
 """Landing, role home pages, footer pages, health checks and notifications."""
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -24,13 +24,15 @@ def index():
 @bp.route("/agent")
 @roles(Role.AGENT)
 def agent_home():
+    from app.accounts.services import home_visit_since
     from app.backoffice.debriefs import recommended_modules
     from app.passports.home import agent_entries
     from app.reports.home import agent_news
     from app.training.progress import dashboard
 
-    return render_template("site/agent_home.html", paths=dashboard(current_user),
-                           entries=agent_entries(current_user), reports=agent_news(current_user),
+    since = home_visit_since(current_user, session)
+    return render_template("site/agent_home.html", paths=dashboard(current_user), since=since,
+                           entries=agent_entries(current_user, since), reports=agent_news(current_user, since),
                            recommended_modules=recommended_modules(current_user))
 
 

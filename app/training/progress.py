@@ -74,8 +74,8 @@ class ModuleState:
     def percent(self):
         if self.completed:
             return 100
-        steps = self.lessons_total + 1
-        return round(100 * (self.lessons_done + (1 if self.quiz_passed else 0)) / steps)
+        steps = self.lessons_total + 1  # rounded down, like the path's share: never 100 % before the end
+        return 100 * (self.lessons_done + (1 if self.quiz_passed else 0)) // steps
 
 
 @dataclass

@@ -11,6 +11,7 @@ from tests.conftest import IN_CI
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+HTMLCS = ROOT / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -125,6 +126,32 @@ def audit_accessibility(page):
         targets = [n["target"] for n in v["nodes"]][:5]
         print(f"axe: {v['id']} ({v['impact']}) on {page.url}: {targets}")
     return violations
+
+
+def audit_htmlcs(page):
+    """Run HTML_CodeSniffer (WCAG 2 AA) on the current page, the second engine after axe: it reports what
+    axe lets pass (autocomplete tokens that do not fit the field's type, repeated ids). Returns its
+    errors (type 1; warnings and notices are for a person to judge) as [{code, message, element}]."""
+    if not HTMLCS.exists():
+        _unavailable("html_codesniffer missing (npm ci --ignore-scripts)")
+    page.add_script_tag(path=str(HTMLCS))
+    return page.evaluate("""() => new Promise((resolve, reject) => {
+        // HTML_CodeSniffer 2.5.1 looks its autocomplete (H98) messages up as "InvalidAutoComplete_…" but
+        // ships them as "InvalidAutocomplete_…": without these aliases the very error it is used for here
+        // throws « Cannot read properties of undefined (reading 'replace') ».
+        for (const messages of Object.values(window.translation || {})) {
+            for (const key of Object.keys(messages)) {
+                if (key.includes("InvalidAutocomplete_")) {
+                    messages[key.replace("InvalidAutocomplete_", "InvalidAutoComplete_")] = messages[key];
+                }
+            }
+        }
+        const describe = (el) => !el ? "" : el.outerHTML ? el.outerHTML.slice(0, 200) : el.nodeName;
+        HTMLCS.process("WCAG2AA", document, () => resolve(HTMLCS.getMessages()
+            .filter((m) => m.type === HTMLCS.ERROR)
+            .map((m) => ({code: m.code, message: m.msg, element: describe(m.element)}))),
+          () => reject(new Error("HTML_CodeSniffer failed")), "en");
+    })""")
 
 
 def log_in(page, email, password="passerelle-demo"):

@@ -3,7 +3,7 @@ import pytest
 
 from app.training.curricula.importer import import_curricula
 from tests.browser.conftest import audit_accessibility, log_in
-from tests.platform.test_access_matrix import MATRIX, OK, expected_status
+from tests.platform.page_crawl import matrix_pages
 
 ACCOUNTS = {
     "agent": "agent.fs@passerelle.example",
@@ -13,18 +13,6 @@ ACCOUNTS = {
     "expert": "expert.caf@passerelle.example",
     "manager_network": "reseau.69@passerelle.example",
 }
-SKIP = {"static", "api-docs.openapi_json", "site.healthz", "site.readyz", "verify.status_list_document"}
-
-
-def _pages_for(role):
-    pages = []
-    for endpoint, (method, path, expected) in sorted(MATRIX.items()):
-        if method != "GET" or expected_status(endpoint, expected, role) != OK or endpoint in SKIP or "{" in path:
-            continue
-        if path.startswith("/api/") or path.endswith((".csv", ".json", ".pdf", ".zip")):
-            continue
-        pages.append(path)
-    return pages
 
 
 @pytest.mark.parametrize("role", ["anonymous", "agent", "hr", "triager", "admin", "expert", "manager_network"])
@@ -36,7 +24,7 @@ def test_every_page_of_each_role_has_no_axe_violation(page, live_server, role):
     if role != "anonymous":
         log_in(page, ACCOUNTS[role])
     failures = {}
-    pages = _pages_for(role)
+    pages = matrix_pages(role)
     for path in pages:
         page.goto(path)
         violations = audit_accessibility(page)

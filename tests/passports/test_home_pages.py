@@ -1,6 +1,7 @@
 """Home pages that surface pending passport work: the agent's « à faire » list, the HR queue's size and its
 oldest line, overdue training and recent imports (issue 13, items 5 and 6); fixed query counts."""
 import html
+import re
 from datetime import timedelta
 
 from app.accounts.models import Organisation
@@ -41,8 +42,50 @@ def test_agent_home_lists_lines_to_act_on_and_lines_just_decided(app, client, lo
     assert old.competency.code not in page.split("À faire et nouveautés")[1]
 
 
+def test_agent_home_lists_what_changed_since_the_previous_visit_then_moves_the_marker(app, client, login, agent):
+    login(user=agent)
+    previous = utcnow() - timedelta(days=2)
+    agent.last_home_visit_at = previous
+    before = EntryFactory(holder=agent, competency=CompetencyFactory(), status="validated")
+    after = EntryFactory(holder=agent, competency=CompetencyFactory(), status="validated")
+    returned = EntryFactory(holder=agent, competency=CompetencyFactory(), status="changes_requested")
+    returned_long_ago = EntryFactory(holder=agent, competency=CompetencyFactory(), status="changes_requested")
+    db.session.flush()
+    before.updated_at = utcnow() - timedelta(days=3)  # within 30 days, but seen at the previous visit
+    after.updated_at = utcnow() - timedelta(days=1)
+    returned_long_ago.updated_at = utcnow() - timedelta(days=5)
+    db.session.commit()
+
+    page = _page(client, "/agent")
+    todo, recent = page.split("Depuis votre dernière visite, le ")
+    assert f"Ligne {after.competency.code}" in recent and "validée le" in recent
+    assert before.competency.code not in page.split("À faire et nouveautés")[1]
+    # Lines sent back stay in the list while they wait; those returned since the visit say so.
+    items = {re.search(r"la ligne (\S+)", li).group(1): li for li in todo.split("<li>")[1:] if "la ligne" in li}
+    assert "Nouveau" in items[returned.competency.code]
+    assert "Nouveau" not in items[returned_long_ago.competency.code]
+    db.session.expire_all()
+    assert utcnow() - db.session.get(type(agent), agent.id).last_home_visit_at < timedelta(minutes=1)
+
+    # The same session keeps the same news on every view (a reload does not make them vanish).
+    assert f"Ligne {after.competency.code}" in _page(client, "/agent")
+
+    # The next session starts from this visit: what was decided before it is no longer news.
+    later = EntryFactory(holder=agent, competency=CompetencyFactory(), status="validated")
+    db.session.flush()
+    later.updated_at = utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    client.post("/deconnexion")
+    login(user=agent)
+    page = _page(client, "/agent")
+    news = page.split("Depuis votre dernière visite, le ")[1]
+    assert f"Ligne {later.competency.code}" in news
+    assert after.competency.code not in news and before.competency.code not in news
+
+
 def test_agent_home_runs_the_same_number_of_queries_whatever_the_passport(app, client, login, agent):
     login(user=agent)
+    client.get("/agent")  # the first view of a session also moves the « last visit » marker (one write)
     counts = []
     for size in (1, 6):
         for _ in range(size):

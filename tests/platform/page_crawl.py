@@ -40,6 +40,25 @@ def _local_path(href):
     return path
 
 
+# Access-matrix GET endpoints that are not pages for people.
+NOT_PAGES = {"static", "api-docs.openapi_json", "site.healthz", "site.readyz", "verify.status_list_document"}
+
+
+def matrix_pages(role):
+    """The role's GET pages of the access matrix with no parameter in their path (whether or not a link
+    leads to them)."""
+    from tests.platform.test_access_matrix import MATRIX, OK, expected_status
+
+    pages = []
+    for endpoint, (method, path, expected) in sorted(MATRIX.items()):
+        if method != "GET" or expected_status(endpoint, expected, role) != OK or endpoint in NOT_PAGES or "{" in path:
+            continue
+        if path.startswith("/api/") or path.endswith((".csv", ".json", ".pdf", ".zip")):
+            continue
+        pages.append(path)
+    return pages
+
+
 def load_demo():
     from app.seed import seed_demo
     from app.training.curricula.importer import import_curricula
@@ -48,8 +67,9 @@ def load_demo():
     seed_demo()
 
 
-def crawl(client, role):
-    """{path: html} of every page reachable by links from the role's home (signs in first).
+def crawl(client, role, also=()):
+    """{path: html} of every page reachable by links from the role's home (signs in first), and from
+    the paths `also` given (pages no link leads to, e.g. the access matrix's GET pages).
 
     CSRF protection is on, as in production: the forms then carry their hidden csrf_token field."""
     from tests.conftest import csrf_token_from
@@ -61,6 +81,7 @@ def crawl(client, role):
                                                    "password": DEMO_PASSWORD})
         assert response.status_code == 302, response.data[:300]
     start = ["/"] if role != "anonymous" else ["/connexion", "/accessibilite", "/mentions-legales"]
+    start += [path for path in also if path not in start]
     queue, seen, pages = list(start), set(start), {}
     while queue and len(pages) < MAX_PAGES:
         path = queue.pop(0)
@@ -131,3 +152,36 @@ class Ids(HTMLParser):
         parser = cls()
         parser.feed(html)
         return parser
+
+
+class NamedLinks(HTMLParser):
+    """(href, text) of the links that name a page: the main navigation's and the breadcrumbs'."""
+
+    NAMING = ("fr-nav__link", "fr-breadcrumb__link")
+
+    def __init__(self):
+        super().__init__()
+        self.links = []
+        self._current = None
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        classes = (values.get("class") or "").split()
+        if tag == "a" and values.get("href") and any(name in classes for name in self.NAMING):
+            self._current = [values["href"], []]
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._current:
+            href, parts = self._current
+            self.links.append((href, " ".join(" ".join(parts).split())))
+            self._current = None
+
+    def handle_data(self, data):
+        if self._current:
+            self._current[1].append(data)
+
+    @classmethod
+    def of(cls, html):
+        parser = cls()
+        parser.feed(html)
+        return parser.links

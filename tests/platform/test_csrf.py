@@ -78,14 +78,18 @@ def test_a_token_from_another_session_is_refused_on_every_form(app, db):
     assert victim.post("/compte/jetons", data={"csrf_token": own, "label": "x"}).status_code == 200
 
 
+USE_TIMES = {("api_tokens", "last_used_at"), ("users", "last_home_visit_at")}
+
+
 def _snapshot(db):
-    """Every row of every table (but the audit log, which records reads, and token use times)."""
+    """Every row of every table (but the audit log, which records reads, token use times and the time of
+    the last home page visit, which the home page moves to tell what is new since)."""
     state = {}
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
             if table.name == "audit_log":
                 continue
-            columns = [c.name for c in table.columns if (table.name, c.name) != ("api_tokens", "last_used_at")]
+            columns = [c.name for c in table.columns if (table.name, c.name) not in USE_TIMES]
             names = ", ".join(f'"{c}"' for c in columns)
             rows = conn.execute(text(f'SELECT {names} FROM "{table.name}"')).all()  # noqa: S608
             state[table.name] = sorted(repr(tuple(row)) for row in rows)

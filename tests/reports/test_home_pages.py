@@ -39,6 +39,22 @@ def test_agent_home_shows_questions_first_then_answers_and_workarounds(app, worl
     assert quiet.reference not in page
 
 
+def test_agent_home_shows_answers_and_workarounds_since_the_previous_visit_only(app, world, db):
+    from app.reports.models import ReportComment
+
+    seen = file_report(world.agent, world.caf_app, title="Déjà lue")
+    fresh = file_report(world.agent, world.caf_app, title="Toute neuve")
+    triage.add_team_comment(world.dev_caf, seen, "Nous regardons.")
+    triage.add_team_comment(world.dev_caf, fresh, "Corrigé demain.")
+    for comment in db.session.scalars(db.select(ReportComment).where(ReportComment.report_id == seen.id)):
+        comment.created_at = utcnow() - timedelta(days=3)
+    world.agent.last_home_visit_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    news = _text(_client(app, world.agent), "/agent").split("Depuis votre dernière visite, le ")[1]
+    assert f"Remontée {fresh.reference} — Toute neuve : réponse de l'équipe" in news
+    assert seen.reference not in news
+
+
 def test_team_home_shows_each_pile_of_work(app, world, db):
     new = file_report(world.agent, world.caf_app, title="Nouvelle")
     late = file_report(world.agent, world.caf_app, title="En retard", people_affected=40,
@@ -59,6 +75,7 @@ def test_team_home_shows_each_pile_of_work(app, world, db):
 
 def test_home_pages_run_the_same_number_of_queries_whatever_the_reports(app, world, db):
     agent, team = _client(app, world.agent), _client(app, world.dev_caf)
+    agent.get("/agent")  # the first view of a session also moves the « last visit » marker (one write)
     counts = []
     for size in (1, 7):
         for _ in range(size):
