@@ -1,7 +1,7 @@
 """users.last_home_visit_at: the agent's home lists what changed since the previous visit
 
 Revision ID: f3c8a1d7e254
-Revises: d5f1a7c3e920
+Revises: c4e7a2b9d813
 Create Date: 2026-12-06 14:10:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3c8a1d7e254'
-down_revision = 'd5f1a7c3e920'
+down_revision = 'c4e7a2b9d813'
 branch_labels = None
 depends_on = None
 
