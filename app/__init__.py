@@ -105,6 +105,9 @@ def _init_extensions(app):
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    from app.common.forms import install_fast_html_params
+
+    install_fast_html_params()
     limiter.init_app(app)
     from app.common import jobs
 
