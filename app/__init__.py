@@ -187,6 +187,7 @@ def _init_domains(app):
 def _init_templates(app):
     from flask import g, has_request_context, request, url_for
     from flask_login import current_user
+    from markupsafe import Markup
 
     from app.common.request_cache import drop_request_caches, register_request_cache_key
     from app.common.timezones import to_local
@@ -223,6 +224,21 @@ def _init_templates(app):
         return url
 
     app.jinja_env.globals["static_url"] = static_url
+
+    fragments = {}
+
+    def cached_fragment(key, caller):
+        """{% call cached_fragment("key") %}...{% endcall %}: the block rendered once per process, for markup
+        that depends on nothing of the request or the user (no CSRF token, no URL argument, no data); re-rendered
+        every time when templates reload (debug server)."""
+        if app.jinja_env.auto_reload:
+            return caller()
+        html = fragments.get(key)
+        if html is None:
+            html = fragments[key] = Markup(caller())
+        return html
+
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
 
     register_request_cache_key("viewer_department")
     app.teardown_request(drop_request_caches)
