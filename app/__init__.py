@@ -187,7 +187,6 @@ def _init_domains(app):
 def _init_templates(app):
     from flask import g, has_request_context, request, url_for
     from flask_login import current_user
-    from markupsafe import Markup
 
     from app.common.request_cache import drop_request_caches, register_request_cache_key
     from app.common.timezones import to_local
@@ -225,6 +224,18 @@ def _init_templates(app):
 
     app.jinja_env.globals["static_url"] = static_url
 
+    page_urls = {}
+
+    def page_url(endpoint):
+        """url_for(endpoint) of a page without arguments, computed once per endpoint (the layout links nine)."""
+        key = (request.script_root, endpoint)
+        url = page_urls.get(key)
+        if url is None:
+            url = page_urls[key] = url_for(endpoint)
+        return url
+
+    app.jinja_env.globals["page_url"] = page_url
+
     fragments = {}
 
     def cached_fragment(key, caller):
@@ -235,7 +246,7 @@ def _init_templates(app):
             return caller()
         html = fragments.get(key)
         if html is None:
-            html = fragments[key] = Markup(caller())
+            html = fragments[key] = caller()  # Markup: the block was rendered with autoescape
         return html
 
     app.jinja_env.globals["cached_fragment"] = cached_fragment
