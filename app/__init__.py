@@ -105,6 +105,9 @@ def _init_extensions(app):
         render_item=render_migration_item,
     )
     csrf.init_app(app)
+    from app.common.forms import install_fast_html_params
+
+    install_fast_html_params()
     limiter.init_app(app)
     from app.common import jobs
 
@@ -220,6 +223,33 @@ def _init_templates(app):
         return url
 
     app.jinja_env.globals["static_url"] = static_url
+
+    page_urls = {}
+
+    def page_url(endpoint):
+        """url_for(endpoint) of a page without arguments, computed once per endpoint (the layout links nine)."""
+        key = (request.script_root, endpoint)
+        url = page_urls.get(key)
+        if url is None:
+            url = page_urls[key] = url_for(endpoint)
+        return url
+
+    app.jinja_env.globals["page_url"] = page_url
+
+    fragments = {}
+
+    def cached_fragment(key, caller):
+        """{% call cached_fragment("key") %}...{% endcall %}: the block rendered once per process, for markup
+        that depends on nothing of the request or the user (no CSRF token, no URL argument, no data); re-rendered
+        every time when templates reload (debug server)."""
+        if app.jinja_env.auto_reload:
+            return caller()
+        html = fragments.get(key)
+        if html is None:
+            html = fragments[key] = caller()  # Markup: the block was rendered with autoescape
+        return html
+
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
 
     register_request_cache_key("viewer_department")
     app.teardown_request(drop_request_caches)

@@ -139,6 +139,7 @@ def _side(url):
             pages["quiz_submit"] = (agent, "POST", f"/formation/modules/{t.module_slug}/quiz",
                                     quiz_form(quiz.get_data(as_text=True)))
     pages["passport"] = (agent, "GET", "/passeport/", None)
+    pages["desk_log"] = (agent, "GET", "/accueil/registre", None)
     if t.application_id:
         pages["similar_search"] = (agent, "POST", "/remontees/similaires",
                                    {"application": str(t.application_id), "title": SIMILAR_TEXT,
@@ -160,6 +161,8 @@ def _side(url):
         pages["quality_national"] = (client_for(t.admin_email), "GET", "/qualite/national", None)
         pages["wc_indicators_national"] = (client_for(t.admin_email), "GET", "/conditions-de-travail/indicateurs",
                                            None)
+    if t.expert_email:
+        pages["backoffice_board"] = (client_for(t.expert_email), "GET", "/appui/pole", None)
     if t.triager_email:
         pages["triage_board"] = (client_for(t.triager_email), "GET", "/equipe/remontees?status=open&sort=recent",
                                  None)

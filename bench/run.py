@@ -133,6 +133,7 @@ def plan(base, t):
                                 f"/formation/modules/{t.module_slug}/quiz", cookie,
                                 quiz_body(quiz_page.text, csrf_of(quiz_page.text))))
     agent_pages.append(("passport", "Passeport de l'agent", "GET", "/passeport/", cookie, ""))
+    agent_pages.append(("desk_log", "Registre d'accueil de l'agent", "GET", "/accueil/registre", cookie, ""))
     if t.application_id:
         home = agent.get(f"{base}/agent", timeout=30).text
         agent_pages.append(("similar_search", "Recherche de remontées similaires (POST)", "POST",
@@ -172,6 +173,9 @@ def plan(base, t):
         tri_cookie = cookie_header(log_in(base, t.triager_email, t.password))
         triage_pages.append(("triage_board", "Tableau de tri filtré", "GET",
                              "/equipe/remontees?status=open&sort=recent", tri_cookie, ""))
+    if t.expert_email:
+        triage_pages.append(("backoffice_board", "Appui expert : tableau du pôle", "GET", "/appui/pole",
+                             cookie_header(log_in(base, t.expert_email, t.password)), ""))
     writes = [page for page in agent_pages if page[2] == "POST" and page[0] == "quiz_submit"]
     reads = [page for page in agent_pages if page not in writes]
     for key, label, method, path, ck, body in anonymous + reads + hr_pages + triage_pages + writes:

@@ -33,6 +33,9 @@ class Targets:
     network_email: str | None = None
     network_department: str | None = None
     admin_email: str | None = None
+    # Back office (« Appui expert »): an expert of the support group with the most requests, else any
+    # active expert; None when the database has none.
+    expert_email: str | None = None
 
 
 def scale_databases():
@@ -129,6 +132,17 @@ def pick(app):
         ).first()
         admin_email = db.session.scalar(
             db.select(User.email).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id).limit(1))
+        from app.backoffice.models import GroupMember, SupportRequest
+
+        busiest_group = (
+            db.select(SupportRequest.group_id, func.count().label("n")).group_by(SupportRequest.group_id).subquery()
+        )
+        expert_email = db.session.scalar(
+            db.select(User.email).join(GroupMember, GroupMember.user_id == User.id)
+            .outerjoin(busiest_group, busiest_group.c.group_id == GroupMember.group_id)
+            .where(User.role == Role.EXPERT, User.active.is_(True), GroupMember.ended_at.is_(None))
+            .order_by(func.coalesce(busiest_group.c.n, 0).desc(), User.id).limit(1)
+        )
         counts = {
             "users": db.session.scalar(db.select(func.count()).select_from(User)),
             "reports": db.session.scalar(db.select(func.count()).select_from(Report)),
@@ -142,6 +156,7 @@ def pick(app):
             password=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD), counts=counts,
             organisation_code=org.code, network_email=network.email if network else None,
             network_department=network.department if network else None, admin_email=admin_email,
+            expert_email=expert_email,
         )
 
 

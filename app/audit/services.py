@@ -1,4 +1,6 @@
 """The one way to write to the audit log."""
+from sqlalchemy import event
+
 from app.audit.models import AuditLog
 from app.common.retention import months
 from app.extensions import db
@@ -32,6 +34,64 @@ def audit_now(actor, action, target=None, details=None):
     """The same row as audit(), sent at once as one INSERT (no unit of work, nothing loaded is expired):
     for reads audited after the page's queries. The caller commits."""
     db.session.execute(_INSERT, _values(actor, action, target, details))
+
+
+# Read audits (« who read my passport », report and support reads) commit a transaction that wrote
+# nothing else. On PostgreSQL such a commit does not wait for the write-ahead log to reach the disk
+# (`SET LOCAL synchronous_commit TO off`, that transaction only): the row is committed and visible at
+# once, the server writes it out within a fraction of a second (wal_writer_delay, 3 x 200 ms at most).
+# What it risks: a crash of the database server (not of the application) in that fraction of a second
+# loses the last read-audit rows; it never loses nor half-writes anything else. A transaction that
+# wrote anything other than audit rows commits as usual (see _note_write).
+WROTE_OTHER = "wrote_other_than_audit"
+
+
+def commit_read_audit():
+    """Commit a transaction whose only writes are read-audit rows, without expiring what the request
+    loaded (nothing else changed: reloading the acting user would cost a query) and, on PostgreSQL,
+    without waiting for the WAL flush. Anything else written in the transaction: a durable commit."""
+    session = db.session()
+    durable = (session.info.pop(WROTE_OTHER, False) or session.dirty or session.deleted
+               or any(not isinstance(row, AuditLog) for row in session.new))
+    if not durable and session.get_bind().dialect.name == "postgresql":
+        session.execute(_ASYNC_COMMIT)
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+_ASYNC_COMMIT = db.text("SET LOCAL synchronous_commit TO off")
+
+
+def _note_write(orm_execute_state):
+    """do_orm_execute: an INSERT, UPDATE or DELETE on a table other than audit_log marks the transaction."""
+    if orm_execute_state.is_select or orm_execute_state.statement is _ASYNC_COMMIT:
+        return
+    statement = orm_execute_state.statement
+    table = getattr(statement, "table", None)
+    if table is None or getattr(table, "name", None) != AuditLog.__tablename__:
+        orm_execute_state.session.info[WROTE_OTHER] = True
+
+
+def _note_flush(session, flush_context):
+    """after_flush: the unit of work wrote rows other than audit rows."""
+    if session.dirty or session.deleted or any(not isinstance(row, AuditLog) for row in session.new):
+        session.info[WROTE_OTHER] = True
+
+
+def _forget_writes(session, *args):
+    session.info.pop(WROTE_OTHER, None)
+
+
+def install_write_tracking():
+    """Listen once to the application's session: which transactions wrote more than audit rows."""
+    if not event.contains(db.session, "do_orm_execute", _note_write):
+        event.listen(db.session, "do_orm_execute", _note_write)
+        event.listen(db.session, "after_flush", _note_flush)
+        event.listen(db.session, "after_commit", _forget_writes)
+        event.listen(db.session, "after_soft_rollback", _forget_writes)
 
 
 def purge_audit_log(now, config):

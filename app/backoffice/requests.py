@@ -3,7 +3,7 @@ file block, reads of that block (audited), consent withdrawal, hand-over to a co
 from datetime import date
 
 from app.accounts.models import Role, User
-from app.audit.services import audit
+from app.audit.services import audit, commit_read_audit
 from app.backoffice import crypto, notify
 from app.backoffice.businessdays import deadline_after
 from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, MessageKind, Operator, Urgency
@@ -169,7 +169,7 @@ def read_citizen_block(actor, request):
         return None
     block = crypto.decrypt_json(request.citizen_block)
     audit(actor, "support.citizen_read", request)
-    db.session.commit()
+    commit_read_audit()  # no wait for the WAL flush when nothing else was written
     return [(label, block[key]) for key, label in CITIZEN_FIELDS if block and block.get(key)]
 
 
@@ -182,7 +182,7 @@ def attachment_data(actor, request, attachment_id):
     if row is None or row.data is None:
         return None
     audit(actor, "support.attachment_read", request, {"attachment": row.id})
-    db.session.commit()
+    commit_read_audit()  # no wait for the WAL flush when nothing else was written
     return row, crypto.decrypt_bytes(row.data)
 
 

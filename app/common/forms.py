@@ -1,8 +1,9 @@
 """Base form: WTForms' built-in messages in French; refilled after a session expiry."""
 from flask import has_request_context
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
+from wtforms.widgets.core import clean_key as _clean_key
 
 _pending_form_source = None  # function() -> saved form pairs for this page, or None (accounts)
 
@@ -32,3 +33,28 @@ class BaseForm(FlaskForm):
         fields = [self[f] if isinstance(f, str) else f for f in fields] or [
             f for f in self if getattr(f.widget, "input_type", None) == "hidden"]
         return Markup("\n").join(f(id=False) for f in fields)
+
+
+def fast_html_params(**kwargs):
+    """WTForms' html_params with the same output, without Markup.format (string.Formatter) per attribute:
+    that formatting was most of the cost of rendering a field, and a page's selects render one call per
+    <option>. tests/platform/test_fast_html_params.py compares both on tricky values."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = str(escape(_clean_key(key)))
+        if value is True:
+            params.append(key)
+        elif value is not False:
+            params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(params))  # noqa: S704  # nosec B704 - every key and value escaped above
+
+
+def install_fast_html_params():
+    """Make every WTForms widget use fast_html_params (module function and the widgets' staticmethods)."""
+    from wtforms import widgets
+    from wtforms.widgets import core
+
+    for owner in (core, widgets):
+        owner.html_params = fast_html_params
+    for widget in (core.Input, core.Button):
+        widget.html_params = staticmethod(fast_html_params)

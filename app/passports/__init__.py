@@ -13,3 +13,9 @@ def init_app(app):
     for blueprint in (views.bp, hr_views.bp, doc_views.bp, vae_hr_views.bp, verify_views.bp):
         app.register_blueprint(blueprint)
     connect_receivers()
+    # The DSFR badge kind of each entry status (passports/_macros.html: status_badge and the entries table).
+    app.jinja_env.globals["passport_status_badge_kinds"] = STATUS_BADGE_KINDS
+
+
+STATUS_BADGE_KINDS = {"submitted": "new", "validated": "success", "rejected": "error", "changes_requested": "warning",
+                      "revoked": "error"}

@@ -43,6 +43,9 @@ def queue():
     return render_template(
         "passports/hr_queue.html", page=page, filters=filters, activities=reference.activities(), sources=EntrySource,
         ages=validation_queue.AGE_FILTERS,
+        # Built once: the rows' links differ only by an integer id (nothing to escape), not a url_for per row.
+        entry_url_prefix=url_for("hr_passport.entry", entry_id=0)[:-1],
+        file_url_prefix=url_for("passport.evidence_file", file_id=0)[:-1],
     )
 
 

@@ -65,5 +65,8 @@ OPERATORS = [kind for kind in OrgKind if kind.value not in ("france_services", "
 OPERATOR_VALUES = {kind.value for kind in OPERATORS}
 
 
+OPERATOR_LABELS = {kind.value: kind.label for kind in OPERATORS}
+
+
 def operator_label(value):
-    return OrgKind(value).label if value in OPERATOR_VALUES else value
+    return OPERATOR_LABELS.get(value, value)

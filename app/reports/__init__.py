@@ -21,3 +21,9 @@ def init_app(app):
     register_purger(purge_citizen_words)
     register_pending_form_masker(mask_kept_text)
     register_job("webhooks", deliver_due)
+    # The DSFR badge kind of each status (reports/_macros.html status_badge, and the board's rows inline).
+    app.jinja_env.globals["report_status_badge_kinds"] = STATUS_BADGE_KINDS
+
+
+STATUS_BADGE_KINDS = {"new": "new", "info_requested": "warning", "workaround_available": "info", "fixed": "success",
+                      "verified": "success", "qualified": "info", "acknowledged": "info", "in_progress": "info"}

@@ -12,7 +12,7 @@ from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
-from app.audit.services import audit
+from app.audit.services import audit, commit_read_audit
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -118,7 +118,7 @@ def record_read(user, report, attachment_id=None):
         audit(user, "report.read", report, {})
     else:
         audit(user, "report.attachment_read", report, {"attachment": attachment_id})
-    db.session.commit()
+    commit_read_audit()  # nothing else written: no wait for the WAL flush on PostgreSQL
 
 
 def find_open_report(key):

@@ -1,0 +1,64 @@
+"""The fast html_params installed for every WTForms widget renders exactly what WTForms' own does."""
+import importlib
+
+import pytest
+from markupsafe import Markup
+from wtforms import Form, widgets
+from wtforms.fields import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from app.common.forms import fast_html_params
+
+wtforms_core = importlib.import_module("wtforms.widgets.core")
+
+
+def _original():
+    """WTForms' own html_params, read from its source (the installed module attribute is replaced)."""
+    source = importlib.util.find_spec("wtforms.widgets.core")
+    module = importlib.util.module_from_spec(source)
+    source.loader.exec_module(module)
+    return module.html_params
+
+
+CASES = [
+    {},
+    {"name": "q", "id": "q", "class_": "fr-input"},
+    {"value": 'a "quoted" <b>&amp;</b> \'value\''},
+    {"value": Markup('already "safe" <em>markup</em>')},
+    {"data_role": "x", "aria_describedby": "a-hint b-error", "for_": "f"},
+    {"checked": True, "readonly": False, "disabled": True, "value": ""},
+    {"value": 0, "min": 1.5, "size": None},
+    {"data-x_y": "z", "title": "Élève « cité »"},
+]
+
+
+@pytest.mark.parametrize("kwargs", CASES)
+def test_same_output_as_wtforms(kwargs):
+    original = _original()(**kwargs)
+    fast = fast_html_params(**kwargs)
+    assert fast == original and isinstance(fast, Markup)
+
+
+class Sample(Form):
+    name = StringField("Nom", default='Jo "Le" <b>')
+    choice = SelectField("Choix", choices=[SelectChoice("", "Choisir"), SelectChoice("a&b", "A <et> B"),
+                                                   SelectChoice("c", "C", render_kw={"data_x": '"q"'})], default="a&b")
+    agree = BooleanField("D'accord", default=True)
+    text = TextAreaField("Texte", default="x")
+    send = SubmitField("Envoyer")
+
+
+def test_widgets_use_it_and_render_the_same(app):
+    assert wtforms_core.html_params is fast_html_params and widgets.html_params is fast_html_params
+    form = Sample()
+    fast = [str(f(class_="fr-x", aria_invalid="true")) for f in form]
+    wtforms_core.html_params = widgets.html_params = _original()
+    wtforms_core.Input.html_params = wtforms_core.Button.html_params = staticmethod(_original())
+    try:
+        slow = [str(f(class_="fr-x", aria_invalid="true")) for f in Sample()]
+    finally:
+        from app.common.forms import install_fast_html_params
+
+        install_fast_html_params()
+    assert fast == slow
+    assert '<option selected value="a&amp;b">A &lt;et&gt; B</option>' in fast[1]
