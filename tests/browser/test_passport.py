@@ -80,6 +80,13 @@ def test_agent_declares_and_submits_then_hr_validates(page):
     _log_out(page)
 
     log_in(page, "agent.fs@passerelle.example")
+    # Issue 13, point 5: the home says what changed since the previous visit (her first sign-in above).
+    page.goto("/agent")
+    news = page.get_by_role("heading", name="Depuis votre dernière visite", exact=False)
+    assert news.is_visible()
+    assert page.get_by_role("link", name="Ligne A1.2", exact=False).count() >= 1
+    assert "validée le" in page.content()
+    assert audit_accessibility(page) == []
     page.goto("/passeport/")
     row = page.get_by_role("row").filter(has_text="A1.2").filter(has_text="Garantie")
     assert row.count() == 1
