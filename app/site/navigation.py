@@ -24,11 +24,13 @@ NAVIGATION = [
     ("agent", "training.catalog", "Catalogue des formations", TRAINING),
     ("agent", "training.paths", "Parcours de formation", TRAINING),
     ("agent", "observation.index", "Observer un agent (tuteur)", TRAINING),
+    ("agent", "trainer.index", "Kit du formateur (tuteur)", TRAINING),
     ("hr", "site.hr_home", "Accueil RH"),
     ("hr", "hr.agents", "Agents de ma structure", AGENTS),
     ("hr", "hr_training.team", "Suivi des formations", AGENTS),
     ("hr", "observation.index", "Observations en situation", AGENTS),
     ("hr", "observation.tutors", "Tuteurs", AGENTS),
+    ("hr", "trainer.index", "Kit du formateur", AGENTS),
     ("hr", "backoffice_hr.requests_list", "Demandes d'appui des agents", AGENTS),
     ("agent", "passport.index", "Mon passeport", PASSPORT),
     ("hr", "hr_passport.queue", "Lignes de passeport à valider", PASSPORTS),
@@ -79,7 +81,7 @@ SHARED = [
 
 
 # Links shown only to the users holding a capability (an agent made tutor by HR): endpoint -> test.
-CAPABILITY_LINKS = {"observation.index": ("agent", "tutor")}
+CAPABILITY_LINKS = {"observation.index": ("agent", "tutor"), "trainer.index": ("agent", "tutor")}
 
 
 def _capabilities(user, links):

@@ -15,6 +15,7 @@ def init_app(app):
     from app.training.observation_views import bp as observation_bp
     from app.training.privacy import erase_training, export_training
     from app.training.services import modules_by_competency
+    from app.training.trainer_views import bp as trainer_bp
     from app.training.views import bp as training_bp
 
     register_exporter("training", export_training)
@@ -24,7 +25,7 @@ def init_app(app):
     from app.training.observations import tutor_column
 
     register_capability("tutor", tutor_column)  # the header's « Observer un agent » link, no query per page
-    for blueprint in (training_bp, attestations_bp, hr_training_bp, observation_bp):
+    for blueprint in (training_bp, attestations_bp, hr_training_bp, observation_bp, trainer_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(curricula_cli)
     register_request_cache_key("training_catalogue")  # reference.catalogue() memoises it in g

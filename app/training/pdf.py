@@ -263,3 +263,95 @@ def lesson_pdf(module_title, lesson):
               _p("Fiche imprimée depuis Passerelle : la version en ligne fait référence.", s["small"])]
     doc.build(story)
     return buffer.getvalue()
+
+
+# --- The trainer's kit of a module (HR and tutors): objectives, timing, role-plays, grids, answer key ---
+
+def _bullets(texts, style, regular, numbered=False):
+    items = [ListItem(_p(text, style), leftIndent=12) for text in texts]
+    if numbered:
+        return ListFlowable(items, bulletType="1", bulletFontName=regular, leftIndent=14)
+    return ListFlowable(items, bulletType="bullet", start="•", bulletFontName=regular, leftIndent=12)
+
+
+def trainer_kit_pdf(kit):
+    """The trainer's kit of a module as PDF bytes (A4, French); it holds the quiz's answer key."""
+    regular, bold = fonts()
+    s = _styles(regular, bold)
+    s["box"] = ParagraphStyle("box", parent=s["body"], leftIndent=12, spaceAfter=2)
+    v = kit.version
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm,
+        title=f"Kit du formateur — {v.title}", author="Passerelle", subject="Kit du formateur (corrigé inclus)",
+        creator="Passerelle", lang="fr-FR",
+    )
+    story = [
+        _p("Passerelle — Kit du formateur (document réservé : corrigé du quiz inclus)", s["brand"]),
+        Spacer(1, 0.4 * cm),
+        _p(v.title, s["title"]),
+        _p(v.summary, s["body"]),
+        _p("Objectifs", s["heading"]),
+    ]
+    story.append(_bullets([
+        f"{o.code} — {o.title} (niveau {o.level}{' : ' + o.level_label.lower() if o.level_label else ''})"
+        + (f" : {o.descriptor}" if o.descriptor else "") for o in kit.objectives], s["body"], regular))
+    t = kit.timing
+    story.append(_p(f"Déroulé suggéré : {t.total_minutes} min (durée déclarée en autoformation : "
+                    f"{t.declared_minutes} min)", s["heading"]))
+    table = Table([[_p(slot.label, s["cell"]), _p(f"{slot.minutes} min", s["cell"])] for slot in t.slots],
+                  colWidths=[14 * cm, 3 * cm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.HexColor("#dddddd")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    story += [table, Spacer(1, 0.2 * cm), _p(f"Calcul : {t.rule}", s["small"])]
+    trainer = kit.trainer
+    if trainer and (trainer.activities or trainer.notes):
+        story.append(_p("Activités et notes pour le formateur", s["heading"]))
+        if trainer.notes:
+            story.append(_p(trainer.notes, s["body"]))
+        if trainer.activities:
+            story.append(_bullets(trainer.activities, s["body"], regular))
+    story.append(_p("Jeux de rôle", s["heading"]))
+    if trainer and trainer.role_plays:
+        for play in trainer.role_plays:
+            story += [
+                _p(f"{play.title} ({play.duration_minutes} min)", s["module"]),
+                _p(f"Compétences observées : {', '.join(play.competencies)}", s["body"]),
+                _p(f"Situation : {play.situation}", s["body"]),
+                _p(f"Consigne pour la personne qui joue l'agent : {play.agent_brief}", s["body"]),
+                _p(f"Consigne pour la personne qui joue l'usager (à ne pas lire à l'agent) : {play.visitor_brief}",
+                   s["body"]),
+            ]
+            if play.steps:
+                story += [_p("Déroulé :", s["body"]), _bullets(play.steps, s["body"], regular, numbered=True)]
+            story += [_p("Débriefing :", s["body"]), _bullets(play.debrief, s["body"], regular)]
+    else:
+        story.append(_p("Ce module n'a pas encore de script de jeu de rôle : construisez une mise en situation à "
+                        "partir des cas des leçons et observez-la avec les grilles.", s["body"]))
+    story.append(_p("Grilles d'observation", s["heading"]))
+    if kit.grids:
+        for grid in kit.grids:
+            story.append(_p(f"{grid.code} — {grid.title}", s["module"]))
+            for level, label, texts in grid.levels:
+                story.append(_p(f"Niveau {level}" + (f" — {label}" if label else ""), s["cell_label"]))
+                story += [_p(f"☐ {text}", s["box"]) for text in texts]  # a box to tick on paper
+    else:
+        story.append(_p("Aucune grille d'observation n'est importée pour les compétences de ce module.", s["body"]))
+    story.append(_p("Corrigé du quiz", s["heading"]))
+    if kit.questions:
+        story.append(_p(f"Seuil de réussite : {v.pass_mark} %.", s["body"]))
+        for number, question in enumerate(kit.questions, 1):
+            kind = "plusieurs réponses" if question.type == "multiple" else "une réponse"
+            story.append(_p(f"Question {number} ({kind}) : {question.text}", s["cell_label"]))
+            lines = []
+            for choice in question.choices:
+                mark = "Bonne réponse : " if choice.is_correct else "Mauvaise réponse : "
+                lines.append(mark + choice.text + (f" — {choice.explanation}" if choice.explanation else ""))
+            story += [_bullets(lines, s["body"], regular), _p(f"Explication : {question.explanation}", s["body"]),
+                      Spacer(1, 0.2 * cm)]
+    else:
+        story.append(_p("Ce module n'a pas de quiz dans Passerelle (module au format paquet SCORM).", s["body"]))
+    doc.build(story)
+    return buffer.getvalue()

@@ -16,7 +16,7 @@ ACCOUNTS = {
 MAIN_PAGES = {
     "anonymous": ["/connexion", "/accessibilite"],
     "agent": ["/agent", "/passeport/", "/formation/", "/remontees", "/certifications"],
-    "hr": ["/rh", "/rh/passeports/", "/rh/agents", "/rh/formation/"],
+    "hr": ["/rh", "/rh/passeports/", "/rh/agents", "/rh/formation/", "/formation/formateur/posture-ecoute"],
     "triager": ["/equipe", "/equipe/remontees", "/equipe/statistiques", "/equipe/reglages"],
     "admin": ["/admin", "/admin/utilisateurs", "/admin/journal", "/equipe/remontees"],
 }

@@ -321,6 +321,11 @@ MATRIX = {
     "observation.detail": ("GET", "/observations/999999", [L, NO, 404, NO, NO]),
     "observation.tutors": ("GET", "/rh/tuteurs", [L, NO, OK, NO, NO]),
     "observation.tutor_revoke": ("POST", "/rh/tuteurs/999999/retirer", [L, NO, 404, NO, NO]),
+    # The trainer's kit (issue 14 §4): HR and tutors (the agent here has no capability: 403); tutor statuses and
+    # a real module are in tests/training/test_trainer_kit.py (no module is imported here: 404 for HR).
+    "trainer.index": ("GET", "/formation/formateur", [L, NO, OK, NO, NO]),
+    "trainer.module": ("GET", "/formation/formateur/inconnu", [L, NO, 404, NO, NO]),
+    "trainer.module_pdf": ("GET", "/formation/formateur/inconnu.pdf", [L, NO, 404, NO, NO]),
     "api_workplace.list_incidents": ("GET", "/api/v1/workplace/incidents", [401, OK, OK, 403, 403]),
     "api_workplace.get_incident": ("GET", "/api/v1/workplace/incidents/999999", [401, 404, 404, 403, 403]),
 }

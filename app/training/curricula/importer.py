@@ -69,8 +69,9 @@ def _add(obj, report):
 
 
 def content_hash(model, lessons, lesson_meta=None):
-    """A stable digest of what a learner sees; prerequisites and kind are not content."""
-    data = model.model_dump(mode="json", exclude={"prerequisites", "kind", "partner", "slug", "format"})
+    """A stable digest of what a learner sees; prerequisites, kind and the trainer's kit are not content."""
+    data = model.model_dump(mode="json", exclude={"prerequisites", "kind", "partner", "slug", "format",
+                                                          "trainer"})
     data["lesson_texts"] = [lessons.get(lesson["slug"], "") for lesson in data["lessons"]]
     if lesson_meta:  # a new review date or a pending verification is a new version learners see
         data["lesson_meta"] = [

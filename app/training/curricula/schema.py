@@ -148,6 +148,28 @@ class ModuleCompetency(Strict):
     level: Level
 
 
+class RolePlay(Strict):
+    """A role-play script a trainer or tutor runs in a face-to-face session, observed with the grids."""
+
+    title: Title
+    duration_minutes: Annotated[int, Field(ge=5, le=240, strict=True)]
+    # The competencies observed with their grids (curricula/grids); each one of the module's.
+    competencies: Annotated[list[CompetencyCode], Field(min_length=1)]
+    situation: Text
+    agent_brief: Text  # what the agent playing the desk knows
+    visitor_brief: Text  # what the person playing the visitor knows (not read by the agent)
+    steps: Annotated[list[Text], Field(min_length=1)] = []
+    debrief: Annotated[list[Text], Field(min_length=1)]
+
+
+class TrainerSection(Strict):
+    """The trainer's kit of a module (shown to HR and tutors only; not part of what learners see)."""
+
+    activities: list[Text] = []
+    notes: Text | None = None
+    role_plays: list[RolePlay] = []
+
+
 class ModuleFile(Strict):
     slug: Slug
     title: Title
@@ -164,6 +186,7 @@ class ModuleFile(Strict):
     lessons: Annotated[list[LessonRef], Field(min_length=1)]
     quiz: Quiz
     sources: Annotated[list[Source], Field(min_length=1)]
+    trainer: TrainerSection | None = None
 
 
 # --- SCORM package modules (format: package) ----------------------------------------------------

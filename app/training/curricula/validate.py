@@ -25,6 +25,9 @@ FIELD_NAMES = {
     "type": "type", "text": "texte", "explanation": "explication", "choices": "choix",
     "correct": "bonne réponse", "sources": "sources", "url": "adresse", "label": "libellé",
     "certifier": "certificateur", "note": "note", "activities_minutes": "durée des activités (minutes)",
+    "trainer": "kit du formateur", "role_plays": "jeux de rôle", "situation": "situation",
+    "agent_brief": "consigne de l'agent", "visitor_brief": "consigne de l'usager", "steps": "déroulé",
+    "debrief": "débriefing", "notes": "notes",
 }
 # A field label, not a password.
 FIELD_NAMES["pass_mark"] = "seuil de réussite"  # noqa: S105  # nosec B105
@@ -267,6 +270,7 @@ def _check_modules(tree, competencies):
             tree.problems.append(Problem(path, lines.line(("partner",)), "un module du socle commun n'a pas de partenaire"))
         for i, comp in enumerate(m.competencies):
             _unknown(tree, path, lines.line(("competencies", i, "code")), comp.code, competencies)
+        _check_trainer(tree, source)
         lesson_slugs = set()
         for i, lesson in enumerate(m.lessons):
             if lesson.slug in lesson_slugs:
@@ -315,6 +319,21 @@ def _check_modules(tree, competencies):
                                              f"prérequis inconnu : {prereq}"))
     _check_cycles(tree, slugs)
     return known
+
+
+def _check_trainer(tree, source):
+    """A role-play observes competencies of its own module (their grids are shown with the script)."""
+    m = source.model
+    trainer = getattr(m, "trainer", None)
+    if trainer is None:
+        return
+    own = {c.code for c in m.competencies}
+    for i, play in enumerate(trainer.role_plays):
+        for j, code in enumerate(play.competencies):
+            if code not in own:
+                tree.problems.append(Problem(
+                    source.rel_path, source.lines.line(("trainer", "role_plays", i, "competencies", j)),
+                    f"le jeu de rôle « {play.title} » observe {code}, qui n'est pas une compétence du module"))
 
 
 def _check_cycles(tree, slugs):
