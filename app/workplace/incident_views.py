@@ -1,5 +1,5 @@
 """Incident reports: agents file and follow theirs, HR handles their organisation's."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -24,8 +24,8 @@ def _incident_or_404(incident_id):
 @bp.route("/conditions-de-travail/signalements")
 @roles(Role.AGENT, Role.HR)
 def index():
-    rows = queries.listed_incidents(current_user, 200)
-    return render_template("workplace/incidents.html", incidents=rows, viewer=current_user,
+    page = queries.incidents_page(current_user, request.args.get("page"))
+    return render_template("workplace/incidents.html", page=page, incidents=page.items, viewer=current_user,
                            anonymous_label=incidents.ANONYMOUS_LABEL)
 
 

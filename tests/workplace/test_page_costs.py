@@ -37,3 +37,22 @@ def test_staff_rep_indicators_do_not_grow_with_organisations(app, client, login)
     for _ in range(4):
         file(UserFactory(role="agent", organisation=OrganisationFactory(department="69")))
     assert _queries(app, client, path) == few
+
+
+def test_the_incident_list_is_paginated(client, login):
+    """Fifty rows a page, newest first; older incidents are reached through « Page suivante »."""
+    import re
+
+    org = OrganisationFactory()
+    login(role="hr", organisation=org)
+    agent = UserFactory(role="agent", organisation=org)
+    filed = [file(agent).id for _ in range(53)]
+    first = client.get("/conditions-de-travail/signalements").get_data(as_text=True)
+    second = client.get("/conditions-de-travail/signalements?page=2").get_data(as_text=True)
+
+    def listed(html):
+        return [int(n) for n in re.findall(r'/conditions-de-travail/signalements/(\d+)"', html)]
+
+    assert listed(first) == sorted(filed, reverse=True)[:50]
+    assert listed(second) == sorted(filed, reverse=True)[50:]
+    assert "Page suivante" in first and "1 / 2" in first and "2 / 2" in second
