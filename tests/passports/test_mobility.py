@@ -153,3 +153,23 @@ def test_hr_do_not_see_a_personal_path_unless_the_agent_shares_it(client, login,
     client.post("/deconnexion")
     login("agent", organisation=agent.organisation)
     assert client.post(f"/formation/parcours/{path.code}/partage", data={"partager": "oui"}).status_code == 404
+
+
+def test_the_profile_page_says_what_remains_to_be_observed_with_each_grid(client, login, db):
+    """CONSEILLER-FS requires A1.2 and A2.1 at level 3: the fixture has a grid for A2.1 only."""
+    fixture_referential()
+    agent = login("agent")
+    analysis = mobility.gap_analysis(agent, mobility.find_profile("CONSEILLER-FS"))
+    by_code = {line.competency_code: line for line in analysis.to_observe}
+    assert (by_code["A1.2"].has_grid, by_code["A2.1"].has_grid) == (False, True)
+    [level_3] = by_code["A2.1"].to_observe
+    assert level_3.level == 3 and len(level_3.behaviours) == 5 and "Reformule la demande sans support" in level_3.behaviours
+    page = text(client.get("/passeport/mobilite/CONSEILLER-FS"))
+    assert "Ce qui reste à faire observer" in page
+    assert "Niveau 3 : 5 comportements" in page and "Reformule la demande sans support" in page
+    assert page.count("Pas encore de grille d'observation pour cette compétence") == 1  # A1.2 only
+    # Level 3 validated at work on A2.1: nothing left to observe there.
+    entry(agent, "A2.1", 3)
+    page = text(client.get("/passeport/mobilite/CONSEILLER-FS"))
+    assert "Reformule la demande sans support" not in page
+    assert page.count("Pas encore de grille d'observation pour cette compétence") == 1

@@ -31,9 +31,16 @@ def _line_of(path, needle, occurrence=1):
 
 
 def _validate(app, directory):
+    """The exit code and the error lines (warnings are read with `_warnings`)."""
     result = app.test_cli_runner().invoke(args=["curricula", "validate", str(directory)])
-    lines = [line for line in result.output.splitlines() if ".yaml:" in line or "dossier" in line]
+    lines = [line for line in result.output.splitlines()
+             if (".yaml:" in line or "dossier" in line) and ": avertissement : " not in line]
     return result.exit_code, lines
+
+
+def _warnings(app, directory):
+    result = app.test_cli_runner().invoke(args=["curricula", "validate", str(directory)])
+    return result.exit_code, [line for line in result.output.splitlines() if ": avertissement : " in line]
 
 
 def test_fixture_is_valid(app):

@@ -6,7 +6,7 @@ import pytest
 
 from app.training.curricula.importer import import_curricula
 from app.training.observation_models import ObservationBehaviour, ObservationGrid
-from tests.training.test_curricula_validate import FIXTURE, _edit, _line_of, _validate
+from tests.training.test_curricula_validate import FIXTURE, _edit, _line_of, _validate, _warnings
 
 
 @pytest.fixture
@@ -66,16 +66,30 @@ def test_missing_level(app, tree):
     assert (code, lines) == (1, [f"{grid}:{_line_of(grid, 'levels:')}: grille sans comportement pour le(s) niveau(x) 4"])
 
 
-def test_shipped_grids_cover_the_france_services_adviser(app):
-    """Every competency the « Conseiller France services » profile requires has a grid in curricula/."""
+def test_every_competency_of_the_shipped_referential_has_a_grid(app):
+    """All the referential is observable: one grid per competency, and the validator has nothing to warn about."""
     import yaml
 
-    profiles = yaml.safe_load(Path("curricula/profiles.yaml").read_text(encoding="utf-8"))
-    adviser = next(p for p in profiles["profiles"] if p["code"] == "CONSEILLER-FRANCE-SERVICES")
+    referential = yaml.safe_load(Path("curricula/referential.yaml").read_text(encoding="utf-8"))
+    codes = {c["code"] for activity in referential["activities"] for c in activity["competencies"]}
+    assert {p.stem for p in Path("curricula/grids").glob("*.yaml")} == codes
+    code, warnings = _warnings(app, "curricula")
+    assert code == 0 and [w for w in warnings if "grille d'observation" in w] == []
 
 
-    shipped = {p.stem for p in Path("curricula/grids").glob("*.yaml")}
-    assert {r["competency"] for r in adviser["requires"]} <= shipped
+def test_a_competency_without_grid_is_a_warning_at_its_code(app, tree):
+    """The fixture's referential has three competencies and one grid (A2.1): the two others are reported,
+    at their line in referential.yaml, as warnings that leave the exit code at 0 (`make run` goes on)."""
+    referential = tree / "referential.yaml"
+
+    def warning(code):
+        return (f"{referential}:{_line_of(referential, f'code: {code}')}: avertissement : compétence {code} sans "
+                f"grille d'observation (grids/{code}.yaml) : elle ne peut pas être observée en situation")
+
+    assert _warnings(app, tree) == (0, [warning("A1.1"), warning("A1.2")])
+    (tree / "grids" / "A2.1.yaml").unlink()
+    assert _warnings(app, tree) == (0, [warning("A1.1"), warning("A1.2"), warning("A2.1")])
+    assert _validate(app, tree) == (0, [])
 
 
 def test_import_loads_grids_and_versions_a_change(app, db, tree):

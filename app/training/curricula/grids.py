@@ -43,6 +43,22 @@ def load_grids(tree, load, problem):
     return found
 
 
+def check_coverage(referential, lines, path, grids, warning):
+    """A competency of the referential without a grid cannot be observed at work: a warning at its code.
+
+    A warning, not an error: a new competency may be published before its grid is written, and
+    `make run` must not stop for it (the passport then says that no grid exists yet)."""
+    if referential is None or lines is None:
+        return
+    covered = {grid.model.competency for grid in grids}
+    for a_index, activity in enumerate(referential.activities):
+        for c_index, competency in enumerate(activity.competencies):
+            if competency.code not in covered:
+                warning(path, lines.line(("activities", a_index, "competencies", c_index, "code")),
+                        f"compétence {competency.code} sans grille d'observation (grids/{competency.code}.yaml) : "
+                        "elle ne peut pas être observée en situation")
+
+
 def check_grids(grids, competencies, problem):
     """Unknown competency, a missing level, 4 to 6 behaviours per level, no behaviour twice in a grid."""
     for grid in grids:

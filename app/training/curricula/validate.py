@@ -173,13 +173,11 @@ def load_tree(directory):
     slugs = _check_modules(tree, competencies)
     _check_paths(tree, path_lines, paths_path, slugs)
     report = lambda path, line, message: tree.problems.append(Problem(path, line, message))  # noqa: E731
+    warn = lambda path, line, message: tree.warnings.append(Problem(path, line, "avertissement : " + message))  # noqa: E731
     tree.grids = grids.load_grids(tree, _load, report)
     grids.check_grids(tree.grids, competencies, report)
-    corpus.check_corpus(
-        tree,
-        problem=lambda path, line, message: tree.problems.append(Problem(path, line, message)),
-        warning=lambda path, line, message: tree.warnings.append(Problem(path, line, "avertissement : " + message)),
-    )
+    grids.check_coverage(tree.referential, ref_lines, ref_path, tree.grids, warn)
+    corpus.check_corpus(tree, problem=report, warning=warn)
     check_package_modules(tree, Problem)
     tree.problems.sort(key=lambda p: (p.path, p.line))
     tree.warnings.sort(key=lambda p: (p.path, p.line))
