@@ -41,7 +41,10 @@ def _quiz_module(tree, questions, slug="quiz-corpus"):
                       "          explanation: Pourquoi ce choix est juste ou faux."]
             if correct:
                 lines.append("          correct: true")
-    lines += ["sources:", "  - title: Guide de test", "    url: https://example.org/guide"]
+    lines += ["sources:", "  - title: Guide de test", "    url: https://example.org/guide",
+              "trainer:", "  role_plays:", "    - title: Le jeu de rôle", "      duration_minutes: 5",
+              "      competencies: [A1.1]", "      situation: Une personne attend.", "      agent_brief: Accueillez-la.",
+              "      visitor_brief: Vous attendez.", "      debrief:", "        - Qu'a fait l'agent ?"]
     path = folder / "module.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

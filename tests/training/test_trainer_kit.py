@@ -11,27 +11,11 @@ from app.training.curricula.validate import load_tree
 from tests.factories import OrganisationFactory, UserFactory
 from tests.query_counter import count_queries
 
-ROLE_PLAY = """
-trainer:
-  notes: "Séance en petit groupe."
-  activities:
-    - "Tour de table sur l'accueil."
-  role_plays:
-    - title: "La question sur les allocations"
-      duration_minutes: 20
-      competencies: [A2.1]
-      situation: "Une personne demande qui verse les allocations familiales."
-      agent_brief: "Vous tenez l'accueil."
-      visitor_brief: "Vous attendez une réponse claire."
-      debrief:
-        - "La réponse était-elle claire ?"
-"""
+ROLE_PLAY_TITLE = "La question sur les allocations"  # the fixture caf-essentiel's role-play (A2.1)
 
 
 @pytest.fixture
 def kit_world(fixture_tree, db, app):
-    module_file = fixture_tree / "modules" / "caf-essentiel" / "module.yaml"
-    module_file.write_text(module_file.read_text(encoding="utf-8") + ROLE_PLAY, encoding="utf-8")
     import_curricula(fixture_tree)
     app.config["CURRICULA_DIR"] = str(fixture_tree)
     org = OrganisationFactory()
@@ -45,7 +29,7 @@ def test_the_kit_gathers_objectives_timing_grids_role_plays_and_the_answer_key(k
     kit = trainer.kit_for("caf-essentiel", kit_world["tree"])
     assert [(o.code, o.level) for o in kit.objectives] == [("A2.1", 2)]
     assert [g.code for g in kit.grids] == ["A2.1"] and kit.grids[0].levels[0][2]  # behaviours of level 1
-    assert kit.trainer.role_plays[0].title == "La question sur les allocations"
+    assert kit.trainer.role_plays[0].title == ROLE_PLAY_TITLE
     assert [q.qid for q in kit.questions] == ["caf-t-q01"]
     assert [c.cid for c in kit.questions[0].choices if c.is_correct] == ["a"]
     # 10 opening + 1 lesson (5 min of reading at least, + 10 exchanges) + 20 role-play + quiz 5 + 10 closing
@@ -55,7 +39,10 @@ def test_the_kit_gathers_objectives_timing_grids_role_plays_and_the_answer_key(k
 
 
 def test_the_session_is_never_shorter_than_the_declared_duration(kit_world):
-    kit = trainer.kit_for("accueil-base", kit_world["tree"])  # declares 60 min, no role-play
+    module_file = kit_world["tree"] / "modules" / "accueil-base" / "module.yaml"  # the kit reads it at each call
+    text = module_file.read_text(encoding="utf-8")
+    module_file.write_text(text[:text.index("trainer:")], encoding="utf-8")
+    kit = trainer.kit_for("accueil-base", kit_world["tree"])  # declares 60 min, no role-play left
     assert sum(slot.minutes for slot in kit.timing.slots) < 60
     assert kit.timing.total_minutes == 60
     assert kit.trainer is None and kit.grids == [] and kit.missing_grids == ["A1.1", "A1.2"]
@@ -115,8 +102,7 @@ def test_the_links_show_for_hr_and_tutors_only(kit_world, client, login):
 
 def test_validate_refuses_a_role_play_observing_a_competency_outside_the_module(fixture_tree):
     module_file = fixture_tree / "modules" / "caf-essentiel" / "module.yaml"
-    module_file.write_text(module_file.read_text(encoding="utf-8") + ROLE_PLAY.replace("[A2.1]", "[A1.1]"),
-                           encoding="utf-8")
+    module_file.write_text(module_file.read_text(encoding="utf-8").replace("[A2.1]", "[A1.1]"), encoding="utf-8")
     line = module_file.read_text(encoding="utf-8").splitlines().index("      competencies: [A1.1]") + 1
     problems = [str(p) for p in load_tree(fixture_tree).problems]
     assert any(p.endswith(f"caf-essentiel/module.yaml:{line}: le jeu de rôle « La question sur les allocations » "
@@ -124,6 +110,41 @@ def test_validate_refuses_a_role_play_observing_a_competency_outside_the_module(
     module_file.write_text(module_file.read_text(encoding="utf-8").replace("      debrief:\n", "      debriefs:\n"),
                            encoding="utf-8")
     assert any("modules/caf-essentiel/module.yaml" in str(p) for p in load_tree(fixture_tree).problems)
+
+
+NO_ROLE_PLAY = ("le kit du formateur d'un module à leçons doit proposer au moins un jeu de rôle "
+                "(section trainer, liste role_plays)")
+
+
+def test_validate_requires_a_role_play_in_every_module_with_lessons(fixture_tree):
+    assert load_tree(fixture_tree).problems == []
+    module_file = fixture_tree / "modules" / "accueil-base" / "module.yaml"
+    text = module_file.read_text(encoding="utf-8")
+    module_file.write_text(text[:text.index("trainer:")], encoding="utf-8")  # no trainer section at all
+    lessons = module_file.read_text(encoding="utf-8").splitlines().index("lessons:") + 1
+    assert [str(p) for p in load_tree(fixture_tree).problems] == [
+        f"{fixture_tree}/modules/accueil-base/module.yaml:{lessons}: {NO_ROLE_PLAY}"]
+    # A trainer section with activities but no role-play is refused too, at its line.
+    module_file.write_text(module_file.read_text(encoding="utf-8")
+                           + 'trainer:\n  activities:\n    - "Tour de table."\n  role_plays: []\n', encoding="utf-8")
+    role_plays = module_file.read_text(encoding="utf-8").splitlines().index("  role_plays: []") + 1
+    assert [str(p) for p in load_tree(fixture_tree).problems] == [
+        f"{fixture_tree}/modules/accueil-base/module.yaml:{role_plays}: {NO_ROLE_PLAY}"]
+
+
+def test_every_shipped_module_with_lessons_has_a_role_play_observed_with_grids_where_they_exist():
+    root = Path(__file__).resolve().parents[2] / "curricula"
+    tree = load_tree(root)
+    assert tree.problems == []
+    grids = {path.stem for path in (root / "grids").glob("*.yaml")}
+    lesson_modules = [s.model for s in tree.modules if s.model.lessons]
+    assert len(lesson_modules) >= 26
+    for module in lesson_modules:
+        section = trainer.read_trainer_section(root, module.slug)
+        assert section is not None and section.role_plays, module.slug
+        observed = {code for play in section.role_plays for code in play.competencies}
+        if grids & {c.code for c in module.competencies}:  # a module whose competencies have a grid uses one
+            assert observed & grids, module.slug
 
 
 def test_the_shipped_example_role_play_is_valid_and_uses_grids():
@@ -151,7 +172,9 @@ def test_the_trainer_section_is_not_learner_content_so_no_new_version(fixture_tr
     import_curricula(fixture_tree)
     before = db.session.scalar(db.select(Module).where(Module.slug == "caf-essentiel")).current_version
     module_file = fixture_tree / "modules" / "caf-essentiel" / "module.yaml"
-    module_file.write_text(module_file.read_text(encoding="utf-8") + ROLE_PLAY, encoding="utf-8")
+    text = module_file.read_text(encoding="utf-8")
+    module_file.write_text(text.replace(ROLE_PLAY_TITLE, "Une autre question").replace("duration_minutes: 20", "duration_minutes: 25"),
+                           encoding="utf-8")
     import_curricula(fixture_tree)
     db.session.expire_all()
     after = db.session.scalar(db.select(Module).where(Module.slug == "caf-essentiel")).current_version

@@ -320,10 +320,19 @@ def _check_modules(tree, competencies):
 
 
 def _check_trainer(tree, source):
-    """A role-play observes competencies of its own module (their grids are shown with the script)."""
+    """A module with lessons has at least one role-play in its trainer's kit (issue 14 §4), and a role-play
+    observes competencies of its own module (their grids are shown with the script). Package modules have
+    no trainer section."""
     m = source.model
-    trainer = getattr(m, "trainer", None)
-    if trainer is None:
+    if not isinstance(m, schema.ModuleFile):
+        return
+    trainer = m.trainer
+    if trainer is None or not trainer.role_plays:
+        where = ("trainer", "role_plays") if trainer is not None else ("lessons",)
+        tree.problems.append(Problem(
+            source.rel_path, source.lines.line(where),
+            "le kit du formateur d'un module à leçons doit proposer au moins un jeu de rôle "
+            "(section trainer, liste role_plays)"))
         return
     own = {c.code for c in m.competencies}
     for i, play in enumerate(trainer.role_plays):
