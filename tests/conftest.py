@@ -126,7 +126,15 @@ def _clear_tables(db):
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            # DELETE, not TRUNCATE: a TRUNCATE of the ~100 tables gives each a new file, which cost the
+            # PostgreSQL pass most of its time (2.4 s a test on a busy machine, DELETE 48 ms). Foreign-key
+            # triggers are off for this transaction so that the order does not matter, and every sequence
+            # restarts at 1 as RESTART IDENTITY did.
+            conn.exec_driver_sql(
+                "SET LOCAL session_replication_role = replica; "
+                + "; ".join(f'DELETE FROM "{t}"' for t in tables)
+                + "; SELECT setval(c.oid::regclass, 1, false) FROM pg_class c WHERE c.relkind = 'S'"
+            )
         else:
             conn.execute(text("PRAGMA defer_foreign_keys=ON"))  # modules <-> module_versions
             for name in tables:
