@@ -139,6 +139,8 @@ class Config:
     SUPPORT_STATS_MIN_COUNT = int(os.environ.get("SUPPORT_STATS_MIN_COUNT", "5"))
     # Reception quality: an indicator from fewer citizens' answers than this is never shown as a figure.
     QUALITY_MIN_COUNT = int(os.environ.get("QUALITY_MIN_COUNT", "5"))
+    # Indicator pages (reception quality): figures kept per process this many seconds, then recomputed.
+    INDICATORS_CACHE_SECONDS = int(os.environ.get("INDICATORS_CACHE_SECONDS", "300"))
     # « Votre avis »: answers accepted per address, and the least time (seconds) to fill the form.
     VOICE_RATE_LIMIT = os.environ.get("VOICE_RATE_LIMIT", "20 per minute")
     VOICE_MIN_FILL_SECONDS = float(os.environ.get("VOICE_MIN_FILL_SECONDS", "3"))
@@ -174,6 +176,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     SQLITE_BEGIN_IMMEDIATE = False
     REFERENCE_CACHE_SECONDS = 0  # the tests change the catalogue between requests
+    INDICATORS_CACHE_SECONDS = 0  # the tests add visits between requests
     PROCONNECT_DISCOVERY_URL = None  # off unless a test turns it on against its own provider
     PROCONNECT_CLIENT_ID = None
     PROCONNECT_CLIENT_SECRET = None

@@ -21,8 +21,9 @@ def _store():
     return store
 
 
-def cached(key, load):
-    ttl = current_app.config.get("REFERENCE_CACHE_SECONDS", 0)
+def cached(key, load, setting="REFERENCE_CACHE_SECONDS"):
+    """The value of load(), kept by this process for the number of seconds the config `setting` gives."""
+    ttl = current_app.config.get(setting, 0)
     if ttl <= 0:
         return load()
     now = time.monotonic()

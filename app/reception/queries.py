@@ -5,12 +5,14 @@ most a dozen small rows, whatever the size of the desk log.
 """
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from flask import abort, current_app
+from flask import abort, current_app, g, has_request_context
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Organisation, Role
+from app.common.refcache import cached
+from app.common.request_cache import register_request_cache_key
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reception import providers, summary
@@ -26,12 +28,21 @@ SMALL_NUMBER = "moins de {n} réponses"
 # --- scopes --------------------------------------------------------------------------------------
 
 
+NETWORK_DEPARTMENTS_KEY = "reception_network_departments"
+register_request_cache_key(NETWORK_DEPARTMENTS_KEY)
+
+
 def network_departments(user):
+    """The départements of an « animateur réseau », read once per request (the scope check and the
+    organisations' list both need them)."""
     if user.role != Role.MANAGER_NETWORK:
         return []
-    return list(db.session.scalars(
-        db.select(NetworkDepartment.department).where(NetworkDepartment.user_id == user.id)
-        .order_by(NetworkDepartment.department)))
+    memo = g.setdefault(NETWORK_DEPARTMENTS_KEY, {}) if has_request_context() else {}
+    if user.id not in memo:
+        memo[user.id] = list(db.session.scalars(
+            db.select(NetworkDepartment.department).where(NetworkDepartment.user_id == user.id)
+            .order_by(NetworkDepartment.department)))
+    return list(memo[user.id])
 
 
 def visible_organisations(user):
@@ -196,6 +207,7 @@ class Indicators:
     agent_reports: int = 0
     support_hours: float | None = None
     monthly: list = field(default_factory=list)       # [(label, visits)] over twelve months
+    computed_at: datetime | None = None                # shared by every reader until recomputed
 
     @property
     def small_number_text(self):
@@ -253,7 +265,7 @@ def compute(scope, scope_label, period, organisation_ids=None, agent_reports=Non
     counts = Counter()
     for month in period.months:
         counts.update(rows.get(month, {}))
-    result = Indicators(scope_label=scope_label, period=period, min_count=min_count)
+    result = Indicators(scope_label=scope_label, period=period, min_count=min_count, computed_at=utcnow())
     result.monthly = [(f"{MONTHS_SHORT[m.month - 1]} {m.year}", (rows.get(m) or {}).get("visits", 0))
                       for m in months]
     visits = result.visits = counts.get("visits", 0)
@@ -279,29 +291,47 @@ def compute(scope, scope_label, period, organisation_ids=None, agent_reports=Non
     return result
 
 
+def _kept(scope, period, load):
+    """Indicators are read far more often than the desk log moves: each process keeps the figures of a
+    scope and period `INDICATORS_CACHE_SECONDS` (the page says when they were computed). The caller has
+    already checked that the reader may see the scope."""
+    return cached(("reception-quality", scope, period.key), load, "INDICATORS_CACHE_SECONDS")
+
+
 def organisation_indicators(organisation, period):
     from app.reports.models import Report
 
-    reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
-        Report.organisation_id == organisation.id, *_created_in(Report, period)))
-    return compute(summary.org_scope(organisation.id), organisation.name, period, [organisation.id], reports)
+    def load():
+        reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
+            Report.organisation_id == organisation.id, *_created_in(Report, period)))
+        return compute(summary.org_scope(organisation.id), organisation.name, period, [organisation.id], reports)
+
+    return _kept(summary.org_scope(organisation.id), period, load)
 
 
 def department_indicators(department, period):
     from app.reports.models import Report
 
-    ids = db.select(Organisation.id).where(Organisation.department == department)
-    reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
-        Report.organisation_id.in_(ids), *_created_in(Report, period)))
-    org_ids = list(db.session.scalars(ids))
-    return compute(summary.department_scope(department), f"Département {department}", period, org_ids, reports)
+    def load():
+        ids = db.select(Organisation.id).where(Organisation.department == department)
+        reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
+            Report.organisation_id.in_(ids), *_created_in(Report, period)))
+        org_ids = list(db.session.scalars(ids))
+        return compute(summary.department_scope(department), f"Département {department}", period, org_ids,
+                       reports)
+
+    return _kept(summary.department_scope(department), period, load)
 
 
 def national_indicators(period):
     from app.reports.models import Report
 
-    reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(*_created_in(Report, period)))
-    return compute(summary.NATIONAL, "National", period, None, reports)
+    def load():
+        reports = db.session.scalar(db.select(db.func.count()).select_from(Report).where(
+            *_created_in(Report, period)))
+        return compute(summary.NATIONAL, "National", period, None, reports)
+
+    return _kept(summary.NATIONAL, period, load)
 
 
 def _created_in(model, period):

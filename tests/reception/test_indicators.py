@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.reception import providers, queries, services, summary
 from app.reception.models import QualityMonth
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.query_counter import count_queries
 from tests.reports.factories import ApplicationFactory, file_report
 
@@ -192,3 +192,53 @@ def test_admin_assigns_and_removes_a_department(client, login):
     assert queries.network_departments(manager) == ["2A"]
     assert client.post(f"/qualite/animateurs/{manager.id}/departements/2A/retirer").status_code == 302
     assert db.session.scalar(db.select(db.func.count(NetworkDepartment.id))) == 0
+
+
+def test_figures_are_kept_per_scope_for_the_configured_time_then_recomputed(app, client, login, world,
+                                                                                monkeypatch):
+    """With INDICATORS_CACHE_SECONDS, a second reader gets the figures already computed (no summary read),
+    a new visit shows once the time is over, and each scope and period keeps its own figures."""
+    from app.common import refcache
+
+    clock = [1000.0]
+    monkeypatch.setattr(refcache.time, "monotonic", lambda: clock[0])
+    app.config["INDICATORS_CACHE_SECONDS"] = 300
+    try:
+        login("admin")
+        first = client.get(f"/qualite/national?periode={Q3}").get_data(as_text=True)
+        assert "Chiffres calculés le" in first and "recalculés au plus tard toutes les 5 minutes" in first
+        agent = UserFactory(role="agent", organisation=world["c"])
+        _visit(agent, "2026-09-15", "in_person", ["caf"], "resolved")
+        with count_queries(app) as counter:
+            kept = client.get(f"/qualite/national?periode={Q3}").get_data(as_text=True)
+        assert not any("reception_quality_months" in s or "FROM reports" in s for s in counter.statements)
+        assert queries.national_indicators(queries.parse_period(Q3)).visits == 4  # the kept figures
+        dep_75 = queries.department_indicators("75", queries.parse_period(Q3))
+        assert dep_75.visits == 1 and dep_75.scope_label == "Département 75"  # its own scope, computed now
+        assert queries.national_indicators(queries.parse_period("2026-09")).visits == 2  # its own period
+        clock[0] += 301
+        assert queries.national_indicators(queries.parse_period(Q3)).visits == 5
+        assert kept.count("Accompagnements") == first.count("Accompagnements")
+    finally:
+        app.config["INDICATORS_CACHE_SECONDS"] = 0
+        refcache.forget("reception-quality")
+
+
+def test_kept_figures_never_open_a_scope_to_a_reader_who_may_not_see_it(app, client, login, world):
+    """The figures are shared, the access check is not: HR of ORG-C still gets 404 on ORG-A once ORG-A's
+    figures are kept."""
+    from app.common import refcache
+
+    app.config["INDICATORS_CACHE_SECONDS"] = 300
+    try:
+        login("hr", organisation=world["a"])
+        assert client.get(f"/qualite/structure/ORG-A?periode={Q3}").status_code == 200
+        other = app.test_client()
+        hr_c = UserFactory(role="hr", organisation=world["c"])
+        assert other.post("/connexion", data={"email": hr_c.email, "password": PASSWORD}).status_code == 302
+        assert other.get(f"/qualite/structure/ORG-C?periode={Q3}").status_code == 200
+        assert other.get(f"/qualite/structure/ORG-A?periode={Q3}").status_code == 404
+        assert other.get(f"/qualite/structure/ORG-A/indicateurs.csv?periode={Q3}").status_code == 404
+    finally:
+        app.config["INDICATORS_CACHE_SECONDS"] = 0
+        refcache.forget("reception-quality")
