@@ -103,9 +103,9 @@ def live_server(app):
 
 @pytest.fixture
 def demo(db):
-    from app.seed import seed_demo
+    from tests import db_states
 
-    seed_demo()
+    db_states.enter("demo")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from app.consultations.models import Consultation, ConsultationAnswer
 from app.extensions import db
 from app.passports.models import PassportEntry
 from app.reports.models import Application
-from app.training.curricula.importer import import_curricula
+from tests import db_states
 from tests.browser.conftest import audit_accessibility, log_in, open_menu
 from tests.reports.factories import file_report
 
@@ -19,7 +19,7 @@ def log_out(page):
 
 
 def test_consultation_from_team_to_agent_and_back_to_the_passport(page, live_server):
-    import_curricula("curricula")  # A7.5 is part of the job reference
+    db_states.enter("demo+curricula")  # A7.5 is part of the job reference
     caf = db.session.scalar(db.select(Application).where(Application.code == "caf-fr"))
     agent = find_user_by_email("agent.fs@passerelle.example")
     file_report(agent, caf, title="Écran des ressources : montant refusé")  # agent.fs reported on caf.fr

@@ -2,7 +2,7 @@
 and modal, navigation grouped in sub-menus, no sideways scroll, no console error, axe clean (issue 13)."""
 import pytest
 
-from app.training.curricula.importer import import_curricula
+from tests import db_states
 from tests.browser.conftest import audit_accessibility
 
 PHONE = {"width": 390, "height": 844}
@@ -32,10 +32,7 @@ DEMO_PASSWORD = "passerelle-demo"  # noqa: S105  # nosec B105
 
 @pytest.fixture
 def demo_with_curricula(demo):
-    import_curricula("curricula")
-    from app.seed import seed_demo
-
-    seed_demo()  # again, now that the referential exists: demo passports and training progress
+    db_states.enter("curricula+demo")  # the demo with passports and training progress on the referential
 
 
 def _context(browser, live_server, viewport, javascript=True):

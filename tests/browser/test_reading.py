@@ -3,7 +3,7 @@ about 80 characters at most; evidence files previewed in the entry page by the h
 from app.accounts.models import find_user_by_email
 from app.extensions import db
 from app.passports import services
-from app.training.curricula.importer import import_curricula
+from tests import db_states
 from tests.browser.conftest import audit_accessibility, log_in
 from tests.passports.core_factories import pdf_bytes, png_bytes
 
@@ -20,7 +20,7 @@ CHARACTERS_PER_LINE = """() => {
 
 
 def test_lesson_tables_use_the_dsfr_style_and_lines_stay_short(page, live_server):
-    import_curricula("curricula")
+    db_states.enter("demo+curricula")
     log_in(page, "agent.fs@passerelle.example")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(LESSON)
@@ -35,7 +35,7 @@ def test_lesson_tables_use_the_dsfr_style_and_lines_stay_short(page, live_server
 
 
 def test_holder_and_hr_preview_evidence_in_the_entry_page(page, live_server, app, tmp_path):
-    import_curricula("curricula")
+    db_states.enter("demo+curricula")
     holder = find_user_by_email("agent.fs@passerelle.example")
     with app.test_request_context():
         entry = services.declare_entry(holder, "A1.1", 2, "Chaque matin j'accueille une vingtaine de personnes.", [])

@@ -1,10 +1,10 @@
 """The job reference and a profile page in a real browser: axe finds no violation."""
-from app.training.curricula.importer import import_curricula
+from tests import db_states
 from tests.browser.conftest import audit_accessibility, log_in, open_menu
 
 
 def test_reference_and_profile_pages_are_accessible(page, live_server):
-    import_curricula("curricula")
+    db_states.enter("demo+curricula")
     log_in(page, "agent.fs@passerelle.example")
     open_menu(page, "Référentiel", "Référentiel de compétences")
     page.wait_for_load_state()

@@ -4,10 +4,9 @@ import pytest
 
 from app.extensions import db as _db
 from app.passports.models import PassportEntry
-from app.seed import seed_demo
-from app.training.curricula.importer import import_curricula
 from app.training.models import Module, ModuleCompletion
 from app.training.packages.models import PackageAttempt
+from tests import db_states
 from tests.browser.conftest import audit_accessibility, log_in
 
 PACKAGES = [
@@ -48,8 +47,7 @@ def _attempt(slug):
 
 @pytest.mark.parametrize("slug, title, answers", PACKAGES, ids=["scorm12", "scorm2004"])
 def test_agent_plays_resumes_and_completes_a_package(page, strict_page, live_server, tmp_path, slug, title, answers):
-    import_curricula("curricula")
-    seed_demo()  # the demo agent follows the initial path, which holds both packages
+    db_states.enter("curricula+demo")  # the demo agent follows the initial path, which holds both packages
     log_in(strict_page, "agent.fs@passerelle.example")
     strict_page.goto("/agent")
     before = _progress(strict_page)
@@ -113,7 +111,7 @@ def test_agent_plays_resumes_and_completes_a_package(page, strict_page, live_ser
 
 
 def test_module_page_says_it_needs_javascript(browser, live_server, demo):
-    import_curricula("curricula")
+    db_states.enter("demo+curricula")
     context = browser.new_context(base_url=live_server, locale="fr-FR", java_script_enabled=False)
     page = context.new_page()
     log_in(page, "agent.fs@passerelle.example")
@@ -126,7 +124,7 @@ def test_module_page_says_it_needs_javascript(browser, live_server, demo):
 
 
 def test_admin_package_and_lrs_pages_pass_axe(page, live_server):
-    import_curricula("curricula")
+    db_states.enter("demo+curricula")
     log_in(page, "admin@passerelle.example")
     page.goto("/admin/paquets/")
     assert "Fiche réflexe : accueillir une personne en colère" in page.content()

@@ -60,11 +60,10 @@ def matrix_pages(role):
 
 
 def load_demo():
-    from app.seed import seed_demo
-    from app.training.curricula.importer import import_curricula
+    """The shipped curricula and the demo data (built once per session on SQLite, see tests/db_states.py)."""
+    from tests import db_states
 
-    import_curricula("curricula")
-    seed_demo()
+    db_states.enter("curricula+demo")
 
 
 def crawl(client, role, also=()):
