@@ -99,12 +99,6 @@ VIEWS_THAT_QUERY = {
     ("app/api/reception.py", "create_visits"):
         "a key committed by a concurrent request: the failed transaction is rolled back before its answer is replayed",
     ("app/site/views.py", "readyz"): "the readiness probe asks the database for SELECT 1",
-    # The back office (its views and API) goes with app/backoffice's services, reworked on their own.
-    ("app/api/support.py", "list_requests"): "back office API: the requests' list",
-    ("app/api/support.py", "create_request"): "back office API: procedure by code; rollback of a refused request",
-    ("app/api/support.py", "add_message"): "back office API: rollback of a refused message",
-    ("app/api/support.py", "take"): "back office API: rollback of a refused take",
-    ("app/api/support.py", "close"): "back office API: rollback of a refused close",
 }
 
 
