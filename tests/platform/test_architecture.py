@@ -95,7 +95,6 @@ def test_each_domain_assembles_itself_and_the_commands_keep_their_names(app):
 VIEWS_THAT_QUERY = {
     ("app/api/auth.py", "authenticate_request"):
         "the bearer-token check runs before any API view: it reads the token and stamps its last use",
-    ("app/api/pagination.py", "keyset_page"): "the API's cursor pager runs a query that a domain built",
     ("app/api/reception.py", "create_visits"):
         "a key committed by a concurrent request: the failed transaction is rolled back before its answer is replayed",
     ("app/site/views.py", "readyz"): "the readiness probe asks the database for SELECT 1",
