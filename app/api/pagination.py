@@ -4,8 +4,8 @@ import base64
 import marshmallow as ma
 
 from app.api.errors import api_abort
+from app.common.pagination import keyset
 from app.common.sql import MAX_ID
-from app.extensions import db
 
 MAX_LIMIT = 200
 
@@ -31,12 +31,8 @@ def decode_cursor(cursor):
 
 
 def keyset_page(select, id_column, args, descending=False):
-    """Run `select` ordered by id after the cursor (newest first when `descending`); returns (items, next_cursor)."""
-    limit = args["limit"]
-    if args.get("cursor"):
-        after = decode_cursor(args["cursor"])
-        select = select.where(id_column < after if descending else id_column > after)
-    order = id_column.desc() if descending else id_column
-    rows = db.session.scalars(select.order_by(None).order_by(order).limit(limit + 1)).unique().all()
-    next_cursor = encode_cursor(rows[limit - 1].id) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    """One page of the domain-built `select` after the request's cursor (newest first when `descending`);
+    returns (items, next_cursor)."""
+    after = decode_cursor(args["cursor"]) if args.get("cursor") else None
+    rows, more = keyset(select, id_column, args["limit"], after, descending)
+    return rows, encode_cursor(rows[-1].id) if more else None

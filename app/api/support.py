@@ -15,8 +15,6 @@ from app.backoffice.workflow import WorkflowError
 from app.common.access import api_token
 from app.common.timezones import as_utc
 from app.common.urls import external_url
-from app.extensions import db
-from app.reports.catalog_models import Procedure
 
 blp = Blueprint("api_support", __name__, url_prefix="/api/v1", description="Appui expert (back office)")
 
@@ -180,9 +178,7 @@ def _fail(exc):
 @api_token(*ROLES)
 def list_requests():
     """Requests in the caller's scope: an agent's own (and shared), an expert's groups', all for admins (metadata)."""
-    rows = db.session.scalars(queries.visible_requests(g.api_user).order_by(
-        queries.R.created_at.desc(), queries.R.id.desc()).limit(200)).all()
-    return {"items": [request_dict(r, g.api_user) for r in rows]}
+    return {"items": [request_dict(r, g.api_user) for r in queries.latest_requests(g.api_user)]}
 
 
 @blp.route("/support-requests", methods=["POST"])
@@ -201,14 +197,13 @@ def create_request(payload):
                   {"citizen": ["Objet consent obligatoire."]})
     procedure_id = None
     if payload.get("procedure"):
-        procedure_id = db.session.scalar(db.select(Procedure.id).where(Procedure.code == payload["procedure"][:60]))
+        procedure_id = queries.procedure_id_by_code(payload["procedure"])
         if procedure_id is None:
             api_abort(400, "invalid_request", "Démarche inconnue.", {"procedure": ["Démarche inconnue du catalogue."]})
     values = {**payload, "procedure_id": procedure_id}
     try:
         row = requests.create_request(g.api_user, values, citizen, consent)
     except requests.RequestError as exc:
-        db.session.rollback()
         api_abort(400, "invalid_request", str(exc), {exc.field or "request": [str(exc)]})
     return request_dict(row, g.api_user)
 
@@ -246,7 +241,6 @@ def add_message(payload, reference):
         else:
             conversation.answer(user, row, payload["body"])
     except (requests.RequestError, WorkflowError) as exc:
-        db.session.rollback()
         _fail(exc)
     return request_dict(row, user)
 
@@ -262,7 +256,6 @@ def take(reference):
     try:
         conversation.take(g.api_user, row)
     except (requests.RequestError, WorkflowError) as exc:
-        db.session.rollback()
         _fail(exc)
     return request_dict(row, g.api_user)
 
@@ -280,7 +273,6 @@ def close(payload, reference):
     try:
         conversation.close(g.api_user, row, payload["useful"])
     except (requests.RequestError, WorkflowError) as exc:
-        db.session.rollback()
         _fail(exc)
     return request_dict(row, g.api_user)
 

@@ -6,7 +6,7 @@ from app.backoffice import notify
 from app.backoffice.enums import MessageKind, Status, Usefulness
 from app.backoffice.groups import members
 from app.backoffice.models import SupportGroup, SupportInvitation
-from app.backoffice.requests import RequestError, add_message, event
+from app.backoffice.requests import RequestError, add_message, event, refusals_roll_back
 from app.backoffice.workflow import WorkflowError, check
 from app.common.timezones import utcnow
 from app.extensions import db
@@ -25,6 +25,7 @@ def _owner(actor, request):
         raise RequestError("Seul l'agent qui suit la demande peut faire cela.")
 
 
+@refusals_roll_back
 def take(actor, request):
     """« Je m'en occupe »: the expert becomes the assignee."""
     _expert(actor)
@@ -36,6 +37,7 @@ def take(actor, request):
     db.session.commit()
 
 
+@refusals_roll_back
 def answer(actor, request, body):
     """An expert answers the agent (the first answer stops the first-answer clock)."""
     _expert(actor)
@@ -51,6 +53,7 @@ def answer(actor, request, body):
     db.session.commit()
 
 
+@refusals_roll_back
 def note(actor, request, body):
     """An internal note between experts (never shown nor sent to the agent)."""
     _expert(actor)
@@ -60,6 +63,7 @@ def note(actor, request, body):
     db.session.commit()
 
 
+@refusals_roll_back
 def reroute(actor, request, group, message=""):
     """« Pas le bon interlocuteur »: the request goes to the suggested group (one hand-off)."""
     _expert(actor)
@@ -81,6 +85,7 @@ def reroute(actor, request, group, message=""):
     db.session.commit()
 
 
+@refusals_roll_back
 def invite(actor, request, group=None, expert=None, message="", hidden=False):
     """Invite another group or a named expert, with a message optionally hidden from the agent."""
     _expert(actor)
@@ -124,6 +129,7 @@ def escalate_to(request, group, now):
     audit(None, "support.escalate", request, {"group": group.code})
 
 
+@refusals_roll_back
 def transfer(actor, request, case_number):
     """« Transfert au niveau expert »: the expert handles the case in the operator's systems."""
     _expert(actor)
@@ -140,6 +146,7 @@ def transfer(actor, request, case_number):
     db.session.commit()
 
 
+@refusals_roll_back
 def close(actor, request, useful):
     """The agent closes the request with « la réponse vous semble-t-elle utile pour l'usager ? »."""
     _owner(actor, request)
@@ -153,6 +160,7 @@ def close(actor, request, useful):
     db.session.commit()
 
 
+@refusals_roll_back
 def agent_message(actor, request, body):
     """The agent writes to the experts; a message on an answered or closed request reopens it."""
     _owner(actor, request)

@@ -6,15 +6,13 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.backoffice import debriefs, fiches, pdf
 from app.backoffice.forms import DebriefNoteForm, DebriefSlotForm, FicheForm
-from app.backoffice.knowledge_models import Fiche
 from app.backoffice.views import _pdf, act, back, bp, owned_request_or_403, request_or_404
 from app.common.access import roles
 from app.common.markdown import render_markdown
-from app.extensions import db
 
 
 def _fiche_or_404(fiche_id):
-    row = db.session.get(Fiche, fiche_id)
+    row = fiches.find(fiche_id)
     if row is None:
         abort(404)
     return row

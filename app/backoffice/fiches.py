@@ -7,12 +7,18 @@ from app.audit.services import audit
 from app.backoffice.enums import Operator, Status
 from app.backoffice.knowledge_models import Fiche, FicheUse
 from app.backoffice.requests import RequestError
+from app.common.sql import is_id
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reports.redaction import redact
 from app.reports.search import normalise, score, stems
 
 MIN_SCORE = 0.1
+
+
+def find(fiche_id):
+    """The fiche with this id, or None (every agent, expert and admin may read every fiche)."""
+    return db.session.get(Fiche, fiche_id) if is_id(fiche_id) else None
 
 
 def latest(limit=20):

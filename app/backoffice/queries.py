@@ -33,6 +33,11 @@ def visible_requests(user):
     return db.select(R).where(scope_clause(user))
 
 
+def latest_requests(user, limit=200):
+    """The newest requests in the user's scope (the API's list)."""
+    return db.session.scalars(visible_requests(user).order_by(R.created_at.desc(), R.id.desc()).limit(limit)).all()
+
+
 def find_request(user, reference):
     """The request with this reference if the user may open it, else None."""
     key = (reference or "").strip().upper()
@@ -114,6 +119,13 @@ def procedure_choices():
         db.select(Procedure, Application.name).join(Application, Procedure.application_id == Application.id)
         .where(Procedure.is_active.is_(True), Application.is_active.is_(True))
         .order_by(Application.name, Procedure.position, Procedure.id)).all()
+
+
+def procedure_id_by_code(code):
+    """The id of the catalogue procedure with this code (as the API names it), or None."""
+    from app.reports.catalog_models import Procedure
+
+    return db.session.scalar(db.select(Procedure.id).where(Procedure.code == code[:60]))
 
 
 def events_of(request):

@@ -1,5 +1,6 @@
 """Support requests: preview of the masked texts, creation with consent and the encrypted citizen
 file block, reads of that block (audited), consent withdrawal, hand-over to a colleague, sharing."""
+import functools
 from datetime import date
 
 from app.accounts.models import Role, User
@@ -28,6 +29,21 @@ class RequestError(ValueError):
     def __init__(self, message, field=None):
         super().__init__(message)
         self.field = field
+
+
+def refusals_roll_back(use_case):
+    """A refused use case (RequestError, WorkflowError) leaves the session clean: what it had changed
+    before refusing is rolled back, so the caller (a view) never touches the session."""
+
+    @functools.wraps(use_case)
+    def run(*args, **kwargs):
+        try:
+            return use_case(*args, **kwargs)
+        except (RequestError, WorkflowError):
+            db.session.rollback()
+            raise
+
+    return run
 
 
 def masked(values):
@@ -115,6 +131,7 @@ def event(request, actor, action, label, handoff=False):
                                 label=label[:300], is_handoff=handoff))
 
 
+@refusals_roll_back
 def create_request(actor, values, citizen=None, consent=None, attachments=(), now=None):
     """An agent asks for expert support; texts masked, the citizen block encrypted, the group told."""
     if actor.role != Role.AGENT or actor.organisation is None:

@@ -1,4 +1,4 @@
-"""Offset pagination for HTML lists.
+"""Offset pagination for HTML lists, and keyset pagination (by id) for the API's cursors.
 
 Long lists (HR queues, team views, triage boards over tens of thousands of rows) pass `count_cap`:
 the total is then counted only up to a window past the current page (the database stops early), and
@@ -72,3 +72,13 @@ def paginate(select, page_arg, per_page=None, count_cap=None):
         total = window
     items = db.session.scalars(select.limit(per_page).offset(offset)).unique().all()
     return Page(items, number, per_page, total, capped)
+
+
+def keyset(select, id_column, limit, after=None, descending=False):
+    """Run `select` for one page ordered by `id_column`, past the id `after` (newest first when
+    `descending`); returns (rows, more), `more` telling whether rows follow the page."""
+    if after is not None:
+        select = select.where(id_column < after if descending else id_column > after)
+    order = id_column.desc() if descending else id_column
+    rows = db.session.scalars(select.order_by(None).order_by(order).limit(limit + 1)).unique().all()
+    return rows[:limit], len(rows) > limit

@@ -3,7 +3,7 @@ import pytest
 
 from app.audit.models import AuditLog
 from app.backoffice import conversation, groups, queries, requests
-from app.backoffice.models import SupportRequest
+from app.backoffice.models import SupportEvent, SupportRequest
 from app.backoffice.workflow import WorkflowError
 from app.extensions import db
 from tests.backoffice.factories import CITIZEN, CONSENT, agent, ask, expert, group
@@ -84,6 +84,25 @@ def test_lifecycle_take_answer_note_close_reopen(world):
         conversation.take(expert_, request)
     conversation.agent_message(world["agent"], request, "Nouvelle question.")
     assert request.status == "taken" and request.closed_at is None
+
+
+def test_a_refused_use_case_leaves_the_session_clean(world):
+    request = ask(world["agent"])
+    conversation.answer(world["caf69"], request, "Le dossier est débloqué.")
+    conversation.close(world["agent"], request, "yes")
+    # An empty message is refused after the request was already reopened in the session.
+    with pytest.raises(requests.RequestError, match="vide"):
+        conversation.agent_message(world["agent"], request, "   ")
+    assert not db.session.new and not db.session.dirty
+    assert request.status == "closed" and request.closed_at is not None and request.useful == "yes"
+    assert "reopen" not in db.session.scalars(db.select(SupportEvent.action).where(
+        SupportEvent.request_id == request.id)).all()
+    # A reroute whose message is too long is refused after the request changed group.
+    other = ask(world["agent"])
+    with pytest.raises(requests.RequestError, match="dépasser"):
+        conversation.reroute(world["caf69"], other, world["national"], "x" * (requests.TEXT_MAX + 1))
+    assert not db.session.new and not db.session.dirty
+    assert other.group_id == world["local"].id and other.handoffs == 0 and other.status == "new"
 
 
 def test_reroute_invite_and_escalation_count_hand_offs_and_transfer_keeps_the_agent_owner(world):

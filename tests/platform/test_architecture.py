@@ -95,17 +95,9 @@ def test_each_domain_assembles_itself_and_the_commands_keep_their_names(app):
 VIEWS_THAT_QUERY = {
     ("app/api/auth.py", "authenticate_request"):
         "the bearer-token check runs before any API view: it reads the token and stamps its last use",
-    ("app/api/pagination.py", "keyset_page"): "the API's cursor pager runs a query that a domain built",
     ("app/api/reception.py", "create_visits"):
         "a key committed by a concurrent request: the failed transaction is rolled back before its answer is replayed",
     ("app/site/views.py", "readyz"): "the readiness probe asks the database for SELECT 1",
-    # The back office (its views and API) goes with app/backoffice's services, reworked on their own.
-    ("app/backoffice/fiche_views.py", "_fiche_or_404"): "back office: a sheet by id",
-    ("app/api/support.py", "list_requests"): "back office API: the requests' list",
-    ("app/api/support.py", "create_request"): "back office API: procedure by code; rollback of a refused request",
-    ("app/api/support.py", "add_message"): "back office API: rollback of a refused message",
-    ("app/api/support.py", "take"): "back office API: rollback of a refused take",
-    ("app/api/support.py", "close"): "back office API: rollback of a refused close",
 }
 
 

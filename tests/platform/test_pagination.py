@@ -1,6 +1,6 @@
-"""Offset pagination, with and without a capped count."""
+"""Offset pagination, with and without a capped count; keyset pagination by id."""
 from app.accounts.models import User
-from app.common.pagination import paginate
+from app.common.pagination import keyset, paginate
 from tests.factories import OrganisationFactory, UserFactory
 
 
@@ -55,3 +55,16 @@ def test_page_numbers_stay_within_32_bit_row_bounds(app, db):
     with app.test_request_context():
         page = paginate(query, "99999999999999", per_page=5)  # no overflow: an empty page past the end
     assert page.items == [] and page.total == 3
+
+
+def test_keyset_pages_by_id_past_the_last_one_seen_both_ways(app, db):
+    query = _users(db, 7)
+    ids = [u.id for u in db.session.scalars(query)]
+    first, more = keyset(query, User.id, 3)
+    assert [u.id for u in first] == ids[:3] and more
+    last, more = keyset(query, User.id, 3, after=ids[5])
+    assert [u.id for u in last] == ids[6:] and not more
+    newest, more = keyset(query, User.id, 4, descending=True)
+    assert [u.id for u in newest] == ids[::-1][:4] and more
+    oldest, more = keyset(query, User.id, 4, after=newest[-1].id, descending=True)
+    assert [u.id for u in oldest] == ids[::-1][4:] and not more
