@@ -26,9 +26,10 @@ def board():
     urgency = request.args.get("urgence") if request.args.get("urgence") in Urgency.values() else None
     mine = groups.my_groups(current_user)
     group_ids = [g.id for g in mine]
+    invited = lists.invited_ids(current_user, group_ids)
     page = lists.board_page(current_user, view, department, procedure_id, urgency, request.args.get("page"),
-                            group_ids=group_ids)
-    departments, procedures = lists.board_filters(current_user, group_ids)
+                            group_ids=group_ids, invited=invited)
+    departments, procedures = lists.board_filters(current_user, group_ids, invited)
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
     return render_template("backoffice/board.html", page=page, rows=page.items, views=VIEWS, view=view, filters=filters,

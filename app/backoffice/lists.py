@@ -2,9 +2,9 @@
 
 A page is the rows it shows and its total counted only so far (COUNT_CAP rows past the page): the same
 few queries, and about the same time, for a national group holding thousands of open requests as for a
-local group holding ten. The board's scope is split in two parts that each walk their own index (the
-groups' open requests; the requests the groups or the expert were invited on), instead of one OR that
-makes the database read every request.
+local group holding ten. The board walks each group's open requests along a partial index, one urgency
+at a time and oldest first, stopping at the end of the page; the requests the groups (or the expert) were
+invited on are a second part. No OR over every request, no sort of a whole backlog.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +22,6 @@ from app.reports.catalog_models import Procedure
 R = SupportRequest
 PER_PAGE = 50
 COUNT_CAP = 1000  # "plus de 1 000" rather than counting a national group's whole backlog
-OPEN = [s.value for s in Status if s != Status.CLOSED]
 WAITING = [Status.NEW.value, Status.REROUTED.value]
 STATUS_LABELS = {s.value: s.label for s in Status}
 URGENCY_LABELS = {u.value: u.label for u in Urgency}
@@ -72,71 +71,107 @@ def _row(columns, now, unread=0):
                       to_local(created_at, department).strftime("%d/%m/%Y"), expected, late, unread)
 
 
-def _page(query, page_arg, now, per_page, order, extra=()):
-    """One page of `query` (plain rows, in `order`) and its total up to COUNT_CAP rows past the page."""
+def _read(page_arg, per_page, now, rows_for, ids, extra=0):
+    """One page of plain rows and its total counted up to COUNT_CAP rows past the page, in one round trip.
+
+    `rows_for(window)` is the page's ordered select of ROW_COLUMNS (then `extra` more columns); `ids` selects
+    the ids the total counts, in no order (the count stops as soon as it has enough)."""
+    def counted(window):
+        return db.select(db.func.count()).select_from(ids.limit(inline(window.count_limit, "window")).subquery())
+
     def read_page(window):
-        counted = query.with_only_columns(R.id).limit(inline(window.count_limit, "window")).subquery()
-        total = db.select(db.func.count()).select_from(counted).scalar_subquery().label("total")
-        rows = db.session.execute(query.with_only_columns(*ROW_COLUMNS, *extra, total).order_by(*order)
-                                  .limit(inline(per_page, "rows")).offset(inline(window.offset, "skip"))).all()
-        items = [_row(row[:len(ROW_COLUMNS)], now, *row[len(ROW_COLUMNS):-1]) for row in rows]
+        total = counted(window).scalar_subquery().label("total")
+        rows = db.session.execute(rows_for(window).add_columns(total)).all()
+        width = len(ROW_COLUMNS)
+        items = [_row(row[:width], now, *row[width:width + extra]) for row in rows]
         return items, (rows[0][-1] if rows else None)
 
-    def read_count(window):
-        counted = query.with_only_columns(R.id).limit(inline(window.count_limit, "window")).subquery()
-        return db.session.scalar(db.select(db.func.count()).select_from(counted))
-
-    return capped_page(page_arg, per_page, COUNT_CAP, read_page, read_count)
+    return capped_page(page_arg, per_page, COUNT_CAP, read_page, lambda window: db.session.scalar(counted(window)))
 
 
-def _expert_scope(user, group_ids):
-    """Open requests of the groups, or on which the groups or the expert were invited, as a select of ids."""
-    group_ids = sorted(group_ids)
-    own = db.select(R.id).where(R.group_id.in_(inline(group_ids, "groups")), R.status.in_(inline(OPEN, "open")))
-    invited = db.select(SupportInvitation.request_id).where(or_(
-        SupportInvitation.group_id.in_(inline(group_ids, "invited_groups")),
-        SupportInvitation.user_id == inline(user.id, "expert")))
-    return db.union(own, invited).subquery("scope")
+def _not_closed():
+    # Written as the open-board index's predicate, so that the database may use that partial index.
+    return R.status != inline(Status.CLOSED.value, "not_closed")
 
 
-def _open_in_scope(user, group_ids):
-    scope = _expert_scope(user, group_ids)
-    return db.select(R.id).where(R.id.in_(db.select(scope.c.id)), R.status.in_(inline(OPEN, "still_open")))
+def invited_ids(user, group_ids):
+    """Ids of the requests the expert's groups, or the expert by name, were invited on (open or not): read
+    first, so that the board then fetches those requests by id, never by scanning the open ones."""
+    return sorted(set(db.session.scalars(db.select(SupportInvitation.request_id).where(or_(
+        SupportInvitation.group_id.in_(inline(sorted(group_ids), "invited_groups")),
+        SupportInvitation.user_id == inline(user.id, "expert"))))))
 
 
 def urgency_order():
     return db.case({u.value: rank for u, rank in URGENCY_RANK.items()}, value=R.urgency, else_=9)
 
 
-def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None,
-               group_ids=None):
-    """The expert board: open requests of the expert's groups (and invitations), most urgent then oldest
-    first, one page of PER_PAGE."""
-    now = as_utc(now or utcnow())
-    group_ids = my_group_ids(user) if group_ids is None else group_ids
-    query = _open_in_scope(user, group_ids)
+RANKS = sorted(((u.value, rank) for u, rank in URGENCY_RANK.items()), key=lambda pair: pair[1])
+
+
+def _board_conditions(user, view, department, procedure_id, now):
+    conditions = [_not_closed()]
     if view == "new":
-        query = query.where(R.status.in_(inline(WAITING, "waiting")))
+        conditions.append(R.status.in_(inline(WAITING, "waiting")))
     elif view == "mine":
-        query = query.where(R.assignee_id == user.id)
+        conditions.append(R.assignee_id == user.id)
     elif view == "late":
-        query = query.where(R.first_answer_at.is_(None), R.due_at <= now)
+        conditions += [R.first_answer_at.is_(None), R.due_at <= now]
     elif view == "waiting":
-        query = query.where(R.status == Status.ANSWERED.value)
+        conditions.append(R.status == Status.ANSWERED.value)
     if department:
-        query = query.where(R.department == department)
+        conditions.append(R.department == department)
     if procedure_id:
-        query = query.where(R.procedure_id == procedure_id)
-    if urgency:
-        query = query.where(R.urgency == urgency)
-    return _page(query, page_arg, now, PER_PAGE, (urgency_order(), R.created_at, R.id))
+        conditions.append(R.procedure_id == procedure_id)
+    return conditions
 
 
-def board_filters(user, group_ids=None):
+def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None,
+               group_ids=None, invited=None):
+    """The expert board: open requests of the expert's groups (and invitations), most urgent then oldest
+    first, one page of PER_PAGE.
+
+    Each group's part is walked along the open-board index one urgency at a time, oldest first, and stops
+    at the end of the page: a national group's backlog of thousands is not read, nor sorted, to show 50.
+    """
+    now = as_utc(now or utcnow())
+    group_ids = sorted(my_group_ids(user) if group_ids is None else group_ids)
+    invited = invited_ids(user, group_ids) if invited is None else invited
+    conditions = _board_conditions(user, view, department, procedure_id, now)
+    ranks = [(value, rank) for value, rank in RANKS if urgency in (None, value)]
+    chosen = [R.urgency == urgency] if urgency else []
+
+    def rows_for(window):
+        parts = []
+        for group_id in group_ids:
+            for value, rank in ranks:
+                part = (db.select(*ROW_COLUMNS, db.literal(rank, db.Integer).label("rank"))
+                        .where(R.group_id == inline(group_id, "group"), R.urgency == inline(value, "urgency"),
+                               *conditions)
+                        .order_by(R.created_at, R.id).limit(inline(window.offset + PER_PAGE, "part_rows")))
+                parts.append(db.select(part.subquery()))  # keeps each part's ORDER BY and LIMIT (SQLite too)
+        parts.append(db.select(*ROW_COLUMNS, urgency_order().label("rank"))
+                     .where(R.id.in_(inline(invited, "invited")), *conditions, *chosen))
+        board = db.union(*parts).subquery("board")  # a request in two parts is one identical row
+        return (db.select(*(board.c[c.name] for c in ROW_COLUMNS))
+                .order_by(board.c.rank, board.c.created_at, board.c.id)
+                .limit(inline(PER_PAGE, "rows")).offset(inline(window.offset, "skip")))
+
+    ids = db.union(
+        db.select(R.id).where(R.group_id.in_(inline(group_ids, "groups")), *conditions, *chosen),
+        db.select(R.id).where(R.id.in_(inline(invited, "invited")), *conditions, *chosen))
+    return _read(page_arg, PER_PAGE, now, rows_for, ids)
+
+
+def board_filters(user, group_ids=None, invited=None):
     """(départements, [(procedure id, title)]) of the open requests in the expert's scope, for the filters:
-    one query, reading the same open requests as the board (never the closed history)."""
-    group_ids = my_group_ids(user) if group_ids is None else group_ids
-    scoped = _open_in_scope(user, group_ids).with_only_columns(R.department, R.procedure_id).distinct().subquery()
+    one query, read from the open-board index for the groups' own requests (never the closed history)."""
+    group_ids = sorted(my_group_ids(user) if group_ids is None else group_ids)
+    invited = invited_ids(user, group_ids) if invited is None else invited
+    scoped = db.union(
+        db.select(R.department, R.procedure_id).where(R.group_id.in_(inline(group_ids, "groups")), _not_closed()),
+        db.select(R.department, R.procedure_id).where(R.id.in_(inline(invited, "invited")), _not_closed())
+    ).subquery("scoped")
     rows = db.session.execute(db.select(scoped.c.department, scoped.c.procedure_id, Procedure.title)
                               .outerjoin(Procedure, Procedure.id == scoped.c.procedure_id)).all()
     departments = sorted({d for d, _p, _t in rows if d})
@@ -152,6 +187,10 @@ def my_requests_page(user, page_arg=None, now=None):
     unread = (db.select(db.func.count()).where(
         M.request_id == R.id, M.kind == "answer", or_(R.agent_read_at.is_(None), M.created_at > R.agent_read_at))
         .correlate(R).scalar_subquery().label("unread"))
-    query = db.select(R.id).where(R.author_id == user.id)
-    return _page(query, page_arg, now, PER_PAGE, (R.updated_at.desc(), R.id.desc()), extra=(unread,))
+    mine = R.author_id == inline(user.id, "author")
 
+    def rows_for(window):
+        return (db.select(*ROW_COLUMNS, unread).where(mine).order_by(R.updated_at.desc(), R.id.desc())
+                .limit(inline(PER_PAGE, "rows")).offset(inline(window.offset, "skip")))
+
+    return _read(page_arg, PER_PAGE, now, rows_for, db.select(R.id).where(mine), extra=1)
