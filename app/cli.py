@@ -57,6 +57,8 @@ def seed_scale_command(fraction, organisations, agents, passport_entries, report
     click.echo(f"RH de la plus grande structure : {summary.largest_hr_email}")
     click.echo(f"Agent avec une progression     : {summary.agent_email}")
     click.echo(f"Équipe logicielle (triage)     : {summary.triager_email}")
+    click.echo(f"Expert d'un pôle national      : {summary.expert_email}")
+    click.echo(f"Agent avec le plus de demandes : {summary.support_agent_email}")
     click.echo(f"Mot de passe                   : {summary.password}")
 
 

@@ -162,7 +162,15 @@ def _side(url):
         pages["wc_indicators_national"] = (client_for(t.admin_email), "GET", "/conditions-de-travail/indicateurs",
                                            None)
     if t.expert_email:
-        pages["backoffice_board"] = (client_for(t.expert_email), "GET", "/appui/pole", None)
+        expert = client_for(t.expert_email)
+        pages["backoffice_board"] = (expert, "GET", "/appui/pole", None)
+        if t.expert_request:
+            pages["backoffice_request"] = (expert, "GET", f"/appui/demandes/{t.expert_request}", None)
+    if t.support_agent_email:
+        support_agent = client_for(t.support_agent_email)
+        pages["backoffice_mine"] = (support_agent, "GET", "/appui/demandes", None)
+        if t.agent_request:
+            pages["backoffice_request_agent"] = (support_agent, "GET", f"/appui/demandes/{t.agent_request}", None)
     if t.triager_email:
         pages["triage_board"] = (client_for(t.triager_email), "GET", "/equipe/remontees?status=open&sort=recent",
                                  None)

@@ -174,8 +174,19 @@ def plan(base, t):
         triage_pages.append(("triage_board", "Tableau de tri filtré", "GET",
                              "/equipe/remontees?status=open&sort=recent", tri_cookie, ""))
     if t.expert_email:
-        triage_pages.append(("backoffice_board", "Appui expert : tableau du pôle", "GET", "/appui/pole",
-                             cookie_header(log_in(base, t.expert_email, t.password)), ""))
+        expert_cookie = cookie_header(log_in(base, t.expert_email, t.password))
+        triage_pages.append(("backoffice_board", "Appui expert : tableau d'un pôle national", "GET", "/appui/pole",
+                             expert_cookie, ""))
+        if t.expert_request:
+            triage_pages.append(("backoffice_request", "Appui expert : une demande (expert)", "GET",
+                                 f"/appui/demandes/{t.expert_request}", expert_cookie, ""))
+    if t.support_agent_email:
+        support_cookie = cookie_header(log_in(base, t.support_agent_email, t.password))
+        triage_pages.append(("backoffice_mine", "Appui expert : mes demandes (agent)", "GET", "/appui/demandes",
+                             support_cookie, ""))
+        if t.agent_request:
+            triage_pages.append(("backoffice_request_agent", "Appui expert : une demande (agent)", "GET",
+                                 f"/appui/demandes/{t.agent_request}", support_cookie, ""))
     writes = [page for page in agent_pages if page[2] == "POST" and page[0] == "quiz_submit"]
     reads = [page for page in agent_pages if page not in writes]
     for key, label, method, path, ck, body in anonymous + reads + hr_pages + triage_pages + writes:

@@ -33,9 +33,13 @@ class Targets:
     network_email: str | None = None
     network_department: str | None = None
     admin_email: str | None = None
-    # Back office (« Appui expert »): an expert of the support group with the most requests, else any
-    # active expert; None when the database has none.
+    # Back office (« Appui expert »): an expert of the national group with the most open requests (else of
+    # any group), the request at the top of that board that names a procedure, the agent with the most
+    # requests and their latest answered one; None when the database has none.
     expert_email: str | None = None
+    expert_request: str | None = None
+    support_agent_email: str | None = None
+    agent_request: str | None = None
 
 
 def scale_databases():
@@ -132,17 +136,7 @@ def pick(app):
         ).first()
         admin_email = db.session.scalar(
             db.select(User.email).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id).limit(1))
-        from app.backoffice.models import GroupMember, SupportRequest
-
-        busiest_group = (
-            db.select(SupportRequest.group_id, func.count().label("n")).group_by(SupportRequest.group_id).subquery()
-        )
-        expert_email = db.session.scalar(
-            db.select(User.email).join(GroupMember, GroupMember.user_id == User.id)
-            .outerjoin(busiest_group, busiest_group.c.group_id == GroupMember.group_id)
-            .where(User.role == Role.EXPERT, User.active.is_(True), GroupMember.ended_at.is_(None))
-            .order_by(func.coalesce(busiest_group.c.n, 0).desc(), User.id).limit(1)
-        )
+        support = _support_targets()
         counts = {
             "users": db.session.scalar(db.select(func.count()).select_from(User)),
             "reports": db.session.scalar(db.select(func.count()).select_from(Report)),
@@ -156,8 +150,44 @@ def pick(app):
             password=os.environ.get("BENCH_PASSWORD", DEMO_PASSWORD), counts=counts,
             organisation_code=org.code, network_email=network.email if network else None,
             network_department=network.department if network else None, admin_email=admin_email,
-            expert_email=expert_email,
+            **support,
         )
+
+
+def _support_targets():
+    """The back-office accounts and requests `pick` measures (inside an app context)."""
+    from sqlalchemy import func
+
+    from app.accounts.models import Role, User
+    from app.backoffice import lists
+    from app.backoffice.models import GroupMember, SupportGroup, SupportRequest
+    from app.extensions import db
+
+    SR = SupportRequest
+    open_counts = (db.select(SR.group_id, func.count().label("n")).where(SR.status != "closed")
+                   .group_by(SR.group_id).subquery())
+    expert = db.session.scalar(
+        db.select(User).join(GroupMember, GroupMember.user_id == User.id)
+        .join(SupportGroup, SupportGroup.id == GroupMember.group_id)
+        .outerjoin(open_counts, open_counts.c.group_id == GroupMember.group_id)
+        .where(User.role == Role.EXPERT, User.active.is_(True), GroupMember.ended_at.is_(None))
+        .order_by(SupportGroup.is_national.desc(), func.coalesce(open_counts.c.n, 0).desc(), User.id).limit(1))
+    found = {}
+    if expert is not None:
+        found["expert_email"] = expert.email
+        listed = [row.reference for row in lists.board_page(expert).items]
+        found["expert_request"] = db.session.scalar(
+            db.select(SR.reference).where(SR.reference.in_(listed), SR.procedure_id.is_not(None))
+            .order_by(SR.id).limit(1)) if listed else None
+    agent = db.session.execute(
+        db.select(User.id, User.email).join(SR, SR.author_id == User.id).where(User.role == Role.AGENT)
+        .group_by(User.id, User.email).order_by(func.count().desc(), User.id).limit(1)).first()
+    if agent is not None:
+        found["support_agent_email"] = agent.email
+        found["agent_request"] = db.session.scalar(
+            db.select(SR.reference).where(SR.author_id == agent.id, SR.first_answer_at.is_not(None))
+            .order_by(SR.id.desc()).limit(1))
+    return found
 
 
 def quiz_attempts_mark(app, email):

@@ -3,13 +3,14 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role, find_user_by_email
-from app.backoffice import conversation, groups, queries
+from app.backoffice import conversation, groups, lists
 from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.notify import email_opt_out
 from app.backoffice.views import ERRORS, act, back, bp, request_or_404
 from app.common.access import roles
 
+URGENCIES = [(u.value, u.label) for u in Urgency]
 VIEWS = {"all": "Toutes", "new": "Nouvelles", "mine": "Les miennes", "late": "En retard",
          "waiting": "En attente de l'agent"}
 
@@ -23,12 +24,17 @@ def board():
     procedure = request.args.get("demarche", "")
     procedure_id = int(procedure) if procedure.isdigit() and len(procedure) < 10 else None
     urgency = request.args.get("urgence") if request.args.get("urgence") in Urgency.values() else None
-    rows = queries.board(current_user, view, department, procedure_id, urgency)
-    departments, procedure_ids = queries.board_filters(current_user)
-    procedures = [p for p, _a in queries.procedure_choices() if p.id in set(procedure_ids)]
-    return render_template("backoffice/board.html", rows=rows, views=VIEWS, view=view, department=department,
-                           procedure_id=procedure_id, urgency=urgency, departments=departments,
-                           procedures=procedures, urgencies=list(Urgency), groups=groups.my_groups(current_user),
+    mine = groups.my_groups(current_user)
+    group_ids = [g.id for g in mine]
+    invited = lists.invited_ids(current_user, group_ids)
+    page = lists.board_page(current_user, view, department, procedure_id, urgency, request.args.get("page"),
+                            group_ids=group_ids, invited=invited)
+    departments, procedures = lists.board_filters(current_user, group_ids, invited)
+    filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
+                                 "urgence": urgency}.items() if v}
+    return render_template("backoffice/board.html", page=page, rows=page.items, views=VIEWS, view=view, filters=filters,
+                           department=department, procedure_id=procedure_id, urgency=urgency,
+                           departments=departments, procedures=procedures, urgencies=URGENCIES, groups=mine,
                            preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))
 
 

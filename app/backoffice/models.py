@@ -1,5 +1,5 @@
 """Expert groups, their members, support requests with their messages, invitations and attachments."""
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, Role, User
@@ -67,7 +67,14 @@ class SupportRequest(db.Model):
     """A « demande d'appui »: an agent asks an expert group about a citizen's case."""
 
     __tablename__ = "support_requests"
-    __table_args__ = (Index("ix_support_requests_group_status", "group_id", "status"),)
+    __table_args__ = (
+        Index("ix_support_requests_group_status", "group_id", "status"),
+        # The expert board: a group's open requests of one urgency, oldest first, walked in order (a national
+        # group's backlog is never sorted whole); the filters' columns are read from the index alone.
+        Index("ix_support_requests_open_board", "group_id", "urgency", "created_at", "id",
+              postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'"),
+              postgresql_include=["department", "procedure_id"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)

@@ -1,9 +1,10 @@
-"""Reads: requests in the user's scope (out of scope = not found), the board, « Mes demandes »."""
-from sqlalchemy import case, false, or_
-from sqlalchemy.orm import selectinload
+"""Reads: requests in the user's scope (out of scope = not found), one request's parts, HR's list (the board and
+« Mes demandes » are in lists.py)."""
+from sqlalchemy import false, or_
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role
-from app.backoffice.enums import URGENCY_RANK, Status
+from app.backoffice.enums import Status
 from app.backoffice.groups import my_group_ids_select
 from app.backoffice.models import SupportInvitation, SupportMessage, SupportRequest
 from app.common.timezones import utcnow
@@ -43,8 +44,10 @@ def find_request(user, reference):
     key = (reference or "").strip().upper()
     if not key.startswith("A-") or len(key) > 20:
         return None
+    # Its group, procedure and messages' authors come with it: the page's queries do not depend on what it holds.
     return db.session.scalar(visible_requests(user).where(R.reference == key).options(
-        selectinload(R.invitations), selectinload(R.messages)))
+        joinedload(R.group), joinedload(R.procedure), selectinload(R.invitations),
+        selectinload(R.messages).joinedload(SupportMessage.author)))
 
 
 def messages_for(request, user):
@@ -54,61 +57,6 @@ def messages_for(request, user):
     if user.role == Role.EXPERT:
         return list(request.messages)
     return [m for m in request.messages if not m.hidden_from_agent]
-
-
-def urgency_order():
-    return case({u.value: rank for u, rank in URGENCY_RANK.items()}, value=R.urgency, else_=9)
-
-
-def board(user, view="all", department=None, procedure_id=None, urgency=None, now=None):
-    """The expert board: the groups' requests (and invitations), sorted by urgency then age."""
-    now = now or utcnow()
-    query = visible_requests(user).where(R.status != Status.CLOSED)
-    if view == "new":
-        query = query.where(R.status.in_([Status.NEW.value, Status.REROUTED.value]))
-    elif view == "mine":
-        query = query.where(R.assignee_id == user.id)
-    elif view == "late":
-        query = query.where(R.first_answer_at.is_(None), R.due_at <= now)
-    elif view == "waiting":
-        query = query.where(R.status == Status.ANSWERED.value)
-    if department:
-        query = query.where(R.department == department)
-    if procedure_id:
-        query = query.where(R.procedure_id == procedure_id)
-    if urgency:
-        query = query.where(R.urgency == urgency)
-    return db.session.scalars(query.order_by(urgency_order(), R.created_at, R.id).limit(500)).all()
-
-
-def my_requests(user):
-    """« Mes demandes d'appui »: the agent's own requests, newest activity first."""
-    return db.session.scalars(db.select(R).where(R.author_id == user.id)
-                              .order_by(R.updated_at.desc(), R.id.desc()).limit(500)).all()
-
-
-def unread_answers(user, requests):
-    """{request id: number of expert answers since the agent last opened the request}."""
-    ids = [r.id for r in requests]
-    if not ids:
-        return {}
-    read = {r.id: r.agent_read_at for r in requests}
-    counts = {}
-    rows = db.session.execute(db.select(SupportMessage.request_id, SupportMessage.created_at).where(
-        SupportMessage.request_id.in_(ids), SupportMessage.kind == "answer"))
-    from app.common.timezones import as_utc
-
-    for request_id, created_at in rows:
-        seen = read.get(request_id)
-        if seen is None or as_utc(created_at) > as_utc(seen):
-            counts[request_id] = counts.get(request_id, 0) + 1
-    return counts
-
-
-def board_filters(user):
-    """Départements and procedures present in the user's scope, for the filter selects."""
-    rows = db.session.execute(db.select(R.department, R.procedure_id).where(scope_clause(user)).distinct()).all()
-    return sorted({d for d, _p in rows if d}), sorted({p for _d, p in rows if p})
 
 
 def procedure_choices():

@@ -11,7 +11,7 @@ from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, MessageKind, Opera
 from app.backoffice.groups import my_group_ids, route
 from app.backoffice.models import SupportAttachment, SupportEvent, SupportMessage, SupportRequest
 from app.backoffice.workflow import WorkflowError, check
-from app.common.timezones import utcnow
+from app.common.timezones import as_utc, utcnow
 from app.extensions import db
 from app.reports.images import ScreenshotError, reencode
 from app.reports.redaction import KINDS, redact
@@ -295,8 +295,12 @@ def set_sharing(actor, request, shared):
 
 
 def mark_read(actor, request):
-    """The owner opened the request: its answers are read."""
-    if request.is_owner(actor):
+    """The owner opened the request: its answers are read. Written only when an answer came since the last
+    visit (otherwise the unread counts would not change): viewing a request is not a write each time."""
+    if not request.is_owner(actor):
+        return
+    seen = as_utc(request.agent_read_at)
+    if any(m.kind == MessageKind.ANSWER and (seen is None or as_utc(m.created_at) > seen) for m in request.messages):
         request.agent_read_at = utcnow()
         db.session.commit()
 

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
-from app.backoffice import conversation, fiches, groups, pdf, queries, requests
+from app.backoffice import conversation, fiches, groups, lists, pdf, queries, requests
 from app.backoffice.forms import (
     CloseForm,
     FicheForm,
@@ -63,8 +63,8 @@ def _apply_error(form, exc):
 @bp.route("/demandes")
 @roles(Role.AGENT)
 def mine():
-    rows = queries.my_requests(current_user)
-    return render_template("backoffice/mine.html", rows=rows, unread=queries.unread_answers(current_user, rows),
+    page = lists.my_requests_page(current_user, request.args.get("page"))
+    return render_template("backoffice/mine.html", page=page, rows=page.items,
                            preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))
 
 

@@ -10,6 +10,8 @@ from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus
 from app.referential.models import Competency
 from app.reports.models import Application
+from app.scale.backoffice import TABLES as BACKOFFICE_TABLES
+from app.scale.backoffice import seed_backoffice
 from app.scale.bulk import IdSequence, analyse, insert_rows, reset_sequences, skip_foreign_key_checks
 from app.scale.reception import seed_reception
 from app.scale.reports import seed_reports
@@ -26,12 +28,14 @@ DEFAULTS = {
     "visits": 2_000_000, "voice_answers": 150_000,
     # A year of incidents (CNAF 2017: 10,383) at the whole network's size, and four quarters of barometers.
     "incidents": 30000, "barometer_answers": 72000,
+    # 18 months of back-office support requests across the network (about 2,800 a month).
+    "support_requests": 50000,
 }
 TABLES = (
     "organisations", "users", "memberships", "enrolments", "lesson_progress", "quiz_attempts",
     "module_completions", "passport_entries", "reports", "report_me_toos", "report_followers",
     "report_events", "reception_visits", "reception_answers", "reception_quality_months",
-    "reception_network_departments", *WORKPLACE_TABLES,
+    "reception_network_departments", *WORKPLACE_TABLES, *BACKOFFICE_TABLES,
 )
 
 
@@ -45,6 +49,8 @@ class ScaleSummary:
     largest_hr_email: str = ""
     agent_email: str = ""
     triager_email: str = ""
+    expert_email: str = ""
+    support_agent_email: str = ""
     password: str = DEMO_PASSWORD
 
 
@@ -327,6 +333,7 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
         reports = seed_reports(sizes, people, rng, now, bar_for)
         reception = seed_reception(sizes, people, rng, now, bar_for)
         workplace = seed_workplace(sizes, people, rng, now, bar_for)
+        support = seed_backoffice(sizes, people, rng, now, bar_for, config)
         reset_sequences(TABLES)
         db.session.commit()
         analyse()
@@ -337,7 +344,8 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
     summary = ScaleSummary()
     summary.counts = {"organisations": people["orgs"], "users": people["users"],
                       "agents": len(people["agents"]),
-                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **reception, **workplace}
+                      **{k: v for k, v in training.items() if k not in ("agent_with_progress", "completions")}, **passports, **reports, **reception, **workplace,
+                      **{k: v for k, v in support.items() if k not in ("support_expert", "support_agent")}}
     summary.largest_hr_email = f"rh.{people['first_org']}@{DOMAIN}"
     agent = training.get("agent_with_progress") or people["agents"][0][0]
     summary.agent_email = f"agent.{agent}@{DOMAIN}"
@@ -346,6 +354,10 @@ def seed_scale(config, sizes, bar_for=_quiet_bar, random_seed=8):
         db.select(Application.team_id).where(Application.is_active.is_(True), Application.team_id.is_not(None))
         .order_by(Application.id).limit(1)
     )
+    for attribute, key in (("expert_email", "support_expert"), ("support_agent_email", "support_agent")):
+        if support.get(key):
+            setattr(summary, attribute, db.session.scalar(db.text("SELECT email FROM users WHERE id = :id"),
+                                                          {"id": support[key]}))
     triager = people["triagers"].get(busiest_team) or next(iter(people["triagers"].values()), None)
     if triager is not None:
         summary.triager_email = db.session.scalar(db.text("SELECT email FROM users WHERE id = :id"), {"id": triager})

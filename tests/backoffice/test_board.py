@@ -4,7 +4,7 @@ import io
 
 from PIL import Image
 
-from app.backoffice import conversation, groups, queries, requests
+from app.backoffice import conversation, groups, lists, queries, requests
 from app.backoffice.models import SupportAttachment
 from app.extensions import db
 from app.reports.catalog_models import Procedure
@@ -22,25 +22,29 @@ def _procedure(code):
     return row
 
 
+def _ids(user, *args, **kwargs):
+    return [r.id for r in lists.board_page(user, *args, **kwargs).items]
+
+
 def test_board_sorts_by_urgency_then_age_and_filters(db):
     caf = expert()
     group(departments=("69", "01"), experts=[caf])
     old_plain = ask(agent())
     eviction = ask(agent(), urgency="eviction")
     from_01 = ask(agent(department="01"), urgency="no_income")
-    assert [r.id for r in queries.board(caf)] == [eviction.id, from_01.id, old_plain.id]
-    assert [r.id for r in queries.board(caf, department="01")] == [from_01.id]
-    assert [r.id for r in queries.board(caf, urgency="eviction")] == [eviction.id]
+    assert _ids(caf) == [eviction.id, from_01.id, old_plain.id]
+    assert _ids(caf, department="01") == [from_01.id]
+    assert _ids(caf, urgency="eviction") == [eviction.id]
     conversation.take(caf, old_plain)
-    assert [r.id for r in queries.board(caf, "mine")] == [old_plain.id]
-    assert {r.id for r in queries.board(caf, "new")} == {eviction.id, from_01.id}
+    assert _ids(caf, "mine") == [old_plain.id]
+    assert set(_ids(caf, "new")) == {eviction.id, from_01.id}
     from datetime import timedelta
 
     from app.common.timezones import utcnow
 
-    assert {r.id for r in queries.board(caf, "late", now=utcnow() + timedelta(days=30))} == {
+    assert set(_ids(caf, "late", now=utcnow() + timedelta(days=30))) == {
         old_plain.id, eviction.id, from_01.id}
-    assert queries.board(caf, "late") == []
+    assert _ids(caf, "late") == []
 
 
 def test_routing_prefers_the_group_of_the_procedure_theme(db):
@@ -100,3 +104,56 @@ def test_board_and_my_requests_run_the_same_queries_whatever_the_number_of_reque
         ask(desk, urgency="no_income")
     assert _count(app, caf, "/appui/pole") == board_few
     assert _count(app, desk, "/appui/demandes") == mine_few
+
+
+def _client(app, user):
+    client = app.test_client()
+    assert client.post("/connexion", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_board_and_my_requests_come_a_page_at_a_time(app, db, monkeypatch):
+    monkeypatch.setattr(lists, "PER_PAGE", 2)
+    caf = expert()
+    group(experts=[caf])
+    desk = agent()
+    made = [ask(desk) for _ in range(3)]
+    first, second = lists.board_page(caf), lists.board_page(caf, page_arg="2")
+    assert [r.id for r in first.items + second.items] == [r.id for r in made]  # same urgency: oldest first
+    assert first.total == 3 and first.has_next and not second.has_next
+    assert [r.reference for r in lists.my_requests_page(desk).items] == [made[2].reference, made[1].reference]
+    board = _client(app, caf).get("/appui/pole?vue=new").get_data(as_text=True)
+    assert "3 demandes" in board and "1 / 2" in board and "/appui/pole?page=2&amp;vue=new" in board
+    mine = _client(app, desk).get("/appui/demandes?page=2").get_data(as_text=True)
+    assert made[0].reference in mine and made[2].reference not in mine and "2 / 2" in mine
+
+
+def test_unread_answers_are_counted_until_the_agent_opens_the_request(app, db):
+    caf = expert()
+    group(experts=[caf])
+    desk = agent()
+    row = ask(desk)
+    assert lists.my_requests_page(desk).items[0].unread == 0
+    conversation.answer(caf, row, "Première réponse.")
+    conversation.answer(caf, row, "Précision.")
+    assert lists.my_requests_page(desk).items[0].unread == 2
+    client = _client(app, desk)
+    assert "2 nouvelles" in client.get("/appui/demandes").get_data(as_text=True)
+    assert client.get(f"/appui/demandes/{row.reference}").status_code == 200
+    assert lists.my_requests_page(desk).items[0].unread == 0
+    with count_queries(app) as counter:  # nothing new since: the second visit writes nothing
+        assert client.get(f"/appui/demandes/{row.reference}").status_code == 200
+    assert not [s for s in counter.statements if s.lstrip().upper().startswith("UPDATE SUPPORT_REQUESTS")]
+    conversation.answer(caf, row, "Encore une.")
+    assert lists.my_requests_page(desk).items[0].unread == 1
+
+
+def test_board_filters_list_what_the_open_requests_hold(db):
+    rsa = _procedure("rsa")
+    caf = expert()
+    group(departments=("69", "01"), experts=[caf])
+    ask(agent(), procedure_id=rsa.id)
+    closed = ask(agent(department="01"))
+    closed.status, closed.closed_at = "closed", closed.created_at
+    db.session.commit()
+    assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])

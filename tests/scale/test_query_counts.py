@@ -109,6 +109,38 @@ def _measure(app, fraction):
         app, triage_client, "GET", "/equipe/remontees",
         query_string={"status": "open", "application": application.code, "sort": "people"},
     )
+    counts.update(_backoffice_counts(app, summary))
+    return counts
+
+
+def _backoffice_counts(app, summary):
+    """The expert board of a national group, the agent's « Mes demandes », and a request page for each."""
+    from app.backoffice import lists
+    from app.backoffice.models import SupportRequest
+
+    counts = {}
+    expert, agent = find_user_by_email(summary.expert_email), find_user_by_email(summary.support_agent_email)
+    assert expert.role == "expert" and agent.role == "agent"
+    board = lists.board_page(expert)
+    assert board.items, "the national expert's board must list requests, or its count proves nothing"
+    expert_client = app.test_client()
+    _login(expert_client, expert.email)
+    expert_client.get("/appui/pole")  # first visit of the session (the last-visit marker moves once)
+    counts["back office: national expert board"] = _count(app, expert_client, "GET", "/appui/pole")
+    counts["back office: expert board, late view"] = _count(app, expert_client, "GET", "/appui/pole?vue=late")
+    listed = db.session.scalar(db.select(SupportRequest.reference).where(
+        SupportRequest.reference.in_([r.reference for r in board.items]), SupportRequest.procedure_id.is_not(None))
+        .order_by(SupportRequest.id).limit(1))
+    counts["back office: request page (expert)"] = _count(app, expert_client, "GET", f"/appui/demandes/{listed}")
+    agent_client = app.test_client()
+    _login(agent_client, agent.email)
+    counts["back office: agent's requests"] = _count(app, agent_client, "GET", "/appui/demandes")
+    answered = db.session.scalar(db.select(SupportRequest.reference).where(
+        SupportRequest.author_id == agent.id, SupportRequest.first_answer_at.is_not(None),
+        SupportRequest.procedure_id.is_not(None)).order_by(SupportRequest.id.desc()).limit(1))
+    assert answered, "the agent with the most requests has an answered one"
+    agent_client.get(f"/appui/demandes/{answered}")  # the first visit marks the answers read
+    counts["back office: request page (agent)"] = _count(app, agent_client, "GET", f"/appui/demandes/{answered}")
     return counts
 
 
