@@ -217,3 +217,12 @@ def test_the_recours_sheet_reuses_the_sources_of_the_module_it_summarises():
     module_urls = {source["url"] for source in module["sources"]}
     sheet = reflex_sheets.sheet_for("recours", SHIPPED)
     assert {ref.url for ref in sheet.sources} <= module_urls
+
+
+def test_a_sheet_reviewed_more_than_12_months_ago_is_a_warning_not_an_error(app, tree):
+    sheet = tree / "fiches" / "essai.yaml"
+    _edit(sheet, "updated: 2026-11-30", "updated: 2024-01-15")
+    result = app.test_cli_runner().invoke(args=["curricula", "validate", str(tree)])
+    assert result.exit_code == 0, result.output
+    assert (f"{sheet}:{_line_of(sheet, 'updated:')}: avertissement : fiche relue le 15/01/2024, il y a plus de "
+            "12 mois : à relire") in result.output
