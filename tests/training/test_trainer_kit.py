@@ -29,11 +29,12 @@ trainer:
 
 
 @pytest.fixture
-def kit_world(fixture_tree, db, app):
+def kit_world(fixture_tree, db, app, monkeypatch):
     module_file = fixture_tree / "modules" / "caf-essentiel" / "module.yaml"
     module_file.write_text(module_file.read_text(encoding="utf-8") + ROLE_PLAY, encoding="utf-8")
     import_curricula(fixture_tree)
-    app.config["CURRICULA_DIR"] = str(fixture_tree)
+    # The app is shared by the session: restore the folder after the test (the access matrix reads the shipped one).
+    monkeypatch.setitem(app.config, "CURRICULA_DIR", str(fixture_tree))
     org = OrganisationFactory()
     hr = UserFactory(role="hr", organisation=org)
     tutor = UserFactory(role="agent", organisation=org)
