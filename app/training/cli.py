@@ -23,7 +23,7 @@ def curricula_validate(directory):
     if tree.problems:
         click.echo(f"{len(tree.problems)} erreur(s).", err=True)
         sys.exit(1)
-    click.echo(f"Curricula valides : {len(tree.modules)} module(s).")
+    click.echo(f"Curricula valides : {len(tree.modules)} module(s), {len(tree.sheets)} fiche(s) réflexe(s).")
 
 
 @curricula_cli.command("stats")

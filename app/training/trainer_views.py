@@ -1,10 +1,10 @@
-"""The trainer's kit pages (HR and tutors): one page and one PDF per module, and their index."""
+"""The trainer's kit pages (HR and tutors): one page and one PDF per module, the fiches réflexes, and their index."""
 from flask import Blueprint, abort, current_app, make_response, render_template
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
-from app.training import pdf, trainer
+from app.training import pdf, reflex_pdf, reflex_sheets, trainer
 
 bp = Blueprint("trainer", __name__, url_prefix="/formation/formateur")
 
@@ -27,7 +27,8 @@ def _kit_or_404(slug):
 @roles(Role.AGENT, Role.HR)
 def index():
     _kit_reader()
-    return render_template("training/trainer_index.html", modules=trainer.kit_modules())
+    return render_template("training/trainer_index.html", modules=trainer.kit_modules(),
+                           sheets=reflex_sheets.all_sheets(current_app.config["CURRICULA_DIR"]))
 
 
 @bp.route("/<slug>")
@@ -43,4 +44,29 @@ def module_pdf(slug):
     response = make_response(pdf.trainer_kit_pdf(kit))
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="kit-formateur-{kit.module.slug}.pdf"'
+    return response
+
+
+def _sheet_or_404(code):
+    _kit_reader()
+    sheet = reflex_sheets.sheet_for(code, current_app.config["CURRICULA_DIR"])
+    if sheet is None:
+        abort(404)
+    return sheet
+
+
+@bp.route("/fiches/<code>")
+@roles(Role.AGENT, Role.HR)
+def sheet(code):
+    """A fiche réflexe as a page, with its numbered sources and a link to its one-page PDF."""
+    return render_template("training/reflex_sheet.html", sheet=_sheet_or_404(code))
+
+
+@bp.route("/fiches/<code>.pdf")
+@roles(Role.AGENT, Role.HR)
+def sheet_pdf(code):
+    sheet = _sheet_or_404(code)
+    response = make_response(reflex_pdf.reflex_sheet_pdf(sheet))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="fiche-reflexe-{sheet.code}.pdf"'
     return response

@@ -43,9 +43,11 @@ def catalog():
     }
     page = paginate(catalog_query(**filters), args.get("page"), per_page=20)
     states = module_states(current_user, [m.id for m in page.items]) if page.items else {}
+    # Tutors also get the trainer's kit and the fiches réflexes (the capability is read with the user: no query).
+    is_tutor = "tutor" in (getattr(current_user, "capabilities", None) or ())
     return render_template(
         "training/catalog.html", page=page, states=states, args=args, partners=Partner,
-        competencies=competency_choices(),
+        competencies=competency_choices(), is_tutor=is_tutor,
     )
 
 

@@ -326,6 +326,9 @@ MATRIX = {
     "trainer.index": ("GET", "/formation/formateur", [L, NO, OK, NO, NO]),
     "trainer.module": ("GET", "/formation/formateur/inconnu", [L, NO, 404, NO, NO]),
     "trainer.module_pdf": ("GET", "/formation/formateur/inconnu.pdf", [L, NO, 404, NO, NO]),
+    # The fiches réflexes are read from the shipped curricula folder: HR reads a real one (page and PDF).
+    "trainer.sheet": ("GET", "/formation/formateur/fiches/urgences", [L, NO, OK, NO, NO]),
+    "trainer.sheet_pdf": ("GET", "/formation/formateur/fiches/urgences.pdf", [L, NO, OK, NO, NO]),
     "api_workplace.list_incidents": ("GET", "/api/v1/workplace/incidents", [401, OK, OK, 403, 403]),
     "api_workplace.get_incident": ("GET", "/api/v1/workplace/incidents/999999", [401, 404, 404, 403, 403]),
 }

@@ -189,7 +189,7 @@ def test_stale_review_date_is_a_warning_and_exit_code_stays_zero(app, tree):
     result = app.test_cli_runner().invoke(args=["curricula", "validate", str(tree)])
     assert result.exit_code == 0, result.output
     assert f"{lesson}:2: avertissement : leçon relue le 15/01/2024, il y a plus de 12 mois : à relire" in result.output
-    assert "Curricula valides : 2 module(s)." in result.output
+    assert "Curricula valides : 2 module(s), 1 fiche(s) réflexe(s)." in result.output
 
 
 def test_stats_prints_the_corpus_figures(app):

@@ -15,9 +15,10 @@ ROLE_PLAY_TITLE = "La question sur les allocations"  # the fixture caf-essentiel
 
 
 @pytest.fixture
-def kit_world(fixture_tree, db, app):
+def kit_world(fixture_tree, db, app, monkeypatch):
     import_curricula(fixture_tree)
-    app.config["CURRICULA_DIR"] = str(fixture_tree)
+    # The app is shared by the session: restore the folder after the test (the access matrix reads the shipped one).
+    monkeypatch.setitem(app.config, "CURRICULA_DIR", str(fixture_tree))
     org = OrganisationFactory()
     hr = UserFactory(role="hr", organisation=org)
     tutor = UserFactory(role="agent", organisation=org)

@@ -228,6 +228,11 @@ def _check_review_dates(tree, warning, today):
                 warning(source.lesson_paths[slug], meta.line_of_updated,
                         f"leçon relue le {meta.updated.strftime('%d/%m/%Y')}, il y a plus de "
                         f"{REVIEW_MAX_AGE_MONTHS} mois : à relire")
+    for sheet in tree.sheets:  # the fiches réflexes too: a stale number on a pinned page misleads the desk
+        if sheet.model.updated < limit:
+            warning(sheet.rel_path, sheet.lines.line(("updated",)),
+                    f"fiche relue le {sheet.model.updated.strftime('%d/%m/%Y')}, il y a plus de "
+                    f"{REVIEW_MAX_AGE_MONTHS} mois : à relire")
 
 
 @dataclass

@@ -2,7 +2,7 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
@@ -237,3 +237,53 @@ class GridFile(Strict):
     competency: CompetencyCode
     note: Text | None = None  # how to run the observation (role-play, desk), shown above the grid
     levels: dict[Level, list[Behaviour]]
+
+
+# --- fiches réflexes (fiches/<code>.yaml): one printable A4 page each, for the desk ------------
+
+SheetText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=400)]
+SourceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+
+
+class SheetItem(Strict):
+    """One short actionable line; a fact names the sources (ids of the sheet's `sources`) that prove it."""
+
+    text: SheetText
+    sources: list[SourceId] = []
+
+
+class SheetSection(Strict):
+    title: Title
+    # A plain string is a desk gesture that needs no source; a fact is written {text, sources}.
+    # An empty list is reported by the validator (« section vide ») with its line.
+    items: list[SheetItem] = []
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _plain_strings(cls, value):
+        if isinstance(value, list):
+            return [{"text": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class SheetSource(Strict):
+    id: SourceId
+    title: Title
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
+
+
+class ReflexSheetFile(Strict):
+    """A fiche réflexe: short actionable items in sections, every fact tied to the exact page it comes from."""
+
+    code: Slug
+    order: Annotated[int, Field(ge=1, le=99, strict=True)]
+    title: Title
+    purpose: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
+    sections: Annotated[list[SheetSection], Field(min_length=1)]
+    # Checked by the validator (« aucune source ») so that a sheet without sources names its line.
+    sources: list[SheetSource] = []
+    updated: date
+    reviewed_by: Title
+    verification: Literal["pending"] | None = None
+    module: Slug | None = None  # the module whose full lesson this sheet summarises (never contradicts)
+    lesson: Slug | None = None  # that lesson's slug in the module

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from app.common.files import Problem
-from app.training.curricula import corpus, grids, schema
+from app.training.curricula import corpus, grids, schema, sheets
 from app.training.curricula.frontmatter import parse_lesson
 from app.training.curricula.yamllines import YamlError, load_with_lines
 
@@ -28,6 +28,8 @@ FIELD_NAMES = {
     "trainer": "kit du formateur", "role_plays": "jeux de rôle", "situation": "situation",
     "agent_brief": "consigne de l'agent", "visitor_brief": "consigne de l'usager", "steps": "déroulé",
     "debrief": "débriefing", "notes": "notes",
+    "order": "ordre", "purpose": "objet", "sections": "sections", "items": "éléments", "updated": "date de mise à jour",
+    "reviewed_by": "relu par", "verification": "vérification", "module": "module", "lesson": "leçon",
 }
 # A field label, not a password.
 FIELD_NAMES["pass_mark"] = "seuil de réussite"  # noqa: S105  # nosec B105
@@ -66,6 +68,7 @@ class Tree:
     modules: list = field(default_factory=list)
     invalid_module_folders: set = field(default_factory=set)
     grids: list = field(default_factory=list)  # grids.GridSource, one per observation grid file
+    sheets: list = field(default_factory=list)  # sheets.SheetSource, one per fiche réflexe
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)  # Problem lines that do not stop an import
 
@@ -177,11 +180,25 @@ def load_tree(directory):
     tree.grids = grids.load_grids(tree, _load, report)
     grids.check_grids(tree.grids, competencies, report)
     grids.check_coverage(tree.referential, ref_lines, ref_path, tree.grids, warn)
+    tree.sheets = sheets.load_sheets(tree, _load, report)
+    modules = {source.model.slug: {lesson.slug for lesson in source.model.lessons} for source in tree.modules}
+    sheets.check_sheets(tree.sheets, modules, report)
+    sheets.check_one_page(tree.sheets, tree.problems, report)
     corpus.check_corpus(tree, problem=report, warning=warn)
     check_package_modules(tree, Problem)
     tree.problems.sort(key=lambda p: (p.path, p.line))
     tree.warnings.sort(key=lambda p: (p.path, p.line))
     return tree
+
+
+def load_sheets(directory):
+    """The fiches réflexes of a curricula folder alone (the pages read them): (valid sheets, problems)."""
+    tree = Tree(Path(directory))
+    report = lambda path, line, message: tree.problems.append(Problem(path, line, message))  # noqa: E731
+    found = sheets.load_sheets(tree, _load, report)
+    sheets.check_sheets(found, None, report)
+    broken = {p.path for p in tree.problems}
+    return [sheet for sheet in found if sheet.rel_path not in broken], tree.problems
 
 
 def _check_referential(tree, lines, path):
