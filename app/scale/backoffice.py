@@ -220,21 +220,24 @@ def seed_backoffice(sizes, people, rng, now, bar_for, config):
         return deadlines[key]
 
     def requests():
-        for _n in range(sizes.get("support_requests", 0)):
+        for n in range(sizes.get("support_requests", 0)):
+            # The first two are set, so that even a tiny seed has an open request in a national group (n=0,
+            # rerouted) and one escalated there automatically (n=1, a local CAF group's, never answered).
             request_id = request_ids.take()
             author_id, org_id = agents[rng.randrange(len(agents))]
             department = departments.get(org_id)
-            operator = _pick(rng, operators)
+            operator = "caf" if n == 1 else _pick(rng, operators)
             choices = network.procedures.get(operator) or []
-            procedure_id = choices[rng.randrange(len(choices))] if choices and rng.random() < 0.85 else None
+            procedure_id = choices[rng.randrange(len(choices))] if n != 1 and choices and rng.random() < 0.85 else None
             group_id = network.route(operator, department, procedure_id)
-            created = now - timedelta(days=DAYS * rng.random() ** 1.2, minutes=rng.randrange(600))
+            created = (now - timedelta(days=30) if n < 2
+                       else now - timedelta(days=DAYS * rng.random() ** 1.2, minutes=rng.randrange(600)))
             subject, situation = SUBJECTS[rng.randrange(len(SUBJECTS))]
             writer.event(request_id, author_id, "create", f"Demande envoyée au pôle « {group_names[group_id]} »",
                          created)
             handoffs, status, assignee = 0, Status.NEW.value, None
             last = created
-            if rng.random() < 0.04:  # « pas le bon interlocuteur »: to the operator's national group
+            if n == 0 or rng.random() < 0.04:  # « pas le bon interlocuteur »: to the operator's national group
                 national = network.national[operator]
                 if national != group_id:
                     by = network.experts[group_id][0]
@@ -244,7 +247,7 @@ def seed_backoffice(sizes, people, rng, now, bar_for, config):
                                  last, handoff=True)
             experts = network.experts[group_id]
             # First answer: most within the 3-5 business days target, some late, some never.
-            delay = rng.choices((0.5, 2, 4, 9, None), (25, 40, 20, 10, 5))[0]
+            delay = None if n < 2 else rng.choices((0.5, 2, 4, 9, None), (25, 40, 20, 10, 5))[0]
             answered = created + timedelta(days=delay * (0.5 + rng.random())) if delay else None
             if answered is not None and answered > now:
                 answered = None

@@ -44,7 +44,9 @@ def _line_of(path, needle):
 
 def _validate(app, directory):
     result = app.test_cli_runner().invoke(args=["curricula", "validate", str(directory)])
-    return result.exit_code, [line for line in result.output.splitlines() if ".yaml:" in line]
+    # Errors only: the fixture tree has grids for part of its referential, whose warnings are tested elsewhere.
+    return result.exit_code, [line for line in result.output.splitlines()
+                              if ".yaml:" in line and "avertissement" not in line]
 
 
 def _pdf_text(data):
