@@ -1,8 +1,10 @@
 """Expert groups, their members, support requests with their messages, invitations and attachments."""
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, text
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, event, inspect, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, Role, User
+from app.backoffice.businessdays import business_hours
 from app.backoffice.enums import ConsentKind, MessageKind, Operator, Status, Urgency, Usefulness
 from app.common.models import UTCDateTime, utcnow
 from app.extensions import db
@@ -104,6 +106,9 @@ class SupportRequest(db.Model):
     escalated_at = mapped_column(UTCDateTime())
     due_at = mapped_column(UTCDateTime())
     first_answer_at = mapped_column(UTCDateTime())
+    # Business hours from created_at to first_answer_at (SUPPORT_DAY_START/END, the département's holidays),
+    # stored when the first answer is written: the statistics read it instead of computing it per request.
+    first_answer_business_hours: Mapped[float | None] = mapped_column(db.Float)
     transferred_at = mapped_column(UTCDateTime())
     closed_at = mapped_column(UTCDateTime(), index=True)
     useful: Mapped[str | None] = mapped_column(String(10))
@@ -187,6 +192,31 @@ class SupportRequest(db.Model):
 
     def __repr__(self):
         return f"<SupportRequest {self.reference}>"
+
+
+_FIRST_ANSWER_INPUTS = ("created_at", "first_answer_at", "department")
+
+
+def first_answer_business_hours(created_at, first_answer_at, department, config):
+    """The stored first-answer delay: business hours between the request and its first answer."""
+    return business_hours(created_at, first_answer_at, department, config["SUPPORT_DAY_START"],
+                          config["SUPPORT_DAY_END"])
+
+
+@event.listens_for(SupportRequest, "before_insert")
+@event.listens_for(SupportRequest, "before_update")
+def _store_first_answer_hours(_mapper, _connection, request):
+    # Whoever writes the first answer (the answer service, an import, a test), the stored delay follows it.
+    if request.first_answer_at is None:
+        request.first_answer_business_hours = None
+        return
+    state = inspect(request)
+    changed = any(state.attrs[name].history.has_changes() for name in _FIRST_ANSWER_INPUTS)
+    if changed or request.first_answer_business_hours is None:
+        if request.created_at is None:
+            request.created_at = utcnow()
+        request.first_answer_business_hours = first_answer_business_hours(
+            request.created_at, request.first_answer_at, request.department, current_app.config)
 
 
 class SupportMessage(db.Model):

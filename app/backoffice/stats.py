@@ -158,7 +158,9 @@ def compute(user, config, group_id=None, now=None):
     groups = {"month": defaultdict(lambda: None), "department": {}, "procedure": {}}
     for row in rows:
         start, end = config["SUPPORT_DAY_START"], config["SUPPORT_DAY_END"]
-        first = business_hours(row.created_at, row.first_answer_at, row.department, start, end)
+        first = row.first_answer_business_hours  # stored with the first answer (same hours, same settings)
+        if first is None:
+            first = business_hours(row.created_at, row.first_answer_at, row.department, start, end)
         resolution = business_hours(row.created_at, row.closed_at, row.department, start, end)
         answered_by = as_utc(row.first_answer_at) if row.first_answer_at else now
         late = row.due_at is not None and answered_by >= as_utc(row.due_at)

@@ -5,13 +5,14 @@ support_delays: per organisation and month (UTC month of the request), the media
 answer of the expert groups, in business hours (09:00-17:00 by default, public holidays of the
 agent's département), over the requests answered — the definition of the groups' statistics page
 (« 1re réponse médiane, h ouvrées »). A month whose requests are all unanswered has no value.
+
+Both read the delay stored on each request when its first answer is written
+(SupportRequest.first_answer_business_hours): one query, however many requests the period holds. The
+median is PostgreSQL's percentile_cont; SQLite has none, so it is taken here from the single column.
 """
 from collections import defaultdict
 from datetime import UTC, datetime, time
 
-from flask import current_app
-
-from app.backoffice.businessdays import business_hours
 from app.backoffice.models import SupportRequest
 from app.backoffice.stats import percentile
 from app.common.timezones import as_utc
@@ -19,44 +20,55 @@ from app.extensions import db
 from app.workplace.providers import register_provider
 
 R = SupportRequest
+HOURS = R.first_answer_business_hours
 
 
 def _bounds(start, end):
     return datetime.combine(start, time(), UTC), datetime.combine(end, time(), UTC)
 
 
+def _in_sql():
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _median():
+    return db.func.percentile_cont(0.5).within_group(HOURS)
+
+
+def _answered(start, end):
+    start_at, end_at = _bounds(start, end)
+    return (R.created_at >= start_at, R.created_at < end_at, R.first_answer_at.is_not(None), HOURS.is_not(None))
+
+
 def support_delays(org_ids, start, end):
     """{(org_id, "YYYY-MM"): median business hours to the first answer, rounded to 0.1}."""
     if not org_ids:
         return {}
-    start_at, end_at = _bounds(start, end)
-    rows = db.session.execute(
-        db.select(R.organisation_id, R.department, R.created_at, R.first_answer_at)
-        .where(R.organisation_id.in_(list(org_ids)), R.created_at >= start_at, R.created_at < end_at,
-               R.first_answer_at.is_not(None))
-    )
-    day_start, day_end = current_app.config["SUPPORT_DAY_START"], current_app.config["SUPPORT_DAY_END"]
+    scope = (R.organisation_id.in_(list(org_ids)), *_answered(start, end))
+    if _in_sql():
+        month = db.func.to_char(db.func.timezone("UTC", R.created_at), "YYYY-MM")
+        rows = db.session.execute(db.select(R.organisation_id, month, _median()).where(*scope)
+                                  .group_by(R.organisation_id, month))
+        return {(org_id, key): round(value, 1) for org_id, key, value in rows}
     hours = defaultdict(list)
-    for org_id, department, created, answered in rows:
-        hours[(org_id, as_utc(created).strftime("%Y-%m"))].append(
-            business_hours(created, answered, department, day_start, day_end))
+    for org_id, created, value in db.session.execute(db.select(R.organisation_id, R.created_at, HOURS).where(*scope)):
+        hours[(org_id, as_utc(created).strftime("%Y-%m"))].append(value)
     return {key: round(percentile(values, 0.5), 1) for key, values in hours.items()}
 
 
 def first_answer_hours(org_ids, start, end):
     """Median business hours to the first answer of the requests made by these organisations' agents
     (None: every organisation) between start and end, for the reception quality pages; None if none."""
-    start_at, end_at = _bounds(start, end)
-    query = db.select(R.department, R.created_at, R.first_answer_at).where(
-        R.created_at >= start_at, R.created_at < end_at, R.first_answer_at.is_not(None))
+    scope = _answered(start, end)
     if org_ids is not None:
         if not org_ids:
             return None
-        query = query.where(R.organisation_id.in_(list(org_ids)))
-    day_start, day_end = current_app.config["SUPPORT_DAY_START"], current_app.config["SUPPORT_DAY_END"]
-    values = [business_hours(created, answered, department, day_start, day_end)
-              for department, created, answered in db.session.execute(query)]
-    return round(percentile(values, 0.5), 1) if values else None
+        scope = (R.organisation_id.in_(list(org_ids)), *scope)
+    if _in_sql():
+        value = db.session.scalar(db.select(_median()).where(*scope))
+    else:
+        value = percentile(db.session.scalars(db.select(HOURS).where(*scope)).all(), 0.5)
+    return None if value is None else round(value, 1)
 
 
 def register():

@@ -12,6 +12,7 @@ from app.accounts.passwords import hash_password
 from app.backoffice import crypto
 from app.backoffice.businessdays import SUBDIVISIONS, deadline_after, local_date
 from app.backoffice.enums import ConsentKind, MessageKind, Operator, Status, Urgency, Usefulness
+from app.backoffice.models import first_answer_business_hours
 from app.common.timezones import OVERSEAS_TZ
 from app.extensions import db
 from app.scale.bulk import IdSequence, insert_rows
@@ -69,7 +70,7 @@ REQUEST_COLUMNS = (
     "id", "reference", "author_id", "organisation_id", "department", "operator", "procedure_id", "group_id",
     "assignee_id", "status", "subject", "situation", "tried", "redaction_counts", "urgency", "urgency_date",
     "shared_with_site", "citizen_block", "consent_kind", "consent_date", "citizen_wiped_at", "operator_case_number",
-    "handoffs", "escalated_at", "due_at", "first_answer_at", "transferred_at", "closed_at", "useful",
+    "handoffs", "escalated_at", "due_at", "first_answer_at", "first_answer_business_hours", "transferred_at", "closed_at", "useful",
     "agent_read_at", "created_at", "updated_at",
 )
 TABLES = ("support_groups", "support_group_members", "support_requests", "support_messages",
@@ -324,7 +325,8 @@ def seed_backoffice(sizes, people, rng, now, bar_for, config):
                 group_id, assignee, status, subject, situation, TRIED, {}, urgency,
                 created.date() + timedelta(days=10) if urgency == Urgency.DEADLINE.value else None,
                 rng.random() < 0.1, block, consent, consent_on, wiped, case_number, handoffs, escalated,
-                due(created, department, network.target[group_id]), answered, transferred, closed, useful, read,
+                due(created, department, network.target[group_id]), answered,
+                first_answer_business_hours(created, answered, department, config), transferred, closed, useful, read,
                 created, last,
             )
 

@@ -70,6 +70,7 @@ def test_seed_scale_is_refused_in_production(app):
 def _check_backoffice(sizes, output):
     """Groups of every operator (local, national, themed) with experts; requests in every state, whose
     history agrees with their columns; nothing left for the escalation job to do."""
+    from app.backoffice.businessdays import business_hours
     from app.backoffice.escalation import escalate
     from app.backoffice.models import (
         GroupMember,
@@ -96,6 +97,7 @@ def _check_backoffice(sizes, output):
         assert (r.status == "closed") == (r.closed_at is not None)
         answers = _count(SupportMessage, SupportMessage.request_id == r.id, SupportMessage.kind == "answer")
         assert (answers > 0) == (r.first_answer_at is not None)
+        assert r.first_answer_business_hours == business_hours(r.created_at, r.first_answer_at, r.department)
         assert _count(SupportEvent, SupportEvent.request_id == r.id, SupportEvent.action == "create") == 1
         handoffs = _count(SupportEvent, SupportEvent.request_id == r.id, SupportEvent.is_handoff.is_(True))
         assert r.handoffs == handoffs
