@@ -38,7 +38,8 @@ class ModuleState:
     module: reference.ModuleRef  # cached reference data: id, slug, current_version (title, ...)
     lessons_total: int = 0
     lessons_done: int = 0
-    attempts: int = 0
+    attempts: int = 0  # quiz attempts, plus one for a started SCORM package
+    quiz_attempts: int = 0  # quiz attempts only: the next attempt is number quiz_attempts + 1
     quiz_passed: bool = False
     completed: bool = False
     missing_prerequisites: list = field(default_factory=list)  # titles
@@ -169,8 +170,9 @@ class UserProgress:
     enrolments: list  # EnrolmentRow, soonest due date first, then undated, in enrolment order
     completed: set  # module ids
     lessons_done: dict  # version id -> set of lesson ids read
-    attempts: dict  # version id -> number of quiz attempts
+    attempts: dict  # version id -> number of quiz attempts (plus one for a started SCORM package)
     passed: set  # version ids with a passed attempt
+    quiz_attempts: dict = field(default_factory=dict)  # version id -> number of quiz attempts only
 
 
 def progress_from_parts(rows, catalogue):
@@ -185,6 +187,7 @@ def progress_from_parts(rows, catalogue):
         version_id = lesson_versions.get(lesson_id)
         if version_id is not None:
             progress.lessons_done.setdefault(version_id, set()).add(lesson_id)
+    progress.quiz_attempts = {row.version_id: row.attempts for row in rows["quiz_attempts"]}
     for row in rows["quiz_attempts"] + rows["packages_started"]:
         progress.attempts[row.version_id] = progress.attempts.get(row.version_id, 0) + row.attempts
         if row.passed:
@@ -218,6 +221,7 @@ def _states(catalogue, progress, module_ids):
             lessons_done=len(lesson_done.get(version_id, ())),
             done_lesson_ids=frozenset(lesson_done.get(version_id, ())),
             attempts=attempts.get(version_id, 0),
+            quiz_attempts=progress.quiz_attempts.get(version_id, 0),
             quiz_passed=version_id in passed,
             completed=module.id in completed,
             missing_prerequisites=[
