@@ -30,3 +30,7 @@ def init_app(app):
     from app.backoffice import workplace_figures
 
     workplace_figures.register()
+    from app.backoffice.debriefs import home_contribution
+    from app.common.home import register_home_contribution
+
+    register_home_contribution("agent", home_contribution())

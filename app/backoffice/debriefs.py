@@ -9,6 +9,8 @@ from app.backoffice.enums import DebriefStatus
 from app.backoffice.knowledge_models import Debrief
 from app.backoffice.requests import RequestError, event
 from app.backoffice.signals import observation_proposed
+from app.common.home import HomeContribution
+from app.common.sql import Part
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.referential.models import Competency
@@ -97,11 +99,24 @@ def complete(actor, request, debrief, note, competency_code=None, level=None, mo
                                   level=debrief.level, note=debrief.note, reference=request.reference)
 
 
-def recommended_modules(user):
-    """Module slugs experts recommended to this agent in debriefs (the dashboard shows them)."""
+def _recommended_part():
+    """Module slugs experts recommended to the agent (:user_id) in debriefs, the latest first."""
     from app.backoffice.models import SupportRequest
 
-    return list(dict.fromkeys(db.session.scalars(
+    latest = db.func.max(Debrief.done_at)
+    statement = (
         db.select(Debrief.module_slug).join(SupportRequest, SupportRequest.id == Debrief.request_id)
-        .where(SupportRequest.author_id == user.id, Debrief.module_slug.is_not(None))
-        .order_by(Debrief.done_at.desc()))))
+        .where(SupportRequest.author_id == db.bindparam("user_id"), Debrief.module_slug.is_not(None))
+        .group_by(Debrief.module_slug)
+    )
+    return Part("recommended_modules", statement, _slug, order_by=(latest.desc(), Debrief.module_slug))
+
+
+def _slug(module_slug):
+    return module_slug
+
+
+def home_contribution():
+    """The agent's home: `recommended_modules`, the slugs of the modules experts recommended after a debrief."""
+    return HomeContribution("recommended_modules", (_recommended_part(),),
+                            lambda rows, user, since: rows["recommended_modules"])

@@ -75,3 +75,94 @@ def capped_page(page_arg, per_page, count_cap, read_page, read_count):
     if total is None:
         total = read_count(window) if window.offset else 0
     return window.page(items, total)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One named part of a `PartsUnion`: a statement of labelled, typed columns, and what each of its rows
+    becomes (`row`, called with the columns in the statement's order: a named tuple or a dataclass).
+
+    `order_by` (with `limit`) orders the part's rows and keeps the first ones; without it, the rows come in
+    no particular order."""
+
+    name: str
+    statement: object  # a Select
+    row: object
+    order_by: tuple = ()
+    limit: int | None = None
+
+
+def _family(type_):
+    """The slot a column of this type fills: its own TypeDecorator (its result processing must run), else
+    its SQL type's family (String and Text share one)."""
+    from sqlalchemy.types import NullType, TypeDecorator
+
+    if isinstance(type_, NullType):
+        raise TypeError("a part's columns need a type: cast NULL to the column's type")
+    return type(type_) if isinstance(type_, TypeDecorator) else type_._type_affinity
+
+
+class PartsUnion:
+    """Small rows of several statements read in one query (UNION ALL), each part's rows handed back as its
+    own row type, in its own order: for a page that shows a few lists from several domains.
+
+    The branches of a UNION have the same columns: each part's columns go into slots of their type (a part
+    with two texts and a date fills two text slots and a date slot), the other slots are typed NULLs, and a
+    first column names the part. Build it once (building a statement costs more than running it); values go
+    in as bind parameters of `read`.
+    """
+
+    def __init__(self, parts):
+        from sqlalchemy import func, literal_column, null, select
+
+        parts = tuple(parts)
+        names = [part.name for part in parts]
+        if len(set(names)) != len(names) or not all(name.isidentifier() for name in names):
+            raise ValueError(f"parts need distinct identifier names: {names}")
+        subqueries, layout, slot_types = [], [], {}  # layout: per part, the slot of each column
+        for part in parts:
+            statement = part.statement
+            if part.order_by:
+                statement = statement.add_columns(
+                    func.row_number().over(order_by=part.order_by).label("part_position")
+                ).order_by(*part.order_by)
+            if part.limit is not None:
+                statement = statement.limit(part.limit)
+            subquery = statement.subquery(f"part_{part.name}")
+            columns = [c for c in subquery.c if c.key != "part_position"]
+            used, slots = {}, []
+            for column in columns:
+                family = _family(column.type)
+                index = used.get(family, 0)
+                used[family] = index + 1
+                slot_types.setdefault(family, [])
+                if len(slot_types[family]) <= index:
+                    slot_types[family].append(column.type)
+                slots.append((family, index))
+            subqueries.append(subquery)
+            layout.append((columns, slots))
+        order = [(family, index) for family, types in slot_types.items() for index in range(len(types))]
+        position_of = {slot: 2 + i for i, slot in enumerate(order)}  # after the part's name and position
+        branches = []
+        for part, subquery, (columns, slots) in zip(parts, subqueries, layout, strict=True):
+            by_slot = dict(zip(slots, columns, strict=True))
+            values = [by_slot.get(slot, db.cast(null(), slot_types[slot[0]][slot[1]])) for slot in order]
+            position = subquery.c.part_position if part.order_by else literal_column("0", Integer)
+            branches.append(select(literal_column(f"'{part.name}'").label("part"), position.label("position"),
+                                   *[v.label(f"slot_{i}") for i, v in enumerate(values)]).select_from(subquery))
+        self.statement = branches[0] if len(branches) == 1 else db.union_all(*branches)
+        self._readers = {
+            part.name: (part.row, [position_of[slot] for slot in slots], bool(part.order_by))
+            for part, (_columns, slots) in zip(parts, layout, strict=True)
+        }
+
+    def read(self, params):
+        """{part name: [rows]} for these bind parameters, in one query."""
+        found = {name: [] for name in self._readers}
+        for row in db.session.execute(self.statement, params):
+            found[row[0]].append(row)
+        out = {}
+        for name, (make, indexes, ordered) in self._readers.items():
+            rows = sorted(found[name], key=lambda r: r[1]) if ordered else found[name]
+            out[name] = [make(*[row[i] for i in indexes]) for row in rows]
+        return out

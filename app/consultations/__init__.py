@@ -17,9 +17,6 @@ def init_app(app):
     register_exporter("consultations", export_consultations)
     register_eraser(erase_consultations)
     register_purger(purge_citizen_views)
+    from app.common.home import register_home_contribution
 
-    def open_consultations_for(user, limit=3):
-        """The agent's home page lists a few open consultations addressed to them."""
-        return queries.open_for_agent(user, limit) if user.role == "agent" else []
-
-    app.jinja_env.globals["open_consultations_for"] = open_consultations_for
+    register_home_contribution("agent", queries.home_contribution())  # a few open consultations

@@ -1,14 +1,17 @@
 """Who sees which consultation: the owning team, and the agents it targets (everyone else: 404)."""
-import functools
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import false, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role
-from app.consultations.enums import ConsultationStatus, ParticipationStatus, Targeting
+from app.common.home import HomeContribution
+from app.common.sql import Part
+from app.consultations.enums import ConsultationKind, ConsultationStatus, ParticipationStatus, Targeting
 from app.consultations.models import Consultation, ConsultationTarget, Participation, ParticipationAttachment
 from app.extensions import db
-from app.reports.models import Report, ReportFollower
+from app.reports.models import Application, Report, ReportFollower
 
 MAX_ID = 2**31 - 1
 
@@ -114,28 +117,46 @@ def team_list(user):
     ).all()
 
 
-def open_for_agent(user, limit=None):
-    """Open consultations addressed to this agent, soonest end first (the home page shows a few).
+class HomeConsultation(NamedTuple):
+    """An open consultation as the agent's home page lists it."""
 
-    The same rows as agent_scope(user) filtered on the open status, from a statement built once (the
-    home page asks on every visit; building this statement cost more than running it)."""
-    if user is None or user.role != Role.AGENT or user.id is None:
-        return []
-    values = _targeting_values(user)
-    if limit:
-        values["limit"] = limit
-    return db.session.scalars(_open_for_agent_statement(bool(limit)), values).all()
+    id: int
+    title: str
+    kind: str
+    ends_on: date | None
+    application_name: str
+
+    @property
+    def kind_label(self):
+        return ConsultationKind(self.kind).label
 
 
-@functools.cache
-def _open_for_agent_statement(limited):
+def _open_for_agent_part(limit=3):
+    """Open consultations addressed to the agent (:user_id, whose organisation is of kind
+    :consultations_kind in :consultations_department) or that they took part in, soonest end first: the
+    rows of agent_scope(user) filtered on the open status."""
     user_id = db.bindparam("user_id")
-    query = db.select(Consultation).where(
-        Consultation.status != ConsultationStatus.DRAFT.value,
-        or_(_targeted(user_id, db.bindparam("kind"), db.bindparam("department")), _took_part(user_id)),
-        Consultation.status == ConsultationStatus.OPEN.value,
-    ).options(joinedload(Consultation.application)).order_by(Consultation.ends_on, Consultation.id)
-    return query.limit(db.bindparam("limit", type_=db.Integer)) if limited else query
+    statement = (
+        db.select(Consultation.id, Consultation.title, Consultation.kind, Consultation.ends_on,
+                  Application.name.label("application_name"))
+        .join(Application, Application.id == Consultation.application_id)
+        .where(Consultation.status == ConsultationStatus.OPEN.value,
+               or_(_targeted(user_id, db.bindparam("consultations_kind"), db.bindparam("consultations_department")),
+                   _took_part(user_id)))
+    )
+    return Part("open_consultations", statement, HomeConsultation, order_by=(Consultation.ends_on, Consultation.id),
+                limit=limit)
+
+
+def _home_params(user, since):
+    values = _targeting_values(user)
+    return {"consultations_kind": values["kind"], "consultations_department": values["department"]}
+
+
+def home_contribution():
+    """The agent's home: `consultations`, a few open consultations addressed to them."""
+    return HomeContribution("consultations", (_open_for_agent_part(),),
+                            lambda rows, user, since: rows["open_consultations"], params=_home_params)
 
 
 def agent_list(user):

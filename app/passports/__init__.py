@@ -13,6 +13,10 @@ def init_app(app):
     for blueprint in (views.bp, hr_views.bp, doc_views.bp, vae_hr_views.bp, verify_views.bp):
         app.register_blueprint(blueprint)
     connect_receivers()
+    from app.common.home import register_home_contribution
+    from app.passports.home import home_contribution
+
+    register_home_contribution("agent", home_contribution())
     # The DSFR badge kind of each entry status (passports/_macros.html: status_badge and the entries table).
     app.jinja_env.globals["passport_status_badge_kinds"] = STATUS_BADGE_KINDS
 

@@ -1,8 +1,11 @@
 """What a passport asks of its people now, for the home pages: the agent's lines to act on or just
-decided, the HR queue's size and its oldest waiting line. Fixed number of queries, bounded reads."""
+decided (read with the other domains' parts of the agent's home, app.common.home), the HR queue's size
+and its oldest waiting line. Fixed number of queries, bounded reads."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.common.home import HomeContribution
+from app.common.sql import Part
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.passports.models import EntryStatus, PassportEntry
@@ -36,21 +39,31 @@ class HomeEntry:
         return since is not None and self.changed_at >= since
 
 
-def agent_entries(user, since=None, limit=10):
-    """The holder's lines to act on (changes requested, drafts), then those validated or refused since
-    `since` (the previous visit; the last RECENT_DAYS days on a first visit), newest change first (one query)."""
-    since = since or utcnow() - timedelta(days=RECENT_DAYS)
-    rows = db.session.execute(
+def _entries_part(limit=10):
+    """The holder's (:user_id) lines to act on (changes requested, drafts), then those validated or refused
+    since :passport_since, newest change first."""
+    to_act = PassportEntry.status.in_(TO_ACT)
+    statement = (
         db.select(PassportEntry.id, Competency.code, Competency.title, PassportEntry.level, PassportEntry.status,
                   PassportEntry.updated_at)
         .join(Competency, Competency.id == PassportEntry.competency_id)
-        .where(PassportEntry.holder_id == user.id,
-               db.or_(PassportEntry.status.in_(TO_ACT),
-                      db.and_(PassportEntry.status.in_(DECIDED), PassportEntry.updated_at >= since)))
-        .order_by(PassportEntry.status.in_(TO_ACT).desc(), PassportEntry.updated_at.desc(), PassportEntry.id)
-        .limit(limit)
-    ).all()
-    return [HomeEntry(*row) for row in rows]
+        .where(PassportEntry.holder_id == db.bindparam("user_id"),
+               db.or_(to_act, db.and_(PassportEntry.status.in_(DECIDED),
+                                      PassportEntry.updated_at >= db.bindparam("passport_since"))))
+    )
+    return Part("passport_entries", statement, HomeEntry,
+                order_by=(to_act.desc(), PassportEntry.updated_at.desc(), PassportEntry.id), limit=limit)
+
+
+def _since(user, since):
+    # On a first visit, the last RECENT_DAYS days.
+    return {"passport_since": since or utcnow() - timedelta(days=RECENT_DAYS)}
+
+
+def home_contribution():
+    """The agent's home: `entries`, the lines to act on, then those decided since the previous visit."""
+    return HomeContribution("entries", (_entries_part(),), lambda rows, user, since: rows["passport_entries"],
+                            params=_since)
 
 
 @dataclass(frozen=True)

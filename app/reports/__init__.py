@@ -21,6 +21,10 @@ def init_app(app):
     register_purger(purge_citizen_words)
     register_pending_form_masker(mask_kept_text)
     register_job("webhooks", deliver_due)
+    from app.common.home import register_home_contribution
+    from app.reports.home import home_contribution
+
+    register_home_contribution("agent", home_contribution())
     # The DSFR badge kind of each status (reports/_macros.html status_badge, and the board's rows inline).
     app.jinja_env.globals["report_status_badge_kinds"] = STATUS_BADGE_KINDS
 

@@ -1,13 +1,16 @@
-"""What reports ask of people now, for the home pages: the agent's reports with news or a question, and the
-team's work (new reports to qualify, overdue deadlines, most people affected, workarounds to publish).
-Each list is bounded and read in a fixed number of queries, whatever the number of reports."""
+"""What reports ask of people now, for the home pages: the agent's reports with news or a question (read
+with the other domains' parts of the agent's home, app.common.home), and the team's work (new reports to
+qualify, overdue deadlines, most people affected, workarounds to publish). Each list is bounded and read in a fixed number of queries, whatever the number of reports."""
 from datetime import timedelta
+from typing import NamedTuple
 
+from app.common.home import HomeContribution
+from app.common.sql import Part
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reports.enums import CommentKind, Status
-from app.reports.models import Report, ReportComment
-from app.reports.services import agent_scope, team_scope
+from app.reports.models import Report, ReportComment, ReportFollower
+from app.reports.services import team_scope
 from app.reports.workflow import OPEN
 
 RECENT_DAYS = 30
@@ -15,11 +18,24 @@ LIST_SIZE = 5
 COUNT_CAP = 1000
 
 
-def agent_news(user, since=None, limit=LIST_SIZE):
-    """The agent's reports where the team asks for information, published a workaround or answered since
-    `since` (the previous visit; the last RECENT_DAYS days on a first visit): questions first, then the
-    newest (one query)."""
-    since = since or utcnow() - timedelta(days=RECENT_DAYS)
+class AgentNews(NamedTuple):
+    """A report of the agent's with news, as the home page shows it."""
+
+    id: int
+    reference: str
+    title: str
+    status: str
+    workaround_published: bool
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+
+def _news_part(limit=LIST_SIZE):
+    """The reports the agent (:user_id) filed or joined where the team asks for information, published a
+    workaround or answered since :reports_since: questions first, then the newest."""
+    since = db.bindparam("reports_since")
     answered = (
         db.select(ReportComment.id)
         .where(ReportComment.report_id == Report.id, ReportComment.kind == CommentKind.PUBLIC_ANSWER.value,
@@ -27,12 +43,26 @@ def agent_news(user, since=None, limit=LIST_SIZE):
         .exists()
     )
     asks = Report.status == Status.INFO_REQUESTED.value
-    return db.session.scalars(
-        agent_scope(user)
+    statement = (
+        db.select(Report.id, Report.reference, Report.title, Report.status,
+                  (Report.workaround != "").label("workaround_published"))
+        .join(ReportFollower, (ReportFollower.report_id == Report.id)
+              & (ReportFollower.user_id == db.bindparam("user_id")))  # agent_scope, for the home's agent
         .where(db.or_(asks, Report.workaround_at >= since, answered))
-        .order_by(asks.desc(), Report.updated_at.desc(), Report.id.desc())
-        .limit(limit)
-    ).all()
+    )
+    return Part("report_news", statement, AgentNews, order_by=(asks.desc(), Report.updated_at.desc(), Report.id.desc()),
+                limit=limit)
+
+
+def _since(user, since):
+    # On a first visit, the last RECENT_DAYS days.
+    return {"reports_since": since or utcnow() - timedelta(days=RECENT_DAYS)}
+
+
+def home_contribution():
+    """The agent's home: `reports`, their reports with a question, a workaround or an answer since the
+    previous visit."""
+    return HomeContribution("reports", (_news_part(),), lambda rows, user, since: rows["report_news"], params=_since)
 
 
 def _capped_count(query):

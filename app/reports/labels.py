@@ -98,9 +98,17 @@ def keyboard_shortcuts_on(user):
     """Whether single-key shortcuts (j, k) are on for this user (on unless turned off)."""
     if getattr(user, "id", None) is None:
         return False
-    value = db.session.scalar(
-        db.select(TriagePreference.keyboard_shortcuts).where(TriagePreference.user_id == user.id))
-    return True if value is None else bool(value)
+    return shortcuts_from(db.session.scalars(keyboard_shortcuts_statement(user.id)).all())
+
+
+def keyboard_shortcuts_statement(user_id):
+    """SQL: the user's shortcut preference (no row when never set); the board reads it with its options."""
+    return db.select(TriagePreference.keyboard_shortcuts).where(TriagePreference.user_id == user_id)
+
+
+def shortcuts_from(values):
+    """Whether shortcuts are on, from the values of keyboard_shortcuts_statement (on unless turned off)."""
+    return True if not values or values[0] is None else bool(values[0])
 
 
 def set_keyboard_shortcuts(actor, enabled):

@@ -4,6 +4,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.extensions import db
+from app.reports.board import board_select
 from app.reports.enums import CommentKind
 from app.reports.models import (
     Application,
@@ -16,7 +17,6 @@ from app.reports.models import (
     Step,
 )
 from app.reports.services import clean, key_clause, team_scope, visible_reports
-from app.reports.triage import board_select
 
 
 def comments_for(report, user):

@@ -48,7 +48,7 @@ class BoardRow(ReportState):
     answer_due_at: object
     acknowledged_at: object
     answered_at: object
-    # Read by a join in triage.board_page; the labels are set from one query for the whole page.
+    # Read by a join in board.board_page, the labels' ids by a subquery of the same query.
     assignee_id: int | None = None
     assignee_name: str | None = None
     labels: tuple = ()

@@ -3,32 +3,17 @@
 Each function checks `report.can_triage(actor)` (a triager of the team, or a team token),
 makes one commit and writes its audit line. Texts are masked like the agents' ones.
 """
-from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
-
-from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
 from app.audit.services import audit
-from app.common.sql import capped_page, inline
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
-from app.reports import labels, notify, search, signals, webhooks
-from app.reports.enums import CommentKind, ProblemType, Status, WebhookEvent
-from app.reports.models import (
-    Application,
-    MeToo,
-    Procedure,
-    Report,
-    ReportComment,
-    ReportEvent,
-    ReportFollower,
-    next_due_clause,
-)
-from app.reports.rows import BoardRow, board_columns
-from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact, team_scope
+from app.reports import notify, signals, webhooks
+from app.reports.enums import CommentKind, Status, WebhookEvent
+from app.reports.models import MeToo, ReportComment, ReportEvent, ReportFollower
+from app.reports.services import ReportError, clean, comment_payload, mask, recount_impact
 from app.reports.workflow import (
     CLOSING,
     OPEN,
@@ -268,182 +253,3 @@ def merge_into(actor, duplicate, main):
         f"La remontée {duplicate.reference} est un doublon de {main.reference} : suivez désormais {main.reference}.",
     )
     return main
-
-
-# --- the board ----------------------------------------------------------------------------------------
-
-SORTS = {
-    "recent": "Plus récentes",
-    "people": "Personnes concernées",
-    "blocked": "Usagers bloqués",
-    "me_too": "Nombre de « moi aussi »",
-    "deadline": "Échéance la plus proche",
-}
-AGES = {"7": "Moins de 7 jours", "30": "Moins de 30 jours", "older": "Plus de 30 jours"}
-IMPACTS = {"blocked": "Usager bloqué", "right": "Droit ou délai en jeu", "many": "5 personnes ou plus"}
-ASSIGNEES = {"me": "Assignées à moi", "none": "Sans personne en charge"}
-
-
-def _label_id(raw):
-    raw = (raw or "").strip()
-    return raw if raw.isascii() and raw.isdigit() and len(raw) <= 9 else ""
-
-
-@dataclass
-class BoardFilters:
-    status: str = "open"
-    application: str = ""
-    problem_type: str = ""
-    impact: str = ""
-    age: str = ""
-    q: str = ""
-    sort: str = "recent"
-    assignee: str = ""
-    label: str = ""
-
-    @classmethod
-    def from_args(cls, args):
-        def pick(name, allowed, default=""):
-            value = (args.get(name) or "").strip()
-            return value if value in allowed else default
-
-        return cls(
-            status=pick("status", {"open", "all", "overdue", *Status.values()}, "open"),
-            application=clean(args.get("application")).strip().lower()[:60],
-            problem_type=pick("type", set(ProblemType.values())),
-            impact=pick("impact", set(IMPACTS)),
-            age=pick("age", set(AGES)),
-            q=clean(args.get("q")).strip()[:200],
-            sort=pick("sort", set(SORTS), "recent"),
-            assignee=pick("assignee", set(ASSIGNEES)),
-            label=_label_id(args.get("label")),
-        )
-
-    def as_args(self):
-        values = {"status": self.status, "application": self.application, "type": self.problem_type,
-                  "impact": self.impact, "age": self.age, "q": self.q, "sort": self.sort,
-                  "assignee": self.assignee, "label": self.label}
-        return {k: v for k, v in values.items() if v}
-
-
-def board_applications(actor):
-    """The applications whose reports the actor's board lists, by name (the scope of team_scope).
-
-    Rows of (id, code, name, is_active): the board needs nothing else of them.
-    """
-    query = db.select(Application.id, Application.code, Application.name, Application.is_active).order_by(
-        Application.name)
-    if actor.role == Role.ADMIN:
-        return db.session.execute(query).all()
-    team_id = actor.team_id if actor.role == Role.TRIAGER else None
-    if team_id is None:
-        return []
-    return db.session.execute(query.where(Application.team_id == team_id)).all()
-
-
-def board_page(actor, filters, page_arg, per_page, count_cap, applications=None):
-    """One page of the board as BoardRow, and its total counted up to `count_cap` past the page.
-
-    One query: the capped count is a subquery of the rows' query (PostgreSQL runs it once). Only when
-    the page is empty past the first one is the count run on its own (to say how many there are).
-    """
-    query = board_select(actor, filters, applications=applications)
-    # The applications' table is needed only to filter on an application's code (the scope names ids).
-    if filters.application:
-        counted = query.with_only_columns(Report.id).order_by(None)
-    else:
-        counted = db.select(Report.id)
-        if query.whereclause is not None:
-            counted = counted.where(query.whereclause)
-
-    def total(window):
-        return db.select(db.func.count()).select_from(counted.limit(window.count_limit).subquery())
-
-    assignee = aliased(User)
-
-    def read_page(window):
-        rows = db.session.execute(
-            query.with_only_columns(*board_columns(), Report.assignee_id, assignee.full_name,
-                                    total(window).scalar_subquery().label("total"))
-            .outerjoin(Procedure, Procedure.id == Report.procedure_id)
-            .outerjoin(assignee, assignee.id == Report.assignee_id)
-            .limit(per_page).offset(window.offset)
-        ).all()
-        # The page's labels in one query (none when the page is empty).
-        by_report = labels.labels_by_report([row.id for row in rows])
-        items = [BoardRow(*row[:-1], labels=tuple(by_report.get(row.id, ()))) for row in rows]
-        return items, rows[0].total if rows else None
-
-    return capped_page(page_arg, per_page, count_cap, read_page, lambda window: db.session.scalar(total(window)))
-
-
-def board_select(actor, filters, now=None, applications=None):
-    """The team's reports matching the board's filters, sorted.
-
-    `applications` are board_applications(actor) when the caller already has them.
-    """
-    from app.reports.services import REFERENCE
-
-    now = now or utcnow()
-    if actor.role == Role.ADMIN:
-        query = team_scope(actor)
-    else:
-        # team_scope's reports, named by their application ids written into the SQL: PostgreSQL
-        # then knows how many reports the team has (a join on the team hides it), counts a page's
-        # window from an index and picks the sort's index for any team.
-        if applications is None:
-            applications = board_applications(actor)
-        ids = sorted(a.id for a in applications)
-        query = (
-            db.select(Report).join(Application, Report.application_id == Application.id)
-            .where(Report.application_id.in_(inline(ids)) if ids else db.false())
-        )
-    if filters.status == "open":
-        query = query.where(Report.status.in_([s.value for s in OPEN]))
-    elif filters.status == "overdue":
-        query = query.where(
-            Report.status.in_([s.value for s in OPEN]),
-            db.or_(
-                db.and_(Report.acknowledged_at.is_(None), Report.acknowledge_due_at < now),
-                db.and_(Report.answered_at.is_(None), Report.answer_due_at < now),
-            ),
-        )
-    elif filters.status != "all":
-        query = query.where(Report.status == filters.status)
-    if filters.application:
-        query = query.where(Application.code == filters.application)
-    if filters.problem_type:
-        query = query.where(Report.problem_type == filters.problem_type)
-    if filters.impact == "blocked":
-        query = query.where(Report.blocked_total > 0)
-    elif filters.impact == "right":
-        query = query.where(Report.right_at_risk.is_(True))
-    elif filters.impact == "many":
-        query = query.where(Report.people_total >= 5)
-    if filters.age == "7":
-        query = query.where(Report.created_at >= now - timedelta(days=7))
-    elif filters.age == "30":
-        query = query.where(Report.created_at >= now - timedelta(days=30))
-    elif filters.age == "older":
-        query = query.where(Report.created_at < now - timedelta(days=30))
-    if filters.assignee == "me":
-        query = query.where(Report.assignee_id == actor.id)
-    elif filters.assignee == "none":
-        query = query.where(Report.assignee_id.is_(None))
-    if filters.label:
-        query = query.where(labels.labelled_clause(Report, int(filters.label)))
-    if filters.q:
-        if REFERENCE.match(filters.q.upper()):
-            query = query.where(Report.reference == filters.q.upper())
-        else:
-            clause = search.match_clause(Report, search.stems(filters.q), mode="all")
-            query = query.where(clause if clause is not None else db.false())
-    next_due = next_due_clause()
-    order = {
-        "recent": [Report.id.desc()],
-        "people": [Report.people_total.desc(), Report.id.desc()],
-        "blocked": [Report.blocked_total.desc(), Report.people_total.desc(), Report.id.desc()],
-        "me_too": [Report.me_too_count.desc(), Report.id.desc()],
-        "deadline": [next_due.asc().nulls_last(), Report.id],
-    }[filters.sort]
-    return query.order_by(*order)

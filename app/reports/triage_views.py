@@ -9,10 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.timezones import utcnow
-from app.reports import export, labels, queries, services, stats, triage
+from app.reports import board as board_queries
+from app.reports import export, queries, services, stats, triage
 from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
-from app.reports.triage_forms import BulkForm, RespondForm, ShortcutsForm
+from app.reports.triage_forms import BulkForm, RespondForm
 from app.reports.views import inline_messages, render_detail
 
 bp = Blueprint("triage", __name__, url_prefix="/equipe")
@@ -38,34 +39,33 @@ def _triage_report_or_404(reference):
 BOARD_COUNT_CAP = 1000
 
 
+# The board's fixed choices, built once.
+STATUS_OPTIONS = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")] + [
+    (s.value, s.label) for s in Status]
+TYPE_OPTIONS = [(t.value, t.label) for t in ProblemType]
+
+
 @bp.route("/remontees")
 @roles(Role.TRIAGER, Role.ADMIN)
 def board():
-    filters = triage.BoardFilters.from_args(request.args)
-    applications = triage.board_applications(current_user)
-    page = triage.board_page(current_user, filters, request.args.get("page"), current_app.config["PER_PAGE"],
-                             BOARD_COUNT_CAP, applications=applications)
-    status_options = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")]
-    team_labels = labels.team_labels(current_user)
-    can_bulk = current_user.role == Role.TRIAGER
+    filters = board_queries.BoardFilters.from_args(request.args)
+    options = board_queries.board_options(current_user)
+    page = board_queries.board_page(current_user, filters, request.args.get("page"), current_app.config["PER_PAGE"],
+                                    BOARD_COUNT_CAP, applications=options.applications, team_labels=options.labels)
     bulk_form = None
-    if can_bulk:
+    if current_user.role == Role.TRIAGER:
         bulk_form = BulkForm(formdata=None, back=request.full_path.rstrip("?"))
         bulk_form.assignee.choices = [SelectChoice("", "Personne")] + [
-            SelectChoice(str(u.id), u.full_name) for u in triage.team_members(current_user)]
+            SelectChoice(str(u.id), u.full_name) for u in options.members]
         bulk_form.label.choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(str(label.id), label.name) for label in team_labels]
-    shortcuts_on = labels.keyboard_shortcuts_on(current_user)
+            SelectChoice(str(label.id), label.name) for label in options.labels]
     return render_template(
         "triage/board.html", page=page, filters=filters, inline_messages=inline_messages(),
-        assignee_options=list(triage.ASSIGNEES.items()),
-        label_options=[(str(label.id), label.name) for label in team_labels],
-        bulk_form=bulk_form, shortcuts_on=shortcuts_on,
-        shortcuts_form=ShortcutsForm(formdata=None, keyboard_shortcuts=not shortcuts_on),
-        status_options=status_options + [(s.value, s.label) for s in Status],
-        application_options=[(a.code, a.name) for a in applications if a.is_active],
-        type_options=[(t.value, t.label) for t in ProblemType],
-        sorts=triage.SORTS, ages=triage.AGES, impacts=triage.IMPACTS,
+        assignee_options=list(board_queries.ASSIGNEES.items()),
+        label_options=[(str(label.id), label.name) for label in options.labels],
+        bulk_form=bulk_form, shortcuts_on=options.keyboard_shortcuts, status_options=STATUS_OPTIONS,
+        application_options=[(a.code, a.name) for a in options.applications if a.is_active],
+        type_options=TYPE_OPTIONS, sorts=board_queries.SORTS, ages=board_queries.AGES, impacts=board_queries.IMPACTS,
         # Built once: the rows' links differ only by the reference (R-YYYY-NNNNNN, nothing to escape).
         report_url_prefix=url_for("reports.detail", reference="R")[:-1],
     )
@@ -74,7 +74,7 @@ def board():
 @bp.route("/remontees/export.csv")
 @roles(Role.TRIAGER, Role.ADMIN)
 def export_csv():
-    filters = triage.BoardFilters.from_args(request.args)
+    filters = board_queries.BoardFilters.from_args(request.args)
     reports = queries.exported_reports(current_user, filters, EXPORT_LIMIT)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     return Response(

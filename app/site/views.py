@@ -25,15 +25,11 @@ def index():
 @roles(Role.AGENT)
 def agent_home():
     from app.accounts.services import home_visit_since
-    from app.backoffice.debriefs import recommended_modules
-    from app.passports.home import agent_entries
-    from app.reports.home import agent_news
-    from app.training.progress import dashboard
+    from app.common.home import read_home
 
     since = home_visit_since(current_user, session)
-    return render_template("site/agent_home.html", paths=dashboard(current_user), since=since,
-                           entries=agent_entries(current_user, since), reports=agent_news(current_user, since),
-                           recommended_modules=recommended_modules(current_user))
+    # What each domain shows here (paths, entries, reports, recommended_modules, consultations), in one query.
+    return render_template("site/agent_home.html", since=since, **read_home("agent", current_user, since))
 
 
 @bp.route("/rh")

@@ -25,6 +25,10 @@ def init_app(app):
     from app.training.observations import tutor_column
 
     register_capability("tutor", tutor_column)  # the header's « Observer un agent » link, no query per page
+    from app.common.home import register_home_contribution
+    from app.training.home import home_contribution
+
+    register_home_contribution("agent", home_contribution())
     for blueprint in (training_bp, attestations_bp, hr_training_bp, observation_bp, trainer_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(curricula_cli)

@@ -6,9 +6,11 @@ knows of modules and paths comes from the cached catalogue (app.training.referen
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam
 
+from app.common.sql import Part, PartsUnion
 from app.extensions import db
 from app.training import reference
 from app.training.models import (
@@ -36,7 +38,8 @@ class ModuleState:
     module: reference.ModuleRef  # cached reference data: id, slug, current_version (title, ...)
     lessons_total: int = 0
     lessons_done: int = 0
-    attempts: int = 0
+    attempts: int = 0  # quiz attempts, plus one for a started SCORM package
+    quiz_attempts: int = 0  # quiz attempts only: the next attempt is number quiz_attempts + 1
     quiz_passed: bool = False
     completed: bool = False
     missing_prerequisites: list = field(default_factory=list)  # titles
@@ -114,41 +117,6 @@ class PathState:
         return [m for m in self.modules if not m.completed] if self.is_overdue else []
 
 
-# The parts of the progress query, told apart by its `kind` column; `key` names what the row is about.
-ENROLMENT = "e"  # key: the path; enrolment_id and due_on are set
-COMPLETION = "c"  # key: the completed module
-LESSON_READ = "l"  # key: the lesson read
-QUIZ = "q"  # key: the module version; attempts and passed (0 or 1) are set (a started SCORM package too)
-
-
-@lru_cache(maxsize=1)
-def _progress_statement():
-    """Enrolments, completions, lessons read and quiz attempts of one user (:user_id), built once."""
-    user_id = bindparam("user_id")
-    no_id, no_date, zero = db.cast(db.null(), db.Integer), db.cast(db.null(), db.Date), db.literal(0)
-    enrolments = db.select(
-        db.literal(ENROLMENT).label("kind"), Enrolment.path_id.label("key"), Enrolment.id.label("enrolment_id"),
-        zero.label("attempts"), zero.label("passed"), Enrolment.due_on.label("due_on"),
-    ).where(Enrolment.user_id == user_id)
-    completions = db.select(
-        db.literal(COMPLETION), ModuleCompletion.module_id, no_id, zero, zero, no_date,
-    ).where(ModuleCompletion.user_id == user_id)
-    lessons = db.select(db.literal(LESSON_READ), LessonProgress.lesson_id, no_id, zero, zero, no_date).where(
-        LessonProgress.user_id == user_id
-    )
-    quizzes = (
-        db.select(db.literal(QUIZ), QuizAttempt.version_id, no_id, db.func.count(QuizAttempt.id),
-                  db.func.max(db.case((QuizAttempt.passed, 1), else_=0)), no_date)
-        .where(QuizAttempt.user_id == user_id)
-        .group_by(QuizAttempt.version_id)
-    )
-    # A SCORM package started counts as an attempt: the module is « En cours » like a quiz tried.
-    packages = db.select(db.literal(QUIZ), PackageAttempt.version_id, no_id, db.literal(1), zero, no_date).where(
-        PackageAttempt.user_id == user_id
-    )
-    return db.union_all(enrolments, completions, lessons, quizzes, packages)
-
-
 @dataclass(frozen=True)
 class EnrolmentRow:
     """What the dashboard shows of an enrolment."""
@@ -158,38 +126,79 @@ class EnrolmentRow:
     due_on: date | None
 
 
+class AttemptsRow(NamedTuple):
+    """A module version's quiz attempts (or a started SCORM package: one attempt, not passed)."""
+
+    version_id: int
+    attempts: int
+    passed: int  # 1 when an attempt passed
+
+
+def _single(value):
+    return value
+
+
+def progress_parts():
+    """The named parts of one user's progress (:user_id): enrolments, completed modules, lessons read,
+    quiz attempts per version, SCORM packages started. Read together, in one query, by `PartsUnion`."""
+    user_id = bindparam("user_id")
+    return (
+        Part("enrolments", db.select(Enrolment.id, Enrolment.path_id, Enrolment.due_on)
+             .where(Enrolment.user_id == user_id), EnrolmentRow),
+        Part("completed_modules", db.select(ModuleCompletion.module_id)
+             .where(ModuleCompletion.user_id == user_id), _single),
+        Part("lessons_read", db.select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id), _single),
+        Part("quiz_attempts", db.select(
+            QuizAttempt.version_id, db.func.count(QuizAttempt.id).label("attempts"),
+            db.func.max(db.case((QuizAttempt.passed, 1), else_=0)).label("passed"),
+        ).where(QuizAttempt.user_id == user_id).group_by(QuizAttempt.version_id), AttemptsRow),
+        # A SCORM package started counts as an attempt: the module is « En cours » like a quiz tried.
+        Part("packages_started", db.select(
+            PackageAttempt.version_id, db.literal(1).label("attempts"), db.literal(0).label("passed"),
+        ).where(PackageAttempt.user_id == user_id), AttemptsRow),
+    )
+
+
+@lru_cache(maxsize=1)
+def _progress_union():
+    """The progress parts as one statement, built once."""
+    return PartsUnion(progress_parts())
+
+
 @dataclass
 class UserProgress:
     enrolments: list  # EnrolmentRow, soonest due date first, then undated, in enrolment order
     completed: set  # module ids
     lessons_done: dict  # version id -> set of lesson ids read
-    attempts: dict  # version id -> number of quiz attempts
+    attempts: dict  # version id -> number of quiz attempts (plus one for a started SCORM package)
     passed: set  # version ids with a passed attempt
+    quiz_attempts: dict = field(default_factory=dict)  # version id -> number of quiz attempts only
+
+
+def progress_from_parts(rows, catalogue):
+    """A UserProgress from the rows of `progress_parts` ({part name: rows}).
+
+    Lessons map to their version through the cached catalogue, so the database neither joins nor plans
+    long IN lists."""
+    progress = UserProgress(sorted(rows["enrolments"], key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
+                            set(rows["completed_modules"]), {}, {}, set())
+    lesson_versions = catalogue.lesson_versions
+    for lesson_id in rows["lessons_read"]:
+        version_id = lesson_versions.get(lesson_id)
+        if version_id is not None:
+            progress.lessons_done.setdefault(version_id, set()).add(lesson_id)
+    progress.quiz_attempts = {row.version_id: row.attempts for row in rows["quiz_attempts"]}
+    for row in rows["quiz_attempts"] + rows["packages_started"]:
+        progress.attempts[row.version_id] = progress.attempts.get(row.version_id, 0) + row.attempts
+        if row.passed:
+            progress.passed.add(row.version_id)
+    return progress
 
 
 def _user_progress(user, catalogue):
-    """Everything the pages need of one user's training, in one query.
-
-    Only the user's own rows are read (by the user_id indexes); lessons map to their version through the
-    cached catalogue, so the database neither joins nor plans long IN lists.
-    """
-    progress = UserProgress([], set(), {}, {}, set())
-    rows = db.session.execute(_progress_statement(), {"user_id": user.id})
-    for kind, key, enrolment_id, attempts, any_passed, due_on in rows:
-        if kind == ENROLMENT:
-            progress.enrolments.append(EnrolmentRow(enrolment_id, key, due_on))
-        elif kind == COMPLETION:
-            progress.completed.add(key)
-        elif kind == LESSON_READ:
-            version_id = catalogue.lesson_versions.get(key)
-            if version_id is not None:
-                progress.lessons_done.setdefault(version_id, set()).add(key)
-        elif kind == QUIZ:
-            progress.attempts[key] = progress.attempts.get(key, 0) + attempts
-            if any_passed:
-                progress.passed.add(key)
-    progress.enrolments.sort(key=lambda e: (e.due_on is None, e.due_on or date.min, e.id))
-    return progress
+    """Everything the pages need of one user's training, in one query (only the user's own rows are read,
+    by the user_id indexes)."""
+    return progress_from_parts(_progress_union().read({"user_id": user.id}), catalogue)
 
 
 def module_states(user, module_ids):
@@ -212,6 +221,7 @@ def _states(catalogue, progress, module_ids):
             lessons_done=len(lesson_done.get(version_id, ())),
             done_lesson_ids=frozenset(lesson_done.get(version_id, ())),
             attempts=attempts.get(version_id, 0),
+            quiz_attempts=progress.quiz_attempts.get(version_id, 0),
             quiz_passed=version_id in passed,
             completed=module.id in completed,
             missing_prerequisites=[
@@ -228,7 +238,11 @@ def module_state(user, module):
 def dashboard(user):
     """The agent's paths with module states: one query, plus the cached catalogue."""
     catalogue = reference.catalogue()
-    progress = _user_progress(user, catalogue)
+    return dashboard_from_progress(_user_progress(user, catalogue), catalogue)
+
+
+def dashboard_from_progress(progress, catalogue):
+    """The paths of `dashboard` from a progress already read (the home page reads it with other parts)."""
     paths = catalogue.paths
     enrolled = [(e, paths[e.path_id]) for e in progress.enrolments if e.path_id in paths]
     module_ids = {module_id for _e, path in enrolled for module_id in path.module_ids}

@@ -206,8 +206,9 @@ def quiz(slug):
     state = module_state(current_user, module)
     if state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
-    # Choices in the order of this agent's next attempt: a reload shows the same order.
-    questions = learning.quiz_for_attempt(current_user, module.current_version)
+    # Choices in the order of this agent's next attempt: a reload shows the same order (the attempts so far
+    # come with the module's state, no query of their own).
+    questions = learning.quiz_for_attempt(current_user, module.current_version, state.quiz_attempts + 1)
     form = QuizSubmitForm()
     if request.method == "POST":
         if not form.validate_on_submit():

@@ -4,13 +4,20 @@ import html
 import re
 from datetime import timedelta
 
+import pytest
+
 from app.accounts.models import Organisation
 from app.audit.services import audit
 from app.common.timezones import utcnow
 from app.extensions import db
+from app.training import reference
 from tests.factories import UserFactory
 from tests.passports.core_factories import CompetencyFactory, EntryFactory
 from tests.query_counter import count_queries
+
+# The signed-in user, then what every domain shows in one query (app.common.home), the training catalogue
+# being cached as when served.
+AGENT_HOME_QUERIES = 2
 
 
 def _page(client, path):
@@ -83,7 +90,15 @@ def test_agent_home_lists_what_changed_since_the_previous_visit_then_moves_the_m
     assert after.competency.code not in news and before.competency.code not in news
 
 
-def test_agent_home_runs_the_same_number_of_queries_whatever_the_passport(app, client, login, agent):
+@pytest.fixture
+def cached_catalogue(app, monkeypatch):
+    monkeypatch.setitem(app.config, "REFERENCE_CACHE_SECONDS", 60)
+    reference.invalidate()
+    yield
+    reference.invalidate()
+
+
+def test_agent_home_runs_the_same_number_of_queries_whatever_the_passport(app, client, login, agent, cached_catalogue):
     login(user=agent)
     client.get("/agent")  # the first view of a session also moves the « last visit » marker (one write)
     counts = []
@@ -93,7 +108,7 @@ def test_agent_home_runs_the_same_number_of_queries_whatever_the_passport(app, c
             EntryFactory(holder=agent, competency=CompetencyFactory(), status="validated")
         db.session.commit()
         counts.append(_queries(app, client, "/agent"))
-    assert counts[0] == counts[1], counts
+    assert counts == [AGENT_HOME_QUERIES] * 2, counts
 
 
 def test_hr_home_counts_lines_to_validate_with_the_oldest_overdue_training_and_imports(app, client, login, hr, org):

@@ -1,0 +1,292 @@
+"""The triage board: its filters; the team's choices (services, labels, members) and the reader's shortcut
+preference in one query; a page of lean rows, with their assignee, labels and capped total, in one query."""
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
+from sqlalchemy import String
+from sqlalchemy.orm import aliased
+
+from app.accounts.models import Role, User
+from app.common.sql import Part, PartsUnion, capped_page, inline
+from app.common.timezones import utcnow
+from app.extensions import db
+from app.reports import labels, search
+from app.reports.enums import ProblemType, Status
+from app.reports.label_models import ReportLabel, ReportLabelLink
+from app.reports.models import Application, Procedure, Report, next_due_clause
+from app.reports.rows import BoardRow, board_columns
+from app.reports.services import clean, team_scope
+from app.reports.workflow import OPEN
+
+SORTS = {
+    "recent": "Plus récentes",
+    "people": "Personnes concernées",
+    "blocked": "Usagers bloqués",
+    "me_too": "Nombre de « moi aussi »",
+    "deadline": "Échéance la plus proche",
+}
+AGES = {"7": "Moins de 7 jours", "30": "Moins de 30 jours", "older": "Plus de 30 jours"}
+IMPACTS = {"blocked": "Usager bloqué", "right": "Droit ou délai en jeu", "many": "5 personnes ou plus"}
+ASSIGNEES = {"me": "Assignées à moi", "none": "Sans personne en charge"}
+
+
+def _label_id(raw):
+    raw = (raw or "").strip()
+    return raw if raw.isascii() and raw.isdigit() and len(raw) <= 9 else ""
+
+
+@dataclass
+class BoardFilters:
+    status: str = "open"
+    application: str = ""
+    problem_type: str = ""
+    impact: str = ""
+    age: str = ""
+    q: str = ""
+    sort: str = "recent"
+    assignee: str = ""
+    label: str = ""
+
+    @classmethod
+    def from_args(cls, args):
+        def pick(name, allowed, default=""):
+            value = (args.get(name) or "").strip()
+            return value if value in allowed else default
+
+        return cls(
+            status=pick("status", {"open", "all", "overdue", *Status.values()}, "open"),
+            application=clean(args.get("application")).strip().lower()[:60],
+            problem_type=pick("type", set(ProblemType.values())),
+            impact=pick("impact", set(IMPACTS)),
+            age=pick("age", set(AGES)),
+            q=clean(args.get("q")).strip()[:200],
+            sort=pick("sort", set(SORTS), "recent"),
+            assignee=pick("assignee", set(ASSIGNEES)),
+            label=_label_id(args.get("label")),
+        )
+
+    def as_args(self):
+        values = {"status": self.status, "application": self.application, "type": self.problem_type,
+                  "impact": self.impact, "age": self.age, "q": self.q, "sort": self.sort,
+                  "assignee": self.assignee, "label": self.label}
+        return {k: v for k, v in values.items() if v}
+
+
+class ApplicationRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    is_active: bool
+
+
+class LabelRow(NamedTuple):
+    id: int
+    name: str
+    colour: str
+
+
+class MemberRow(NamedTuple):
+    id: int
+    full_name: str
+
+
+@dataclass(frozen=True)
+class BoardOptions:
+    """What the board offers besides its rows."""
+
+    applications: list  # ApplicationRow by name: the services whose reports the board lists (team_scope's)
+    labels: list  # LabelRow by name: the labels of the reader's team (none for administrators)
+    members: list  # MemberRow by name: the team's active triagers (the bulk action's assignees)
+    keyboard_shortcuts: bool  # the reader's preference (on unless turned off)
+
+
+def _value(value):
+    return value
+
+
+@lru_cache(maxsize=2)
+def _options_union(every_application):
+    """The options' parts (:user_id, the reader; :team_id, their team), built once per kind of reader."""
+    team_id, user_id = db.bindparam("team_id"), db.bindparam("user_id")
+    applications = db.select(Application.id, Application.code, Application.name, Application.is_active)
+    parts = [Part("shortcuts", labels.keyboard_shortcuts_statement(user_id), _value)]
+    if every_application:
+        return PartsUnion([Part("applications", applications, ApplicationRow, order_by=(Application.name,)), *parts])
+    return PartsUnion([
+        Part("applications", applications.where(Application.team_id == team_id), ApplicationRow,
+             order_by=(Application.name,)),
+        Part("labels", db.select(ReportLabel.id, ReportLabel.name, ReportLabel.colour)
+             .where(ReportLabel.team_id == team_id), LabelRow, order_by=(ReportLabel.name,)),
+        Part("members", db.select(User.id, User.full_name)
+             .where(User.team_id == team_id, User.role == Role.TRIAGER, User.active.is_(True)), MemberRow,
+             order_by=(User.full_name,)),
+        *parts,
+    ])
+
+
+def board_options(actor):
+    """The board's services, the team's labels and members, and the reader's shortcut preference (one query)."""
+    if actor.role == Role.ADMIN:
+        rows = _options_union(True).read({"user_id": actor.id})
+    elif actor.role == Role.TRIAGER and actor.team_id is not None:
+        rows = _options_union(False).read({"user_id": actor.id, "team_id": actor.team_id})
+    else:
+        return BoardOptions([], [], [], labels.keyboard_shortcuts_on(actor))
+    return BoardOptions(rows["applications"], rows.get("labels", []), rows.get("members", []),
+                        labels.shortcuts_from(rows["shortcuts"]))
+
+
+def board_applications(actor):
+    """The applications whose reports the actor's board lists, by name (the scope of team_scope).
+
+    Rows of (id, code, name, is_active): the board needs nothing else of them.
+    """
+    query = db.select(Application.id, Application.code, Application.name, Application.is_active).order_by(
+        Application.name)
+    if actor.role == Role.ADMIN:
+        return db.session.execute(query).all()
+    team_id = actor.team_id if actor.role == Role.TRIAGER else None
+    if team_id is None:
+        return []
+    return db.session.execute(query.where(Application.team_id == team_id)).all()
+
+
+def _label_ids():
+    """SQL: the ids of the report's labels, "3,7" (NULL without any)."""
+    return (
+        db.select(db.func.aggregate_strings(db.cast(ReportLabelLink.label_id, String), ","))
+        .where(ReportLabelLink.report_id == Report.id)
+        .scalar_subquery()
+    )
+
+
+def _label_namer(rows, team_labels):
+    """A function from a row's label ids to its labels, by name.
+
+    The team's labels come with the board's options; labels of other teams on the page's rows (an
+    administrator's board, a service moved to another team) are read in one more query."""
+    wanted = {int(i) for row in rows if row.label_ids for i in row.label_ids.split(",")}
+    known = {label.id: (position, label) for position, label in enumerate(team_labels)}
+    if not wanted <= known.keys():
+        ordered = db.session.execute(
+            db.select(ReportLabel.id, ReportLabel.name, ReportLabel.colour)
+            .where(ReportLabel.id.in_(sorted(wanted))).order_by(ReportLabel.name)
+        ).all()
+        known = {row.id: (position, LabelRow(*row)) for position, row in enumerate(ordered)}
+
+    def named(ids):
+        if not ids:
+            return ()
+        return tuple(label for _position, label in sorted(known[int(i)] for i in ids.split(",")))
+
+    return named
+
+
+def board_page(actor, filters, page_arg, per_page, count_cap, applications=None, team_labels=()):
+    """One page of the board as BoardRow, and its total counted up to `count_cap` past the page.
+
+    One query: the capped count is a subquery of the rows' query (PostgreSQL runs it once), the assignee's
+    name a join and the labels' ids a subquery per row, named from `team_labels` (board_options'). Only
+    when the page is empty past the first one is the count run on its own (to say how many there are).
+    """
+    query = board_select(actor, filters, applications=applications)
+    # The applications' table is needed only to filter on an application's code (the scope names ids).
+    if filters.application:
+        counted = query.with_only_columns(Report.id).order_by(None)
+    else:
+        counted = db.select(Report.id)
+        if query.whereclause is not None:
+            counted = counted.where(query.whereclause)
+
+    def total(window):
+        return db.select(db.func.count()).select_from(counted.limit(window.count_limit).subquery())
+
+    assignee = aliased(User)
+
+    def read_page(window):
+        rows = db.session.execute(
+            query.with_only_columns(*board_columns(), Report.assignee_id, assignee.full_name,
+                                    _label_ids().label("label_ids"), total(window).scalar_subquery().label("total"))
+            .outerjoin(Procedure, Procedure.id == Report.procedure_id)
+            .outerjoin(assignee, assignee.id == Report.assignee_id)
+            .limit(per_page).offset(window.offset)
+        ).all()
+        named = _label_namer(rows, team_labels)
+        items = [BoardRow(*row[:-2], labels=named(row.label_ids)) for row in rows]
+        return items, rows[0].total if rows else None
+
+    return capped_page(page_arg, per_page, count_cap, read_page, lambda window: db.session.scalar(total(window)))
+
+
+def board_select(actor, filters, now=None, applications=None):
+    """The team's reports matching the board's filters, sorted.
+
+    `applications` are board_applications(actor) when the caller already has them.
+    """
+    from app.reports.services import REFERENCE
+
+    now = now or utcnow()
+    if actor.role == Role.ADMIN:
+        query = team_scope(actor)
+    else:
+        # team_scope's reports, named by their application ids written into the SQL: PostgreSQL
+        # then knows how many reports the team has (a join on the team hides it), counts a page's
+        # window from an index and picks the sort's index for any team.
+        if applications is None:
+            applications = board_applications(actor)
+        ids = sorted(a.id for a in applications)
+        query = (
+            db.select(Report).join(Application, Report.application_id == Application.id)
+            .where(Report.application_id.in_(inline(ids)) if ids else db.false())
+        )
+    if filters.status == "open":
+        query = query.where(Report.status.in_([s.value for s in OPEN]))
+    elif filters.status == "overdue":
+        query = query.where(
+            Report.status.in_([s.value for s in OPEN]),
+            db.or_(
+                db.and_(Report.acknowledged_at.is_(None), Report.acknowledge_due_at < now),
+                db.and_(Report.answered_at.is_(None), Report.answer_due_at < now),
+            ),
+        )
+    elif filters.status != "all":
+        query = query.where(Report.status == filters.status)
+    if filters.application:
+        query = query.where(Application.code == filters.application)
+    if filters.problem_type:
+        query = query.where(Report.problem_type == filters.problem_type)
+    if filters.impact == "blocked":
+        query = query.where(Report.blocked_total > 0)
+    elif filters.impact == "right":
+        query = query.where(Report.right_at_risk.is_(True))
+    elif filters.impact == "many":
+        query = query.where(Report.people_total >= 5)
+    if filters.age == "7":
+        query = query.where(Report.created_at >= now - timedelta(days=7))
+    elif filters.age == "30":
+        query = query.where(Report.created_at >= now - timedelta(days=30))
+    elif filters.age == "older":
+        query = query.where(Report.created_at < now - timedelta(days=30))
+    if filters.assignee == "me":
+        query = query.where(Report.assignee_id == actor.id)
+    elif filters.assignee == "none":
+        query = query.where(Report.assignee_id.is_(None))
+    if filters.label:
+        query = query.where(labels.labelled_clause(Report, int(filters.label)))
+    if filters.q:
+        if REFERENCE.match(filters.q.upper()):
+            query = query.where(Report.reference == filters.q.upper())
+        else:
+            clause = search.match_clause(Report, search.stems(filters.q), mode="all")
+            query = query.where(clause if clause is not None else db.false())
+    next_due = next_due_clause()
+    order = {
+        "recent": [Report.id.desc()],
+        "people": [Report.people_total.desc(), Report.id.desc()],
+        "blocked": [Report.blocked_total.desc(), Report.people_total.desc(), Report.id.desc()],
+        "me_too": [Report.me_too_count.desc(), Report.id.desc()],
+        "deadline": [next_due.asc().nulls_last(), Report.id],
+    }[filters.sort]
+    return query.order_by(*order)

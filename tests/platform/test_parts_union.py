@@ -1,0 +1,86 @@
+"""app.common.sql.PartsUnion: several parts' small typed rows read in one query, each part's rows as its own
+row type, in its own order; and app.common.home, the home pages' contributions read through it."""
+from datetime import datetime
+from typing import NamedTuple
+
+import pytest
+from sqlalchemy import bindparam
+
+from app.accounts.models import Organisation, User
+from app.common import home
+from app.common.sql import Part, PartsUnion
+from app.extensions import db
+from tests.factories import OrganisationFactory, UserFactory
+from tests.query_counter import count_queries
+
+
+def _selects(counter):
+    return [s for s in counter.statements if not s.startswith("BEGIN")]  # SQLite's BEGIN IMMEDIATE counts too
+
+
+class Person(NamedTuple):
+    id: int
+    full_name: str
+    created_at: datetime
+    active: bool
+
+
+def _code(code):
+    return code
+
+
+def _parts():
+    org = bindparam("org_id")
+    return (
+        Part("people", db.select(User.id, User.full_name, User.created_at, User.active)
+             .where(User.organisation_id == org), Person, order_by=(User.full_name.desc(),), limit=2),
+        Part("organisation", db.select(Organisation.code).where(Organisation.id == org), _code),
+        Part("nobody", db.select(User.email).where(User.id == -1), _code),
+    )
+
+
+def test_each_part_comes_back_typed_ordered_and_limited_in_one_query(app):
+    org = OrganisationFactory(code="ORG-PARTS")
+    for name in ("Anne", "Bruno", "Chloé"):
+        UserFactory(full_name=name, organisation=org)
+    UserFactory(full_name="Zoé")  # another organisation
+    db.session.commit()
+    union, org_id = PartsUnion(_parts()), org.id
+    with count_queries(app) as counter:
+        rows = union.read({"org_id": org_id})
+    assert len(_selects(counter)) == 1
+    assert [p.full_name for p in rows["people"]] == ["Chloé", "Bruno"]  # the part's order, then its limit
+    person = rows["people"][0]
+    assert isinstance(person, Person) and person.active is True
+    assert person.created_at.tzinfo is not None  # the column type's result processing ran (UTCDateTime)
+    assert rows["organisation"] == ["ORG-PARTS"]
+    assert rows["nobody"] == []
+
+
+def test_parts_need_distinct_names_and_typed_columns():
+    with pytest.raises(ValueError):
+        PartsUnion([Part("same", db.select(User.id), _code), Part("same", db.select(User.id), _code)])
+    with pytest.raises(TypeError):
+        PartsUnion([Part("untyped", db.select(db.null().label("nothing")), _code)])
+
+
+def test_home_contributions_are_read_together_and_built_by_their_domain(app, monkeypatch):
+    monkeypatch.setattr(home, "_CONTRIBUTIONS", {})
+    monkeypatch.setattr(home, "_UNIONS", {})
+    org = OrganisationFactory(code="ORG-HOME")
+    user = UserFactory(full_name="Agent", organisation=org)
+    db.session.commit()
+    user = db.session.get(User, user.id)  # loaded now: reading its columns below runs no query
+    home.register_home_contribution("test", home.HomeContribution(
+        "colleagues", (Part("colleagues", db.select(User.full_name).where(User.id == bindparam("user_id")), _code),),
+        lambda rows, u, since: [name.upper() for name in rows["colleagues"]]))
+    home.register_home_contribution("test", home.HomeContribution(
+        "organisation", (Part("home_organisation", db.select(Organisation.code)
+                              .where(Organisation.id == bindparam("organisation_id")), _code),),
+        lambda rows, u, since: (rows["home_organisation"], since),
+        params=lambda u, since: {"organisation_id": u.organisation_id}))
+    with count_queries(app) as counter:
+        shown = home.read_home("test", user, since="hier")
+    assert len(_selects(counter)) == 1
+    assert shown == {"colleagues": ["AGENT"], "organisation": (["ORG-HOME"], "hier")}
+    assert home.read_home("nothing registered", user) == {}
