@@ -166,30 +166,33 @@ def quarter_cells(quarter, department=None):
 
 
 def quarters_cells(quarters, department=None):
-    """{quarter: cells} of several quarters (see quarter_cells), read in two queries whatever their number."""
+    """{quarter: cells} of several quarters (see quarter_cells), read in one query whatever their number: a
+    UNION of the départements' sums and, when asked for, the organisations' sums with their names."""
     T = BarometerTotal
-    sums = [db.func.sum(getattr(T, code)) for code in BAROMETER_CODES]
-    departments = db.session.execute(
-        db.select(T.quarter, T.department, db.func.sum(T.respondents), *sums)
-        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department)).all()
-    rows = []
+    sums = [db.func.sum(getattr(T, code)).label(code) for code in BAROMETER_CODES]
+    respondents = db.func.sum(T.respondents).label("respondents")
+    departments = (db.select(T.quarter, db.cast(db.null(), db.Integer).label("organisation_id"), T.department,
+                             db.cast(db.null(), db.String).label("name"), respondents, *sums)
+                   .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
+    query = departments
     if department is not None:
-        query = db.select(T.quarter, T.organisation_id, T.department, db.func.sum(T.respondents), *sums).where(
-            T.quarter.in_(quarters), T.organisation_id.is_not(None))
+        organisations = (db.select(T.quarter, T.organisation_id, T.department, Organisation.name, respondents, *sums)
+                         .join(Organisation, Organisation.id == T.organisation_id)
+                         .where(T.quarter.in_(quarters), T.organisation_id.is_not(None)))
         if department == "?":
-            query = query.where(T.department.is_(None))
+            organisations = organisations.where(T.department.is_(None))
         elif department != "*":
-            query = query.where(T.department == department)
-        rows = db.session.execute(query.group_by(T.quarter, T.organisation_id, T.department)).all()
-    org_ids = {row[1] for row in rows}
-    labels = {f"org-{i}": name for i, name in db.session.execute(
-        db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))} if org_ids else {}
+            organisations = organisations.where(T.department == department)
+        query = db.union_all(departments, organisations.group_by(T.quarter, T.organisation_id, T.department,
+                                                                  Organisation.name))
+    rows = db.session.execute(query).all()
+    labels = {f"org-{row[1]}": row[3] for row in rows if row[1] is not None}
     found = {}
     for quarter in quarters:
-        data = [(row[1], row[2], int(row[3]), dict(zip(BAROMETER_CODES, map(int, row[4:]), strict=True)))
-                for row in rows if row[0] == quarter]
-        dep_data = [(row[1], int(row[2]), dict(zip(BAROMETER_CODES, map(int, row[3:]), strict=True)))
-                    for row in departments if row[0] == quarter]
+        data = [(row[1], row[2], int(row[4]), dict(zip(BAROMETER_CODES, map(int, row[5:]), strict=True)))
+                for row in rows if row[0] == quarter and row[1] is not None]
+        dep_data = [(row[2], int(row[4]), dict(zip(BAROMETER_CODES, map(int, row[5:]), strict=True)))
+                    for row in rows if row[0] == quarter and row[1] is None]
         found[quarter] = anonymity.suppress(anonymity.build(data, labels, dep_data), minimum_group())
     return found
 

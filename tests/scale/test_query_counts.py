@@ -124,3 +124,7 @@ def test_query_counts_do_not_grow_with_the_data(app):
     _clear_tables(db)
     large = _measure(app, LARGE)
     assert small == large
+    # Working conditions: fixed numbers, not only equal ones (tests/workplace/test_page_costs.py says which).
+    assert {key: large[key] for key in ("HR incident list", "HR working-conditions indicators",
+                                        "national working-conditions indicators")} == {
+        "HR incident list": 4, "HR working-conditions indicators": 10, "national working-conditions indicators": 10}
