@@ -207,6 +207,29 @@ def cells_for_quarters(quarters, scope):
     return quarters_cells(quarters, _department_of(scope))
 
 
+def trend_cells(quarters, scope):
+    """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query. The
+    nation's cell needs no département (it is shown when it has enough respondents, whatever its children):
+    it is read from the sums per quarter, the same few rows for a small network and for the whole one."""
+    if scope.level != "national":
+        cells = cells_for_quarters(quarters, scope)
+        return {quarter: view_of(cells[quarter], scope)[0] for quarter in quarters}
+    T = BarometerTotal
+    rows = db.session.execute(
+        db.select(T.quarter, db.func.sum(T.respondents), *[db.func.sum(getattr(T, code)) for code in BAROMETER_CODES])
+        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter)).all()
+    found = {}
+    for quarter in quarters:
+        cell = anonymity.Cell(scope.key, scope.level, scope.label)
+        for row in rows:
+            if row[0] == quarter:
+                cell.count = int(row[1])
+                cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
+        cell.shown = cell.count >= minimum_group()
+        found[quarter] = cell
+    return found
+
+
 def _department_of(scope):
     return None if scope.level == "national" else (scope.department or "?")
 

@@ -101,8 +101,8 @@ def compute(scope, quarter, minimum, cross_limit=None):
     total_shown = total == 0 or total >= minimum
     assessed, means, open_actions = checklist.site_figures(scope)
     quarters = previous_quarters(quarter, 4)
-    cells = barometer.cells_for_quarters(quarters, scope)
-    trend = [(q, barometer.view_of(cells[q], scope)[0]) for q in quarters]
+    cells = barometer.trend_cells(quarters, scope)
+    trend = [(q, cells[q]) for q in quarters]
     cross, with_incidents = cross_readings(scope, quarter, limit=cross_limit, counted=True)
     return Indicators(
         scope=scope, quarter=quarter, minimum=minimum,

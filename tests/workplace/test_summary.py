@@ -120,3 +120,12 @@ def test_scale_seed_fills_the_summary(app):
     seed_scale(app.config, scaled(0.002))
     stored = summary.stored()
     assert stored and stored == summary.recount()
+
+
+def test_demo_seed_fills_the_summary_through_the_use_cases(app):
+    from app.seed import seed_demo
+
+    seed_demo()
+    stored = summary.stored()
+    assert sum(c["incidents"] for key, c in stored.items() if key[0] == summary.NATIONAL) == 5
+    assert stored == summary.recount()
