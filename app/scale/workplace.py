@@ -19,7 +19,8 @@ INCIDENT_COLUMNS = (
 CAMPAIGN_COLUMNS = ("id", "title", "organisation_id", "quarter", "opens_on", "closes_on", "status",
                     "opened_by_id", "created_at", "closed_at")
 ANSWER_COLUMNS = ("id", "campaign_id", "organisation_id", "department", "answered_on", *BAROMETER_CODES)
-TABLES = ("workplace_incidents", "workplace_barometer_campaigns", "workplace_barometer_totals")
+TABLES = ("workplace_incidents", "workplace_incident_months", "workplace_barometer_campaigns",
+          "workplace_barometer_totals")
 
 
 def _pick(rng, weighted):
@@ -50,6 +51,9 @@ def seed_workplace(sizes, people, rng, now, bar_for):
 
     with bar_for("Incidents", sizes["incidents"]) as bar:
         incident_count = insert_rows("workplace_incidents", INCIDENT_COLUMNS, incidents(), bar)
+    from app.workplace.summary import rebuild
+
+    rebuild(commit=False)  # the monthly summaries the indicators read, counted as the incident use cases count
     departments = {org_id: dep for org_id, dep in people.get("departments", {}).items()}
     campaigns = IdSequence("workplace_barometer_campaigns")
     quarters = previous_quarters(quarter_of(now.date()), 5)[:-1]  # the four closed quarters before this one

@@ -8,6 +8,7 @@ def init_app(app):
     app.config.setdefault("SURVEY_MIN_GROUP", int(os.environ.get("SURVEY_MIN_GROUP", "5")))
     from app.workplace import models  # noqa: F401 - registers the tables
     from app.workplace.barometer_views import bp as barometer_bp
+    from app.workplace.cli import workplace_cli
     from app.workplace.dialogue_views import bp as dialogue_bp
     from app.workplace.incident_views import bp as incidents_bp
     from app.workplace.providers import register_provider
@@ -16,6 +17,7 @@ def init_app(app):
 
     for blueprint in (incidents_bp, site_bp, barometer_bp, dialogue_bp):
         app.register_blueprint(blueprint)
+    app.cli.add_command(workplace_cli)
     register_provider("online_failures", online_failures)
     from app.accounts.privacy import register_eraser, register_exporter
     from app.workplace.privacy import erase_workplace, export_workplace

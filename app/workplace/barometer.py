@@ -166,30 +166,33 @@ def quarter_cells(quarter, department=None):
 
 
 def quarters_cells(quarters, department=None):
-    """{quarter: cells} of several quarters (see quarter_cells), read in two queries whatever their number."""
+    """{quarter: cells} of several quarters (see quarter_cells), read in one query whatever their number: a
+    UNION of the départements' sums and, when asked for, the organisations' sums with their names."""
     T = BarometerTotal
-    sums = [db.func.sum(getattr(T, code)) for code in BAROMETER_CODES]
-    departments = db.session.execute(
-        db.select(T.quarter, T.department, db.func.sum(T.respondents), *sums)
-        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department)).all()
-    rows = []
+    sums = [db.func.sum(getattr(T, code)).label(code) for code in BAROMETER_CODES]
+    respondents = db.func.sum(T.respondents).label("respondents")
+    departments = (db.select(T.quarter, db.cast(db.null(), db.Integer).label("organisation_id"), T.department,
+                             db.cast(db.null(), db.String).label("name"), respondents, *sums)
+                   .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
+    query = departments
     if department is not None:
-        query = db.select(T.quarter, T.organisation_id, T.department, db.func.sum(T.respondents), *sums).where(
-            T.quarter.in_(quarters), T.organisation_id.is_not(None))
+        organisations = (db.select(T.quarter, T.organisation_id, T.department, Organisation.name, respondents, *sums)
+                         .join(Organisation, Organisation.id == T.organisation_id)
+                         .where(T.quarter.in_(quarters), T.organisation_id.is_not(None)))
         if department == "?":
-            query = query.where(T.department.is_(None))
+            organisations = organisations.where(T.department.is_(None))
         elif department != "*":
-            query = query.where(T.department == department)
-        rows = db.session.execute(query.group_by(T.quarter, T.organisation_id, T.department)).all()
-    org_ids = {row[1] for row in rows}
-    labels = {f"org-{i}": name for i, name in db.session.execute(
-        db.select(Organisation.id, Organisation.name).where(Organisation.id.in_(org_ids)))} if org_ids else {}
+            organisations = organisations.where(T.department == department)
+        query = db.union_all(departments, organisations.group_by(T.quarter, T.organisation_id, T.department,
+                                                                  Organisation.name))
+    rows = db.session.execute(query).all()
+    labels = {f"org-{row[1]}": row[3] for row in rows if row[1] is not None}
     found = {}
     for quarter in quarters:
-        data = [(row[1], row[2], int(row[3]), dict(zip(BAROMETER_CODES, map(int, row[4:]), strict=True)))
-                for row in rows if row[0] == quarter]
-        dep_data = [(row[1], int(row[2]), dict(zip(BAROMETER_CODES, map(int, row[3:]), strict=True)))
-                    for row in departments if row[0] == quarter]
+        data = [(row[1], row[2], int(row[4]), dict(zip(BAROMETER_CODES, map(int, row[5:]), strict=True)))
+                for row in rows if row[0] == quarter and row[1] is not None]
+        dep_data = [(row[2], int(row[4]), dict(zip(BAROMETER_CODES, map(int, row[5:]), strict=True)))
+                    for row in rows if row[0] == quarter and row[1] is None]
         found[quarter] = anonymity.suppress(anonymity.build(data, labels, dep_data), minimum_group())
     return found
 
@@ -202,6 +205,29 @@ def cells_for(quarter, scope):
 def cells_for_quarters(quarters, scope):
     """{quarter: cells} a page about `scope` needs over several quarters (a trend)."""
     return quarters_cells(quarters, _department_of(scope))
+
+
+def trend_cells(quarters, scope):
+    """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query. The
+    nation's cell needs no département (it is shown when it has enough respondents, whatever its children):
+    it is read from the sums per quarter, the same few rows for a small network and for the whole one."""
+    if scope.level != "national":
+        cells = cells_for_quarters(quarters, scope)
+        return {quarter: view_of(cells[quarter], scope)[0] for quarter in quarters}
+    T = BarometerTotal
+    rows = db.session.execute(
+        db.select(T.quarter, db.func.sum(T.respondents), *[db.func.sum(getattr(T, code)) for code in BAROMETER_CODES])
+        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter)).all()
+    found = {}
+    for quarter in quarters:
+        cell = anonymity.Cell(scope.key, scope.level, scope.label)
+        for row in rows:
+            if row[0] == quarter:
+                cell.count = int(row[1])
+                cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
+        cell.shown = cell.count >= minimum_group()
+        found[quarter] = cell
+    return found
 
 
 def _department_of(scope):

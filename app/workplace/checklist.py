@@ -133,21 +133,28 @@ def send_action_reminders(today):
     return sent
 
 
-def latest_theme_means(scope):
-    """(organisations assessed, {theme: mean score of their latest assessments, or None}) in a scope.
-
-    One query, averaged by the database: the page costs the same for one site and for the whole network."""
+def site_figures(scope):
+    """(organisations assessed, {theme: mean score of their latest assessments, or None}, open actions) in a
+    scope: one query, averaged and counted by the database, the same for one site and for the whole network."""
     latest = (db.select(db.func.max(ChecklistAssessment.id).label("last_id"))
               .where(scope.condition(ChecklistAssessment.organisation_id)).group_by(ChecklistAssessment.organisation_id)
               .subquery())
     means = [db.func.avg(ChecklistAssessment.scores[theme].as_float()) for theme in CHECKLIST]
-    assessed, *values = db.session.execute(
-        db.select(db.func.count(), *means).select_from(ChecklistAssessment)
+    open_actions = (db.select(db.func.count()).select_from(ChecklistAction)
+                    .where(scope.condition(ChecklistAction.organisation_id), ChecklistAction.done_at.is_(None))
+                    .scalar_subquery())
+    assessed, open_count, *values = db.session.execute(
+        db.select(db.func.count(), open_actions, *means).select_from(ChecklistAssessment)
         .join(latest, ChecklistAssessment.id == latest.c.last_id)).one()
-    return assessed, {theme: None if value is None else float(value) for theme, value in zip(CHECKLIST, values,
-                                                                                              strict=True)}
+    return assessed, {theme: None if value is None else float(value)
+                      for theme, value in zip(CHECKLIST, values, strict=True)}, open_count
+
+
+def latest_theme_means(scope):
+    """(organisations assessed, {theme: mean score of their latest assessments, or None}) in a scope."""
+    assessed, means, _open = site_figures(scope)
+    return assessed, means
 
 
 def open_action_count(scope):
-    return db.session.scalar(db.select(db.func.count()).select_from(ChecklistAction)
-                             .where(scope.condition(ChecklistAction.organisation_id), ChecklistAction.done_at.is_(None)))
+    return site_figures(scope)[2]

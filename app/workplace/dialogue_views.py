@@ -18,10 +18,11 @@ from app.workplace.providers import PROVIDER_LABELS
 bp = Blueprint("workplace_dialogue", __name__)
 
 
-def _indicators(cross_limit=None):
+def _indicators(cross_limit=None, with_discussion=True):
     """The scope and quarter asked for, if the user may read them: 403 without the capability, 404 else.
 
-    The page lists at most `cross_limit` cross-reading rows; the quarterly file has them all."""
+    The page lists at most `cross_limit` cross-reading rows and no discussion items; the quarterly file has
+    them all."""
     if not scope.can_read_aggregates(current_user):
         abort(403)
     chosen = scope.resolve(current_user, request.args.get("perimetre"))
@@ -33,14 +34,15 @@ def _indicators(cross_limit=None):
     except ValueError:
         abort(400, description="Trimestre invalide (format AAAA-T1 à AAAA-T4).")
     ind = indicators.compute(chosen, quarter, minimum_group(), cross_limit=cross_limit)
-    discussion = dialogue.items(chosen.organisation_id, quarter) if chosen.level == "organisation" else []
+    discussion = (dialogue.items(chosen.organisation_id, quarter)
+                  if with_discussion and chosen.level == "organisation" else [])
     return ind, discussion
 
 
 @bp.route("/conditions-de-travail/indicateurs")
 @roles(Role.AGENT, Role.HR, Role.ADMIN)
 def indicators_page():
-    ind, discussion = _indicators(cross_limit=indicators.CROSS_LIMIT)
+    ind, discussion = _indicators(cross_limit=indicators.CROSS_LIMIT, with_discussion=False)
     return render_template("workplace/indicators.html", ind=ind, discussion=discussion,
                            scopes=scope.scopes_for(current_user), items=BAROMETER_ITEMS, checklist=CHECKLIST,
                            provider_labels=PROVIDER_LABELS,

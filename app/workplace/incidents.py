@@ -11,6 +11,7 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.reports.models import Report
 from app.reports.redaction import redact
+from app.workplace import summary
 from app.workplace.enums import Consequence, IncidentStatus, SupportKind
 from app.workplace.models import Incident, IncidentAction, fits_id
 
@@ -64,6 +65,8 @@ def file_incident(actor, values):
     )
     db.session.add(incident)
     db.session.flush()
+    incident.organisation = actor.organisation
+    summary.record_filed(incident)
     db.session.add(IncidentAction(incident_id=incident.id, actor_id=actor.id, status=IncidentStatus.RECEIVED.value,
                                   note="Signalement déposé."))
     audit(actor, "workplace.incident_filed", incident, {"anonymous_to_hr": incident.anonymous_to_hr})
@@ -86,8 +89,10 @@ def move(actor, incident, to_status, note):
     incident.status = target.value
     if target == IncidentStatus.TAKEN:
         incident.taken_at = now
+        summary.record_taken(incident)
     elif target == IncidentStatus.SUPPORT_OFFERED:
         incident.support_at = now
+        summary.record_support(incident)
     elif target == IncidentStatus.CLOSED:
         incident.closed_at = now
     text = redact(note or "").text

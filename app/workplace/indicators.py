@@ -1,19 +1,13 @@
 """Working-conditions indicators of a scope and quarter, and the cross-readings with other domains."""
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import date
 
 from app.accounts.models import Organisation
 from app.extensions import db
-from app.workplace import anonymity, barometer, checklist, providers
+from app.workplace import anonymity, barometer, checklist, providers, summary
 from app.workplace.enums import BAROMETER_CODES, IncidentKind, Severity
-from app.workplace.models import Incident
-from app.workplace.periods import (
-    at_most_hours_after,
-    month_bucket,
-    months_of,
-    parse_quarter,
-    previous_quarters,
-)
+from app.workplace.models import IncidentMonth
+from app.workplace.periods import months_of, parse_quarter, previous_quarters
 
 
 @dataclass
@@ -58,11 +52,6 @@ class Indicators:
         return sorted(self.cross, key=lambda r: (-r.incidents, r.organisation, r.month))[:CROSS_LIMIT]
 
 
-def _bounds(quarter):
-    start, end = parse_quarter(quarter)
-    return start, end, datetime.combine(start, time(), UTC), datetime.combine(end, time(), UTC)
-
-
 def _published(counts, labels, minimum, accompaniments):
     shown = anonymity.suppress_breakdown(counts, minimum)
     return [Figure(labels[key], counts[key] if shown[key] else None,
@@ -75,22 +64,28 @@ def _rate(count, accompaniments):
     return round(1000 * count / accompaniments, 1)
 
 
-def _incident_counts(scope, start_at, end_at):
-    """({kind: n}, {severity: n}, taken in charge within 48 h, support given): one grouped query."""
-    on_time = at_most_hours_after(Incident.taken_at, Incident.created_at, 48)
+def _months(start, end):
+    """First days of the months from start (included) to end (excluded): the summary rows' `month`."""
+    return [date(int(m[:4]), int(m[5:]), 1) for m in months_of(start, end)]
+
+
+def _incident_counts(scope, start, end):
+    """({kind: n}, {severity: n}, taken in charge within 48 h, support given): the scope's own summary rows
+    (at most months x kinds x severities of them, whatever the size of the scope), one query."""
+    S = IncidentMonth
     rows = db.session.execute(
-        db.select(Incident.kind, Incident.severity, db.func.count(),
-                  db.func.coalesce(db.func.sum(db.case((on_time, 1), else_=0)), 0), db.func.count(Incident.support_at))
-        .where(scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at, Incident.occurred_at < end_at)
-        .group_by(Incident.kind, Incident.severity))
+        db.select(S.kind, S.severity, db.func.sum(S.incidents), db.func.sum(S.taken_within_48h),
+                  db.func.sum(S.support_given))
+        .where(S.scope == summary.scope_key(scope), S.month.in_(_months(start, end)))
+        .group_by(S.kind, S.severity))
     by_kind = {k.value: 0 for k in IncidentKind}
     by_severity = {s.value: 0 for s in Severity}
     on_time_total = support = 0
     for kind, severity, count, taken_in_time, supported in rows:
-        by_kind[kind] += count
-        by_severity[severity] += count
+        by_kind[kind] += int(count)
+        by_severity[severity] += int(count)
         on_time_total += int(taken_in_time)
-        support += supported
+        support += int(supported)
     return by_kind, by_severity, on_time_total, support
 
 
@@ -99,15 +94,15 @@ def compute(scope, quarter, minimum, cross_limit=None):
 
     `cross_limit` (a page): the cross-readings hold only that many rows, those with most incidents, when
     there are more; the quarterly file asks for all of them (None)."""
-    start, end, start_at, end_at = _bounds(quarter)
-    by_kind, by_severity, on_time, support = _incident_counts(scope, start_at, end_at)
+    start, end = parse_quarter(quarter)
+    by_kind, by_severity, on_time, support = _incident_counts(scope, start, end)
     total = sum(by_kind.values())
     accompaniments = providers.total("accompaniments", scope, start, end)
     total_shown = total == 0 or total >= minimum
-    assessed, means = checklist.latest_theme_means(scope)
+    assessed, means, open_actions = checklist.site_figures(scope)
     quarters = previous_quarters(quarter, 4)
-    cells = barometer.cells_for_quarters(quarters, scope)
-    trend = [(q, barometer.view_of(cells[q], scope)[0]) for q in quarters]
+    cells = barometer.trend_cells(quarters, scope)
+    trend = [(q, cells[q]) for q in quarters]
     cross, with_incidents = cross_readings(scope, quarter, limit=cross_limit, counted=True)
     return Indicators(
         scope=scope, quarter=quarter, minimum=minimum,
@@ -118,7 +113,7 @@ def compute(scope, quarter, minimum, cross_limit=None):
         support_given=Figure("Soutien proposé", support if support == 0 or support >= minimum else None),
         accompaniments=accompaniments,
         checklist_scores={theme: None if mean is None else round(mean) for theme, mean in means.items()},
-        assessed=assessed, open_actions=checklist.open_action_count(scope),
+        assessed=assessed, open_actions=open_actions,
         barometer_trend=trend, cross=cross, cross_complete=with_incidents is None,
         cross_with_incidents=with_incidents,
         available={name: providers.provider(name) is not None for name in providers.PROVIDER_NAMES},
@@ -139,22 +134,38 @@ class CrossRow:
 
 
 def _busiest(scope, start, end, limit=None):
-    """The `limit` organisation-months with most incidents (all of them when None; ties: organisation name,
-    month) with the organisation's name, and how many organisation-months have at least one: one query."""
-    start_at, end_at = (datetime.combine(day, time(), UTC) for day in (start, end))
-    month, labels = month_bucket(Incident.occurred_at, start, end)  # one expression for SELECT and GROUP BY
-    per_month = (db.select(Incident.organisation_id.label("org_id"), month.label("month"),
-                           db.func.count().label("incidents"))
-                 .where(scope.condition(Incident.organisation_id), Incident.occurred_at >= start_at,
-                        Incident.occurred_at < end_at)
-                 .group_by(Incident.organisation_id, month).subquery())
-    rows = db.session.execute(
-        db.select(per_month.c.org_id, Organisation.name, per_month.c.month, per_month.c.incidents,
-                  db.func.count().over())
-        .join(Organisation, Organisation.id == per_month.c.org_id)
-        .order_by(per_month.c.incidents.desc(), Organisation.name, per_month.c.month, per_month.c.org_id)
-        .limit(limit)).all()  # LIMIT NULL: no limit
-    return [(org_id, name, labels[m], n, total) for org_id, name, m, n, total in rows], (rows[0][4] if rows else 0)
+    """The organisation-months of the scope with incidents, most first (ties: organisation name, month),
+    and how many there are; when there are at most `limit` of them (or no limit), also the scope's
+    organisations without any (the other domains may report months of theirs). One query, read from the
+    organisations' summary rows: a UNION of two named parts, the second read only when needed.
+
+    Returns ([(org_id, name, month label or None, incidents)], organisation-months with incidents)."""
+    S = IncidentMonth
+    labels = {first: label for first, label in zip(_months(start, end), months_of(start, end), strict=True)}
+    per_month = (db.select(S.organisation_id.label("org_id"), S.month.label("month"),
+                           db.func.sum(S.incidents).label("incidents"))
+                 .where(S.organisation_id.is_not(None), scope.condition(S.organisation_id), S.month.in_(list(labels)))
+                 .group_by(S.organisation_id, S.month).having(db.func.sum(S.incidents) > 0).cte("per_month"))
+    with_incidents = db.select(db.func.count()).select_from(per_month).scalar_subquery()
+    busiest = (db.select(per_month.c.org_id, Organisation.name, per_month.c.month, per_month.c.incidents,
+                         with_incidents.label("with_incidents"))
+               .join(Organisation, Organisation.id == per_month.c.org_id)
+               .order_by(per_month.c.incidents.desc(), Organisation.name, per_month.c.month, per_month.c.org_id)
+               .limit(limit).subquery("busiest"))
+    quiet = (db.select(Organisation.id, Organisation.name, db.null(), db.null(), with_incidents)
+             .where(scope.condition(Organisation.id)))
+    if limit is not None:
+        quiet = quiet.where(with_incidents <= limit)
+    rows = db.session.execute(db.union_all(db.select(busiest), quiet)).all()
+    found = [(org_id, name, labels[_as_date(month)], int(n)) for org_id, name, month, n, _c in rows if month is not None]
+    found.sort(key=lambda r: (-r[3], r[1], r[2], r[0]))  # a UNION keeps no order
+    quiet_orgs = [(org_id, name, None, 0) for org_id, name, month, _n, _c in rows if month is None]
+    return found + quiet_orgs, (rows[0][4] if rows else 0)
+
+
+def _as_date(value):
+    """A DATE column read through a UNION comes back as text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
@@ -165,27 +176,25 @@ def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
 
     With `limit`, when more than `limit` organisation-months count incidents, only the `limit` busiest are
     read (the other domains are asked about their organisations only): a page of the whole network then
-    costs what a page of one département does. `counted=True` returns (rows, organisation-months with
-    incidents when the rows were cut to `limit`, else None).
+    costs what a page of one département does. The number of queries is the same either way.
+    `counted=True` returns (rows, organisation-months with incidents when the rows were cut to `limit`,
+    else None).
     """
-    start, end, start_at, end_at = _bounds(quarter)
+    start, end = parse_quarter(quarter)
     busiest, with_incidents = _busiest(scope, start, end, limit)
+    names = {org_id: name for org_id, name, _m, _n in busiest}
     if limit is not None and with_incidents > limit:
-        org_ids = sorted({org_id for org_id, *_rest in busiest})
-        figures = {name: providers.fetch(name, org_ids, start, end) for name in providers.PROVIDER_NAMES}
-        rows = [_row(name, m, incidents, org_id, figures) for org_id, name, m, incidents, _n in busiest]
+        rows_with_incidents = busiest[:limit]
+        figures = {name: providers.fetch(name, sorted(names), start, end) for name in providers.PROVIDER_NAMES}
+        rows = [_row(name, m, incidents, org_id, figures) for org_id, name, m, incidents in rows_with_incidents]
         return (rows, with_incidents) if counted else rows
     # Every organisation-month with incidents is in `busiest`; the other domains may add months without.
-    org_ids = org_ids if org_ids is not None else scope.org_ids()
-    counts = {(org_id, m): n for org_id, _name, m, n, _total in busiest}
-    names = {}
+    org_ids = org_ids if org_ids is not None else sorted(names)
+    counts = {(org_id, m): n for org_id, _name, m, n in busiest if m is not None}
     figures = {name: providers.fetch(name, org_ids, start, end) for name in providers.PROVIDER_NAMES}
     keys = set(counts)
     for values in figures.values():
         keys |= set(values or {})
-    if keys:  # the names of every organisation in the rows (one query, whatever the data)
-        names = dict(db.session.execute(
-            db.select(Organisation.id, Organisation.name).where(Organisation.id.in_({k[0] for k in keys}))).all())
     months = set(months_of(start, end))
     rows = []
     for org_id, m in sorted(keys, key=lambda k: (names.get(k[0], ""), k[1])):

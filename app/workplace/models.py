@@ -133,6 +133,33 @@ class Incident(db.Model):
         return IncidentContext(self.context).label
 
 
+class IncidentMonth(db.Model):
+    """Incidents of one month, kind and severity for one scope ("org:<id>", "dep:<code>", "nat"), kept up to
+    date by the incident use cases in their own transaction: the indicators add up these rows, never the
+    incidents themselves, so a national page reads about as many rows as an organisation's.
+
+    `taken_within_48h` counts the incidents taken in charge at most 48 h after they were filed,
+    `support_given` those for which support was offered. No person in it. `flask workplace
+    rebuild-summaries` recomputes every row from the incidents."""
+
+    __tablename__ = "workplace_incident_months"
+    __table_args__ = (
+        UniqueConstraint("scope", "month", "kind", "severity", name="uq_workplace_incident_months_key"),
+        # The cross-readings: an organisation's months (organisation_id is NULL on département and nation rows).
+        Index("ix_workplace_incident_months_month_org", "month", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    month = mapped_column(Date(), nullable=False)  # first day of the month (UTC) the incident occurred in
+    kind: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(1))
+    incidents: Mapped[int] = mapped_column(default=0)
+    taken_within_48h: Mapped[int] = mapped_column(default=0)
+    support_given: Mapped[int] = mapped_column(default=0)
+
+
 class IncidentAction(db.Model):
     """One step of the manager's handling: who, what, when."""
 

@@ -1,7 +1,9 @@
 """Who reads which aggregates: HR their organisation, staff_rep their mandate, admin everything."""
 from dataclasses import dataclass
 
+from flask import g, has_request_context
 from sqlalchemy import false, true
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Organisation, Role
 from app.extensions import db
@@ -47,10 +49,16 @@ def department_scope(department):
 
 
 def mandates(user):
+    """The user's staff_rep mandates, read once per request (the access check, the scope and the page's
+    list of scopes all ask)."""
     if user.role != Role.AGENT:
         return []
-    return list(db.session.scalars(db.select(StaffRepMandate).where(StaffRepMandate.user_id == user.id)
-                                   .order_by(StaffRepMandate.id)))
+    cache = g.setdefault("workplace_mandates", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = list(db.session.scalars(
+            db.select(StaffRepMandate).options(selectinload(StaffRepMandate.organisation))
+            .where(StaffRepMandate.user_id == user.id).order_by(StaffRepMandate.id)))
+    return cache[user.id]
 
 
 def is_staff_rep(user):

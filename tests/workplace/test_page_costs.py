@@ -1,5 +1,6 @@
 """Key working-conditions pages run a fixed number of queries, whatever the number of rows."""
 from app.extensions import db
+from app.workplace import indicators
 from app.workplace.models import StaffRepMandate
 from tests.factories import OrganisationFactory, UserFactory
 from tests.query_counter import count_queries
@@ -24,6 +25,10 @@ def test_hr_incident_list_and_indicators_do_not_grow_with_incidents(app, client,
         for _ in range(4):
             file(agent, anonymous_to_hr=True)
     many = {path: _queries(app, client, path) for path in few}
+    # The user; the incident list and its capped count; the indicators: one query a section (incidents
+    # from the monthly summaries, the accompaniments' total, the site checklist, the barometer, the
+    # cross-readings) plus one per figure another domain provides (4).
+    assert few == {"/conditions-de-travail/signalements": 4, "/conditions-de-travail/indicateurs": 10}
     assert many == few
 
 
@@ -36,7 +41,21 @@ def test_staff_rep_indicators_do_not_grow_with_organisations(app, client, login)
     few = _queries(app, client, path)
     for _ in range(4):
         file(UserFactory(role="agent", organisation=OrganisationFactory(department="69")))
-    assert _queries(app, client, path) == few
+    assert _queries(app, client, path) == few == 11  # the HR page's 10 and the staff_rep's mandates, read once
+
+
+def test_national_indicators_cost_the_same_when_the_cross_readings_are_cut(app, client, login, monkeypatch):
+    """Whether every organisation-month is listed or only the busiest (a large network), the same queries."""
+    monkeypatch.setattr(indicators, "CROSS_LIMIT", 3)
+    login(role="admin")
+    path = "/conditions-de-travail/indicateurs"
+    file(UserFactory(role="agent", organisation=OrganisationFactory()))
+    few = _queries(app, client, path)
+    for _ in range(5):
+        file(UserFactory(role="agent", organisation=OrganisationFactory()))
+    page = client.get(path).get_data(as_text=True)
+    assert "Les 3 lignes qui comptent le plus d'incidents, sur 6 structures et mois" in page
+    assert _queries(app, client, path) == few == 10
 
 
 def test_the_incident_list_is_paginated(client, login):

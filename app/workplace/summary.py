@@ -1,0 +1,141 @@
+"""Monthly incident summaries: counters per scope, month, kind and severity, updated with each write.
+
+An incident adds its counters to three rows of the month it occurred in (UTC): its organisation's,
+its département's (when the organisation has one) and the nation's. Filing adds 1 to `incidents`;
+taking it in charge within 48 h of filing adds 1 to `taken_within_48h`; offering support adds 1 to
+`support_given`. Incidents are never deleted nor moved to another month, kind or organisation (the
+victim's erasure keeps them, for legal needs); a use case that did so would subtract its counters
+here. The indicators read these rows, never the incidents; `rebuild` recomputes everything from the
+incidents (after a bulk load, or as a repair: `flask workplace rebuild-summaries`).
+"""
+from collections import Counter
+from datetime import date, timedelta
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.accounts.models import Organisation
+from app.common.timezones import as_utc
+from app.extensions import db
+from app.workplace.enums import TAKE_IN_CHARGE_HOURS
+from app.workplace.models import Incident, IncidentMonth
+
+NATIONAL = "nat"
+COUNTERS = ("incidents", "taken_within_48h", "support_given")
+
+
+def org_scope(organisation_id):
+    return f"org:{organisation_id}"
+
+
+def department_scope(department):
+    return f"dep:{department}"
+
+
+def scope_key(scope):
+    """The summary scope of an app.workplace.scope.Scope."""
+    if scope.level == "organisation":
+        return org_scope(scope.organisation_id)
+    if scope.level == "department":
+        return department_scope(scope.department)
+    return NATIONAL
+
+
+def month_of(moment):
+    """First day of the UTC month of a timestamp (the indicators' quarters are cut in UTC)."""
+    moment = as_utc(moment)
+    return date(moment.year, moment.month, 1)
+
+
+def taken_in_time(created_at, taken_at):
+    """Taken in charge at most 48 h after filing."""
+    return taken_at is not None and as_utc(taken_at) - as_utc(created_at) <= timedelta(hours=TAKE_IN_CHARGE_HOURS)
+
+
+def _scopes(organisation_id, department):
+    """(scope, organisation_id of the row) of the three rows an incident counts in."""
+    found = [(org_scope(organisation_id), organisation_id), (NATIONAL, None)]
+    if department:
+        found.append((department_scope(department), None))
+    return found
+
+
+def _key_rows(organisation_id, department, month, kind, severity, delta):
+    return [{"scope": scope, "organisation_id": row_org, "month": month, "kind": kind, "severity": severity,
+             **{name: delta.get(name, 0) for name in COUNTERS}}
+            for scope, row_org in _scopes(organisation_id, department)]
+
+
+def _upsert(rows):
+    """Add the rows' counters to the stored ones (created when missing), in one statement per row; rows
+    are written in a fixed order so that two transactions never wait on each other crosswise."""
+    table = IncidentMonth.__table__
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for row in sorted(rows, key=lambda r: (r["scope"], r["month"], r["kind"], r["severity"])):
+        statement = insert(table).values(**row)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["scope", "month", "kind", "severity"],
+            set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS}))
+
+
+def _add(incident, delta):
+    _upsert(_key_rows(incident.organisation_id, incident.organisation.department, month_of(incident.occurred_at),
+                      incident.kind, incident.severity, delta))
+
+
+def record_filed(incident):
+    """A new incident counts in its month (the caller commits, with the incident)."""
+    _add(incident, {"incidents": 1, "taken_within_48h": int(taken_in_time(incident.created_at, incident.taken_at)),
+                    "support_given": int(incident.support_at is not None)})
+
+
+def record_taken(incident):
+    """The incident was just taken in charge: counted as on time when within 48 h of filing."""
+    if taken_in_time(incident.created_at, incident.taken_at):
+        _add(incident, {"taken_within_48h": 1})
+
+
+def record_support(incident):
+    """Support was just offered for the incident."""
+    _add(incident, {"support_given": 1})
+
+
+def recount():
+    """{(scope, organisation_id, month, kind, severity): Counter} computed from the incidents themselves."""
+    departments = dict(db.session.execute(db.select(Organisation.id, Organisation.department)).all())
+    totals = {}
+    rows = db.session.execute(
+        db.select(Incident.organisation_id, Incident.occurred_at, Incident.kind, Incident.severity,
+                  Incident.created_at, Incident.taken_at, Incident.support_at).execution_options(yield_per=5000))
+    for org_id, occurred_at, kind, severity, created_at, taken_at, support_at in rows:
+        delta = {"incidents": 1, "taken_within_48h": int(taken_in_time(created_at, taken_at)),
+                 "support_given": int(support_at is not None)}
+        for scope, row_org in _scopes(org_id, departments.get(org_id)):
+            totals.setdefault((scope, row_org, month_of(occurred_at), kind, severity), Counter()).update(delta)
+    return totals
+
+
+def stored():
+    """The stored summary rows in the same shape as recount() (zero counters left out)."""
+    S = IncidentMonth
+    found = {}
+    for row in db.session.execute(db.select(S.scope, S.organisation_id, S.month, S.kind, S.severity,
+                                            *[getattr(S, name) for name in COUNTERS])):
+        counts = Counter({name: value for name, value in zip(COUNTERS, row[5:], strict=True) if value})
+        if counts:
+            found[tuple(row[:5])] = counts
+    return found
+
+
+def rebuild(commit=True):
+    """Recompute every summary row from the incidents; returns the number of rows written."""
+    totals = recount()
+    db.session.execute(db.delete(IncidentMonth))
+    rows = [{"scope": scope, "organisation_id": org_id, "month": month, "kind": kind, "severity": severity,
+             **{name: counts.get(name, 0) for name in COUNTERS}}
+            for (scope, org_id, month, kind, severity), counts in totals.items()]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(db.insert(IncidentMonth.__table__), rows[start:start + 5000])
+    if commit:
+        db.session.commit()
+    return len(rows)
