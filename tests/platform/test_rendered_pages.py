@@ -17,13 +17,16 @@ DRAFTING = [
     ("rattachement proposé par le projet", re.compile(r"proposée? par le projet", re.IGNORECASE)),
     ("file path", re.compile(r"\b[\w.-]+/[\w./-]*\.(?:md|ya?ml|py|html|txt)\b|\b[\w-]+\.(?:md|ya?ml|py)\b")),
 ]
+URL = re.compile(r"https?://\S+")
 
 
 def drafting_notes(text):
     """[(kind, excerpt)] of the drafting notes found in a page's visible text."""
     found = []
     for kind, pattern in DRAFTING:
-        for match in pattern.finditer(text):
+        # A cited web address (a source printed in full, as on a fiche réflexe) is not a leftover file path.
+        searched = URL.sub(lambda m: " " * len(m.group()), text) if kind == "file path" else text
+        for match in pattern.finditer(searched):
             found.append((kind, text[max(0, match.start() - 50):match.end() + 30]))
     return found
 
@@ -36,7 +39,8 @@ def test_the_detector_finds_the_notes_the_issue_quotes_and_spares_ordinary_frenc
         assert drafting_notes(note), note
     for sentence in ("Connaît les principaux points à vérifier (équipement, identifiants).",
                      "Elle peut être récupérée sur la succession, à vérifier auprès de la caisse.",
-                     "Numéro RNCP non communiqué", "Des pièces à compléter avant le rendez-vous"):
+                     "Numéro RNCP non communiqué", "Des pièces à compléter avant le rendez-vous",
+                     "Source : https://www.pole-emploi.fr/candidat/si-je-ne-suis-pas-daccord-avec-u.html"):
         assert drafting_notes(sentence) == [], sentence
 
 
