@@ -71,7 +71,8 @@ def test_fail_then_pass_then_completion(client, login, curricula, db):
     assert completion.version_id == curricula["accueil-base"].current_version_id
     assert completion.score == 100 and completion.organisation_id == agent.organisation_id
     assert received == [(agent.id, "accueil-base", 1, completion.id)]
-    attempts = db.session.scalars(db.select(QuizAttempt).where(QuizAttempt.user_id == agent.id)).all()
+    attempts = db.session.scalars(db.select(QuizAttempt).where(QuizAttempt.user_id == agent.id)
+                                  .order_by(QuizAttempt.id)).all()
     assert [(a.score, a.passed) for a in attempts] == [(0, False), (100, True)]
     assert attempts[0].answers == {"ab-q01": ["b"], "ab-q02": ["a"]}
 
