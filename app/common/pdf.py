@@ -39,3 +39,14 @@ def fonts():
 def escape(text):
     """Text for reportlab's paragraph markup (names and titles may hold &, < or >)."""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def pdf_response(data, filename):
+    """A generated PDF sent as a download, never kept by a cache (it carries personal or restricted data)."""
+    from flask import make_response
+
+    response = make_response(data)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

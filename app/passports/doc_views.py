@@ -1,9 +1,10 @@
 """Agent pages built from the passport: the document (HTML, PDF), gap analysis, VAE."""
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
+from app.common.pdf import pdf_response
 from app.passports import links, pdf, vae
 from app.passports import mobility as gaps
 from app.passports.doc_forms import ConfirmForm, StageForm, StartVaeForm, statements_form
@@ -11,14 +12,6 @@ from app.passports.documents import passport_document
 from app.passports.workflow import VAE_TRANSITIONS
 
 bp = Blueprint("passport_docs", __name__, url_prefix="/passeport")
-
-
-def pdf_response(data, filename):
-    response = make_response(data)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- the passport document --------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The trainer's kit pages (HR and tutors): one page and one PDF per module, the fiches réflexes, and their index."""
-from flask import Blueprint, abort, current_app, make_response, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
+from app.common.pdf import pdf_response
 from app.training import pdf, reflex_pdf, reflex_sheets, trainer
 
 bp = Blueprint("trainer", __name__, url_prefix="/formation/formateur")
@@ -41,10 +42,7 @@ def module(slug):
 @roles(Role.AGENT, Role.HR)
 def module_pdf(slug):
     kit = _kit_or_404(slug)
-    response = make_response(pdf.trainer_kit_pdf(kit))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="kit-formateur-{kit.module.slug}.pdf"'
-    return response
+    return pdf_response(pdf.trainer_kit_pdf(kit), f"kit-formateur-{kit.module.slug}.pdf")
 
 
 def _sheet_or_404(code):
@@ -66,7 +64,4 @@ def sheet(code):
 @roles(Role.AGENT, Role.HR)
 def sheet_pdf(code):
     sheet = _sheet_or_404(code)
-    response = make_response(reflex_pdf.reflex_sheet_pdf(sheet))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="fiche-reflexe-{sheet.code}.pdf"'
-    return response
+    return pdf_response(reflex_pdf.reflex_sheet_pdf(sheet), f"fiche-reflexe-{sheet.code}.pdf")
