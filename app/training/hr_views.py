@@ -17,7 +17,7 @@ from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.common.sql import MAX_ID
-from app.training import learning, queries
+from app.training import learning, path_observations, queries
 from app.training.forms import AssignPathForm
 from app.training.team import (
     STATUSES,
@@ -58,8 +58,9 @@ def team():
 def agent_detail(user_id):
     agent = agent_or_404(current_user, user_id)
     rows = agent_rows(current_user, agent.id)
+    steps = path_observations.steps_by_path(sorted({r.path.id for r in rows if r.path}), agent)
     return render_template("training/hr_agent.html", agent=agent, rows=rows,
-                           overdue=overdue_modules(current_user, rows))
+                           overdue=overdue_modules(current_user, rows), steps=steps)
 
 
 @bp.route("/export.csv")

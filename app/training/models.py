@@ -1,5 +1,5 @@
 """Modules and their immutable versions (lessons, quiz), training paths, lesson progress."""
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.enums import LabelledEnum
@@ -175,6 +175,7 @@ class TrainingPath(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     steps = relationship("PathModule", back_populates="path", order_by="PathModule.position")
+    observation_steps = relationship("PathObservation", back_populates="path", order_by="PathObservation.position")
 
 
 class PathModule(db.Model):
@@ -188,6 +189,25 @@ class PathModule(db.Model):
 
     path = relationship(TrainingPath, back_populates="steps")
     module = relationship(Module)
+
+
+class PathObservation(db.Model):
+    """A competency the agent is observed on at work, with its grid, once the path reaches module `after`
+    (curricula/paths.yaml, `observations`): a quiz shows knowledge, level 3 is shown at the desk."""
+
+    __tablename__ = "path_observations"
+    __table_args__ = (UniqueConstraint("path_id", "competency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path_id: Mapped[int] = mapped_column(ForeignKey("training_paths.id"), index=True)
+    after_module_id: Mapped[int] = mapped_column(ForeignKey("modules.id"), index=True)
+    competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
+    level: Mapped[int] = mapped_column(SmallInteger)
+    position: Mapped[int] = mapped_column(default=0)
+
+    path = relationship(TrainingPath, back_populates="observation_steps")
+    after_module = relationship(Module)
+    competency = relationship("Competency")
 
 
 class LessonProgress(db.Model):
@@ -278,6 +298,6 @@ class ReminderLog(db.Model):
 
 __all__ = [
     "Choice", "Lesson", "LessonProgress", "Module", "ModuleCompetency", "ModuleKind",
-    "ModuleVersion", "PathModule", "Partner", "Question", "TrainingPath", "Enrolment", "QuizAttempt",
+    "ModuleVersion", "PathModule", "PathObservation", "Partner", "Question", "TrainingPath", "Enrolment", "QuizAttempt",
     "ModuleCompletion", "ReminderLog",
 ]

@@ -5,7 +5,7 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pdf import pdf_response
-from app.training import pdf, reflex_pdf, reflex_sheets, trainer
+from app.training import path_observations, pdf, reflex_pdf, reflex_sheets, trainer
 
 bp = Blueprint("trainer", __name__, url_prefix="/formation/formateur")
 
@@ -29,7 +29,8 @@ def _kit_or_404(slug):
 def index():
     _kit_reader()
     return render_template("training/trainer_index.html", modules=trainer.kit_modules(),
-                           sheets=reflex_sheets.all_sheets(current_app.config["CURRICULA_DIR"]))
+                           sheets=reflex_sheets.all_sheets(current_app.config["CURRICULA_DIR"]),
+                           path_steps=path_observations.shipped_path_steps())
 
 
 @bp.route("/<slug>")

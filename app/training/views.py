@@ -8,7 +8,7 @@ from markupsafe import Markup
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.training import learning, pdf, queries, reference
+from app.training import learning, observations, path_observations, pdf, queries, reference
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
 from app.training.models import Partner
@@ -74,8 +74,19 @@ def path_detail(code):
     enrolment = learning.enrolment_of(current_user, path)
     return render_template(
         "training/path.html", path=path, states=[states[i] for i in ids if i in states], enrolment=enrolment,
-        form=QuizSubmitForm(),
+        form=QuizSubmitForm(), steps_after=path_observations.steps_after_modules(path, current_user),
     )
+
+
+@bp.route("/grilles/<code>")
+@roles(Role.AGENT, Role.HR)
+def grid(code):
+    """An observation grid read-only: what a tutor or HR will look for when they observe the agent at work."""
+    grid = observations.grid_for(code)
+    if grid is None:
+        abort(404)
+    levels = observations.evaluate(grid, set()).levels
+    return render_template("training/grid.html", grid=grid, levels=levels, rule=observations.RULE)
 
 
 @bp.route("/parcours/<code>/inscription", methods=["POST"])

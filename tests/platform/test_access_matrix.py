@@ -73,6 +73,7 @@ MATRIX = {
     "training.path_detail": ("GET", "/formation/parcours/NOPE", [L, 404, NO, NO, NO]),
     "training.enrol": ("POST", "/formation/parcours/NOPE/inscription", [L, 404, NO, NO, NO]),
     "training.share_path": ("POST", "/formation/parcours/NOPE/partage", [L, 404, NO, NO, NO]),
+    "training.grid": ("GET", "/formation/grilles/A9.9", [L, 404, 404, NO, NO]),
     "training.module_detail": ("GET", "/formation/modules/nope", [L, 404, NO, NO, NO]),
     "training.lesson": ("GET", "/formation/modules/nope/lecons/x", [L, 404, NO, NO, NO]),
     "training.lesson_pdf": ("GET", "/formation/modules/nope/lecons/x.pdf", [L, 404, NO, NO, NO]),

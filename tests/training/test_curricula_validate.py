@@ -138,7 +138,10 @@ def test_path_naming_unknown_module(app, tree):
     _edit(paths, "modules: [accueil-base, caf-essentiel]", "modules: [accueil-base, inconnu]")
     code, lines = _validate(app, tree)
     assert code == 1
-    assert lines == [f"{paths}:{_line_of(paths, 'modules:')}: module inconnu dans le parcours PARCOURS-TEST : inconnu"]
+    assert lines == [f"{paths}:{_line_of(paths, 'modules:')}: module inconnu dans le parcours PARCOURS-TEST : inconnu",
+                     # the fixture's observation step follows the module taken out of the path
+                     f"{paths}:{_line_of(paths, 'after:')}: l'étape d'observation suit « caf-essentiel », qui n'est "
+                     "pas un module du parcours PARCOURS-TEST"]
 
 
 def test_schema_errors_types_required_lengths_enums(app, tree):
@@ -173,3 +176,71 @@ def test_missing_referential_file(app, tree):
     code, lines = _validate(app, tree)
     assert code == 1
     assert f"{tree / 'referential.yaml'}:1: fichier obligatoire manquant" in lines
+
+
+# --- observation steps of the paths (issue 14 §3) -----------------------------------------------------
+
+STEP = "      - after: caf-essentiel\n        level: 3\n        competencies: [A2.1]\n"
+
+
+def _step(tree, after="caf-essentiel", level="3", competencies="A2.1"):
+    paths = tree / "paths.yaml"
+    _edit(paths, STEP, f"      - after: {after}\n        level: {level}\n        competencies: [{competencies}]\n")
+    return paths
+
+
+def test_observation_step_after_a_module_outside_the_path(app, tree):
+    paths = _step(tree, after="inconnu")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{paths}:{_line_of(paths, 'after: inconnu')}: l'étape d'observation suit « inconnu », "
+                     "qui n'est pas un module du parcours PARCOURS-TEST"]
+
+
+def test_observation_step_unknown_competency_and_no_grid(app, tree):
+    paths = _step(tree, competencies="A9.9, A1.1")
+    code, lines = _validate(app, tree)
+    line = _line_of(paths, "competencies: [A9.9")
+    assert code == 1
+    assert lines == [f"{paths}:{line}: compétence inconnue : A9.9",
+                     f"{paths}:{line}: pas de grille d'observation pour A1.1 (fichier grids/A1.1.yaml)"]
+
+
+def test_observation_step_before_the_module_that_teaches_it(app, tree):
+    paths = _step(tree, after="accueil-base")
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert lines == [f"{paths}:{_line_of(paths, 'competencies: [A2.1]')}: A2.1 n'est enseignée par aucun module du "
+                     "parcours PARCOURS-TEST jusqu'à « accueil-base » inclus : placez l'étape après le module qui "
+                     "l'enseigne"]
+
+
+def test_observation_step_level_outside_1_to_4_and_twice_the_same_competency(app, tree):
+    paths = _step(tree, level="5")
+    code, lines = _validate(app, tree)
+    assert (code, lines) == (1, [f"{paths}:{_line_of(paths, 'level: 5')}: le niveau doit être compris entre 1 et 4"])
+    paths.write_text(paths.read_text(encoding="utf-8").replace("level: 5", "level: 3")
+                     + STEP, encoding="utf-8")
+    code, lines = _validate(app, tree)
+    assert (code, lines) == (1, [f"{paths}:{_line_of(paths, 'competencies: [A2.1]', 2)}: la compétence A2.1 est "
+                                 "observée deux fois dans le parcours PARCOURS-TEST"])
+
+
+# --- activities_minutes covers the trainer kit's role-plays (a warning for now) ---------------------------
+
+def test_activities_minutes_below_the_role_plays_is_a_warning(app, tree):
+    module = tree / "modules" / "caf-essentiel" / "module.yaml"
+    _edit(module, "      duration_minutes: 20\n", "      duration_minutes: 50\n")
+    code, warnings = _warnings(app, tree)
+    assert code == 0
+    assert (f"{module}:{_line_of(module, 'activities_minutes')}: avertissement : « activities_minutes » vaut 44 "
+            "min, moins que la durée des jeux de rôle du kit du formateur (50 min) : déclarez 50 au moins") in warnings
+
+
+def test_activities_minutes_missing_with_role_plays_is_a_warning(app, tree):
+    module = tree / "modules" / "caf-essentiel" / "module.yaml"
+    _edit(module, "activities_minutes: 44\n", "")
+    _code, warnings = _warnings(app, tree)
+    assert (f"{module}:{_line_of(module, 'duration_minutes: 45')}: avertissement : « activities_minutes » manquant : "
+            "les jeux de rôle du kit du formateur durent 20 min ; déclarez activities_minutes: 20 au moins (et "
+            "comptez-le dans la durée du module)") in warnings

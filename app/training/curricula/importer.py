@@ -25,6 +25,7 @@ from app.training.models import (
     ModuleCompetency,
     ModuleVersion,
     PathModule,
+    PathObservation,
     Question,
     TrainingPath,
 )
@@ -97,6 +98,7 @@ def import_curricula(directory, actor=None):
         modules = _import_modules(tree.modules, competencies, report)
         if tree.paths:
             _import_paths(tree.paths, modules, report)
+            _import_path_observations(tree.paths, modules, competencies, report)
         _import_grids(tree.grids, competencies, report)
         if report.has_changes:
             audit(actor, "curricula.import", None,
@@ -284,6 +286,26 @@ def _import_paths(file, modules, report):
             for pos, module_id in enumerate(wanted):
                 db.session.add(PathModule(path_id=path.id, module_id=module_id, position=pos))
             report.changed += 1
+
+
+def _import_path_observations(file, modules, competencies, report):
+    """The observation steps of each shipped path, replaced when the file changes them."""
+    paths = _by(TrainingPath, "code")
+    for item in file.paths:
+        path = paths[item.code]
+        wanted = [(modules[step.after].id, competencies[code].id, step.level)
+                  for step in item.observations for code in step.competencies]
+        if [(s.after_module_id, s.competency_id, s.level) for s in path.observation_steps] == wanted:
+            continue
+        for step in list(path.observation_steps):
+            db.session.delete(step)
+        db.session.flush()
+        for pos, (module_id, competency_id, level) in enumerate(wanted):
+            db.session.add(PathObservation(path_id=path.id, after_module_id=module_id,
+                                           competency_id=competency_id, level=level, position=pos))
+        db.session.flush()
+        db.session.expire(path, ["observation_steps"])
+        report.changed += 1
 
 
 def _import_grids(grids, competencies, report):

@@ -104,11 +104,21 @@ class CertificationsFile(Strict):
     sources: list[Source] = []
 
 
+class ObservationStep(Strict):
+    """A step of a path where the agent is observed at work with the grids (issue 14 §3: level 3 is shown
+    at work, not by a quiz): after the module `after`, the competencies it taught, at the level aimed."""
+
+    after: Slug
+    competencies: Annotated[list[CompetencyCode], Field(min_length=1)]
+    level: Level
+
+
 class TrainingPath(Strict):
     code: Code
     title: Title
     description: Text
     modules: Annotated[list[Slug], Field(min_length=1)]
+    observations: list[ObservationStep] = []
 
 
 class PathsFile(Strict):

@@ -30,6 +30,7 @@ FIELD_NAMES = {
     "debrief": "débriefing", "notes": "notes",
     "order": "ordre", "purpose": "objet", "sections": "sections", "items": "éléments", "updated": "date de mise à jour",
     "reviewed_by": "relu par", "verification": "vérification", "module": "module", "lesson": "leçon",
+    "observations": "étapes d'observation", "after": "après le module",
 }
 # A field label, not a password.
 FIELD_NAMES["pass_mark"] = "seuil de réussite"  # noqa: S105  # nosec B105
@@ -180,6 +181,9 @@ def load_tree(directory):
     tree.grids = grids.load_grids(tree, _load, report)
     grids.check_grids(tree.grids, competencies, report)
     grids.check_coverage(tree.referential, ref_lines, ref_path, tree.grids, warn)
+    _check_path_observations(tree, path_lines, paths_path, competencies, report)
+    # A warning while the shipped modules do not declare their activities yet; `problem=report` makes it an error.
+    _check_activities_minutes(tree, problem=warn)
     tree.sheets = sheets.load_sheets(tree, _load, report)
     modules = {source.model.slug: {lesson.slug for lesson in source.model.lessons} for source in tree.modules}
     sheets.check_sheets(tree.sheets, modules, report)
@@ -360,6 +364,25 @@ def _check_trainer(tree, source):
                     f"le jeu de rôle « {play.title} » observe {code}, qui n'est pas une compétence du module"))
 
 
+def _check_activities_minutes(tree, problem):
+    """A module whose kit has role-plays declares `activities_minutes` covering them: that time is part of the
+    training (and of the duration HR record), not an extra the declared duration forgets."""
+    for source in tree.modules:
+        m = source.model
+        if not isinstance(m, schema.ModuleFile) or m.trainer is None or not m.trainer.role_plays:
+            continue
+        needed = sum(play.duration_minutes for play in m.trainer.role_plays)
+        declared = m.activities_minutes
+        if declared is None:
+            problem(source.rel_path, source.lines.line(("duration_minutes",)),
+                    f"« activities_minutes » manquant : les jeux de rôle du kit du formateur durent {needed} min ; "
+                    f"déclarez activities_minutes: {needed} au moins (et comptez-le dans la durée du module)")
+        elif declared < needed:
+            problem(source.rel_path, source.lines.line(("activities_minutes",)),
+                    f"« activities_minutes » vaut {declared} min, moins que la durée des jeux de rôle du kit du "
+                    f"formateur ({needed} min) : déclarez {needed} au moins")
+
+
 def _check_cycles(tree, slugs):
     graph = {slug: [p for p in s.model.prerequisites if p in slugs] for slug, s in slugs.items()}
     state, reported = {}, set()
@@ -421,3 +444,43 @@ def _check_path_prerequisites(tree, lines, path, index, training_path):
                 tree.problems.append(Problem(path, where, f"dans le parcours {training_path.code}, le prérequis "
                                                           f"{prereq} vient après le module {slug}"))
 
+
+
+def _check_path_observations(tree, lines, path, competencies, problem):
+    """Each observation step of a path follows one of its modules, observes competencies that have a grid and
+    that a module of the path, up to that one, teaches; a competency is observed once per path."""
+    if tree.paths is None:
+        return
+    taught_by = {source.model.slug: {c.code for c in source.model.competencies} for source in tree.modules}
+    # A grid file counts even when it failed its own checks (reported at its lines, not again here).
+    folder = tree.directory / "grids"
+    with_grid = {file.stem for file in folder.glob("*.yaml")} if folder.is_dir() else set()
+    for i, training_path in enumerate(tree.paths.paths):
+        position = {slug: j for j, slug in enumerate(training_path.modules)}
+        seen = set()
+        for k, step in enumerate(training_path.observations):
+            where = ("paths", i, "observations", k)
+            if step.after not in position:
+                problem(path, lines.line(where + ("after",)),
+                        f"l'étape d'observation suit « {step.after} », qui n'est pas un module du parcours "
+                        f"{training_path.code}")
+                continue
+            before = training_path.modules[:position[step.after] + 1]
+            # A module that failed its own checks is reported there; what it teaches is unknown, not missing.
+            unknown_teaching = any(slug in tree.invalid_module_folders for slug in before)
+            taught = set().union(*(taught_by.get(slug, set()) for slug in before))
+            for n, code in enumerate(step.competencies):
+                line = lines.line(where + ("competencies", n))
+                if competencies is not None and code not in competencies:
+                    problem(path, line, f"compétence inconnue : {code}")
+                    continue
+                if code in seen:
+                    problem(path, line, f"la compétence {code} est observée deux fois dans le parcours "
+                                        f"{training_path.code}")
+                seen.add(code)
+                if code not in with_grid:
+                    problem(path, line, f"pas de grille d'observation pour {code} (fichier grids/{code}.yaml)")
+                if code not in taught and not unknown_teaching:
+                    problem(path, line, f"{code} n'est enseignée par aucun module du parcours {training_path.code} "
+                                        f"jusqu'à « {step.after} » inclus : placez l'étape après le module qui "
+                                        f"l'enseigne")
