@@ -28,7 +28,7 @@ def _quiz_module(tree, questions, slug="quiz-corpus"):
         encoding="utf-8")
     lines = [f"slug: {slug}", "title: Module de corpus", "kind: core",
              "summary: Un module pour éprouver les contrôles du corpus.",
-             f"duration_minutes: {max(5, len(questions))}", f"activities_minutes: {max(0, 5 - len(questions))}",
+             f"duration_minutes: {len(questions) + 5}", "activities_minutes: 5",
              "competencies:", "  - code: A1.1", "    level: 1",
              "lessons:", "  - slug: lecon", "    title: La leçon", "    file: lessons/01-lecon.md",
              "quiz:", "  pass_mark: 50", "  questions:"]

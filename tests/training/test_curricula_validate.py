@@ -226,21 +226,22 @@ def test_observation_step_level_outside_1_to_4_and_twice_the_same_competency(app
                                  "observée deux fois dans le parcours PARCOURS-TEST"])
 
 
-# --- activities_minutes covers the trainer kit's role-plays (a warning for now) ---------------------------
+# --- activities_minutes covers the trainer kit's role-plays (an error: the shipped modules all declare it) ---
 
-def test_activities_minutes_below_the_role_plays_is_a_warning(app, tree):
+def test_activities_minutes_below_the_role_plays_is_an_error(app, tree):
     module = tree / "modules" / "caf-essentiel" / "module.yaml"
     _edit(module, "      duration_minutes: 20\n", "      duration_minutes: 50\n")
-    code, warnings = _warnings(app, tree)
-    assert code == 0
-    assert (f"{module}:{_line_of(module, 'activities_minutes')}: avertissement : « activities_minutes » vaut 44 "
-            "min, moins que la durée des jeux de rôle du kit du formateur (50 min) : déclarez 50 au moins") in warnings
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert (f"{module}:{_line_of(module, 'activities_minutes')}: « activities_minutes » vaut 44 "
+            "min, moins que la durée des jeux de rôle du kit du formateur (50 min) : déclarez 50 au moins") in lines
 
 
-def test_activities_minutes_missing_with_role_plays_is_a_warning(app, tree):
+def test_activities_minutes_missing_with_role_plays_is_an_error(app, tree):
     module = tree / "modules" / "caf-essentiel" / "module.yaml"
     _edit(module, "activities_minutes: 44\n", "")
-    _code, warnings = _warnings(app, tree)
-    assert (f"{module}:{_line_of(module, 'duration_minutes: 45')}: avertissement : « activities_minutes » manquant : "
+    code, lines = _validate(app, tree)
+    assert code == 1
+    assert (f"{module}:{_line_of(module, 'duration_minutes: 45')}: « activities_minutes » manquant : "
             "les jeux de rôle du kit du formateur durent 20 min ; déclarez activities_minutes: 20 au moins (et "
-            "comptez-le dans la durée du module)") in warnings
+            "comptez-le dans la durée du module)") in lines

@@ -127,7 +127,7 @@ def test_the_four_shipped_sheets_are_valid_in_order_and_every_fact_names_a_sourc
         assert raw["updated"] and raw["reviewed_by"]
     recours = sheets[2]
     assert (recours.module_slug, recours.lesson_slug, recours.verification_pending) == (
-        "voies-de-recours", "fiche-voies-de-recours-et-delais", True)
+        "voies-de-recours", "fiche-voies-de-recours-et-delais", False)
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -152,12 +152,25 @@ def test_each_sheet_page_shows_its_sources_and_its_pdf_is_one_a4_page(code, app,
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
 
 
-def test_the_recours_sheet_points_to_the_full_sheet_and_says_it_awaits_verification(app, client, login, readers):
+def test_the_recours_sheet_points_to_the_full_sheet_and_shows_no_pending_notice_once_verified(
+        app, client, login, readers):
+    login(user=readers["tutor"])
+    text = client.get("/formation/formateur/fiches/recours").text
+    assert "Contenu en cours de vérification" not in text
+    assert 'href="/formation/formateur/voies-de-recours"' in text
+    assert 'href="/formation/modules/voies-de-recours/lecons/fiche-voies-de-recours-et-delais"' in text
+
+
+def test_a_sheet_awaiting_verification_says_so(app, client, login, readers, tmp_path, monkeypatch):
+    copy = tmp_path / "curricula"
+    shutil.copytree(SHIPPED, copy)
+    sheet = copy / "fiches" / "recours.yaml"
+    _edit(sheet, "lesson: fiche-voies-de-recours-et-delais\n",
+          "lesson: fiche-voies-de-recours-et-delais\nverification: pending\n")
+    monkeypatch.setitem(app.config, "CURRICULA_DIR", str(copy))
     login(user=readers["tutor"])
     text = client.get("/formation/formateur/fiches/recours").text
     assert "Contenu en cours de vérification" in text
-    assert 'href="/formation/formateur/voies-de-recours"' in text
-    assert 'href="/formation/modules/voies-de-recours/lecons/fiche-voies-de-recours-et-delais"' in text
 
 
 def test_a_sheet_too_long_for_one_page_shrinks_its_body_to_fit(tree):

@@ -182,8 +182,7 @@ def load_tree(directory):
     grids.check_grids(tree.grids, competencies, report)
     grids.check_coverage(tree.referential, ref_lines, ref_path, tree.grids, warn)
     _check_path_observations(tree, path_lines, paths_path, competencies, report)
-    # A warning while the shipped modules do not declare their activities yet; `problem=report` makes it an error.
-    _check_activities_minutes(tree, problem=warn)
+    _check_activities_minutes(tree, problem=report)
     tree.sheets = sheets.load_sheets(tree, _load, report)
     modules = {source.model.slug: {lesson.slug for lesson in source.model.lessons} for source in tree.modules}
     sheets.check_sheets(tree.sheets, modules, report)
