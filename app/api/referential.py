@@ -97,7 +97,20 @@ class ModuleSchema(ma.Schema):
     format = ma.fields.String(required=True, metadata={"description": "lessons (leçons et quiz) ou package (paquet SCORM)"})
     partner = ma.fields.String(allow_none=True)
     version = ma.fields.Function(lambda m: m.current_version.number, required=True)
-    duration_minutes = ma.fields.Function(lambda m: m.current_version.duration_minutes, required=True)
+    duration_minutes = ma.fields.Function(
+        lambda m: m.current_version.duration_minutes, required=True,
+        metadata={"description": "Durée totale du module en minutes : autoformation et activités en groupe"},
+    )
+    self_study_minutes = ma.fields.Function(
+        lambda m: m.current_version.self_study_minutes, required=True,
+        metadata={"description": "Minutes de travail seul en ligne (leçons et quiz) : duration_minutes moins "
+                                 "activities_minutes"},
+    )
+    activities_minutes = ma.fields.Function(
+        lambda m: m.current_version.activities_minutes, required=True,
+        metadata={"description": "Minutes d'activités en groupe avec un formateur (jeux de rôle, études de cas), "
+                                 "comprises dans duration_minutes ; 0 pour un paquet SCORM"},
+    )
     competencies = ma.fields.Function(
         lambda m: ModuleCompetencySchema(many=True).dump(m.current_version.competencies), required=True,
     )

@@ -32,6 +32,9 @@ def init_app(app):
     for blueprint in (training_bp, attestations_bp, hr_training_bp, observation_bp, trainer_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(curricula_cli)
+    from app.training.durations import minutes_label
+
+    app.add_template_filter(minutes_label, "minutes_label")  # « 25 min », « 1 h 40 »
     register_request_cache_key("training_catalogue")  # reference.catalogue() memoises it in g
     from app.training import lrs, packages
 

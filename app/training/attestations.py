@@ -11,6 +11,7 @@ from app.common.timezones import to_local
 from app.common.urls import external_url
 from app.extensions import db
 from app.referential.models import ScaleLevel
+from app.training.durations import minutes_label
 from app.training.models import ModuleCompetency, ModuleCompletion, ModuleVersion
 
 # A salt, not a secret: keeps these tokens from being valid anywhere else the secret key signs.
@@ -36,10 +37,13 @@ class Attestation:
     module_title: str
     version_number: int
     completed_at: datetime  # in the organisation's time zone
-    duration_minutes: int
+    # A completion is earned online (lessons and quiz): the attestation certifies that self-study time only,
+    # never the group activities the module's duration also counts (no one observed them here).
+    self_study_minutes: int
     competencies: tuple
     score: int
     verification_url: str
+    activities_minutes: int = 0  # group activities of the module, not covered by this attestation
 
     @property
     def completed_on(self):
@@ -47,10 +51,16 @@ class Attestation:
 
     @property
     def duration_label(self):
-        hours, minutes = divmod(self.duration_minutes, 60)
-        if not hours:
-            return f"{minutes} min"
-        return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+        """The self-study time covered, as « 25 min » or « 1 h 30 »."""
+        return minutes_label(self.self_study_minutes)
+
+    @property
+    def activities_note(self):
+        """Why the module's group activities are not in the attested time (None when it has none)."""
+        if not self.activities_minutes:
+            return None
+        return (f"Les activités en groupe prévues par le module ({minutes_label(self.activities_minutes)} de jeux "
+                "de rôle et d'études de cas avec un formateur) ne sont pas comprises dans cette attestation.")
 
 
 def _serializer():
@@ -117,7 +127,8 @@ def attestation_from_completion(completion):
         module_title=version.title,
         version_number=version.number,
         completed_at=to_local(completion.completed_at, department),
-        duration_minutes=version.duration_minutes,
+        self_study_minutes=version.self_study_minutes,
+        activities_minutes=version.activities_minutes,
         competencies=tuple(
             CompetencyDeveloped(link.competency.code, link.competency.title, link.level, labels.get(link.level))
             for link in links

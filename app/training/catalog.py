@@ -19,7 +19,8 @@ def catalog_query(kind=None, partner=None, competency=None, max_duration=None, q
             .exists()
         )
     if max_duration:
-        query = query.where(ModuleVersion.duration_minutes <= max_duration)
+        # What a learner can do alone: the group activities of the duration are not counted.
+        query = query.where(ModuleVersion.duration_minutes - ModuleVersion.activities_minutes <= max_duration)
     if q:
         like = f"%{q.strip().lower()}%"
         query = query.where(db.or_(db.func.lower(ModuleVersion.title).like(like),

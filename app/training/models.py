@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.common.enums import LabelledEnum
 from app.common.models import UTCDateTime, utcnow
 from app.extensions import db
+from app.training.durations import self_study_minutes
 
 
 class ModuleKind(LabelledEnum):
@@ -88,7 +89,10 @@ class ModuleVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
+    # The whole module: reading, quiz and the trainer kit's face-to-face activities (role-plays, case studies).
     duration_minutes: Mapped[int] = mapped_column()
+    # The part of duration_minutes done in a group with a trainer; 0 for SCORM packages and older rows.
+    activities_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     validity_months: Mapped[int | None] = mapped_column()
     pass_mark: Mapped[int] = mapped_column()
     sources = mapped_column(JSON, default=list)
@@ -99,6 +103,11 @@ class ModuleVersion(db.Model):
     questions = relationship("Question", back_populates="version", order_by="Question.position")
     competencies = relationship("ModuleCompetency", back_populates="version",
                                 order_by="ModuleCompetency.position")
+
+    @property
+    def self_study_minutes(self):
+        """What a learner does alone online (lessons and quiz): the duration less the group activities."""
+        return self_study_minutes(self.duration_minutes, self.activities_minutes)
 
 
 class ModuleCompetency(db.Model):

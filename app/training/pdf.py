@@ -64,7 +64,7 @@ def attestation_pdf(attestation):
     ]
     rows = [
         ("Date de fin", a.completed_on),
-        ("Durée", a.duration_label),
+        ("Durée de formation en autoformation", a.duration_label),
         ("Score au quiz", f"{a.score} %"),
     ]
     table = Table([[_p(label, s["cell_label"]), _p(value, s["cell"])] for label, value in rows],
@@ -75,7 +75,10 @@ def attestation_pdf(attestation):
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]))
-    story += [table, _p("Compétences développées", s["heading"])]
+    story.append(table)
+    if a.activities_note:
+        story += [Spacer(1, 0.2 * cm), _p(a.activities_note, s["small"])]
+    story.append(_p("Compétences développées", s["heading"]))
     if a.competencies:
         items = []
         for c in a.competencies:
@@ -297,8 +300,7 @@ def trainer_kit_pdf(kit):
         f"{o.code} — {o.title} (niveau {o.level}{' : ' + o.level_label.lower() if o.level_label else ''})"
         + (f" : {o.descriptor}" if o.descriptor else "") for o in kit.objectives], s["body"], regular))
     t = kit.timing
-    story.append(_p(f"Déroulé suggéré : {t.total_minutes} min (durée déclarée en autoformation : "
-                    f"{t.declared_minutes} min)", s["heading"]))
+    story.append(_p(f"Déroulé suggéré : {t.total_minutes} min ({t.declared_label})", s["heading"]))
     table = Table([[_p(slot.label, s["cell"]), _p(f"{slot.minutes} min", s["cell"])] for slot in t.slots],
                   colWidths=[14 * cm, 3 * cm], hAlign="LEFT")
     table.setStyle(TableStyle([

@@ -14,6 +14,7 @@ from flask import g, has_app_context, has_request_context
 from app.common.markdown import render_markdown
 from app.common.refcache import cached, forget
 from app.extensions import db
+from app.training.durations import self_study_minutes
 from app.training.models import (
     Choice,
     Lesson,
@@ -34,6 +35,11 @@ class VersionRef:
     duration_minutes: int
     pass_mark: int
     lessons_total: int
+    activities_minutes: int = 0  # group activities with a trainer, included in duration_minutes
+
+    @property
+    def self_study_minutes(self):
+        return self_study_minutes(self.duration_minutes, self.activities_minutes)
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def load_catalogue():
     module_rows = db.session.execute(
         db.select(Module.id, Module.slug, Module.kind, Module.partner, Module.current_version_id,
                   ModuleVersion.number, ModuleVersion.title, ModuleVersion.duration_minutes,
-                  ModuleVersion.pass_mark)
+                  ModuleVersion.pass_mark, ModuleVersion.activities_minutes)
         .outerjoin(ModuleVersion, ModuleVersion.id == Module.current_version_id)
     ).all()
     version_ids = [row.current_version_id for row in module_rows if row.current_version_id]
@@ -128,7 +134,7 @@ def load_catalogue():
         if row.current_version_id:
             versions[row.current_version_id] = VersionRef(
                 row.current_version_id, row.number, row.title, row.duration_minutes, row.pass_mark,
-                lesson_totals.get(row.current_version_id, 0),
+                lesson_totals.get(row.current_version_id, 0), row.activities_minutes or 0,
             )
         modules[row.id] = ModuleRef(
             row.id, row.slug, row.kind, row.partner, row.current_version_id,

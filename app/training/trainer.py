@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.referential.models import Competency, ScaleLevel
 from app.training.curricula.schema import TrainerSection
+from app.training.durations import minutes_label, self_study_minutes
 from app.training.models import Module, ModuleCompetency, ModuleVersion, Question
 from app.training.observation_models import ObservationGrid
 from app.training.observations import can_observe
@@ -33,7 +34,7 @@ TIMING_RULE = (
     f"{EXCHANGE_MINUTES} min d'échanges ; chaque jeu de rôle pour sa durée prévue ; le quiz répondu seul "
     f"puis corrigé ensemble ({_QUIZ_MINUTES_LABEL} min par question, arrondi aux 5 minutes "
     f"supérieures) ; bilan {CLOSING_MINUTES} min. La séance n'est jamais plus courte que la durée déclarée "
-    "du module en autoformation."
+    "du module (autoformation et activités en groupe comprises)."
 )
 
 
@@ -55,9 +56,23 @@ class Slot:
 @dataclass
 class Timing:
     slots: list
-    declared_minutes: int
+    declared_minutes: int  # the module's whole duration: self-study plus group activities
     total_minutes: int
     rule: str = TIMING_RULE
+    activities_minutes: int = 0  # the group part of declared_minutes (role-plays, case studies)
+
+    @property
+    def self_study_minutes(self):
+        return self_study_minutes(self.declared_minutes, self.activities_minutes)
+
+    @property
+    def declared_label(self):
+        """« durée déclarée du module : 100 min, dont 25 min en autoformation et 75 min d'activités en groupe »."""
+        label = f"durée déclarée du module : {minutes_label(self.declared_minutes)}"
+        if not self.activities_minutes:
+            return f"{label}, en autoformation"
+        return (f"{label}, dont {minutes_label(self.self_study_minutes)} en autoformation et "
+                f"{minutes_label(self.activities_minutes)} d'activités en groupe avec un formateur")
 
 
 @dataclass
@@ -121,7 +136,7 @@ def timing(version, lessons, trainer):
     slots.append(Slot("Bilan de la séance", CLOSING_MINUTES))
     total = sum(slot.minutes for slot in slots)
     return Timing(slots=slots, declared_minutes=version.duration_minutes,
-                  total_minutes=max(total, version.duration_minutes))
+                  total_minutes=max(total, version.duration_minutes), activities_minutes=version.activities_minutes)
 
 
 def kit_for(slug, directory):

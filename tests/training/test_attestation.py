@@ -61,7 +61,7 @@ def test_pdf_holds_every_field(agent):
     text = pdf_text(pdf.attestation_pdf(attestation))
     assert "version 1" in text
     assert attestation.completed_on in text
-    assert "1 h" in text  # 60 minutes
+    assert "2 min" in text  # 60 minutes in all, of which 58 are group activities the attestation leaves out
     assert f"{completion.score} %" in text
     assert "A1.1" in text and "Accueillir au guichet" in text and "niveau 2" in text
     assert "A1.2" in text
@@ -84,7 +84,7 @@ def test_html_page_has_the_same_content_and_a_link_to_the_pdf(client, login, age
     html = response.get_data(as_text=True)
     attestation = attestation_for(agent, module("accueil-base"))
     for expected in ("Attestation de formation", NAME, "Accueil de base", "version 1", attestation.completed_on,
-                     "1 h", f"{attestation.score} %", "A1.1", attestation.verification_url,
+                     "2 min", f"{attestation.score} %", "A1.1", attestation.verification_url,
                      "/formation/modules/accueil-base/attestation.pdf"):
         assert expected in html, expected
 

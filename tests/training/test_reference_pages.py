@@ -92,7 +92,7 @@ def test_api_modules(client, make_user, db):
     caf = next(m for m in items if m["slug"] == "caf-essentiel")
     assert caf == {"slug": "caf-essentiel", "title": "L'essentiel de la CAF", "kind": "specialist",
                    "format": "lessons", "partner": "caf", "version": 1, "duration_minutes": 45,
-                   "competencies": [{"code": "A2.1", "level": 2}]}
+                   "self_study_minutes": 1, "activities_minutes": 44, "competencies": [{"code": "A2.1", "level": 2}]}
     detail = client.get("/api/v1/modules/caf-essentiel", headers=headers).get_json()
     assert detail["prerequisites"] == ["accueil-base"] and detail["lessons"][0]["slug"] == "missions"
     assert detail["validity_months"] == 24

@@ -224,7 +224,10 @@ def _import_modules(sources, competencies, report):
         digest = (package_content_hash(item, source.package) if is_package
                   else content_hash(item, source.lessons, source.lesson_meta))
         current = module.current_version
+        activities = 0 if is_package else (item.activities_minutes or 0)
         if current is not None and current.content_hash == digest:
+            # The hash already covers activities_minutes: a version imported before the column existed gets it.
+            _set(current, report, activities_minutes=activities)
             continue
         number = (current.number + 1) if current is not None else 1
         validity = item.validity_months
@@ -232,7 +235,8 @@ def _import_modules(sources, competencies, report):
             validity = SPECIALIST_DEFAULT_VALIDITY
         version = _add(ModuleVersion(
             module_id=module.id, number=number, content_hash=digest, title=item.title,
-            summary=item.summary, duration_minutes=item.duration_minutes, validity_months=validity,
+            summary=item.summary, duration_minutes=item.duration_minutes, activities_minutes=activities,
+            validity_months=validity,
             pass_mark=item.quiz.pass_mark, sources=[s.model_dump(exclude_none=True) for s in item.sources],
         ), report)
         db.session.flush()

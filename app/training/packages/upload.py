@@ -44,6 +44,7 @@ def upload_package(actor, module, data, filename):
     version = ModuleVersion(
         module_id=module.id, number=current.number + 1, content_hash=digest, title=current.title,
         summary=current.summary, duration_minutes=current.duration_minutes, validity_months=current.validity_months,
+        activities_minutes=0,  # a SCORM package is done alone online: no group activity in its duration
         pass_mark=current.pass_mark, sources=list(current.sources or []),
     )
     db.session.add(version)
