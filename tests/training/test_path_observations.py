@@ -56,7 +56,7 @@ def test_shipped_paths_plan_observation_steps(app, db):
                  "PARCOURS-PREVENTION-TENSIONS"):
         steps = _steps(code)
         assert steps and all(level == 3 for _after, _code, level in steps), code
-    assert db.session.scalar(db.select(db.func.count(PathObservation.id))) == 14 + 11 + 9 + 4
+    assert db.session.scalar(db.select(db.func.count(PathObservation.id))) == 14 + 11 + 11 + 4
 
 
 def test_path_page_shows_the_step_and_whether_the_level_is_recorded(world, client, login):
