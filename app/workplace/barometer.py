@@ -212,8 +212,7 @@ def trend_cells(quarters, scope):
     nation's cell needs no département (it is shown when it has enough respondents, whatever its children):
     it is read from the sums per quarter, the same few rows for a small network and for the whole one."""
     if scope.level != "national":
-        cells = cells_for_quarters(quarters, scope)
-        return {quarter: view_of(cells[quarter], scope)[0] for quarter in quarters}
+        return _own_trend(quarters, scope)
     T = BarometerTotal
     rows = db.session.execute(
         db.select(T.quarter, db.func.sum(T.respondents), *[db.func.sum(getattr(T, code)) for code in BAROMETER_CODES])
@@ -227,6 +226,45 @@ def trend_cells(quarters, scope):
                 cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
         cell.shown = cell.count >= minimum_group()
         found[quarter] = cell
+    return found
+
+
+def _own_trend(quarters, scope):
+    """{quarter: the cell of an organisation or a département} over several quarters, in one query.
+
+    Whether a cell is shown depends only on the respondents of the tree above it and of its siblings
+    (anonymity.suppress decides from counts alone): the same decision as quarters_cells, but the item sums
+    are read for the scope's own cell only, and the organisations of its département only for an
+    organisation (a département's cell does not depend on its children)."""
+    T = BarometerTotal
+    respondents = db.func.sum(T.respondents).label("respondents")
+    department = _department_of(scope)
+    in_department = T.department.is_(None) if department == "?" else T.department == department
+
+    def own_sums(is_own):
+        return [db.case((is_own, db.func.sum(getattr(T, code))), else_=None).label(code) for code in BAROMETER_CODES]
+
+    no_org = db.cast(db.null(), db.Integer).label("organisation_id")
+    own_department = in_department if scope.level == "department" else db.false()
+    query = (db.select(T.quarter, no_org, T.department, respondents, *own_sums(own_department))
+             .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
+    if scope.level == "organisation":
+        query = db.union_all(query, db.select(T.quarter, T.organisation_id, T.department, respondents,
+                                              *own_sums(T.organisation_id == scope.organisation_id))
+                             .where(T.quarter.in_(quarters), T.organisation_id.is_not(None), in_department)
+                             .group_by(T.quarter, T.organisation_id, T.department))
+    per_quarter = {quarter: ([], []) for quarter in quarters}
+    for quarter, org_id, dep, count, *sums in db.session.execute(query):
+        items = {} if sums[0] is None else dict(zip(BAROMETER_CODES, map(int, sums), strict=True))
+        if org_id is None:
+            per_quarter[quarter][1].append((dep, int(count), items))
+        else:
+            per_quarter[quarter][0].append((org_id, dep, int(count), items))
+    minimum = minimum_group()
+    found = {}
+    for quarter, (org_rows, dep_rows) in per_quarter.items():
+        cells = anonymity.suppress(anonymity.build(org_rows, {}, dep_rows), minimum)
+        found[quarter] = view_of(cells, scope)[0]
     return found
 
 
