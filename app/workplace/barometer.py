@@ -232,10 +232,11 @@ def trend_cells(quarters, scope):
 def _own_trend(quarters, scope):
     """{quarter: the cell of an organisation or a département} over several quarters, in one query.
 
-    Whether a cell is shown depends only on the respondents of the tree above it and of its siblings
-    (anonymity.suppress decides from counts alone): the same decision as quarters_cells, but the item sums
-    are read for the scope's own cell only, and the organisations of its département only for an
-    organisation (a département's cell does not depend on its children)."""
+    Whether a cell is shown depends only on the respondents of the tree above it and of its siblings:
+    anonymity.path_cell decides it from counts alone, with the rule anonymity.suppress applies to the whole
+    tree (the same decision as quarters_cells). The item sums are read for the scope's own cell only, and the
+    organisations of its département only for an organisation (a département's cell does not depend on its
+    children)."""
     T = BarometerTotal
     respondents = db.func.sum(T.respondents).label("respondents")
     department = _department_of(scope)
@@ -253,19 +254,19 @@ def _own_trend(quarters, scope):
                                               *own_sums(T.organisation_id == scope.organisation_id))
                              .where(T.quarter.in_(quarters), T.organisation_id.is_not(None), in_department)
                              .group_by(T.quarter, T.organisation_id, T.department))
-    per_quarter = {quarter: ([], []) for quarter in quarters}
+    per_quarter = {quarter: ({}, {}, {}) for quarter in quarters}  # départements, organisations, own sums
     for quarter, org_id, dep, count, *sums in db.session.execute(query):
-        items = {} if sums[0] is None else dict(zip(BAROMETER_CODES, map(int, sums), strict=True))
+        departments, organisations, own = per_quarter[quarter]
         if org_id is None:
-            per_quarter[quarter][1].append((dep, int(count), items))
+            departments[f"dep-{dep or '?'}"] = int(count)
         else:
-            per_quarter[quarter][0].append((org_id, dep, int(count), items))
+            organisations[f"org-{org_id}"] = int(count)
+        if sums[0] is not None:
+            own.update(zip(BAROMETER_CODES, map(int, sums), strict=True))
     minimum = minimum_group()
-    found = {}
-    for quarter, (org_rows, dep_rows) in per_quarter.items():
-        cells = anonymity.suppress(anonymity.build(org_rows, {}, dep_rows), minimum)
-        found[quarter] = view_of(cells, scope)[0]
-    return found
+    return {quarter: anonymity.path_cell(scope.key, scope.level, scope.label, departments, f"dep-{department}",
+                                         organisations, own, minimum)
+            for quarter, (departments, organisations, own) in per_quarter.items()}
 
 
 def _department_of(scope):

@@ -230,3 +230,18 @@ def test_the_indicators_trend_decides_like_the_whole_tree(seed):
             assert (got.count, got.shown, got.means()) == \
                 ((expected.count, expected.shown, expected.means()) if expected else (0, False, None)), \
                 (seed, chosen.key, quarter)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_one_cell_decided_from_counts_like_the_whole_tree(seed):
+    """anonymity.path_cell (one organisation's or département's cell, from counts) == suppress() on the tree."""
+    rows = random_rows(random.Random(seed))
+    full = anonymity.suppress(anonymity.build(rows, {}), 5)
+    departments = {k: c.count for k, c in full.items() if c.level == "department"}
+    for key, cell in full.items():
+        if cell.level == "national":
+            continue
+        dep_key = key if cell.level == "department" else cell.parent
+        organisations = {k: full[k].count for k in full[dep_key].children}
+        got = anonymity.path_cell(key, cell.level, cell.label, departments, dep_key, organisations, cell.sums, 5)
+        assert (got.count, got.shown, got.means()) == (cell.count, cell.shown, cell.means()), (seed, key)
