@@ -415,8 +415,10 @@ def voice_organisation(token):
 
 
 def department_organisations(user, department, limit=500):
-    return db.session.scalars(visible_organisations(user).where(Organisation.department == department)
-                              .limit(limit)).all()
+    """(code, name) rows of the département's organisations the user may read, for the page's links (no
+    objects built: a large département lists hundreds)."""
+    return db.session.execute(visible_organisations(user).with_only_columns(Organisation.code, Organisation.name)
+                              .where(Organisation.department == department).limit(limit)).all()
 
 
 def network_managers():

@@ -79,21 +79,42 @@ def suppress(cells, minimum):
     while pending:
         parent = pending.pop()
         children = [cells[k] for k in parent.children]
-        if not parent.shown:
-            for child in children:
-                child.shown = False
-        else:
-            for child in children:
-                child.shown = child.count >= minimum
-            visible = sorted((c for c in children if c.shown), key=lambda c: (c.count, c.key))
-            hidden_total = sum(c.count for c in children if not c.shown)
-            # Complementary suppression: the hidden remainder of a shown parent is empty or >= minimum.
-            while 0 < hidden_total < minimum and visible:
-                smallest = visible.pop(0)
-                smallest.shown = False
-                hidden_total += smallest.count
+        shown = shown_children({c.key: c.count for c in children}, minimum) if parent.shown else set()
+        for child in children:
+            child.shown = child.key in shown
         pending.extend(children)
     return cells
+
+
+def shown_children(counts, minimum):
+    """{key: respondents} of the children of a shown cell -> the keys of those shown: each has at least
+    `minimum`, and enough of the smallest are hidden with the small ones that the hidden remainder of the
+    parent is empty or at least `minimum` (complementary suppression)."""
+    shown = {key for key, count in counts.items() if count >= minimum}
+    visible = sorted(shown, key=lambda key: (counts[key], key))
+    hidden_total = sum(count for key, count in counts.items() if key not in shown)
+    while 0 < hidden_total < minimum and visible:
+        smallest = visible.pop(0)
+        shown.discard(smallest)
+        hidden_total += counts[smallest]
+    return shown
+
+
+def path_cell(key, level, label, departments, department_key, organisations, sums, minimum):
+    """The cell of one département or organisation, shown or hidden as suppress() decides in the whole tree,
+    from counts only: `departments` = {dep key: respondents} of every département (the nation is their sum),
+    `department_key` the cell's own département (itself for a département), `organisations` = {org key:
+    respondents} of that département's organisations (unused for a département); `sums` are the cell's own.
+    Top-down like suppress(): shown only when the nation and its département are, and its siblings allow it."""
+    siblings = departments if level == "department" else organisations
+    cell = Cell(key, level, label, count=siblings.get(key, 0))
+    if not cell.count:
+        return cell
+    cell.sums = dict(sums)
+    if sum(departments.values()) < minimum or department_key not in shown_children(departments, minimum):
+        return cell
+    cell.shown = level == "department" or key in shown_children(organisations, minimum)
+    return cell
 
 
 def suppress_breakdown(counts, minimum):

@@ -212,8 +212,7 @@ def trend_cells(quarters, scope):
     nation's cell needs no département (it is shown when it has enough respondents, whatever its children):
     it is read from the sums per quarter, the same few rows for a small network and for the whole one."""
     if scope.level != "national":
-        cells = cells_for_quarters(quarters, scope)
-        return {quarter: view_of(cells[quarter], scope)[0] for quarter in quarters}
+        return _own_trend(quarters, scope)
     T = BarometerTotal
     rows = db.session.execute(
         db.select(T.quarter, db.func.sum(T.respondents), *[db.func.sum(getattr(T, code)) for code in BAROMETER_CODES])
@@ -228,6 +227,46 @@ def trend_cells(quarters, scope):
         cell.shown = cell.count >= minimum_group()
         found[quarter] = cell
     return found
+
+
+def _own_trend(quarters, scope):
+    """{quarter: the cell of an organisation or a département} over several quarters, in one query.
+
+    Whether a cell is shown depends only on the respondents of the tree above it and of its siblings:
+    anonymity.path_cell decides it from counts alone, with the rule anonymity.suppress applies to the whole
+    tree (the same decision as quarters_cells). The item sums are read for the scope's own cell only, and the
+    organisations of its département only for an organisation (a département's cell does not depend on its
+    children)."""
+    T = BarometerTotal
+    respondents = db.func.sum(T.respondents).label("respondents")
+    department = _department_of(scope)
+    in_department = T.department.is_(None) if department == "?" else T.department == department
+
+    def own_sums(is_own):
+        return [db.case((is_own, db.func.sum(getattr(T, code))), else_=None).label(code) for code in BAROMETER_CODES]
+
+    no_org = db.cast(db.null(), db.Integer).label("organisation_id")
+    own_department = in_department if scope.level == "department" else db.false()
+    query = (db.select(T.quarter, no_org, T.department, respondents, *own_sums(own_department))
+             .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
+    if scope.level == "organisation":
+        query = db.union_all(query, db.select(T.quarter, T.organisation_id, T.department, respondents,
+                                              *own_sums(T.organisation_id == scope.organisation_id))
+                             .where(T.quarter.in_(quarters), T.organisation_id.is_not(None), in_department)
+                             .group_by(T.quarter, T.organisation_id, T.department))
+    per_quarter = {quarter: ({}, {}, {}) for quarter in quarters}  # départements, organisations, own sums
+    for quarter, org_id, dep, count, *sums in db.session.execute(query):
+        departments, organisations, own = per_quarter[quarter]
+        if org_id is None:
+            departments[f"dep-{dep or '?'}"] = int(count)
+        else:
+            organisations[f"org-{org_id}"] = int(count)
+        if sums[0] is not None:
+            own.update(zip(BAROMETER_CODES, map(int, sums), strict=True))
+    minimum = minimum_group()
+    return {quarter: anonymity.path_cell(scope.key, scope.level, scope.label, departments, f"dep-{department}",
+                                         organisations, own, minimum)
+            for quarter, (departments, organisations, own) in per_quarter.items()}
 
 
 def _department_of(scope):

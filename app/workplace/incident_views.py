@@ -25,7 +25,9 @@ def _incident_or_404(incident_id):
 @roles(Role.AGENT, Role.HR)
 def index():
     page = queries.incidents_page(current_user, request.args.get("page"))
-    return render_template("workplace/incidents.html", page=page, incidents=page.items, viewer=current_user,
+    # The user object itself: the template reads it for every row (through the proxy, a look-up each time).
+    return render_template("workplace/incidents.html", page=page, incidents=page.items,
+                           viewer=current_user._get_current_object(),
                            anonymous_label=incidents.ANONYMOUS_LABEL)
 
 

@@ -106,9 +106,11 @@ def move(actor, incident, to_status, note):
     return incident
 
 
-def visible_incidents(user):
-    """Query of the incidents `user` may open one by one: their own (agent), their organisation's (HR)."""
-    query = db.select(Incident).options(selectinload(Incident.reporter), selectinload(Incident.report)).order_by(Incident.created_at.desc(), Incident.id.desc())
+def visible_incidents(user, with_report=True):
+    """Query of the incidents `user` may open one by one: their own (agent), their organisation's (HR).
+    `with_report=False`: the linked remontée is not loaded (the list does not show it)."""
+    loads = [selectinload(Incident.reporter)] + ([selectinload(Incident.report)] if with_report else [])
+    query = db.select(Incident).options(*loads).order_by(Incident.created_at.desc(), Incident.id.desc())
     if user.role == Role.AGENT:
         return query.where(Incident.reporter_id == user.id)
     if user.role == Role.HR and user.organisation_id is not None:

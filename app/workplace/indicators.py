@@ -149,8 +149,14 @@ def _busiest(scope, start, end, limit=None):
     with_incidents = db.select(db.func.count()).select_from(per_month).scalar_subquery()
     busiest = (db.select(per_month.c.org_id, Organisation.name, per_month.c.month, per_month.c.incidents,
                          with_incidents.label("with_incidents"))
-               .join(Organisation, Organisation.id == per_month.c.org_id)
-               .order_by(per_month.c.incidents.desc(), Organisation.name, per_month.c.month, per_month.c.org_id)
+               .join(Organisation, Organisation.id == per_month.c.org_id))
+    if limit is not None:
+        # Only the rows with at least the limit-th largest count can be among the first `limit` (ties included):
+        # the organisations' names are joined and compared for those, not for every organisation-month.
+        nth = (db.select(per_month.c.incidents).order_by(per_month.c.incidents.desc()).limit(1).offset(limit - 1)
+               .scalar_subquery())
+        busiest = busiest.where(per_month.c.incidents >= db.func.coalesce(nth, 0))
+    busiest = (busiest.order_by(per_month.c.incidents.desc(), Organisation.name, per_month.c.month, per_month.c.org_id)
                .limit(limit).subquery("busiest"))
     quiet = (db.select(Organisation.id, Organisation.name, db.null(), db.null(), with_incidents)
              .where(scope.condition(Organisation.id)))

@@ -16,7 +16,7 @@ INCIDENTS_PER_PAGE = 50
 
 def incidents_page(user, page_arg):
     """One page of the incidents `user` may open, newest first (the count stops 1,000 rows past the page)."""
-    return paginate(visible_incidents(user), page_arg, per_page=INCIDENTS_PER_PAGE, count_cap=1000)
+    return paginate(visible_incidents(user, with_report=False), page_arg, per_page=INCIDENTS_PER_PAGE, count_cap=1000)
 
 
 def by_id(model, object_id):

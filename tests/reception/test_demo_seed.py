@@ -25,5 +25,6 @@ def test_demo_seed_fills_the_reception_domain(app, client):
     assert "CAF de démonstration" in home and "France services de démonstration" in home
     page = client.get("/qualite/departement/69").get_data(as_text=True)
     assert "Département 69" in page
+    assert 'href="/qualite/structure/FS-DEMO?periode=' in page and ">France services de démonstration</a>" in page
     again = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert again.exit_code == 0 and db.session.scalar(db.select(db.func.count(Answer.id))) == 60

@@ -189,3 +189,59 @@ def test_one_campaign_per_scope_and_quarter():
         barometer.open_campaign(UserFactory(role="admin"), "N", TODAY, TODAY)
     with pytest.raises(barometer.BarometerError):
         barometer.open_campaign(UserFactory(role="hr", organisation=org), "B", TODAY, TODAY)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_indicators_trend_decides_like_the_whole_tree(seed):
+    """trend_cells reads counts only (and the sums of the scope's own cell): each organisation's and
+    département's cell is shown or hidden, with the same figures, as in the whole tree of its quarter."""
+    from app.workplace.models import BarometerTotal
+    from app.workplace.scope import department_scope, organisation_scope
+
+    rng = random.Random(seed)
+    campaign = barometer.open_campaign(UserFactory(role="admin"), "T", TODAY, TODAY)
+    quarters = ["2026-T1", "2026-T2", "2026-T3"]
+    departments = ["69", "13", None][:rng.randint(1, 3)]
+    orgs = [OrganisationFactory(department=dep) for dep in departments for _ in range(rng.randint(1, 4))]
+    for quarter in quarters:
+        per_department = {}
+        for org in orgs:
+            if rng.random() < 0.2:
+                continue
+            count = rng.randint(1, 9)
+            sums = {code: count * rng.randint(1, 5) for code in BAROMETER_CODES}
+            db.session.add(BarometerTotal(campaign_id=campaign.id, quarter=quarter, organisation_id=org.id,
+                                          department=org.department, respondents=count, **sums))
+            total = per_department.setdefault(org.department, [0, dict.fromkeys(BAROMETER_CODES, 0)])
+            total[0] += count
+            for code in BAROMETER_CODES:
+                total[1][code] += sums[code]
+        for dep, (count, sums) in per_department.items():
+            db.session.add(BarometerTotal(campaign_id=campaign.id, quarter=quarter, organisation_id=None,
+                                          department=dep, respondents=count, **sums))
+    db.session.commit()
+    whole = barometer.quarters_cells(quarters, "*")
+    scopes = [organisation_scope(org) for org in orgs] + [department_scope(d or "?") for d in set(departments)]
+    for chosen in scopes:
+        trend = barometer.trend_cells(quarters, chosen)
+        for quarter in quarters:
+            expected = whole[quarter].get(chosen.key)
+            got = trend[quarter]
+            assert (got.count, got.shown, got.means()) == \
+                ((expected.count, expected.shown, expected.means()) if expected else (0, False, None)), \
+                (seed, chosen.key, quarter)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_one_cell_decided_from_counts_like_the_whole_tree(seed):
+    """anonymity.path_cell (one organisation's or département's cell, from counts) == suppress() on the tree."""
+    rows = random_rows(random.Random(seed))
+    full = anonymity.suppress(anonymity.build(rows, {}), 5)
+    departments = {k: c.count for k, c in full.items() if c.level == "department"}
+    for key, cell in full.items():
+        if cell.level == "national":
+            continue
+        dep_key = key if cell.level == "department" else cell.parent
+        organisations = {k: full[k].count for k in full[dep_key].children}
+        got = anonymity.path_cell(key, cell.level, cell.label, departments, dep_key, organisations, cell.sums, 5)
+        assert (got.count, got.shown, got.means()) == (cell.count, cell.shown, cell.means()), (seed, key)

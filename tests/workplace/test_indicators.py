@@ -1,7 +1,7 @@
 """Indicators, cross-readings on a fixture (hand-computed), the quarterly file, the discussion space."""
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -265,3 +265,19 @@ def test_reception_quality_pages_read_the_back_office_first_answer_time(desk_and
     period = reception_queries.parse_period("2026-T4")
     assert reception_queries.organisation_indicators(a, period).support_hours == 4.5
     assert reception_queries.organisation_indicators(b, period).support_hours is None
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6])
+def test_the_busiest_rows_cut_through_ties_like_the_full_list(limit):
+    """Counts 3, 2, 2, 2, 1 (ties at every cut): the first `limit` rows are those of the full list, in its order."""
+    orgs = [OrganisationFactory(department="69", name=name) for name in ("D-site", "B-site", "C-site", "A-site")]
+    agents = [UserFactory(organisation=org) for org in orgs]
+    for agent, count in zip(agents, (3, 2, 2, 2), strict=True):
+        for day in range(1, count + 1):
+            file(agent, occurred_at=at(10, day))
+    file(agents[1], occurred_at=at(11, 2))
+    full, _n = indicators._busiest(department_scope("69"), date(2026, 10, 1), date(2027, 1, 1))
+    with_incidents = [row for row in full if row[2] is not None]
+    cut, counted = indicators._busiest(department_scope("69"), date(2026, 10, 1), date(2027, 1, 1), limit)
+    assert counted == 5
+    assert [row for row in cut if row[2] is not None] == with_incidents[:limit]
