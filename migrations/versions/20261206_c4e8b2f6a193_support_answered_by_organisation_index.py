@@ -1,7 +1,7 @@
 """first-answer delays per site: a partial covering index of the answered support requests by organisation
 
 Revision ID: c4e8b2f6a193
-Revises: a9d3e6f2c481
+Revises: e4b7c2a9f618
 Create Date: 2026-12-06 20:15:00
 
 The working-conditions cross-readings and the reception quality pages take the median first-answer delay of
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e8b2f6a193'
-down_revision = 'a9d3e6f2c481'
+down_revision = "e4b7c2a9f618"
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 
 from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
 
-BEFORE = "a9d3e6f2c481"  # the revision before activities_minutes
+BEFORE = "c4e8b2f6a917"  # the revision before activities_minutes
 
 
 def test_the_migration_backfills_zero_and_downgrades(tmp_path):
