@@ -93,9 +93,12 @@ def _init_extensions(app):
                 event.listen(db.engine, "begin", _sqlite_begin_immediate)
     else:
         from app.common.dbping import install_idle_ping
+        from app.common.dbreads import install_reads_outside_transaction
 
         with app.app_context():
             install_idle_ping(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+            if db.engine.dialect.driver == "psycopg":
+                install_reads_outside_transaction(db.engine)
     migrate.init_app(
         app,
         db,
