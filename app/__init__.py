@@ -127,7 +127,7 @@ def _init_extensions(app):
 
 
 def _init_security(app):
-    from flask_talisman import Talisman
+    from app.common.security_headers import CachedTalisman
 
     csp = {
         "default-src": "'self'",
@@ -142,7 +142,7 @@ def _init_security(app):
         "frame-ancestors": "'none'",
     }
     production = app.config["FORCE_HTTPS"]
-    Talisman(
+    CachedTalisman(
         app,
         force_https=production,
         strict_transport_security=production,
