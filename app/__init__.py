@@ -93,9 +93,12 @@ def _init_extensions(app):
                 event.listen(db.engine, "begin", _sqlite_begin_immediate)
     else:
         from app.common.dbping import install_idle_ping
+        from app.common.dbreads import install_reads_outside_transaction
 
         with app.app_context():
             install_idle_ping(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
+            if db.engine.dialect.driver == "psycopg":
+                install_reads_outside_transaction(db.engine)
     migrate.init_app(
         app,
         db,
@@ -124,7 +127,7 @@ def _init_extensions(app):
 
 
 def _init_security(app):
-    from flask_talisman import Talisman
+    from app.common.security_headers import CachedTalisman
 
     csp = {
         "default-src": "'self'",
@@ -139,7 +142,7 @@ def _init_security(app):
         "frame-ancestors": "'none'",
     }
     production = app.config["FORCE_HTTPS"]
-    Talisman(
+    CachedTalisman(
         app,
         force_https=production,
         strict_transport_security=production,

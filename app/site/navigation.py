@@ -86,10 +86,9 @@ CAPABILITY_LINKS = {"observation.index": ("agent", "tutor"), "trainer.index": ("
 
 def _capabilities(user, links):
     """The capabilities the user's links ask about: those the loader read with the user, else one query each."""
-    wanted = {CAPABILITY_LINKS[endpoint][1] for endpoint, *_rest in links
-              if CAPABILITY_LINKS.get(endpoint, (None,))[0] == user.role}
+    wanted = _wanted(user.role, links)
     if not wanted:
-        return set()
+        return frozenset()
     known = getattr(user, "capabilities", None)  # read with the user by the loader (app.accounts.loader)
     if known is not None:
         return wanted & known
@@ -99,7 +98,19 @@ def _capabilities(user, links):
 
         if is_tutor(user):
             held.add("tutor")
-    return held
+    return frozenset(held)
+
+
+_WANTED = {}
+
+
+def _wanted(role, links):
+    """The capabilities a role's links depend on (computed once per role)."""
+    wanted = _WANTED.get(role)
+    if wanted is None:
+        wanted = _WANTED[role] = frozenset(CAPABILITY_LINKS[endpoint][1] for endpoint, *_rest in links
+                                           if CAPABILITY_LINKS.get(endpoint, (None,))[0] == role)
+    return wanted
 
 
 # (role, script root) -> ((endpoint, url, label, group), ...): the links never change while the app runs.
@@ -117,15 +128,27 @@ def _links(role):
     return links
 
 
+# (role, script root, current endpoint, capabilities held) -> the header's items, built once: they depend on
+# nothing else. The template only reads them.
+_ITEMS = {}
+
+
 def main_navigation(user):
     """[{"label", "url", "active"} or {"label", "id", "active", "links": [...]}] for the header."""
-    current = request.endpoint
-    items, groups = [], {}
     links = _links(user.role)
     held = _capabilities(user, links)
+    key = (user.role, request.script_root, request.endpoint, held)
+    items = _ITEMS.get(key)
+    if items is None:
+        items = _ITEMS[key] = _items(user.role, links, held, request.endpoint)
+    return items
+
+
+def _items(role, links, held, current):
+    items, groups = [], {}
     for endpoint, url, label, group in links:
         needs = CAPABILITY_LINKS.get(endpoint)
-        if needs is not None and needs[0] == user.role and needs[1] not in held:
+        if needs is not None and needs[0] == role and needs[1] not in held:
             continue
         link = {"url": url, "label": label, "active": current == endpoint}
         if group is None:

@@ -183,3 +183,20 @@ def test_anonymous_pages_without_forms_set_no_session_cookie(client):
     page = client.get("/accessibilite")
     assert page.status_code == 200 and "Set-Cookie" not in page.headers
     assert 'name="csrf-token"' not in page.get_data(as_text=True)
+
+
+def test_header_navigation_marks_the_current_page_each_time(client, login):
+    """The header's items are kept per role, page and capabilities: each page still marks itself, and the
+    same page gives the same header."""
+    import re
+
+    login("agent")
+
+    def current(path):
+        page = client.get(path).get_data(as_text=True)
+        return re.findall(r'class="fr-nav__link" href="([^"]+)" aria-current="page"', page)
+
+    assert current("/agent") == ["/agent"]
+    assert current("/passeport/") == ["/passeport/"]
+    assert current("/agent") == ["/agent"]
+    assert current("/passeport/") == ["/passeport/"]

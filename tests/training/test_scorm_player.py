@@ -152,3 +152,33 @@ def test_a_package_started_is_in_progress_on_the_dashboard(client, login, packag
     assert module_state(user, package_module).status == NOT_STARTED
     _commit(client, packages.cmi_12())
     assert module_state(user, package_module).status == IN_PROGRESS
+
+
+def test_security_headers_are_talismans_own(client, login, package_module):
+    """The per-endpoint cache (app.common.security_headers) sends what Flask-Talisman computes: same headers,
+    page after page, for pages with the site's policy and for package files with their own."""
+    import flask_talisman
+
+    login("agent")
+    page = client.get("/formation/modules/paquet-test/paquet").get_data(as_text=True)
+    launch = json.loads(page.split('id="scorm-config">')[1].split("</script>")[0])["launchUrl"]
+    anonymous = client.application.test_client()
+    talisman = next(f.__self__ for f in client.application.after_request_funcs[None]
+                    if isinstance(getattr(f, "__self__", None), flask_talisman.Talisman))
+    names = ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "X-Content-Type-Options",
+             "Referrer-Policy", "Strict-Transport-Security")
+    paths = [(client, "/formation/modules/paquet-test"), (anonymous, launch), (client, "/passeport/"),
+             (anonymous, "/connexion"), (anonymous, "/nulle-part"), (client, "/formation/modules/paquet-test")]
+
+    def headers():
+        return [[(name, response.headers.get(name)) for name in names]
+                for response in (c.get(path) for c, path in paths)]
+
+    cached = headers()
+    cached_class = type(talisman)
+    talisman.__class__ = flask_talisman.Talisman
+    try:
+        assert headers() == cached
+    finally:
+        talisman.__class__ = cached_class
+    assert cached[0] == cached[-1] and cached[0] != cached[1]
