@@ -247,6 +247,8 @@ def _init_templates(app):
         every time when templates reload (debug server)."""
         if app.jinja_env.auto_reload:
             return caller()
+        if has_request_context():
+            key = (request.script_root, key)  # the fragment's links were built under this prefix
         html = fragments.get(key)
         if html is None:
             html = fragments[key] = caller()  # Markup: the block was rendered with autoescape

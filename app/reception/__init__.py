@@ -36,7 +36,7 @@ def init_app(app):
 
 
 def _init_templates(app):
-    from app.reception.enums import Channel, Outcome, operator_label
+    from app.reception.enums import Channel, Outcome, operator_label, operator_labels
     from app.reception.export import indicator_lines, signed
 
     def reception_home_form():
@@ -48,5 +48,6 @@ def _init_templates(app):
     app.add_template_global(lambda value: Channel(value).label, "channel_label")
     app.add_template_global(lambda value: Outcome(value).label, "outcome_label")
     app.add_template_filter(operator_label, "operator_label")
+    app.add_template_filter(operator_labels, "operator_labels")
     app.add_template_global(indicator_lines, "indicator_lines")
     app.add_template_global(signed, "signed_points")

@@ -70,3 +70,8 @@ OPERATOR_LABELS = {kind.value: kind.label for kind in OPERATORS}
 
 def operator_label(value):
     return OPERATOR_LABELS.get(value, value)
+
+
+def operator_labels(values):
+    """"Label, label": what `values|map("operator_label")|join(", ")` gives, without a filter call per value."""
+    return ", ".join([OPERATOR_LABELS.get(value, value) for value in values])

@@ -140,8 +140,16 @@ def main_navigation(user):
     key = (user.role, request.script_root, request.endpoint, held)
     items = _ITEMS.get(key)
     if items is None:
-        items = _ITEMS[key] = _items(user.role, links, held, request.endpoint)
+        items = _ITEMS[key] = NavigationItems(_items(user.role, links, held, request.endpoint), key)
     return items
+
+
+class NavigationItems(list):
+    """The header's items, with the key they were built for: the layout caches the menu's markup under it."""
+
+    def __init__(self, items, key):
+        super().__init__(items)
+        self.cache_key = ("main-navigation", *key)
 
 
 def _items(role, links, held, current):

@@ -200,3 +200,31 @@ def test_header_navigation_marks_the_current_page_each_time(client, login):
     assert current("/passeport/") == ["/passeport/"]
     assert current("/agent") == ["/agent"]
     assert current("/passeport/") == ["/passeport/"]
+
+
+def test_layout_parts_kept_once_still_follow_the_visitor(app, client, login):
+    """The layout's static parts are rendered once per process (cached_fragment): what differs between a
+    visitor and a signed-in user, between roles and between users stays right."""
+    import re
+
+    def page(path):
+        return client.get(path).get_data(as_text=True)
+
+    signed_out = page("/accessibilite")
+    assert "js/session.js" not in signed_out and "#navigation-principale" not in signed_out
+    assert 'href="/connexion"' in signed_out and "fr-nav__list" not in signed_out
+    agent = login("agent")
+    signed_in = page("/accessibilite")
+    assert "js/session.js" in signed_in and 'href="#navigation-principale"' in signed_in
+    assert agent.full_name in signed_in and "fr-nav__list" in signed_in
+    assert signed_in.count('name="csrf_token"') >= 1 and 'name="csrf-token"' in signed_in
+    agent_menu = re.search(r'<nav class="fr-nav".*?</nav>', signed_in, re.S).group(0)
+    client.post("/deconnexion", data={"csrf_token": re.search(r'name="csrf-token" content="([^"]+)"',
+                                                              signed_in).group(1)})
+    hr = login("hr")
+    hr_page = page("/accessibilite")
+    assert hr.full_name in hr_page and agent.full_name not in hr_page
+    assert re.search(r'<nav class="fr-nav".*?</nav>', hr_page, re.S).group(0) != agent_menu
+    again = app.test_client().get("/accessibilite").get_data(as_text=True)
+    assert "js/session.js" not in again and 'href="/connexion"' in again
+    assert "fr-nav__list" not in again

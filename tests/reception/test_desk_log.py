@@ -59,6 +59,10 @@ def test_full_form_with_procedure_needs_and_escalation(client, login):
     assert visit.procedure_id == procedure.id and visit.support_request == "AE-2026-12"
     counts = org_counts(agent.organisation)
     assert counts["waiting_over_15"] == 1 and counts["operator:cpam"] == 1 and counts["need:language"] == 1
+    from app.reception.enums import operator_label
+
+    page = client.get("/accueil/registre").get_data(as_text=True)
+    assert f"<td>{operator_label('caf')}, {operator_label('cpam')}</td>" in page  # the operators' labels, joined
 
 
 def test_support_request_only_with_escalation(client, login):
