@@ -35,6 +35,12 @@ def register_blueprints(app):
     app.register_blueprint(hr_views.hr_bp)
 
 
+def detail_prefix():
+    """The request page's address without its reference, for a list's rows to append theirs: one url_for per
+    page rather than one per row (references are made of URL-safe letters, digits and dashes)."""
+    return url_for("backoffice.detail", reference="-")[:-1]
+
+
 def request_or_404(reference):
     row = queries.find_request(current_user, reference)
     if row is None:
@@ -64,7 +70,7 @@ def _apply_error(form, exc):
 @roles(Role.AGENT)
 def mine():
     page = lists.my_requests_page(current_user, request.args.get("page"))
-    return render_template("backoffice/mine.html", page=page, rows=page.items,
+    return render_template("backoffice/mine.html", page=page, rows=page.items, detail_prefix=detail_prefix(),
                            preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))
 
 
