@@ -76,6 +76,8 @@ class SupportRequest(db.Model):
         Index("ix_support_requests_open_board", "group_id", "urgency", "created_at", "id",
               postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'"),
               postgresql_include=["department", "procedure_id"]),
+        # « Problème récurrent » on the request page: a group's requests on one procedure since a date.
+        Index("ix_support_requests_group_procedure_created", "group_id", "procedure_id", "created_at"),
         # The sites' answered requests of a period with their first-answer delay, read from the index alone:
         # the working-conditions cross-readings and the quality pages take medians per site and month.
         Index("ix_support_requests_answered_by_organisation", "organisation_id", "created_at",
