@@ -17,6 +17,11 @@ group_procedures = db.Table(
 )
 
 
+def coverage_label(is_national, departments):
+    """What a group covers, as its lists show it: « National », else its départements."""
+    return "National" if is_national else ", ".join(d for d in (departments or "").split(",") if d)
+
+
 class SupportGroup(db.Model):
     """A « pôle d'appui »: experts of one operator for some départements (or national)."""
 
@@ -43,7 +48,7 @@ class SupportGroup(db.Model):
 
     @property
     def coverage_label(self):
-        return "National" if self.is_national else ", ".join(self.department_list)
+        return coverage_label(self.is_national, self.departments)
 
     def __repr__(self):
         return f"<SupportGroup {self.code}>"

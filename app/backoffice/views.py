@@ -126,8 +126,7 @@ def render_detail(row, status=200, citizen=None, **forms):
         reroute = forms.get("reroute_form") or RerouteForm(prefix="reroute")
         invite = forms.get("invite_form") or InviteForm(prefix="invite")
         choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(g.code, f"{g.name} ({g.coverage_label})") for g in groups.active_groups()
-            if g.id not in row.working_group_ids()]
+            SelectChoice(code, label) for code, label in groups.active_group_choices(row.working_group_ids())]
         reroute.group.choices = invite.group.choices = choices
         context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=NoteForm(prefix="note"),
                        reroute_form=reroute, invite_form=invite,
