@@ -180,17 +180,23 @@ def board_filters(user, group_ids=None, invited=None):
     one query, read from the open-board index for the groups' own requests (never the closed history)."""
     group_ids = sorted(my_group_ids(user) if group_ids is None else group_ids)
     invited = invited_ids(user, group_ids) if invited is None else invited
-    scoped = db.union_all(
-        db.select(R.department, R.procedure_id).where(R.group_id.in_(inline(group_ids, "groups")), _not_closed()),
-        db.select(R.department, R.procedure_id).where(R.id.in_(inline(invited, "invited")), _not_closed())
-    ).cte("scoped")
+    def scoped(name):
+        return db.union_all(
+            db.select(R.department, R.procedure_id).where(R.group_id.in_(inline(group_ids, "groups")),
+                                                          _not_closed()),
+            db.select(R.department, R.procedure_id).where(R.id.in_(inline(invited, "invited")), _not_closed())
+        ).subquery(name)
+
     # Each list distinct in the database: a hundred départements and a few procedures come back, not every
-    # (département, procedure) pair of a national backlog.
-    departments = db.select(scoped.c.department, db.cast(db.null(), db.Integer).label("procedure_id"),
+    # (département, procedure) pair of a national backlog. Two subqueries rather than one WITH: a statement
+    # that is not a plain SELECT would open a transaction (app.common.dbreads), whose rollback drops the
+    # connection's prepared statements.
+    in_departments, in_procedures = scoped("scoped_departments"), scoped("scoped_procedures")
+    departments = db.select(in_departments.c.department, db.cast(db.null(), db.Integer).label("procedure_id"),
                             db.cast(db.null(), db.String).label("title")).where(
-        scoped.c.department.is_not(None)).group_by(scoped.c.department)
+        in_departments.c.department.is_not(None)).group_by(in_departments.c.department)
     procedures = db.select(db.cast(db.null(), db.String).label("department"), Procedure.id, Procedure.title).where(
-        Procedure.id.in_(db.select(scoped.c.procedure_id)))
+        Procedure.id.in_(db.select(in_procedures.c.procedure_id)))
     rows = db.session.execute(db.union_all(departments, procedures)).all()
     found = sorted(d for d, p, _t in rows if p is None)
     listed = sorted(((p, t) for _d, p, t in rows if p is not None), key=lambda pair: (pair[1], pair[0]))
