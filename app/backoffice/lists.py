@@ -198,7 +198,7 @@ def board_filters(user, group_ids=None, invited=None):
     procedures = db.select(db.cast(db.null(), db.String).label("department"), Procedure.id, Procedure.title).where(
         Procedure.id.in_(db.select(in_procedures.c.procedure_id)))
     rows = db.session.execute(db.union_all(departments, procedures)).all()
-    found = sorted(d for d, p, _t in rows if p is None)
+    found = sorted(d for d, p, _t in rows if p is None and d)
     listed = sorted(((p, t) for _d, p, t in rows if p is not None), key=lambda pair: (pair[1], pair[0]))
     return found, listed
 
