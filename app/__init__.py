@@ -203,11 +203,14 @@ def _init_templates(app):
         """The signed-in user's département (its time zone), looked up once per request."""
         if not has_request_context():
             return None
-        if "viewer_department" not in g:
+        store = g._get_current_object()  # one proxy lookup per call, not two: the board calls this per row
+        try:
+            return store.viewer_department
+        except AttributeError:
             user = current_user._get_current_object() if current_user else None
             organisation = user.organisation if user is not None and user.is_authenticated else None
-            g.viewer_department = organisation.department if organisation else None
-        return g.viewer_department
+            store.viewer_department = organisation.department if organisation else None
+            return store.viewer_department
 
     app.jinja_env.filters["localtime"] = localtime
     from app.common.numbers import french_number, plural

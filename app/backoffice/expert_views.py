@@ -7,7 +7,7 @@ from app.backoffice import conversation, groups, lists
 from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.notify import email_opt_out
-from app.backoffice.views import ERRORS, act, back, bp, request_or_404
+from app.backoffice.views import ERRORS, act, back, bp, detail_prefix, request_or_404
 from app.common.access import roles
 
 URGENCIES = [(u.value, u.label) for u in Urgency]
@@ -32,7 +32,8 @@ def board():
     departments, procedures = lists.board_filters(current_user, group_ids, invited)
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
-    return render_template("backoffice/board.html", page=page, rows=page.items, views=VIEWS, view=view, filters=filters,
+    return render_template("backoffice/board.html", page=page, rows=page.items, detail_prefix=detail_prefix(),
+                           views=VIEWS, view=view, filters=filters,
                            department=department, procedure_id=procedure_id, urgency=urgency,
                            departments=departments, procedures=procedures, urgencies=URGENCIES, groups=mine,
                            preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))

@@ -95,11 +95,16 @@ def _not_closed():
 
 
 def invited_ids(user, group_ids):
-    """Ids of the requests the expert's groups, or the expert by name, were invited on (open or not): read
-    first, so that the board then fetches those requests by id, never by scanning the open ones."""
-    return sorted(set(db.session.scalars(db.select(SupportInvitation.request_id).where(or_(
-        SupportInvitation.group_id.in_(inline(sorted(group_ids), "invited_groups")),
-        SupportInvitation.user_id == inline(user.id, "expert"))))))
+    """Ids of the open requests the expert's groups, or the expert by name, were invited on: read first, so
+    that the board then fetches those requests by id, never by scanning the open ones. The invitations on
+    closed requests (the history, which only grows) are dropped here rather than by every later query."""
+    Inv = SupportInvitation
+    # A correlated lookup by primary key, one per invitation: a join would let the planner hash every open
+    # request to match a few hundred invitations.
+    status = db.select(R.status).where(R.id == Inv.request_id).correlate(Inv).scalar_subquery()
+    return sorted(set(db.session.scalars(db.select(Inv.request_id).where(
+        or_(Inv.group_id.in_(inline(sorted(group_ids), "invited_groups")), Inv.user_id == inline(user.id, "expert")),
+        status != inline(Status.CLOSED.value, "not_closed")))))
 
 
 def urgency_order():
@@ -141,25 +146,32 @@ def board_page(user, view="all", department=None, procedure_id=None, urgency=Non
     ranks = [(value, rank) for value, rank in RANKS if urgency in (None, value)]
     chosen = [R.urgency == urgency] if urgency else []
 
+    # The invited part keeps only the requests of other groups: the parts are then disjoint (a request has
+    # one group and one urgency), and are read with UNION ALL, with no duplicate to remove.
+    invited_part = [R.id.in_(inline(invited, "invited")), R.group_id.not_in(inline(group_ids, "own_groups")),
+                    *conditions, *chosen]
+
     def rows_for(window):
+        # The page's ids first, from the index alone (id, rank, creation), then its rows by id: the heap is
+        # read for the PER_PAGE rows shown, not for every part's candidates.
         parts = []
         for group_id in group_ids:
             for value, rank in ranks:
-                part = (db.select(*ROW_COLUMNS, db.literal(rank, db.Integer).label("rank"))
+                part = (db.select(R.id, db.literal(rank, db.Integer).label("rank"), R.created_at)
                         .where(R.group_id == inline(group_id, "group"), R.urgency == inline(value, "urgency"),
                                *conditions)
                         .order_by(R.created_at, R.id).limit(inline(window.offset + PER_PAGE, "part_rows")))
                 parts.append(db.select(part.subquery()))  # keeps each part's ORDER BY and LIMIT (SQLite too)
-        parts.append(db.select(*ROW_COLUMNS, urgency_order().label("rank"))
-                     .where(R.id.in_(inline(invited, "invited")), *conditions, *chosen))
-        board = db.union(*parts).subquery("board")  # a request in two parts is one identical row
-        return (db.select(*(board.c[c.name] for c in ROW_COLUMNS))
-                .order_by(board.c.rank, board.c.created_at, board.c.id)
-                .limit(inline(PER_PAGE, "rows")).offset(inline(window.offset, "skip")))
+        if invited or not parts:
+            parts.append(db.select(R.id, urgency_order().label("rank"), R.created_at).where(*invited_part))
+        board = (db.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("board")
+        shown = (db.select(board.c.id, board.c.rank).order_by(board.c.rank, board.c.created_at, board.c.id)
+                 .limit(inline(PER_PAGE, "rows")).offset(inline(window.offset, "skip")).subquery("shown"))
+        return (db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
+                .order_by(shown.c.rank, R.created_at, R.id))
 
-    ids = db.union(
-        db.select(R.id).where(R.group_id.in_(inline(group_ids, "groups")), *conditions, *chosen),
-        db.select(R.id).where(R.id.in_(inline(invited, "invited")), *conditions, *chosen))
+    own = db.select(R.id).where(R.group_id.in_(inline(group_ids, "groups")), *conditions, *chosen)
+    ids = db.union_all(own, db.select(R.id).where(*invited_part)) if invited else own
     return _read(page_arg, PER_PAGE, now, rows_for, ids)
 
 
@@ -168,15 +180,27 @@ def board_filters(user, group_ids=None, invited=None):
     one query, read from the open-board index for the groups' own requests (never the closed history)."""
     group_ids = sorted(my_group_ids(user) if group_ids is None else group_ids)
     invited = invited_ids(user, group_ids) if invited is None else invited
-    scoped = db.union(
-        db.select(R.department, R.procedure_id).where(R.group_id.in_(inline(group_ids, "groups")), _not_closed()),
-        db.select(R.department, R.procedure_id).where(R.id.in_(inline(invited, "invited")), _not_closed())
-    ).subquery("scoped")
-    rows = db.session.execute(db.select(scoped.c.department, scoped.c.procedure_id, Procedure.title)
-                              .outerjoin(Procedure, Procedure.id == scoped.c.procedure_id)).all()
-    departments = sorted({d for d, _p, _t in rows if d})
-    procedures = sorted({(p, t) for _d, p, t in rows if p}, key=lambda pair: (pair[1], pair[0]))
-    return departments, procedures
+    def scoped(name):
+        return db.union_all(
+            db.select(R.department, R.procedure_id).where(R.group_id.in_(inline(group_ids, "groups")),
+                                                          _not_closed()),
+            db.select(R.department, R.procedure_id).where(R.id.in_(inline(invited, "invited")), _not_closed())
+        ).subquery(name)
+
+    # Each list distinct in the database: a hundred départements and a few procedures come back, not every
+    # (département, procedure) pair of a national backlog. Two subqueries rather than one WITH: a statement
+    # that is not a plain SELECT would open a transaction (app.common.dbreads), whose rollback drops the
+    # connection's prepared statements.
+    in_departments, in_procedures = scoped("scoped_departments"), scoped("scoped_procedures")
+    departments = db.select(in_departments.c.department, db.cast(db.null(), db.Integer).label("procedure_id"),
+                            db.cast(db.null(), db.String).label("title")).where(
+        in_departments.c.department.is_not(None)).group_by(in_departments.c.department)
+    procedures = db.select(db.cast(db.null(), db.String).label("department"), Procedure.id, Procedure.title).where(
+        Procedure.id.in_(db.select(in_procedures.c.procedure_id)))
+    rows = db.session.execute(db.union_all(departments, procedures)).all()
+    found = sorted(d for d, p, _t in rows if p is None and d)
+    listed = sorted(((p, t) for _d, p, t in rows if p is not None), key=lambda pair: (pair[1], pair[0]))
+    return found, listed
 
 
 def my_requests_page(user, page_arg=None, now=None):

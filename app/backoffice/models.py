@@ -17,6 +17,11 @@ group_procedures = db.Table(
 )
 
 
+def coverage_label(is_national, departments):
+    """What a group covers, as its lists show it: « National », else its départements."""
+    return "National" if is_national else ", ".join(d for d in (departments or "").split(",") if d)
+
+
 class SupportGroup(db.Model):
     """A « pôle d'appui »: experts of one operator for some départements (or national)."""
 
@@ -43,7 +48,7 @@ class SupportGroup(db.Model):
 
     @property
     def coverage_label(self):
-        return "National" if self.is_national else ", ".join(self.department_list)
+        return coverage_label(self.is_national, self.departments)
 
     def __repr__(self):
         return f"<SupportGroup {self.code}>"
@@ -76,6 +81,8 @@ class SupportRequest(db.Model):
         Index("ix_support_requests_open_board", "group_id", "urgency", "created_at", "id",
               postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'"),
               postgresql_include=["department", "procedure_id"]),
+        # « Problème récurrent » on the request page: a group's requests on one procedure since a date.
+        Index("ix_support_requests_group_procedure_created", "group_id", "procedure_id", "created_at"),
         # The sites' answered requests of a period with their first-answer delay, read from the index alone:
         # the working-conditions cross-readings and the quality pages take medians per site and month.
         Index("ix_support_requests_answered_by_organisation", "organisation_id", "created_at",

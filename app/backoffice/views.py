@@ -35,6 +35,12 @@ def register_blueprints(app):
     app.register_blueprint(hr_views.hr_bp)
 
 
+def detail_prefix():
+    """The request page's address without its reference, for a list's rows to append theirs: one url_for per
+    page rather than one per row (references are made of URL-safe letters, digits and dashes)."""
+    return url_for("backoffice.detail", reference="-")[:-1]
+
+
 def request_or_404(reference):
     row = queries.find_request(current_user, reference)
     if row is None:
@@ -64,7 +70,7 @@ def _apply_error(form, exc):
 @roles(Role.AGENT)
 def mine():
     page = lists.my_requests_page(current_user, request.args.get("page"))
-    return render_template("backoffice/mine.html", page=page, rows=page.items,
+    return render_template("backoffice/mine.html", page=page, rows=page.items, detail_prefix=detail_prefix(),
                            preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))
 
 
@@ -120,8 +126,7 @@ def render_detail(row, status=200, citizen=None, **forms):
         reroute = forms.get("reroute_form") or RerouteForm(prefix="reroute")
         invite = forms.get("invite_form") or InviteForm(prefix="invite")
         choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(g.code, f"{g.name} ({g.coverage_label})") for g in groups.active_groups()
-            if g.id not in row.working_group_ids()]
+            SelectChoice(code, label) for code, label in groups.active_group_choices(row.working_group_ids())]
         reroute.group.choices = invite.group.choices = choices
         context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=NoteForm(prefix="note"),
                        reroute_form=reroute, invite_form=invite,

@@ -49,8 +49,24 @@ def fast_html_params(**kwargs):
     return Markup(" ".join(params))  # noqa: S704  # nosec B704 - every key and value escaped above
 
 
+_wtforms_render_option = None  # WTForms' own Select.render_option, for the options the fast path leaves
+
+
+def fast_render_option(cls, choice, **kwargs):
+    """WTForms' Select.render_option with the same output, written directly for the common option (a text
+    value, no extra attribute): a select of a few hundred groups or services renders one call per option.
+    tests/platform/test_fast_html_params.py compares both."""
+    if kwargs or choice.render_kw or not isinstance(choice.value, str):
+        return _wtforms_render_option.__func__(cls, choice, **kwargs)
+    value = str(escape(choice.value)).replace(chr(34), "&quot;")
+    selected = "selected " if choice.selected else ""
+    return Markup(f'<option {selected}value="{value}">{escape(choice.label or choice.value)}</option>')  # noqa: S704  # nosec B704 - escaped
+
+
 def install_fast_html_params():
-    """Make every WTForms widget use fast_html_params (module function and the widgets' staticmethods)."""
+    """Make every WTForms widget use fast_html_params (module function and the widgets' staticmethods), and
+    selects render their common options without building attributes."""
+    global _wtforms_render_option
     from wtforms import widgets
     from wtforms.widgets import core
 
@@ -58,3 +74,6 @@ def install_fast_html_params():
         owner.html_params = fast_html_params
     for widget in (core.Input, core.Button):
         widget.html_params = staticmethod(fast_html_params)
+    if _wtforms_render_option is None:
+        _wtforms_render_option = core.Select.__dict__["render_option"]
+    core.Select.render_option = classmethod(fast_render_option)

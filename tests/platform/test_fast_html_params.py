@@ -42,7 +42,9 @@ def test_same_output_as_wtforms(kwargs):
 class Sample(Form):
     name = StringField("Nom", default='Jo "Le" <b>')
     choice = SelectField("Choix", choices=[SelectChoice("", "Choisir"), SelectChoice("a&b", "A <et> B"),
-                                                   SelectChoice("c", "C", render_kw={"data_x": '"q"'})], default="a&b")
+                                                   SelectChoice("c", "C", render_kw={"data_x": '"q"'}),
+                                                   SelectChoice('d"e', ""), SelectChoice("f", Markup("<i>F</i>"))],
+                         default="a&b")
     agree = BooleanField("D'accord", default=True)
     text = TextAreaField("Texte", default="x")
     send = SubmitField("Envoyer")
@@ -52,8 +54,11 @@ def test_widgets_use_it_and_render_the_same(app):
     assert wtforms_core.html_params is fast_html_params and widgets.html_params is fast_html_params
     form = Sample()
     fast = [str(f(class_="fr-x", aria_invalid="true")) for f in form]
+    from app.common import forms as app_forms
+
     wtforms_core.html_params = widgets.html_params = _original()
     wtforms_core.Input.html_params = wtforms_core.Button.html_params = staticmethod(_original())
+    wtforms_core.Select.render_option = app_forms._wtforms_render_option
     try:
         slow = [str(f(class_="fr-x", aria_invalid="true")) for f in Sample()]
     finally:
@@ -62,3 +67,4 @@ def test_widgets_use_it_and_render_the_same(app):
         install_fast_html_params()
     assert fast == slow
     assert '<option selected value="a&amp;b">A &lt;et&gt; B</option>' in fast[1]
+    assert wtforms_core.Select.render_option.__func__ is app_forms.fast_render_option
