@@ -2,8 +2,8 @@
 
 Every request used to pay two extra round trips for its transaction: the BEGIN psycopg sends before the
 first statement and the ROLLBACK at teardown; the ROLLBACK also makes psycopg forget its prepared
-statements, so a page's queries were parsed and planned again on every request. Now a SELECT that finds
-no transaction open runs on its own (autocommit), and the connection goes back to transactions right
+statements, so a page's queries were parsed and planned again on every request. Now a SELECT (or a WITH
+query none of whose parts writes) that finds no transaction open runs on its own (autocommit), and the connection goes back to transactions right
 after it: the first statement that is not a plain read (INSERT, UPDATE, DELETE, SET LOCAL, SAVEPOINT, a
 SELECT ... FOR UPDATE, a server-side cursor) opens the transaction as before, and what follows it, reads
 included, runs inside it until the commit or the rollback. A page that only reads opens none.
@@ -21,13 +21,22 @@ from sqlalchemy import event
 # Reads that need the transaction: row locks, transaction-scoped locks and settings, SELECT INTO.
 _NEEDS_TRANSACTION = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY\s+SHARE)\b|ADVISORY|SET_CONFIG|\bINTO\b",
                                 re.IGNORECASE)
+# A WITH query is a plain read only when none of its parts writes (a data-modifying CTE); any of these words
+# anywhere in it, even in a name or a string, sends it to a transaction: a doubt costs a BEGIN, never a lost write.
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.IGNORECASE)
 _AUTOCOMMIT_HERE = "passerelle_read_in_autocommit"
 
 
 @lru_cache(maxsize=1024)  # the statements come from SQLAlchemy's compiled cache: the same strings again
 def is_plain_read(statement):
-    """A SELECT that neither locks nor writes (anything else, or a doubt, runs in a transaction)."""
-    return statement.lstrip()[:6].upper() == "SELECT" and _NEEDS_TRANSACTION.search(statement) is None
+    """A SELECT, or a WITH query whose parts only read, that neither locks nor writes (anything else, or a
+    doubt, runs in a transaction)."""
+    head = statement.lstrip()[:6].upper()
+    if head == "SELECT":
+        return _NEEDS_TRANSACTION.search(statement) is None
+    if head[:4] == "WITH" and head[4:5].isspace():
+        return _NEEDS_TRANSACTION.search(statement) is None and _WRITES.search(statement) is None
+    return False
 
 
 def install_reads_outside_transaction(engine):

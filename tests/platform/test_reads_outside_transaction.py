@@ -12,6 +12,9 @@ from tests.conftest import PG_URL, _driver_url
     "SELECT 1",
     "  select users.id FROM users WHERE users.id = %(id)s",
     "SELECT 'part' AS part FROM a UNION ALL SELECT 'other' FROM b",
+    # read-only CTEs (the working-conditions indicators, the HR team page): no transaction either
+    "WITH per_month AS (SELECT organisation_id, month FROM s GROUP BY 1, 2) SELECT * FROM per_month",
+    "with recursive tree(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM tree WHERE id < 3) SELECT id FROM tree",
 ])
 def test_plain_reads(statement):
     assert is_plain_read(statement)
@@ -24,6 +27,11 @@ def test_plain_reads(statement):
     "SET LOCAL synchronous_commit TO off",
     "SAVEPOINT sa_savepoint_1",
     "WITH moved AS (DELETE FROM a RETURNING *) SELECT * FROM moved",
+    "WITH new AS (INSERT INTO a (id) VALUES (1) RETURNING id) SELECT id FROM new",
+    "WITH changed AS (UPDATE a SET n = 1 RETURNING id) SELECT id FROM changed",
+    "WITH m AS (SELECT 1) MERGE INTO a USING m ON true WHEN MATCHED THEN DO NOTHING",
+    "WITH locked AS (SELECT id FROM jobs FOR UPDATE) SELECT id FROM locked",
+    "WITHOUT_A_SPACE_IS_NOT_A_QUERY",
     "SELECT id FROM jobs WHERE done IS NULL FOR UPDATE SKIP LOCKED",
     "SELECT id FROM months WHERE scope = 'x' FOR UPDATE",
     "SELECT id FROM jobs FOR NO KEY UPDATE",
@@ -61,6 +69,17 @@ def test_a_read_opens_no_transaction_and_leaves_autocommit_off(engine):
         assert conn.execute(text("SELECT count(*) FROM reads_probe")).scalar() == 0
         assert _status(conn) == (TransactionStatus.IDLE, False)
         conn.rollback()
+
+
+@pytest.mark.postgres
+def test_a_read_only_cte_opens_no_transaction_but_a_writing_one_does(engine):
+    with engine.connect() as conn:
+        assert conn.execute(text("WITH c AS (SELECT count(*) AS n FROM reads_probe) SELECT n FROM c")).scalar() == 0
+        assert _status(conn) == (TransactionStatus.IDLE, False)
+        conn.execute(text("WITH new AS (INSERT INTO reads_probe (id) VALUES (7) RETURNING id) SELECT id FROM new"))
+        assert _status(conn)[0] == TransactionStatus.INTRANS
+        conn.rollback()
+        assert conn.execute(text("SELECT count(*) FROM reads_probe")).scalar() == 0
 
 
 @pytest.mark.postgres
