@@ -2,9 +2,9 @@
 
 Every request used to pay two extra round trips for its transaction: the BEGIN psycopg sends before the
 first statement and the ROLLBACK at teardown; the ROLLBACK also makes psycopg forget its prepared
-statements, so a page's queries were parsed and planned again on every request. Now a SELECT (or a WITH
-query none of whose parts writes) that finds no transaction open runs on its own (autocommit), and the connection goes back to transactions right
-after it: the first statement that is not a plain read (INSERT, UPDATE, DELETE, SET LOCAL, SAVEPOINT, a
+statements, so a page's queries were parsed and planned again on every request. Now a SELECT (or a
+WITH query none of whose parts writes) that finds no transaction open runs on its own (autocommit), and
+the connection goes back to transactions right after it: the first statement that is not a plain read (INSERT, UPDATE, DELETE, SET LOCAL, SAVEPOINT, a
 SELECT ... FOR UPDATE, a server-side cursor) opens the transaction as before, and what follows it, reads
 included, runs inside it until the commit or the rollback. A page that only reads opens none.
 
