@@ -163,8 +163,24 @@ def log_in(page, email, password="passerelle-demo"):
 
 
 def open_menu(page, group, link):
-    """Follow a link of a sub-menu of the main navigation, as a person does: open it, then click."""
+    """Follow a link of a sub-menu of the main navigation, as a person does: open it, then click.
+
+    On a loaded machine the design system's script may start after the first click and leave the sub-menu
+    closed: the button is clicked again (at most three times) until the link shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     nav = page.get_by_role("navigation", name="Menu principal")
-    nav.get_by_role("button", name=group, exact=True).click()
-    nav.get_by_role("link", name=link, exact=True).click()
+    button = nav.get_by_role("button", name=group, exact=True)
+    target = nav.get_by_role("link", name=link, exact=True)
+    page.wait_for_load_state("load")
+    for attempt in range(3):
+        if button.get_attribute("aria-expanded") != "true":
+            button.click()
+        try:
+            target.wait_for(state="visible", timeout=3000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+    target.click()
     page.wait_for_load_state()
