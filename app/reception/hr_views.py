@@ -1,10 +1,11 @@
 """HR pages of reception: the « Votre avis » link and poster, site tokens, desk-log CSV import."""
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import TOO_LARGE, read_upload
+from app.common.pdf import pdf_response
 from app.common.urls import external_url
 from app.reception import imports, pdf, queries, services
 from app.reception.forms import (
@@ -48,7 +49,7 @@ def renew_voice_link():
 def poster():
     organisation = current_user.organisation
     link = services.voice_link(organisation)
-    return _pdf(pdf.poster_pdf(organisation, _voice_url(link)), "affiche-votre-avis.pdf")
+    return pdf_response(pdf.poster_pdf(organisation, _voice_url(link)), "affiche-votre-avis.pdf")
 
 
 @bp.route("/jetons", methods=["POST"])
@@ -102,10 +103,3 @@ def visit_import_apply():
     flash(f"{len(result.rows)} ligne(s) importée(s) dans le registre.", "success")
     return redirect(url_for("reception_hr.index"))
 
-
-def _pdf(content, filename):
-    response = make_response(content)
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -20,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
+from app.common.pdf import pdf_response
 from app.reception import export, pdf, queries, services
 from app.reception.forms import ConfirmForm, NetworkDepartmentForm
 
@@ -98,11 +98,8 @@ def quality_sheet(code):
     period = queries.parse_period(request.args.get("periode"))
     if period.month:
         abort(404)  # the sheet is quarterly
-    response = make_response(pdf.quality_sheet_pdf(target, queries.organisation_indicators(target, period)))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="nos-resultats-{target.code}-{period.key}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf.quality_sheet_pdf(target, queries.organisation_indicators(target, period)),
+                        f"nos-resultats-{target.code}-{period.key}.pdf")
 
 
 @bp.route("/animateurs", methods=["GET", "POST"])
