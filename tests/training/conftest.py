@@ -36,3 +36,17 @@ LESSON_FRONT_MATTER = '---\nupdated: 2026-11-30\nreviewed_by: "formateur de test
 RIGHT = {"ab-q01": ["a"], "ab-q02": ["a", "b"]}
 WRONG = {"ab-q01": ["b"], "ab-q02": ["a"]}
 CAF_RIGHT = {"caf-t-q01": ["a"]}
+
+
+@pytest.fixture
+def world(curricula, db):
+    """An organisation with HR, a tutor (granted by HR) and an agent, and the fixture's A2.1 grid."""
+    from app.training import observations
+    from tests.factories import OrganisationFactory, UserFactory
+
+    org = OrganisationFactory()
+    hr = UserFactory(role="hr", organisation=org)
+    tutor = UserFactory(role="agent", organisation=org)
+    agent = UserFactory(role="agent", organisation=org)
+    observations.grant_tutor(hr, tutor)
+    return {"org": org, "hr": hr, "tutor": tutor, "agent": agent, "grid": observations.grid_for("A2.1")}

@@ -9,16 +9,6 @@ from app.training.observation_models import Observation, TutorCapability
 from tests.factories import OrganisationFactory, UserFactory
 
 
-@pytest.fixture
-def world(curricula, db):
-    org = OrganisationFactory()
-    hr = UserFactory(role="hr", organisation=org)
-    tutor = UserFactory(role="agent", organisation=org)
-    agent = UserFactory(role="agent", organisation=org)
-    observations.grant_tutor(hr, tutor)
-    return {"org": org, "hr": hr, "tutor": tutor, "agent": agent, "grid": observations.grid_for("A2.1")}
-
-
 def _ticks(grid, per_level):
     """{level: how many of its behaviours are ticked}."""
     return {(level, pos) for level, count in per_level.items() for pos in range(count)}

@@ -4,13 +4,11 @@ import html as _html
 import re
 from datetime import date
 
-import pytest
-
 from app.extensions import db as _db
 from app.training import observations
 from app.training.curricula.importer import import_curricula
 from app.training.models import PathObservation, TrainingPath
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD
 from tests.query_counter import count_queries
 
 PATH_URL = "/formation/parcours/PARCOURS-TEST"
@@ -24,15 +22,6 @@ def _steps(code):
 def _text(html):
     return re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", " ", html)))
 
-
-@pytest.fixture
-def world(curricula, db):
-    org = OrganisationFactory()
-    hr = UserFactory(role="hr", organisation=org)
-    tutor = UserFactory(role="agent", organisation=org)
-    agent = UserFactory(role="agent", organisation=org)
-    observations.grant_tutor(hr, tutor)
-    return {"hr": hr, "tutor": tutor, "agent": agent, "grid": observations.grid_for("A2.1")}
 
 
 def _observe(observer, agent, grid, levels):
