@@ -1,11 +1,12 @@
 """Passport documents API: signed Open Badges 3.0 credentials, the passport PDF, the gap analysis."""
 import marshmallow as ma
-from flask import g, make_response
+from flask import g
 
 from app.accounts.models import Role
 from app.api import Blueprint
 from app.api.errors import api_abort
 from app.common.access import api_token
+from app.common.pdf import pdf_response
 from app.passports import mobility, pdf
 from app.passports.credentials import credentials_for
 from app.passports.documents import passport_document
@@ -77,13 +78,7 @@ def my_credentials():
 def my_passport_pdf():
     """Your passport as a PDF, with its QR code and verification address."""
     document = passport_document(g.api_user)
-    response = make_response(pdf.passport_pdf(document))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="passeport-competences-{document.issued_on.isoformat()}.pdf"'
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf.passport_pdf(document), f"passeport-competences-{document.issued_on.isoformat()}.pdf")
 
 
 @blp.route("/me/mobility")

@@ -23,6 +23,7 @@ from app.backoffice.forms import (
 from app.backoffice.notify import email_opt_out
 from app.backoffice.workflow import allowed_actions
 from app.common.access import roles
+from app.common.pdf import pdf_response
 
 bp = Blueprint("backoffice", __name__, url_prefix="/appui")
 
@@ -277,8 +278,4 @@ def preferences():
 
 
 def _pdf(data, name):
-    response = make_response(data)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(data, name, inline=True)

@@ -41,12 +41,13 @@ def escape(text):
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def pdf_response(data, filename):
-    """A generated PDF sent as a download, never kept by a cache (it carries personal or restricted data)."""
+def pdf_response(data, filename, inline=False):
+    """A generated PDF sent as a download (or shown in the browser when `inline`), never kept by a cache
+    (it carries personal or restricted data)."""
     from flask import make_response
 
     response = make_response(data)
     response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

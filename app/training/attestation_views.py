@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import public, roles
+from app.common.pdf import pdf_response
 from app.extensions import limiter
 from app.training import pdf
 from app.training.attestations import attestation_for, attestation_from_completion, completion_from_token
@@ -36,11 +37,7 @@ def attestation(slug):
 @roles(Role.AGENT)
 def attestation_pdf(slug):
     attestation = _own_attestation_or_404(slug)
-    response = make_response(pdf.attestation_pdf(attestation))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="attestation-{attestation.module_slug}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(pdf.attestation_pdf(attestation), f"attestation-{attestation.module_slug}.pdf")
 
 
 @verify_bp.route("/verifier/<token>")

@@ -1,13 +1,14 @@
 """Agent pages: catalogue, paths, modules, lessons, quizzes, attestations."""
 import secrets
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.pagination import paginate
+from app.common.pdf import pdf_response
 from app.training import learning, observations, path_observations, pdf, queries, reference
 from app.training.catalog import catalog_query, competency_choices
 from app.training.forms import QuizSubmitForm
@@ -177,10 +178,7 @@ def lesson_pdf(slug, lesson_slug):
         abort(404)
     if module_state(current_user, module).locked:
         abort(403)
-    response = make_response(pdf.lesson_pdf(module.title, lesson))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{module.slug}-{lesson.slug}.pdf"'
-    return response
+    return pdf_response(pdf.lesson_pdf(module.title, lesson), f"{module.slug}-{lesson.slug}.pdf")
 
 
 @bp.route("/modules/<slug>/lecons/<lesson_slug>/terminer", methods=["POST"])

@@ -6,6 +6,7 @@ from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
+from app.common.pdf import pdf_response
 from app.workplace import barometer, pdf, queries, scope
 from app.workplace.enums import BAROMETER_CODES, BAROMETER_ITEMS
 from app.workplace.forms import CampaignForm
@@ -135,5 +136,4 @@ def results_pdf(campaign_id):
                        [(chosen.label, None if campaign.is_open else
                          f"Résultats publiés pour les groupes d'au moins {barometer.minimum_group()} répondants.",
                          rows)])
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=barometre-{campaign.quarter}.pdf"})
+    return pdf_response(body, f"barometre-{campaign.quarter}.pdf")

@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Organisation, Role
 from app.common.access import roles
+from app.common.pdf import pdf_response
 from app.workplace import dialogue, dossier, indicators, queries, scope
 from app.workplace.barometer import minimum_group
 from app.workplace.enums import BAROMETER_ITEMS, CHECKLIST
@@ -64,8 +65,7 @@ def dossier_zip():
 def dossier_pdf():
     ind, discussion = _indicators()
     name = f"dossier-conditions-de-travail-{ind.scope.key}-{ind.quarter}.pdf"
-    return Response(dossier.pdf_bytes(ind, discussion), mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
+    return pdf_response(dossier.pdf_bytes(ind, discussion), name)
 
 
 def _organisation_or_404(org_id):

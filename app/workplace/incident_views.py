@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
+from app.common.pdf import pdf_response
 from app.workplace import incidents, pdf, queries
 from app.workplace.enums import SEVERITY_DEFINITIONS, Consequence, Severity, SupportKind
 from app.workplace.forms import IncidentForm, RevealForm, TransitionForm
@@ -95,8 +96,7 @@ def export_csv():
 def sheet_pdf(incident_id):
     incident = _incident_or_404(incident_id)
     body = pdf.incident_sheet(incident, incident.reporter_name_for(current_user) or incidents.ANONYMOUS_LABEL)
-    return Response(body, mimetype="application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=signalement-{incident.id}.pdf"})
+    return pdf_response(body, f"signalement-{incident.id}.pdf")
 
 
 @bp.route("/admin/conditions-de-travail/signalements/<int:incident_id>/identite", methods=["GET", "POST"])

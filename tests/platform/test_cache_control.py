@@ -47,3 +47,14 @@ def test_static_files_stay_cacheable_when_signed_in(client, login):
     cache = response.headers.get("Cache-Control", "")
     response.close()
     assert response.status_code == 200 and "no-store" not in cache
+
+
+@pytest.mark.parametrize(("inline", "disposition"), [(False, "attachment"), (True, "inline")])
+def test_every_generated_pdf_goes_through_one_response_that_is_never_stored(app, inline, disposition):
+    from app.common.pdf import pdf_response
+
+    with app.test_request_context():
+        response = pdf_response(b"%PDF-1.4", "fiche.pdf", inline=inline)
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'{disposition}; filename="fiche.pdf"'
+    assert "no-store" in response.headers["Cache-Control"]
