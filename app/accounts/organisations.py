@@ -1,6 +1,7 @@
 """Organisations (structures) and software teams: creation and renaming, audited."""
 from app.accounts.models import Organisation, OrgKind, Team
 from app.accounts.services import AccountError
+from app.accounts.signals import organisation_department_changed
 from app.audit.services import audit
 from app.extensions import db
 
@@ -47,8 +48,10 @@ def update_organisation(actor, org, name, kind, department=None, is_public=True,
     org.siret = _checked_siret(siret, org)
     org.name = name.strip()
     org.kind = kind
-    org.department = (department or "").strip().upper() or None
+    moved_from, org.department = org.department, (department or "").strip().upper() or None
     org.is_public = is_public
+    if moved_from != org.department:
+        organisation_department_changed.send(None, organisation=org, old=moved_from, new=org.department)
     audit(actor, "organisation.update", org)
     db.session.commit()
     return org

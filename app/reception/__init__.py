@@ -32,6 +32,10 @@ def init_app(app):
     register_exporter("reception", export_reception)
     register_eraser(erase_reception)
     register_purger(purge_reception)
+    from app.accounts.signals import organisation_department_changed
+    from app.reception.summary import follow_department_change
+
+    organisation_department_changed.connect(follow_department_change)
     _init_templates(app)
 
 

@@ -112,6 +112,16 @@ def add_many(deltas):
     _apply(per_scope)
 
 
+def follow_department_change(_sender, organisation, old, new, **_kwargs):
+    """The organisation changed département (accounts' signal, inside its transaction): its counters of
+    every month leave the old département's rows for the new one's, as `rebuild` would count them."""
+    per_scope = {}
+    for month, counts in db.session.execute(
+            db.select(QualityMonth.month, QualityMonth.counts).where(QualityMonth.scope == org_scope(organisation.id))):
+        per_scope[(department_scope(old), month)] = Counter({key: -value for key, value in counts.items()})
+        per_scope[(department_scope(new), month)] = Counter(counts)
+    _apply(per_scope)
+
 def rebuild():
     """Recompute every summary row from the raw rows (after an import or a repair); commits."""
     organisations = {o.id: o for o in db.session.scalars(db.select(Organisation))}

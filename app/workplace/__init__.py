@@ -24,3 +24,7 @@ def init_app(app):
 
     register_exporter("workplace", export_workplace)
     register_eraser(erase_workplace)
+    from app.accounts.signals import organisation_department_changed
+    from app.workplace.summary import follow_department_change
+
+    organisation_department_changed.connect(follow_department_change)

@@ -5,7 +5,8 @@ its département's (when the organisation has one) and the nation's. Filing adds
 taking it in charge within 48 h of filing adds 1 to `taken_within_48h`; offering support adds 1 to
 `support_given`. Incidents are never deleted nor moved to another month, kind or organisation (the
 victim's erasure keeps them, for legal needs); a use case that did so would subtract its counters
-here. The indicators read these rows, never the incidents; `rebuild` recomputes everything from the
+here. An organisation that changes département takes its counters along (`follow_department_change`).
+The indicators read these rows, never the incidents; `rebuild` recomputes everything from the
 incidents (after a bulk load, or as a repair: `flask workplace rebuild-summaries`).
 """
 from collections import Counter
@@ -139,3 +140,19 @@ def rebuild(commit=True):
     if commit:
         db.session.commit()
     return len(rows)
+
+
+def follow_department_change(_sender, organisation, old, new, **_kwargs):
+    """The organisation changed département (accounts' signal, inside its transaction): its counters of
+    every month leave the old département's rows for the new one's, as `rebuild` would count them."""
+    S = IncidentMonth
+    moved = []
+    for month, kind, severity, *values in db.session.execute(
+            db.select(S.month, S.kind, S.severity, *[getattr(S, name) for name in COUNTERS])
+            .where(S.scope == org_scope(organisation.id))):
+        for department, sign in ((old, -1), (new, 1)):
+            if department:
+                moved.append({"scope": department_scope(department), "organisation_id": None, "month": month,
+                              "kind": kind, "severity": severity,
+                              **{name: sign * value for name, value in zip(COUNTERS, values, strict=True)}})
+    _upsert(moved)

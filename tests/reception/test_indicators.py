@@ -242,3 +242,19 @@ def test_kept_figures_never_open_a_scope_to_a_reader_who_may_not_see_it(app, cli
     finally:
         app.config["INDICATORS_CACHE_SECONDS"] = 0
         refcache.forget("reception-quality")
+
+
+def test_an_organisation_moving_to_another_departement_takes_its_counters_along(world):
+    """Its history leaves the old département's rows for the new one's, as a rebuild counts it."""
+    from app.accounts.organisations import update_organisation
+
+    admin = UserFactory(role="admin")
+    a = world["a"]
+    update_organisation(admin, a, a.name, a.kind, "75", is_public=a.is_public)
+    moved = {(r.scope, r.month): {k: v for k, v in r.counts.items() if v}
+             for r in db.session.scalars(db.select(QualityMonth))}
+    summary.rebuild()
+    rebuilt = {(r.scope, r.month): r.counts for r in db.session.scalars(db.select(QualityMonth))}
+    assert {k: v for k, v in moved.items() if v} == rebuilt
+    assert rebuilt[("dep:75", date(2026, 7, 1))]["visits"] == 2
+    assert rebuilt[("dep:69", date(2026, 7, 1))].get("visits", 0) == 0

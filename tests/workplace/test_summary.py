@@ -129,3 +129,22 @@ def test_demo_seed_fills_the_summary_through_the_use_cases(app):
     stored = summary.stored()
     assert sum(c["incidents"] for key, c in stored.items() if key[0] == summary.NATIONAL) == 5
     assert stored == summary.recount()
+
+
+def test_an_organisation_moving_to_another_departement_takes_its_counters_along(app):
+    """Incidents filed in the old département and taken in charge after the move stay counted in one
+    département: the organisation's counters follow it, as a rebuild counts them."""
+    from app.accounts.organisations import update_organisation
+
+    lyon, paris, nowhere, _now = _operations()
+    admin = UserFactory(role="admin")
+    pending = db.session.scalar(db.select(Incident).where(Incident.organisation_id == lyon.id,
+                                                          Incident.status == "received"))
+    update_organisation(admin, lyon, lyon.name, lyon.kind, "75", is_public=lyon.is_public)
+    update_organisation(admin, nowhere, nowhere.name, nowhere.kind, "2A", is_public=nowhere.is_public)
+    hr = UserFactory(role="hr", organisation=lyon)
+    incidents.move(hr, pending, "taken", "Pris en charge après le changement de département.")
+    assert summary.stored() == summary.recount()
+    moved = db.session.scalar(db.select(db.func.sum(IncidentMonth.incidents))
+                              .where(IncidentMonth.scope == summary.department_scope("75")))
+    assert moved == 2 + 3  # Paris's two and Lyon's three
