@@ -198,6 +198,19 @@ def test_a_statement_built_once_serves_each_team_with_its_own_values(app, world)
             assert (f'data-report="{ants.reference}"' in page) == (caf.reference not in path)
 
 
+def test_the_page_and_the_export_select_agree_for_a_team_without_services_and_an_administrator(app, world, db):
+    from tests.factories import TeamFactory
+
+    file_report(world.agent, world.caf_app, title="Paiement bloqué")
+    lonely = UserFactory(role="triager", team=TeamFactory(code="T-EMPTY", name="Vide"))
+    for user, listed in ((lonely, 0), (UserFactory(role="admin"), 1)):
+        for filters, expected in ((board.BoardFilters(), listed), (board.BoardFilters(status="all", q="paiement"), listed),
+                                  (board.BoardFilters(status="overdue", age="older", assignee="me", label="3"), 0)):
+            page = board.board_page(user, filters, None, 25, 1000)
+            assert page.total == len(page.items) == expected
+            assert len(db.session.scalars(board.board_select(user, filters)).all()) == expected
+
+
 def _overdue(report, db):
     from datetime import timedelta
 
