@@ -9,7 +9,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
-from app.common.sql import Part, PartsUnion, capped_page, inline
+from app.common.sql import Part, PartsUnion, capped_page, inline, inline_param
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reports import labels, search
@@ -17,7 +17,7 @@ from app.reports.enums import ProblemType, Status
 from app.reports.label_models import ReportLabel, ReportLabelLink
 from app.reports.models import Application, Procedure, Report, next_due_clause
 from app.reports.rows import BoardRow, board_columns
-from app.reports.services import clean, team_scope
+from app.reports.services import clean
 from app.reports.workflow import OPEN
 
 SORTS = {
@@ -190,97 +190,147 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
     One query: the capped count is a subquery of the rows' query (PostgreSQL runs it once), the assignee's
     name a join and the labels' ids a subquery per row, named from `team_labels` (board_options'). Only
     when the page is empty past the first one is the count run on its own (to say how many there are).
+    The statements are built once per combination of filters (_page_statements); the values go in when they run.
     """
-    query = board_select(actor, filters, applications=applications)
-    # The applications' table is needed only to filter on an application's code (the scope names ids).
-    if filters.application:
-        counted = query.with_only_columns(Report.id).order_by(None)
-    else:
-        counted = db.select(Report.id)
-        if query.whereclause is not None:
-            counted = counted.where(query.whereclause)
-
-    def total(window):
-        return db.select(db.func.count()).select_from(counted.limit(window.count_limit).subquery())
-
-    assignee = aliased(User)
+    shape, values = _board_query(actor, filters, applications)
+    rows_statement, count_statement = _page_statements(shape)
 
     def read_page(window):
-        rows = db.session.execute(
-            query.with_only_columns(*board_columns(), Report.assignee_id, assignee.full_name,
-                                    _label_ids().label("label_ids"), total(window).scalar_subquery().label("total"))
-            .outerjoin(Procedure, Procedure.id == Report.procedure_id)
-            .outerjoin(assignee, assignee.id == Report.assignee_id)
-            .limit(per_page).offset(window.offset)
-        ).all()
+        rows = db.session.execute(rows_statement, {**values, "count_limit": window.count_limit,
+                                                   "rows": per_page, "offset": window.offset}).all()
         named = _label_namer(rows, team_labels)
         items = [BoardRow(*row[:-2], labels=named(row.label_ids)) for row in rows]
         return items, rows[0].total if rows else None
 
-    return capped_page(page_arg, per_page, count_cap, read_page, lambda window: db.session.scalar(total(window)))
+    def read_count(window):
+        return db.session.scalar(count_statement, {**values, "count_limit": window.count_limit})
+
+    return capped_page(page_arg, per_page, count_cap, read_page, read_count)
 
 
 def board_select(actor, filters, now=None, applications=None):
-    """The team's reports matching the board's filters, sorted.
+    """The team's reports matching the board's filters, sorted (the values bound: a statement ready to run).
 
     `applications` are board_applications(actor) when the caller already has them.
     """
+    shape, values = _board_query(actor, filters, applications, now)
+    return _filtered(shape).params(values)
+
+
+class _Shape(NamedTuple):
+    """What a board statement's SQL depends on: which filters are set, never their values (bound when it runs)."""
+
+    dialect: str
+    scope: str  # "all" (administrator), "applications" (a team's, written into the SQL), "none"
+    status: str  # "open", "overdue", "all" or "one"
+    application: bool
+    problem_type: bool
+    impact: str
+    age: str
+    assignee: str
+    label: bool
+    q: str  # "", "reference", "words" or "nothing" (no searchable word)
+    sort: str
+
+
+def _board_query(actor, filters, applications=None, now=None):
+    """The shape of the actor's board statement for these filters, and the values it runs with."""
     from app.reports.services import REFERENCE
 
     now = now or utcnow()
+    values = {}
     if actor.role == Role.ADMIN:
-        query = team_scope(actor)
+        scope = "all"  # team_scope: every report
     else:
-        # team_scope's reports, named by their application ids written into the SQL: PostgreSQL
-        # then knows how many reports the team has (a join on the team hides it), counts a page's
-        # window from an index and picks the sort's index for any team.
         if applications is None:
             applications = board_applications(actor)
         ids = sorted(a.id for a in applications)
-        query = (
-            db.select(Report).join(Application, Report.application_id == Application.id)
-            .where(Report.application_id.in_(inline(ids)) if ids else db.false())
-        )
-    if filters.status == "open":
-        query = query.where(Report.status.in_([s.value for s in OPEN]))
-    elif filters.status == "overdue":
+        scope = "applications" if ids else "none"
+        values["application_ids"] = ids
+    status = filters.status if filters.status in ("open", "overdue", "all") else "one"
+    if status == "one":
+        values["status"] = filters.status
+    if filters.status == "overdue":
+        values["now"] = now
+    if filters.application:
+        values["application_code"] = filters.application
+    if filters.problem_type:
+        values["problem_type"] = filters.problem_type
+    if filters.age:
+        values["age_limit"] = now - timedelta(days=7 if filters.age == "7" else 30)
+    if filters.assignee == "me":
+        values["actor_id"] = actor.id
+    if filters.label:
+        values["label_id"] = int(filters.label)
+    q = ""
+    dialect = db.session.get_bind().dialect.name
+    if filters.q:
+        if REFERENCE.match(filters.q.upper()):
+            q, values["reference"] = "reference", filters.q.upper()
+        else:
+            match = search.match_value(search.stems(filters.q), dialect, mode="all")
+            q = "nothing" if match is None else "words"
+            if match is not None:
+                values["q"] = match
+    shape = _Shape(dialect, scope, status, bool(filters.application), bool(filters.problem_type), filters.impact,
+                   filters.age, filters.assignee, bool(filters.label), q, filters.sort)
+    return shape, values
+
+
+@lru_cache(maxsize=128)
+def _filtered(shape):
+    """The board's reports of this shape, sorted; parameters named as in _board_query's values."""
+    param = db.bindparam
+    query = db.select(Report).join(Application, Report.application_id == Application.id)
+    if shape.scope == "applications":
+        # The team's reports, named by their application ids written into the SQL: PostgreSQL then knows how
+        # many reports the team has (a join on the team hides it), counts a page's window from an index and
+        # picks the sort's index for any team.
+        query = query.where(Report.application_id.in_(inline_param("application_ids", expanding=True)))
+    elif shape.scope == "none":
+        query = query.where(db.false())
+    # The open statuses are written into the SQL too: the board's usual statement then has no parameter,
+    # and the plan psycopg's prepared statement keeps is the exact one.
+    open_statuses = inline(sorted(s.value for s in OPEN), "open_statuses")
+    if shape.status == "open":
+        query = query.where(Report.status.in_(open_statuses))
+    elif shape.status == "overdue":
+        now = param("now")
         query = query.where(
-            Report.status.in_([s.value for s in OPEN]),
+            Report.status.in_(open_statuses),
             db.or_(
                 db.and_(Report.acknowledged_at.is_(None), Report.acknowledge_due_at < now),
                 db.and_(Report.answered_at.is_(None), Report.answer_due_at < now),
             ),
         )
-    elif filters.status != "all":
-        query = query.where(Report.status == filters.status)
-    if filters.application:
-        query = query.where(Application.code == filters.application)
-    if filters.problem_type:
-        query = query.where(Report.problem_type == filters.problem_type)
-    if filters.impact == "blocked":
+    elif shape.status == "one":
+        query = query.where(Report.status == inline_param("status", String))
+    if shape.application:
+        query = query.where(Application.code == param("application_code"))
+    if shape.problem_type:
+        query = query.where(Report.problem_type == param("problem_type"))
+    if shape.impact == "blocked":
         query = query.where(Report.blocked_total > 0)
-    elif filters.impact == "right":
+    elif shape.impact == "right":
         query = query.where(Report.right_at_risk.is_(True))
-    elif filters.impact == "many":
+    elif shape.impact == "many":
         query = query.where(Report.people_total >= 5)
-    if filters.age == "7":
-        query = query.where(Report.created_at >= now - timedelta(days=7))
-    elif filters.age == "30":
-        query = query.where(Report.created_at >= now - timedelta(days=30))
-    elif filters.age == "older":
-        query = query.where(Report.created_at < now - timedelta(days=30))
-    if filters.assignee == "me":
-        query = query.where(Report.assignee_id == actor.id)
-    elif filters.assignee == "none":
+    if shape.age in ("7", "30"):
+        query = query.where(Report.created_at >= param("age_limit"))
+    elif shape.age == "older":
+        query = query.where(Report.created_at < param("age_limit"))
+    if shape.assignee == "me":
+        query = query.where(Report.assignee_id == param("actor_id"))
+    elif shape.assignee == "none":
         query = query.where(Report.assignee_id.is_(None))
-    if filters.label:
-        query = query.where(labels.labelled_clause(Report, int(filters.label)))
-    if filters.q:
-        if REFERENCE.match(filters.q.upper()):
-            query = query.where(Report.reference == filters.q.upper())
-        else:
-            clause = search.match_clause(Report, search.stems(filters.q), mode="all")
-            query = query.where(clause if clause is not None else db.false())
+    if shape.label:
+        query = query.where(labels.labelled_clause(Report, param("label_id")))
+    if shape.q == "reference":
+        query = query.where(Report.reference == param("reference"))
+    elif shape.q == "words":
+        query = query.where(search.match_param_clause(Report, shape.dialect))
+    elif shape.q == "nothing":
+        query = query.where(db.false())
     next_due = next_due_clause()
     order = {
         "recent": [Report.id.desc()],
@@ -288,5 +338,29 @@ def board_select(actor, filters, now=None, applications=None):
         "blocked": [Report.blocked_total.desc(), Report.people_total.desc(), Report.id.desc()],
         "me_too": [Report.me_too_count.desc(), Report.id.desc()],
         "deadline": [next_due.asc().nulls_last(), Report.id],
-    }[filters.sort]
+    }[shape.sort]
     return query.order_by(*order)
+
+
+@lru_cache(maxsize=128)
+def _page_statements(shape):
+    """The page's rows (with the assignee's name, the labels' ids and the capped total) and the capped count
+    alone, for _filtered(shape); the page's bounds are written into the SQL when they run."""
+    query = _filtered(shape)
+    # The applications' table is needed only to filter on an application's code (the scope names ids).
+    if shape.application:
+        counted = query.with_only_columns(Report.id).order_by(None)
+    else:
+        counted = db.select(Report.id)
+        if query.whereclause is not None:
+            counted = counted.where(query.whereclause)
+    total = db.select(db.func.count()).select_from(counted.limit(inline_param("count_limit")).subquery())
+    assignee = aliased(User)
+    rows = (
+        query.with_only_columns(*board_columns(), Report.assignee_id, assignee.full_name,
+                                _label_ids().label("label_ids"), total.scalar_subquery().label("total"))
+        .outerjoin(Procedure, Procedure.id == Report.procedure_id)
+        .outerjoin(assignee, assignee.id == Report.assignee_id)
+        .limit(inline_param("rows")).offset(inline_param("offset"))
+    )
+    return rows, total

@@ -125,18 +125,35 @@ def register_index_events(report_model):
 
 def match_clause(report_model, words, mode="any"):
     """SQL condition: the report's stems contain any (or all) of these normalised words."""
+    dialect = db.session.get_bind().dialect.name
+    value = match_value(words, dialect, mode)
+    if value is None:
+        return None
+    if dialect == "postgresql":
+        vector = search_vector(report_model)
+        # In the SQL text (see app.common.sql.inline): the planner then knows how common the words are.
+        return vector.op("@@")(db.func.to_tsquery(inline("simple", "search_config"), inline(value, "search_query")))
+    matching = text(MATCH_SQL).bindparams(q=value)
+    return report_model.id.in_(matching.columns(db.column("rowid")))
+
+
+def match_value(words, dialect, mode="any"):
+    """The search expression of match_clause for these words on this database (None without any word)."""
     words = sorted(set(words))
     if not words:
         return None
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        query = (" | " if mode == "any" else " & ").join(words)
-        vector = search_vector(report_model)
-        # In the SQL text (see app.common.sql.inline): the planner then knows how common the words are.
-        return vector.op("@@")(db.func.to_tsquery(inline("simple", "search_config"), inline(query, "search_query")))
-    query = (" OR " if mode == "any" else " AND ").join(f'"{w}"' for w in words)
-    matching = text(MATCH_SQL).bindparams(q=query)
-    return report_model.id.in_(matching.columns(db.column("rowid")))
+    if dialect == "postgresql":
+        return (" | " if mode == "any" else " & ").join(words)
+    return (" OR " if mode == "any" else " AND ").join(f'"{w}"' for w in words)
+
+
+def match_param_clause(report_model, dialect):
+    """match_clause for a statement built once: its expression (match_value) is the parameter `q` when it runs,
+    written into the SQL on PostgreSQL like match_clause's."""
+    if dialect == "postgresql":
+        return search_vector(report_model).op("@@")(
+            db.func.to_tsquery(inline("simple", "search_config"), inline_param("q", String)))
+    return report_model.id.in_(text(MATCH_SQL).columns(db.column("rowid")))
 
 
 def score(query_stems, document):

@@ -29,7 +29,9 @@ def index():
     # The user object itself: the template reads it for every row (through the proxy, a look-up each time).
     return render_template("workplace/incidents.html", page=page, incidents=page.items,
                            viewer=current_user._get_current_object(),
-                           anonymous_label=incidents.ANONYMOUS_LABEL)
+                           anonymous_label=incidents.ANONYMOUS_LABEL,
+                           # Built once: the rows' links differ only by the incident's number.
+                           incident_url_prefix=url_for("workplace_incidents.detail", incident_id=1)[:-1])
 
 
 @bp.route("/conditions-de-travail/signalements/nouveau", methods=["GET", "POST"])

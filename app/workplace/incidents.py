@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import Role, User
 from app.audit.services import audit
 from app.common.models import utcnow
+from app.common.sql import inline
 from app.extensions import db
 from app.notifications.services import notify
 from app.reports.models import Report
@@ -106,16 +107,20 @@ def move(actor, incident, to_status, note):
     return incident
 
 
-def visible_incidents(user, with_report=True):
-    """Query of the incidents `user` may open one by one: their own (agent), their organisation's (HR).
-    `with_report=False`: the linked remontée is not loaded (the list does not show it)."""
-    loads = [selectinload(Incident.reporter)] + ([selectinload(Incident.report)] if with_report else [])
-    query = db.select(Incident).options(*loads).order_by(Incident.created_at.desc(), Incident.id.desc())
+def visible_clause(user):
+    """SQL condition of the incidents `user` may open one by one: their own (agent), their organisation's (HR).
+    The id is written into the SQL (app.common.sql.inline): each organisation's list gets its own plan."""
     if user.role == Role.AGENT:
-        return query.where(Incident.reporter_id == user.id)
+        return Incident.reporter_id == inline(user.id, "reporter_id")
     if user.role == Role.HR and user.organisation_id is not None:
-        return query.where(Incident.organisation_id == user.organisation_id)
-    return query.where(false())
+        return Incident.organisation_id == inline(user.organisation_id, "organisation_id")
+    return false()
+
+
+def visible_incidents(user):
+    """Query of the incidents `user` may open one by one (visible_clause), newest filed first."""
+    return (db.select(Incident).options(selectinload(Incident.reporter), selectinload(Incident.report))
+            .where(visible_clause(user)).order_by(Incident.created_at.desc(), Incident.id.desc()))
 
 
 def get_visible(user, incident_id):

@@ -2,11 +2,24 @@
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, Role, User
 from app.common.models import UTCDateTime, utcnow
+from app.common.sql import inline
 from app.common.timezones import as_utc
 from app.extensions import db
 from app.workplace.enums import (
@@ -47,7 +60,35 @@ class StaffRepMandate(db.Model):
         return f"Département {self.department}"
 
 
-class Incident(db.Model):
+class IncidentState:
+    """Labels and the 48-hour deadline of an incident, from its plain columns.
+
+    Shared by the Incident model and the list's lean rows (queries.IncidentRow), so both answer the same way.
+    """
+
+    @property
+    def due_at(self):
+        return as_utc(self.created_at) + timedelta(hours=TAKE_IN_CHARGE_HOURS)
+
+    def is_late(self, now=None):
+        """Taken in charge after 48 h, or still waiting past them."""
+        taken = as_utc(self.taken_at) if self.taken_at else None
+        return (taken or now or utcnow()) > self.due_at
+
+    @property
+    def status_label(self):
+        return IncidentStatus(self.status).label
+
+    @property
+    def kind_label(self):
+        return IncidentKind(self.kind).label
+
+    @property
+    def severity_label(self):
+        return Severity(self.severity).label
+
+
+class Incident(IncidentState, db.Model):
     """An incivility or aggression reported by an agent (narrative stored masked)."""
 
     __tablename__ = "workplace_incidents"
@@ -92,15 +133,6 @@ class Incident(db.Model):
     def report_reference(self):
         return self.report.reference if self.report_id else None
 
-    @property
-    def due_at(self):
-        return as_utc(self.created_at) + timedelta(hours=TAKE_IN_CHARGE_HOURS)
-
-    def is_late(self, now=None):
-        """Taken in charge after 48 h, or still waiting past them."""
-        taken = as_utc(self.taken_at) if self.taken_at else None
-        return (taken or now or utcnow()) > self.due_at
-
     def allowed_transitions(self):
         return INCIDENT_TRANSITIONS[IncidentStatus(self.status)]
 
@@ -115,17 +147,15 @@ class Incident(db.Model):
             return self.reporter.full_name
         return None
 
-    @property
-    def status_label(self):
-        return IncidentStatus(self.status).label
-
-    @property
-    def kind_label(self):
-        return IncidentKind(self.kind).label
-
-    @property
-    def severity_label(self):
-        return Severity(self.severity).label
+    @classmethod
+    def reporter_name_shown_to(cls, user, full_name):
+        """SQL of reporter_name_for: the column `full_name` (the reporter's) where `user` may see it, else NULL,
+        so that a hidden name never leaves the database. Values written into the SQL (app.common.sql.inline)."""
+        shown = cls.reporter_id == inline(user.id, "viewer_id")
+        if user.role == Role.HR and user.organisation_id is not None:  # can_manage
+            shown = or_(shown, and_(cls.organisation_id == inline(user.organisation_id, "viewer_organisation_id"),
+                                    cls.anonymous_to_hr.is_(False)))
+        return case((shown, full_name), else_=None)
 
     @property
     def channel_label(self):

@@ -184,6 +184,33 @@ def test_admin_sees_every_team_but_does_not_triage(app, world):
     assert admin.post(f"/equipe/remontees/{report.reference}/statut", data={"status": "qualified"}).status_code == 403
 
 
+def test_a_statement_built_once_serves_each_team_with_its_own_values(app, world):
+    """The board's statements are kept per combination of filters: the next reader's values go in, never the
+    previous reader's (same filters, two teams, in turn)."""
+    caf = file_report(world.agent, world.caf_app, title="Paiement bloqué caf")
+    ants = file_report(world.agent, world.ants_app, title="Paiement bloqué titres")
+    clients = {"caf": _client(app, world.dev_caf), "ants": _client(app, world.dev_ants)}
+    for path in ("/equipe/remontees", "/equipe/remontees?status=all&q=paiement", f"/equipe/remontees?q={caf.reference}"):
+        for _ in range(2):
+            assert f'data-report="{caf.reference}"' in clients["caf"].get(path).get_data(as_text=True)
+            page = clients["ants"].get(path).get_data(as_text=True)
+            assert f'data-report="{caf.reference}"' not in page
+            assert (f'data-report="{ants.reference}"' in page) == (caf.reference not in path)
+
+
+def test_the_page_and_the_export_select_agree_for_a_team_without_services_and_an_administrator(app, world, db):
+    from tests.factories import TeamFactory
+
+    file_report(world.agent, world.caf_app, title="Paiement bloqué")
+    lonely = UserFactory(role="triager", team=TeamFactory(code="T-EMPTY", name="Vide"))
+    for user, listed in ((lonely, 0), (UserFactory(role="admin"), 1)):
+        for filters, expected in ((board.BoardFilters(), listed), (board.BoardFilters(status="all", q="paiement"), listed),
+                                  (board.BoardFilters(status="overdue", age="older", assignee="me", label="3"), 0)):
+            page = board.board_page(user, filters, None, 25, 1000)
+            assert page.total == len(page.items) == expected
+            assert len(db.session.scalars(board.board_select(user, filters)).all()) == expected
+
+
 def _overdue(report, db):
     from datetime import timedelta
 

@@ -23,7 +23,7 @@ EXACT = {
     # The number of the attempt (which orders the choices) comes with the module's state: no count of its own.
     "quiz submission": 10,
     # Working conditions (tests/workplace/test_page_costs.py says which).
-    "HR incident list": 4,
+    "HR incident list": 2,
     "HR working-conditions indicators": 10,
     "national working-conditions indicators": 10,
 }
