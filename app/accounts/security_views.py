@@ -132,9 +132,10 @@ def session_extend():
 
 def require_two_factor_setup():
     """before_request: roles that must use two-factor authentication set it up first."""
-    if not current_user.is_authenticated or request.endpoint in ALLOWED_DURING_SETUP:
+    user = current_user._get_current_object()  # one proxy lookup: this runs on every request
+    if not user.is_authenticated or request.endpoint in ALLOWED_DURING_SETUP:
         return None
-    if request.path.startswith("/api/") or current_user.totp_enabled or not twofactor.is_required(current_user):
+    if not twofactor.is_required(user) or user.totp_enabled or request.path.startswith("/api/"):
         return None
     if session.get("second_factor_by_provider"):
         return None  # ProConnect said it checked two factors (acr/amr) at this sign-in

@@ -97,11 +97,12 @@ def enforce_access_rule():
             abort(403)  # no API registered: fail closed
         g.api_user = _token_checker(allowed)
         return None
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # one proxy lookup: this runs on every request
+    if not user.is_authenticated:
         from app.extensions import login_manager
 
         return login_manager.unauthorized()
-    if allowed and current_user.role not in allowed:
+    if allowed and user.role not in allowed:
         abort(403)
     return None
 

@@ -159,7 +159,7 @@ class PartsUnion:
     def read(self, params):
         """{part name: [rows]} for these bind parameters, in one query."""
         found = {name: [] for name in self._readers}
-        for row in db.session.execute(self.statement, params):
+        for row in db.session.execute(self.statement, params).all():  # one fetch, not one call per row
             found[row[0]].append(row)
         out = {}
         for name, (make, indexes, ordered) in self._readers.items():

@@ -18,3 +18,16 @@ def local_path(endpoint, **values):
         return url_for(endpoint, **values)
     with current_app.test_request_context("/"):
         return url_for(endpoint, **values)
+
+
+_MARKER = 2147483647  # a valid <int:...> value that cannot be confused with the rest of a path
+
+
+def id_url_builder(endpoint, key, **values):
+    """A function id -> url_for(endpoint, **values, key=id) that builds the URL once: a table of 50 rows then
+    pays one url_for, not 50 (about 8 µs each). Falls back to url_for when the id is not a plain path part."""
+    url = url_for(endpoint, **values, **{key: _MARKER})
+    head, found, tail = url.partition(str(_MARKER))
+    if not found or str(_MARKER) in tail or "?" in head:
+        return lambda value: url_for(endpoint, **values, **{key: value})
+    return lambda value: f"{head}{int(value)}{tail}"

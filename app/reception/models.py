@@ -56,8 +56,12 @@ class Visit(db.Model):
 
     def can_edit(self, user, now=None):
         """Agents correct their own rows for seven days."""
-        now = now or utcnow()
-        return self.agent_id is not None and self.agent_id == user.id and now - as_utc(self.created_at) <= EDIT_WINDOW
+        return self.agent_id is not None and self.agent_id == user.id and is_in_edit_window(self.created_at, now)
+
+
+def is_in_edit_window(created_at, now=None):
+    """Whether a row logged at `created_at` may still be corrected by its agent."""
+    return (now or utcnow()) - as_utc(created_at) <= EDIT_WINDOW
 
 
 class Answer(db.Model):

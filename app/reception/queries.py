@@ -6,6 +6,7 @@ most a dozen small rows, whatever the size of the desk log.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import abort, current_app, g, has_request_context
 from wtforms.fields.choices import SelectChoice
@@ -16,8 +17,8 @@ from app.common.request_cache import register_request_cache_key
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reception import providers, summary
-from app.reception.enums import Channel, Outcome, Question, operator_label
-from app.reception.models import NetworkDepartment, QualityMonth, Visit
+from app.reception.enums import Channel, Outcome, Question, operator_label, operator_labels
+from app.reception.models import NetworkDepartment, QualityMonth, Visit, is_in_edit_window
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
              "novembre", "décembre"]
@@ -87,10 +88,28 @@ def department_or_404(user, department):
     abort(404)
 
 
+class OwnVisitLine(NamedTuple):
+    """One row of « Mes saisies », its texts ready to show (the page lists 50: no label lookup, date
+    format or permission check per row in the template)."""
+
+    id: int
+    day: str  # dd/mm/yyyy
+    channel: str
+    operators: str
+    outcome: str
+    editable: bool  # the agent may still correct it (own row, seven days)
+
+
 def own_visits(user, limit=50):
-    return db.session.scalars(
-        db.select(Visit).where(Visit.agent_id == user.id).order_by(Visit.created_at.desc(), Visit.id.desc())
-        .limit(limit)).all()
+    """The agent's last rows of the desk log, newest first (plain rows: the page only shows them)."""
+    rows = db.session.execute(
+        db.select(Visit.id, Visit.visited_on, Visit.channel, Visit.operators, Visit.outcome, Visit.created_at)
+        .where(Visit.agent_id == user.id).order_by(Visit.created_at.desc(), Visit.id.desc()).limit(limit)).all()
+    now = utcnow()
+    return [OwnVisitLine(row.id, row.visited_on.strftime("%d/%m/%Y"), Channel(row.channel).label,
+                         operator_labels(o for o in row.operators.split(",") if o), Outcome(row.outcome).label,
+                         is_in_edit_window(row.created_at, now))
+            for row in rows]
 
 
 def own_visit_or_404(user, visit_id):

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.accounts.models import Role
 from app.common.access import roles
+from app.common.urls import id_url_builder
 from app.reception import queries, services
 from app.reception.forms import QuickModeForm, QuickVisitForm, VisitForm
 from app.reception.models import EDIT_WINDOW
@@ -28,7 +29,7 @@ def _apply_error(form, exc):
 @roles(Role.AGENT)
 def my_visits():
     return render_template("reception/my_visits.html", visits=queries.own_visits(current_user),
-                           window_days=EDIT_WINDOW.days)
+                           window_days=EDIT_WINDOW.days, edit_url=id_url_builder("reception.edit", "visit_id"))
 
 
 def _recorded(form):

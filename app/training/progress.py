@@ -86,6 +86,9 @@ class PathState:
     enrolment: "EnrolmentRow"  # id, path_id, due_on
     modules: list  # ModuleState in path order
     path: reference.PathRef | None = None  # the cached path (code, title, module order)
+    # The agent home's « Détail des modules » <li> lines, built in Python by app.training.home (one line per
+    # module of the path: 60 Jinja iterations were a third of that page's rendering).
+    module_items: str = ""
 
     @property
     def percent(self):
