@@ -3,7 +3,6 @@ The HR validation queue is in validation_queue.py, the holder's "who read my pas
 
 Objects out of scope are never loaded: views answer 404. Every list loads a fixed number of queries.
 """
-import functools
 
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -110,34 +109,6 @@ def holder_entries_query(user):
 
 def entry_version(entry_id):
     return db.session.scalar(db.select(PassportEntry.version).where(PassportEntry.id == entry_id))
-
-
-def my_passport_page(user):
-    """(the holder's entries sorted, whether they share their passport with their own organisation), in one
-    query: the holder's row carries the share, outer-joined to their entries (none: one row, no entry)."""
-    rows = db.session.execute(
-        _passport_page_statement(user.organisation_id is not None),
-        {"holder_id": user.id, "org_id": user.organisation_id},
-    ).unique().all()
-    entries = [row.PassportEntry for row in rows if row.PassportEntry is not None]
-    return _sorted(entries), bool(rows and rows[0].shared)
-
-
-@functools.cache
-def _passport_page_statement(has_organisation):
-    """my_passport_page's statement, built once (values bound at execution)."""
-    shared = db.false()
-    if has_organisation:
-        shared = db.select(PassportShare.id).where(
-            PassportShare.holder_id == User.id,
-            PassportShare.organisation_id == db.bindparam("org_id", type_=db.Integer),
-            PassportShare.withdrawn_at.is_(None),
-        ).exists()
-    return _details(
-        db.select(shared.label("shared"), PassportEntry).select_from(User)
-        .outerjoin(PassportEntry, PassportEntry.holder_id == User.id)
-        .where(User.id == db.bindparam("holder_id", type_=db.Integer))
-    )
 
 
 def entry_of_holder(user, entry_id):
