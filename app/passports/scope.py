@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts import queries
 from app.accounts.models import Role, User
-from app.audit.services import audit_now, commit_read_audit
+from app.audit.services import record_read_audit
 from app.common.sql import inline, is_id
 from app.extensions import db
 from app.passports.models import (
@@ -165,10 +165,9 @@ def has_active_share(holder, organisation_id):
 
 def record_read(actor, action, target, details):
     """Write a read's audit row and commit it: one INSERT (no unit of work; a statement built once), and
-    nothing the request loaded is expired; on PostgreSQL the commit does not wait for the WAL flush
-    (commit_read_audit). Written after the reads, so that the request uses one connection."""
-    audit_now(actor, action, target, details)
-    commit_read_audit()
+    nothing the request loaded is expired; on PostgreSQL one round trip, whose commit does not wait for the
+    WAL flush (record_read_audit). Written after the reads, so that the request uses one connection."""
+    record_read_audit(actor, action, target, details)
 
 
 def evidence_file_for(user, file_id):
