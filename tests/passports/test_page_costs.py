@@ -160,6 +160,9 @@ def test_the_queue_reads_its_page_and_total_in_one_query_then_writes_its_audit(a
     entry_reads = [i for i, s in enumerate(counter.statements) if "passport_entries" in s]
     audit_writes = [i for i, s in enumerate(counter.statements) if s.lstrip().startswith("INSERT INTO audit_log")]
     assert len(entry_reads) == 1 and len(audit_writes) == 1 and audit_writes[0] > entry_reads[0], counter.statements
+    # the user, the page, the référentiel's activities (cached when served), the audit row: its INSERT commits
+    # alone, without a SET LOCAL of its own on PostgreSQL
+    assert counter.count == 4 and not [s for s in counter.statements if s.startswith("SET LOCAL")], counter.statements
     [row] = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "passport.queue_read")
                                .order_by(AuditLog.id.desc()).limit(1)).all()
     assert row.actor_id == hr.id and row.target_type is None and row.details == {"filters": {}, "page": "1"}
