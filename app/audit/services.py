@@ -1,7 +1,11 @@
 """The one way to write to the audit log."""
+import functools
+
 from sqlalchemy import event
 
 from app.audit.models import AuditLog
+from app.common.dbreads import COMMITS_ALONE
+from app.common.models import utcnow
 from app.common.retention import months
 from app.extensions import db
 
@@ -63,6 +67,38 @@ def commit_read_audit():
 
 
 _ASYNC_COMMIT = db.text("SET LOCAL synchronous_commit TO off")
+
+
+def record_read_audit(actor, action, target=None, details=None):
+    """audit_now then commit_read_audit, in one round trip on PostgreSQL when the transaction wrote nothing
+    else: one INSERT that turns synchronous_commit off for its own transaction (set_config, local), run on its
+    own when no transaction is open (dbreads.COMMITS_ALONE: no BEGIN, no COMMIT, no SET LOCAL sent apart).
+    The row and what it risks are those of commit_read_audit; anything else written: a durable commit."""
+    session = db.session()
+    if (session.get_bind().dialect.name != "postgresql" or session.info.get(WROTE_OTHER) or session.dirty
+            or session.deleted or session.new):
+        audit_now(actor, action, target, details)
+        commit_read_audit()
+        return
+    session.execute(_async_read_insert(), dict(_values(actor, action, target, details), at=utcnow()))
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()  # nothing left to send when the INSERT ran on its own
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+@functools.cache
+def _async_read_insert():
+    """INSERT INTO audit_log ... SELECT the values FROM (SELECT set_config('synchronous_commit', 'off', true)):
+    the setting holds until the end of the statement's transaction, i.e. its commit."""
+    table = AuditLog.__table__
+    names = ("at", "actor_id", "action", "target_type", "target_id", "details")
+    async_commit = (db.text("SELECT set_config('synchronous_commit', 'off', true) AS setting")
+                    .columns(setting=db.String).subquery("async_commit"))
+    values = db.select(*[db.bindparam(name, type_=table.c[name].type) for name in names]).where(
+        async_commit.c.setting.is_not(None))  # always true: refers to the subquery so that it runs
+    return db.insert(table).from_select(names, values).execution_options(**{COMMITS_ALONE: True})
 
 
 def _note_write(orm_execute_state):

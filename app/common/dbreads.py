@@ -12,6 +12,10 @@ What a page sees is unchanged: under READ COMMITTED (PostgreSQL's default, the o
 uses) each statement takes its own snapshot anyway, inside a transaction or not. A read that locks rows
 or takes a transaction-scoped lock is never run this way. A connection used with an explicit
 isolation level (e.g. AUTOCOMMIT for VACUUM) is left alone.
+
+A write that is a whole transaction by itself may ask the same (execution option COMMITS_ALONE, e.g. a read's
+audit row): when no transaction is open, it runs on its own and is committed with it, without the BEGIN and
+COMMIT round trips; inside an open transaction it runs there as any statement.
 """
 import re
 from functools import lru_cache
@@ -25,6 +29,7 @@ _NEEDS_TRANSACTION = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY|KEY\s+SHARE)\b|
 # anywhere in it, even in a name or a string, sends it to a transaction: a doubt costs a BEGIN, never a lost write.
 _WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.IGNORECASE)
 _AUTOCOMMIT_HERE = "passerelle_read_in_autocommit"
+COMMITS_ALONE = "passerelle_commits_alone"  # execution option: a one-statement transaction when none is open
 
 
 @lru_cache(maxsize=1024)  # the statements come from SQLAlchemy's compiled cache: the same strings again
@@ -50,7 +55,7 @@ def install_reads_outside_transaction(engine):
         dbapi = cursor.connection
         if (executemany or dbapi.autocommit or dbapi.pgconn.transaction_status != idle
                 or isinstance(cursor, ServerCursor) or "isolation_level" in connection.get_execution_options()
-                or not is_plain_read(statement)):
+                or not (is_plain_read(statement) or context.execution_options.get(COMMITS_ALONE))):
             return
         dbapi.autocommit = True
         connection.info[_AUTOCOMMIT_HERE] = True

@@ -34,8 +34,17 @@ def reads_of(holder, limit=20):
 
 @functools.cache
 def _reads_statement():
-    """The holder's last reads: one select per kind of read, each on its own index range (audit_log's
-    action, target_type, target_id), newest first; never a scan of every read on the platform."""
+    """The holder's last :limit reads, newest first."""
+    statement, order = reads_select()
+    return statement.order_by(*order).limit(db.bindparam("limit", type_=db.Integer))
+
+
+def reads_select():
+    """(the holder's reads as (at, actor_id, action, role, organisation), unordered; their order, newest first).
+
+    One select per kind of read, each on its own index range (audit_log's action, target_type, target_id),
+    newest first and :limit rows at most; never a scan of every read on the platform. Values bound at
+    execution: :holder_id, :holder_key (the id as text), :limit."""
     as_text = db.String(40)
     holder_id = db.bindparam("holder_id", type_=db.Integer)
     limit = db.bindparam("limit", type_=db.Integer)
@@ -62,10 +71,9 @@ def _reads_statement():
         for action, target_type, target in targets
     ]
     read = db.union_all(*parts).subquery("read")
-    return (
+    statement = (
         db.select(read.c.at, read.c.actor_id, read.c.action, User.role, Organisation.name.label("organisation"))
         .outerjoin(User, User.id == read.c.actor_id)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .order_by(read.c.at.desc(), read.c.id.desc())
-        .limit(limit)
     )
+    return statement, (read.c.at.desc(), read.c.id.desc())

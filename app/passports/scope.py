@@ -3,13 +3,12 @@ The HR validation queue is in validation_queue.py, the holder's "who read my pas
 
 Objects out of scope are never loaded: views answer 404. Every list loads a fixed number of queries.
 """
-import functools
 
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts import queries
 from app.accounts.models import Role, User
-from app.audit.services import audit_now, commit_read_audit
+from app.audit.services import record_read_audit
 from app.common.sql import inline, is_id
 from app.extensions import db
 from app.passports.models import (
@@ -112,34 +111,6 @@ def entry_version(entry_id):
     return db.session.scalar(db.select(PassportEntry.version).where(PassportEntry.id == entry_id))
 
 
-def my_passport_page(user):
-    """(the holder's entries sorted, whether they share their passport with their own organisation), in one
-    query: the holder's row carries the share, outer-joined to their entries (none: one row, no entry)."""
-    rows = db.session.execute(
-        _passport_page_statement(user.organisation_id is not None),
-        {"holder_id": user.id, "org_id": user.organisation_id},
-    ).unique().all()
-    entries = [row.PassportEntry for row in rows if row.PassportEntry is not None]
-    return _sorted(entries), bool(rows and rows[0].shared)
-
-
-@functools.cache
-def _passport_page_statement(has_organisation):
-    """my_passport_page's statement, built once (values bound at execution)."""
-    shared = db.false()
-    if has_organisation:
-        shared = db.select(PassportShare.id).where(
-            PassportShare.holder_id == User.id,
-            PassportShare.organisation_id == db.bindparam("org_id", type_=db.Integer),
-            PassportShare.withdrawn_at.is_(None),
-        ).exists()
-    return _details(
-        db.select(shared.label("shared"), PassportEntry).select_from(User)
-        .outerjoin(PassportEntry, PassportEntry.holder_id == User.id)
-        .where(User.id == db.bindparam("holder_id", type_=db.Integer))
-    )
-
-
 def entry_of_holder(user, entry_id):
     """One of the user's own entries with its files and log, or None."""
     if not is_id(entry_id):
@@ -194,10 +165,9 @@ def has_active_share(holder, organisation_id):
 
 def record_read(actor, action, target, details):
     """Write a read's audit row and commit it: one INSERT (no unit of work; a statement built once), and
-    nothing the request loaded is expired; on PostgreSQL the commit does not wait for the WAL flush
-    (commit_read_audit). Written after the reads, so that the request uses one connection."""
-    audit_now(actor, action, target, details)
-    commit_read_audit()
+    nothing the request loaded is expired; on PostgreSQL one round trip, whose commit does not wait for the
+    WAL flush (record_read_audit). Written after the reads, so that the request uses one connection."""
+    record_read_audit(actor, action, target, details)
 
 
 def evidence_file_for(user, file_id):

@@ -12,7 +12,7 @@ from flask import current_app
 
 from app.accounts.models import Role, User
 from app.common.sql import capped_page, inline, inline_param
-from app.common.timezones import utcnow
+from app.common.timezones import as_utc, timezone_for_department, utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
 from app.passports.scope import hr_scope_parts, record_read
@@ -111,14 +111,10 @@ class QueueRow:
     description: str | None
     submitted_at: datetime
     files: tuple  # (id, filename) of the evidence files, in upload order
-
-    @property
-    def provenance(self):
-        return provenance_of(self.status, self.source)
-
-    @property
-    def source_label(self):
-        return EntrySource(self.source).label
+    # Worked out once per row here rather than by the template (a filter or a property call per row):
+    submitted_on: str  # the submission's date in the HR user's time zone, dd/mm/yyyy
+    provenance: str
+    source_label: str
 
 
 QUEUE_COLUMNS = (PassportEntry.id, PassportEntry.holder_id, PassportEntry.competency_id, PassportEntry.level,
@@ -156,8 +152,9 @@ def _queue_page_statement(by_activity, by_source, age):
     )
 
 
-def _queue_rows(rows):
-    """QueueRow per entry from the page's rows (an entry comes once per evidence file)."""
+def _queue_rows(rows, department):
+    """QueueRow per entry from the page's rows (an entry comes once per evidence file); dates shown in the time
+    zone of `department` (the HR user's organisation's, as the localtime filter does)."""
     entries = {}
     for row in rows:
         found = entries.get(row.id)
@@ -165,9 +162,12 @@ def _queue_rows(rows):
             found = entries[row.id] = (row, [])
         if row.file_id is not None:
             found[1].append((row.file_id, row.filename))
+    zone = timezone_for_department(department)
     return [
         QueueRow(row.id, row.holder_name, row.competency_code, row.competency_title, row.level, row.source,
-                 row.status, row.description, row.submitted_at, tuple(files))
+                 row.status, row.description, row.submitted_at, tuple(files),
+                 as_utc(row.submitted_at).astimezone(zone).strftime("%d/%m/%Y") if row.submitted_at else "",
+                 provenance_of(row.status, row.source), EntrySource(row.source).label)
         for row, files in entries.values()
     ]
 
@@ -186,7 +186,8 @@ def read_queue(hr_user, page_arg, **filters):
             return [], 0
         values.update(window=window.count_limit, limit=per_page, offset=window.offset)
         rows = db.session.execute(_queue_page_statement(*flags), values).all()
-        return _queue_rows(rows), rows[0].total if rows else None
+        organisation = hr_user.organisation
+        return _queue_rows(rows, organisation.department if organisation else None), rows[0].total if rows else None
 
     def read_count(_window):  # past the end: the total still tells how many pages there are
         return db.session.scalar(_queue_count_statement(*flags), values)

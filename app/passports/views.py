@@ -5,8 +5,9 @@ from flask_login import current_user
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
-from app.passports import contributions, evidence, reads, scope, services
+from app.passports import contributions, evidence, scope, services
 from app.passports.forms import EntryEditForm, EntryForm, EvidenceUploadForm, SubmitForm
+from app.passports.my_passport import my_passport
 from app.passports.workflow import TransitionRefused
 
 bp = Blueprint("passport", __name__, url_prefix="/passeport")
@@ -48,11 +49,10 @@ def render_entry(entry, status=200, upload_form=None):
 @bp.route("/")
 @roles(Role.AGENT)
 def index():
-    entries, shared = scope.my_passport_page(current_user)
+    page = my_passport(current_user)
     return render_template(
-        "passports/index.html", entries=entries, document_links=document_links(), shared=shared,
-        reads=reads.reads_of(current_user), offered=contributions.offered_lines(current_user),
-        confirm_form=ConfirmForm(),
+        "passports/index.html", entries=page.entries, document_links=document_links(), shared=page.shared,
+        reads=page.reads, offered=page.offered, confirm_form=ConfirmForm(),
     )
 
 

@@ -4,7 +4,7 @@ Only what was completed while the agent belonged to the organisation counts here
 training shows through the passport once the agent shares it.
 """
 import functools
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from typing import NamedTuple
 
@@ -41,15 +41,17 @@ class TeamRow:
     path: reference.PathRef | None
     done: int
     total: int
+    today: InitVar[date | None] = None
+    # Worked out once per row (the page reads them several times per row):
+    percent: int = field(init=False)  # rounded down: 100 % only when done
+    is_overdue: bool = field(init=False)
+    due_text: str = field(init=False)  # the due date as dd/mm/yyyy, "" without one
 
-    @property
-    def percent(self):
-        return 100 * self.done // self.total if self.total else 0  # rounded down: 100 % only when done
-
-    @property
-    def is_overdue(self):
-        return bool(self.enrolment and self.enrolment.due_on and self.enrolment.due_on < date.today()
-                    and self.done < self.total)
+    def __post_init__(self, today):
+        due_on = self.enrolment.due_on if self.enrolment else None
+        self.percent = 100 * self.done // self.total if self.total else 0
+        self.is_overdue = bool(due_on and due_on < (today or date.today()) and self.done < self.total)
+        self.due_text = due_on.strftime("%d/%m/%Y") if due_on else ""
 
     @property
     def status(self):
@@ -224,14 +226,15 @@ def _run(statement, values):
 def _team_rows(rows):
     result = []
     paths = reference.catalogue().paths if rows else {}
+    today = date.today()
     for user_id, full_name, email, enrolment_id, due_on, path_id, title, done, total, *_count in rows:
         user = AgentRef(user_id, full_name, email)
         if enrolment_id is None:
-            result.append(TeamRow(user, None, None, 0, 0))
+            result.append(TeamRow(user, None, None, 0, 0, today))
         else:
             # a path made since the catalogue was cached: the row still names it
             path = paths.get(path_id) or reference.PathRef(path_id, None, title, (), False)
-            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), path, done, total))
+            result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), path, done, total, today))
     return result
 
 

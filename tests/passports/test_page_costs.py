@@ -14,8 +14,8 @@ from app.extensions import db
 from app.passports import reads, reference
 from app.passports.documents import passport_document
 from app.passports.models import EntrySource, EvidenceFile, PassportShare
-from tests.factories import UserFactory
-from tests.passports.core_factories import EntryFactory
+from tests.factories import OrganisationFactory, UserFactory
+from tests.passports.core_factories import CompetencyFactory, EntryFactory
 from tests.query_counter import count_queries
 
 
@@ -117,6 +117,34 @@ def test_the_passport_page_runs_the_same_queries_whatever_the_entries_and_reads(
     assert many.count == few.count, many.statements
 
 
+def test_the_passport_page_reads_lines_share_reads_and_contributions_in_one_query(app, client, login, org):
+    """The user, then one query for the whole page (its four lists are parts of one UNION ALL)."""
+    from app.passports.contributions import record_offer
+    from app.passports.models import ContributionKind
+
+    agent = login("agent", organisation=org)
+    hr = UserFactory(role="hr", organisation=org)
+    other_org = OrganisationFactory()
+    late = EntryFactory(holder=agent, status="validated", validated_by_org_id=other_org.id,
+                        validated_at=utcnow() - timedelta(days=400), valid_until=utcnow().date() - timedelta(days=1))
+    EntryFactory(holder=agent, status="submitted")
+    _read(hr, "passport.entry_read", "passport_entries", late.id, 1)
+    db.session.add(PassportShare(holder_id=agent.id, organisation_id=org.id))
+    CompetencyFactory(code="A7.5", title="Contribuer aux services numériques")
+    record_offer(agent, ContributionKind.CONSULTATION, "1", "CONS-1", "Une consultation")
+    record_offer(agent, ContributionKind.CONSULTATION, "2", "CONS-2", "Une autre consultation")
+    db.session.commit()
+    client.get("/passeport/")
+    with count_queries(app) as counter:
+        page = text(client.get("/passeport/"))
+    assert counter.count == 2, counter.statements
+    assert f"Votre passeport est partagé avec {org.name}." in page
+    assert "1 ligne échue" in page and f"{other_org.name}, le " in page and "Échue le " in page
+    assert page.count("<td>Une ligne</td>") == 1
+    assert "Vos contributions vérifiées" in page and "CONS-1 — Une consultation" in page
+    assert page.index("CONS-1") < page.index("CONS-2")
+
+
 # --- the HR queue -----------------------------------------------------------------------------------------
 
 
@@ -132,6 +160,9 @@ def test_the_queue_reads_its_page_and_total_in_one_query_then_writes_its_audit(a
     entry_reads = [i for i, s in enumerate(counter.statements) if "passport_entries" in s]
     audit_writes = [i for i, s in enumerate(counter.statements) if s.lstrip().startswith("INSERT INTO audit_log")]
     assert len(entry_reads) == 1 and len(audit_writes) == 1 and audit_writes[0] > entry_reads[0], counter.statements
+    # the user, the page, the référentiel's activities (cached when served), the audit row: its INSERT commits
+    # alone, without a SET LOCAL of its own on PostgreSQL
+    assert counter.count == 4 and not [s for s in counter.statements if s.startswith("SET LOCAL")], counter.statements
     [row] = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "passport.queue_read")
                                .order_by(AuditLog.id.desc()).limit(1)).all()
     assert row.actor_id == hr.id and row.target_type is None and row.details == {"filters": {}, "page": "1"}

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event
 
 from app.audit.models import AuditLog
-from app.audit.services import audit, audit_now, commit_read_audit
+from app.audit.services import audit, audit_now, commit_read_audit, record_read_audit
 from app.extensions import db
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -66,3 +66,34 @@ def test_a_transaction_that_wrote_anything_else_commits_durably(app, db, stateme
     audit_now(reader, "test.next_read", reader, {})
     commit_read_audit()
     assert statements.count(ASYNC) == (1 if _postgres() else 0)
+
+
+def test_a_read_audit_is_one_statement_that_commits_asynchronously_and_exactly(app, db, statements):
+    """record_read_audit: on PostgreSQL the INSERT sets synchronous_commit for its own transaction, and runs
+    alone when no transaction is open (no BEGIN, SET LOCAL or COMMIT of its own); the row is committed."""
+    reader = UserFactory(role="hr")
+    db.session.commit()
+    assert reader.id  # loaded again after the commit, as a request's user is before its reads
+    statements.clear()
+    record_read_audit(reader, "test.read_in_one", reader, {"page": "1"})
+    [insert] = [s for s in statements if s.lstrip().startswith("INSERT INTO audit_log")]
+    if _postgres():
+        assert statements == [insert]
+    assert ("set_config('synchronous_commit', 'off', true)" in insert) == _postgres()
+    db.session.rollback()  # nothing pending: the row was committed
+    assert _actions() == ["test.read_in_one"]
+    row = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "test.read_in_one")).one()
+    assert (row.actor_id, row.target_type, row.target_id, row.details) == (reader.id, "users", str(reader.id),
+                                                                           {"page": "1"})
+
+
+def test_a_read_audit_after_another_write_commits_durably(app, db, statements):
+    reader = UserFactory(role="hr")
+    db.session.commit()
+    statements.clear()
+    reader.full_name = "Un autre nom"
+    record_read_audit(reader, "test.read_after_write", reader, {})
+    assert ASYNC not in statements and not [s for s in statements if "set_config" in s]
+    db.session.rollback()
+    assert _actions() == ["test.read_after_write"]
+    assert db.session.get(type(reader), reader.id).full_name == "Un autre nom"

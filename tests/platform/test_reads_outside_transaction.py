@@ -4,7 +4,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from app.common.dbreads import install_reads_outside_transaction, is_plain_read
+from app.common.dbreads import COMMITS_ALONE, install_reads_outside_transaction, is_plain_read
 from tests.conftest import PG_URL, _driver_url
 
 
@@ -133,3 +133,18 @@ def test_an_explicit_isolation_level_is_left_alone(engine):
         conn.execute(text("SELECT count(*) FROM reads_probe"))
         assert _status(conn) == (TransactionStatus.INTRANS, False)
         conn.rollback()
+
+
+@pytest.mark.postgres
+def test_a_write_that_commits_alone_runs_without_a_transaction_only_when_none_is_open(engine):
+    alone = text("INSERT INTO reads_probe VALUES (1)").execution_options(**{COMMITS_ALONE: True})
+    with engine.connect() as conn:
+        conn.execute(alone)
+        assert _status(conn) == (TransactionStatus.IDLE, False)  # committed with its statement
+        conn.rollback()
+        assert conn.execute(text("SELECT count(*) FROM reads_probe")).scalar() == 1
+        conn.execute(text("INSERT INTO reads_probe VALUES (2)"))  # a transaction is open: it joins it
+        conn.execute(alone)
+        assert _status(conn) == (TransactionStatus.INTRANS, False)
+        conn.rollback()
+        assert conn.execute(text("SELECT count(*) FROM reads_probe")).scalar() == 1

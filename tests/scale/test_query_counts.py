@@ -22,6 +22,13 @@ EXACT = {
     "triage board (filtered)": 3,
     # The number of the attempt (which orders the choices) comes with the module's state: no count of its own.
     "quiz submission": 10,
+    # The user; the lines, the share, the reads of the passport and the contributions, in one query.
+    "passport page": 1 + 1,
+    # The user; the référentiel's activities (cached when served); the page with its total; the read's audit row,
+    # committed with its INSERT on PostgreSQL too (no SET LOCAL of its own).
+    "HR validation queue": 1 + 1 + 1 + 1,
+    # The user; the training catalogue's 4 (cached when served); the page with its progress and total.
+    "HR team view": 1 + 4 + 1,
     # Working conditions (tests/workplace/test_page_costs.py says which).
     "HR incident list": 2,
     "HR working-conditions indicators": 10,
