@@ -8,7 +8,7 @@ import pytest
 
 from app.accounts.models import Organisation
 from app.audit.services import audit
-from app.common.timezones import utcnow
+from app.common.timezones import to_local, utcnow
 from app.extensions import db
 from app.training import reference
 from tests.factories import UserFactory
@@ -125,7 +125,7 @@ def test_hr_home_counts_lines_to_validate_with_the_oldest_overdue_training_and_i
     db.session.commit()
     page = _page(client, "/rh")
     assert "2 lignes de passeport à valider" in page
-    assert f"La plus ancienne attend depuis le {first.submitted_at.strftime('%d/%m/%Y')}" in page
+    assert f"La plus ancienne attend depuis le {to_local(first.submitted_at).strftime('%d/%m/%Y')}" in page
     assert "(3 comptes)" in page
 
 
