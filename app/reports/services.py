@@ -12,7 +12,7 @@ from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Role
-from app.audit.services import audit, commit_read_audit
+from app.audit.services import audit, record_read_audit
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.notifications.services import deliver_inline
@@ -115,10 +115,9 @@ def record_read(user, report, attachment_id=None):
     if user.role not in (Role.TRIAGER, Role.ADMIN):
         return  # agents read the reports they filed or joined: not someone else's data
     if attachment_id is None:
-        audit(user, "report.read", report, {})
-    else:
-        audit(user, "report.attachment_read", report, {"attachment": attachment_id})
-    commit_read_audit()  # nothing else written: no wait for the WAL flush on PostgreSQL
+        record_read_audit(user, "report.read", report, {})
+    else:  # nothing else written: one round trip, no wait for the WAL flush on PostgreSQL
+        record_read_audit(user, "report.attachment_read", report, {"attachment": attachment_id})
 
 
 def find_open_report(key):
