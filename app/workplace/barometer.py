@@ -1,5 +1,6 @@
 """Working-conditions barometer: campaigns, anonymous answers, results under the small-number rules."""
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import or_
@@ -208,29 +209,36 @@ def cells_for_quarters(quarters, scope):
 
 
 def trend_cells(quarters, scope):
-    """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query. The
-    nation's cell needs no département (it is shown when it has enough respondents, whatever its children):
-    it is read from the sums per quarter, the same few rows for a small network and for the whole one."""
-    if scope.level != "national":
-        return _own_trend(quarters, scope)
+    """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query."""
+    rows = db.session.execute(trend_statement(scope.level, _department_of(scope) == "?"),
+                              trend_params(quarters, scope)).all()
+    return trend_from_rows(rows, quarters, scope)
+
+
+def trend_params(quarters, scope):
+    """The bind parameters of trend_statement for `scope` (those of the indicators' single query too)."""
+    return {"wc_quarters": list(quarters), "wc_org_id": scope.organisation_id, "wc_department": scope.department}
+
+
+@lru_cache(maxsize=8)
+def trend_statement(level, without_department=False):
+    """The SELECT of the trend of a scope of `level` (parameters: wc_quarters, wc_org_id, wc_department;
+    `without_department`: the scope's département is unknown, "?"), built once.
+
+    The nation's cell needs no département (it is shown when it has enough respondents, whatever its
+    children): it is read from the sums per quarter, the same few rows for a small network and for the whole
+    one. For an organisation or a département see _own_trend_statement."""
     T = BarometerTotal
-    rows = db.session.execute(
-        db.select(T.quarter, db.func.sum(T.respondents), *[db.func.sum(getattr(T, code)) for code in BAROMETER_CODES])
-        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter)).all()
-    found = {}
-    for quarter in quarters:
-        cell = anonymity.Cell(scope.key, scope.level, scope.label)
-        for row in rows:
-            if row[0] == quarter:
-                cell.count = int(row[1])
-                cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
-        cell.shown = cell.count >= minimum_group()
-        found[quarter] = cell
-    return found
+    quarters = db.bindparam("wc_quarters", expanding=True)
+    if level == "national":
+        return (db.select(T.quarter, db.func.sum(T.respondents).label("respondents"),
+                          *[db.func.sum(getattr(T, code)).label(code) for code in BAROMETER_CODES])
+                .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter))
+    return _own_trend_statement(level, quarters, without_department)
 
 
-def _own_trend(quarters, scope):
-    """{quarter: the cell of an organisation or a département} over several quarters, in one query.
+def _own_trend_statement(level, quarters, without_department):
+    """The cell of an organisation or a département over several quarters.
 
     Whether a cell is shown depends only on the respondents of the tree above it and of its siblings:
     anonymity.path_cell decides it from counts alone, with the rule anonymity.suppress applies to the whole
@@ -239,23 +247,42 @@ def _own_trend(quarters, scope):
     children)."""
     T = BarometerTotal
     respondents = db.func.sum(T.respondents).label("respondents")
-    department = _department_of(scope)
-    in_department = T.department.is_(None) if department == "?" else T.department == department
+    in_department = (T.department.is_(None) if without_department
+                     else T.department == db.bindparam("wc_department", type_=db.String))
 
     def own_sums(is_own):
         return [db.case((is_own, db.func.sum(getattr(T, code))), else_=None).label(code) for code in BAROMETER_CODES]
 
     no_org = db.cast(db.null(), db.Integer).label("organisation_id")
-    own_department = in_department if scope.level == "department" else db.false()
+    own_department = in_department if level == "department" else db.false()
     query = (db.select(T.quarter, no_org, T.department, respondents, *own_sums(own_department))
              .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
-    if scope.level == "organisation":
+    if level == "organisation":
+        is_own = T.organisation_id == db.bindparam("wc_org_id", type_=db.Integer)
         query = db.union_all(query, db.select(T.quarter, T.organisation_id, T.department, respondents,
-                                              *own_sums(T.organisation_id == scope.organisation_id))
+                                              *own_sums(is_own))
                              .where(T.quarter.in_(quarters), T.organisation_id.is_not(None), in_department)
                              .group_by(T.quarter, T.organisation_id, T.department))
+    return query
+
+
+def trend_from_rows(rows, quarters, scope):
+    """{quarter: the scope's own cell} from the rows of trend_statement."""
+    minimum = minimum_group()
+    if scope.level == "national":
+        found = {}
+        for quarter in quarters:
+            cell = anonymity.Cell(scope.key, scope.level, scope.label)
+            for row in rows:
+                if row[0] == quarter:
+                    cell.count = int(row[1])
+                    cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
+            cell.shown = cell.count >= minimum
+            found[quarter] = cell
+        return found
+    department = _department_of(scope)
     per_quarter = {quarter: ({}, {}, {}) for quarter in quarters}  # départements, organisations, own sums
-    for quarter, org_id, dep, count, *sums in db.session.execute(query):
+    for quarter, org_id, dep, count, *sums in rows:
         departments, organisations, own = per_quarter[quarter]
         if org_id is None:
             departments[f"dep-{dep or '?'}"] = int(count)
@@ -263,7 +290,6 @@ def _own_trend(quarters, scope):
             organisations[f"org-{org_id}"] = int(count)
         if sums[0] is not None:
             own.update(zip(BAROMETER_CODES, map(int, sums), strict=True))
-    minimum = minimum_group()
     return {quarter: anonymity.path_cell(scope.key, scope.level, scope.label, departments, f"dep-{department}",
                                          organisations, own, minimum)
             for quarter, (departments, organisations, own) in per_quarter.items()}

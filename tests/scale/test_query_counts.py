@@ -24,8 +24,8 @@ EXACT = {
     "quiz submission": 10,
     # Working conditions (tests/workplace/test_page_costs.py says which).
     "HR incident list": 4,
-    "HR working-conditions indicators": 10,
-    "national working-conditions indicators": 10,
+    "HR working-conditions indicators": 2,
+    "national working-conditions indicators": 2,
 }
 
 
