@@ -242,3 +242,14 @@ def test_kept_figures_never_open_a_scope_to_a_reader_who_may_not_see_it(app, cli
     finally:
         app.config["INDICATORS_CACHE_SECONDS"] = 0
         refcache.forget("reception-quality")
+
+
+def test_hr_page_takes_the_organisation_loaded_with_the_user(app, client, login, world):
+    """HR read their own organisation's page: the organisation comes with the signed-in user (no query of its
+    own); another organisation's code still answers 404."""
+    login("hr", organisation=world["a"])
+    with count_queries(app) as counter:
+        assert client.get(f"/qualite/structure/ORG-A?periode={Q3}").status_code == 200
+    assert not any(s.lstrip().startswith("SELECT organisations.") for s in counter.statements), counter.statements
+    assert client.get(f"/qualite/structure/ORG-C?periode={Q3}").status_code == 404
+    assert client.get(f"/qualite/structure/ORG-C/fiche.pdf?periode={Q3}").status_code == 404
