@@ -91,12 +91,14 @@ def _org_id(scope):
     return int(scope.split(":", 1)[1])
 
 
-def _accompaniments_part(orgs, quarter):
-    return Part("desk_accompaniments", _per_org_month(orgs, quarter, "visits"), lambda *row: row)
+def _desk_part(orgs, quarter):
+    """The organisations' summary rows of the quarter, for both figures: one part, read once (same name)."""
+    return Part("desk_months", _per_org_month(orgs, quarter, "visits", "waiting_over_15", "waiting_known"),
+                lambda *row: row)
 
 
 def _accompaniments_figures(rows):
-    return {(_org_id(scope), month): int(visits) for scope, month, visits in rows if visits}
+    return {(_org_id(scope), month): int(visits) for scope, month, visits, _over, _known in rows if visits}
 
 
 def _accompaniments_total_part(quarter):
@@ -111,17 +113,13 @@ def _accompaniments_total_params(level, key):
     return {"desk_total_scope": scope}
 
 
-def _waiting_part(orgs, quarter):
-    return Part("desk_waiting_over_15", _per_org_month(orgs, quarter, "waiting_over_15", "waiting_known"),
-                lambda *row: row)
-
-
 def _waiting_figures(rows):
-    return {(_org_id(scope), month): round(int(over) / int(known), 3) for scope, month, over, known in rows if known}
+    return {(_org_id(scope), month): round(int(over) / int(known), 3)
+            for scope, month, _visits, over, known in rows if known}
 
 
 def register():
     register_provider("accompaniments", accompaniments, ProviderRead(
-        _accompaniments_part, _accompaniments_figures, _accompaniments_total_part, _accompaniments_total_params))
-    register_provider("waiting_over_15", waiting_over_15, ProviderRead(_waiting_part, _waiting_figures))
+        _desk_part, _accompaniments_figures, _accompaniments_total_part, _accompaniments_total_params))
+    register_provider("waiting_over_15", waiting_over_15, ProviderRead(_desk_part, _waiting_figures))
     register_total("accompaniments", accompaniments_total)

@@ -89,7 +89,7 @@ def _parts(level, without_department, reads):
     for name, read in reads.items():
         part = read.part(cross_orgs, quarter)
         total = read.total_part(quarter) if read.total_part is not None else None
-        parts.extend([part] if total is None else [part, total])
+        parts.extend(p for p in (part, total) if p is not None and p.name not in {q.name for q in parts})
         names[name] = (part.name, total.name if total is not None else None)
     return parts, names
 

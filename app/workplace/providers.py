@@ -84,7 +84,8 @@ class QuarterParams:
 class ProviderRead:
     """How the indicators read a provider's figure in their single query.
 
-    `part(orgs, quarter)`: an app.common.sql.Part (its name prefixed by the provider's) over the organisations
+    `part(orgs, quarter)`: an app.common.sql.Part (its name prefixed by the provider's domain; two providers
+    whose parts have the same name share one, read once) over the organisations
     whose ids the one-column selectable `orgs` gives (column `org_id`) and the quarter's parameters
     (QuarterParams); `figures(rows)`: its rows -> {(org_id, month index 0-2): value}, the provider's values.
     `total_part(quarter)` and `total_params(level, key)` (optional): a Part of one row and one column, the
