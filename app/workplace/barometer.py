@@ -200,17 +200,17 @@ def quarters_cells(quarters, department=None):
 
 def cells_for(quarter, scope):
     """The cells a page about `scope` needs (its département's organisations, or none for national)."""
-    return quarter_cells(quarter, _department_of(scope))
+    return quarter_cells(quarter, department_of(scope))
 
 
 def cells_for_quarters(quarters, scope):
     """{quarter: cells} a page about `scope` needs over several quarters (a trend)."""
-    return quarters_cells(quarters, _department_of(scope))
+    return quarters_cells(quarters, department_of(scope))
 
 
 def trend_cells(quarters, scope):
     """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query."""
-    rows = db.session.execute(trend_statement(scope.level, _department_of(scope) == "?"),
+    rows = db.session.execute(trend_statement(scope.level, department_of(scope) == "?"),
                               trend_params(quarters, scope)).all()
     return trend_from_rows(rows, quarters, scope)
 
@@ -244,26 +244,34 @@ def _own_trend_statement(level, quarters, without_department):
     anonymity.path_cell decides it from counts alone, with the rule anonymity.suppress applies to the whole
     tree (the same decision as quarters_cells). The item sums are read for the scope's own cell only, and the
     organisations of its département only for an organisation (a département's cell does not depend on its
-    children)."""
+    children). The counts come as one text per quarter ("69=12,75=40", "12=5,14=9"): a few rows, however
+    many départements and organisations answered."""
     T = BarometerTotal
-    respondents = db.func.sum(T.respondents).label("respondents")
     in_department = (T.department.is_(None) if without_department
                      else T.department == db.bindparam("wc_department", type_=db.String))
+    no_text = db.cast(db.null(), db.String).label("counts")
+    no_sums = [db.cast(db.null(), db.Integer).label(code) for code in BAROMETER_CODES]
 
-    def own_sums(is_own):
-        return [db.case((is_own, db.func.sum(getattr(T, code))), else_=None).label(code) for code in BAROMETER_CODES]
+    def counts_text(kind, key, where):
+        """(quarter, kind, "key=respondents,...", no sums) per quarter, `key` a SQL text per group."""
+        grouped = (db.select(T.quarter, key.label("key"), db.func.sum(T.respondents).label("respondents"))
+                   .where(T.quarter.in_(quarters), *where).group_by(T.quarter, key).subquery())
+        pair = grouped.c.key + db.literal("=", db.String) + db.cast(grouped.c.respondents, db.String)
+        return db.select(grouped.c.quarter, db.literal(kind, db.String).label("kind"),
+                         db.func.aggregate_strings(pair, ",").label("counts"), *no_sums).group_by(grouped.c.quarter)
 
-    no_org = db.cast(db.null(), db.Integer).label("organisation_id")
-    own_department = in_department if level == "department" else db.false()
-    query = (db.select(T.quarter, no_org, T.department, respondents, *own_sums(own_department))
-             .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
+    department_key = db.func.coalesce(db.func.nullif(T.department, ""), db.literal("?", db.String))
+    parts = [counts_text("departments", department_key, (T.organisation_id.is_(None),))]
     if level == "organisation":
-        is_own = T.organisation_id == db.bindparam("wc_org_id", type_=db.Integer)
-        query = db.union_all(query, db.select(T.quarter, T.organisation_id, T.department, respondents,
-                                              *own_sums(is_own))
-                             .where(T.quarter.in_(quarters), T.organisation_id.is_not(None), in_department)
-                             .group_by(T.quarter, T.organisation_id, T.department))
-    return query
+        parts.append(counts_text("organisations", db.cast(T.organisation_id, db.String),
+                                 (T.organisation_id.is_not(None), in_department)))
+        own = (T.organisation_id == db.bindparam("wc_org_id", type_=db.Integer), in_department)
+    else:
+        own = (T.organisation_id.is_(None), in_department)
+    parts.append(db.select(T.quarter, db.literal("own", db.String).label("kind"), no_text,
+                           *[db.func.sum(getattr(T, code)).label(code) for code in BAROMETER_CODES])
+                 .where(T.quarter.in_(quarters), *own).group_by(T.quarter))
+    return db.union_all(*parts)
 
 
 def trend_from_rows(rows, quarters, scope):
@@ -280,22 +288,23 @@ def trend_from_rows(rows, quarters, scope):
             cell.shown = cell.count >= minimum
             found[quarter] = cell
         return found
-    department = _department_of(scope)
+    department = department_of(scope)
     per_quarter = {quarter: ({}, {}, {}) for quarter in quarters}  # départements, organisations, own sums
-    for quarter, org_id, dep, count, *sums in rows:
+    for quarter, kind, counts, *sums in rows:
         departments, organisations, own = per_quarter[quarter]
-        if org_id is None:
-            departments[f"dep-{dep or '?'}"] = int(count)
-        else:
-            organisations[f"org-{org_id}"] = int(count)
-        if sums[0] is not None:
+        if kind == "own":
             own.update(zip(BAROMETER_CODES, map(int, sums), strict=True))
+            continue
+        target, prefix = (departments, "dep-") if kind == "departments" else (organisations, "org-")
+        for pair in counts.split(","):
+            key, count = pair.split("=")
+            target[f"{prefix}{key}"] = int(count)
     return {quarter: anonymity.path_cell(scope.key, scope.level, scope.label, departments, f"dep-{department}",
                                          organisations, own, minimum)
             for quarter, (departments, organisations, own) in per_quarter.items()}
 
 
-def _department_of(scope):
+def department_of(scope):
     return None if scope.level == "national" else (scope.department or "?")
 
 

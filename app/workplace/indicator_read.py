@@ -111,7 +111,7 @@ def _union(level, without_department):
 def read(scope, quarter, start, end, limit=None):
     """IndicatorRows of `scope` and `quarter` ([start, end)); `limit`: the busiest organisation-months kept
     (None: all of them), in one query."""
-    without_department = scope.level != "national" and not scope.department
+    without_department = scope.level != "national" and barometer.department_of(scope) == "?"
     union, reads, names = _union(scope.level, without_department)
     quarters = previous_quarters(quarter, 4)
     limit = MAX_ID if limit is None else limit
