@@ -15,10 +15,11 @@ from datetime import UTC, datetime, time
 
 from app.backoffice.models import SupportRequest
 from app.backoffice.stats import percentile
+from app.common.sql import Part
 from app.common.timezones import as_utc
 from app.extensions import db
 from app.workplace.periods import month_bucket
-from app.workplace.providers import register_provider
+from app.workplace.providers import ProviderRead, register_provider
 
 R = SupportRequest
 HOURS = R.first_answer_business_hours
@@ -74,8 +75,30 @@ def first_answer_hours(org_ids, start, end):
     return None if value is None else round(value, 1)
 
 
+def _delays_part(orgs, quarter):
+    """Part of the working-conditions indicators' single query: PostgreSQL's median per organisation and
+    month; on SQLite the answered requests' delays, the median taken by _delays_figures."""
+    scope = (R.organisation_id.in_(db.select(orgs.c.org_id)), R.created_at >= quarter.start_at,
+             R.created_at < quarter.end_at, R.first_answer_at.is_not(None), HOURS.is_not(None))
+    month = quarter.month_index(R.created_at)
+    if _in_sql():
+        statement = (db.select(R.organisation_id, month.label("month"), _median().label("hours")).where(*scope)
+                     .group_by(R.organisation_id, month))
+    else:
+        statement = db.select(R.organisation_id, month.label("month"), HOURS.label("hours")).where(*scope)
+    return Part("backoffice_support_delays", statement, lambda *row: row)
+
+
+def _delays_figures(rows):
+    hours = defaultdict(list)
+    for org_id, month, value in rows:
+        hours[(org_id, month)].append(value)
+    # One value per key on PostgreSQL (its median); all of them on SQLite.
+    return {key: round(percentile(values, 0.5), 1) for key, values in hours.items()}
+
+
 def register():
     from app.reception.providers import register_support_time_provider
 
-    register_provider("support_delays", support_delays)
+    register_provider("support_delays", support_delays, ProviderRead(_delays_part, _delays_figures))
     register_support_time_provider(first_answer_hours)

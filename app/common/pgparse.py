@@ -1,5 +1,5 @@
 """psycopg parses a statement's text (finding its %(name)s placeholders) on every execution when the text is
-longer than 4 KiB; shorter texts are parsed once and kept (an LRU of 128 texts). The statements Passerelle
+longer than 4 KiB or has more than 50 parameters; shorter texts are parsed once and kept (an LRU of 128 texts). The statements Passerelle
 builds once and runs on every request of a page (a home page's UNION of the domains' parts is ~9 KiB, the
 back-office board's ~5 KiB) were parsed again each time: about 0.13 ms a request for the agent's home page.
 
@@ -10,6 +10,7 @@ query sent, same parameters.
 """
 
 LONG_STATEMENT_BYTES = 32 * 1024
+MANY_PARAMETERS = 200  # the working-conditions indicators' one statement has 78
 
 
 def cache_long_statement_parsing():
@@ -19,3 +20,5 @@ def cache_long_statement_parsing():
         return
     if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", None) is not None:
         _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH, LONG_STATEMENT_BYTES)
+    if getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", None) is not None:
+        _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, MANY_PARAMETERS)

@@ -3,6 +3,8 @@
 HR read their organisation, an « animateur réseau » the organisations of their départements,
 administrators everything; anything else answers 404.
 """
+from urllib.parse import quote
+
 from flask import (
     Blueprint,
     Response,
@@ -26,6 +28,7 @@ from app.reception.forms import ConfirmForm, NetworkDepartmentForm
 bp = Blueprint("reception_quality", __name__, url_prefix="/qualite")
 
 READERS = (Role.HR, Role.MANAGER_NETWORK, Role.ADMIN)
+PATH_SAFE = "!$&'()*+,/:;=@"  # werkzeug's BaseConverter.to_url: what url_for leaves unquoted in a path segment
 
 
 @bp.route("/")
@@ -60,7 +63,16 @@ def department(department):
     organisations = queries.department_organisations(current_user, department)
     return render_template("reception/quality.html", ind=queries.department_indicators(department, period),
                            endpoint="reception_quality.department", values={"department": department},
-                           periods=queries.recent_periods(), organisations=organisations)
+                           periods=queries.recent_periods(), organisations=_organisation_links(organisations, period))
+
+
+def _organisation_links(rows, period):
+    """[(href, name)] of the département's organisations: url_for once, not once per organisation (a large
+    département lists hundreds); the code is quoted as url_for quotes a path segment."""
+    marker = "__code__"
+    base = url_for("reception_quality.organisation", code=marker, periode=period.key)
+    head, tail = base.split(marker, 1)
+    return [(f"{head}{quote(str(code), safe=PATH_SAFE)}{tail}", name) for code, name in rows]
 
 
 @bp.route("/national")

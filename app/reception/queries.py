@@ -72,6 +72,12 @@ def readable_departments(user):
 
 
 def organisation_or_404(user, code):
+    if user.role == Role.HR:
+        # HR read their own organisation only: the one loaded with the user (no query), or 404.
+        organisation = user.organisation if user.organisation_id is not None else None
+        if organisation is None or organisation.code != code:
+            abort(404)
+        return organisation
     organisation = db.session.scalar(visible_organisations(user).where(Organisation.code == code))
     if organisation is None:
         abort(404)

@@ -8,10 +8,13 @@ Read from the monthly summaries (one row per organisation and month), never from
 """
 from datetime import date
 
+from sqlalchemy import String
+
+from app.common.sql import Part
 from app.extensions import db
 from app.reception import summary
 from app.reception.models import QualityMonth
-from app.workplace.providers import register_provider, register_total
+from app.workplace.providers import ProviderRead, register_provider, register_total
 
 
 def _months(start, end):
@@ -58,7 +61,65 @@ def accompaniments_total(level, key, start, end):
     )
 
 
+# --- the same figures as parts of the working-conditions indicators' single query ------------------------
+
+def _visits_count():
+    return db.func.coalesce(QualityMonth.counts["visits"].as_integer(), 0)
+
+
+def _per_org_month(orgs, quarter, *keys):
+    """(organisation's summary scope, month index, value of each key) of the organisations' summary rows of the
+    quarter. On PostgreSQL each organisation's rows are looked up by index (a LATERAL subquery): the planner
+    cannot tell how few organisations `orgs` holds and would otherwise read the whole quarter's rows."""
+    Q = QualityMonth
+    columns = [db.func.coalesce(Q.counts[key].as_integer(), 0).label(key) for key in keys]
+    if db.session.get_bind().dialect.name == "postgresql":
+        distinct = db.select(orgs.c.org_id).distinct().subquery("desk_orgs")
+        found = (db.select(Q.scope, Q.month, *columns)
+                 .where(Q.scope == db.literal("org:", String) + db.cast(distinct.c.org_id, String),
+                        Q.month.in_(quarter.months))
+                 .offset(0)  # keeps the subquery from being merged into a join (then a hash join over the table)
+                 .lateral("desk_months"))
+        return db.select(found.c.scope, quarter.month_of_date(found.c.month).label("month"),
+                         *[found.c[key] for key in keys]).select_from(distinct).join(found, db.true())
+    org_scopes = db.select(db.literal("org:", String) + db.cast(orgs.c.org_id, String))
+    return (db.select(Q.scope, quarter.month_of_date(Q.month).label("month"), *columns)
+            .where(Q.scope.in_(org_scopes), Q.month.in_(quarter.months)))
+
+
+def _org_id(scope):
+    return int(scope.split(":", 1)[1])
+
+
+def _desk_part(orgs, quarter):
+    """The organisations' summary rows of the quarter, for both figures: one part, read once (same name)."""
+    return Part("desk_months", _per_org_month(orgs, quarter, "visits", "waiting_over_15", "waiting_known"),
+                lambda *row: row)
+
+
+def _accompaniments_figures(rows):
+    return {(_org_id(scope), month): int(visits) for scope, month, visits, _over, _known in rows if visits}
+
+
+def _accompaniments_total_part(quarter):
+    total = db.select(db.func.coalesce(db.func.sum(_visits_count()), 0).label("visits")).where(
+        QualityMonth.scope == db.bindparam("desk_total_scope", type_=String), QualityMonth.month.in_(quarter.months))
+    return Part("desk_accompaniments_total", total, int)
+
+
+def _accompaniments_total_params(level, key):
+    scope = {"organisation": lambda: summary.org_scope(key), "department": lambda: summary.department_scope(key),
+             "national": lambda: summary.NATIONAL}[level]()
+    return {"desk_total_scope": scope}
+
+
+def _waiting_figures(rows):
+    return {(_org_id(scope), month): round(int(over) / int(known), 3)
+            for scope, month, _visits, over, known in rows if known}
+
+
 def register():
-    register_provider("accompaniments", accompaniments)
-    register_provider("waiting_over_15", waiting_over_15)
+    register_provider("accompaniments", accompaniments, ProviderRead(
+        _desk_part, _accompaniments_figures, _accompaniments_total_part, _accompaniments_total_params))
+    register_provider("waiting_over_15", waiting_over_15, ProviderRead(_desk_part, _waiting_figures))
     register_total("accompaniments", accompaniments_total)

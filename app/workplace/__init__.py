@@ -12,13 +12,13 @@ def init_app(app):
     from app.workplace.dialogue_views import bp as dialogue_bp
     from app.workplace.incident_views import bp as incidents_bp
     from app.workplace.providers import register_provider
-    from app.workplace.reports_provider import online_failures
+    from app.workplace.reports_provider import ONLINE_FAILURES_READ, online_failures
     from app.workplace.site_views import bp as site_bp
 
     for blueprint in (incidents_bp, site_bp, barometer_bp, dialogue_bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(workplace_cli)
-    register_provider("online_failures", online_failures)
+    register_provider("online_failures", online_failures, ONLINE_FAILURES_READ)
     from app.accounts.privacy import register_eraser, register_exporter
     from app.workplace.privacy import erase_workplace, export_workplace
 

@@ -1,5 +1,6 @@
 """Working-conditions barometer: campaigns, anonymous answers, results under the small-number rules."""
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import or_
@@ -199,77 +200,111 @@ def quarters_cells(quarters, department=None):
 
 def cells_for(quarter, scope):
     """The cells a page about `scope` needs (its département's organisations, or none for national)."""
-    return quarter_cells(quarter, _department_of(scope))
+    return quarter_cells(quarter, department_of(scope))
 
 
 def cells_for_quarters(quarters, scope):
     """{quarter: cells} a page about `scope` needs over several quarters (a trend)."""
-    return quarters_cells(quarters, _department_of(scope))
+    return quarters_cells(quarters, department_of(scope))
 
 
 def trend_cells(quarters, scope):
-    """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query. The
-    nation's cell needs no département (it is shown when it has enough respondents, whatever its children):
-    it is read from the sums per quarter, the same few rows for a small network and for the whole one."""
-    if scope.level != "national":
-        return _own_trend(quarters, scope)
+    """{quarter: the scope's own cell} over several quarters (the indicators' trend), in one query."""
+    rows = db.session.execute(trend_statement(scope.level, department_of(scope) == "?"),
+                              trend_params(quarters, scope)).all()
+    return trend_from_rows(rows, quarters, scope)
+
+
+def trend_params(quarters, scope):
+    """The bind parameters of trend_statement for `scope` (those of the indicators' single query too)."""
+    return {"wc_quarters": list(quarters), "wc_org_id": scope.organisation_id, "wc_department": scope.department}
+
+
+@lru_cache(maxsize=8)
+def trend_statement(level, without_department=False):
+    """The SELECT of the trend of a scope of `level` (parameters: wc_quarters, wc_org_id, wc_department;
+    `without_department`: the scope's département is unknown, "?"), built once.
+
+    The nation's cell needs no département (it is shown when it has enough respondents, whatever its
+    children): it is read from the sums per quarter, the same few rows for a small network and for the whole
+    one. For an organisation or a département see _own_trend_statement."""
     T = BarometerTotal
-    rows = db.session.execute(
-        db.select(T.quarter, db.func.sum(T.respondents), *[db.func.sum(getattr(T, code)) for code in BAROMETER_CODES])
-        .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter)).all()
-    found = {}
-    for quarter in quarters:
-        cell = anonymity.Cell(scope.key, scope.level, scope.label)
-        for row in rows:
-            if row[0] == quarter:
-                cell.count = int(row[1])
-                cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
-        cell.shown = cell.count >= minimum_group()
-        found[quarter] = cell
-    return found
+    quarters = db.bindparam("wc_quarters", expanding=True)
+    if level == "national":
+        return (db.select(T.quarter, db.func.sum(T.respondents).label("respondents"),
+                          *[db.func.sum(getattr(T, code)).label(code) for code in BAROMETER_CODES])
+                .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter))
+    return _own_trend_statement(level, quarters, without_department)
 
 
-def _own_trend(quarters, scope):
-    """{quarter: the cell of an organisation or a département} over several quarters, in one query.
+def _own_trend_statement(level, quarters, without_department):
+    """The cell of an organisation or a département over several quarters.
 
     Whether a cell is shown depends only on the respondents of the tree above it and of its siblings:
     anonymity.path_cell decides it from counts alone, with the rule anonymity.suppress applies to the whole
     tree (the same decision as quarters_cells). The item sums are read for the scope's own cell only, and the
     organisations of its département only for an organisation (a département's cell does not depend on its
-    children)."""
+    children). The counts come as one text per quarter ("69=12,75=40", "12=5,14=9"): a few rows, however
+    many départements and organisations answered."""
     T = BarometerTotal
-    respondents = db.func.sum(T.respondents).label("respondents")
-    department = _department_of(scope)
-    in_department = T.department.is_(None) if department == "?" else T.department == department
+    in_department = (T.department.is_(None) if without_department
+                     else T.department == db.bindparam("wc_department", type_=db.String))
+    no_text = db.cast(db.null(), db.String).label("counts")
+    no_sums = [db.cast(db.null(), db.Integer).label(code) for code in BAROMETER_CODES]
 
-    def own_sums(is_own):
-        return [db.case((is_own, db.func.sum(getattr(T, code))), else_=None).label(code) for code in BAROMETER_CODES]
+    def counts_text(kind, key, where):
+        """(quarter, kind, "key=respondents,...", no sums) per quarter, `key` a SQL text per group."""
+        grouped = (db.select(T.quarter, key.label("key"), db.func.sum(T.respondents).label("respondents"))
+                   .where(T.quarter.in_(quarters), *where).group_by(T.quarter, key).subquery())
+        pair = grouped.c.key + db.literal("=", db.String) + db.cast(grouped.c.respondents, db.String)
+        return db.select(grouped.c.quarter, db.literal(kind, db.String).label("kind"),
+                         db.func.aggregate_strings(pair, ",").label("counts"), *no_sums).group_by(grouped.c.quarter)
 
-    no_org = db.cast(db.null(), db.Integer).label("organisation_id")
-    own_department = in_department if scope.level == "department" else db.false()
-    query = (db.select(T.quarter, no_org, T.department, respondents, *own_sums(own_department))
-             .where(T.quarter.in_(quarters), T.organisation_id.is_(None)).group_by(T.quarter, T.department))
-    if scope.level == "organisation":
-        query = db.union_all(query, db.select(T.quarter, T.organisation_id, T.department, respondents,
-                                              *own_sums(T.organisation_id == scope.organisation_id))
-                             .where(T.quarter.in_(quarters), T.organisation_id.is_not(None), in_department)
-                             .group_by(T.quarter, T.organisation_id, T.department))
-    per_quarter = {quarter: ({}, {}, {}) for quarter in quarters}  # départements, organisations, own sums
-    for quarter, org_id, dep, count, *sums in db.session.execute(query):
-        departments, organisations, own = per_quarter[quarter]
-        if org_id is None:
-            departments[f"dep-{dep or '?'}"] = int(count)
-        else:
-            organisations[f"org-{org_id}"] = int(count)
-        if sums[0] is not None:
-            own.update(zip(BAROMETER_CODES, map(int, sums), strict=True))
+    department_key = db.func.coalesce(db.func.nullif(T.department, ""), db.literal("?", db.String))
+    parts = [counts_text("departments", department_key, (T.organisation_id.is_(None),))]
+    if level == "organisation":
+        parts.append(counts_text("organisations", db.cast(T.organisation_id, db.String),
+                                 (T.organisation_id.is_not(None), in_department)))
+        own = (T.organisation_id == db.bindparam("wc_org_id", type_=db.Integer), in_department)
+    else:
+        own = (T.organisation_id.is_(None), in_department)
+    parts.append(db.select(T.quarter, db.literal("own", db.String).label("kind"), no_text,
+                           *[db.func.sum(getattr(T, code)).label(code) for code in BAROMETER_CODES])
+                 .where(T.quarter.in_(quarters), *own).group_by(T.quarter))
+    return db.union_all(*parts)
+
+
+def trend_from_rows(rows, quarters, scope):
+    """{quarter: the scope's own cell} from the rows of trend_statement."""
     minimum = minimum_group()
+    if scope.level == "national":
+        found = {}
+        for quarter in quarters:
+            cell = anonymity.Cell(scope.key, scope.level, scope.label)
+            for row in rows:
+                if row[0] == quarter:
+                    cell.count = int(row[1])
+                    cell.sums = dict(zip(BAROMETER_CODES, map(int, row[2:]), strict=True))
+            cell.shown = cell.count >= minimum
+            found[quarter] = cell
+        return found
+    department = department_of(scope)
+    per_quarter = {quarter: ({}, {}, {}) for quarter in quarters}  # départements, organisations, own sums
+    for quarter, kind, counts, *sums in rows:
+        departments, organisations, own = per_quarter[quarter]
+        if kind == "own":
+            own.update(zip(BAROMETER_CODES, map(int, sums), strict=True))
+            continue
+        target, prefix = (departments, "dep-") if kind == "departments" else (organisations, "org-")
+        for pair in counts.split(","):
+            key, count = pair.split("=")
+            target[f"{prefix}{key}"] = int(count)
     return {quarter: anonymity.path_cell(scope.key, scope.level, scope.label, departments, f"dep-{department}",
                                          organisations, own, minimum)
             for quarter, (departments, organisations, own) in per_quarter.items()}
 
 
-def _department_of(scope):
+def department_of(scope):
     return None if scope.level == "national" else (scope.department or "?")
 
 

@@ -136,18 +136,28 @@ def send_action_reminders(today):
 def site_figures(scope):
     """(organisations assessed, {theme: mean score of their latest assessments, or None}, open actions) in a
     scope: one query, averaged and counted by the database, the same for one site and for the whole network."""
+    return site_figures_from_row(db.session.execute(site_figures_statement(scope.condition)).one())
+
+
+def site_figures_statement(condition):
+    """The SELECT of site_figures, one row: `condition(organisation id column)` selects the scope."""
     latest = (db.select(db.func.max(ChecklistAssessment.id).label("last_id"))
-              .where(scope.condition(ChecklistAssessment.organisation_id)).group_by(ChecklistAssessment.organisation_id)
+              .where(condition(ChecklistAssessment.organisation_id)).group_by(ChecklistAssessment.organisation_id)
               .subquery())
-    means = [db.func.avg(ChecklistAssessment.scores[theme].as_float()) for theme in CHECKLIST]
+    means = [db.func.avg(ChecklistAssessment.scores[theme].as_float(), type_=db.Float).label(f"mean_{theme}")
+             for theme in CHECKLIST]
     open_actions = (db.select(db.func.count()).select_from(ChecklistAction)
-                    .where(scope.condition(ChecklistAction.organisation_id), ChecklistAction.done_at.is_(None))
+                    .where(condition(ChecklistAction.organisation_id), ChecklistAction.done_at.is_(None))
                     .scalar_subquery())
-    assessed, open_count, *values = db.session.execute(
-        db.select(db.func.count(), open_actions, *means).select_from(ChecklistAssessment)
-        .join(latest, ChecklistAssessment.id == latest.c.last_id)).one()
-    return assessed, {theme: None if value is None else float(value)
-                      for theme, value in zip(CHECKLIST, values, strict=True)}, open_count
+    return (db.select(db.func.count().label("assessed"), open_actions.label("open_actions"), *means)
+            .select_from(ChecklistAssessment).join(latest, ChecklistAssessment.id == latest.c.last_id))
+
+
+def site_figures_from_row(row):
+    """site_figures' answer from the row of site_figures_statement."""
+    assessed, open_count, *values = row
+    return int(assessed), {theme: None if value is None else float(value)
+                           for theme, value in zip(CHECKLIST, values, strict=True)}, int(open_count)
 
 
 def latest_theme_means(scope):

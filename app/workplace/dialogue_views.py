@@ -1,14 +1,14 @@
 """Indicators, the quarterly file, the discussion space and the staff_rep mandates."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Organisation, Role
 from app.common.access import roles
 from app.common.pdf import pdf_response
-from app.workplace import dialogue, dossier, indicators, queries, scope
+from app.workplace import dialogue, dossier, indicator_rows, indicators, queries, scope
 from app.workplace.barometer import minimum_group
 from app.workplace.enums import BAROMETER_ITEMS, CHECKLIST
 from app.workplace.forms import DiscussionForm, MandateForm
@@ -44,11 +44,11 @@ def _indicators(cross_limit=None, with_discussion=True):
 @roles(Role.AGENT, Role.HR, Role.ADMIN)
 def indicators_page():
     ind, discussion = _indicators(cross_limit=indicators.CROSS_LIMIT, with_discussion=False)
+    shown = ind.cross_shown
     return render_template("workplace/indicators.html", ind=ind, discussion=discussion,
                            scopes=scope.scopes_for(current_user), items=BAROMETER_ITEMS, checklist=CHECKLIST,
-                           provider_labels=PROVIDER_LABELS,
-                           max_incidents=max([r.incidents for r in ind.cross_shown] + [1]),
-                           max_failures=max([r.online_failures or 0 for r in ind.cross_shown] + [1]))
+                           provider_labels=PROVIDER_LABELS, cross_rows=indicator_rows.cross_table_rows(shown),
+                           cross_bars=indicator_rows.cross_chart_bars(shown, current_app.jinja_env))
 
 
 @bp.route("/conditions-de-travail/dossier.zip")

@@ -4,7 +4,7 @@ from datetime import date
 
 from app.accounts.models import Organisation
 from app.extensions import db
-from app.workplace import anonymity, barometer, checklist, providers, summary
+from app.workplace import anonymity, barometer, indicator_read, providers
 from app.workplace.enums import BAROMETER_CODES, IncidentKind, Severity
 from app.workplace.models import IncidentMonth
 from app.workplace.periods import months_of, parse_quarter, previous_quarters
@@ -69,41 +69,32 @@ def _months(start, end):
     return [date(int(m[:4]), int(m[5:]), 1) for m in months_of(start, end)]
 
 
-def _incident_counts(scope, start, end):
-    """({kind: n}, {severity: n}, taken in charge within 48 h, support given): the scope's own summary rows
-    (at most months x kinds x severities of them, whatever the size of the scope), one query."""
-    S = IncidentMonth
-    rows = db.session.execute(
-        db.select(S.kind, S.severity, db.func.sum(S.incidents), db.func.sum(S.taken_within_48h),
-                  db.func.sum(S.support_given))
-        .where(S.scope == summary.scope_key(scope), S.month.in_(_months(start, end)))
-        .group_by(S.kind, S.severity))
-    by_kind = {k.value: 0 for k in IncidentKind}
-    by_severity = {s.value: 0 for s in Severity}
-    on_time_total = support = 0
-    for kind, severity, count, taken_in_time, supported in rows:
-        by_kind[kind] += int(count)
-        by_severity[severity] += int(count)
-        on_time_total += int(taken_in_time)
-        support += int(supported)
-    return by_kind, by_severity, on_time_total, support
-
-
 def compute(scope, quarter, minimum, cross_limit=None):
     """Every indicator of one scope and quarter, small-number rules applied.
 
     `cross_limit` (a page): the cross-readings hold only that many rows, those with most incidents, when
-    there are more; the quarterly file asks for all of them (None)."""
+    there are more; the quarterly file asks for all of them (None). One query (indicator_read), plus one per
+    figure of another domain registered without a ProviderRead."""
     start, end = parse_quarter(quarter)
-    by_kind, by_severity, on_time, support = _incident_counts(scope, start, end)
+    read = indicator_read.read(scope, quarter, start, end, cross_limit)
+    by_kind = {k.value: 0 for k in IncidentKind}
+    by_severity = {s.value: 0 for s in Severity}
+    on_time = support = 0
+    for kind, severity, count, taken_in_time, supported in read.incidents:
+        by_kind[kind] += count
+        by_severity[severity] += count
+        on_time += taken_in_time
+        support += supported
     total = sum(by_kind.values())
-    accompaniments = providers.total("accompaniments", scope, start, end)
+    if "accompaniments" in read.totals:
+        accompaniments = read.totals["accompaniments"]
+    else:
+        accompaniments = providers.total("accompaniments", scope, start, end)
     total_shown = total == 0 or total >= minimum
-    assessed, means, open_actions = checklist.site_figures(scope)
+    assessed, means, open_actions = read.site
     quarters = previous_quarters(quarter, 4)
-    cells = barometer.trend_cells(quarters, scope)
-    trend = [(q, cells[q]) for q in quarters]
-    cross, with_incidents = cross_readings(scope, quarter, limit=cross_limit, counted=True)
+    trend = [(q, read.trend[q]) for q in quarters]
+    cross, with_incidents = _cross_rows(read.busiest, read.with_incidents, cross_limit, start, end, read.figures)
     return Indicators(
         scope=scope, quarter=quarter, minimum=minimum,
         total=Figure("Incidents", total if total_shown else None, _rate(total, accompaniments) if total_shown else None),
@@ -188,16 +179,27 @@ def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
     """
     start, end = parse_quarter(quarter)
     busiest, with_incidents = _busiest(scope, start, end, limit)
+    rows, cut = _cross_rows(busiest, with_incidents, limit, start, end, org_ids=org_ids)
+    return (rows, cut) if counted else rows
+
+
+def _cross_rows(busiest, with_incidents, limit, start, end, figures=None, org_ids=None):
+    """(cross-reading rows, organisation-months with incidents when cut to `limit`, else None) from
+    _busiest's answer; `figures` holds the providers' figures already read ({name: {key: value}}), the
+    others are fetched here (those of the organisations listed, or of `org_ids`)."""
+    figures = dict(figures or {})
     names = {org_id: name for org_id, name, _m, _n in busiest}
+
+    def fetched(asked):
+        return {name: figures[name] if name in figures else providers.fetch(name, asked, start, end)
+                for name in providers.PROVIDER_NAMES}
+
     if limit is not None and with_incidents > limit:
-        rows_with_incidents = busiest[:limit]
-        figures = {name: providers.fetch(name, sorted(names), start, end) for name in providers.PROVIDER_NAMES}
-        rows = [_row(name, m, incidents, org_id, figures) for org_id, name, m, incidents in rows_with_incidents]
-        return (rows, with_incidents) if counted else rows
+        return [_row(name, m, incidents, org_id, fetched(sorted(names)))
+                for org_id, name, m, incidents in busiest[:limit]], with_incidents
     # Every organisation-month with incidents is in `busiest`; the other domains may add months without.
-    org_ids = org_ids if org_ids is not None else sorted(names)
+    figures = fetched(org_ids if org_ids is not None else sorted(names))
     counts = {(org_id, m): n for org_id, _name, m, n in busiest if m is not None}
-    figures = {name: providers.fetch(name, org_ids, start, end) for name in providers.PROVIDER_NAMES}
     keys = set(counts)
     for values in figures.values():
         keys |= set(values or {})
@@ -207,7 +209,7 @@ def cross_readings(scope, quarter, org_ids=None, limit=None, counted=False):
         if m not in months or org_id not in names:
             continue
         rows.append(_row(names[org_id], m, counts.get((org_id, m), 0), org_id, figures))
-    return (rows, None) if counted else rows
+    return rows, None
 
 
 def _row(name, month, incidents, org_id, figures):

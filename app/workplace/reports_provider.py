@@ -1,9 +1,11 @@
 """The online-service failures reported by agents of a site, read from the reports domain."""
 from datetime import UTC, datetime, time
 
+from app.common.sql import Part
 from app.extensions import db
 from app.reports.models import Report
 from app.workplace.periods import month_bucket
+from app.workplace.providers import ProviderRead
 
 
 def online_failures(org_ids, start, end):
@@ -19,3 +21,19 @@ def online_failures(org_ids, start, end):
         .group_by(Report.organisation_id, month)
     )
     return {(org_id, labels[m]): count for org_id, m, count in rows}
+
+
+def _failures_part(orgs, quarter):
+    month = quarter.month_index(Report.created_at)
+    return Part("reports_online_failures", db.select(Report.organisation_id, month.label("month"),
+                                                     db.func.count().label("reports"))
+                .where(Report.organisation_id.in_(db.select(orgs.c.org_id)), Report.created_at >= quarter.start_at,
+                       Report.created_at < quarter.end_at)
+                .group_by(Report.organisation_id, month), lambda *row: row)
+
+
+def _failures_figures(rows):
+    return {(org_id, month): int(count) for org_id, month, count in rows}
+
+
+ONLINE_FAILURES_READ = ProviderRead(_failures_part, _failures_figures)

@@ -39,6 +39,22 @@ class Scope:
 NATIONAL = Scope("national", "national", "National")
 
 
+def param_condition(level, org_column):
+    """Scope.condition for any scope of `level`, its values bound when the statement runs (:wc_org_id,
+    :wc_department, see param_values): a statement built once serves every scope of that level."""
+    if level == "organisation":
+        return org_column == db.bindparam("wc_org_id", type_=db.Integer)
+    if level == "department":
+        return org_column.in_(db.select(Organisation.id).where(
+            Organisation.department == db.bindparam("wc_department", type_=db.String)))
+    return true()
+
+
+def param_values(scope):
+    """The bind parameters of param_condition for `scope`."""
+    return {"wc_org_id": scope.organisation_id, "wc_department": scope.department}
+
+
 def organisation_scope(organisation):
     return Scope("organisation", f"org-{organisation.id}", organisation.name, organisation_id=organisation.id,
                  department=organisation.department)

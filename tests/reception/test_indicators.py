@@ -258,3 +258,14 @@ def test_an_organisation_moving_to_another_departement_takes_its_counters_along(
     assert {k: v for k, v in moved.items() if v} == rebuilt
     assert rebuilt[("dep:75", date(2026, 7, 1))]["visits"] == 2
     assert rebuilt[("dep:69", date(2026, 7, 1))].get("visits", 0) == 0
+
+
+def test_hr_page_takes_the_organisation_loaded_with_the_user(app, client, login, world):
+    """HR read their own organisation's page: the organisation comes with the signed-in user (no query of its
+    own); another organisation's code still answers 404."""
+    login("hr", organisation=world["a"])
+    with count_queries(app) as counter:
+        assert client.get(f"/qualite/structure/ORG-A?periode={Q3}").status_code == 200
+    assert not any(s.lstrip().startswith("SELECT organisations.") for s in counter.statements), counter.statements
+    assert client.get(f"/qualite/structure/ORG-C?periode={Q3}").status_code == 404
+    assert client.get(f"/qualite/structure/ORG-C/fiche.pdf?periode={Q3}").status_code == 404

@@ -31,8 +31,8 @@ EXACT = {
     "HR team view": 1 + 4 + 1,
     # Working conditions (tests/workplace/test_page_costs.py says which).
     "HR incident list": 2,
-    "HR working-conditions indicators": 10,
-    "national working-conditions indicators": 10,
+    "HR working-conditions indicators": 2,
+    "national working-conditions indicators": 2,
 }
 
 

@@ -281,3 +281,18 @@ def test_the_busiest_rows_cut_through_ties_like_the_full_list(limit):
     cut, counted = indicators._busiest(department_scope("69"), date(2026, 10, 1), date(2027, 1, 1), limit)
     assert counted == 5
     assert [row for row in cut if row[2] is not None] == with_incidents[:limit]
+
+
+@pytest.mark.parametrize("limit", [None, 1, 2, 3])
+def test_the_single_query_reads_what_each_domain_answers(desk_and_back_office, limit):
+    """compute() reads the providers' figures in its one query (their ProviderRead parts): the cross-readings
+    and the accompaniments' totals equal those of the providers' own functions, for every scope and cut."""
+    a, _b, c = desk_and_back_office
+    for chosen in (organisation_scope(a), organisation_scope(c), department_scope("69"), department_scope("75"),
+                   NATIONAL):
+        ind = indicators.compute(chosen, QUARTER, 5, cross_limit=limit)
+        rows, cut = indicators.cross_readings(chosen, QUARTER, limit=limit, counted=True)
+        assert (ind.cross, ind.cross_with_incidents) == (rows, cut)
+        start, end = datetime(2026, 10, 1).date(), datetime(2027, 1, 1).date()
+        assert ind.accompaniments == providers.total("accompaniments", chosen, start, end)
+    assert [r.online_failures for r in indicators.compute(organisation_scope(a), QUARTER, 5).cross] == [2, 0, 1]

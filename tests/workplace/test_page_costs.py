@@ -26,9 +26,10 @@ def test_hr_incident_list_and_indicators_do_not_grow_with_incidents(app, client,
             file(agent, anonymous_to_hr=True)
     many = {path: _queries(app, client, path) for path in few}
     # The user; the incident list's rows with their capped count and the names HR may see; the indicators:
-    # one query a section (incidents from the monthly summaries, the accompaniments' total, the site
-    # checklist, the barometer, the cross-readings) plus one per figure another domain provides (4).
-    assert few == {"/conditions-de-travail/signalements": 2, "/conditions-de-travail/indicateurs": 10}
+    # one query for every section (incidents from the monthly summaries, the site checklist, the barometer,
+    # the cross-readings) and every figure another domain provides (accompaniments and their total, waits,
+    # back-office delays, reports).
+    assert few == {"/conditions-de-travail/signalements": 2, "/conditions-de-travail/indicateurs": 2}
     assert many == few
 
 
@@ -41,7 +42,7 @@ def test_staff_rep_indicators_do_not_grow_with_organisations(app, client, login)
     few = _queries(app, client, path)
     for _ in range(4):
         file(UserFactory(role="agent", organisation=OrganisationFactory(department="69")))
-    assert _queries(app, client, path) == few == 11  # the HR page's 10 and the staff_rep's mandates, read once
+    assert _queries(app, client, path) == few == 3  # the HR page's 2 and the staff_rep's mandates, read once
 
 
 def test_national_indicators_cost_the_same_when_the_cross_readings_are_cut(app, client, login, monkeypatch):
@@ -55,7 +56,7 @@ def test_national_indicators_cost_the_same_when_the_cross_readings_are_cut(app, 
         file(UserFactory(role="agent", organisation=OrganisationFactory()))
     page = client.get(path).get_data(as_text=True)
     assert "Les 3 lignes qui comptent le plus d'incidents, sur 6 structures et mois" in page
-    assert _queries(app, client, path) == few == 10
+    assert _queries(app, client, path) == few == 2
 
 
 def test_the_incident_list_is_paginated(client, login):

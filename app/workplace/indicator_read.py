@@ -1,0 +1,143 @@
+"""Everything the working-conditions indicators of one scope and quarter read, in one query.
+
+The sections (incident counts from the monthly summaries, the site checklist, the barometer trend, the
+busiest organisation-months of the cross-readings) and the figures other domains provide (their
+providers.ProviderRead parts, over the organisations of the cross-readings) are the named parts of one
+UNION ALL (app.common.sql.PartsUnion). The statement is built once per scope level and set of providers;
+the scope and the quarter are bind parameters. A provider registered without a ProviderRead is called as
+before, after the query (providers.fetch, providers.total).
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import Integer, String
+
+from app.accounts.models import Organisation
+from app.common.sql import MAX_ID, Part, PartsUnion
+from app.extensions import db
+from app.workplace import barometer, checklist, providers, summary
+from app.workplace.models import IncidentMonth
+from app.workplace.periods import months_of, previous_quarters
+from app.workplace.scope import param_condition, param_values
+
+# (dialect, level, without département, providers' generation) -> (PartsUnion, {name: read}, part names)
+_UNIONS = {}
+
+
+@dataclass
+class IndicatorRows:
+    """What the query read, in the shapes app.workplace.indicators expects."""
+
+    incidents: list  # (kind, severity, incidents, taken within 48 h, support given)
+    site: tuple  # checklist.site_figures: (assessed, {theme: mean}, open actions)
+    trend: dict  # {quarter: Cell}
+    busiest: list  # _busiest's rows: (org_id, name, "YYYY-MM" or None, incidents)
+    with_incidents: int
+    figures: dict = field(default_factory=dict)  # {provider name: {(org_id, "YYYY-MM"): value}}
+    totals: dict = field(default_factory=dict)  # {provider name: whole-scope figure}
+
+
+def _tuple(*row):
+    return row
+
+
+def _single(value):
+    return value
+
+
+def _parts(level, without_department, reads):
+    """The named parts of the query for a scope of `level` (see the module's docstring)."""
+    quarter = providers.QuarterParams()
+    S = IncidentMonth
+    incidents = (db.select(S.kind, S.severity, db.func.sum(S.incidents).label("incidents"),
+                           db.func.sum(S.taken_within_48h).label("taken"), db.func.sum(S.support_given).label("support"))
+                 .where(S.scope == db.bindparam("wc_scope_key", type_=String), S.month.in_(quarter.months))
+                 .group_by(S.kind, S.severity))
+
+    def condition(column):
+        return param_condition(level, column)
+
+    # The cross-readings: the organisation-months with incidents, the busiest `wc_limit` of them (ties cut
+    # like the full list: see indicators._busiest), and the organisations the other domains are asked about.
+    limit = db.bindparam("wc_limit", type_=Integer)
+    per_month = (db.select(S.organisation_id.label("org_id"), S.month.label("month"),
+                           db.func.sum(S.incidents).label("incidents"))
+                 .where(S.organisation_id.is_not(None), condition(S.organisation_id), S.month.in_(quarter.months))
+                 .group_by(S.organisation_id, S.month).having(db.func.sum(S.incidents) > 0).cte("wc_per_month"))
+    with_incidents = db.select(db.func.count()).select_from(per_month).scalar_subquery()
+    nth = (db.select(per_month.c.incidents).order_by(per_month.c.incidents.desc()).limit(1)
+           .offset(db.bindparam("wc_nth_offset", type_=Integer)).scalar_subquery())
+    # The name looked up for the rows kept by the count only (a join would hash every organisation first).
+    name = (db.select(Organisation.name).where(Organisation.id == per_month.c.org_id).scalar_subquery()
+            .label("name"))
+    busiest = (db.select(per_month.c.org_id, name, per_month.c.month, per_month.c.incidents)
+               .where(per_month.c.incidents >= db.func.coalesce(nth, 0))
+               .order_by(per_month.c.incidents.desc(), name, per_month.c.month, per_month.c.org_id)
+               .limit(limit).cte("wc_busiest"))
+    cross_orgs = db.union_all(
+        db.select(busiest.c.org_id.label("org_id")).where(with_incidents > limit),
+        db.select(Organisation.id.label("org_id")).where(condition(Organisation.id), with_incidents <= limit),
+    ).cte("wc_cross_orgs")
+    parts = [
+        Part("wc_incidents", incidents, _tuple),
+        Part("wc_site", checklist.site_figures_statement(condition), _tuple),
+        Part("wc_trend", barometer.trend_statement(level, without_department), _tuple),
+        Part("wc_busiest", db.select(busiest.c.org_id, busiest.c.name, quarter.month_of_date(busiest.c.month)
+                                     .label("month"), busiest.c.incidents), _tuple),
+        Part("wc_quiet", db.select(Organisation.id, Organisation.name)
+             .where(condition(Organisation.id), with_incidents <= limit), _tuple),
+        Part("wc_with_incidents", db.select(with_incidents.label("with_incidents")), _single),
+    ]
+    names = {}  # provider name -> (name of its part, name of its total's part or None)
+    for name, read in reads.items():
+        part = read.part(cross_orgs, quarter)
+        total = read.total_part(quarter) if read.total_part is not None else None
+        parts.extend(p for p in (part, total) if p is not None and p.name not in {q.name for q in parts})
+        names[name] = (part.name, total.name if total is not None else None)
+    return parts, names
+
+
+def _union(level, without_department):
+    generation, reads = providers.reads()
+    key = (db.session.get_bind().dialect.name, level, without_department, generation)
+    found = _UNIONS.get(key)
+    if found is None:
+        if len(_UNIONS) > 32:
+            _UNIONS.clear()
+        parts, names = _parts(level, without_department, reads)
+        found = _UNIONS[key] = (PartsUnion(parts), reads, names)
+    return found
+
+
+def read(scope, quarter, start, end, limit=None):
+    """IndicatorRows of `scope` and `quarter` ([start, end)); `limit`: the busiest organisation-months kept
+    (None: all of them), in one query."""
+    without_department = scope.level != "national" and barometer.department_of(scope) == "?"
+    union, reads, names = _union(scope.level, without_department)
+    quarters = previous_quarters(quarter, 4)
+    limit = MAX_ID if limit is None else limit
+    params = {**param_values(scope), **providers.QuarterParams.values(start),
+              "wc_scope_key": summary.scope_key(scope), "wc_quarters": quarters,
+              "wc_limit": limit, "wc_nth_offset": limit - 1}
+    for provider_read in reads.values():
+        if provider_read.total_params is not None:
+            key = {"organisation": scope.organisation_id, "department": scope.department}.get(scope.level)
+            params.update(provider_read.total_params(scope.level, key))
+    rows = union.read(params)
+    labels = months_of(start, end)
+    busiest = [(org_id, name, labels[month], int(n)) for org_id, name, month, n in rows["wc_busiest"]]
+    busiest.sort(key=lambda r: (-r[3], r[1], r[2], r[0]))  # a UNION keeps no order
+    with_incidents = int(rows["wc_with_incidents"][0])
+    quiet = [(org_id, name, None, 0) for org_id, name in rows["wc_quiet"]]
+    found = IndicatorRows(
+        incidents=[(kind, severity, int(n), int(taken), int(support))
+                   for kind, severity, n, taken, support in rows["wc_incidents"]],
+        site=checklist.site_figures_from_row(rows["wc_site"][0]),
+        trend=barometer.trend_from_rows(rows["wc_trend"], quarters, scope),
+        busiest=busiest + quiet, with_incidents=with_incidents)
+    for name, provider_read in reads.items():
+        part_name, total_name = names[name]
+        values = provider_read.figures(rows[part_name])
+        found.figures[name] = {(org_id, labels[month]): value for (org_id, month), value in values.items()}
+        if total_name is not None:
+            found.totals[name] = rows[total_name][0]
+    return found
