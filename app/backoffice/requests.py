@@ -294,13 +294,15 @@ def set_sharing(actor, request, shared):
     db.session.commit()
 
 
-def mark_read(actor, request):
+def mark_read(actor, request, messages=None):
     """The owner opened the request: its answers are read. Written only when an answer came since the last
-    visit (otherwise the unread counts would not change): viewing a request is not a write each time."""
+    visit (otherwise the unread counts would not change): viewing a request is not a write each time.
+    `messages` are the request's (each with its kind and creation), when the caller read them."""
     if not request.is_owner(actor):
         return
     seen = as_utc(request.agent_read_at)
-    if any(m.kind == MessageKind.ANSWER and (seen is None or as_utc(m.created_at) > seen) for m in request.messages):
+    messages = request.messages if messages is None else messages
+    if any(m.kind == MessageKind.ANSWER and (seen is None or as_utc(m.created_at) > seen) for m in messages):
         request.agent_read_at = utcnow()
         db.session.commit()
 

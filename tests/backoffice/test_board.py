@@ -100,6 +100,8 @@ def test_board_and_my_requests_run_the_same_queries_whatever_the_number_of_reque
     desk = agent()
     ask(desk)
     board_few, mine_few = _count(app, caf, "/appui/pole"), _count(app, desk, "/appui/demandes")
+    # The user; the expert's groups and preference; the rows, total and filters (the agent: rows and preference).
+    assert (board_few, mine_few) == (3, 2)
     for _ in range(5):
         ask(desk, urgency="no_income")
     assert _count(app, caf, "/appui/pole") == board_few
