@@ -208,19 +208,17 @@ def _board_union(group_count, view, by_department, by_procedure, urgency):
     total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
                                   db.select(invited.c.id).where(*invited_conditions)))
 
-    def scoped(name):
-        return db.union_all(
-            db.select(R.department, R.procedure_id).where(R.group_id.in_(groups), _not_closed()),
-            db.select(invited.c.department, invited.c.procedure_id),
-        ).subquery(name)
-
-    # Each list distinct in the database: a hundred départements and a few procedures come back, not every
-    # (département, procedure) pair of a national backlog.
-    in_departments, in_procedures = scoped("scoped_departments"), scoped("scoped_procedures")
-    departments = (db.select(in_departments.c.department).where(in_departments.c.department.is_not(None))
-                   .group_by(in_departments.c.department))
-    procedures = db.select(Procedure.id, Procedure.title).where(
-        Procedure.id.in_(db.select(in_procedures.c.procedure_id)))
+    # The scope's (département, procedure) pairs, read once for both filter lists (a hundred départements and
+    # a few procedures: a few hundred pairs, not every request of a national backlog), each list then
+    # distinct in the database.
+    scope = db.union_all(
+        db.select(R.department, R.procedure_id).where(R.group_id.in_(groups), _not_closed()),
+        db.select(invited.c.department, invited.c.procedure_id)).subquery("scope")
+    pairs = (db.select(scope.c.department, scope.c.procedure_id)
+             .group_by(scope.c.department, scope.c.procedure_id).cte("pairs"))
+    departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
+                   .group_by(pairs.c.department))
+    procedures = db.select(Procedure.id, Procedure.title).where(Procedure.id.in_(db.select(pairs.c.procedure_id)))
     return PartsUnion([
         Part("rows", rows, _columns, order_by=(shown.c.rank, R.created_at, R.id)),
         Part("total", total, _value),

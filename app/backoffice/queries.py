@@ -19,7 +19,6 @@ from app.backoffice.models import (
     SupportInvitation,
     SupportMessage,
     SupportRequest,
-    coverage_label,
 )
 from app.common.sql import Part, PartsUnion
 from app.common.timezones import utcnow
@@ -203,12 +202,6 @@ def request_page_parts(user, request, now=None):
     return RequestPage(found["messages"], found["events"], found["attachments"], found["debriefs"],
                        set(found.get("group_ids", ())), found.get("groups", []),
                        found["recent"][0] if recurrent else None, found.get("colleagues", []))
-
-
-def group_choices(groups, exclude=()):
-    """[(code, « name (coverage) »)] of these GroupChoiceRow but those of `exclude` (ids), for a form's select."""
-    return [(g.code, f"{g.name} ({coverage_label(g.is_national, g.departments)})") for g in groups
-            if g.id not in exclude]
 
 
 def messages_for(request, user, messages=None):

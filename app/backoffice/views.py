@@ -19,6 +19,7 @@ from app.backoffice.forms import (
     RerouteForm,
     ShareForm,
     TransferForm,
+    group_choices,
 )
 from app.backoffice.workflow import allowed_actions
 from app.common.access import roles
@@ -127,9 +128,7 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
     if current_user.role == Role.EXPERT:
         reroute = forms.get("reroute_form") or RerouteForm(prefix="reroute")
         invite = forms.get("invite_form") or InviteForm(prefix="invite")
-        choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(code, label) for code, label in queries.group_choices(parts.groups, row.working_group_ids())]
-        reroute.group.choices = invite.group.choices = choices
+        reroute.group.choices = invite.group.choices = group_choices(parts.groups, row.working_group_ids())
         context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=NoteForm(prefix="note"),
                        reroute_form=reroute, invite_form=invite,
                        transfer_form=forms.get("transfer_form") or TransferForm(), fiche_form=forms.get("fiche_form") or FicheForm(prefix="fiche"),
