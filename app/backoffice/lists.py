@@ -12,10 +12,11 @@ board reads the expert's groups and e-mail preference first (one query), then it
 lists together (one query); « Mes demandes » reads its rows, total and preference in one query.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
+from markupsafe import Markup, escape
 from sqlalchemy import or_
 
 from app.backoffice.enums import URGENCY_RANK, Status, Urgency
@@ -46,7 +47,8 @@ ROW_COLUMNS = (R.id, R.reference, R.subject, R.status, R.urgency, R.urgency_date
 
 @dataclass(frozen=True)
 class RequestRow:
-    """One line of a request list: what the page shows, its dates already in the asking site's calendar."""
+    """One line of a request list: what the page shows, its dates in the asking site's calendar when read (the
+    board shows the creation, « Mes demandes » the expected answer: each list formats only its own)."""
 
     id: int
     reference: str
@@ -56,10 +58,25 @@ class RequestRow:
     urgency_date: date | None
     department: str | None
     handoffs: int
-    created_on: str
-    expected_on: str
+    created_at: datetime
+    due_at: datetime | None
     is_late: bool
     unread: int = 0
+
+    @property
+    def created_on(self):
+        return to_local(self.created_at, self.department).strftime("%d/%m/%Y")
+
+    @property
+    def expected_on(self):
+        if self.due_at is None:
+            return ""
+        return to_local(self.due_at - timedelta(seconds=1), self.department).strftime("%d/%m/%Y")
+
+    @property
+    def badges(self):
+        """The row's status, lateness and urgency badges (HTML): written once per combination, not per row."""
+        return _badges(self.status, self.is_late, self.urgency, self.urgency_date)
 
     @property
     def status_label(self):
@@ -71,8 +88,23 @@ class RequestRow:
 
     @property
     def urgency_label(self):
-        label = URGENCY_LABELS.get(self.urgency, self.urgency)
-        return f"{label} ({self.urgency_date.strftime('%d/%m/%Y')})" if self.urgency_date else label
+        return _urgency_label(self.urgency, self.urgency_date)
+
+
+def _urgency_label(urgency, urgency_date):
+    label = URGENCY_LABELS.get(urgency, urgency)
+    return f"{label} ({urgency_date.strftime('%d/%m/%Y')})" if urgency_date else label
+
+
+@lru_cache(maxsize=4096)
+def _badges(status, is_late, urgency, urgency_date):
+    kind = f" fr-badge--{escape(BADGES[status])}" if BADGES.get(status) else ""
+    late = '<li><p class="fr-badge fr-badge--sm fr-badge--error">En retard</p></li>' if is_late else ""
+    urgent = ('<li><p class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">'
+              f"{escape(_urgency_label(urgency, urgency_date))}</p></li>" if urgency != "none" else "")
+    status_label = escape(STATUS_LABELS.get(status, status))
+    return Markup(f'<ul class="fr-badges-group"><li><p class="fr-badge fr-badge--sm{kind} fr-badge--no-icon">'  # noqa: S704  # nosec B704 - escaped
+                  f"{status_label}</p></li>{late}{urgent}</ul>")
 
 
 class BoardGroup(NamedTuple):
@@ -99,10 +131,9 @@ def _row(columns, now, unread=0):
     (id_, reference, subject, status, urgency, urgency_date, department, handoffs, created_at, due_at,
      first_answer_at) = columns
     due_at = as_utc(due_at)
-    expected = to_local(due_at - timedelta(seconds=1), department).strftime("%d/%m/%Y") if due_at else ""
     late = first_answer_at is None and due_at is not None and status != Status.CLOSED and now >= due_at
     return RequestRow(id_, reference, subject, status, urgency, urgency_date, department, handoffs,
-                      to_local(created_at, department).strftime("%d/%m/%Y"), expected, late, unread)
+                      created_at, due_at, late, unread)
 
 
 def _columns(*values):
@@ -210,14 +241,16 @@ def _board_union(group_count, view, by_department, by_procedure, urgency):
 
     # The scope's (département, procedure) pairs, read once for both filter lists (a hundred départements and
     # a few procedures: a few hundred pairs, not every request of a national backlog), each list then
-    # distinct in the database.
+    # distinct in the database; the départements come back as one row, "01,69,...".
     scope = db.union_all(
         db.select(R.department, R.procedure_id).where(R.group_id.in_(groups), _not_closed()),
         db.select(invited.c.department, invited.c.procedure_id)).subquery("scope")
     pairs = (db.select(scope.c.department, scope.c.procedure_id)
              .group_by(scope.c.department, scope.c.procedure_id).cte("pairs"))
-    departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
-                   .group_by(pairs.c.department))
+    distinct_departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
+                            .group_by(pairs.c.department).subquery("distinct_departments"))
+    departments = db.select(db.func.aggregate_strings(distinct_departments.c.department, ",")
+                            .label("departments"))
     procedures = db.select(Procedure.id, Procedure.title).where(Procedure.id.in_(db.select(pairs.c.procedure_id)))
     return PartsUnion([
         Part("rows", rows, _columns, order_by=(shown.c.rank, R.created_at, R.id)),
@@ -253,7 +286,8 @@ def read_board(user, view="all", department=None, procedure_id=None, urgency=Non
     found = _board_union(len(groups), view, bool(department), bool(procedure_id), urgency).read(params)
     page = window.page([_row(row, now) for row in found["rows"]], found["total"][0])
     listed = sorted(((p, t) for p, t in found["procedures"]), key=lambda pair: (pair[1], pair[0]))
-    return Board(page, sorted(d for d in found["departments"] if d), listed, groups, opt_out)
+    departments = sorted(d for d in (found["departments"][0] or "").split(",") if d)  # codes hold no comma
+    return Board(page, departments, listed, groups, opt_out)
 
 
 def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None):
