@@ -103,7 +103,8 @@ class PrerenderedSelect(Select):
     renderings. Other choices (and groups of options) render as Select renders them."""
 
     def __call__(self, field, **kwargs):
-        if field.has_groups():
+        choices = field._choices_from_input(field.choices) or []
+        if any(choice.optgroup is not None for choice in choices):  # field.has_groups(), without a second pass
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -114,7 +115,7 @@ class PrerenderedSelect(Select):
                 kwargs[k] = getattr(flags, k)
         html = [f"<select {fast_html_params(name=field.name, **kwargs)}>"]
         render = type(self)._dispatch_render_option()
-        for choice in field._choices_from_input(field.choices) or []:
+        for choice in choices:
             selected = field.coerce(choice.value) == field.data
             if not selected and isinstance(choice, PrerenderedChoice) and not choice.render_kw:
                 html.append(choice.html)
