@@ -186,7 +186,10 @@ def _page_union(expert, recurrent, colleagues):
 
 
 def request_page_parts(user, request, now=None):
-    """The request page's parts (a RequestPage) for this reader, in one query."""
+    """The request page's parts (a RequestPage) for this reader, in one query; none for an administrator, who
+    sees the request's metadata only (its conversation is not even read)."""
+    if user.role == Role.ADMIN:
+        return RequestPage([], [], [], [], set(), [], None, [])
     expert = user.role == Role.EXPERT
     recurrent = expert and request.procedure_id is not None
     colleagues = request.is_owner(user) and user.organisation_id is not None
@@ -230,19 +233,6 @@ def procedure_id_by_code(code):
     from app.reports.catalog_models import Procedure
 
     return db.session.scalar(db.select(Procedure.id).where(Procedure.code == code[:60]))
-
-
-def events_of(request):
-    from app.backoffice.models import SupportEvent
-
-    return db.session.scalars(db.select(SupportEvent).where(SupportEvent.request_id == request.id)
-                              .order_by(SupportEvent.id)).all()
-
-
-def debriefs_of(request):
-    from app.backoffice.knowledge_models import Debrief
-
-    return db.session.scalars(db.select(Debrief).where(Debrief.request_id == request.id).order_by(Debrief.id)).all()
 
 
 def colleagues(user, exclude=None):

@@ -203,11 +203,6 @@ def attachment_data(actor, request, attachment_id):
     return row, crypto.decrypt_bytes(row.data)
 
 
-def attachments_of(request):
-    return db.session.scalars(db.select(SupportAttachment).where(SupportAttachment.request_id == request.id)
-                              .order_by(SupportAttachment.id)).all()
-
-
 def wipe_citizen_data(request, now):
     """Drop the citizen block (and the attachments' content); the caller commits."""
     request.citizen_block = None
