@@ -236,17 +236,27 @@ def _board_union(group_count, view, by_department, by_procedure, urgency):
              .limit(inline_param("rows")).offset(inline_param("skip")).subquery("shown"))
     rows = db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
 
-    total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
-                                  db.select(invited.c.id).where(*invited_conditions)))
-
-    # The scope's (département, procedure) pairs, read once for both filter lists (a hundred départements and
-    # a few procedures: a few hundred pairs, not every request of a national backlog), each list then
-    # distinct in the database; the départements come back as one row, "01,69,...".
+    # The scope's (département, procedure) pairs with their number of requests, read once for both filter
+    # lists (a hundred départements and a few procedures: a few hundred pairs, not every request of a national
+    # backlog), each list then distinct in the database; the départements come back as one row, "01,69,...".
     scope = db.union_all(
         db.select(R.department, R.procedure_id).where(R.group_id.in_(groups), _not_closed()),
         db.select(invited.c.department, invited.c.procedure_id)).subquery("scope")
-    pairs = (db.select(scope.c.department, scope.c.procedure_id)
+    pairs = (db.select(scope.c.department, scope.c.procedure_id, db.func.count().label("requests"))
              .group_by(scope.c.department, scope.c.procedure_id).cte("pairs"))
+    if view == "all" and not urgency:
+        # The view's rows are the scope's (filtered by département or procedure): its total is the pairs' sum,
+        # exact, with no second walk of the backlog (capped_window's page caps it as the count did).
+        chosen_pairs = []
+        if by_department:
+            chosen_pairs.append(pairs.c.department == db.bindparam("department", type_=R.department.type))
+        if by_procedure:
+            chosen_pairs.append(pairs.c.procedure_id == db.bindparam("procedure_id", type_=R.procedure_id.type))
+        total = db.select(db.cast(db.func.coalesce(db.func.sum(pairs.c.requests), 0), db.Integer).label("total")
+                          ).where(*chosen_pairs)
+    else:
+        total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
+                                      db.select(invited.c.id).where(*invited_conditions)))
     distinct_departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
                             .group_by(pairs.c.department).subquery("distinct_departments"))
     departments = db.select(db.func.aggregate_strings(distinct_departments.c.department, ",")
@@ -284,7 +294,8 @@ def read_board(user, view="all", department=None, procedure_id=None, urgency=Non
     if procedure_id:
         params["procedure_id"] = procedure_id
     found = _board_union(len(groups), view, bool(department), bool(procedure_id), urgency).read(params)
-    page = window.page([_row(row, now) for row in found["rows"]], found["total"][0])
+    total = min(found["total"][0], window.count_limit)  # an exact total counts as the capped count would
+    page = window.page([_row(row, now) for row in found["rows"]], total)
     listed = sorted(((p, t) for p, t in found["procedures"]), key=lambda pair: (pair[1], pair[0]))
     departments = sorted(d for d in (found["departments"][0] or "").split(",") if d)  # codes hold no comma
     return Board(page, departments, listed, groups, opt_out)

@@ -34,6 +34,9 @@ def test_board_sorts_by_urgency_then_age_and_filters(db):
     from_01 = ask(agent(department="01"), urgency="no_income")
     assert _ids(caf) == [eviction.id, from_01.id, old_plain.id]
     assert _ids(caf, department="01") == [from_01.id]
+    # The totals: the view's own count, or (« Toutes », no urgency chosen) the filters' pairs summed.
+    assert [lists.board_page(caf, **kw).total for kw in ({}, {"department": "01"}, {"department": "02"},
+                                                          {"urgency": "eviction"}, {"view": "new"})] == [3, 1, 0, 1, 3]
     assert _ids(caf, urgency="eviction") == [eviction.id]
     conversation.take(caf, old_plain)
     assert _ids(caf, "mine") == [old_plain.id]
@@ -159,3 +162,4 @@ def test_board_filters_list_what_the_open_requests_hold(db):
     closed.status, closed.closed_at = "closed", closed.created_at
     db.session.commit()
     assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])
+    assert lists.board_page(caf, procedure_id=rsa.id).total == 1 and lists.board_page(caf).total == 1
