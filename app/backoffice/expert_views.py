@@ -6,7 +6,6 @@ from app.accounts.models import Role, find_user_by_email
 from app.backoffice import conversation, groups, lists
 from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
-from app.backoffice.notify import email_opt_out
 from app.backoffice.views import ERRORS, act, back, bp, detail_prefix, request_or_404
 from app.common.access import roles
 
@@ -24,19 +23,14 @@ def board():
     procedure = request.args.get("demarche", "")
     procedure_id = int(procedure) if procedure.isdigit() and len(procedure) < 10 else None
     urgency = request.args.get("urgence") if request.args.get("urgence") in Urgency.values() else None
-    mine = groups.my_groups(current_user)
-    group_ids = [g.id for g in mine]
-    invited = lists.invited_ids(current_user, group_ids)
-    page = lists.board_page(current_user, view, department, procedure_id, urgency, request.args.get("page"),
-                            group_ids=group_ids, invited=invited)
-    departments, procedures = lists.board_filters(current_user, group_ids, invited)
+    board = lists.read_board(current_user, view, department, procedure_id, urgency, request.args.get("page"))
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
-    return render_template("backoffice/board.html", page=page, rows=page.items, detail_prefix=detail_prefix(),
-                           views=VIEWS, view=view, filters=filters,
+    return render_template("backoffice/board.html", page=board.page, rows=board.page.items,
+                           detail_prefix=detail_prefix(), views=VIEWS, view=view, filters=filters,
                            department=department, procedure_id=procedure_id, urgency=urgency,
-                           departments=departments, procedures=procedures, urgencies=URGENCIES, groups=mine,
-                           preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))
+                           departments=board.departments, procedures=board.procedures, urgencies=URGENCIES,
+                           groups=board.groups, preference=PreferenceForm(email_opt_out=board.email_opt_out))
 
 
 @bp.route("/demandes/<reference>/prendre", methods=["POST"])

@@ -1,4 +1,6 @@
 """Back-office forms: one WTForms class per form, French messages."""
+from functools import lru_cache
+
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
@@ -15,7 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, Operator, Urgency, Usefulness
-from app.common.forms import BaseForm
+from app.backoffice.models import coverage_label
+from app.common.forms import BaseForm, PrerenderedSelect, prerendered_choice
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -93,12 +96,12 @@ class CloseForm(BaseForm):
 
 
 class RerouteForm(BaseForm):
-    group = SelectField("Pôle suggéré", validators=[DataRequired(REQUIRED)], coerce=str)
+    group = SelectField("Pôle suggéré", validators=[DataRequired(REQUIRED)], coerce=str, widget=PrerenderedSelect())
     body = TextAreaField("Message au pôle (facultatif)", validators=[Optional(), Length(max=5000)])
 
 
 class InviteForm(BaseForm):
-    group = SelectField("Pôle à inviter", validators=[Optional()], coerce=str)
+    group = SelectField("Pôle à inviter", validators=[Optional()], coerce=str, widget=PrerenderedSelect())
     expert = StringField("ou adresse d'un expert nommé", validators=[Optional(), Email("Adresse invalide."), Length(max=254)])
     body = TextAreaField("Message (facultatif)", validators=[Optional(), Length(max=5000)])
     hidden = BooleanField("Masquer ce message à l'agent")
@@ -170,3 +173,15 @@ class DebriefNoteForm(BaseForm):
 class UpstreamForm(BaseForm):
     title = StringField("Résumé", validators=[DataRequired(REQUIRED), Length(max=200)])
     what_happened = TextAreaField("Ce qui bloque les usagers", validators=[DataRequired(REQUIRED), Length(max=5000)])
+
+
+@lru_cache(maxsize=4096)
+def _group_choice(group):
+    return prerendered_choice(group.code, f"{group.name} ({coverage_label(group.is_national, group.departments)})")
+
+
+def group_choices(groups, exclude=()):
+    """The reroute and invite selects' choices: « name (coverage) » of these groups (rows of id, code, name,
+    is_national, departments) but those of `exclude` (ids), after « — Choisissez — ». Each group's option is
+    written once per version of its row (the row is the key), not on every request page."""
+    return [SelectChoice("", "— Choisissez —")] + [_group_choice(g) for g in groups if g.id not in exclude]

@@ -4,7 +4,7 @@ import re
 from app.accounts.models import Role, User, find_user_by_email
 from app.audit.services import audit
 from app.backoffice.enums import Operator
-from app.backoffice.models import GroupMember, SupportGroup, coverage_label
+from app.backoffice.models import GroupMember, SupportGroup
 from app.common.timezones import utcnow
 from app.extensions import db
 
@@ -188,17 +188,6 @@ def active_groups(operator=None):
     if operator:
         query = query.where(SupportGroup.operator == operator)
     return db.session.scalars(query.order_by(SupportGroup.operator, SupportGroup.code)).all()
-
-
-def active_group_choices(exclude=()):
-    """[(code, « name (coverage) »)] of the active groups but those of `exclude` (ids), for a form's select:
-    plain rows, not a few hundred group objects per page."""
-    rows = db.session.execute(db.select(SupportGroup.id, SupportGroup.code, SupportGroup.name,
-                                        SupportGroup.is_national, SupportGroup.departments)
-                              .where(SupportGroup.is_active.is_(True))
-                              .order_by(SupportGroup.operator, SupportGroup.code))
-    return [(code, f"{name} ({coverage_label(is_national, departments)})")
-            for id_, code, name, is_national, departments in rows if id_ not in exclude]
 
 
 def _pick(candidates, procedure_id):

@@ -5,16 +5,30 @@ few queries, and about the same time, for a national group holding thousands of 
 local group holding ten. The board walks each group's open requests along a partial index, one urgency
 at a time and oldest first, stopping at the end of the page; the requests the groups (or the expert) were
 invited on are a second part. No OR over every request, no sort of a whole backlog.
+
+Each page is one statement built once per shape (number of groups, view, filters) and kept: its values go
+in when it runs (app.common.sql.inline_param), so a request pays for running it, not for building it. The
+board reads the expert's groups and e-mail preference first (one query), then its rows, total and filter
+lists together (one query); « Mes demandes » reads its rows, total and preference in one query.
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
+from markupsafe import Markup, escape
 from sqlalchemy import or_
 
 from app.backoffice.enums import URGENCY_RANK, Status, Urgency
-from app.backoffice.groups import my_group_ids
-from app.backoffice.models import SupportInvitation, SupportMessage, SupportRequest
-from app.common.sql import capped_page, inline
+from app.backoffice.models import (
+    GroupMember,
+    SupportGroup,
+    SupportInvitation,
+    SupportMessage,
+    SupportPreference,
+    SupportRequest,
+)
+from app.common.sql import Part, PartsUnion, capped_window, in_select, inline, inline_param
 from app.common.timezones import as_utc, to_local, utcnow
 from app.extensions import db
 from app.reports.catalog_models import Procedure
@@ -23,6 +37,7 @@ R = SupportRequest
 PER_PAGE = 50
 COUNT_CAP = 1000  # "plus de 1 000" rather than counting a national group's whole backlog
 WAITING = [Status.NEW.value, Status.REROUTED.value]
+VIEWS = ("all", "new", "mine", "late", "waiting")
 STATUS_LABELS = {s.value: s.label for s in Status}
 URGENCY_LABELS = {u.value: u.label for u in Urgency}
 BADGES = {"new": "new", "rerouted": "warning", "taken": "info", "transferred": "info", "answered": "success"}
@@ -32,7 +47,8 @@ ROW_COLUMNS = (R.id, R.reference, R.subject, R.status, R.urgency, R.urgency_date
 
 @dataclass(frozen=True)
 class RequestRow:
-    """One line of a request list: what the page shows, its dates already in the asking site's calendar."""
+    """One line of a request list: what the page shows, its dates in the asking site's calendar when read (the
+    board shows the creation, « Mes demandes » the expected answer: each list formats only its own)."""
 
     id: int
     reference: str
@@ -42,10 +58,25 @@ class RequestRow:
     urgency_date: date | None
     department: str | None
     handoffs: int
-    created_on: str
-    expected_on: str
+    created_at: datetime
+    due_at: datetime | None
     is_late: bool
     unread: int = 0
+
+    @property
+    def created_on(self):
+        return to_local(self.created_at, self.department).strftime("%d/%m/%Y")
+
+    @property
+    def expected_on(self):
+        if self.due_at is None:
+            return ""
+        return to_local(self.due_at - timedelta(seconds=1), self.department).strftime("%d/%m/%Y")
+
+    @property
+    def badges(self):
+        """The row's status, lateness and urgency badges (HTML): written once per combination, not per row."""
+        return _badges(self.status, self.is_late, self.urgency, self.urgency_date)
 
     @property
     def status_label(self):
@@ -57,36 +88,60 @@ class RequestRow:
 
     @property
     def urgency_label(self):
-        label = URGENCY_LABELS.get(self.urgency, self.urgency)
-        return f"{label} ({self.urgency_date.strftime('%d/%m/%Y')})" if self.urgency_date else label
+        return _urgency_label(self.urgency, self.urgency_date)
+
+
+def _urgency_label(urgency, urgency_date):
+    label = URGENCY_LABELS.get(urgency, urgency)
+    return f"{label} ({urgency_date.strftime('%d/%m/%Y')})" if urgency_date else label
+
+
+@lru_cache(maxsize=4096)
+def _badges(status, is_late, urgency, urgency_date):
+    kind = f" fr-badge--{escape(BADGES[status])}" if BADGES.get(status) else ""
+    late = '<li><p class="fr-badge fr-badge--sm fr-badge--error">En retard</p></li>' if is_late else ""
+    urgent = ('<li><p class="fr-badge fr-badge--sm fr-badge--warning fr-badge--no-icon">'
+              f"{escape(_urgency_label(urgency, urgency_date))}</p></li>" if urgency != "none" else "")
+    status_label = escape(STATUS_LABELS.get(status, status))
+    return Markup(f'<ul class="fr-badges-group"><li><p class="fr-badge fr-badge--sm{kind} fr-badge--no-icon">'  # noqa: S704  # nosec B704 - escaped
+                  f"{status_label}</p></li>{late}{urgent}</ul>")
+
+
+class BoardGroup(NamedTuple):
+    """One of the expert's groups, as the board names it."""
+
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Board:
+    """What the board shows: its page of rows, the filters' choices (the open requests' départements, and
+    their procedures as (id, title)) and the expert's groups and e-mail preference."""
+
+    page: object
+    departments: list
+    procedures: list
+    groups: list
+    email_opt_out: bool
 
 
 def _row(columns, now, unread=0):
     (id_, reference, subject, status, urgency, urgency_date, department, handoffs, created_at, due_at,
      first_answer_at) = columns
     due_at = as_utc(due_at)
-    expected = to_local(due_at - timedelta(seconds=1), department).strftime("%d/%m/%Y") if due_at else ""
     late = first_answer_at is None and due_at is not None and status != Status.CLOSED and now >= due_at
     return RequestRow(id_, reference, subject, status, urgency, urgency_date, department, handoffs,
-                      to_local(created_at, department).strftime("%d/%m/%Y"), expected, late, unread)
+                      created_at, due_at, late, unread)
 
 
-def _read(page_arg, per_page, now, rows_for, ids, extra=0):
-    """One page of plain rows and its total counted up to COUNT_CAP rows past the page, in one round trip.
+def _columns(*values):
+    return values
 
-    `rows_for(window)` is the page's ordered select of ROW_COLUMNS (then `extra` more columns); `ids` selects
-    the ids the total counts, in no order (the count stops as soon as it has enough)."""
-    def counted(window):
-        return db.select(db.func.count()).select_from(ids.limit(inline(window.count_limit, "window")).subquery())
 
-    def read_page(window):
-        total = counted(window).scalar_subquery().label("total")
-        rows = db.session.execute(rows_for(window).add_columns(total)).all()
-        width = len(ROW_COLUMNS)
-        items = [_row(row[:width], now, *row[width:width + extra]) for row in rows]
-        return items, (rows[0][-1] if rows else None)
-
-    return capped_page(page_arg, per_page, COUNT_CAP, read_page, lambda window: db.session.scalar(counted(window)))
+def _value(value):
+    return value
 
 
 def _not_closed():
@@ -94,127 +149,201 @@ def _not_closed():
     return R.status != inline(Status.CLOSED.value, "not_closed")
 
 
-def invited_ids(user, group_ids):
-    """Ids of the open requests the expert's groups, or the expert by name, were invited on: read first, so
-    that the board then fetches those requests by id, never by scanning the open ones. The invitations on
-    closed requests (the history, which only grows) are dropped here rather than by every later query."""
-    Inv = SupportInvitation
-    # A correlated lookup by primary key, one per invitation: a join would let the planner hash every open
-    # request to match a few hundred invitations.
-    status = db.select(R.status).where(R.id == Inv.request_id).correlate(Inv).scalar_subquery()
-    return sorted(set(db.session.scalars(db.select(Inv.request_id).where(
-        or_(Inv.group_id.in_(inline(sorted(group_ids), "invited_groups")), Inv.user_id == inline(user.id, "expert")),
-        status != inline(Status.CLOSED.value, "not_closed")))))
-
-
-def urgency_order():
-    return db.case({u.value: rank for u, rank in URGENCY_RANK.items()}, value=R.urgency, else_=9)
+def _counted(ids):
+    """The capped total of `ids` (:count_limit rows at most): the count stops as soon as it has enough."""
+    return db.select(db.func.count().label("total")).select_from(ids.limit(inline_param("count_limit")).subquery())
 
 
 RANKS = sorted(((u.value, rank) for u, rank in URGENCY_RANK.items()), key=lambda pair: pair[1])
 
 
-def _board_conditions(user, view, department, procedure_id, now):
-    conditions = [_not_closed()]
+@lru_cache(maxsize=1)
+def _scope_union():
+    """The expert's current groups by code and their e-mail preference (:user_id), built once."""
+    user_id = db.bindparam("user_id")
+    member_of = db.select(GroupMember.group_id).where(GroupMember.user_id == user_id, GroupMember.ended_at.is_(None))
+    return PartsUnion([
+        Part("groups", db.select(SupportGroup.id, SupportGroup.code, SupportGroup.name)
+             .where(SupportGroup.id.in_(member_of)), BoardGroup, order_by=(SupportGroup.code, SupportGroup.id)),
+        Part("opt_out", db.select(SupportPreference.email_opt_out).where(SupportPreference.user_id == user_id),
+             _value),
+    ])
+
+
+def expert_scope(user):
+    """([BoardGroup] by code, e-mail opt-out) of an expert, in one query."""
+    found = _scope_union().read({"user_id": user.id})
+    return found["groups"], bool(found["opt_out"] and found["opt_out"][0])
+
+
+def _board_conditions(c, view, by_department, by_procedure):
+    """The view's and filters' conditions on the columns `c` (the requests' table, or the invited part's)."""
+    conditions = [c.status != inline(Status.CLOSED.value, "not_closed")]
     if view == "new":
-        conditions.append(R.status.in_(inline(WAITING, "waiting")))
+        conditions.append(c.status.in_(inline(WAITING, "waiting")))
     elif view == "mine":
-        conditions.append(R.assignee_id == user.id)
+        conditions.append(c.assignee_id == inline_param("expert"))
     elif view == "late":
-        conditions += [R.first_answer_at.is_(None), R.due_at <= now]
+        conditions += [c.first_answer_at.is_(None), c.due_at <= db.bindparam("now", type_=R.due_at.type)]
     elif view == "waiting":
-        conditions.append(R.status == Status.ANSWERED.value)
-    if department:
-        conditions.append(R.department == department)
-    if procedure_id:
-        conditions.append(R.procedure_id == procedure_id)
+        conditions.append(c.status == Status.ANSWERED.value)
+    if by_department:
+        conditions.append(c.department == db.bindparam("department", type_=R.department.type))
+    if by_procedure:
+        conditions.append(c.procedure_id == db.bindparam("procedure_id", type_=R.procedure_id.type))
     return conditions
 
 
-def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None,
-               group_ids=None, invited=None):
-    """The expert board: open requests of the expert's groups (and invitations), most urgent then oldest
-    first, one page of PER_PAGE.
+@lru_cache(maxsize=256)
+def _board_union(group_count, view, by_department, by_procedure, urgency):
+    """The board's statement for an expert of `group_count` groups (:group_0...), built once per shape.
+
+    Its parts: the page's rows (each group's part walked along the open-board index one urgency at a time,
+    oldest first, stopping at the end of the page; then the open requests of other groups the expert's
+    groups, or the expert by name, were invited on), the capped total, and the filters' départements and
+    procedures of the whole scope (the open requests only, never the closed history)."""
+    groups = [inline_param(f"group_{i}") for i in range(group_count)]
+    table = R.__table__.c
+    conditions = _board_conditions(table, view, by_department, by_procedure)
+    ranks = [(value, rank) for value, rank in RANKS if urgency in (None, value)]
+    Inv = SupportInvitation
+    invitations = db.select(Inv.request_id).where(
+        or_(Inv.group_id.in_(groups), Inv.user_id == inline_param("expert")))
+    # The invited requests are read once (the page, its total and the filters use them), by id: the history
+    # of invitations on closed requests is dropped here. Only other groups' requests are kept: the parts are
+    # then disjoint (a request has one group and one urgency), read with UNION ALL, no duplicate to remove.
+    invited = (db.select(R.id, R.status, R.urgency, R.created_at, R.department, R.procedure_id, R.assignee_id,
+                         R.first_answer_at, R.due_at)
+               .where(in_select(R.id, invitations), R.group_id.not_in(groups), _not_closed()).cte("invited"))
+    invited_conditions = _board_conditions(invited.c, view, by_department, by_procedure)
+    if urgency:
+        conditions.append(table.urgency == inline(urgency, "urgency"))
+        invited_conditions.append(invited.c.urgency == inline(urgency, "urgency"))
+
+    # The page's ids first, from the index alone (id, rank, creation), then its rows by id: the heap is read
+    # for the rows shown, not for every part's candidates.
+    parts = []
+    for group in groups:
+        for value, rank in ranks:
+            part = (db.select(R.id, db.literal_column(str(rank), db.Integer).label("rank"), R.created_at)
+                    .where(R.group_id == group, R.urgency == inline(value, "urgency"), *conditions)
+                    .order_by(R.created_at, R.id).limit(inline_param("part_rows")))
+            parts.append(db.select(part.subquery()))  # keeps each part's ORDER BY and LIMIT (SQLite too)
+    rank = db.case({u.value: rank for u, rank in URGENCY_RANK.items()}, value=invited.c.urgency, else_=9)
+    parts.append(db.select(invited.c.id, rank.label("rank"), invited.c.created_at).where(*invited_conditions))
+    board = db.union_all(*parts).subquery("board")
+    shown = (db.select(board.c.id, board.c.rank).order_by(board.c.rank, board.c.created_at, board.c.id)
+             .limit(inline_param("rows")).offset(inline_param("skip")).subquery("shown"))
+    rows = db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
+
+    # The scope's (département, procedure) pairs with their number of requests, read once for both filter
+    # lists (a hundred départements and a few procedures: a few hundred pairs, not every request of a national
+    # backlog), each list then distinct in the database; the départements come back as one row, "01,69,...".
+    scope = db.union_all(
+        db.select(R.department, R.procedure_id).where(R.group_id.in_(groups), _not_closed()),
+        db.select(invited.c.department, invited.c.procedure_id)).subquery("scope")
+    pairs = (db.select(scope.c.department, scope.c.procedure_id, db.func.count().label("requests"))
+             .group_by(scope.c.department, scope.c.procedure_id).cte("pairs"))
+    if view == "all" and not urgency:
+        # The view's rows are the scope's (filtered by département or procedure): its total is the pairs' sum,
+        # exact, with no second walk of the backlog (capped_window's page caps it as the count did).
+        chosen_pairs = []
+        if by_department:
+            chosen_pairs.append(pairs.c.department == db.bindparam("department", type_=R.department.type))
+        if by_procedure:
+            chosen_pairs.append(pairs.c.procedure_id == db.bindparam("procedure_id", type_=R.procedure_id.type))
+        total = db.select(db.cast(db.func.coalesce(db.func.sum(pairs.c.requests), 0), db.Integer).label("total")
+                          ).where(*chosen_pairs)
+    else:
+        total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
+                                      db.select(invited.c.id).where(*invited_conditions)))
+    distinct_departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
+                            .group_by(pairs.c.department).subquery("distinct_departments"))
+    departments = db.select(db.func.aggregate_strings(distinct_departments.c.department, ",")
+                            .label("departments"))
+    procedures = db.select(Procedure.id, Procedure.title).where(Procedure.id.in_(db.select(pairs.c.procedure_id)))
+    return PartsUnion([
+        Part("rows", rows, _columns, order_by=(shown.c.rank, R.created_at, R.id)),
+        Part("total", total, _value),
+        Part("departments", departments, _value),
+        Part("procedures", procedures, _columns),
+    ])
+
+
+def read_board(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None,
+               scope=None):
+    """The expert board (a Board): open requests of the expert's groups (and invitations), most urgent then
+    oldest first, one page of PER_PAGE, with the filters' choices; `scope` is expert_scope(user) when the
+    caller has it. Two queries: the scope, then the rest.
 
     Each group's part is walked along the open-board index one urgency at a time, oldest first, and stops
     at the end of the page: a national group's backlog of thousands is not read, nor sorted, to show 50.
     """
     now = as_utc(now or utcnow())
-    group_ids = sorted(my_group_ids(user) if group_ids is None else group_ids)
-    invited = invited_ids(user, group_ids) if invited is None else invited
-    conditions = _board_conditions(user, view, department, procedure_id, now)
-    ranks = [(value, rank) for value, rank in RANKS if urgency in (None, value)]
-    chosen = [R.urgency == urgency] if urgency else []
-
-    # The invited part keeps only the requests of other groups: the parts are then disjoint (a request has
-    # one group and one urgency), and are read with UNION ALL, with no duplicate to remove.
-    invited_part = [R.id.in_(inline(invited, "invited")), R.group_id.not_in(inline(group_ids, "own_groups")),
-                    *conditions, *chosen]
-
-    def rows_for(window):
-        # The page's ids first, from the index alone (id, rank, creation), then its rows by id: the heap is
-        # read for the PER_PAGE rows shown, not for every part's candidates.
-        parts = []
-        for group_id in group_ids:
-            for value, rank in ranks:
-                part = (db.select(R.id, db.literal(rank, db.Integer).label("rank"), R.created_at)
-                        .where(R.group_id == inline(group_id, "group"), R.urgency == inline(value, "urgency"),
-                               *conditions)
-                        .order_by(R.created_at, R.id).limit(inline(window.offset + PER_PAGE, "part_rows")))
-                parts.append(db.select(part.subquery()))  # keeps each part's ORDER BY and LIMIT (SQLite too)
-        if invited or not parts:
-            parts.append(db.select(R.id, urgency_order().label("rank"), R.created_at).where(*invited_part))
-        board = (db.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("board")
-        shown = (db.select(board.c.id, board.c.rank).order_by(board.c.rank, board.c.created_at, board.c.id)
-                 .limit(inline(PER_PAGE, "rows")).offset(inline(window.offset, "skip")).subquery("shown"))
-        return (db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
-                .order_by(shown.c.rank, R.created_at, R.id))
-
-    own = db.select(R.id).where(R.group_id.in_(inline(group_ids, "groups")), *conditions, *chosen)
-    ids = db.union_all(own, db.select(R.id).where(*invited_part)) if invited else own
-    return _read(page_arg, PER_PAGE, now, rows_for, ids)
+    groups, opt_out = expert_scope(user) if scope is None else scope
+    view = view if view in VIEWS else "all"
+    urgency = urgency if urgency in URGENCY_LABELS else None
+    window = capped_window(page_arg, PER_PAGE, COUNT_CAP)
+    params = {f"group_{i}": group.id for i, group in enumerate(groups)}
+    params.update(expert=user.id, part_rows=window.offset + PER_PAGE, rows=PER_PAGE, skip=window.offset,
+                  count_limit=window.count_limit)
+    if view == "late":
+        params["now"] = now
+    if department:
+        params["department"] = department
+    if procedure_id:
+        params["procedure_id"] = procedure_id
+    found = _board_union(len(groups), view, bool(department), bool(procedure_id), urgency).read(params)
+    total = min(found["total"][0], window.count_limit)  # an exact total counts as the capped count would
+    page = window.page([_row(row, now) for row in found["rows"]], total)
+    listed = sorted(((p, t) for p, t in found["procedures"]), key=lambda pair: (pair[1], pair[0]))
+    departments = sorted(d for d in (found["departments"][0] or "").split(",") if d)  # codes hold no comma
+    return Board(page, departments, listed, groups, opt_out)
 
 
-def board_filters(user, group_ids=None, invited=None):
-    """(départements, [(procedure id, title)]) of the open requests in the expert's scope, for the filters:
-    one query, read from the open-board index for the groups' own requests (never the closed history)."""
-    group_ids = sorted(my_group_ids(user) if group_ids is None else group_ids)
-    invited = invited_ids(user, group_ids) if invited is None else invited
-    def scoped(name):
-        return db.union_all(
-            db.select(R.department, R.procedure_id).where(R.group_id.in_(inline(group_ids, "groups")),
-                                                          _not_closed()),
-            db.select(R.department, R.procedure_id).where(R.id.in_(inline(invited, "invited")), _not_closed())
-        ).subquery(name)
-
-    # Each list distinct in the database: a hundred départements and a few procedures come back, not every
-    # (département, procedure) pair of a national backlog. Two subqueries rather than one WITH: a statement
-    # that is not a plain SELECT would open a transaction (app.common.dbreads), whose rollback drops the
-    # connection's prepared statements.
-    in_departments, in_procedures = scoped("scoped_departments"), scoped("scoped_procedures")
-    departments = db.select(in_departments.c.department, db.cast(db.null(), db.Integer).label("procedure_id"),
-                            db.cast(db.null(), db.String).label("title")).where(
-        in_departments.c.department.is_not(None)).group_by(in_departments.c.department)
-    procedures = db.select(db.cast(db.null(), db.String).label("department"), Procedure.id, Procedure.title).where(
-        Procedure.id.in_(db.select(in_procedures.c.procedure_id)))
-    rows = db.session.execute(db.union_all(departments, procedures)).all()
-    found = sorted(d for d, p, _t in rows if p is None and d)
-    listed = sorted(((p, t) for _d, p, t in rows if p is not None), key=lambda pair: (pair[1], pair[0]))
-    return found, listed
+def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None):
+    """The board's page of rows (read_board's)."""
+    return read_board(user, view, department, procedure_id, urgency, page_arg, now).page
 
 
-def my_requests_page(user, page_arg=None, now=None):
-    """« Mes demandes d'appui »: the agent's own requests, newest activity first, with the number of expert
-    answers since the agent last opened each one (one correlated count per row of the page)."""
-    now = as_utc(now or utcnow())
+def board_filters(user):
+    """(départements, [(procedure id, title)]) of the open requests in the expert's scope (read_board's)."""
+    board = read_board(user)
+    return board.departments, board.procedures
+
+
+@lru_cache(maxsize=1)
+def _mine_union():
+    """« Mes demandes »'s statement (:author, :rows, :skip, :count_limit), built once."""
     M = SupportMessage
     unread = (db.select(db.func.count()).where(
         M.request_id == R.id, M.kind == "answer", or_(R.agent_read_at.is_(None), M.created_at > R.agent_read_at))
         .correlate(R).scalar_subquery().label("unread"))
-    mine = R.author_id == inline(user.id, "author")
+    mine = R.author_id == inline_param("author")
+    rows = (db.select(*ROW_COLUMNS, unread).where(mine).order_by(R.updated_at.desc(), R.id.desc())
+            .limit(inline_param("rows")).offset(inline_param("skip")))
+    user_id = db.bindparam("user_id")
+    return PartsUnion([
+        Part("rows", rows, _columns, order_by=(R.updated_at.desc(), R.id.desc())),
+        Part("total", _counted(db.select(R.id).where(mine)), _value),
+        Part("opt_out", db.select(SupportPreference.email_opt_out).where(SupportPreference.user_id == user_id),
+             _value),
+    ])
 
-    def rows_for(window):
-        return (db.select(*ROW_COLUMNS, unread).where(mine).order_by(R.updated_at.desc(), R.id.desc())
-                .limit(inline(PER_PAGE, "rows")).offset(inline(window.offset, "skip")))
 
-    return _read(page_arg, PER_PAGE, now, rows_for, db.select(R.id).where(mine), extra=1)
+def my_requests(user, page_arg=None, now=None):
+    """(page, e-mail opt-out) of « Mes demandes d'appui »: the agent's own requests, newest activity first,
+    with the number of expert answers since the agent last opened each one (one correlated count per row of
+    the page), in one query."""
+    now = as_utc(now or utcnow())
+    window = capped_window(page_arg, PER_PAGE, COUNT_CAP)
+    found = _mine_union().read({"author": user.id, "rows": PER_PAGE, "skip": window.offset,
+                                "count_limit": window.count_limit, "user_id": user.id})
+    width = len(ROW_COLUMNS)
+    page = window.page([_row(row[:width], now, row[width]) for row in found["rows"]], found["total"][0])
+    return page, bool(found["opt_out"] and found["opt_out"][0])
+
+
+def my_requests_page(user, page_arg=None, now=None):
+    """« Mes demandes d'appui »'s page of rows (my_requests')."""
+    return my_requests(user, page_arg, now)[0]

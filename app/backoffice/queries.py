@@ -1,12 +1,26 @@
 """Reads: requests in the user's scope (out of scope = not found), one request's parts, HR's list (the board and
 « Mes demandes » are in lists.py)."""
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
 from sqlalchemy import false, or_
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.accounts.models import Role
-from app.backoffice.enums import Status
+from app.accounts.models import Role, User
+from app.backoffice.enums import DebriefStatus, MessageKind, Status
 from app.backoffice.groups import my_group_ids_select
-from app.backoffice.models import SupportInvitation, SupportMessage, SupportRequest
+from app.backoffice.models import (
+    GroupMember,
+    SupportAttachment,
+    SupportEvent,
+    SupportGroup,
+    SupportInvitation,
+    SupportMessage,
+    SupportRequest,
+)
+from app.common.sql import Part, PartsUnion
 from app.common.timezones import utcnow
 from app.extensions import db
 
@@ -39,24 +53,169 @@ def latest_requests(user, limit=200):
     return db.session.scalars(visible_requests(user).order_by(R.created_at.desc(), R.id.desc()).limit(limit)).all()
 
 
-def find_request(user, reference):
-    """The request with this reference if the user may open it, else None."""
+def find_request(user, reference, with_messages=True):
+    """The request with this reference if the user may open it, else None.
+
+    Its group, procedure and invitations come with it in one query, and (`with_messages`) its messages with
+    their authors in a second: the page's queries do not depend on what it holds. The request page reads
+    its messages as plain rows instead (request_page_parts)."""
     key = (reference or "").strip().upper()
     if not key.startswith("A-") or len(key) > 20:
         return None
-    # Its group, procedure and messages' authors come with it: the page's queries do not depend on what it holds.
-    return db.session.scalar(visible_requests(user).where(R.reference == key).options(
-        joinedload(R.group), joinedload(R.procedure), selectinload(R.invitations),
-        selectinload(R.messages).joinedload(SupportMessage.author)))
+    options = [joinedload(R.group), joinedload(R.procedure), joinedload(R.invitations)]
+    if with_messages:
+        options.append(selectinload(R.messages).joinedload(SupportMessage.author))
+    return db.session.execute(visible_requests(user).where(R.reference == key).options(*options)).unique(
+    ).scalar_one_or_none()
 
 
-def messages_for(request, user):
-    """The messages this user may read: the agent never sees internal notes or hidden invitations."""
+class MessageRow(NamedTuple):
+    """A message of the conversation as the request page shows it."""
+
+    id: int
+    kind: str
+    body: str
+    hidden_from_agent: bool
+    created_at: object
+    author_id: int | None
+    author_name: str | None
+
+    @property
+    def kind_label(self):
+        return MessageKind(self.kind).label
+
+
+class EventRow(NamedTuple):
+    created_at: object
+    label: str
+
+
+class AttachmentRow(NamedTuple):
+    id: int
+    download_name: str
+    has_data: bool
+
+
+class DebriefRow(NamedTuple):
+    id: int
+    status: str
+    slot_at: object
+    place: str
+    note: str
+    competency_code: str | None
+    level: int | None
+    module_slug: str | None
+
+    @property
+    def status_label(self):
+        return DebriefStatus(self.status).label
+
+
+class ColleagueRow(NamedTuple):
+    id: int
+    full_name: str
+
+
+class GroupChoiceRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    is_national: bool
+    departments: str
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """What the request page shows besides the request: its conversation (every message: messages_for says
+    which the reader sees), steps, attachments, debriefs; for an expert, their groups' ids, the active groups
+    (reroute and invite) and the count of the group's recent requests on the procedure; for the asking agent,
+    the colleagues it may be handed over to."""
+
+    messages: list
+    events: list
+    attachments: list
+    debriefs: list
+    group_ids: set
+    groups: list
+    recent_count: int | None
+    colleagues: list
+
+
+def _value(value):
+    return value
+
+
+@lru_cache(maxsize=8)
+def _page_union(expert, recurrent, colleagues):
+    """The request page's parts (:request_id; an expert's :user_id, and :group_id, :procedure_id, :since for
+    the recurrent problem; an owner's :organisation_id, :user_id, :author_id), built once per kind of page."""
+    from app.backoffice.knowledge_models import Debrief
+
+    request_id = db.bindparam("request_id")
+    M, E, A, D = SupportMessage, SupportEvent, SupportAttachment, Debrief
+    parts = [
+        Part("messages", db.select(M.id, M.kind, M.body, M.hidden_from_agent, M.created_at, M.author_id,
+                                   User.full_name).outerjoin(User, User.id == M.author_id)
+             .where(M.request_id == request_id), MessageRow, order_by=(M.id,)),
+        Part("events", db.select(E.created_at, E.label).where(E.request_id == request_id), EventRow,
+             order_by=(E.id,)),
+        Part("attachments", db.select(A.id, A.download_name, A.data.is_not(None).label("has_data"))
+             .where(A.request_id == request_id), AttachmentRow, order_by=(A.id,)),
+        Part("debriefs", db.select(D.id, D.status, D.slot_at, D.place, D.note, D.competency_code, D.level,
+                                   D.module_slug).where(D.request_id == request_id), DebriefRow, order_by=(D.id,)),
+    ]
+    if expert:
+        user_id = db.bindparam("user_id")
+        G = SupportGroup
+        parts += [
+            Part("group_ids", db.select(GroupMember.group_id).where(GroupMember.user_id == user_id,
+                                                                    GroupMember.ended_at.is_(None)), _value),
+            Part("groups", db.select(G.id, G.code, G.name, G.is_national, G.departments)
+                 .where(G.is_active.is_(True)), GroupChoiceRow, order_by=(G.operator, G.code)),
+        ]
+    if recurrent:
+        parts.append(Part("recent", db.select(db.func.count().label("recent")).select_from(R).where(
+            R.group_id == db.bindparam("group_id"), R.procedure_id == db.bindparam("procedure_id"),
+            R.created_at >= db.bindparam("since", type_=R.created_at.type)), _value))
+    if colleagues:
+        parts.append(Part("colleagues", db.select(User.id, User.full_name).where(
+            User.organisation_id == db.bindparam("organisation_id"), User.role == Role.AGENT,
+            User.active.is_(True), User.id != db.bindparam("user_id"), User.id != db.bindparam("author_id")),
+            ColleagueRow, order_by=(User.full_name,)))
+    return PartsUnion(parts)
+
+
+def request_page_parts(user, request, now=None):
+    """The request page's parts (a RequestPage) for this reader, in one query; none for an administrator, who
+    sees the request's metadata only (its conversation is not even read)."""
+    if user.role == Role.ADMIN:
+        return RequestPage([], [], [], [], set(), [], None, [])
+    expert = user.role == Role.EXPERT
+    recurrent = expert and request.procedure_id is not None
+    colleagues = request.is_owner(user) and user.organisation_id is not None
+    params = {"request_id": request.id}
+    if expert:
+        params["user_id"] = user.id
+    if recurrent:
+        params.update(group_id=request.group_id, procedure_id=request.procedure_id,
+                      since=(now or utcnow()) - timedelta(days=30))
+    if colleagues:
+        params.update(organisation_id=user.organisation_id, user_id=user.id, author_id=request.author_id or 0)
+    found = _page_union(expert, recurrent, colleagues).read(params)
+    return RequestPage(found["messages"], found["events"], found["attachments"], found["debriefs"],
+                       set(found.get("group_ids", ())), found.get("groups", []),
+                       found["recent"][0] if recurrent else None, found.get("colleagues", []))
+
+
+def messages_for(request, user, messages=None):
+    """The messages this user may read (of `messages`, by default the request's): the agent never sees
+    internal notes or hidden invitations."""
+    messages = request.messages if messages is None else messages
     if user.role == Role.ADMIN:
         return []
     if user.role == Role.EXPERT:
-        return list(request.messages)
-    return [m for m in request.messages if not m.hidden_from_agent]
+        return list(messages)
+    return [m for m in messages if not m.hidden_from_agent]
 
 
 def procedure_choices():
@@ -74,19 +233,6 @@ def procedure_id_by_code(code):
     from app.reports.catalog_models import Procedure
 
     return db.session.scalar(db.select(Procedure.id).where(Procedure.code == code[:60]))
-
-
-def events_of(request):
-    from app.backoffice.models import SupportEvent
-
-    return db.session.scalars(db.select(SupportEvent).where(SupportEvent.request_id == request.id)
-                              .order_by(SupportEvent.id)).all()
-
-
-def debriefs_of(request):
-    from app.backoffice.knowledge_models import Debrief
-
-    return db.session.scalars(db.select(Debrief).where(Debrief.request_id == request.id).order_by(Debrief.id)).all()
 
 
 def colleagues(user, exclude=None):
@@ -128,18 +274,17 @@ def organisation_request(user, reference):
     return db.session.scalar(_organisation_requests(user).where(R.reference == key))
 
 
-def recurrent_problem(request, now=None):
+def recurrent_problem(request, now=None, count=None):
     """(count, procedure) when the request's group got ≥ SUPPORT_PATTERN_THRESHOLD requests on its
-    procedure in the last 30 days (« problème récurrent »), else None."""
-    from datetime import timedelta
-
+    procedure in the last 30 days (« problème récurrent »), else None; `count` when the caller read it."""
     from flask import current_app
 
     if request.procedure_id is None:
         return None
-    since = (now or utcnow()) - timedelta(days=30)
-    count = db.session.scalar(db.select(db.func.count()).select_from(R).where(
-        R.group_id == request.group_id, R.procedure_id == request.procedure_id, R.created_at >= since))
+    if count is None:
+        since = (now or utcnow()) - timedelta(days=30)
+        count = db.session.scalar(db.select(db.func.count()).select_from(R).where(
+            R.group_id == request.group_id, R.procedure_id == request.procedure_id, R.created_at >= since))
     if count >= current_app.config["SUPPORT_PATTERN_THRESHOLD"]:
         return count, request.procedure
     return None

@@ -4,7 +4,7 @@ import functools
 from datetime import date
 
 from app.accounts.models import Role, User
-from app.audit.services import audit, commit_read_audit
+from app.audit.services import audit, record_read_audit
 from app.backoffice import crypto, notify
 from app.backoffice.businessdays import deadline_after
 from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, MessageKind, Operator, Urgency
@@ -185,8 +185,7 @@ def read_citizen_block(actor, request):
     if not request.can_see_citizen_block(actor, my_group_ids(actor)):
         return None
     block = crypto.decrypt_json(request.citizen_block)
-    audit(actor, "support.citizen_read", request)
-    commit_read_audit()  # no wait for the WAL flush when nothing else was written
+    record_read_audit(actor, "support.citizen_read", request)  # one round trip, no wait for the WAL flush
     return [(label, block[key]) for key, label in CITIZEN_FIELDS if block and block.get(key)]
 
 
@@ -198,14 +197,8 @@ def attachment_data(actor, request, attachment_id):
         SupportAttachment.request_id == request.id, SupportAttachment.id == attachment_id))
     if row is None or row.data is None:
         return None
-    audit(actor, "support.attachment_read", request, {"attachment": row.id})
-    commit_read_audit()  # no wait for the WAL flush when nothing else was written
+    record_read_audit(actor, "support.attachment_read", request, {"attachment": row.id})  # as above
     return row, crypto.decrypt_bytes(row.data)
-
-
-def attachments_of(request):
-    return db.session.scalars(db.select(SupportAttachment).where(SupportAttachment.request_id == request.id)
-                              .order_by(SupportAttachment.id)).all()
 
 
 def wipe_citizen_data(request, now):
@@ -294,13 +287,15 @@ def set_sharing(actor, request, shared):
     db.session.commit()
 
 
-def mark_read(actor, request):
+def mark_read(actor, request, messages=None):
     """The owner opened the request: its answers are read. Written only when an answer came since the last
-    visit (otherwise the unread counts would not change): viewing a request is not a write each time."""
+    visit (otherwise the unread counts would not change): viewing a request is not a write each time.
+    `messages` are the request's (each with its kind and creation), when the caller read them."""
     if not request.is_owner(actor):
         return
     seen = as_utc(request.agent_read_at)
-    if any(m.kind == MessageKind.ANSWER and (seen is None or as_utc(m.created_at) > seen) for m in request.messages):
+    messages = request.messages if messages is None else messages
+    if any(m.kind == MessageKind.ANSWER and (seen is None or as_utc(m.created_at) > seen) for m in messages):
         request.agent_read_at = utcnow()
         db.session.commit()
 

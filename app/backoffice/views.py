@@ -19,8 +19,8 @@ from app.backoffice.forms import (
     RerouteForm,
     ShareForm,
     TransferForm,
+    group_choices,
 )
-from app.backoffice.notify import email_opt_out
 from app.backoffice.workflow import allowed_actions
 from app.common.access import roles
 from app.common.pdf import pdf_response
@@ -43,7 +43,7 @@ def detail_prefix():
 
 
 def request_or_404(reference):
-    row = queries.find_request(current_user, reference)
+    row = queries.find_request(current_user, reference, with_messages=False)
     if row is None:
         abort(404)
     return row
@@ -70,9 +70,9 @@ def _apply_error(form, exc):
 @bp.route("/demandes")
 @roles(Role.AGENT)
 def mine():
-    page = lists.my_requests_page(current_user, request.args.get("page"))
+    page, opt_out = lists.my_requests(current_user, request.args.get("page"))
     return render_template("backoffice/mine.html", page=page, rows=page.items, detail_prefix=detail_prefix(),
-                           preference=PreferenceForm(email_opt_out=email_opt_out(current_user)))
+                           preference=PreferenceForm(email_opt_out=opt_out))
 
 
 @bp.route("/demandes/nouvelle", methods=["GET", "POST"])
@@ -108,44 +108,48 @@ def new():
 @roles(Role.AGENT, Role.EXPERT, Role.ADMIN)
 def detail(reference):
     row = request_or_404(reference)
+    parts = queries.request_page_parts(current_user, row)
     show_citizen = request.args.get("usager") == "1"
     citizen = requests.read_citizen_block(current_user, row) if show_citizen else None
-    requests.mark_read(current_user, row)
-    return render_detail(row, citizen=citizen)
+    requests.mark_read(current_user, row, parts.messages)
+    return render_detail(row, citizen=citizen, parts=parts)
 
 
-def render_detail(row, status=200, citizen=None, **forms):
-    """The request page as the user's role may see it (admins: metadata only)."""
+def render_detail(row, status=200, citizen=None, parts=None, **forms):
+    """The request page as the user's role may see it (admins: metadata only); `parts` are
+    queries.request_page_parts' when the caller read them."""
+    parts = parts or queries.request_page_parts(current_user, row)
     context = {"req": row, "citizen": citizen, "confirm_form": ConfirmForm(), "actions": allowed_actions(row),
-               "may_see_citizen": row.can_see_citizen_block(current_user, groups.my_group_ids(current_user)),
+               "may_see_citizen": row.can_see_citizen_block(current_user, parts.group_ids),
                "is_owner": row.is_owner(current_user)}
     if current_user.role != Role.ADMIN:
-        context.update(messages=queries.messages_for(row, current_user), events=queries.events_of(row),
-                       attachments=requests.attachments_of(row), expected_by=pdf.answer_expected_by(row),
-                       debriefs=queries.debriefs_of(row))
+        context.update(messages=queries.messages_for(row, current_user, parts.messages), events=parts.events,
+                       attachments=parts.attachments, expected_by=pdf.answer_expected_by(row),
+                       debriefs=parts.debriefs)
     if current_user.role == Role.EXPERT:
         reroute = forms.get("reroute_form") or RerouteForm(prefix="reroute")
         invite = forms.get("invite_form") or InviteForm(prefix="invite")
-        choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(code, label) for code, label in groups.active_group_choices(row.working_group_ids())]
-        reroute.group.choices = invite.group.choices = choices
+        reroute.group.choices = invite.group.choices = group_choices(parts.groups, row.working_group_ids())
         context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=NoteForm(prefix="note"),
                        reroute_form=reroute, invite_form=invite,
                        transfer_form=forms.get("transfer_form") or TransferForm(), fiche_form=forms.get("fiche_form") or FicheForm(prefix="fiche"),
-                       recurrent=queries.recurrent_problem(row))
+                       recurrent=queries.recurrent_problem(row, count=parts.recent_count))
     elif context["is_owner"]:
         handover = forms.get("handover_form") or HandoverForm()
-        fill_colleagues(handover, row)
+        handover.colleague.choices = colleague_choices(parts.colleagues)
         context.update(message_form=forms.get("message_form") or MessageForm(),
                        close_form=forms.get("close_form") or CloseForm(),
                        share_form=ShareForm(shared=row.shared_with_site), handover_form=handover)
     return render_template("backoffice/detail.html", **context), status
 
 
+def colleague_choices(colleagues):
+    return [SelectChoice("", "— Choisissez —")] + [SelectChoice(str(u.id), u.full_name) for u in colleagues]
+
+
 def fill_colleagues(form, row):
     """The colleagues a request may be handed over to (the user's organisation, not its current asker)."""
-    form.colleague.choices = [SelectChoice("", "— Choisissez —")] + [
-        SelectChoice(str(u.id), u.full_name) for u in queries.colleagues(current_user, exclude=row.author_id)]
+    form.colleague.choices = colleague_choices(queries.colleagues(current_user, exclude=row.author_id))
 
 
 ERRORS = (requests.RequestError, conversation.WorkflowError)

@@ -1,8 +1,12 @@
 """Base form: WTForms' built-in messages in French; refilled after a session expiry."""
+from dataclasses import dataclass
+
 from flask import has_request_context
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.widgets.core import Select
 from wtforms.widgets.core import clean_key as _clean_key
 
 _pending_form_source = None  # function() -> saved form pairs for this page, or None (accounts)
@@ -77,3 +81,46 @@ def install_fast_html_params():
     if _wtforms_render_option is None:
         _wtforms_render_option = core.Select.__dict__["render_option"]
     core.Select.render_option = classmethod(fast_render_option)
+
+
+@dataclass
+class PrerenderedChoice(SelectChoice):
+    """A SelectChoice that carries its <option> already written, not selected (`html`): for the long selects
+    of reference data (a few hundred groups), whose options are the same on every page."""
+
+    html: str = ""
+
+
+def prerendered_choice(value, label):
+    """A PrerenderedChoice of a text value, its option written by the select widget's own render_option."""
+    option = Select.render_option(Choice(value=value, label=label, selected=False, render_kw={}))
+    return PrerenderedChoice(value, label, html=str(option))
+
+
+class PrerenderedSelect(Select):
+    """WTForms' Select, the same markup, writing a PrerenderedChoice's option from its `html` when it is not
+    the selected one: a select of a few hundred prerendered choices costs a join per page, not a few hundred
+    renderings. Other choices (and groups of options) render as Select renders them."""
+
+    def __call__(self, field, **kwargs):
+        choices = field._choices_from_input(field.choices) or []
+        if any(choice.optgroup is not None for choice in choices):  # field.has_groups(), without a second pass
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        html = [f"<select {fast_html_params(name=field.name, **kwargs)}>"]
+        render = type(self)._dispatch_render_option()
+        for choice in choices:
+            selected = field.coerce(choice.value) == field.data
+            if not selected and isinstance(choice, PrerenderedChoice) and not choice.render_kw:
+                html.append(choice.html)
+            else:
+                html.append(render(Choice(value=choice.value, label=choice.label, selected=selected,
+                                          render_kw=choice.render_kw)))
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704  # nosec B704 - each option escaped when it was written

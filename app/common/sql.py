@@ -2,7 +2,10 @@
 and a page of rows with a total counted only so far."""
 from dataclasses import dataclass
 
-from sqlalchemy import Integer
+from sqlalchemy import Boolean, Integer
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.extensions import db
 
@@ -30,6 +33,38 @@ def inline_param(name, type_=Integer, expanding=False):
     """A value given when the statement runs (`name`), yet written into the SQL text like `inline`'s: a
     statement made of these is built once and reused (building one costs more than running it)."""
     return db.bindparam(name, type_=type_, literal_execute=True, expanding=expanding)
+
+
+class InSelect(ColumnElement):
+    """`column IN (select)`, see `in_select`."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("select", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column, select):
+        self.column, self.select = column, select
+
+
+@compiles(InSelect)
+def _in_select(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} IN ({compiler.process(element.select, **kw)})"
+
+
+@compiles(InSelect, "postgresql")
+def _any_of_array(element, compiler, **kw):
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY({compiler.process(element.select, **kw)}))"
+
+
+def in_select(column, select):
+    """`column IN (select)` for a select of a few values (ids read from a small table), looked up one by one.
+
+    PostgreSQL gets `column = ANY(ARRAY(select))`: the select runs once, first, and its values are then found
+    through the column's index. Written as IN, the planner may choose instead to hash every row of the big
+    side to match a few hundred values (a semi-join costed from estimates): a full scan where ten lookups do.
+    """
+    return InSelect(column, select)
 
 
 @dataclass(frozen=True)

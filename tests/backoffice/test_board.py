@@ -34,6 +34,9 @@ def test_board_sorts_by_urgency_then_age_and_filters(db):
     from_01 = ask(agent(department="01"), urgency="no_income")
     assert _ids(caf) == [eviction.id, from_01.id, old_plain.id]
     assert _ids(caf, department="01") == [from_01.id]
+    # The totals: the view's own count, or (« Toutes », no urgency chosen) the filters' pairs summed.
+    assert [lists.board_page(caf, **kw).total for kw in ({}, {"department": "01"}, {"department": "02"},
+                                                          {"urgency": "eviction"}, {"view": "new"})] == [3, 1, 0, 1, 3]
     assert _ids(caf, urgency="eviction") == [eviction.id]
     conversation.take(caf, old_plain)
     assert _ids(caf, "mine") == [old_plain.id]
@@ -100,6 +103,8 @@ def test_board_and_my_requests_run_the_same_queries_whatever_the_number_of_reque
     desk = agent()
     ask(desk)
     board_few, mine_few = _count(app, caf, "/appui/pole"), _count(app, desk, "/appui/demandes")
+    # The user; the expert's groups and preference; the rows, total and filters (the agent: rows and preference).
+    assert (board_few, mine_few) == (3, 2)
     for _ in range(5):
         ask(desk, urgency="no_income")
     assert _count(app, caf, "/appui/pole") == board_few
@@ -157,3 +162,4 @@ def test_board_filters_list_what_the_open_requests_hold(db):
     closed.status, closed.closed_at = "closed", closed.created_at
     db.session.commit()
     assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])
+    assert lists.board_page(caf, procedure_id=rsa.id).total == 1 and lists.board_page(caf).total == 1

@@ -68,3 +68,24 @@ def test_widgets_use_it_and_render_the_same(app):
     assert fast == slow
     assert '<option selected value="a&amp;b">A &lt;et&gt; B</option>' in fast[1]
     assert wtforms_core.Select.render_option.__func__ is app_forms.fast_render_option
+
+
+def test_a_select_of_prerendered_choices_renders_as_a_select(app):
+    from app.common.forms import PrerenderedSelect, prerendered_choice
+
+    labels = [("", "— Choisissez —"), ("A&B", 'Pôle "A" <et> B (69, 01)'), ("C", "C"), ("D", "Dé")]
+
+    class Plain(Form):
+        group = SelectField("Pôle", coerce=str)
+
+    class Fast(Form):
+        group = SelectField("Pôle", coerce=str, widget=PrerenderedSelect())
+
+    for data in (None, "A&B", "D", "unknown"):
+        plain, fast = Plain(data={"group": data}), Fast(data={"group": data})
+        plain.group.choices = [SelectChoice(v, label) for v, label in labels]
+        fast.group.choices = [SelectChoice("", "— Choisissez —")] + [prerendered_choice(v, label)
+                                                                       for v, label in labels[1:]]
+        rendered = str(fast.group(class_="fr-select", required=True))
+        assert rendered == str(plain.group(class_="fr-select", required=True))
+        assert ('<option selected value="A&amp;B">' in rendered) == (data == "A&B")

@@ -33,6 +33,16 @@ EXACT = {
     "HR incident list": 2,
     "HR working-conditions indicators": 2,
     "national working-conditions indicators": 2,
+    # Back office: the user; the expert's groups and e-mail preference; the page's rows, capped total and filter
+    # lists (app.backoffice.lists).
+    "back office: national expert board": 3,
+    "back office: expert board, late view": 3,
+    # The user; the agent's rows, capped total and e-mail preference.
+    "back office: agent's requests": 2,
+    # The user; the request with its group, procedure and invitations; the conversation, steps, attachments,
+    # debriefs and the reader's groups, reroute choices, recurrent count or colleagues (queries.request_page_parts).
+    "back office: request page (expert)": 3,
+    "back office: request page (agent)": 3,
 }
 
 
