@@ -42,7 +42,37 @@ def provenance_of(status, source):
     return Provenance.DECLARED.value
 
 
-class PassportEntry(db.Model):
+class EntryLabels:
+    """What a passport line shows from its status, source and validity: shared by the model and the
+    plain rows of the holder's page (app.passports.my_passport.PassportLine)."""
+
+    __slots__ = ()
+
+    @property
+    def provenance(self):
+        return provenance_of(self.status, self.source)
+
+    @property
+    def provenance_label(self):
+        return Provenance(self.provenance).label
+
+    @property
+    def status_label(self):
+        return EntryStatus(self.status).label
+
+    @property
+    def source_label(self):
+        return EntrySource(self.source).label
+
+    def is_expired(self, today=None):
+        return self.valid_until is not None and self.valid_until < (today or date.today())
+
+    @property
+    def expired(self):
+        return self.is_expired()
+
+
+class PassportEntry(EntryLabels, db.Model):
     """One competency at one level in an agent's passport, and how we know it."""
 
     __tablename__ = "passport_entries"
@@ -94,28 +124,6 @@ class PassportEntry(db.Model):
     log = relationship("EvidenceLog", back_populates="entry", order_by="EvidenceLog.id")
     files = relationship("EvidenceFile", back_populates="entry", order_by="EvidenceFile.id")
 
-    @property
-    def provenance(self):
-        return provenance_of(self.status, self.source)
-
-    @property
-    def provenance_label(self):
-        return Provenance(self.provenance).label
-
-    @property
-    def status_label(self):
-        return EntryStatus(self.status).label
-
-    @property
-    def source_label(self):
-        return EntrySource(self.source).label
-
-    def is_expired(self, today=None):
-        return self.valid_until is not None and self.valid_until < (today or date.today())
-
-    @property
-    def expired(self):
-        return self.is_expired()
 
     def can_edit(self, user):
         """The holder edits their own draft or an entry sent back for changes."""

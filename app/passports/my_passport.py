@@ -16,11 +16,9 @@ from app.passports import reads
 from app.passports.models import (
     ContributionKind,
     ContributionOffer,
-    EntrySource,
-    EntryStatus,
+    EntryLabels,
     PassportEntry,
     PassportShare,
-    provenance_of,
 )
 from app.referential.models import Activity, Competency
 
@@ -48,7 +46,7 @@ class OrganisationRef:
 
 
 @dataclass(frozen=True, slots=True)
-class PassportLine:
+class PassportLine(EntryLabels):
     """One line of the holder's passport with what the entries table shows (the names PassportEntry has)."""
 
     id: int
@@ -60,22 +58,6 @@ class PassportLine:
     validated_by_org_id: int | None
     validated_by_org: OrganisationRef | None
     competency: CompetencyRef
-
-    @property
-    def provenance(self):
-        return provenance_of(self.status, self.source)
-
-    @property
-    def status_label(self):
-        return EntryStatus(self.status).label
-
-    @property
-    def source_label(self):
-        return EntrySource(self.source).label
-
-    @property
-    def expired(self):
-        return self.valid_until is not None and self.valid_until < date.today()
 
 
 @dataclass(frozen=True, slots=True)
