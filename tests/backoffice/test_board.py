@@ -163,3 +163,14 @@ def test_board_filters_list_what_the_open_requests_hold(db):
     db.session.commit()
     assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])
     assert lists.board_page(caf, procedure_id=rsa.id).total == 1 and lists.board_page(caf).total == 1
+
+
+def test_the_debrief_section_says_when_none_was_asked(app, db):
+    caf = expert()
+    group(experts=[caf])
+    desk = agent()
+    row = ask(desk)
+    expert_page = _client(app, caf).get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
+    assert "Aucun débrief demandé." in expert_page
+    agent_page = _client(app, desk).get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
+    assert "Aucun débrief demandé." not in agent_page and "Demander un débrief avec un expert" in agent_page
