@@ -3,7 +3,7 @@ organisation, who read it (« qui a consulté mon passeport »), the contributio
 
 The four lists are named parts of one UNION ALL (app.common.sql.PartsUnion), read as plain rows: one round
 trip, no ORM object. Each part reads what the separate queries read (scope.own_entries, reads.reads_of,
-contributions.offered_lines); the page sorts the lines as the other passport lists do (scope._sorted).
+contributions.offered_lines); the page sorts the lines as the other passport lists do (scope.sorted_entries).
 """
 import functools
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from app.passports.models import (
     PassportEntry,
     PassportShare,
 )
+from app.passports.scope import sorted_entries
 from app.referential.models import Activity, Competency
 
 READS_SHOWN = 20
@@ -158,13 +159,6 @@ def _page_union():
     ])
 
 
-def _sorted(lines):
-    return sorted(
-        lines,
-        key=lambda e: (e.competency.activity.position, e.competency.position, e.competency.code, -e.level, e.id),
-    )
-
-
 def _offered(rows):
     by_code = {}
     for code, title, level, offer in rows:
@@ -180,4 +174,4 @@ def my_passport(user):
     """The holder's passport page (MyPassport), in one query."""
     rows = _page_union().read({"holder_id": user.id, "holder_key": str(user.id), "org_id": user.organisation_id,
                                "limit": READS_SHOWN})
-    return MyPassport(_sorted(rows["entries"]), bool(rows["share"]), rows["reads"], _offered(rows["offers"]))
+    return MyPassport(sorted_entries(rows["entries"]), bool(rows["share"]), rows["reads"], _offered(rows["offers"]))

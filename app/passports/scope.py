@@ -95,7 +95,8 @@ def _full(query):
     )
 
 
-def _sorted(entries):
+def sorted_entries(entries):
+    """Passport lines in the référentiel's order (activity, competency), highest level first."""
     return sorted(
         entries,
         key=lambda e: (e.competency.activity.position, e.competency.position, e.competency.code, -e.level, e.id),
@@ -150,7 +151,7 @@ def read_passport_as_hr(hr_user, agent):
         _details(hr_scope(hr_user)).where(PassportEntry.holder_id == agent.id)
     ).unique().all()
     record_read(hr_user, "passport.read", agent, {})
-    return _sorted(entries)
+    return sorted_entries(entries)
 
 
 def has_active_share(holder, organisation_id):

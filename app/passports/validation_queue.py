@@ -12,7 +12,7 @@ from flask import current_app
 
 from app.accounts.models import Role, User
 from app.common.sql import capped_page, inline, inline_param
-from app.common.timezones import as_utc, timezone_for_department, utcnow
+from app.common.timezones import to_local, utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
 from app.passports.scope import hr_scope_parts, record_read
@@ -162,11 +162,10 @@ def _queue_rows(rows, department):
             found = entries[row.id] = (row, [])
         if row.file_id is not None:
             found[1].append((row.file_id, row.filename))
-    zone = timezone_for_department(department)
     return [
         QueueRow(row.id, row.holder_name, row.competency_code, row.competency_title, row.level, row.source,
                  row.status, row.description, row.submitted_at, tuple(files),
-                 as_utc(row.submitted_at).astimezone(zone).strftime("%d/%m/%Y") if row.submitted_at else "",
+                 to_local(row.submitted_at, department).strftime("%d/%m/%Y") if row.submitted_at else "",
                  provenance_of(row.status, row.source), EntrySource(row.source).label)
         for row, files in entries.values()
     ]
