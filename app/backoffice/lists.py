@@ -28,7 +28,7 @@ from app.backoffice.models import (
     SupportPreference,
     SupportRequest,
 )
-from app.common.sql import Part, PartsUnion, capped_window, in_select, inline, inline_param
+from app.common.sql import Part, PartsUnion, as_tuple, capped_window, first, in_select, inline, inline_param
 from app.common.timezones import as_utc, to_local, utcnow
 from app.extensions import db
 from app.reports.catalog_models import Procedure
@@ -136,12 +136,6 @@ def _row(columns, now, unread=0):
                       created_at, due_at, late, unread)
 
 
-def _columns(*values):
-    return values
-
-
-def _value(value):
-    return value
 
 
 def _not_closed():
@@ -166,7 +160,7 @@ def _scope_union():
         Part("groups", db.select(SupportGroup.id, SupportGroup.code, SupportGroup.name)
              .where(SupportGroup.id.in_(member_of)), BoardGroup, order_by=(SupportGroup.code, SupportGroup.id)),
         Part("opt_out", db.select(SupportPreference.email_opt_out).where(SupportPreference.user_id == user_id),
-             _value),
+             first),
     ])
 
 
@@ -263,10 +257,10 @@ def _board_union(group_count, view, by_department, by_procedure, urgency):
                             .label("departments"))
     procedures = db.select(Procedure.id, Procedure.title).where(Procedure.id.in_(db.select(pairs.c.procedure_id)))
     return PartsUnion([
-        Part("rows", rows, _columns, order_by=(shown.c.rank, R.created_at, R.id)),
-        Part("total", total, _value),
-        Part("departments", departments, _value),
-        Part("procedures", procedures, _columns),
+        Part("rows", rows, as_tuple, order_by=(shown.c.rank, R.created_at, R.id)),
+        Part("total", total, first),
+        Part("departments", departments, first),
+        Part("procedures", procedures, as_tuple),
     ])
 
 
@@ -324,10 +318,10 @@ def _mine_union():
             .limit(inline_param("rows")).offset(inline_param("skip")))
     user_id = db.bindparam("user_id")
     return PartsUnion([
-        Part("rows", rows, _columns, order_by=(R.updated_at.desc(), R.id.desc())),
-        Part("total", _counted(db.select(R.id).where(mine)), _value),
+        Part("rows", rows, as_tuple, order_by=(R.updated_at.desc(), R.id.desc())),
+        Part("total", _counted(db.select(R.id).where(mine)), first),
         Part("opt_out", db.select(SupportPreference.email_opt_out).where(SupportPreference.user_id == user_id),
-             _value),
+             first),
     ])
 
 

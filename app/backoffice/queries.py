@@ -20,7 +20,7 @@ from app.backoffice.models import (
     SupportMessage,
     SupportRequest,
 )
-from app.common.sql import Part, PartsUnion
+from app.common.sql import Part, PartsUnion, first
 from app.common.timezones import utcnow
 from app.extensions import db
 
@@ -141,9 +141,6 @@ class RequestPage:
     colleagues: list
 
 
-def _value(value):
-    return value
-
 
 @lru_cache(maxsize=8)
 def _page_union(expert, recurrent, colleagues):
@@ -169,14 +166,14 @@ def _page_union(expert, recurrent, colleagues):
         G = SupportGroup
         parts += [
             Part("group_ids", db.select(GroupMember.group_id).where(GroupMember.user_id == user_id,
-                                                                    GroupMember.ended_at.is_(None)), _value),
+                                                                    GroupMember.ended_at.is_(None)), first),
             Part("groups", db.select(G.id, G.code, G.name, G.is_national, G.departments)
                  .where(G.is_active.is_(True)), GroupChoiceRow, order_by=(G.operator, G.code)),
         ]
     if recurrent:
         parts.append(Part("recent", db.select(db.func.count().label("recent")).select_from(R).where(
             R.group_id == db.bindparam("group_id"), R.procedure_id == db.bindparam("procedure_id"),
-            R.created_at >= db.bindparam("since", type_=R.created_at.type)), _value))
+            R.created_at >= db.bindparam("since", type_=R.created_at.type)), first))
     if colleagues:
         parts.append(Part("colleagues", db.select(User.id, User.full_name).where(
             User.organisation_id == db.bindparam("organisation_id"), User.role == Role.AGENT,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time
 
 from app.backoffice.models import SupportRequest
 from app.backoffice.stats import percentile
-from app.common.sql import Part
+from app.common.sql import Part, as_tuple
 from app.common.timezones import as_utc
 from app.extensions import db
 from app.workplace.periods import month_bucket
@@ -86,7 +86,7 @@ def _delays_part(orgs, quarter):
                      .group_by(R.organisation_id, month))
     else:
         statement = db.select(R.organisation_id, month.label("month"), HOURS.label("hours")).where(*scope)
-    return Part("backoffice_support_delays", statement, lambda *row: row)
+    return Part("backoffice_support_delays", statement, as_tuple)
 
 
 def _delays_figures(rows):

@@ -112,6 +112,16 @@ def capped_page(page_arg, per_page, count_cap, read_page, read_count):
     return window.page(items, total)
 
 
+def as_tuple(*row):
+    """A Part's row maker that keeps the columns as they come, as a tuple."""
+    return row
+
+
+def first(value):
+    """A Part's row maker for one-column rows: the value itself."""
+    return value
+
+
 @dataclass(frozen=True)
 class Part:
     """One named part of a `PartsUnion`: a statement of labelled, typed columns, and what each of its rows

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.accounts.models import Organisation, Role
-from app.common.sql import Part, PartsUnion
+from app.common.sql import Part, PartsUnion, first
 from app.extensions import db
 from app.passports import reads
 from app.passports.models import (
@@ -104,9 +104,6 @@ def _line(entry_id, level, source, status, validated_at, valid_until, validated_
     )
 
 
-def _shared(share_id):
-    return share_id
-
 
 def _read(at, actor_id, action, role, organisation):
     return {
@@ -152,7 +149,7 @@ def _page_union():
     )
     return PartsUnion([
         Part("entries", entries, _line),
-        Part("share", share, _shared, order_by=(PassportShare.id,), limit=1),
+        Part("share", share, first, order_by=(PassportShare.id,), limit=1),
         Part("reads", read, _read, order_by=read_order, limit=READS_SHOWN),
         Part("offers", offers, _offer, order_by=(ContributionOffer.competency_code, ContributionOffer.occurred_at,
                                                  ContributionOffer.id)),

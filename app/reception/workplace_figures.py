@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import String
 
-from app.common.sql import Part
+from app.common.sql import Part, as_tuple
 from app.extensions import db
 from app.reception import summary
 from app.reception.models import QualityMonth
@@ -94,7 +94,7 @@ def _org_id(scope):
 def _desk_part(orgs, quarter):
     """The organisations' summary rows of the quarter, for both figures: one part, read once (same name)."""
     return Part("desk_months", _per_org_month(orgs, quarter, "visits", "waiting_over_15", "waiting_known"),
-                lambda *row: row)
+                as_tuple)
 
 
 def _accompaniments_figures(rows):

@@ -9,7 +9,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
-from app.common.sql import Part, PartsUnion, capped_page, inline, inline_param
+from app.common.sql import Part, PartsUnion, capped_page, first, inline, inline_param
 from app.common.timezones import utcnow
 from app.extensions import db
 from app.reports import labels, search
@@ -102,16 +102,13 @@ class BoardOptions:
     keyboard_shortcuts: bool  # the reader's preference (on unless turned off)
 
 
-def _value(value):
-    return value
-
 
 @lru_cache(maxsize=2)
 def _options_union(every_application):
     """The options' parts (:user_id, the reader; :team_id, their team), built once per kind of reader."""
     team_id, user_id = db.bindparam("team_id"), db.bindparam("user_id")
     applications = db.select(Application.id, Application.code, Application.name, Application.is_active)
-    parts = [Part("shortcuts", labels.keyboard_shortcuts_statement(user_id), _value)]
+    parts = [Part("shortcuts", labels.keyboard_shortcuts_statement(user_id), first)]
     if every_application:
         return PartsUnion([Part("applications", applications, ApplicationRow, order_by=(Application.name,)), *parts])
     return PartsUnion([

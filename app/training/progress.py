@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam
 
-from app.common.sql import Part, PartsUnion
+from app.common.sql import Part, PartsUnion, first
 from app.extensions import db
 from app.training import reference
 from app.training.models import (
@@ -137,9 +137,6 @@ class AttemptsRow(NamedTuple):
     passed: int  # 1 when an attempt passed
 
 
-def _single(value):
-    return value
-
 
 def progress_parts():
     """The named parts of one user's progress (:user_id): enrolments, completed modules, lessons read,
@@ -149,8 +146,8 @@ def progress_parts():
         Part("enrolments", db.select(Enrolment.id, Enrolment.path_id, Enrolment.due_on)
              .where(Enrolment.user_id == user_id), EnrolmentRow),
         Part("completed_modules", db.select(ModuleCompletion.module_id)
-             .where(ModuleCompletion.user_id == user_id), _single),
-        Part("lessons_read", db.select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id), _single),
+             .where(ModuleCompletion.user_id == user_id), first),
+        Part("lessons_read", db.select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id), first),
         Part("quiz_attempts", db.select(
             QuizAttempt.version_id, db.func.count(QuizAttempt.id).label("attempts"),
             db.func.max(db.case((QuizAttempt.passed, 1), else_=0)).label("passed"),

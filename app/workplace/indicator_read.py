@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, String
 
 from app.accounts.models import Organisation
-from app.common.sql import MAX_ID, Part, PartsUnion
+from app.common.sql import MAX_ID, Part, PartsUnion, as_tuple, first
 from app.extensions import db
 from app.workplace import barometer, checklist, providers, summary
 from app.workplace.models import IncidentMonth
@@ -36,12 +36,6 @@ class IndicatorRows:
     totals: dict = field(default_factory=dict)  # {provider name: whole-scope figure}
 
 
-def _tuple(*row):
-    return row
-
-
-def _single(value):
-    return value
 
 
 def _parts(level, without_department, reads):
@@ -78,14 +72,14 @@ def _parts(level, without_department, reads):
         db.select(Organisation.id.label("org_id")).where(condition(Organisation.id), with_incidents <= limit),
     ).cte("wc_cross_orgs")
     parts = [
-        Part("wc_incidents", incidents, _tuple),
-        Part("wc_site", checklist.site_figures_statement(condition), _tuple),
-        Part("wc_trend", barometer.trend_statement(level, without_department), _tuple),
+        Part("wc_incidents", incidents, as_tuple),
+        Part("wc_site", checklist.site_figures_statement(condition), as_tuple),
+        Part("wc_trend", barometer.trend_statement(level, without_department), as_tuple),
         Part("wc_busiest", db.select(busiest.c.org_id, busiest.c.name, quarter.month_of_date(busiest.c.month)
-                                     .label("month"), busiest.c.incidents), _tuple),
+                                     .label("month"), busiest.c.incidents), as_tuple),
         Part("wc_quiet", db.select(Organisation.id, Organisation.name)
-             .where(condition(Organisation.id), with_incidents <= limit), _tuple),
-        Part("wc_with_incidents", db.select(with_incidents.label("with_incidents")), _single),
+             .where(condition(Organisation.id), with_incidents <= limit), as_tuple),
+        Part("wc_with_incidents", db.select(with_incidents.label("with_incidents")), first),
     ]
     names = {}  # provider name -> (name of its part, name of its total's part or None)
     for name, read in reads.items():

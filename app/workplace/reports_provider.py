@@ -1,7 +1,7 @@
 """The online-service failures reported by agents of a site, read from the reports domain."""
 from datetime import UTC, datetime, time
 
-from app.common.sql import Part
+from app.common.sql import Part, as_tuple
 from app.extensions import db
 from app.reports.models import Report
 from app.workplace.periods import month_bucket
@@ -29,7 +29,7 @@ def _failures_part(orgs, quarter):
                                                      db.func.count().label("reports"))
                 .where(Report.organisation_id.in_(db.select(orgs.c.org_id)), Report.created_at >= quarter.start_at,
                        Report.created_at < quarter.end_at)
-                .group_by(Report.organisation_id, month), lambda *row: row)
+                .group_by(Report.organisation_id, month), as_tuple)
 
 
 def _failures_figures(rows):
