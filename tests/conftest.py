@@ -270,6 +270,17 @@ def pytest_collection_modifyitems(config, items):
             )
 
 
+# Redis has no "create database": a test takes one of the numbered databases that is empty. Checking
+# and marking it in one server-side step lets two test sessions (the SQLite and the PostgreSQL pass run
+# side by side in .ci/run) never take the same one; the test empties it afterwards (FLUSHDB).
+_CLAIM_IF_EMPTY = "if redis.call('DBSIZE') == 0 then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0"
+
+
+def claim_if_empty(connection):
+    """True when the connection's Redis database was empty and is now this session's."""
+    return bool(connection.eval(_CLAIM_IF_EMPTY, 1, "passerelle-test:claimed", str(os.getpid())))
+
+
 @pytest.fixture(scope="session")
 def oidc_provider():
     """A real OpenID provider (Authlib server side) on 127.0.0.1 for the whole session."""

@@ -25,9 +25,16 @@ def _import_curricula():
     import_curricula("curricula")
 
 
+def _import_fixture_curricula():
+    from tests.training.learning_helpers import import_fixture_curricula
+
+    import_fixture_curricula()
+
+
 # Each state as built from empty tables.
 STATES = {
     "demo": (_seed_demo,),
+    "demo+fixture curricula": (_seed_demo, _import_fixture_curricula),
     "demo+curricula": (_seed_demo, _import_curricula),
     "curricula+demo": (_import_curricula, _seed_demo),
 }
