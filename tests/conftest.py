@@ -1,5 +1,6 @@
 """Fixtures: app, db, client, login(role=...), on SQLite or on PostgreSQL (TEST_DATABASE_URL)."""
 import contextvars
+import copy
 import os
 import re
 import secrets
@@ -13,6 +14,27 @@ from sqlalchemy.engine import make_url
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _memoize_curricula_yaml():
+    """Parse each curricula YAML text once per session: the tests import the same corpora (the shipped one,
+    the fixture one) hundreds of times, and the pure-Python YAML parser took most of each import. The
+    cache is keyed by the text itself, so an edited file is parsed again; errors are never cached, and
+    every caller gets its own copy of the data. The YAML loader's own tests call it directly."""
+    from app.training.curricula import frontmatter, validate, yamllines
+
+    parsed = {}
+
+    def load_with_lines(text):
+        if text not in parsed:
+            parsed[text] = yamllines.load_with_lines(text)
+        data, lines = parsed[text]
+        return copy.deepcopy(data), lines
+
+    validate.load_with_lines = frontmatter.load_with_lines = load_with_lines
+
+
+_memoize_curricula_yaml()
 
 
 def _driver_url(url):
@@ -246,6 +268,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(
                 pytest.mark.skip(reason="PostgreSQL only: runs in the pass with TEST_DATABASE_URL")
             )
+
+
+# Redis has no "create database": a test takes one of the numbered databases that is empty. Checking
+# and marking it in one server-side step lets two test sessions (the SQLite and the PostgreSQL pass run
+# side by side in .ci/run) never take the same one; the test empties it afterwards (FLUSHDB).
+_CLAIM_IF_EMPTY = "if redis.call('DBSIZE') == 0 then redis.call('SET', KEYS[1], ARGV[1]) return 1 end return 0"
+
+
+def claim_if_empty(connection):
+    """True when the connection's Redis database was empty and is now this session's."""
+    return bool(connection.eval(_CLAIM_IF_EMPTY, 1, "passerelle-test:claimed", str(os.getpid())))
 
 
 @pytest.fixture(scope="session")

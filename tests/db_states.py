@@ -10,6 +10,7 @@ import sqlite3
 from app.extensions import db
 
 _saved = {}  # (database path, state name) -> an in-memory SQLite copy
+_saved_pg = {}  # (database URL, state name) -> ({table: COPY binary data}, {sequence: last value or None})
 
 
 def _seed_demo():
@@ -24,9 +25,16 @@ def _import_curricula():
     import_curricula("curricula")
 
 
+def _import_fixture_curricula():
+    from tests.training.learning_helpers import import_fixture_curricula
+
+    import_fixture_curricula()
+
+
 # Each state as built from empty tables.
 STATES = {
     "demo": (_seed_demo,),
+    "demo+fixture curricula": (_seed_demo, _import_fixture_curricula),
     "demo+curricula": (_seed_demo, _import_curricula),
     "curricula+demo": (_import_curricula, _seed_demo),
 }
@@ -37,6 +45,40 @@ def _database_path():
     return url.database if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:") else None
 
 
+def _is_postgresql():
+    return db.engine.url.get_backend_name() == "postgresql"
+
+
+def _save_pg():
+    """Every non-empty table's rows (COPY, binary) and every sequence's value."""
+    tables, sequences = {}, {}
+    with db.engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for table in db.metadata.sorted_tables:
+            if conn.exec_driver_sql(f'SELECT EXISTS (SELECT FROM "{table.name}")').scalar():
+                with cursor.copy(f'COPY "{table.name}" TO STDOUT (FORMAT BINARY)') as copy:
+                    tables[table.name] = b"".join(bytes(block) for block in copy)
+        for schema, name, value in conn.exec_driver_sql(
+            "SELECT schemaname, sequencename, last_value FROM pg_sequences"
+        ):
+            sequences[f'"{schema}"."{name}"'] = value
+    return tables, sequences
+
+
+def _restore_pg(saved):
+    """Put a copy of _save_pg back into the emptied tables (foreign-key triggers off while it loads)."""
+    tables, sequences = saved
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        cursor = conn.connection.driver_connection.cursor()
+        for name, data in tables.items():
+            with cursor.copy(f'COPY "{name}" FROM STDIN (FORMAT BINARY)') as copy:
+                copy.write(data)
+        for sequence, value in sequences.items():
+            if value is not None:
+                conn.exec_driver_sql("SELECT setval(%s::regclass, %s, true)", (sequence, value))
+
+
 def enter(name):
     """Replace whatever the tables hold by the state `name` (see STATES)."""
     from tests.conftest import _clear_tables
@@ -44,6 +86,18 @@ def enter(name):
     path = _database_path()
     key = (path, name)
     db.session.remove()
+    if _is_postgresql():
+        key = (db.engine.url.render_as_string(hide_password=False), name)
+        _clear_tables(db)
+        if key in _saved_pg:
+            _restore_pg(_saved_pg[key])
+        else:
+            for step in STATES[name]:
+                step()
+            db.session.commit()
+            db.session.remove()
+            _saved_pg[key] = _save_pg()
+        return
     if path and key in _saved:
         target = sqlite3.connect(path)
         try:

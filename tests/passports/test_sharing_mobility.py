@@ -7,8 +7,9 @@ from app.accounts.services import change_organisation
 from app.passports import scope, services
 from app.passports.models import PassportEntry
 from app.passports.seed import seed_passport_demo
-from app.seed import DEMO_PASSWORD, seed_demo
-from tests.training.learning_helpers import complete, import_fixture_curricula
+from app.seed import DEMO_PASSWORD
+from tests import db_states
+from tests.training.learning_helpers import complete
 
 
 def _login(app, email):
@@ -25,8 +26,7 @@ def _page(client, url):
 
 
 def test_the_passport_follows_the_agent_and_shows_only_after_consent(app, db):
-    seed_demo()
-    import_fixture_curricula()
+    db_states.enter("demo+fixture curricula")  # seed_demo() then import_fixture_curricula(), kept per session
     assert seed_passport_demo()
     agent = find_user_by_email("agent.caf@passerelle.example")
     admin = find_user_by_email("admin@passerelle.example")
@@ -71,8 +71,7 @@ def test_the_passport_follows_the_agent_and_shows_only_after_consent(app, db):
 
 
 def test_what_was_submitted_to_the_new_organisation_is_visible_without_sharing(app, db):
-    seed_demo()
-    import_fixture_curricula()
+    db_states.enter("demo+fixture curricula")  # seed_demo() then import_fixture_curricula(), kept per session
     seed_passport_demo()
     agent = find_user_by_email("agent.caf@passerelle.example")
     fs = db.session.scalar(db.select(Organisation).where(Organisation.code == "FS-DEMO"))

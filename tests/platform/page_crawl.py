@@ -1,4 +1,5 @@
 """Every HTML page a role can reach by following links from its home page, with the demo data."""
+import zlib
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
@@ -64,6 +65,23 @@ def load_demo():
     from tests import db_states
 
     db_states.enter("curricula+demo")
+
+
+_crawled = {}  # role -> the pages of crawl_demo, zlib-compressed
+
+
+def crawl_demo(client, role):
+    """{path: html} of every page the role reaches in the demo state (load_demo), starting from its home
+    and from its GET pages of the access matrix: crawl(client, role, also=matrix_pages(role)).
+
+    The crawl is the slow part of the page checks (hundreds of pages a role) and its result depends only on
+    the role and the demo state, so it runs once per role and session; each test that reads it starts from
+    the demo state as before, and gets its own copy of the pages."""
+    load_demo()
+    if role not in _crawled:
+        pages = crawl(client, role, also=matrix_pages(role))
+        _crawled[role] = {path: zlib.compress(html.encode()) for path, html in pages.items()}
+    return {path: zlib.decompress(data).decode() for path, data in _crawled[role].items()}
 
 
 def crawl(client, role, also=()):

@@ -10,7 +10,7 @@ from app.common import jobs
 from app.extensions import db as _db
 from app.notifications.models import OutboxEmail
 from app.notifications.services import deliver_inline, queue_email
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, claim_if_empty
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -80,7 +80,7 @@ def redis_url():
     try:
         for number in range(15, 7, -1):
             connection = Redis.from_url(f"{base}/{number}", socket_connect_timeout=2)
-            if connection.dbsize() == 0:
+            if claim_if_empty(connection):
                 break
             connection.close()
         else:

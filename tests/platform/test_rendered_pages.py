@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from tests.platform.page_crawl import ROLES, Ids, VisibleText, crawl, load_demo, matrix_pages
+from tests.platform.page_crawl import ROLES, Ids, VisibleText, crawl_demo
 
 # Notes written for the project, not for the people who use it. « à vérifier » and « à compléter »
 # count when they close a clause (« intitulé à vérifier ; », « : à compléter. »); « les points à
@@ -46,8 +46,7 @@ def test_the_detector_finds_the_notes_the_issue_quotes_and_spares_ordinary_frenc
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_of_any_role_shows_a_drafting_note(client, role):
-    load_demo()
-    pages = crawl(client, role)
+    pages = crawl_demo(client, role)
     assert len(pages) >= (3 if role == "anonymous" else 8), sorted(pages)
     leaks = {path: notes for path, html in pages.items() if (notes := drafting_notes(VisibleText.of(html)))}
     assert leaks == {}, "\n".join(f"{path}: {notes[:3]}" for path, notes in sorted(leaks.items()))
@@ -68,8 +67,7 @@ AUTOCOMPLETE_TYPES = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_of_any_role_repeats_an_id_or_gives_an_input_a_wrong_autocomplete_token(client, role):
-    load_demo()
-    pages = crawl(client, role, also=matrix_pages(role))
+    pages = crawl_demo(client, role)
     assert len(pages) >= (3 if role == "anonymous" else 8), sorted(pages)
     duplicates, mismatches = {}, {}
     for path, html in pages.items():

@@ -17,7 +17,7 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from tests.conftest import IN_CI, PG_URL, create_pg_database, drop_pg_database
+from tests.conftest import IN_CI, PG_URL, claim_if_empty, create_pg_database, drop_pg_database
 
 pytestmark = pytest.mark.postgres
 
@@ -38,14 +38,14 @@ def _unavailable(reason):
 
 
 def _free_redis_db():
-    """A Redis database number that is empty now (the test flushes it afterwards)."""
+    """A Redis database number that was empty, now claimed (the test flushes it afterwards)."""
     from redis import Redis
     from redis.exceptions import RedisError
 
     try:
         for number in range(15, 7, -1):
             connection = Redis.from_url(f"{REDIS_BASE}/{number}", socket_connect_timeout=2)
-            if connection.dbsize() == 0:
+            if claim_if_empty(connection):
                 return connection, f"{REDIS_BASE}/{number}"
             connection.close()
     except RedisError as exc:

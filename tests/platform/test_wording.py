@@ -7,7 +7,7 @@ import pytest
 
 from app.reports.views import masked_summary
 from tests.factories import UserFactory
-from tests.platform.page_crawl import ROLES, NamedLinks, VisibleText, crawl, load_demo
+from tests.platform.page_crawl import ROLES, NamedLinks, VisibleText, crawl_demo
 
 
 def _text(response):
@@ -90,8 +90,7 @@ def test_the_wording_detector_finds_the_forms_the_issue_quotes():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_no_page_of_any_role_misses_a_plural_or_names_a_page_two_ways(client, role):
-    load_demo()
-    pages = crawl(client, role)
+    pages = crawl_demo(client, role)
     assert len(pages) >= (3 if role == "anonymous" else 8), sorted(pages)
     problems = {path: found for path, markup in pages.items()
                 if (found := wording_problems(VisibleText.of(markup)))}

@@ -4,6 +4,7 @@ Ralph pins old versions of some packages, so it never enters the application's e
 session builds a virtualenv from requirements-lrs.txt, once per content of that file, under
 ~/.cache/passerelle (PASSERELLE_CACHE_DIR to change it), and reuses it afterwards.
 """
+import fcntl
 import hashlib
 import os
 import shutil
@@ -26,11 +27,26 @@ def cache_dir():
 
 
 def ensure_venv():
-    """The Ralph virtualenv (built when missing); raises RuntimeError with the reason it cannot be."""
+    """The Ralph virtualenv (built when missing); raises RuntimeError with the reason it cannot be.
+
+    Two test sessions may ask at once (.ci/run runs the SQLite and the PostgreSQL pass side by side):
+    the first builds it under a lock, the other waits for it."""
     digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()[:16]
     venv = cache_dir() / f"ralph-{digest}"
+    if (venv / ".complete").exists():
+        return venv
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv.parent / f"ralph-{digest}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _build_venv(venv)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_venv(venv):
     ready = venv / ".complete"
-    if ready.exists():
+    if ready.exists():  # built by another session while this one waited
         return venv
     # Built in place (a venv's scripts name their interpreter by absolute path, so it cannot be moved);
     # the marker file says the build finished.

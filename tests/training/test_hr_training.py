@@ -31,9 +31,9 @@ def test_hr_sees_own_agents_and_404_elsewhere(app, client, login, curricula, tes
 
 def test_demo_hr_fs_gets_404_on_caf_agent(app, client, db):
     from app.accounts.models import find_user_by_email
-    from app.seed import seed_demo
+    from tests import db_states
 
-    seed_demo()
+    db_states.enter("demo")  # what seed_demo() gives, kept per session
     client.post("/connexion", data={"email": "rh.fs@passerelle.example", "password": "passerelle-demo"})
     fs_agent = find_user_by_email("agent.fs@passerelle.example")
     caf_agent = find_user_by_email("agent.caf@passerelle.example")
