@@ -46,6 +46,10 @@ ORG_ROLES = {Role.AGENT.value, Role.HR.value, Role.EXPERT.value}
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    # A département's organisations by name (the quality pages list them): read from the index alone.
+    __table_args__ = (
+        Index("ix_organisations_department_name", "department", "name", postgresql_include=["code"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)

@@ -54,6 +54,19 @@ def fast_html_params(**kwargs):
 
 
 _wtforms_render_option = None  # WTForms' own Select.render_option, for the options the fast path leaves
+_wtforms_dispatch_render_option = None  # WTForms' own Select._dispatch_render_option
+_render_option_of = {}  # (select widget class, its render_option) -> the renderer WTForms' dispatch picked
+
+
+def _dispatch_render_option_once(cls):
+    """WTForms' Select._dispatch_render_option, worked out once per widget class and render_option: WTForms
+    inspects render_option's signature (inspect.signature) on every select it renders, for an answer that
+    depends on them only."""
+    key = (cls, getattr(cls.render_option, "__func__", cls.render_option))
+    render = _render_option_of.get(key)
+    if render is None:
+        render = _render_option_of[key] = _wtforms_dispatch_render_option.__func__(cls)
+    return render
 
 
 def fast_render_option(cls, choice, **kwargs):
@@ -69,8 +82,8 @@ def fast_render_option(cls, choice, **kwargs):
 
 def install_fast_html_params():
     """Make every WTForms widget use fast_html_params (module function and the widgets' staticmethods), and
-    selects render their common options without building attributes."""
-    global _wtforms_render_option
+    selects render their common options without building attributes, their option renderer picked once."""
+    global _wtforms_render_option, _wtforms_dispatch_render_option
     from wtforms import widgets
     from wtforms.widgets import core
 
@@ -81,6 +94,9 @@ def install_fast_html_params():
     if _wtforms_render_option is None:
         _wtforms_render_option = core.Select.__dict__["render_option"]
     core.Select.render_option = classmethod(fast_render_option)
+    if _wtforms_dispatch_render_option is None:
+        _wtforms_dispatch_render_option = core.Select.__dict__["_dispatch_render_option"]
+    core.Select._dispatch_render_option = classmethod(_dispatch_render_option_once)
 
 
 @dataclass

@@ -77,10 +77,12 @@ class PassportEntry(EntryLabels, db.Model):
 
     __tablename__ = "passport_entries"
     # The HR validation queue reads, per organisation, the waiting entries in submission order
-    # (app.passports.scope): partial indexes hold only submitted entries.
+    # (app.passports.scope): partial indexes hold only submitted entries. The holder is in the first one too
+    # (PostgreSQL), so that the queue's capped count is read from the index alone.
     __table_args__ = (
         Index("ix_passport_entries_queue_submitted_to", "submitted_to_org_id", "submitted_at", "id",
-              postgresql_where=text("status = 'submitted'"), sqlite_where=text("status = 'submitted'")),
+              postgresql_where=text("status = 'submitted'"), sqlite_where=text("status = 'submitted'"),
+              postgresql_include=["holder_id"]),
         Index("ix_passport_entries_queue_validated_by", "validated_by_org_id", "submitted_at", "id",
               postgresql_where=text("status = 'submitted' AND validated_by_org_id IS NOT NULL"),
               sqlite_where=text("status = 'submitted' AND validated_by_org_id IS NOT NULL")),

@@ -58,9 +58,8 @@ def organisation(code):
 @bp.route("/departement/<department>")
 @roles(Role.MANAGER_NETWORK, Role.ADMIN)
 def department(department):
-    department = queries.department_or_404(current_user, department)
+    organisations = queries.department_page_organisations(current_user, department)
     period = queries.parse_period(request.args.get("periode"))
-    organisations = queries.department_organisations(current_user, department)
     return render_template("reception/quality.html", ind=queries.department_indicators(department, period),
                            endpoint="reception_quality.department", values={"department": department},
                            periods=queries.recent_periods(), organisations=_organisation_links(organisations, period))

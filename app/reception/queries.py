@@ -3,6 +3,7 @@
 Indicators are computed from the monthly summary rows (one per scope and month): a page reads at
 most a dozen small rows, whatever the size of the desk log.
 """
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -439,11 +440,39 @@ def voice_organisation(token):
     return db.session.get(Organisation, int(organisation_id))
 
 
-def department_organisations(user, department, limit=500):
-    """(code, name) rows of the département's organisations the user may read, for the page's links (no
-    objects built: a large département lists hundreds)."""
-    return db.session.execute(visible_organisations(user).with_only_columns(Organisation.code, Organisation.name)
-                              .where(Organisation.department == department).limit(limit)).all()
+@functools.cache
+def _department_page_statement(assigned):
+    """The organisations of :department by name, up to :limit; `assigned`: only when the département is one of
+    :user_id's (their assignment outer-joined to its organisations: one row without organisation when it has
+    none, no row when it is not theirs)."""
+    department, limit = db.bindparam("department"), db.bindparam("limit", type_=db.Integer)
+    if not assigned:
+        return (db.select(Organisation.code, Organisation.name).where(Organisation.department == department)
+                .order_by(Organisation.name).limit(limit))
+    return (
+        db.select(Organisation.code, Organisation.name)
+        .select_from(NetworkDepartment)
+        .outerjoin(Organisation, Organisation.department == NetworkDepartment.department)
+        .where(NetworkDepartment.user_id == db.bindparam("user_id"), NetworkDepartment.department == department)
+        .order_by(Organisation.name).limit(limit)
+    )
+
+
+def department_page_organisations(user, department, limit=500):
+    """department_or_404 and the département's organisations the user may read, in one query: their (code,
+    name) rows by name, for the page's links (no objects built: a large département lists hundreds), or 404
+    when the user may not read the département (an administrator one with organisations, an « animateur
+    réseau » one of theirs)."""
+    if user.role not in (Role.ADMIN, Role.MANAGER_NETWORK):
+        abort(404)
+    assigned = user.role == Role.MANAGER_NETWORK
+    values = {"department": department, "limit": limit}
+    if assigned:
+        values["user_id"] = user.id
+    rows = db.session.execute(_department_page_statement(assigned), values).all()
+    if not rows:
+        abort(404)
+    return [row for row in rows if row.code is not None]
 
 
 def network_managers():

@@ -196,7 +196,8 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
         rows = db.session.execute(rows_statement, {**values, "count_limit": window.count_limit,
                                                    "rows": per_page, "offset": window.offset}).all()
         named = _label_namer(rows, team_labels)
-        items = [BoardRow(*row[:-2], labels=named(row.label_ids)) for row in rows]
+        now, department = utcnow(), actor.organisation.department if actor.organisation else None
+        items = [BoardRow(*row[:-2], labels=named(row.label_ids), now=now, department=department) for row in rows]
         return items, rows[0].total if rows else None
 
     def read_count(window):

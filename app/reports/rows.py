@@ -1,6 +1,8 @@
 """Rows of the report lists read as plain columns (the similar reports, the triage board), not loaded reports."""
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
+from datetime import datetime
 
+from app.common.timezones import to_local, utcnow
 from app.reports.catalog_models import Application, Procedure
 from app.reports.models import Report, ReportState, summarise
 
@@ -29,9 +31,11 @@ def similar_columns():
             Report.me_too_count, Report.author_id, Application.name.label("application_name"))
 
 
-@dataclass(frozen=True)
+@dataclass
 class BoardRow(ReportState):
-    """A row of the triage board: the columns it shows, not a loaded report."""
+    """A row of the triage board: the columns it shows, not a loaded report; its dates as the page shows them,
+    worked out once per row with the page's `now` and the reader's `department` (its time zone), rather than
+    by a filter and a property call per cell."""
 
     id: int
     reference: str
@@ -52,6 +56,18 @@ class BoardRow(ReportState):
     assignee_id: int | None = None
     assignee_name: str | None = None
     labels: tuple = ()
+    now: InitVar[datetime | None] = None
+    department: InitVar[str | None] = None
+    created_on: str = field(init=False)  # dd/mm/yyyy, local time
+    due_on: str = field(init=False)  # the next deadline of an open report, dd/mm/yyyy; "" without one
+    overdue: bool = field(init=False)  # is_overdue at `now`
+
+    def __post_init__(self, now, department):
+        now = now or utcnow()
+        due = self.next_due_at
+        self.created_on = to_local(self.created_at, department).strftime("%d/%m/%Y") if self.created_at else ""
+        self.due_on = to_local(due, department).strftime("%d/%m/%Y") if due and self.is_open else ""
+        self.overdue = self.is_acknowledge_overdue(now) or self.is_answer_overdue(now)
 
 
 def board_columns():

@@ -70,6 +70,15 @@ def test_widgets_use_it_and_render_the_same(app):
     assert wtforms_core.Select.render_option.__func__ is app_forms.fast_render_option
 
 
+def test_a_select_picks_its_option_renderer_once(app, monkeypatch):
+    """WTForms inspects render_option's signature for every select it renders: done once per widget class."""
+    calls, signature = [], wtforms_core.get_signature
+    monkeypatch.setattr(wtforms_core, "get_signature", lambda f: calls.append(f) or signature(f))
+    form = Sample()
+    first = [str(form.choice()) for _ in range(3)]
+    assert first[0] == first[1] == first[2] and len(calls) <= 1
+
+
 def test_a_select_of_prerendered_choices_renders_as_a_select(app):
     from app.common.forms import PrerenderedSelect, prerendered_choice
 

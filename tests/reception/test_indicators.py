@@ -269,3 +269,34 @@ def test_hr_page_takes_the_organisation_loaded_with_the_user(app, client, login,
     assert not any(s.lstrip().startswith("SELECT organisations.") for s in counter.statements), counter.statements
     assert client.get(f"/qualite/structure/ORG-C?periode={Q3}").status_code == 404
     assert client.get(f"/qualite/structure/ORG-C/fiche.pdf?periode={Q3}").status_code == 404
+
+
+def test_department_page_checks_access_and_lists_organisations_in_one_query(app, client, login, world):
+    """An « animateur réseau » reads their départements only (one without organisation too: no list), an
+    administrator any département with organisations; with the figures kept, the page is the user's query
+    and the access check with the organisations' links, in one."""
+    from app.common import refcache
+    from app.reception.models import NetworkDepartment
+
+    manager = UserFactory(role="manager_network")
+    db.session.add_all([NetworkDepartment(user_id=manager.id, department=d) for d in ("69", "2A")])
+    db.session.commit()
+    app.config["INDICATORS_CACHE_SECONDS"] = 300
+    try:
+        login(user=manager)
+        assert client.get(f"/qualite/departement/69?periode={Q3}").status_code == 200  # figures now kept
+        with count_queries(app) as counter:
+            page = client.get(f"/qualite/departement/69?periode={Q3}").get_data(as_text=True)
+        assert counter.count == 2, counter.statements
+        assert page.index("Structure A") < page.index("Structure B") and "Structure C" not in page
+        empty = client.get(f"/qualite/departement/2A?periode={Q3}")
+        assert empty.status_code == 200 and "Structures du département" not in empty.get_data(as_text=True)
+        assert client.get(f"/qualite/departement/75?periode={Q3}").status_code == 404
+        admin = app.test_client()
+        assert admin.post("/connexion", data={"email": UserFactory(role="admin").email,
+                                              "password": PASSWORD}).status_code == 302
+        assert "Structure C" in admin.get(f"/qualite/departement/75?periode={Q3}").get_data(as_text=True)
+        assert admin.get(f"/qualite/departement/2A?periode={Q3}").status_code == 404
+    finally:
+        app.config["INDICATORS_CACHE_SECONDS"] = 0
+        refcache.forget("reception-quality")

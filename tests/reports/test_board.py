@@ -237,6 +237,7 @@ def test_board_rows_answer_like_the_reports(app, world, db):
         report = db.session.get(Report, row.id)
         for name in ("status_label", "problem_type_label", "is_open", "is_overdue", "next_due_at"):
             assert getattr(row, name) == getattr(report, name), (report.title, name)
+        assert row.overdue == report.is_overdue  # as the page shows it, worked out with the page's time
         assert row.application_name == report.application.name
         assert row.procedure_title == (report.procedure.title if report.procedure else None)
     assert [r.is_overdue for r in page.items] == [False, False, True]

@@ -29,6 +29,9 @@ EXACT = {
     "HR validation queue": 1 + 1 + 1 + 1,
     # The user; the training catalogue's 4 (cached when served); the page with its progress and total.
     "HR team view": 1 + 4 + 1,
+    # The user; the access check with the département's organisations (app.reception.queries
+    # .department_page_organisations); the indicators' 4 (kept per process when served: INDICATORS_CACHE_SECONDS).
+    "département quality indicators": 1 + 1 + 4,
     # Working conditions (tests/workplace/test_page_costs.py says which).
     "HR incident list": 2,
     "HR working-conditions indicators": 2,
