@@ -1,5 +1,7 @@
 """What a quiz submission writes: the attempt and its audit line, committed (on PostgreSQL one statement,
 audit.insert_audited; on SQLite the unit of work); a passing attempt that completes the module still records it."""
+import pytest
+
 from app.audit.models import AuditLog
 from app.training import learning
 from app.training.models import ModuleCompletion, QuizAttempt
@@ -39,3 +41,18 @@ def test_a_passing_attempt_before_reading_is_written_without_completion(curricul
     assert db.session.get(QuizAttempt, outcome.attempt_id).passed
     assert [line.target_id for line in _audit_lines(db, agent)] == [str(outcome.attempt_id)]
     assert db.session.scalar(db.select(ModuleCompletion.id).where(ModuleCompletion.user_id == agent.id)) is None
+
+
+@pytest.mark.postgres
+def test_the_same_submission_arriving_twice_at_once_keeps_the_first(curricula, make_user, db):
+    """The one-statement write refused by the (user, submission_key) constraint: the first attempt is returned."""
+    agent = make_user()
+    module = curricula["accueil-base"]
+    first = learning.submit_attempt(agent, module, WRONG, submission_key="race")
+    # What the second request does when its own look-up ran before the first one's write was committed.
+    values = {"user_id": agent.id, "version_id": module.current_version_id, "answers": WRONG, "score": 0,
+              "passed": False, "submission_key": "race"}
+    second = learning._insert_attempt(agent, module, values, [], "race")
+    assert not second.is_new and second.attempt_id == first.attempt_id
+    assert db.session.scalar(db.select(db.func.count(QuizAttempt.id)).where(QuizAttempt.user_id == agent.id)) == 1
+    assert len(_audit_lines(db, agent)) == 1
