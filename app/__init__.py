@@ -232,6 +232,9 @@ def _init_templates(app):
         return url
 
     app.jinja_env.globals["static_url"] = static_url
+    from app.common.forms import csrf_field
+
+    app.jinja_env.globals["csrf_field"] = csrf_field
 
     page_urls = {}
 

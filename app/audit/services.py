@@ -40,6 +40,38 @@ def audit_now(actor, action, target=None, details=None):
     db.session.execute(_INSERT, _values(actor, action, target, details))
 
 
+def insert_audited(table, values, actor, action, details=None):
+    """PostgreSQL: INSERT one row of `table` (`values`: all its columns but the id) and its audit line in one
+    statement (a data-modifying WITH); returns the new row's id. When no transaction is open it is a
+    transaction by itself (dbreads.COMMITS_ALONE): one round trip instead of BEGIN, two INSERTs and COMMIT,
+    committed as durably as any other write (synchronous_commit is left as it is). The caller still commits
+    (nothing left to send when it ran on its own). No ORM object is made: no unit of work, no flush events."""
+    session = db.session()
+    line = _values(actor, action, None, details)
+    params = dict(values, **{f"audit_{name}": value for name, value in line.items() if name != "target_id"})
+    params.update(audit_target_type=table.name, audit_at=utcnow())
+    new_id = session.execute(_audited_insert(table, tuple(sorted(values))), params).scalar_one()
+    session.info[WROTE_OTHER] = True  # not only an audit row: the commit is a durable one
+    return int(new_id)
+
+
+@functools.lru_cache(maxsize=16)
+def _audited_insert(table, names):
+    """WITH new_row AS (INSERT INTO table ... RETURNING id) INSERT INTO audit_log ... SELECT ... FROM new_row
+    RETURNING target_id (built once per table and set of columns; values bound when it runs)."""
+    new_row = (db.insert(table).values({name: db.bindparam(name, type_=table.c[name].type) for name in names})
+               .returning(table.c.id).cte("new_row"))
+    audit_table = AuditLog.__table__
+    columns = ("at", "actor_id", "action", "target_type", "target_id", "details")
+    line = db.select(*[
+        db.cast(new_row.c.id, audit_table.c.target_id.type) if name == "target_id"
+        else db.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
+        for name in columns
+    ]).select_from(new_row)
+    return (db.insert(audit_table).from_select(columns, line).returning(audit_table.c.target_id)
+            .add_cte(new_row, nest_here=True).execution_options(**{COMMITS_ALONE: True}))
+
+
 # Read audits (« who read my passport », report and support reads) commit a transaction that wrote
 # nothing else. On PostgreSQL such a commit does not wait for the write-ahead log to reach the disk
 # (`SET LOCAL synchronous_commit TO off`, that transaction only): the row is committed and visible at

@@ -3,6 +3,7 @@
 Every free text is masked by `redact` before it is stored; only the masked text and the
 count of each kind found are kept.
 """
+import functools
 import re
 from collections import defaultdict
 
@@ -134,7 +135,13 @@ ME_TOO_OFFER_SECONDS = 24 * 3600
 
 
 def _offers():
-    return URLSafeTimedSerializer(current_app.secret_key, salt="report-me-too-offer")
+    return _offers_signed_with(current_app.secret_key)
+
+
+@functools.lru_cache(maxsize=4)
+def _offers_signed_with(secret_key):
+    # Made once per key (making one costs twice what signing an offer does; the search signs one per report shown).
+    return URLSafeTimedSerializer(secret_key, salt="report-me-too-offer")
 
 
 def me_too_offer(user, report_id):

@@ -7,11 +7,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts import queries
 from app.accounts.models import User
-from app.audit.services import audit
+from app.audit.services import audit, insert_audited
+from app.common.models import utcnow
 from app.common.urls import local_path
 from app.extensions import db
 from app.notifications.services import notify
 from app.training import reference
+from app.training.lrs.queue import is_enabled as lrs_enabled
 from app.training.models import (
     Enrolment,
     Lesson,
@@ -270,14 +272,11 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
     score, results = score_answers(questions, answers)
     if not any(r.chosen for r in results):
         raise EmptyAnswers("Aucune réponse cochée : répondez au moins à une question avant de valider.")
-    attempt = QuizAttempt(
-        user_id=user.id,
-        version_id=version.id,
-        answers={r.question.qid: r.chosen for r in results},
-        score=score,
-        passed=score >= version.pass_mark,
-        submission_key=submission_key,
-    )
+    values = {"user_id": user.id, "version_id": version.id, "answers": {r.question.qid: r.chosen for r in results},
+              "score": score, "passed": score >= version.pass_mark, "submission_key": submission_key}
+    if _records_alone(values["passed"], version, state):
+        return _insert_attempt(user, module, values, results, submission_key)
+    attempt = QuizAttempt(**values)
     db.session.add(attempt)
     try:
         db.session.flush()
@@ -293,6 +292,34 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
     db.session.commit()
     _announce(user, module, completion)
     return AttemptOutcome(attempt, results, completion, True, attempt_id)
+
+
+def _records_alone(passed, version, state):
+    """Whether the attempt is the request's only write: on PostgreSQL, no completion to record (a failed
+    attempt, or the module's state read this request says none is due) and no xAPI statement to queue."""
+    if db.session.get_bind().dialect.name != "postgresql" or lrs_enabled():
+        return False
+    if not passed:
+        return True
+    return (state is not None and state.module.current_version_id == version.id
+            and (state.completed or state.lessons_done < state.lessons_total))
+
+
+def _insert_attempt(user, module, values, results, submission_key):
+    """The attempt and its audit line in one statement, then the commit (see audit.insert_audited)."""
+    values = dict(values, created_at=utcnow())
+    try:
+        attempt_id = insert_audited(QuizAttempt.__table__, values, user, "training.quiz_attempt",
+                                    {"module": module.slug, "passed": values["passed"]})
+    except IntegrityError:
+        db.session.rollback()  # the same submission arrived twice at once: keep the first
+        previous = db.session.scalar(
+            db.select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.submission_key == submission_key)
+        )
+        return AttemptOutcome(previous, results_for(previous), None, False)
+    db.session.commit()
+    # Not added to the session: what the callers read of it (id, score, answers...) is what was written.
+    return AttemptOutcome(QuizAttempt(id=attempt_id, **values), results, None, True, attempt_id)
 
 
 @dataclass

@@ -21,6 +21,7 @@ EXACT = {
     # The user; the services, labels, members and shortcut preference; the rows with labels and total.
     "triage board (filtered)": 3,
     # The number of the attempt (which orders the choices) comes with the module's state: no count of its own.
+    # On PostgreSQL the attempt and its audit line are one statement (audit.insert_audited): one fewer (below).
     "quiz submission": 10,
     # The user; the lines, the share, the reads of the passport and the contributions, in one query.
     "passport page": 1 + 1,
@@ -191,4 +192,7 @@ def test_query_counts_do_not_grow_with_the_data(app):
     _clear_tables(db)
     large = _measure(app, LARGE)
     assert small == large
-    assert {page: large[page] for page in EXACT} == EXACT
+    exact = dict(EXACT)
+    if db.engine.dialect.name == "postgresql":
+        exact["quiz submission"] -= 1
+    assert {page: large[page] for page in exact} == exact
