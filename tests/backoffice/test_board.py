@@ -174,3 +174,18 @@ def test_the_debrief_section_says_when_none_was_asked(app, db):
     assert "Aucun débrief demandé." in expert_page
     agent_page = _client(app, desk).get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
     assert "Aucun débrief demandé." not in agent_page and "Demander un débrief avec un expert" in agent_page
+
+
+def test_board_rows_and_departement_options_are_written_escaped():
+    from datetime import UTC, datetime
+
+    row = lists.RequestRow(1, "A-2026-000001", 'Loyer <b>"impayé"</b> & CAF', "new", "none", None, "971", 2,
+                           datetime(2026, 1, 31, 23, 30, tzinfo=UTC), None, False)
+    html = lists.board_rows([row], "/appui/demandes/")
+    assert '<a href="/appui/demandes/A-2026-000001">A-2026-000001</a>' in html
+    assert "<td>Loyer &lt;b&gt;&#34;impayé&#34;&lt;/b&gt; &amp; CAF</td>" in html
+    # The creation day in the asking site's calendar (Guadeloupe: still the 31st), as strftime writes it.
+    assert "<td>971</td><td>31/01/2026</td><td>2</td>" in html and row.created_on == "31/01/2026"
+    assert lists.department_options(("01", "2A", "<x>"), "2A") == (
+        '<option value="01">01</option><option value="2A" selected>2A</option>'
+        '<option value="&lt;x&gt;">&lt;x&gt;</option>')
