@@ -5,7 +5,8 @@ import io
 from PIL import Image
 
 from app.backoffice import conversation, groups, lists, queries, requests
-from app.backoffice.models import SupportAttachment
+from app.backoffice.models import SupportAttachment, SupportGroup
+from app.common.refcache import forget
 from app.extensions import db
 from app.reports.catalog_models import Procedure
 from tests.backoffice.factories import agent, ask, expert, group
@@ -189,3 +190,30 @@ def test_board_rows_and_departement_options_are_written_escaped():
     assert lists.department_options(("01", "2A", "<x>"), "2A") == (
         '<option value="01">01</option><option value="2A" selected>2A</option>'
         '<option value="&lt;x&gt;">&lt;x&gt;</option>')
+
+
+def test_the_request_page_keeps_the_active_groups_until_a_group_changes(app, db):
+    caf = expert()
+    local = group(experts=[caf])
+    group("APPUI-CAF-01", departments=("01",))
+    row = ask(agent())
+    path = f"/appui/demandes/{row.reference}"
+    app.config["REFERENCE_CACHE_SECONDS"] = 60
+    try:
+        first = _count(app, caf, path)
+        # The groups kept by the process: the same three queries, the choices the same.
+        assert _count(app, caf, path) == first == 3
+        page = _client(app, caf).get(path).get_data(as_text=True)
+        assert page.count('<option value="APPUI-CAF-01">Pôle APPUI-CAF-01 (01)</option>') == 2
+        assert 'value="APPUI-CAF-69"' not in page  # the request's own group is not a choice
+        db.session.execute(db.update(SupportGroup).where(SupportGroup.code == "APPUI-CAF-01").values(name="Ain"))
+        db.session.commit()
+        assert ">Ain (01)" not in _client(app, caf).get(path).get_data(as_text=True)  # kept, not read again
+        groups.update_group(None, local, "Pôle du Rhône", ["69"])
+        other = groups.group_by_code("APPUI-CAF-01")
+        groups.update_group(None, other, "Pôle de l'Ain", ["01"])
+        page = _client(app, caf).get(path).get_data(as_text=True)
+        assert page.count("Pôle de l&#39;Ain (01)</option>") == 2
+    finally:
+        app.config["REFERENCE_CACHE_SECONDS"] = 0
+        forget(groups.ACTIVE_GROUPS_KEY)
