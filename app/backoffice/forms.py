@@ -193,4 +193,5 @@ def group_choices(groups, exclude=()):
     """The reroute and invite selects' choices: « name (coverage) » of these groups (a tuple of rows) but those
     of `exclude` (ids), after « — Choisissez — », as PrerenderedChoices: the options are written once per
     version of the list, not on every request page."""
-    return PrerenderedChoices([CHOOSE, *(choice for id_, choice in _group_options(tuple(groups)) if id_ not in exclude)])
+    options = _group_options(tuple(groups))
+    return PrerenderedChoices([CHOOSE, *(choice for id_, choice in options if id_ not in exclude)])

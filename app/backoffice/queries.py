@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.backoffice.enums import DebriefStatus, MessageKind, Status
-from app.backoffice.groups import ACTIVE_GROUPS_KEY, my_group_ids_select
+from app.backoffice.groups import ACTIVE_GROUPS_KEY
 from app.backoffice.models import (
     GroupMember,
     SupportAttachment,
@@ -30,17 +30,22 @@ R = SupportRequest
 
 def scope_clause(user):
     """Which requests a user may open: own (or shared by a colleague), their groups', invited, all for admins."""
-    if user.role == Role.AGENT:
-        own = R.author_id == user.id
-        if user.organisation_id is None:
+    return _scope(user.role, user.organisation_id is not None, user.id, user.organisation_id)
+
+
+def _scope(role, has_organisation, user_id, organisation_id):
+    """scope_clause's condition for a role, on the user's id and organisation (values or bind parameters)."""
+    if role == Role.AGENT:
+        own = R.author_id == user_id
+        if not has_organisation:
             return own
-        return or_(own, (R.shared_with_site.is_(True)) & (R.organisation_id == user.organisation_id))
-    if user.role == Role.EXPERT:
-        groups = my_group_ids_select(user)
+        return or_(own, (R.shared_with_site.is_(True)) & (R.organisation_id == organisation_id))
+    if role == Role.EXPERT:
+        groups = db.select(GroupMember.group_id).where(GroupMember.user_id == user_id, GroupMember.ended_at.is_(None))
         invited = db.select(SupportInvitation.request_id).where(
-            or_(SupportInvitation.group_id.in_(groups), SupportInvitation.user_id == user.id))
+            or_(SupportInvitation.group_id.in_(groups), SupportInvitation.user_id == user_id))
         return or_(R.group_id.in_(groups), R.id.in_(invited))
-    if user.role == Role.ADMIN:
+    if role == Role.ADMIN:
         return R.id.is_not(None)
     return false()
 
@@ -63,11 +68,19 @@ def find_request(user, reference, with_messages=True):
     key = (reference or "").strip().upper()
     if not key.startswith("A-") or len(key) > 20:
         return None
+    statement = _find_statement(getattr(user.role, "value", user.role), user.organisation_id is not None, with_messages)
+    return db.session.execute(statement, {"user_id": user.id, "organisation_id": user.organisation_id,
+                                          "reference": key}).unique().scalar_one_or_none()
+
+
+@lru_cache(maxsize=32)
+def _find_statement(role, has_organisation, with_messages):
+    """find_request's statement (:user_id, :organisation_id, :reference) for a role, built once."""
     options = [joinedload(R.group), joinedload(R.procedure), joinedload(R.invitations)]
     if with_messages:
         options.append(selectinload(R.messages).joinedload(SupportMessage.author))
-    return db.session.execute(visible_requests(user).where(R.reference == key).options(*options)).unique(
-    ).scalar_one_or_none()
+    scope = _scope(role, has_organisation, db.bindparam("user_id"), db.bindparam("organisation_id"))
+    return db.select(R).where(scope, R.reference == db.bindparam("reference")).options(*options)
 
 
 class MessageRow(NamedTuple):

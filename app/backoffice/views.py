@@ -143,7 +143,8 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
                        note_form=shown("note_form", lambda: NoteForm(prefix="note"), "note" in actions),
                        reroute_form=reroute, invite_form=invite,
                        transfer_form=shown("transfer_form", TransferForm, "transfer" in actions),
-                       fiche_form=shown("fiche_form", lambda: FicheForm(prefix="fiche"), row.first_answer_at is not None),
+                       fiche_form=shown("fiche_form", lambda: FicheForm(prefix="fiche"),
+                                        row.first_answer_at is not None),
                        recurrent=queries.recurrent_problem(row, count=parts.recent_count))
     elif context["is_owner"]:
         handover = forms.get("handover_form") or HandoverForm()
