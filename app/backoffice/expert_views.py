@@ -26,10 +26,12 @@ def board():
     board = lists.read_board(current_user, view, department, procedure_id, urgency, request.args.get("page"))
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
-    return render_template("backoffice/board.html", page=board.page, rows=board.page.items,
-                           detail_prefix=detail_prefix(), views=VIEWS, view=view, filters=filters,
+    rows = board.page.items
+    return render_template("backoffice/board.html", page=board.page, rows=rows,
+                           rows_html=lists.board_rows(rows, detail_prefix()), views=VIEWS, view=view, filters=filters,
                            department=department, procedure_id=procedure_id, urgency=urgency,
-                           departments=board.departments, procedures=board.procedures, urgencies=URGENCIES,
+                           department_options=lists.department_options(tuple(board.departments), department),
+                           procedures=board.procedures, urgencies=URGENCIES,
                            groups=board.groups, preference=PreferenceForm(email_opt_out=board.email_opt_out))
 
 

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from app.backoffice.enums import CITIZEN_FIELDS, ConsentKind, Operator, Urgency, Usefulness
 from app.backoffice.models import coverage_label
-from app.common.forms import BaseForm, PrerenderedSelect, prerendered_choice
+from app.common.forms import BaseForm, PrerenderedChoices, PrerenderedSelect, prerendered_choice
 
 REQUIRED = "Ce champ est obligatoire."
 
@@ -175,13 +175,23 @@ class UpstreamForm(BaseForm):
     what_happened = TextAreaField("Ce qui bloque les usagers", validators=[DataRequired(REQUIRED), Length(max=5000)])
 
 
-@lru_cache(maxsize=4096)
 def _group_choice(group):
     return prerendered_choice(group.code, f"{group.name} ({coverage_label(group.is_national, group.departments)})")
 
 
+@lru_cache(maxsize=4)
+def _group_options(groups):
+    """(group id, its choice) of each of these groups (a tuple of rows of id, code, name, is_national,
+    departments), their options written once per version of the list (the rows are the key)."""
+    return tuple((g.id, _group_choice(g)) for g in groups)
+
+
+CHOOSE = prerendered_choice("", "— Choisissez —")
+
+
 def group_choices(groups, exclude=()):
-    """The reroute and invite selects' choices: « name (coverage) » of these groups (rows of id, code, name,
-    is_national, departments) but those of `exclude` (ids), after « — Choisissez — ». Each group's option is
-    written once per version of its row (the row is the key), not on every request page."""
-    return [SelectChoice("", "— Choisissez —")] + [_group_choice(g) for g in groups if g.id not in exclude]
+    """The reroute and invite selects' choices: « name (coverage) » of these groups (a tuple of rows) but those
+    of `exclude` (ids), after « — Choisissez — », as PrerenderedChoices: the options are written once per
+    version of the list, not on every request page."""
+    options = _group_options(tuple(groups))
+    return PrerenderedChoices([CHOOSE, *(choice for id_, choice in options if id_ not in exclude)])

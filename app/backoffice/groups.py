@@ -5,11 +5,15 @@ from app.accounts.models import Role, User, find_user_by_email
 from app.audit.services import audit
 from app.backoffice.enums import Operator
 from app.backoffice.models import GroupMember, SupportGroup
+from app.common.refcache import forget
 from app.common.timezones import utcnow
 from app.extensions import db
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,39}$")
 DEPARTMENT = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$")
+# The active groups as the request page's reroute and invite choices list them, kept by each process for
+# REFERENCE_CACHE_SECONDS (app.backoffice.queries.request_page_parts); dropped here when a group changes.
+ACTIVE_GROUPS_KEY = "backoffice.active_groups"
 
 
 class GroupError(ValueError):
@@ -69,6 +73,7 @@ def create_group(actor, code, name, operator, departments=(), national=False, pu
     db.session.flush()
     audit(actor, "support.group_create", group, {"code": code, "themes": [p.id for p in group.procedures]})
     db.session.commit()
+    forget(ACTIVE_GROUPS_KEY)
     return group
 
 
@@ -89,6 +94,7 @@ def update_group(actor, group, name, departments=(), national=False, public_note
     after = {"name": group.name, "coverage": group.coverage_label, "themes": sorted(p.id for p in group.procedures)}
     audit(actor, "support.group_update", group, {"code": group.code, "before": before, "after": after})
     db.session.commit()
+    forget(ACTIVE_GROUPS_KEY)
     return group
 
 

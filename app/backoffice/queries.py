@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.backoffice.enums import DebriefStatus, MessageKind, Status
-from app.backoffice.groups import my_group_ids_select
+from app.backoffice.groups import ACTIVE_GROUPS_KEY
 from app.backoffice.models import (
     GroupMember,
     SupportAttachment,
@@ -20,6 +20,7 @@ from app.backoffice.models import (
     SupportMessage,
     SupportRequest,
 )
+from app.common.refcache import fresh, keep
 from app.common.sql import Part, PartsUnion, first
 from app.common.timezones import utcnow
 from app.extensions import db
@@ -29,17 +30,22 @@ R = SupportRequest
 
 def scope_clause(user):
     """Which requests a user may open: own (or shared by a colleague), their groups', invited, all for admins."""
-    if user.role == Role.AGENT:
-        own = R.author_id == user.id
-        if user.organisation_id is None:
+    return _scope(user.role, user.organisation_id is not None, user.id, user.organisation_id)
+
+
+def _scope(role, has_organisation, user_id, organisation_id):
+    """scope_clause's condition for a role, on the user's id and organisation (values or bind parameters)."""
+    if role == Role.AGENT:
+        own = R.author_id == user_id
+        if not has_organisation:
             return own
-        return or_(own, (R.shared_with_site.is_(True)) & (R.organisation_id == user.organisation_id))
-    if user.role == Role.EXPERT:
-        groups = my_group_ids_select(user)
+        return or_(own, (R.shared_with_site.is_(True)) & (R.organisation_id == organisation_id))
+    if role == Role.EXPERT:
+        groups = db.select(GroupMember.group_id).where(GroupMember.user_id == user_id, GroupMember.ended_at.is_(None))
         invited = db.select(SupportInvitation.request_id).where(
-            or_(SupportInvitation.group_id.in_(groups), SupportInvitation.user_id == user.id))
+            or_(SupportInvitation.group_id.in_(groups), SupportInvitation.user_id == user_id))
         return or_(R.group_id.in_(groups), R.id.in_(invited))
-    if user.role == Role.ADMIN:
+    if role == Role.ADMIN:
         return R.id.is_not(None)
     return false()
 
@@ -62,11 +68,19 @@ def find_request(user, reference, with_messages=True):
     key = (reference or "").strip().upper()
     if not key.startswith("A-") or len(key) > 20:
         return None
+    statement = _find_statement(getattr(user.role, "value", user.role), user.organisation_id is not None, with_messages)
+    return db.session.execute(statement, {"user_id": user.id, "organisation_id": user.organisation_id,
+                                          "reference": key}).unique().scalar_one_or_none()
+
+
+@lru_cache(maxsize=32)
+def _find_statement(role, has_organisation, with_messages):
+    """find_request's statement (:user_id, :organisation_id, :reference) for a role, built once."""
     options = [joinedload(R.group), joinedload(R.procedure), joinedload(R.invitations)]
     if with_messages:
         options.append(selectinload(R.messages).joinedload(SupportMessage.author))
-    return db.session.execute(visible_requests(user).where(R.reference == key).options(*options)).unique(
-    ).scalar_one_or_none()
+    scope = _scope(role, has_organisation, db.bindparam("user_id"), db.bindparam("organisation_id"))
+    return db.select(R).where(scope, R.reference == db.bindparam("reference")).options(*options)
 
 
 class MessageRow(NamedTuple):
@@ -136,16 +150,17 @@ class RequestPage:
     attachments: list
     debriefs: list
     group_ids: set
-    groups: list
+    groups: tuple
     recent_count: int | None
     colleagues: list
 
 
 
-@lru_cache(maxsize=8)
-def _page_union(expert, recurrent, colleagues):
+@lru_cache(maxsize=16)
+def _page_union(expert, recurrent, colleagues, groups=True):
     """The request page's parts (:request_id; an expert's :user_id, and :group_id, :procedure_id, :since for
-    the recurrent problem; an owner's :organisation_id, :user_id, :author_id), built once per kind of page."""
+    the recurrent problem; an owner's :organisation_id, :user_id, :author_id), built once per kind of page;
+    an expert's page reads the active groups too (`groups`) when this process does not have them."""
     from app.backoffice.knowledge_models import Debrief
 
     request_id = db.bindparam("request_id")
@@ -167,9 +182,10 @@ def _page_union(expert, recurrent, colleagues):
         parts += [
             Part("group_ids", db.select(GroupMember.group_id).where(GroupMember.user_id == user_id,
                                                                     GroupMember.ended_at.is_(None)), first),
-            Part("groups", db.select(G.id, G.code, G.name, G.is_national, G.departments)
-                 .where(G.is_active.is_(True)), GroupChoiceRow, order_by=(G.operator, G.code)),
         ]
+        if groups:
+            parts.append(Part("groups", db.select(G.id, G.code, G.name, G.is_national, G.departments)
+                              .where(G.is_active.is_(True)), GroupChoiceRow, order_by=(G.operator, G.code)))
     if recurrent:
         parts.append(Part("recent", db.select(db.func.count().label("recent")).select_from(R).where(
             R.group_id == db.bindparam("group_id"), R.procedure_id == db.bindparam("procedure_id"),
@@ -186,7 +202,7 @@ def request_page_parts(user, request, now=None):
     """The request page's parts (a RequestPage) for this reader, in one query; none for an administrator, who
     sees the request's metadata only (its conversation is not even read)."""
     if user.role == Role.ADMIN:
-        return RequestPage([], [], [], [], set(), [], None, [])
+        return RequestPage([], [], [], [], set(), (), None, [])
     expert = user.role == Role.EXPERT
     recurrent = expert and request.procedure_id is not None
     colleagues = request.is_owner(user) and user.organisation_id is not None
@@ -198,10 +214,16 @@ def request_page_parts(user, request, now=None):
                       since=(now or utcnow()) - timedelta(days=30))
     if colleagues:
         params.update(organisation_id=user.organisation_id, user_id=user.id, author_id=request.author_id or 0)
-    found = _page_union(expert, recurrent, colleagues).read(params)
+    # The active groups (the reroute and invite choices, the same for every expert) are reference data: read
+    # with the page's parts when this process does not have them, then kept REFERENCE_CACHE_SECONDS.
+    groups = fresh(ACTIVE_GROUPS_KEY) if expert else ()
+    found = _page_union(expert, recurrent, colleagues, groups is None).read(params)
+    if groups is None:
+        groups = keep(ACTIVE_GROUPS_KEY, tuple(found["groups"]))
     return RequestPage(found["messages"], found["events"], found["attachments"], found["debriefs"],
-                       set(found.get("group_ids", ())), found.get("groups", []),
+                       set(found.get("group_ids", ())), groups,
                        found["recent"][0] if recurrent else None, found.get("colleagues", []))
+
 
 
 def messages_for(request, user, messages=None):

@@ -119,7 +119,8 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
     """The request page as the user's role may see it (admins: metadata only); `parts` are
     queries.request_page_parts' when the caller read them."""
     parts = parts or queries.request_page_parts(current_user, row)
-    context = {"req": row, "citizen": citizen, "confirm_form": ConfirmForm(), "actions": allowed_actions(row),
+    actions = allowed_actions(row)
+    context = {"req": row, "citizen": citizen, "actions": actions,
                "may_see_citizen": row.can_see_citizen_block(current_user, parts.group_ids),
                "is_owner": row.is_owner(current_user)}
     if current_user.role != Role.ADMIN:
@@ -127,12 +128,23 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
                        attachments=parts.attachments, expected_by=pdf.answer_expected_by(row),
                        debriefs=parts.debriefs)
     if current_user.role == Role.EXPERT:
-        reroute = forms.get("reroute_form") or RerouteForm(prefix="reroute")
-        invite = forms.get("invite_form") or InviteForm(prefix="invite")
-        reroute.group.choices = invite.group.choices = group_choices(parts.groups, row.working_group_ids())
-        context.update(answer_form=forms.get("answer_form") or MessageForm(), note_form=NoteForm(prefix="note"),
+        # Only the forms the page shows (the template's conditions: the allowed actions, a first answer given).
+        def shown(key, make, condition):
+            return (forms.get(key) or make()) if condition else None
+
+        reroute = shown("reroute_form", lambda: RerouteForm(prefix="reroute"), "reroute" in actions)
+        invite = shown("invite_form", lambda: InviteForm(prefix="invite"), "invite" in actions)
+        if reroute is not None or invite is not None:
+            choices = group_choices(parts.groups, row.working_group_ids())
+            for form in (reroute, invite):
+                if form is not None:
+                    form.group.choices = choices
+        context.update(answer_form=shown("answer_form", MessageForm, "answer" in actions),
+                       note_form=shown("note_form", lambda: NoteForm(prefix="note"), "note" in actions),
                        reroute_form=reroute, invite_form=invite,
-                       transfer_form=forms.get("transfer_form") or TransferForm(), fiche_form=forms.get("fiche_form") or FicheForm(prefix="fiche"),
+                       transfer_form=shown("transfer_form", TransferForm, "transfer" in actions),
+                       fiche_form=shown("fiche_form", lambda: FicheForm(prefix="fiche"),
+                                        row.first_answer_at is not None),
                        recurrent=queries.recurrent_problem(row, count=parts.recent_count))
     elif context["is_owner"]:
         handover = forms.get("handover_form") or HandoverForm()

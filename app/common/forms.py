@@ -122,14 +122,20 @@ def prerendered_choice(value, label):
     return PrerenderedChoice(value, label, html=str(option))
 
 
+class PrerenderedChoices(list):
+    """A select's choices that are all PrerenderedChoice (no group of options, no render_kw): with a `coerce`
+    of str, PrerenderedSelect joins their options as written, but the selected one's."""
+
+
 class PrerenderedSelect(Select):
     """WTForms' Select, the same markup, writing a PrerenderedChoice's option from its `html` when it is not
     the selected one: a select of a few hundred prerendered choices costs a join per page, not a few hundred
     renderings. Other choices (and groups of options) render as Select renders them."""
 
     def __call__(self, field, **kwargs):
-        choices = field._choices_from_input(field.choices) or []
-        if any(choice.optgroup is not None for choice in choices):  # field.has_groups(), without a second pass
+        written = isinstance(field.choices, PrerenderedChoices) and field.coerce is str
+        choices = field.choices if written else field._choices_from_input(field.choices) or []
+        if not written and any(choice.optgroup is not None for choice in choices):  # has_groups(), one pass
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -140,6 +146,12 @@ class PrerenderedSelect(Select):
                 kwargs[k] = getattr(flags, k)
         html = [f"<select {fast_html_params(name=field.name, **kwargs)}>"]
         render = type(self)._dispatch_render_option()
+        if written:  # choice.value is a text: coerce (str) leaves it as it is
+            data = field.data
+            html += [choice.html if choice.value != data else render(Choice(
+                value=choice.value, label=choice.label, selected=True, render_kw={})) for choice in choices]
+            html.append("</select>")
+            return Markup("".join(html))  # noqa: S704  # nosec B704 - each option escaped when it was written
         for choice in choices:
             selected = field.coerce(choice.value) == field.data
             if not selected and isinstance(choice, PrerenderedChoice) and not choice.render_kw:

@@ -38,6 +38,28 @@ def cached(key, load, setting="REFERENCE_CACHE_SECONDS"):
     return value
 
 
+def fresh(key, setting="REFERENCE_CACHE_SECONDS"):
+    """The value kept under `key` if loaded less than the `setting`'s seconds ago, else None: for a page that
+    reads the rows itself, along with its other parts, when the process does not have them (see `keep`)."""
+    ttl = current_app.config.get(setting, 0)
+    if ttl <= 0:
+        return None
+    store = _store()
+    with _lock:
+        found = store.get(key)
+    if found is not None and time.monotonic() - found[0] < ttl:
+        return found[1]
+    return None
+
+
+def keep(key, value):
+    """Keep `value` under `key` from now (read back by `fresh` and `cached`); returns it."""
+    store = _store()
+    with _lock:
+        store[key] = (time.monotonic(), value)
+    return value
+
+
 def forget(prefix):
     """Drop this application's values whose key (a string, or a tuple starting with one) starts with prefix."""
     if not has_app_context():

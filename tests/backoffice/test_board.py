@@ -5,7 +5,8 @@ import io
 from PIL import Image
 
 from app.backoffice import conversation, groups, lists, queries, requests
-from app.backoffice.models import SupportAttachment
+from app.backoffice.models import SupportAttachment, SupportGroup
+from app.common.refcache import forget
 from app.extensions import db
 from app.reports.catalog_models import Procedure
 from tests.backoffice.factories import agent, ask, expert, group
@@ -174,3 +175,45 @@ def test_the_debrief_section_says_when_none_was_asked(app, db):
     assert "Aucun débrief demandé." in expert_page
     agent_page = _client(app, desk).get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
     assert "Aucun débrief demandé." not in agent_page and "Demander un débrief avec un expert" in agent_page
+
+
+def test_board_rows_and_departement_options_are_written_escaped():
+    from datetime import UTC, datetime
+
+    row = lists.RequestRow(1, "A-2026-000001", 'Loyer <b>"impayé"</b> & CAF', "new", "none", None, "971", 2,
+                           datetime(2026, 1, 31, 23, 30, tzinfo=UTC), None, False)
+    html = lists.board_rows([row], "/appui/demandes/")
+    assert '<a href="/appui/demandes/A-2026-000001">A-2026-000001</a>' in html
+    assert "<td>Loyer &lt;b&gt;&#34;impayé&#34;&lt;/b&gt; &amp; CAF</td>" in html
+    # The creation day in the asking site's calendar (Guadeloupe: still the 31st), as strftime writes it.
+    assert "<td>971</td><td>31/01/2026</td><td>2</td>" in html and row.created_on == "31/01/2026"
+    assert lists.department_options(("01", "2A", "<x>"), "2A") == (
+        '<option value="01">01</option><option value="2A" selected>2A</option>'
+        '<option value="&lt;x&gt;">&lt;x&gt;</option>')
+
+
+def test_the_request_page_keeps_the_active_groups_until_a_group_changes(app, db):
+    caf = expert()
+    local = group(experts=[caf])
+    group("APPUI-CAF-01", departments=("01",))
+    row = ask(agent())
+    path = f"/appui/demandes/{row.reference}"
+    app.config["REFERENCE_CACHE_SECONDS"] = 60
+    try:
+        first = _count(app, caf, path)
+        # The groups kept by the process: the same three queries, the choices the same.
+        assert _count(app, caf, path) == first == 3
+        page = _client(app, caf).get(path).get_data(as_text=True)
+        assert page.count('<option value="APPUI-CAF-01">Pôle APPUI-CAF-01 (01)</option>') == 2
+        assert 'value="APPUI-CAF-69"' not in page  # the request's own group is not a choice
+        db.session.execute(db.update(SupportGroup).where(SupportGroup.code == "APPUI-CAF-01").values(name="Ain"))
+        db.session.commit()
+        assert ">Ain (01)" not in _client(app, caf).get(path).get_data(as_text=True)  # kept, not read again
+        groups.update_group(None, local, "Pôle du Rhône", ["69"])
+        other = groups.group_by_code("APPUI-CAF-01")
+        groups.update_group(None, other, "Pôle de l'Ain", ["01"])
+        page = _client(app, caf).get(path).get_data(as_text=True)
+        assert page.count("Pôle de l&#39;Ain (01)</option>") == 2
+    finally:
+        app.config["REFERENCE_CACHE_SECONDS"] = 0
+        forget(groups.ACTIVE_GROUPS_KEY)

@@ -80,7 +80,7 @@ def test_a_select_picks_its_option_renderer_once(app, monkeypatch):
 
 
 def test_a_select_of_prerendered_choices_renders_as_a_select(app):
-    from app.common.forms import PrerenderedSelect, prerendered_choice
+    from app.common.forms import PrerenderedChoices, PrerenderedSelect, prerendered_choice
 
     labels = [("", "— Choisissez —"), ("A&B", 'Pôle "A" <et> B (69, 01)'), ("C", "C"), ("D", "Dé")]
 
@@ -98,3 +98,6 @@ def test_a_select_of_prerendered_choices_renders_as_a_select(app):
         rendered = str(fast.group(class_="fr-select", required=True))
         assert rendered == str(plain.group(class_="fr-select", required=True))
         assert ('<option selected value="A&amp;B">' in rendered) == (data == "A&B")
+        # All of them written (PrerenderedChoices): the options are joined, the selected one written again.
+        fast.group.choices = PrerenderedChoices([prerendered_choice(v, label) for v, label in labels])
+        assert str(fast.group(class_="fr-select", required=True)) == rendered

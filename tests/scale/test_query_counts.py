@@ -44,7 +44,8 @@ EXACT = {
     # The user; the agent's rows, capped total and e-mail preference.
     "back office: agent's requests": 2,
     # The user; the request with its group, procedure and invitations; the conversation, steps, attachments,
-    # debriefs and the reader's groups, reroute choices, recurrent count or colleagues (queries.request_page_parts).
+    # debriefs and the reader's groups, reroute choices (read there only when the process does not keep them: always
+    # in the tests), recurrent count or colleagues (queries.request_page_parts).
     "back office: request page (expert)": 3,
     "back office: request page (agent)": 3,
 }
