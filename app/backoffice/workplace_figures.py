@@ -80,20 +80,10 @@ def _delays_part(orgs, quarter):
     app.backoffice.delay_summary (the median support_delays takes, one row per organisation-month whatever the
     number of requests)."""
     S = SupportDelayMonth
-    if _in_sql():
-        # Each organisation's rows looked up by index (a LATERAL subquery): the planner cannot tell how few
-        # organisations `orgs` holds and would otherwise read the whole quarter's rows.
-        distinct = db.select(orgs.c.org_id).distinct().subquery("delay_orgs")
-        found = (db.select(S.organisation_id, S.month, S.median_hours)
-                 .where(S.organisation_id == distinct.c.org_id, S.month.in_(quarter.months))
-                 .offset(0)  # keeps the subquery from being merged into a join
-                 .lateral("delay_months"))
-        statement = (db.select(found.c.organisation_id, quarter.month_of_date(found.c.month).label("month"),
-                               found.c.median_hours.label("hours")).select_from(distinct).join(found, db.true()))
-    else:
-        statement = (db.select(S.organisation_id, quarter.month_of_date(S.month).label("month"),
-                               S.median_hours.label("hours"))
-                     .where(S.organisation_id.in_(db.select(orgs.c.org_id)), S.month.in_(quarter.months)))
+    # Read from the index (month, organisation_id) with the median: a hash join with the few organisations asked.
+    statement = (db.select(S.organisation_id, quarter.month_of_date(S.month).label("month"),
+                           S.median_hours.label("hours"))
+                 .where(S.organisation_id.in_(db.select(orgs.c.org_id)), S.month.in_(quarter.months)))
     return Part("backoffice_support_delays", statement, as_tuple)
 
 

@@ -69,8 +69,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_support_delay_months')),
     sa.UniqueConstraint('organisation_id', 'month', name='uq_support_delay_months_key')
     )
+    with op.batch_alter_table('support_delay_months', schema=None) as batch_op:
+        batch_op.create_index('ix_support_delay_months_month_org', ['month', 'organisation_id'], unique=False,
+                              postgresql_include=['median_hours'])
     _backfill(summary)
 
 
 def downgrade():
+    with op.batch_alter_table('support_delay_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_support_delay_months_month_org')
     op.drop_table('support_delay_months')

@@ -53,8 +53,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_org_months')),
     sa.UniqueConstraint('organisation_id', 'month', name='uq_report_org_months_key')
     )
+    with op.batch_alter_table('report_org_months', schema=None) as batch_op:
+        batch_op.create_index('ix_report_org_months_month_org', ['month', 'organisation_id'], unique=False,
+                              postgresql_include=['reports'])
     _backfill(summary)
 
 
 def downgrade():
+    with op.batch_alter_table('report_org_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_org_months_month_org')
     op.drop_table('report_org_months')
