@@ -5,7 +5,7 @@ is written (first_answer_at and first_answer_business_hours set). Whenever a req
 deleted through the ORM and its organisation, creation time or stored delay changed, the rows it left and
 joined are recomputed from the requests themselves (the median of one organisation-month, read by index),
 in the same transaction. Requests written in bulk (the scale seed) call `rebuild` afterwards; `rebuild` is
-also the repair (`flask support rebuild-delays`).
+also the repair.
 
 The median is PostgreSQL's percentile_cont, as app.backoffice.workplace_figures.support_delays takes it; on
 SQLite app.backoffice.stats.percentile (the same interpolation).

@@ -9,6 +9,8 @@ agent's département), over the requests answered — the definition of the grou
 Both read the delay stored on each request when its first answer is written
 (SupportRequest.first_answer_business_hours): one query, however many requests the period holds. The
 median is PostgreSQL's percentile_cont; SQLite has none, so it is taken here from the single column.
+Inside the indicators' single query, the same medians are read from the monthly rows
+app.backoffice.delay_summary keeps (one row per organisation-month).
 """
 from collections import defaultdict
 from datetime import UTC, datetime, time
