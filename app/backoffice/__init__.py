@@ -27,7 +27,7 @@ def init_app(app):
     register_purger(purge_citizen_blocks)
     register_exporter("support", export_support)
     register_eraser(erase_support)
-    from app.backoffice import workplace_figures
+    from app.backoffice import delay_summary, workplace_figures  # noqa: F401  (delay_summary: its listeners)
 
     workplace_figures.register()
     from app.backoffice.debriefs import home_contribution

@@ -1,6 +1,17 @@
 """Expert groups, their members, support requests with their messages, invitations and attachments."""
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, event, inspect, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Organisation, Role, User
@@ -94,7 +105,7 @@ class SupportRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True, active_history=True)
     department: Mapped[str | None] = mapped_column(String(3))
     operator: Mapped[str] = mapped_column(String(30))
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_procedures.id"), index=True)
@@ -118,17 +129,19 @@ class SupportRequest(db.Model):
     handoffs: Mapped[int] = mapped_column(default=0)
     escalated_at = mapped_column(UTCDateTime())
     due_at = mapped_column(UTCDateTime())
-    first_answer_at = mapped_column(UTCDateTime())
+    first_answer_at = mapped_column(UTCDateTime(), active_history=True)
     # Business hours from created_at to first_answer_at (SUPPORT_DAY_START/END, the département's holidays),
     # stored when the first answer is written: the statistics read it instead of computing it per request.
-    first_answer_business_hours: Mapped[float | None] = mapped_column(db.Float)
+    # active_history (here, on organisation_id, first_answer_at and created_at): the previous value is known
+    # when it changes, so that app.backoffice.delay_summary recomputes the organisation-month it left.
+    first_answer_business_hours: Mapped[float | None] = mapped_column(db.Float, active_history=True)
     transferred_at = mapped_column(UTCDateTime())
     closed_at = mapped_column(UTCDateTime(), index=True)
     useful: Mapped[str | None] = mapped_column(String(10))
     agent_read_at = mapped_column(UTCDateTime())
     late_notified_at = mapped_column(UTCDateTime())
     report_reference: Mapped[str | None] = mapped_column(String(20))
-    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True)
+    created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False, index=True, active_history=True)
     updated_at = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
 
     author = relationship(User, foreign_keys=[author_id])
@@ -230,6 +243,26 @@ def _store_first_answer_hours(_mapper, _connection, request):
             request.created_at = utcnow()
         request.first_answer_business_hours = first_answer_business_hours(
             request.created_at, request.first_answer_at, request.department, current_app.config)
+
+
+class SupportDelayMonth(db.Model):
+    """The answered requests of one organisation and month (UTC month of the request) and the median of their
+    first-answer delays, kept up to date when a request's delay, month or organisation changes
+    (app.backoffice.delay_summary): the working-conditions cross-readings read one row per organisation-month
+    instead of taking the median of every request."""
+
+    __tablename__ = "support_delay_months"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "month", name="uq_support_delay_months_key"),
+        # The cross-readings: a quarter's rows of some organisations, read from the index alone.
+        Index("ix_support_delay_months_month_org", "month", "organisation_id", postgresql_include=["median_hours"]),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    month = mapped_column(db.Date, nullable=False)
+    answered: Mapped[int] = mapped_column(default=0)
+    median_hours: Mapped[float] = mapped_column(db.Float)
 
 
 class SupportMessage(db.Model):

@@ -9,11 +9,13 @@ agent's département), over the requests answered — the definition of the grou
 Both read the delay stored on each request when its first answer is written
 (SupportRequest.first_answer_business_hours): one query, however many requests the period holds. The
 median is PostgreSQL's percentile_cont; SQLite has none, so it is taken here from the single column.
+Inside the indicators' single query, the same medians are read from the monthly rows
+app.backoffice.delay_summary keeps (one row per organisation-month).
 """
 from collections import defaultdict
 from datetime import UTC, datetime, time
 
-from app.backoffice.models import SupportRequest
+from app.backoffice.models import SupportDelayMonth, SupportRequest
 from app.backoffice.stats import percentile
 from app.common.sql import Part, as_tuple
 from app.common.timezones import as_utc
@@ -76,25 +78,19 @@ def first_answer_hours(org_ids, start, end):
 
 
 def _delays_part(orgs, quarter):
-    """Part of the working-conditions indicators' single query: PostgreSQL's median per organisation and
-    month; on SQLite the answered requests' delays, the median taken by _delays_figures."""
-    scope = (R.organisation_id.in_(db.select(orgs.c.org_id)), R.created_at >= quarter.start_at,
-             R.created_at < quarter.end_at, R.first_answer_at.is_not(None), HOURS.is_not(None))
-    month = quarter.month_index(R.created_at)
-    if _in_sql():
-        statement = (db.select(R.organisation_id, month.label("month"), _median().label("hours")).where(*scope)
-                     .group_by(R.organisation_id, month))
-    else:
-        statement = db.select(R.organisation_id, month.label("month"), HOURS.label("hours")).where(*scope)
+    """Part of the working-conditions indicators' single query: the organisations' monthly medians, stored by
+    app.backoffice.delay_summary (the median support_delays takes, one row per organisation-month whatever the
+    number of requests)."""
+    S = SupportDelayMonth
+    # Read from the index (month, organisation_id) with the median: a hash join with the few organisations asked.
+    statement = (db.select(S.organisation_id, quarter.month_of_date(S.month).label("month"),
+                           S.median_hours.label("hours"))
+                 .where(S.organisation_id.in_(db.select(orgs.c.org_id)), S.month.in_(quarter.months)))
     return Part("backoffice_support_delays", statement, as_tuple)
 
 
 def _delays_figures(rows):
-    hours = defaultdict(list)
-    for org_id, month, value in rows:
-        hours[(org_id, month)].append(value)
-    # One value per key on PostgreSQL (its median); all of them on SQLite.
-    return {key: round(percentile(values, 0.5), 1) for key, values in hours.items()}
+    return {(org_id, month): round(value, 1) for org_id, month, value in rows}
 
 
 def register():

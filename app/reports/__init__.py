@@ -7,7 +7,7 @@ def init_app(app):
     from app.accounts.sessions import register_pending_form_masker
     from app.common.jobs import register_job
     from app.common.retention import register_purger
-    from app.reports import settings_views, triage_tools_views, triage_views, views
+    from app.reports import month_counts, settings_views, triage_tools_views, triage_views, views  # noqa: F401
     from app.reports.cli import catalog_cli, webhooks_cli
     from app.reports.privacy import erase_reports, export_reports, mask_kept_text, purge_citizen_words
     from app.reports.webhooks import deliver_due

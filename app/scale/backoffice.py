@@ -74,7 +74,7 @@ REQUEST_COLUMNS = (
     "agent_read_at", "created_at", "updated_at",
 )
 TABLES = ("support_groups", "support_group_members", "support_requests", "support_messages",
-          "support_invitations", "support_events")
+          "support_invitations", "support_events", "support_delay_months")
 
 
 def _pick(rng, weighted):
@@ -333,6 +333,9 @@ def seed_backoffice(sizes, people, rng, now, bar_for, config):
     total = sizes.get("support_requests", 0)
     with bar_for("Demandes d'appui", total) as bar:
         count = insert_rows("support_requests", REQUEST_COLUMNS, requests(), bar)
+    from app.backoffice.delay_summary import rebuild
+
+    rebuild(commit=False)  # the monthly first-answer delays the working-conditions indicators read
     with bar_for("Échanges d'appui", len(writer.messages)) as bar:
         insert_rows("support_messages", ("id", "request_id", "author_id", "kind", "body", "hidden_from_agent",
                                          "created_at"), writer.messages, bar)

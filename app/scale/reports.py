@@ -95,6 +95,9 @@ def seed_reports(sizes, people, rng, now, bar_for):
         ))
     with bar_for("Remontées", len(reports)) as bar:
         insert_rows("reports", REPORT_COLUMNS, reports, bar)
+    from app.reports.month_counts import rebuild
+
+    rebuild(commit=False)  # the monthly counts the working-conditions cross-readings read
     if db.session.connection().dialect.name == "sqlite":
         # The FTS5 index is kept by ORM events; bulk rows are indexed here.
         first = reports[0][0]

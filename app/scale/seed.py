@@ -33,7 +33,7 @@ DEFAULTS = {
 }
 TABLES = (
     "organisations", "users", "memberships", "enrolments", "lesson_progress", "quiz_attempts",
-    "module_completions", "passport_entries", "reports", "report_me_toos", "report_followers",
+    "module_completions", "passport_entries", "reports", "report_org_months", "report_me_toos", "report_followers",
     "report_events", "reception_visits", "reception_answers", "reception_quality_months",
     "reception_network_departments", *WORKPLACE_TABLES, *BACKOFFICE_TABLES,
 )

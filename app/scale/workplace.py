@@ -19,7 +19,8 @@ INCIDENT_COLUMNS = (
 CAMPAIGN_COLUMNS = ("id", "title", "organisation_id", "quarter", "opens_on", "closes_on", "status",
                     "opened_by_id", "created_at", "closed_at")
 ANSWER_COLUMNS = ("id", "campaign_id", "organisation_id", "department", "answered_on", *BAROMETER_CODES)
-TABLES = ("workplace_incidents", "workplace_incident_months", "workplace_barometer_campaigns",
+TABLES = ("workplace_incidents", "workplace_incident_months", "workplace_incident_org_months",
+          "workplace_barometer_campaigns",
           "workplace_barometer_totals")
 
 

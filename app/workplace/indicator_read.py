@@ -15,7 +15,7 @@ from app.accounts.models import Organisation
 from app.common.sql import MAX_ID, Part, PartsUnion, as_tuple, first
 from app.extensions import db
 from app.workplace import barometer, checklist, providers, summary
-from app.workplace.models import IncidentMonth
+from app.workplace.models import IncidentMonth, IncidentOrgMonth
 from app.workplace.periods import months_of, previous_quarters
 from app.workplace.scope import param_condition, param_values
 
@@ -38,6 +38,16 @@ class IndicatorRows:
 
 
 
+def _org_month_condition(level):
+    """param_condition on the organisation-month rows, which carry their organisation's département."""
+    T = IncidentOrgMonth
+    if level == "organisation":
+        return T.organisation_id == db.bindparam("wc_org_id", type_=db.Integer)
+    if level == "department":
+        return T.department == db.bindparam("wc_department", type_=db.String)
+    return db.true()
+
+
 def _parts(level, without_department, reads):
     """The named parts of the query for a scope of `level` (see the module's docstring)."""
     quarter = providers.QuarterParams()
@@ -52,20 +62,28 @@ def _parts(level, without_department, reads):
 
     # The cross-readings: the organisation-months with incidents, the busiest `wc_limit` of them (ties cut
     # like the full list: see indicators._busiest), and the organisations the other domains are asked about.
+    # Read from the organisation-month rows by index: the `wc_limit` largest counts of each month hold the
+    # limit-th largest of the quarter, and only the rows at or above it are read and named.
     limit = db.bindparam("wc_limit", type_=Integer)
-    per_month = (db.select(S.organisation_id.label("org_id"), S.month.label("month"),
-                           db.func.sum(S.incidents).label("incidents"))
-                 .where(S.organisation_id.is_not(None), condition(S.organisation_id), S.month.in_(quarter.months))
-                 .group_by(S.organisation_id, S.month).having(db.func.sum(S.incidents) > 0).cte("wc_per_month"))
-    with_incidents = db.select(db.func.count()).select_from(per_month).scalar_subquery()
-    nth = (db.select(per_month.c.incidents).order_by(per_month.c.incidents.desc()).limit(1)
+    T = IncidentOrgMonth
+    in_scope = _org_month_condition(level)
+    with_incidents_n = (db.select(db.func.count().label("n"))
+                        .where(T.month.in_(quarter.months), T.incidents > 0, in_scope).cte("wc_with_incidents_n"))
+    with_incidents = db.select(with_incidents_n.c.n).scalar_subquery()
+    tops = [db.select(T.incidents.label("incidents")).where(T.month == month, T.incidents > 0, in_scope)
+            .order_by(T.incidents.desc()).limit(limit).subquery(f"wc_top_{index}")
+            for index, month in enumerate(quarter.months)]
+    candidates = db.union_all(*[db.select(top.c.incidents) for top in tops]).subquery("wc_tops")
+    nth = (db.select(candidates.c.incidents).order_by(candidates.c.incidents.desc()).limit(1)
            .offset(db.bindparam("wc_nth_offset", type_=Integer)).scalar_subquery())
     # The name looked up for the rows kept by the count only (a join would hash every organisation first).
-    name = (db.select(Organisation.name).where(Organisation.id == per_month.c.org_id).scalar_subquery()
+    name = (db.select(Organisation.name).where(Organisation.id == T.organisation_id).scalar_subquery()
             .label("name"))
-    busiest = (db.select(per_month.c.org_id, name, per_month.c.month, per_month.c.incidents)
-               .where(per_month.c.incidents >= db.func.coalesce(nth, 0))
-               .order_by(per_month.c.incidents.desc(), name, per_month.c.month, per_month.c.org_id)
+    busiest = (db.select(T.organisation_id.label("org_id"), name, T.month.label("month"),
+                         T.incidents.label("incidents"))
+               .where(T.month.in_(quarter.months), T.incidents > 0, in_scope,
+                      T.incidents >= db.func.coalesce(nth, 0))
+               .order_by(T.incidents.desc(), name, T.month, T.organisation_id)
                .limit(limit).cte("wc_busiest"))
     cross_orgs = db.union_all(
         db.select(busiest.c.org_id.label("org_id")).where(with_incidents > limit),

@@ -193,6 +193,26 @@ class IncidentMonth(db.Model):
     support_given: Mapped[int] = mapped_column(default=0)
 
 
+class IncidentOrgMonth(db.Model):
+    """Incidents of one organisation and month, all kinds and severities together, with the organisation's
+    département: the cross-readings pick the busiest organisation-months of a scope from an index
+    (month, incidents) instead of adding up every organisation's IncidentMonth rows. Kept up to date with
+    IncidentMonth (app.workplace.summary), rebuilt with it."""
+
+    __tablename__ = "workplace_incident_org_months"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "month", name="uq_workplace_incident_org_months_key"),
+        Index("ix_workplace_incident_org_months_month_incidents", "month", "incidents"),
+        Index("ix_workplace_incident_org_months_department", "department", "month", "incidents"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    department: Mapped[str | None] = mapped_column(String(3))
+    month = mapped_column(Date(), nullable=False)
+    incidents: Mapped[int] = mapped_column(default=0)
+
+
 class IncidentAction(db.Model):
     """One step of the manager's handling: who, what, when."""
 

@@ -8,6 +8,9 @@ victim's erasure keeps them, for legal needs); a use case that did so would subt
 here. An organisation that changes département takes its counters along (`follow_department_change`).
 The indicators read these rows, never the incidents; `rebuild` recomputes everything from the
 incidents (after a bulk load, or as a repair: `flask workplace rebuild-summaries`).
+
+Filing also adds 1 to the organisation-month's IncidentOrgMonth row (all kinds and severities, with the
+organisation's département), from which the cross-readings pick the busiest organisation-months by index.
 """
 from collections import Counter
 from datetime import date, timedelta
@@ -19,7 +22,7 @@ from app.accounts.models import Organisation
 from app.common.timezones import as_utc
 from app.extensions import db
 from app.workplace.enums import TAKE_IN_CHARGE_HOURS
-from app.workplace.models import Incident, IncidentMonth
+from app.workplace.models import Incident, IncidentMonth, IncidentOrgMonth
 
 NATIONAL = "nat"
 COUNTERS = ("incidents", "taken_within_48h", "support_given")
@@ -67,11 +70,15 @@ def _key_rows(organisation_id, department, month, kind, severity, delta):
             for scope, row_org in _scopes(organisation_id, department)]
 
 
+def _insert():
+    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def _upsert(rows):
     """Add the rows' counters to the stored ones (created when missing), in one statement per row; rows
     are written in a fixed order so that two transactions never wait on each other crosswise."""
     table = IncidentMonth.__table__
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = _insert()
     for row in sorted(rows, key=lambda r: (r["scope"], r["month"], r["kind"], r["severity"])):
         statement = insert(table).values(**row)
         db.session.execute(statement.on_conflict_do_update(
@@ -80,8 +87,16 @@ def _upsert(rows):
 
 
 def _add(incident, delta):
-    _upsert(_key_rows(incident.organisation_id, incident.organisation.department, month_of(incident.occurred_at),
-                      incident.kind, incident.severity, delta))
+    department, month = incident.organisation.department, month_of(incident.occurred_at)
+    _upsert(_key_rows(incident.organisation_id, department, month, incident.kind, incident.severity, delta))
+    if delta.get("incidents"):
+        # After the IncidentMonth rows, always: two transactions lock the rows in the same order.
+        table = IncidentOrgMonth.__table__
+        statement = _insert()(table).values(organisation_id=incident.organisation_id, department=department,
+                                            month=month, incidents=delta["incidents"])
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=["organisation_id", "month"],
+            set_={"incidents": table.c.incidents + statement.excluded.incidents}))
 
 
 def record_filed(incident):
@@ -128,15 +143,37 @@ def stored():
     return found
 
 
+def org_months_of(totals):
+    """{(organisation_id, département, month): incidents} from recount()'s or stored()'s answer."""
+    departments = dict(db.session.execute(db.select(Organisation.id, Organisation.department)).all())
+    found = Counter()
+    for (_scope, org_id, month, _kind, _severity), counts in totals.items():
+        if org_id is not None and counts.get("incidents"):
+            found[(org_id, departments.get(org_id), month)] += counts["incidents"]
+    return dict(found)
+
+
+def stored_org_months():
+    """The stored IncidentOrgMonth rows in the shape of org_months_of (zero counts left out)."""
+    S = IncidentOrgMonth
+    return {(org_id, department, month): n for org_id, department, month, n in db.session.execute(
+        db.select(S.organisation_id, S.department, S.month, S.incidents)) if n}
+
+
 def rebuild(commit=True):
     """Recompute every summary row from the incidents; returns the number of rows written."""
     totals = recount()
     db.session.execute(db.delete(IncidentMonth))
+    db.session.execute(db.delete(IncidentOrgMonth))
     rows = [{"scope": scope, "organisation_id": org_id, "month": month, "kind": kind, "severity": severity,
              **{name: counts.get(name, 0) for name in COUNTERS}}
             for (scope, org_id, month, kind, severity), counts in totals.items()]
     for start in range(0, len(rows), 5000):
         db.session.execute(db.insert(IncidentMonth.__table__), rows[start:start + 5000])
+    org_rows = [{"organisation_id": org_id, "department": department, "month": month, "incidents": n}
+                for (org_id, department, month), n in org_months_of(totals).items()]
+    for start in range(0, len(org_rows), 5000):
+        db.session.execute(db.insert(IncidentOrgMonth.__table__), org_rows[start:start + 5000])
     if commit:
         db.session.commit()
     return len(rows)
@@ -156,3 +193,5 @@ def follow_department_change(_sender, organisation, old, new, **_kwargs):
                               "kind": kind, "severity": severity,
                               **{name: sign * value for name, value in zip(COUNTERS, values, strict=True)}})
     _upsert(moved)
+    db.session.execute(db.update(IncidentOrgMonth).where(IncidentOrgMonth.organisation_id == organisation.id)
+                       .values(department=new))

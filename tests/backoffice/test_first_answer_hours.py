@@ -96,3 +96,42 @@ def test_the_migration_backfills_with_the_same_business_hours(department):
         created, answered = datetime(*start, tzinfo=UTC), datetime(*end, tzinfo=UTC)
         assert migration._business_hours(created.replace(tzinfo=None), answered, department, opening, closing,
                                          calendars) == business_hours(created, answered, department)
+
+
+def test_the_monthly_delays_follow_every_write_and_equal_a_rebuild(app, monkeypatch):
+    """SupportDelayMonth: answered, re-dated, moved to another organisation, unanswered; each time the
+    stored rows equal a recount of the requests, and the cross-readings' single query reads the same medians as
+    the provider computes from the requests."""
+    from app.backoffice import delay_summary
+    from app.workplace import providers
+    from app.workplace.indicator_read import read
+    from app.workplace.scope import organisation_scope
+
+    caf = expert()
+    group(experts=[caf])
+    author, other = agent(), agent()
+    requests = [ask(author, now=datetime(2026, 10, 5 + n, 9, 0, tzinfo=PARIS)) for n in range(4)]
+    assert delay_summary.stored() == {}
+    for n, request in enumerate(requests):
+        _answer_at(monkeypatch, caf, request, datetime(2026, 10, 5 + n, 10 + n, 0, tzinfo=PARIS))
+    october = date(2026, 10, 1)
+    assert delay_summary.stored() == delay_summary.recount() == {(author.organisation_id, october): (4, 2.5)}
+    requests[0].created_at = datetime(2026, 11, 3, 9, 0, tzinfo=PARIS)  # another month
+    requests[1].organisation_id = other.organisation_id  # another organisation
+    requests[2].first_answer_at = None  # no longer answered
+    db.session.commit()
+    assert delay_summary.stored() == delay_summary.recount()
+    assert delay_summary.stored()[(author.organisation_id, october)] == (1, 4.0)
+    requests[3].organisation_id = None  # an agent without organisation: counted nowhere
+    db.session.commit()
+    assert delay_summary.stored() == delay_summary.recount()
+    assert (author.organisation_id, october) not in delay_summary.stored()
+    expected = delay_summary.stored()
+    db.session.execute(db.delete(delay_summary.SupportDelayMonth))
+    db.session.commit()
+    assert delay_summary.rebuild() == len(expected)
+    assert delay_summary.stored() == expected
+    scope = organisation_scope(author.organisation)
+    figures = read(scope, "2026-T4", date(2026, 10, 1), date(2027, 1, 1)).figures["support_delays"]
+    assert figures == providers.fetch("support_delays", [author.organisation_id], date(2026, 10, 1),
+                                      date(2027, 1, 1))

@@ -1,5 +1,5 @@
 """The migration that creates the monthly incident summaries counts the incidents already there."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask_migrate import downgrade, upgrade
 
@@ -43,6 +43,9 @@ def test_the_migration_backfills_the_summaries(tmp_path):
             upgrade(revision="heads")
             stored = summary.stored()
             assert stored == summary.recount()
+            assert summary.stored_org_months() == summary.org_months_of(stored) == {
+                (orgs[0], "69", date(2026, 10, 1)): 1, (orgs[0], "69", date(2026, 11, 1)): 1,
+                (orgs[1], "69", date(2026, 10, 1)): 1, (orgs[2], None, date(2026, 10, 1)): 1}
             nat = db.session.execute(
                 db.select(db.func.sum(IncidentMonth.incidents), db.func.sum(IncidentMonth.taken_within_48h),
                           db.func.sum(IncidentMonth.support_given)).where(IncidentMonth.scope == "nat")).one()
