@@ -1,7 +1,7 @@
 """organisation-month incident totals: the cross-readings pick the busiest organisation-months by index
 
 Revision ID: c4e8b2d6f913
-Revises: a9c4e2f7b813
+Revises: c3f8a2e6d915
 Create Date: 2026-12-07 03:00:00
 
 workplace_incident_org_months holds, per organisation and month, the incidents of every kind and severity,
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e8b2d6f913'
-down_revision = 'a9c4e2f7b813'
+down_revision = 'c3f8a2e6d915'
 branch_labels = None
 depends_on = None
 
