@@ -12,12 +12,13 @@ SQLite app.backoffice.stats.percentile (the same interpolation).
 """
 from datetime import UTC, date, datetime
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.backoffice.models import SupportDelayMonth, SupportRequest
 from app.backoffice.stats import percentile
+from app.common.models import committed_and_current
 from app.common.timezones import as_utc
 from app.extensions import db
 
@@ -78,12 +79,7 @@ def _key(org_id, created_at, answered_at, hours):
 
 def _keys(request, deleted=False):
     """The keys a written request left and joined: none when nothing it counts by changed (unless deleted)."""
-    state = inspect(request)
-    now = [getattr(request, name) for name in _INPUTS]
-    before = []
-    for name, value in zip(_INPUTS, now, strict=True):
-        history = state.attrs[name].history
-        before.append(history.deleted[0] if history.deleted else value)
+    before, now = committed_and_current(request, _INPUTS)
     if before == now and not deleted:
         return set()
     return {_key(*before), _key(*now)} - {None}

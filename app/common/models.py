@@ -53,3 +53,17 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+def committed_and_current(instance, names):
+    """The values of `names` on a mapped instance as last loaded or committed, and as they are now (two lists,
+    in the order of `names`): what a summary kept on write moves a row from and to."""
+    from sqlalchemy import inspect
+
+    state = inspect(instance)
+    now = [getattr(instance, name) for name in names]
+    before = []
+    for name, value in zip(names, now, strict=True):
+        history = state.attrs[name].history
+        before.append(history.deleted[0] if history.deleted else value)
+    return before, now

@@ -6,10 +6,11 @@ the same transaction, by mapper events). Reports written in bulk (the scale seed
 """
 from datetime import date
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app.common.models import committed_and_current
 from app.common.timezones import as_utc
 from app.extensions import db
 from app.reports.models import Report, ReportOrgMonth
@@ -41,12 +42,7 @@ def _add(connection, changes):
 
 
 def _before_and_now(report):
-    state = inspect(report)
-    now = [getattr(report, name) for name in _INPUTS]
-    before = []
-    for name, value in zip(_INPUTS, now, strict=True):
-        history = state.attrs[name].history
-        before.append(history.deleted[0] if history.deleted else value)
+    before, now = committed_and_current(report, _INPUTS)
     return _key(*before), _key(*now)
 
 
