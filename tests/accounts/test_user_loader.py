@@ -7,16 +7,17 @@ from app.extensions import db
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 from tests.query_counter import count_queries
 
-COLUMNS = [attribute.key for attribute in inspect(User).column_attrs]
+
+def _columns(model):
+    return [attribute.key for attribute in inspect(model).column_attrs]  # mappers configured: not at import time
 
 
 def _orm_values(user_id):
     db.session.expunge_all()
     user = db.session.get(User, user_id)
-    values = {key: getattr(user, key) for key in COLUMNS}
-    organisation = user.organisation and {a.key: getattr(user.organisation, a.key)
-                                          for a in inspect(Organisation).column_attrs}
-    team = user.team and {a.key: getattr(user.team, a.key) for a in inspect(Team).column_attrs}
+    values = {key: getattr(user, key) for key in _columns(User)}
+    organisation = user.organisation and {key: getattr(user.organisation, key) for key in _columns(Organisation)}
+    team = user.team and {key: getattr(user.team, key) for key in _columns(Team)}
     db.session.expunge_all()
     return values, organisation, team
 
@@ -27,9 +28,9 @@ def test_a_new_user_is_persistent_clean_and_fully_loaded_with_its_organisation_a
     expected, expected_organisation, expected_team = _orm_values(user.id)
     with count_queries(app) as counter:
         loaded = load_user(user.get_id())
-        values = {key: getattr(loaded, key) for key in COLUMNS}
-        organisation = {a.key: getattr(loaded.organisation, a.key) for a in inspect(Organisation).column_attrs}
-        team = {a.key: getattr(loaded.team, a.key) for a in inspect(Team).column_attrs}
+        values = {key: getattr(loaded, key) for key in _columns(User)}
+        organisation = {key: getattr(loaded.organisation, key) for key in _columns(Organisation)}
+        team = {key: getattr(loaded.team, key) for key in _columns(Team)}
     assert counter.count == 1
     assert (values, organisation, team) == (expected, expected_organisation, expected_team)
     assert loaded.organisation.timezone.key == "Indian/Reunion"
