@@ -29,31 +29,12 @@ def _sqlite_begin_immediate(connection):
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class _Flask(Flask):
-    """Flask, asking once per hook whether it is a coroutine function (Flask asks `inspect` again for each of the
-    dozen hooks, context processors and the view of every request)."""
-
-    _SYNC_FUNCTIONS_MAX = 1024
-
-    def ensure_sync(self, func):
-        known = self._sync_functions.get(func)
-        if known is None:
-            known = super().ensure_sync(func)
-            if len(self._sync_functions) < self._SYNC_FUNCTIONS_MAX:
-                self._sync_functions[func] = known
-        return known
-
-    def __init__(self, *args, **kwargs):
-        self._sync_functions = {}
-        super().__init__(*args, **kwargs)
-
-
 def create_app(config_name=None, **overrides):
     """Build the Flask application for an environment (development, test, production)."""
     config_name = config_name or os.environ.get("APP_ENV", "development")
     config_class = CONFIGS[config_name]
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH")
-    app = _Flask(
+    app = Flask(
         __name__,
         template_folder="../templates",
         instance_path=str(instance_path or INSTANCE_DIR),
