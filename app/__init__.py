@@ -131,6 +131,9 @@ def _init_extensions(app):
 
 def _init_security(app):
     from app.common.security_headers import CachedTalisman
+    from app.common.session_cookie import VerifiedCookieSessionInterface
+
+    app.session_interface = VerifiedCookieSessionInterface()
 
     csp = {
         "default-src": "'self'",
