@@ -2,9 +2,10 @@
 
 Serves the app (2 sync workers, rate limits off) on the seeded PostgreSQL database (DATABASE_URL, or the
 largest scale_* database) and bench/bare_app.py under the same settings, each on a free loopback port;
-logs in once per page group with requests to get the session cookie and CSRF token, then drives each page
-with wrk (bench/wrk.lua) at 32 connections. Prints requests/s, p50, p99 and the ratio to the bare app,
-and writes bench/results.json.
+logs in once per page group with requests (following the redirect to the home page, as a browser does) to get
+the session cookie and CSRF token, takes the cookie as it is just before each page, then drives each page with
+wrk (bench/wrk.lua) at 32 connections. Prints requests/s, p50, p99 and the ratio to the bare app, and writes
+bench/results.json.
 
 Environment: DATABASE_URL, BENCH_DURATION (seconds per page, default 10), BENCH_CONNECTIONS (32),
 BENCH_THREADS (2), BENCH_PASSWORD (seeded accounts' password), BENCH_ONLY (comma-separated page keys).
@@ -97,6 +98,10 @@ def log_in(base, email, password):
     if r.status_code != 302 or "verification" in r.headers.get("Location", ""):
         sys.exit(f"bench: cannot log in as {email} (status {r.status_code}); set BENCH_PASSWORD "
                  "or pick an account without two-factor authentication")
+    # As a browser does: follow the redirect to the home page and keep the cookie it sets (the session then
+    # holds the CSRF secret of the forms every page prints). wrk replays one fixed cookie: without this, each
+    # measured request would create that secret again and write a new session cookie, which no browser does.
+    s.get(requests.compat.urljoin(f"{base}/", r.headers["Location"]), timeout=30, allow_redirects=False)
     return s
 
 
@@ -118,75 +123,71 @@ def quiz_body(page_html, csrf):
 
 
 def plan(base, t):
-    """The measured pages: (key, label, method, path, cookie, body, counted)."""
-    pages = [("bare", "Application Flask nue (`ok`)", "GET", "/", "", "", None)]
-    anonymous = [("login", "Page de connexion", "GET", "/connexion", "", "")]
+    """The measured pages: (key, label, method, path, signed-in requests session or None, body, counted)."""
+    pages = [("bare", "Application Flask nue (`ok`)", "GET", "/", None, "", None)]
+    anonymous = [("login", "Page de connexion", "GET", "/connexion", None, "")]
     agent = log_in(base, t.agent_email, t.password)
-    cookie = cookie_header(agent)
-    agent_pages = [("agent_dashboard", "Tableau de bord agent", "GET", "/agent", cookie, "")]
+    agent_pages = [("agent_dashboard", "Tableau de bord agent", "GET", "/agent", agent, "")]
     if t.module_slug:
         agent_pages.append(("lesson", "Page de leçon", "GET",
-                            f"/formation/modules/{t.module_slug}/lecons/{t.lesson_slug}", cookie, ""))
+                            f"/formation/modules/{t.module_slug}/lecons/{t.lesson_slug}", agent, ""))
         quiz_page = agent.get(f"{base}/formation/modules/{t.module_slug}/quiz", timeout=30)
         if quiz_page.status_code == 200:
             agent_pages.append(("quiz_submit", "Envoi du quiz (POST)", "POST",
-                                f"/formation/modules/{t.module_slug}/quiz", cookie,
+                                f"/formation/modules/{t.module_slug}/quiz", agent,
                                 quiz_body(quiz_page.text, csrf_of(quiz_page.text))))
-    agent_pages.append(("passport", "Passeport de l'agent", "GET", "/passeport/", cookie, ""))
-    agent_pages.append(("desk_log", "Registre d'accueil de l'agent", "GET", "/accueil/registre", cookie, ""))
+    agent_pages.append(("passport", "Passeport de l'agent", "GET", "/passeport/", agent, ""))
+    agent_pages.append(("desk_log", "Registre d'accueil de l'agent", "GET", "/accueil/registre", agent, ""))
     if t.application_id:
         home = agent.get(f"{base}/agent", timeout=30).text
         agent_pages.append(("similar_search", "Recherche de remontées similaires (POST)", "POST",
-                            "/remontees/similaires", cookie,
+                            "/remontees/similaires", agent,
                             urlencode({"csrf_token": csrf_of(home), "application": t.application_id,
                                        "title": SIMILAR_TEXT, "what_happened": SIMILAR_TEXT})))
     document = agent.get(f"{base}/passeport/document", timeout=30).text
     verify = re.search(r'/verify/[A-Za-z0-9._~%-]+', document)
     if verify:
-        anonymous.append(("verification", "Page de vérification", "GET", html.unescape(verify.group(0)), "", ""))
-    agent_pages.append(("passport_pdf", "Passeport PDF", "GET", "/passeport/document.pdf", cookie, ""))
-    cookie = cookie_header(agent)  # the session now holds the CSRF secret of the tokens read above
-    agent_pages = [(k, label, m, path, cookie if ck else "", body) for k, label, m, path, ck, body in agent_pages]
+        anonymous.append(("verification", "Page de vérification", "GET", html.unescape(verify.group(0)), None, ""))
+    agent_pages.append(("passport_pdf", "Passeport PDF", "GET", "/passeport/document.pdf", agent, ""))
     hr = log_in(base, t.hr_email, t.password)
-    hr_cookie = cookie_header(hr)
     hr_pages = [
-        ("hr_queue", "RH : file de validation", "GET", "/rh/passeports/", hr_cookie, ""),
-        ("hr_team", "RH : équipe (plus grande structure)", "GET", "/rh/formation/", hr_cookie, ""),
-        ("wc_incidents", "RH : signalements d'incidents", "GET", "/conditions-de-travail/signalements", hr_cookie, ""),
+        ("hr_queue", "RH : file de validation", "GET", "/rh/passeports/", hr, ""),
+        ("hr_team", "RH : équipe (plus grande structure)", "GET", "/rh/formation/", hr, ""),
+        ("wc_incidents", "RH : signalements d'incidents", "GET", "/conditions-de-travail/signalements", hr, ""),
         ("wc_indicators", "RH : indicateurs conditions de travail", "GET", "/conditions-de-travail/indicateurs",
-         hr_cookie, ""),
+         hr, ""),
         ("quality_org", "Qualité de l'accueil : structure (trimestre)", "GET",
-         f"/qualite/structure/{t.organisation_code}", hr_cookie, ""),
+         f"/qualite/structure/{t.organisation_code}", hr, ""),
     ]
     if t.network_email:
         hr_pages.append(("quality_department", "Qualité de l'accueil : département", "GET",
                          f"/qualite/departement/{t.network_department}",
-                         cookie_header(log_in(base, t.network_email, t.password)), ""))
+                         log_in(base, t.network_email, t.password), ""))
     if t.admin_email:
-        admin_cookie = cookie_header(log_in(base, t.admin_email, t.password))
+        admin = log_in(base, t.admin_email, t.password)
         hr_pages.append(("quality_national", "Qualité de l'accueil : national", "GET", "/qualite/national",
-                         admin_cookie, ""))
+                         admin, ""))
         hr_pages.append(("wc_indicators_national", "Conditions de travail : national", "GET",
-                         "/conditions-de-travail/indicateurs", admin_cookie, ""))
+                         "/conditions-de-travail/indicateurs", admin, ""))
     triage_pages = []
     if t.triager_email:
-        tri_cookie = cookie_header(log_in(base, t.triager_email, t.password))
+        triager = log_in(base, t.triager_email, t.password)
         triage_pages.append(("triage_board", "Tableau de tri filtré", "GET",
-                             "/equipe/remontees?status=open&sort=recent", tri_cookie, ""))
+                             "/equipe/remontees?status=open&sort=recent", triager, ""))
     if t.expert_email:
-        expert_cookie = cookie_header(log_in(base, t.expert_email, t.password))
+        expert = log_in(base, t.expert_email, t.password)
         triage_pages.append(("backoffice_board", "Appui expert : tableau d'un pôle national", "GET", "/appui/pole",
-                             expert_cookie, ""))
+                             expert, ""))
         if t.expert_request:
             triage_pages.append(("backoffice_request", "Appui expert : une demande (expert)", "GET",
-                                 f"/appui/demandes/{t.expert_request}", expert_cookie, ""))
+                                 f"/appui/demandes/{t.expert_request}", expert, ""))
     if t.support_agent_email:
-        support_cookie = cookie_header(log_in(base, t.support_agent_email, t.password))
+        support_agent = log_in(base, t.support_agent_email, t.password)
         triage_pages.append(("backoffice_mine", "Appui expert : mes demandes (agent)", "GET", "/appui/demandes",
-                             support_cookie, ""))
+                             support_agent, ""))
         if t.agent_request:
             triage_pages.append(("backoffice_request_agent", "Appui expert : une demande (agent)", "GET",
-                                 f"/appui/demandes/{t.agent_request}", support_cookie, ""))
+                                 f"/appui/demandes/{t.agent_request}", support_agent, ""))
     writes = [page for page in agent_pages if page[2] == "POST" and page[0] == "quiz_submit"]
     reads = [page for page in agent_pages if page not in writes]
     for key, label, method, path, ck, body in anonymous + reads + hr_pages + triage_pages + writes:
@@ -194,14 +195,25 @@ def plan(base, t):
     return pages
 
 
-def check(base, method, path, cookie, body):
-    headers = {"Cookie": cookie} if cookie else {}
+def check(base, method, path, client, body):
+    """One request as wrk will send it, through the page group's requests session (its cookie jar then holds the
+    session cookie as it is now, like a browser's); returns the status and the cookie header for wrk. The
+    session moves its « last seen » clock at most every 30 s: taking the cookie just before each page keeps it
+    unchanged for the page's run, so that wrk replays the cookie a browser would hold, not a stale one that
+    every response would have to write again. A page that still writes the cookie is said so."""
+    headers, sender = {}, client or requests
     if method == "POST":
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        r = requests.post(base + path, data=body, headers=headers, timeout=60, allow_redirects=False)
-    else:
-        r = requests.get(base + path, headers=headers, timeout=60, allow_redirects=False)
-    return r.status_code
+    for _ in range(2):
+        if method == "POST":
+            r = sender.post(base + path, data=body, headers=headers, timeout=60, allow_redirects=False)
+        else:
+            r = sender.get(base + path, headers=headers, timeout=60, allow_redirects=False)
+        if client is None or "Set-Cookie" not in r.headers:
+            break
+    if client is not None and "Set-Cookie" in r.headers:
+        print(f"bench: {path} writes the session cookie on every request: measured as such", file=sys.stderr)
+    return r.status_code, cookie_header(client) if client is not None else ""
 
 
 def run_wrk(wrk, base, method, path, cookie, body, duration, connections, threads):
@@ -248,11 +260,11 @@ def main():
         bare_proc = serve("bench.bare_app:app", bare_port, env)
         app_base, bare_base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
         pages = plan(app_base, targets)
-        for key, label, method, path, cookie, body, _ in pages:
+        for key, label, method, path, client, body, _ in pages:
             if only and key not in only and key != "bare":
                 continue
             base = bare_base if key == "bare" else app_base
-            status = check(base, method, path, cookie, body)
+            status, cookie = check(base, method, path, client, body)
             figures = run_wrk(wrk, base, method, path, cookie, body, duration, connections, threads)
             figures.update(label=label, method=method, path=path, status=status)
             results["pages"][key] = figures
