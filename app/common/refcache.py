@@ -23,19 +23,10 @@ def _store():
 
 def cached(key, load, setting="REFERENCE_CACHE_SECONDS"):
     """The value of load(), kept by this process for the number of seconds the config `setting` gives."""
-    ttl = current_app.config.get(setting, 0)
-    if ttl <= 0:
+    if current_app.config.get(setting, 0) <= 0:
         return load()
-    now = time.monotonic()
-    store = _store()
-    with _lock:
-        found = store.get(key)
-    if found is not None and now - found[0] < ttl:
-        return found[1]
-    value = load()
-    with _lock:
-        store[key] = (now, value)
-    return value
+    value = fresh(key, setting)
+    return keep(key, load()) if value is None else value
 
 
 def fresh(key, setting="REFERENCE_CACHE_SECONDS"):
