@@ -13,24 +13,18 @@ SQLite app.backoffice.stats.percentile (the same interpolation).
 from datetime import UTC, date, datetime
 
 from sqlalchemy import event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.backoffice.models import SupportDelayMonth, SupportRequest
 from app.backoffice.stats import percentile
 from app.common.models import committed_and_current
-from app.common.timezones import as_utc
+from app.common.sql import insert_for
+from app.common.timezones import utc_month_of
 from app.extensions import db
 
 R = SupportRequest
 HOURS = R.first_answer_business_hours
 _INPUTS = ("organisation_id", "created_at", "first_answer_at", "first_answer_business_hours")
 
-
-def month_of(moment):
-    """First day of the UTC month of a timestamp."""
-    moment = as_utc(moment)
-    return date(moment.year, moment.month, 1)
 
 
 def _bounds(month):
@@ -59,7 +53,7 @@ def refresh(connection, keys):
     """Recompute the rows of these (organisation id, month) keys from the requests (in a fixed order, so that two
     transactions never wait on each other crosswise)."""
     table = SupportDelayMonth.__table__
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(connection)
     for org_id, month in sorted(keys):
         answered, median = _figures(connection, org_id, month)
         if not answered:
@@ -74,7 +68,7 @@ def refresh(connection, keys):
 def _key(org_id, created_at, answered_at, hours):
     if org_id is None or created_at is None or answered_at is None or hours is None:
         return None
-    return org_id, month_of(created_at)
+    return org_id, utc_month_of(created_at)
 
 
 def _keys(request, deleted=False):
@@ -112,7 +106,7 @@ def recount():
     connection = db.session.connection()
     rows = db.session.execute(db.select(R.organisation_id, R.created_at).where(
         R.organisation_id.is_not(None), R.first_answer_at.is_not(None), HOURS.is_not(None)))
-    keys = {(org_id, month_of(created_at)) for org_id, created_at in rows}
+    keys = {(org_id, utc_month_of(created_at)) for org_id, created_at in rows}
     return {key: _figures(connection, *key) for key in keys}
 
 

@@ -112,6 +112,14 @@ def capped_page(page_arg, per_page, count_cap, read_page, read_count):
     return window.page(items, total)
 
 
+def insert_for(bind):
+    """The dialect's INSERT construct (with ON CONFLICT) for a connection or engine: PostgreSQL's, else SQLite's."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return pg_insert if bind.dialect.name == "postgresql" else sqlite_insert
+
+
 def as_tuple(*row):
     """A Part's row maker that keeps the columns as they come, as a tuple."""
     return row

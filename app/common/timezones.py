@@ -1,5 +1,5 @@
 """Times are stored in UTC and shown in the organisation's time zone."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Europe/Paris"
@@ -30,6 +30,12 @@ def as_utc(value):
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def utc_month_of(moment):
+    """First day of the UTC month of a timestamp (the monthly summaries and the quarters are cut in UTC)."""
+    moment = as_utc(moment)
+    return date(moment.year, moment.month, 1)
 
 
 def to_local(value, department=None):

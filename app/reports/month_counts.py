@@ -4,35 +4,27 @@ A report counts 1 in the row of its organisation and of the UTC month of its cre
 through the ORM adds it; changing its organisation or creation time moves it; deleting it removes it (in
 the same transaction, by mapper events). Reports written in bulk (the scale seed) call `rebuild` afterwards.
 """
-from datetime import date
-
 from sqlalchemy import event
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.common.models import committed_and_current
-from app.common.timezones import as_utc
+from app.common.sql import insert_for
+from app.common.timezones import utc_month_of
 from app.extensions import db
 from app.reports.models import Report, ReportOrgMonth
 
 _INPUTS = ("organisation_id", "created_at")
 
 
-def month_of(moment):
-    """First day of the UTC month of a timestamp."""
-    moment = as_utc(moment)
-    return date(moment.year, moment.month, 1)
-
 
 def _key(org_id, created_at):
-    return None if org_id is None or created_at is None else (org_id, month_of(created_at))
+    return None if org_id is None or created_at is None else (org_id, utc_month_of(created_at))
 
 
 def _add(connection, changes):
     """Add {(organisation id, month): delta} to the stored counts (rows created when missing), in a fixed order
     so that two transactions never wait on each other crosswise."""
     table = ReportOrgMonth.__table__
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    insert = insert_for(connection)
     for (org_id, month), delta in sorted(changes.items()):
         if delta:
             statement = insert(table).values(organisation_id=org_id, month=month, reports=delta)
@@ -77,7 +69,7 @@ def recount():
     for org_id, created_at in db.session.execute(
             db.select(Report.organisation_id, Report.created_at).where(Report.organisation_id.is_not(None))
             .execution_options(yield_per=5000)):
-        key = (org_id, month_of(created_at))
+        key = (org_id, utc_month_of(created_at))
         found[key] = found.get(key, 0) + 1
     return found
 

@@ -13,13 +13,11 @@ Filing also adds 1 to the organisation-month's IncidentOrgMonth row (all kinds a
 organisation's département), from which the cross-readings pick the busiest organisation-months by index.
 """
 from collections import Counter
-from datetime import date, timedelta
-
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from datetime import timedelta
 
 from app.accounts.models import Organisation
-from app.common.timezones import as_utc
+from app.common.sql import insert_for
+from app.common.timezones import as_utc, utc_month_of
 from app.extensions import db
 from app.workplace.enums import TAKE_IN_CHARGE_HOURS
 from app.workplace.models import Incident, IncidentMonth, IncidentOrgMonth
@@ -45,11 +43,6 @@ def scope_key(scope):
     return NATIONAL
 
 
-def month_of(moment):
-    """First day of the UTC month of a timestamp (the indicators' quarters are cut in UTC)."""
-    moment = as_utc(moment)
-    return date(moment.year, moment.month, 1)
-
 
 def taken_in_time(created_at, taken_at):
     """Taken in charge at most 48 h after filing."""
@@ -71,7 +64,7 @@ def _key_rows(organisation_id, department, month, kind, severity, delta):
 
 
 def _insert():
-    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert_for(db.session.get_bind())
 
 
 def _upsert(rows):
@@ -87,7 +80,7 @@ def _upsert(rows):
 
 
 def _add(incident, delta):
-    department, month = incident.organisation.department, month_of(incident.occurred_at)
+    department, month = incident.organisation.department, utc_month_of(incident.occurred_at)
     _upsert(_key_rows(incident.organisation_id, department, month, incident.kind, incident.severity, delta))
     if delta.get("incidents"):
         # After the IncidentMonth rows, always: two transactions lock the rows in the same order.
@@ -127,7 +120,7 @@ def recount():
         delta = {"incidents": 1, "taken_within_48h": int(taken_in_time(created_at, taken_at)),
                  "support_given": int(support_at is not None)}
         for scope, row_org in _scopes(org_id, departments.get(org_id)):
-            totals.setdefault((scope, row_org, month_of(occurred_at), kind, severity), Counter()).update(delta)
+            totals.setdefault((scope, row_org, utc_month_of(occurred_at), kind, severity), Counter()).update(delta)
     return totals
 
 
