@@ -87,13 +87,9 @@ def organisation_or_404(user, code):
 
 
 def department_or_404(user, department):
-    if user.role == Role.ADMIN:
-        known = db.session.scalar(db.select(Organisation.id).where(Organisation.department == department).limit(1))
-        if known is not None:
-            return department
-    elif department in network_departments(user):
-        return department
-    abort(404)
+    """The département, or 404 when the user may not read it (the rule of department_page_organisations)."""
+    department_page_organisations(user, department, limit=1)
+    return department
 
 
 class OwnVisitLine(NamedTuple):
