@@ -165,9 +165,15 @@ def _open_membership(group, user):
         GroupMember.group_id == group.id, GroupMember.user_id == user.id, GroupMember.ended_at.is_(None)))
 
 
+def group_ids_select(user_id):
+    """The ids of the groups a user belongs to now, as a subquery; `user_id` a value or a bind parameter (for
+    the statements built once)."""
+    return db.select(GroupMember.group_id).where(GroupMember.user_id == user_id, GroupMember.ended_at.is_(None))
+
+
 def my_group_ids_select(user):
     """The ids of the groups the user belongs to now, as a subquery."""
-    return db.select(GroupMember.group_id).where(GroupMember.user_id == user.id, GroupMember.ended_at.is_(None))
+    return group_ids_select(user.id)
 
 
 def my_group_ids(user):

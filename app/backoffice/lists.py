@@ -20,8 +20,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import or_
 
 from app.backoffice.enums import URGENCY_RANK, Status, Urgency
+from app.backoffice.groups import group_ids_select
 from app.backoffice.models import (
-    GroupMember,
     SupportGroup,
     SupportInvitation,
     SupportMessage,
@@ -184,7 +184,7 @@ RANKS = sorted(((u.value, rank) for u, rank in URGENCY_RANK.items()), key=lambda
 def _scope_union():
     """The expert's current groups by code and their e-mail preference (:user_id), built once."""
     user_id = db.bindparam("user_id")
-    member_of = db.select(GroupMember.group_id).where(GroupMember.user_id == user_id, GroupMember.ended_at.is_(None))
+    member_of = group_ids_select(user_id)
     return PartsUnion([
         Part("groups", db.select(SupportGroup.id, SupportGroup.code, SupportGroup.name)
              .where(SupportGroup.id.in_(member_of)), BoardGroup, order_by=(SupportGroup.code, SupportGroup.id)),

@@ -10,9 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Role, User
 from app.backoffice.enums import DebriefStatus, MessageKind, Status
-from app.backoffice.groups import ACTIVE_GROUPS_KEY
+from app.backoffice.groups import ACTIVE_GROUPS_KEY, group_ids_select
 from app.backoffice.models import (
-    GroupMember,
     SupportAttachment,
     SupportEvent,
     SupportGroup,
@@ -41,7 +40,7 @@ def _scope(role, has_organisation, user_id, organisation_id):
             return own
         return or_(own, (R.shared_with_site.is_(True)) & (R.organisation_id == organisation_id))
     if role == Role.EXPERT:
-        groups = db.select(GroupMember.group_id).where(GroupMember.user_id == user_id, GroupMember.ended_at.is_(None))
+        groups = group_ids_select(user_id)
         invited = db.select(SupportInvitation.request_id).where(
             or_(SupportInvitation.group_id.in_(groups), SupportInvitation.user_id == user_id))
         return or_(R.group_id.in_(groups), R.id.in_(invited))
@@ -180,8 +179,7 @@ def _page_union(expert, recurrent, colleagues, groups=True):
         user_id = db.bindparam("user_id")
         G = SupportGroup
         parts += [
-            Part("group_ids", db.select(GroupMember.group_id).where(GroupMember.user_id == user_id,
-                                                                    GroupMember.ended_at.is_(None)), first),
+            Part("group_ids", group_ids_select(user_id), first),
         ]
         if groups:
             parts.append(Part("groups", db.select(G.id, G.code, G.name, G.is_national, G.departments)
