@@ -19,11 +19,8 @@ from app.workplace.providers import PROVIDER_LABELS
 bp = Blueprint("workplace_dialogue", __name__)
 
 
-def _indicators(cross_limit=None, with_discussion=True):
-    """The scope and quarter asked for, if the user may read them: 403 without the capability, 404 else.
-
-    The page lists at most `cross_limit` cross-reading rows and no discussion items; the quarterly file has
-    them all."""
+def _scope_and_quarter():
+    """The scope and quarter asked for, if the user may read them: 403 without the capability, 404 else."""
     if not scope.can_read_aggregates(current_user):
         abort(403)
     chosen = scope.resolve(current_user, request.args.get("perimetre"))
@@ -34,21 +31,25 @@ def _indicators(cross_limit=None, with_discussion=True):
         parse_quarter(quarter)
     except ValueError:
         abort(400, description="Trimestre invalide (format AAAA-T1 à AAAA-T4).")
-    ind = indicators.compute(chosen, quarter, minimum_group(), cross_limit=cross_limit)
-    discussion = (dialogue.items(chosen.organisation_id, quarter)
-                  if with_discussion and chosen.level == "organisation" else [])
+    return chosen, quarter
+
+
+def _indicators():
+    """Every indicator and the discussion items of the scope and quarter asked for: the quarterly file."""
+    chosen, quarter = _scope_and_quarter()
+    ind = indicators.compute(chosen, quarter, minimum_group())
+    discussion = dialogue.items(chosen.organisation_id, quarter) if chosen.level == "organisation" else []
     return ind, discussion
 
 
 @bp.route("/conditions-de-travail/indicateurs")
 @roles(Role.AGENT, Role.HR, Role.ADMIN)
 def indicators_page():
-    ind, discussion = _indicators(cross_limit=indicators.CROSS_LIMIT, with_discussion=False)
-    shown = ind.cross_shown
-    return render_template("workplace/indicators.html", ind=ind, discussion=discussion,
+    chosen, quarter = _scope_and_quarter()
+    shown = indicator_rows.page(chosen, quarter, minimum_group(), current_app.jinja_env)
+    return render_template("workplace/indicators.html", ind=shown.ind,
                            scopes=scope.scopes_for(current_user), items=BAROMETER_ITEMS, checklist=CHECKLIST,
-                           provider_labels=PROVIDER_LABELS, cross_rows=indicator_rows.cross_table_rows(shown),
-                           cross_bars=indicator_rows.cross_chart_bars(shown, current_app.jinja_env))
+                           provider_labels=PROVIDER_LABELS, cross_rows=shown.cross_rows, cross_bars=shown.cross_bars)
 
 
 @bp.route("/conditions-de-travail/dossier.zip")

@@ -3,8 +3,13 @@
 A page of a large scope lists 60 rows twice (the table and the chart): written by the template, each
 value went through Jinja's expressions, filters and escaping, and the rows cost more than the rest of the
 page. The strings are the template's own (escaped here with markupsafe, cut with Jinja's truncate)."""
+from dataclasses import dataclass
+
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
+
+from app.common.refcache import cached
+from app.workplace import indicators
 
 NA = "non disponible"
 SMALL_BADGE = ' <span class="fr-badge fr-badge--sm">effectif faible</span>'
@@ -46,3 +51,24 @@ def cross_chart_bars(rows, environment):
             f'\n    <rect x="170" y="{y + 12}" width="{_bar(r.online_failures or 0, max_failures)}" height="10"'
             f' fill="#e1000f"></rect>')
     return Markup("".join(parts) + "\n")  # noqa: S704  # nosec B704 - texts escaped above, the rest are numbers
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the indicators page shows of a scope and quarter: the figures and the cross-readings' rows."""
+
+    ind: indicators.Indicators
+    cross_rows: Markup
+    cross_bars: Markup
+
+
+def page(scope, quarter, minimum, environment):
+    """The page's figures, kept by this process `INDICATORS_CACHE_SECONDS` per scope, quarter and threshold,
+    as the reception-quality pages' (the page says when they were computed; the quarterly file is always
+    computed afresh). The caller has already checked that the reader may see the scope."""
+    def load():
+        ind = indicators.compute(scope, quarter, minimum, cross_limit=indicators.CROSS_LIMIT)
+        shown = ind.cross_shown
+        return Page(ind, cross_table_rows(shown), cross_chart_bars(shown, environment))
+
+    return cached(("working-conditions", scope.key, quarter, minimum), load, "INDICATORS_CACHE_SECONDS")

@@ -1,8 +1,9 @@
 """Working-conditions indicators of a scope and quarter, and the cross-readings with other domains."""
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from app.accounts.models import Organisation
+from app.common.timezones import utcnow
 from app.extensions import db
 from app.workplace import anonymity, barometer, indicator_read, providers
 from app.workplace.enums import BAROMETER_CODES, IncidentKind, Severity
@@ -43,6 +44,7 @@ class Indicators:
     # cross_with_incidents then counts the organisation-months with at least one incident.
     cross_complete: bool = True
     cross_with_incidents: int | None = None
+    computed_at: datetime | None = None  # shown on the page, whose figures are kept INDICATORS_CACHE_SECONDS
 
     @property
     def cross_shown(self):
@@ -108,6 +110,7 @@ def compute(scope, quarter, minimum, cross_limit=None):
         barometer_trend=trend, cross=cross, cross_complete=with_incidents is None,
         cross_with_incidents=with_incidents,
         available={name: providers.provider(name) is not None for name in providers.PROVIDER_NAMES},
+        computed_at=utcnow(),
     )
 
 

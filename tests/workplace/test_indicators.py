@@ -11,7 +11,7 @@ from app.workplace import dialogue, indicators, providers
 from app.workplace.indicators import CrossRow
 from app.workplace.models import StaffRepMandate
 from app.workplace.scope import NATIONAL, department_scope, organisation_scope
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tests.reports.factories import ApplicationFactory, file_report
 from tests.workplace.helpers import file
 
@@ -296,3 +296,66 @@ def test_the_single_query_reads_what_each_domain_answers(desk_and_back_office, l
         start, end = datetime(2026, 10, 1).date(), datetime(2027, 1, 1).date()
         assert ind.accompaniments == providers.total("accompaniments", chosen, start, end)
     assert [r.online_failures for r in indicators.compute(organisation_scope(a), QUARTER, 5).cross] == [2, 0, 1]
+
+
+def _incidents_cell(page):
+    """The « Incidents » figure of the page's first table."""
+    return page.split('<th scope="row">Incidents</th><td>', 1)[1].split("</td>", 1)[0]
+
+
+def test_the_page_keeps_its_figures_for_the_configured_time_and_the_file_is_always_fresh(
+        fixture_providers, app, client, login, monkeypatch):
+    """With INDICATORS_CACHE_SECONDS, the page's second reading reads no incident summary and shows the figures
+    computed first (with their time), a new incident shows once the time is over, and the quarterly file
+    counts it at once."""
+    from app.common import refcache
+    from tests.query_counter import count_queries
+
+    a, b, _calls = fixture_providers
+    seed_fixture(a, b)
+    clock = [1000.0]
+    monkeypatch.setattr(refcache.time, "monotonic", lambda: clock[0])
+    app.config["INDICATORS_CACHE_SECONDS"] = 300
+    try:
+        login(role="hr", organisation=a)
+        url = f"/conditions-de-travail/indicateurs?trimestre={QUARTER}"
+        first = client.get(url).get_data(as_text=True)
+        assert _incidents_cell(first) == "5"
+        assert "Chiffres calculés le" in first and "recalculés au plus tard toutes les 5 minutes" in first
+        file(UserFactory(organisation=a), occurred_at=at(11, 25))
+        with count_queries(app) as counter:
+            kept = client.get(url).get_data(as_text=True)
+        assert _incidents_cell(kept) == "5"
+        assert not any("workplace_incident" in s for s in counter.statements)
+        archive = zipfile.ZipFile(io.BytesIO(client.get(
+            f"/conditions-de-travail/dossier.zip?trimestre={QUARTER}").data))
+        assert "Incidents;6;" in archive.read("incidents.csv").decode("utf-8-sig")
+        clock[0] += 301
+        assert _incidents_cell(client.get(url).get_data(as_text=True)) == "6"
+    finally:
+        app.config["INDICATORS_CACHE_SECONDS"] = 0
+        refcache.forget("working-conditions")
+
+
+def test_kept_figures_never_open_a_scope_to_a_reader_who_may_not_see_it(fixture_providers, app, client, login):
+    """The figures are shared, the access check is not: once an administrator's reading of A's scope is kept,
+    HR of B still gets 404 on it, and sees B's own figures, not A's."""
+    from app.common import refcache
+
+    a, b, _calls = fixture_providers
+    seed_fixture(a, b)
+    app.config["INDICATORS_CACHE_SECONDS"] = 300
+    try:
+        login(role="admin")
+        assert client.get(f"/conditions-de-travail/indicateurs?perimetre=org-{a.id}&trimestre={QUARTER}"
+                          ).status_code == 200
+        other = app.test_client()
+        hr_b = UserFactory(role="hr", organisation=b)
+        assert other.post("/connexion", data={"email": hr_b.email, "password": PASSWORD}).status_code == 302
+        assert other.get(f"/conditions-de-travail/indicateurs?perimetre=org-{a.id}&trimestre={QUARTER}"
+                         ).status_code == 404
+        own = other.get(f"/conditions-de-travail/indicateurs?trimestre={QUARTER}").get_data(as_text=True)
+        assert "B-site" in own and _incidents_cell(own) == "moins de 5"
+    finally:
+        app.config["INDICATORS_CACHE_SECONDS"] = 0
+        refcache.forget("working-conditions")
