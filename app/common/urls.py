@@ -1,4 +1,6 @@
-"""Absolute URLs built from BASE_URL (never from the request's Host header)."""
+"""Absolute URLs built from BASE_URL (never from the request's Host header), and URL builders for long tables."""
+from urllib.parse import quote
+
 from flask import current_app, has_request_context, url_for
 
 
@@ -21,13 +23,26 @@ def local_path(endpoint, **values):
 
 
 _MARKER = 2147483647  # a valid <int:...> value that cannot be confused with the rest of a path
+_TEXT_MARKER = "__passerelle_segment__"  # the same for a <string:...> path segment
+PATH_SAFE = "!$&'()*+,/:;=@"  # werkzeug's BaseConverter.to_url: what url_for leaves unquoted in a path segment
+
+
+def _builder(endpoint, key, marker, part, values):
+    """url_for once with `marker` in place of the value, then value -> head + part(value) + tail; url_for itself
+    when the marker is not found once in the path."""
+    url = url_for(endpoint, **values, **{key: marker})
+    head, found, tail = url.partition(str(marker))
+    if not found or str(marker) in tail or "?" in head:
+        return lambda value: url_for(endpoint, **values, **{key: value})
+    return lambda value: f"{head}{part(value)}{tail}"
 
 
 def id_url_builder(endpoint, key, **values):
     """A function id -> url_for(endpoint, **values, key=id) that builds the URL once: a table of 50 rows then
     pays one url_for, not 50 (about 8 µs each). Falls back to url_for when the id is not a plain path part."""
-    url = url_for(endpoint, **values, **{key: _MARKER})
-    head, found, tail = url.partition(str(_MARKER))
-    if not found or str(_MARKER) in tail or "?" in head:
-        return lambda value: url_for(endpoint, **values, **{key: value})
-    return lambda value: f"{head}{int(value)}{tail}"
+    return _builder(endpoint, key, _MARKER, int, values)
+
+
+def segment_url_builder(endpoint, key, **values):
+    """The same for a text path segment (a code): the value is quoted as url_for quotes a path segment."""
+    return _builder(endpoint, key, _TEXT_MARKER, lambda value: quote(str(value), safe=PATH_SAFE), values)

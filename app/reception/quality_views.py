@@ -3,8 +3,6 @@
 HR read their organisation, an « animateur réseau » the organisations of their départements,
 administrators everything; anything else answers 404.
 """
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
     Response,
@@ -22,13 +20,13 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.common.pdf import pdf_response
+from app.common.urls import segment_url_builder
 from app.reception import export, pdf, queries, services
 from app.reception.forms import ConfirmForm, NetworkDepartmentForm
 
 bp = Blueprint("reception_quality", __name__, url_prefix="/qualite")
 
 READERS = (Role.HR, Role.MANAGER_NETWORK, Role.ADMIN)
-PATH_SAFE = "!$&'()*+,/:;=@"  # werkzeug's BaseConverter.to_url: what url_for leaves unquoted in a path segment
 
 
 @bp.route("/")
@@ -67,11 +65,9 @@ def department(department):
 
 def _organisation_links(rows, period):
     """[(href, name)] of the département's organisations: url_for once, not once per organisation (a large
-    département lists hundreds); the code is quoted as url_for quotes a path segment."""
-    marker = "__code__"
-    base = url_for("reception_quality.organisation", code=marker, periode=period.key)
-    head, tail = base.split(marker, 1)
-    return [(f"{head}{quote(str(code), safe=PATH_SAFE)}{tail}", name) for code, name in rows]
+    département lists hundreds)."""
+    href = segment_url_builder("reception_quality.organisation", "code", periode=period.key)
+    return [(href(code), name) for code, name in rows]
 
 
 @bp.route("/national")
