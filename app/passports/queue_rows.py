@@ -25,9 +25,9 @@ def queue_table_rows(rows, entry_prefix, file_prefix, jinja_env):
         files = "<br>".join([f'<a class="fr-link fr-text--sm" href="{file_prefix}{int(file_id)}" download>'
                              f"{escape(filename)}</a>" for file_id, filename in e.files])
         parts.append(
-            f"\n  <tr>\n    <td>{name}</td>\n    <td>{code} — {escape(e.competency_title)}<br>Niveau {escape(e.level)} "
+            f"\n  <tr>\n    <td>{name}</td>\n    <td>{code} — {escape(e.competency_title)}<br>Niveau {int(e.level)} "
             f'{BADGES[e.provenance == "guaranteed"]}</td>\n    <td>{escape(e.source_label)}</td>'
-            f"\n    <td>{escape(e.submitted_on)}</td>\n    <td>{description}\n      {files}</td>"
+            f"\n    <td>{e.submitted_on}</td>\n    <td>{description}\n      {files}</td>"
             f'\n    <td><a class="fr-btn fr-btn--sm" href="{entry_prefix}{int(e.id)}">Examiner<span class="fr-sr-only">'
             f" la ligne {code} de {name}</span></a></td>\n  </tr>\n  ")
-    return Markup("".join(parts))  # noqa: S704  # nosec B704 - texts escaped above, the rest are numbers
+    return Markup("".join(parts))  # noqa: S704  # nosec B704 - texts escaped above; numbers, dd/mm/yyyy dates

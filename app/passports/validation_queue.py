@@ -184,12 +184,13 @@ def read_queue(hr_user, page_arg, **filters):
         if flags is None:
             return [], 0
         values.update(window=window.count_limit, limit=per_page, offset=window.offset)
-        rows = db.session.execute(_queue_page_statement(*flags), values).all()
+        # plain rows on the session's connection: nothing is loaded into the session (the ORM's layer is skipped)
+        rows = db.session.connection().execute(_queue_page_statement(*flags), values).all()
         organisation = hr_user.organisation
         return _queue_rows(rows, organisation.department if organisation else None), rows[0].total if rows else None
 
     def read_count(_window):  # past the end: the total still tells how many pages there are
-        return db.session.scalar(_queue_count_statement(*flags), values)
+        return db.session.connection().execute(_queue_count_statement(*flags), values).scalar()
 
     page = capped_page(page_arg, per_page, QUEUE_COUNT_CAP, read_page, read_count)
     record_read(hr_user, "passport.queue_read", None,
