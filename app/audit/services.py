@@ -120,6 +120,36 @@ def record_read_audit(actor, action, target=None, details=None):
         session.expire_on_commit = expire_on_commit
 
 
+def audited_read(statement, actor, action, target=None, details=None):
+    """(statement, values) that run the read `statement` and write its audit row in one round trip on
+    PostgreSQL: the row of record_read_audit, inserted by a data-modifying WITH of the read (run whatever the read
+    returns, committed with it, synchronous_commit off as for record_read_audit). None where it cannot (another
+    database, or the transaction wrote something else): then the read runs alone and record_read_audit after
+    it. After the read, call end_audited_read()."""
+    session = db.session()
+    if (session.get_bind().dialect.name != "postgresql" or session.info.get(WROTE_OTHER) or session.dirty
+            or session.deleted or session.new):
+        return None
+    return _with_read_audit(statement), dict(_values(actor, action, target, details), at=utcnow())
+
+
+@functools.lru_cache(maxsize=64)
+def _with_read_audit(statement):
+    return (statement.add_cte(_async_read_insert().cte("read_audit"))
+            .execution_options(**{COMMITS_ALONE: True}))  # not a plain read: on its own rather than in a BEGIN
+
+
+def end_audited_read():
+    """Close the transaction of an audited_read (nothing left to send when it ran on its own) without
+    expiring what the request loaded."""
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 @functools.cache
 def _async_read_insert():
     """INSERT INTO audit_log ... SELECT the values FROM (SELECT set_config('synchronous_commit', 'off', true)):

@@ -1,12 +1,12 @@
 """HR pages: the validation queue, deciding and revoking, observations, an agent's passport (mobility rule)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
 from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.pagination import paginate
-from app.passports import reference, scope, services, validation_queue
+from app.passports import queue_rows, reference, scope, services, validation_queue
 from app.passports.forms import DecisionForm, ObservationForm, RevokeForm
 from app.passports.models import EntrySource
 from app.passports.views import apply_service_error
@@ -40,12 +40,13 @@ def queue():
         "age": args.get("anciennete") if args.get("anciennete") in validation_queue.AGE_FILTERS else None,
     }
     page = validation_queue.read_queue(current_user, args.get("page"), **filters)
+    # The rows written once in Python; their links differ only by an integer id, not a url_for per row.
+    rows = queue_rows.queue_table_rows(
+        page.items, url_for("hr_passport.entry", entry_id=0)[:-1], url_for("passport.evidence_file", file_id=0)[:-1],
+        current_app.jinja_env)
     return render_template(
         "passports/hr_queue.html", page=page, filters=filters, activities=reference.activities(), sources=EntrySource,
-        ages=validation_queue.AGE_FILTERS,
-        # Built once: the rows' links differ only by an integer id (nothing to escape), not a url_for per row.
-        entry_url_prefix=url_for("hr_passport.entry", entry_id=0)[:-1],
-        file_url_prefix=url_for("passport.evidence_file", file_id=0)[:-1],
+        ages=validation_queue.AGE_FILTERS, queue_rows=rows,
     )
 
 

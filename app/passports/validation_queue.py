@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from app.accounts.models import Role, User
+from app.audit.services import audited_read, end_audited_read
 from app.common.sql import capped_page, inline, inline_param
 from app.common.timezones import to_local, utcnow
 from app.extensions import db
@@ -174,24 +175,33 @@ def _queue_rows(rows, department):
 def read_queue(hr_user, page_arg, **filters):
     """One page of the queue (QueueRow), its total counted up to QUEUE_COUNT_CAP past the page's start, in one
     query (two for a page past the end). It shows parts of other people's passports: the read is audited
-    (filters and page only, no personal content)."""
+    (filters and page only, no personal content), on PostgreSQL by the page's query itself (audited_read)."""
     per_page = current_app.config["PER_PAGE"]
-    flags, values = None, {}
+    details = {"filters": {k: v for k, v in filters.items() if v}, "page": str(page_arg or 1)[:6]}
+    flags, values, audited = None, {}, False
 
     def read_page(window):
-        nonlocal flags, values
+        nonlocal flags, values, audited
         flags, values = _queue_values(hr_user, window.number * per_page + QUEUE_COUNT_CAP + 1, **filters)
         if flags is None:
             return [], 0
         values.update(window=window.count_limit, limit=per_page, offset=window.offset)
-        rows = db.session.execute(_queue_page_statement(*flags), values).all()
+        statement, run_values = _queue_page_statement(*flags), values
+        along = audited_read(statement, hr_user, "passport.queue_read", None, details)
+        if along is not None:
+            statement, audit_values = along
+            run_values, audited = dict(values, **audit_values), True
+        # plain rows on the session's connection: nothing is loaded into the session (the ORM's layer is skipped)
+        rows = db.session.connection().execute(statement, run_values).all()
         organisation = hr_user.organisation
         return _queue_rows(rows, organisation.department if organisation else None), rows[0].total if rows else None
 
     def read_count(_window):  # past the end: the total still tells how many pages there are
-        return db.session.scalar(_queue_count_statement(*flags), values)
+        return db.session.connection().execute(_queue_count_statement(*flags), values).scalar()
 
     page = capped_page(page_arg, per_page, QUEUE_COUNT_CAP, read_page, read_count)
-    record_read(hr_user, "passport.queue_read", None,
-                {"filters": {k: v for k, v in filters.items() if v}, "page": str(page_arg or 1)[:6]})
+    if audited:
+        end_audited_read()
+    else:
+        record_read(hr_user, "passport.queue_read", None, details)
     return page

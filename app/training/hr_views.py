@@ -17,7 +17,7 @@ from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.common.sql import MAX_ID
-from app.training import learning, path_observations, queries
+from app.training import learning, path_observations, queries, team_rows
 from app.training.forms import AssignPathForm
 from app.training.team import (
     STATUSES,
@@ -46,10 +46,13 @@ def team():
     path_id = _path_filter()
     status = request.args.get("statut") if request.args.get("statut") in STATUSES else None
     page = team_page(current_user, request.args.get("page"), PER_PAGE, path_id, status)
+    # The rows written once in Python; the links differ only by the agent's number.
+    rows_html = team_rows.team_table_rows(
+        page.items, overdue_modules(current_user, page.items),
+        url_for("hr_training.agent_detail", user_id=0)[:-1], url_for("hr_training.assign") + "?agent=")
     return render_template(
-        "training/hr_team.html", rows=page.items, page=page,
-        overdue=overdue_modules(current_user, page.items), paths=shipped_paths(), path_id=path_id,
-        status=status, statuses=STATUSES,
+        "training/hr_team.html", rows=page.items, page=page, team_rows=rows_html, paths=shipped_paths(),
+        path_id=path_id, status=status, statuses=STATUSES,
     )
 
 

@@ -1,5 +1,5 @@
 """Incident reports: agents file and follow theirs, HR handles their organisation's."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -7,6 +7,7 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.csvutil import csv_lines
 from app.common.pdf import pdf_response
+from app.common.timezones import timezone_for_department
 from app.workplace import incident_rows, incidents, pdf, queries
 from app.workplace.enums import SEVERITY_DEFINITIONS, Consequence, Severity, SupportKind
 from app.workplace.forms import IncidentForm, RevealForm, TransitionForm
@@ -28,8 +29,9 @@ def index():
     page = queries.incidents_page(current_user, request.args.get("page"))
     viewer = current_user._get_current_object()
     # The rows written once in Python; the links differ only by the incident's number.
+    organisation = viewer.organisation
     rows = incident_rows.incident_table_rows(
-        page.items, current_app.jinja_env.filters["localtime"],
+        page.items, timezone_for_department(organisation.department if organisation else None),
         url_for("workplace_incidents.detail", incident_id=1)[:-1], viewer.role == "hr", incidents.ANONYMOUS_LABEL)
     return render_template("workplace/incidents.html", page=page, incidents=page.items, viewer=viewer,
                            incident_rows=rows)

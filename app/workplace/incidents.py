@@ -107,13 +107,14 @@ def move(actor, incident, to_status, note):
     return incident
 
 
-def visible_clause(user):
+def visible_clause(user, value=inline):
     """SQL condition of the incidents `user` may open one by one: their own (agent), their organisation's (HR).
-    The id is written into the SQL (app.common.sql.inline): each organisation's list gets its own plan."""
+    The id is written into the SQL by `value(v, name)` (app.common.sql.inline; a statement built once per kind of
+    reader names parameters instead): each organisation's list gets its own plan."""
     if user.role == Role.AGENT:
-        return Incident.reporter_id == inline(user.id, "reporter_id")
+        return Incident.reporter_id == value(user.id, "reporter_id")
     if user.role == Role.HR and user.organisation_id is not None:
-        return Incident.organisation_id == inline(user.organisation_id, "organisation_id")
+        return Incident.organisation_id == value(user.organisation_id, "organisation_id")
     return false()
 
 

@@ -148,12 +148,13 @@ class Incident(IncidentState, db.Model):
         return None
 
     @classmethod
-    def reporter_name_shown_to(cls, user, full_name):
+    def reporter_name_shown_to(cls, user, full_name, value=inline):
         """SQL of reporter_name_for: the column `full_name` (the reporter's) where `user` may see it, else NULL,
-        so that a hidden name never leaves the database. Values written into the SQL (app.common.sql.inline)."""
-        shown = cls.reporter_id == inline(user.id, "viewer_id")
+        so that a hidden name never leaves the database. Values written into the SQL by `value(v, name)`
+        (app.common.sql.inline; a statement built once per kind of reader names parameters instead)."""
+        shown = cls.reporter_id == value(user.id, "viewer_id")
         if user.role == Role.HR and user.organisation_id is not None:  # can_manage
-            shown = or_(shown, and_(cls.organisation_id == inline(user.organisation_id, "viewer_organisation_id"),
+            shown = or_(shown, and_(cls.organisation_id == value(user.organisation_id, "viewer_organisation_id"),
                                     cls.anonymous_to_hr.is_(False)))
         return case((shown, full_name), else_=None)
 

@@ -4,7 +4,14 @@ import pytest
 from sqlalchemy import event
 
 from app.audit.models import AuditLog
-from app.audit.services import audit, audit_now, commit_read_audit, record_read_audit
+from app.audit.services import (
+    audit,
+    audit_now,
+    audited_read,
+    commit_read_audit,
+    end_audited_read,
+    record_read_audit,
+)
 from app.extensions import db
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -97,3 +104,30 @@ def test_a_read_audit_after_another_write_commits_durably(app, db, statements):
     db.session.rollback()
     assert _actions() == ["test.read_after_write"]
     assert db.session.get(type(reader), reader.id).full_name == "Un autre nom"
+
+
+def test_an_audited_read_writes_its_row_in_the_reads_statement_on_postgresql(app, db, statements):
+    """audited_read: on PostgreSQL the read and its audit row are one statement run alone (no BEGIN, no COMMIT),
+    whose commit does not wait for the WAL flush, and the row is written even when the read finds nothing;
+    elsewhere (or after another write) the caller reads alone and record_read_audit writes the row."""
+    reader = UserFactory(role="hr")
+    db.session.commit()
+    assert reader.id
+    statements.clear()
+    read = db.select(type(reader).id).where(type(reader).id == -1)
+    along = audited_read(read, reader, "test.read_along", reader, {"page": "2"})
+    if not _postgres():
+        assert along is None
+        return
+    statement, values = along
+    assert db.session.connection().execute(statement, values).all() == []
+    end_audited_read()
+    [sent] = statements
+    assert " ".join(sent.split()).startswith("WITH read_audit AS (INSERT INTO audit_log") and "set_config" in sent
+    db.session.rollback()  # nothing pending: the row was committed
+    row = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "test.read_along")).one()
+    assert (row.actor_id, row.target_type, row.target_id, row.details) == (reader.id, "users", str(reader.id),
+                                                                           {"page": "2"})
+    reader.full_name = "Un autre nom"  # another write pending: not along the read
+    assert audited_read(read, reader, "test.read_after_write", reader, {}) is None
+    db.session.rollback()
