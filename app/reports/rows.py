@@ -2,8 +2,12 @@
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 
-from app.common.timezones import to_local, utcnow
+from markupsafe import Markup, escape
+
+from app.common.timezones import day_text, to_local, utcnow
+from app.reports import STATUS_BADGE_KINDS
 from app.reports.catalog_models import Application, Procedure
+from app.reports.enums import ProblemType, Status
 from app.reports.models import Report, ReportState, summarise
 
 
@@ -65,9 +69,54 @@ class BoardRow(ReportState):
     def __post_init__(self, now, department):
         now = now or utcnow()
         due = self.next_due_at
-        self.created_on = to_local(self.created_at, department).strftime("%d/%m/%Y") if self.created_at else ""
-        self.due_on = to_local(due, department).strftime("%d/%m/%Y") if due and self.is_open else ""
+        self.created_on = day_text(to_local(self.created_at, department)) if self.created_at else ""
+        self.due_on = day_text(to_local(due, department)) if due and self.is_open else ""
         self.overdue = self.is_acknowledge_overdue(now) or self.is_answer_overdue(now)
+
+    def table_row(self, detail_prefix, selectable):
+        """The board's <tr> (HTML) under `detail_prefix` (escaped), with its selection box when `selectable`:
+        templates/triage/board.html's markup, each text escaped once, the labels of its type and status escaped
+        once per process. Written here rather than by the template: a macro or filter per cell cost more than the
+        cell, on every row of the page."""
+        reference, row_id = escape(self.reference), escape(self.id)
+        select = (f'<td><div class="fr-checkbox-group fr-checkbox-group--sm pas-row-select">\n        '
+                  f'<input type="checkbox" id="sel-{row_id}" name="ids" value="{row_id}">\n        '
+                  f'<label class="fr-label" for="sel-{row_id}"><span class="fr-sr-only">Sélectionner {reference}'
+                  f'</span></label>\n      </div></td>') if selectable else ""
+        labels = ""
+        if self.labels:
+            labels = "".join([f'<li><p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--{escape(label.colour)}">'
+                              f"{escape(label.name)}</p></li>" for label in self.labels])
+            labels = f'<ul class="fr-badges-group fr-mt-1v">{labels}</ul>'
+        procedure = ("" if self.procedure_title is None
+                     else f'<br><span class="fr-text--xs">{escape(self.procedure_title)}</span>')
+        assignee = escape(self.assignee_name) if self.assignee_name else '<span class="fr-text--sm">—</span>'
+        late = '<p class="fr-badge fr-badge--sm fr-badge--error">En retard</p>' if self.overdue else ""
+        return (f'\n    <tr data-report="{reference}">\n      {select}\n      <td class="pas-nowrap"><a href="'
+                f'{detail_prefix}{reference}">{reference}</a></td>\n      <td>{escape(self.title)}{labels}</td>\n      '
+                f"<td>{escape(self.application_name)}{procedure}</td>\n      <td>{TYPE_CELLS[self.problem_type]}</td>"
+                f"\n      <td>{STATUS_CELLS[self.status]}</td>\n      <td>{assignee}</td>\n      "
+                f"<td>{escape(self.people_total)}</td>\n      <td>{escape(self.blocked_total)}</td>\n      "
+                f"<td>{escape(self.me_too_count)}</td>\n      <td>{escape(self.due_on or '—')} {late}</td>\n      "
+                f"<td>{escape(self.created_on)}</td>\n    </tr>\n  ")
+
+
+def _status_badge(status):
+    """reports/_macros.html status_badge's markup for a status."""
+    kind = STATUS_BADGE_KINDS.get(status.value)
+    kind = f" fr-badge--{escape(kind)}" if kind else ""
+    return f'<p class="fr-badge fr-badge--sm{kind} fr-badge--no-icon">{escape(status.label)}</p>'
+
+
+# The board's type and status cells, written once.
+TYPE_CELLS = {t.value: str(escape(t.label)) for t in ProblemType}
+STATUS_CELLS = {s.value: _status_badge(s) for s in Status}
+
+
+def board_table_rows(rows, detail_prefix, selectable):
+    """The board's table rows (Markup): BoardRow.table_row of each, under the reports' address `detail_prefix`."""
+    prefix = escape(detail_prefix)
+    return Markup("".join([row.table_row(prefix, selectable) for row in rows]))  # noqa: S704  # nosec B704 - escaped
 
 
 def board_columns():
