@@ -25,9 +25,8 @@ from app.reports.forms import (
     WorkaroundForm,
 )
 from app.reports.models import Report
-from app.reports.own_reports import own_similar_reports
+from app.reports.own_reports import own_and_similar_reports
 from app.reports.redaction import KINDS
-from app.reports.similar import similar_reports
 from app.reports.triage_forms import RespondForm
 from app.reports.useragent import describe
 from app.reports.workflow import team_targets
@@ -149,8 +148,7 @@ def new():
         form.uploads.data = ""
     application = queries.application(values["application_id"])
     words = " ".join([values["title"], values["what_happened"]])
-    own = own_similar_reports(current_user, application.id, words)
-    similar = similar_reports(application.id, words, exclude_ids=[r.id for r in own])
+    own, similar = own_and_similar_reports(current_user, application.id, words)
     return render_template(
         "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
         application=application, similar=similar, own=own, agent_browser=describe(request.user_agent.string),
@@ -185,8 +183,7 @@ def similar():
     # No lookup of the application: an unknown id has no reports, so nothing is found.
     application_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
-    own = own_similar_reports(current_user, application_id, text) if application_id else []
-    reports = similar_reports(application_id, text, exclude_ids=[r.id for r in own]) if application_id else []
+    own, reports = own_and_similar_reports(current_user, application_id, text)
     return render_template("reports/_similar.html", similar=reports, own=own, fragment=True)
 
 
