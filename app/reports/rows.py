@@ -29,6 +29,42 @@ class SimilarReport(ReportState):
         return summarise(self.what_happened)
 
 
+def similar_cards(reports, viewer, csrf_token, offer, me_too_url):
+    """The similar reports' cards (Markup), as templates/reports/_similar.html wrote them: `offer(report_id)` signs a
+    report's « moi aussi » offer, `me_too_url(reference)` is its form's address; the form is shown to an agent
+    `viewer` on the reports they did not write. Written here: a card took a macro, a url_for and a dozen
+    look-ups in the template."""
+    can_join = viewer.role == "agent"
+    csrf_token = escape(csrf_token)
+    cards = []
+    for r in reports:
+        reference = escape(r.reference)
+        form = ""
+        if can_join and r.author_id != viewer.id:
+            form = (f'\n          <form method="post" action="{escape(me_too_url(r.reference))}">\n'
+                    f'            <input type="hidden" name="csrf_token" value="{csrf_token}">\n'
+                    f'            <input type="hidden" name="offer" value="{escape(offer(r.id))}">\n'
+                    f'            <div class="fr-input-group">\n'
+                    f'              <label class="fr-label" for="metoo-people-{r.id}">Personnes concernées de votre côté'
+                    f'</label>\n              <input class="fr-input" type="number" min="1" max="100000" '
+                    f'id="metoo-people-{r.id}" name="people_affected" value="1">\n            </div>\n'
+                    f'            <div class="fr-checkbox-group fr-mb-2w">\n'
+                    f'              <input type="checkbox" id="metoo-blocked-{r.id}" name="citizen_blocked" value="y">\n'
+                    f'              <label class="fr-label" for="metoo-blocked-{r.id}">La personne est bloquée</label>\n'
+                    f'            </div>\n            <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">'
+                    f'Moi aussi<span class="fr-sr-only"> : {reference}</span></button>\n          </form>\n          ')
+        cards.append(
+            f'\n  <li class="fr-mb-3w">\n    <div class="fr-card fr-card--sm fr-card--no-arrow">\n'
+            f'      <div class="fr-card__body"><div class="fr-card__content">\n'
+            f'        <h3 class="fr-card__title fr-h6">{reference} — {escape(r.title)}</h3>\n'
+            f'        <p class="fr-card__desc">{escape(r.summary)}</p>\n        <div class="fr-card__start">\n'
+            f'          <ul class="fr-badges-group"><li>\n{STATUS_CELLS[r.status]}</li></ul>\n'
+            f'          <p class="fr-card__detail">{escape(r.application_name)} · {r.me_too_count} « moi aussi »</p>\n'
+            f'        </div>\n        <div class="fr-card__end">\n          {form}\n        </div>\n'
+            f"      </div></div>\n    </div>\n  </li>\n")
+    return Markup("".join(cards))  # noqa: S704  # nosec B704 - every text escaped above
+
+
 def similar_columns():
     """The columns of SimilarReport, in order (the application's name needs a join)."""
     return (Report.id, Report.reference, Report.title, Report.what_happened, Report.status,
@@ -76,9 +112,9 @@ class BoardRow(ReportState):
     def table_row(self, detail_prefix, selectable):
         """The board's <tr> (HTML) under `detail_prefix` (escaped), with its selection box when `selectable`:
         templates/triage/board.html's markup, each text escaped once, the labels of its type and status escaped
-        once per process. Written here rather than by the template: a macro or filter per cell cost more than the
-        cell, on every row of the page."""
-        reference, row_id = escape(self.reference), escape(self.id)
+        once per process, the numbers and dates written as they are (digits). Written here rather than by the
+        template: a macro or filter per cell cost more than the cell, on every row of the page."""
+        reference, row_id = escape(self.reference), self.id
         select = (f'<td><div class="fr-checkbox-group fr-checkbox-group--sm pas-row-select">\n        '
                   f'<input type="checkbox" id="sel-{row_id}" name="ids" value="{row_id}">\n        '
                   f'<label class="fr-label" for="sel-{row_id}"><span class="fr-sr-only">Sélectionner {reference}'
@@ -96,9 +132,9 @@ class BoardRow(ReportState):
                 f'{detail_prefix}{reference}">{reference}</a></td>\n      <td>{escape(self.title)}{labels}</td>\n      '
                 f"<td>{escape(self.application_name)}{procedure}</td>\n      <td>{TYPE_CELLS[self.problem_type]}</td>"
                 f"\n      <td>{STATUS_CELLS[self.status]}</td>\n      <td>{assignee}</td>\n      "
-                f"<td>{escape(self.people_total)}</td>\n      <td>{escape(self.blocked_total)}</td>\n      "
-                f"<td>{escape(self.me_too_count)}</td>\n      <td>{escape(self.due_on or '—')} {late}</td>\n      "
-                f"<td>{escape(self.created_on)}</td>\n    </tr>\n  ")
+                f"<td>{self.people_total}</td>\n      <td>{self.blocked_total}</td>\n      "
+                f"<td>{self.me_too_count}</td>\n      <td>{self.due_on or '—'} {late}</td>\n      "
+                f"<td>{self.created_on}</td>\n    </tr>\n  ")
 
 
 def _status_badge(status):

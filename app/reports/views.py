@@ -5,6 +5,7 @@ from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.forms import ConfirmForm
@@ -12,7 +13,8 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.numbers import plural
 from app.common.pagination import paginate
-from app.reports import images, labels, queries, services, triage
+from app.common.urls import text_url_builder
+from app.reports import images, labels, queries, rows, services, triage
 from app.reports.forms import (
     AgentMessageForm,
     AssignForm,
@@ -52,9 +54,12 @@ def masked_summary(counts):
 
 
 @bp.app_template_global()
-def me_too_offer(report_id):
-    """The signed « moi aussi » offer of a report the similar search shows to the signed-in agent."""
-    return services.me_too_offer(current_user, report_id)
+def similar_cards(reports):
+    """The cards of the similar reports shown to the signed-in user (reports/_similar.html), with the « moi aussi »
+    form and its signed offer on the reports an agent may join."""
+    viewer = current_user._get_current_object()
+    return rows.similar_cards(reports, viewer, generate_csrf(), lambda report_id: services.me_too_offer(viewer, report_id),
+                              text_url_builder("reports.me_too", "reference"))
 
 
 def _report_or_404(reference):
