@@ -1,10 +1,10 @@
 """Rows of the report lists read as plain columns (the similar reports, the triage board), not loaded reports."""
 from dataclasses import InitVar, dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from markupsafe import Markup, escape
 
-from app.common.timezones import day_text, to_local, utcnow
+from app.common.timezones import as_utc, day_text, timezone_for_department, utcnow
 from app.reports import STATUS_BADGE_KINDS
 from app.reports.catalog_models import Application, Procedure
 from app.reports.enums import ProblemType, Status
@@ -74,7 +74,7 @@ def similar_columns():
 @dataclass
 class BoardRow(ReportState):
     """A row of the triage board: the columns it shows, not a loaded report; its dates as the page shows them,
-    worked out once per row with the page's `now` and the reader's `department` (its time zone), rather than
+    worked out once per row with the page's `now` and the reader's time `zone` (their département's), rather than
     by a filter and a property call per cell."""
 
     id: int
@@ -97,16 +97,16 @@ class BoardRow(ReportState):
     assignee_name: str | None = None
     labels: tuple = ()
     now: InitVar[datetime | None] = None
-    department: InitVar[str | None] = None
+    zone: InitVar[tzinfo | None] = None  # None: the default département's
     created_on: str = field(init=False)  # dd/mm/yyyy, local time
     due_on: str = field(init=False)  # the next deadline of an open report, dd/mm/yyyy; "" without one
     overdue: bool = field(init=False)  # is_overdue at `now`
 
-    def __post_init__(self, now, department):
-        now = now or utcnow()
+    def __post_init__(self, now, zone):
+        now, zone = now or utcnow(), zone or timezone_for_department(None)
         due = self.next_due_at
-        self.created_on = day_text(to_local(self.created_at, department)) if self.created_at else ""
-        self.due_on = day_text(to_local(due, department)) if due and self.is_open else ""
+        self.created_on = day_text(as_utc(self.created_at).astimezone(zone)) if self.created_at else ""
+        self.due_on = day_text(as_utc(due).astimezone(zone)) if due and self.is_open else ""
         self.overdue = self.is_acknowledge_overdue(now) or self.is_answer_overdue(now)
 
     def table_row(self, detail_prefix, selectable):
