@@ -13,10 +13,16 @@ from wtforms.fields.choices import SelectChoice
 from app.reports.triage_forms import BulkForm
 
 
-@lru_cache(maxsize=1024)
 def filter_select(name, label, options, current, empty=None):
     """A filter's labelled <select> (Markup) of `options`, a tuple of (value, text), `current` selected; an
     empty first option reading `empty` when given."""
+    if not any(value == current for value, _text in options):
+        current = None  # selects nothing, as any other value not listed: one cached markup for all of them
+    return _filter_select(name, label, options, current, empty)
+
+
+@lru_cache(maxsize=1024)
+def _filter_select(name, label, options, current, empty):
     name = escape(name)
     first = f'<option value="">{escape(empty)}</option>' if empty else ""
     listed = "".join([f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(text)}'
