@@ -44,3 +44,8 @@ def to_local(value, department=None):
     if value is None:
         return None
     return value.astimezone(timezone_for_department(department))
+
+
+def day_text(moment):
+    """strftime("%d/%m/%Y") of a date or datetime, written directly: a list formats one or two per row."""
+    return f"{moment.day:02d}/{moment.month:02d}/{moment.year}"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
 from app.common.sql import Part, PartsUnion, capped_page, first, inline, inline_param
-from app.common.timezones import utcnow
+from app.common.timezones import timezone_for_department, utcnow
 from app.extensions import db
 from app.reports import labels, search
 from app.reports.enums import ProblemType, Status
@@ -196,8 +196,9 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
         rows = db.session.execute(rows_statement, {**values, "count_limit": window.count_limit,
                                                    "rows": per_page, "offset": window.offset}).all()
         named = _label_namer(rows, team_labels)
-        now, department = utcnow(), actor.organisation.department if actor.organisation else None
-        items = [BoardRow(*row[:-2], labels=named(row.label_ids), now=now, department=department) for row in rows]
+        now = utcnow()
+        zone = timezone_for_department(actor.organisation.department if actor.organisation else None)
+        items = [BoardRow(*row[:-2], labels=named(row.label_ids), now=now, zone=zone) for row in rows]
         return items, rows[0].total if rows else None
 
     def read_count(window):

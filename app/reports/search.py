@@ -198,22 +198,32 @@ def best_candidates(candidates):
     its length is the number of distinct words of search_text, and deleting the query's words from it
     counts those it shares.
     """
+    return best_select(candidates).subquery("best")
+
+
+def best_select(candidates, min_score=None, limit=None):
+    """best_candidates' select, its minimum score and number of rows given as SQL expressions (by default the
+    parameters search_min_score and search_limit of `ranking_values`)."""
     found = candidates.subquery("candidates")
     have = db.func.length(found.c.search_vector)
     words = db.func.string_to_array(inline_param("search_words", String), inline(" ", "separator"))
-    shared = have - db.func.length(db.func.ts_delete(found.c.search_vector, words))
+    # OFFSET 0 keeps this subquery apart: PostgreSQL then deletes the words once per candidate, not again in
+    # each condition and in the sort that use the count.
+    counted = (db.select(found.c.id, found.c.people_total, have.label("have"),
+                         (have - db.func.length(db.func.ts_delete(found.c.search_vector, words))).label("shared"))
+               .offset(inline(0, "apart")).subquery("counted"))
     # greatest(): never a division by zero, whatever order PostgreSQL evaluates the conditions in.
     # Typed double precision throughout: the same IEEE arithmetic as Python's, never numeric.
-    score = db.cast(shared, Double) / db.func.sqrt(
-        db.cast(inline_param("search_wanted", Integer) * db.func.greatest(have, inline(1, "one")), Double), type_=Double)
-    counted = db.select(found.c.id, found.c.people_total, shared.label("shared"), score.label("score")).subquery("counted")
+    score = db.cast(counted.c.shared, Double) / db.func.sqrt(
+        db.cast(inline_param("search_wanted", Integer) * db.func.greatest(counted.c.have, inline(1, "one")), Double),
+        type_=Double)
+    if min_score is None:
+        min_score = db.cast(inline_param("search_min_score", Double), Double)
+    scored = db.select(counted.c.id, counted.c.people_total, score.label("score")).where(
+        counted.c.shared >= inline_param("search_min_shared", Integer), score >= min_score)
     return (
-        db.select(counted.c.id, counted.c.people_total, counted.c.score)
-        .where(counted.c.shared >= inline_param("search_min_shared", Integer),
-               counted.c.score >= db.cast(inline_param("search_min_score", Double), Double))
-        .order_by(*best_order(counted))
-        .limit(inline_param("search_limit", Integer))
-        .subquery("best")
+        scored.order_by(score.desc(), counted.c.people_total.desc(), counted.c.id.desc())
+        .limit(inline_param("search_limit", Integer) if limit is None else limit)
     )
 
 

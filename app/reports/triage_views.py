@@ -10,10 +10,10 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.timezones import utcnow
 from app.reports import board as board_queries
-from app.reports import export, queries, services, stats, triage
+from app.reports import board_html, export, queries, rows, services, stats, triage
 from app.reports.enums import ProblemType, Status
 from app.reports.forms import AssignForm, CommentForm, MergeForm, StatusForm, TrackerForm, WorkaroundForm
-from app.reports.triage_forms import BulkForm, RespondForm
+from app.reports.triage_forms import RespondForm
 from app.reports.views import inline_messages, render_detail
 
 bp = Blueprint("triage", __name__, url_prefix="/equipe")
@@ -39,10 +39,13 @@ def _triage_report_or_404(reference):
 BOARD_COUNT_CAP = 1000
 
 
-# The board's fixed choices, built once.
-STATUS_OPTIONS = [("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes")] + [
-    (s.value, s.label) for s in Status]
-TYPE_OPTIONS = [(t.value, t.label) for t in ProblemType]
+# The board's fixed choices, built once (tuples: board_html.filter_select keeps its markup per list and choice).
+STATUS_OPTIONS = (("open", "Ouvertes"), ("overdue", "Ouvertes en retard"), ("all", "Toutes"), *(
+    (s.value, s.label) for s in Status))
+TYPE_OPTIONS = tuple((t.value, t.label) for t in ProblemType)
+FILTER_OPTIONS = {name: tuple(choices.items()) for name, choices in (
+    ("sorts", board_queries.SORTS), ("ages", board_queries.AGES), ("impacts", board_queries.IMPACTS),
+    ("assignees", board_queries.ASSIGNEES))}
 
 
 @bp.route("/remontees")
@@ -52,22 +55,18 @@ def board():
     options = board_queries.board_options(current_user)
     page = board_queries.board_page(current_user, filters, request.args.get("page"), current_app.config["PER_PAGE"],
                                     BOARD_COUNT_CAP, applications=options.applications, team_labels=options.labels)
-    bulk_form = None
+    bulk = None
     if current_user.role == Role.TRIAGER:
-        bulk_form = BulkForm(formdata=None, back=request.full_path.rstrip("?"))
-        bulk_form.assignee.choices = [SelectChoice("", "Personne")] + [
-            SelectChoice(str(u.id), u.full_name) for u in options.members]
-        bulk_form.label.choices = [SelectChoice("", "— Choisissez —")] + [
-            SelectChoice(str(label.id), label.name) for label in options.labels]
+        bulk = board_html.bulk_fields(tuple(options.members), tuple(options.labels))
+    # Built once: the rows' links differ only by the reference (R-YYYY-NNNNNN, nothing to escape).
+    report_url_prefix = url_for("reports.detail", reference="R")[:-1]
     return render_template(
         "triage/board.html", page=page, filters=filters, inline_messages=inline_messages(),
-        assignee_options=list(board_queries.ASSIGNEES.items()),
-        label_options=[(str(label.id), label.name) for label in options.labels],
-        bulk_form=bulk_form, shortcuts_on=options.keyboard_shortcuts, status_options=STATUS_OPTIONS,
-        application_options=[(a.code, a.name) for a in options.applications if a.is_active],
-        type_options=TYPE_OPTIONS, sorts=board_queries.SORTS, ages=board_queries.AGES, impacts=board_queries.IMPACTS,
-        # Built once: the rows' links differ only by the reference (R-YYYY-NNNNNN, nothing to escape).
-        report_url_prefix=url_for("reports.detail", reference="R")[:-1],
+        rows_html=rows.board_table_rows(page.items, report_url_prefix, selectable=bulk is not None),
+        select=board_html.filter_select, label_options=tuple((str(label.id), label.name) for label in options.labels),
+        bulk=bulk, bulk_back=request.full_path.rstrip("?"), shortcuts_on=options.keyboard_shortcuts,
+        status_options=STATUS_OPTIONS, type_options=TYPE_OPTIONS,
+        application_options=tuple((a.code, a.name) for a in options.applications if a.is_active), **FILTER_OPTIONS,
     )
 
 

@@ -5,6 +5,7 @@ from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.forms import ConfirmForm
@@ -12,7 +13,8 @@ from app.accounts.models import Role
 from app.common.access import roles
 from app.common.numbers import plural
 from app.common.pagination import paginate
-from app.reports import images, labels, queries, services, triage
+from app.common.urls import segment_url_builder
+from app.reports import images, labels, queries, rows, services, triage
 from app.reports.forms import (
     AgentMessageForm,
     AssignForm,
@@ -25,9 +27,8 @@ from app.reports.forms import (
     WorkaroundForm,
 )
 from app.reports.models import Report
-from app.reports.own_reports import own_similar_reports
+from app.reports.own_reports import own_and_similar_reports
 from app.reports.redaction import KINDS
-from app.reports.similar import similar_reports
 from app.reports.triage_forms import RespondForm
 from app.reports.useragent import describe
 from app.reports.workflow import team_targets
@@ -53,9 +54,12 @@ def masked_summary(counts):
 
 
 @bp.app_template_global()
-def me_too_offer(report_id):
-    """The signed « moi aussi » offer of a report the similar search shows to the signed-in agent."""
-    return services.me_too_offer(current_user, report_id)
+def similar_cards(reports):
+    """The cards of the similar reports shown to the signed-in user (reports/_similar.html), with the « moi aussi »
+    form and its signed offer on the reports an agent may join."""
+    viewer = current_user._get_current_object()
+    return rows.similar_cards(reports, viewer, generate_csrf(), lambda report_id: services.me_too_offer(viewer, report_id),
+                              segment_url_builder("reports.me_too", "reference"))
 
 
 def _report_or_404(reference):
@@ -149,8 +153,7 @@ def new():
         form.uploads.data = ""
     application = queries.application(values["application_id"])
     words = " ".join([values["title"], values["what_happened"]])
-    own = own_similar_reports(current_user, application.id, words)
-    similar = similar_reports(application.id, words, exclude_ids=[r.id for r in own])
+    own, similar = own_and_similar_reports(current_user, application.id, words)
     return render_template(
         "reports/preview.html", form=form, masked=masked, counts=counts, pending=pending,
         application=application, similar=similar, own=own, agent_browser=describe(request.user_agent.string),
@@ -185,8 +188,7 @@ def similar():
     # No lookup of the application: an unknown id has no reports, so nothing is found.
     application_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
     text = " ".join([request.form.get("title", ""), request.form.get("what_happened", "")])[:6000]
-    own = own_similar_reports(current_user, application_id, text) if application_id else []
-    reports = similar_reports(application_id, text, exclude_ids=[r.id for r in own]) if application_id else []
+    own, reports = own_and_similar_reports(current_user, application_id, text)
     return render_template("reports/_similar.html", similar=reports, own=own, fragment=True)
 
 

@@ -19,3 +19,13 @@ def test_an_id_builder_gives_url_for(app, ident):
     with app.test_request_context("/"):
         href = id_url_builder("reception.edit", "visit_id")
         assert href(ident) == url_for("reception.edit", visit_id=int(ident))
+
+
+def test_url_builders_answer_as_url_for_under_a_prefix(app):
+    with app.test_request_context("/"):
+        by_reference = segment_url_builder("reports.me_too", "reference")
+        for reference in ("R-2026-000042", "r-1", "R 2026/01", "é", "a.b", "..", "a?b", "%41"):
+            assert by_reference(reference) == url_for("reports.me_too", reference=reference), reference
+    with app.test_request_context("/", base_url="http://localhost/sous-dossier"):
+        assert segment_url_builder("reports.detail", "reference")("R-2026-000042") == \
+            "/sous-dossier/remontees/R-2026-000042"

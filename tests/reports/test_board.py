@@ -327,3 +327,77 @@ def test_board_options_and_row_labels_come_by_name_for_a_team_and_for_an_adminis
     assert counter.count == 2
     [row] = [r for r in page.items if r.id == report_id]
     assert [(label.name, label.colour) for label in row.labels] == [("Alpha", "green-menthe"), ("Zêta", "pink-tuile")]
+
+
+# The board's markup as the template wrote it before it moved to Python (app.reports.rows.BoardRow.table_row,
+# app.reports.board_html): the Python side must write the same HTML, texts escaped the same way.
+TEMPLATE_ROWS = """{% for r in rows %}
+    <tr data-report="{{ r.reference }}">
+      {% if bulk_form %}<td><div class="fr-checkbox-group fr-checkbox-group--sm pas-row-select">
+        <input type="checkbox" id="sel-{{ r.id }}" name="ids" value="{{ r.id }}">
+        <label class="fr-label" for="sel-{{ r.id }}"><span class="fr-sr-only">Sélectionner {{ r.reference }}</span></label>
+      </div></td>{% endif %}
+      <td class="pas-nowrap"><a href="{{ report_url_prefix ~ r.reference }}">{{ r.reference }}</a></td>
+      <td>{{ r.title }}{% if r.labels %}<ul class="fr-badges-group fr-mt-1v">{% for label in r.labels %}<li><p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--{{ label.colour }}">{{ label.name }}</p></li>{% endfor %}</ul>{% endif %}</td>
+      <td>{{ r.application_name }}{% if r.procedure_title is not none %}<br><span class="fr-text--xs">{{ r.procedure_title }}</span>{% endif %}</td>
+      <td>{{ r.problem_type_label }}</td>
+      {%- set kind = report_status_badge_kinds.get(r.status) %}
+      <td><p class="fr-badge fr-badge--sm{% if kind %} fr-badge--{{ kind }}{% endif %} fr-badge--no-icon">{{ r.status_label }}</p></td>
+      <td>{% if r.assignee_name %}{{ r.assignee_name }}{% else %}<span class="fr-text--sm">—</span>{% endif %}</td>
+      <td>{{ r.people_total }}</td>
+      <td>{{ r.blocked_total }}</td>
+      <td>{{ r.me_too_count }}</td>
+      <td>{{ r.due_on or "—" }} {% if r.overdue %}<p class="fr-badge fr-badge--sm fr-badge--error">En retard</p>{% endif %}</td>
+      <td>{{ r.created_on }}</td>
+    </tr>
+  {% endfor %}"""
+TEMPLATE_SELECT = """{% macro select(name, label, options, current, empty=None) -%}
+<div class="fr-select-group">
+  <label class="fr-label" for="f-{{ name }}">{{ label }}</label>
+  <select class="fr-select" id="f-{{ name }}" name="{{ name }}">
+    {% if empty %}<option value="">{{ empty }}</option>{% endif %}
+    {% for value, text in options %}<option value="{{ value }}"{% if value == current %} selected{% endif %}>{{ text }}</option>{% endfor %}
+  </select>
+</div>
+{%- endmacro %}{{ select(name, label, options, current, empty) }}"""
+
+
+def test_board_rows_and_filters_written_in_python_are_the_templates_markup(app, world, db):
+    from datetime import timedelta
+
+    from app.common.timezones import utcnow
+    from app.reports import board_html, bulk, labels
+    from app.reports.rows import board_table_rows
+
+    hostile = '<script>alert("x")</script> & \'y\''
+    world.caf_app.name = f"caf.fr {hostile}"
+    world.caf_procedure.title = f"Démarche {hostile}"
+    world.dev_caf.full_name = f"Dév {hostile}"
+    db.session.commit()
+    labelled = file_report(world.agent, world.caf_app, procedure_id=world.caf_procedure.id, title=f"Titre {hostile}")
+    label = labels.create_label(world.dev_caf, world.caf_team, f"Étiquette {hostile}", "pink-tuile")
+    bulk.apply(world.dev_caf, [str(labelled.id)], "label", label_id=label.id)
+    bulk.apply(world.dev_caf, [str(labelled.id)], "assign", assignee_id=world.dev_caf.id)
+    late = _overdue(file_report(world.agent, world.caf_app, title="En retard"), db)
+    answered = file_report(world.agent, world.caf_app, title="Répondue", problem_type="accessibility")
+    triage.change_status(world.dev_caf, answered, "acknowledged", reason="Vu.")
+    closed = file_report(world.agent, world.caf_app, title="Fermée")
+    triage.change_status(world.dev_caf, closed, "wont_fix", reason="Non.")
+    late.answer_due_at = utcnow() + timedelta(days=3)
+    db.session.commit()
+    options = board.board_options(world.dev_caf)
+    page = board.board_page(world.dev_caf, board.BoardFilters(status="all"), None, 25, 1000,
+                            applications=options.applications, team_labels=options.labels)
+    assert len(page.items) == 4 and any(row.labels for row in page.items) and any(row.overdue for row in page.items)
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string(TEMPLATE_ROWS)
+        for selectable in (True, False):
+            expected = template.render(rows=page.items, bulk_form=selectable, report_url_prefix="/remontees/")
+            assert str(board_table_rows(page.items, "/remontees/", selectable)) == expected
+        assert "<script>" not in expected and "&lt;script&gt;" in expected
+        select = app.jinja_env.from_string(TEMPLATE_SELECT)
+        choices = (("a", "Un"), ("b&c", hostile), ("", "Vide"))
+        for current in ("a", "b&c", "", "z"):
+            for empty in (None, "", "Tous"):
+                assert str(board_html.filter_select("f<", hostile, choices, current, empty)) == select.render(
+                    name="f<", label=hostile, options=choices, current=current, empty=empty)

@@ -94,3 +94,31 @@ def test_without_javascript_the_lists_are_grouped_by_service_without_duplicates(
     assert [g for g, _ in _groups(_select(page, "procedure"))] == [world.ants_app.name]
     assert [g for g, _ in _groups(_select(page, "step"))] == [f"{world.ants_app.name} — Pré-demande de passeport"]
     assert "Afficher les démarches de ce service" in page
+
+
+def test_own_and_similar_reports_rank_as_the_two_searches_do(app, world, db):
+    """own_and_similar_reports (one query on PostgreSQL) answers what own_similar_reports, then similar_reports
+    without the own reports shown, answer: the same reports in the same order, the own ones shown left out of
+    the others."""
+    from app.reports import own_reports, search, similar
+    from tests.query_counter import count_queries
+
+    texts = [TEXT, "Bouton grisé", "Impossible de valider les ressources", "Page blanche après connexion"]
+    for i, text in enumerate(texts * 2):
+        file_report(world.other_agent, world.caf_app, title=f"Autre {i}", what_happened=text, people_affected=1 + i % 3)
+    for i, text in enumerate(texts):
+        file_report(world.agent, world.caf_app, title=f"Mienne {i}", what_happened=text, people_affected=1 + i % 2)
+    withdrawn = file_report(world.agent, world.caf_app, title="Retirée", what_happened=TEXT)
+    services.withdraw_report(world.agent, withdrawn)
+    for query in (*texts, "grisé ressources page", "valider", "sans rapport aucun", ""):
+        for limit, own_limit in ((5, 3), (2, 1), (10, 10)):
+            own = own_reports.own_similar_reports(world.agent, world.caf_app.id, query, own_limit)
+            expected = (own, similar.similar_reports(world.caf_app.id, query, limit, exclude_ids=[r.id for r in own]))
+            with count_queries(app) as counter:
+                found = own_reports.own_and_similar_reports(world.agent, world.caf_app.id, query, limit, own_limit)
+            assert found == expected, (query, limit, own_limit)
+            if search.stems(query) and search.ranks_in_sql():
+                assert counter.count == 1
+    assert own_reports.own_and_similar_reports(world.agent, None, TEXT) == ([], [])
+    crowded = own_reports.own_and_similar_reports(world.agent, world.caf_app.id, TEXT, 3, 2)
+    assert len(crowded[0]) == 2 and not {r.id for r in crowded[0]} & {r.id for r in crowded[1]}

@@ -240,3 +240,67 @@ def test_open_candidates_index_covers_exactly_the_open_statuses():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert sorted(module.OPEN) == OPEN_VALUES
+
+
+# The similar reports' cards as reports/_similar.html wrote them before they moved to Python (rows.similar_cards).
+TEMPLATE_CARDS = """{% from "reports/_macros.html" import status_badge %}{% for r in similar %}
+  <li class="fr-mb-3w">
+    <div class="fr-card fr-card--sm fr-card--no-arrow">
+      <div class="fr-card__body"><div class="fr-card__content">
+        <h3 class="fr-card__title fr-h6">{{ r.reference }} — {{ r.title }}</h3>
+        <p class="fr-card__desc">{{ r.summary }}</p>
+        <div class="fr-card__start">
+          <ul class="fr-badges-group"><li>{{ status_badge(r.status, r.status_label) }}</li></ul>
+          <p class="fr-card__detail">{{ r.application_name }} · {{ r.me_too_count }} « moi aussi »</p>
+        </div>
+        <div class="fr-card__end">
+          {% if current_user.role == "agent" and r.author_id != current_user.id %}
+          <form method="post" action="{{ url_for('reports.me_too', reference=r.reference) }}">
+            <input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
+            <input type="hidden" name="offer" value="{{ offer(r.id) }}">
+            <div class="fr-input-group">
+              <label class="fr-label" for="metoo-people-{{ r.id }}">Personnes concernées de votre côté</label>
+              <input class="fr-input" type="number" min="1" max="100000" id="metoo-people-{{ r.id }}" name="people_affected" value="1">
+            </div>
+            <div class="fr-checkbox-group fr-mb-2w">
+              <input type="checkbox" id="metoo-blocked-{{ r.id }}" name="citizen_blocked" value="y">
+              <label class="fr-label" for="metoo-blocked-{{ r.id }}">La personne est bloquée</label>
+            </div>
+            <button class="fr-btn fr-btn--sm fr-btn--secondary" type="submit">Moi aussi<span class="fr-sr-only"> : {{ r.reference }}</span></button>
+          </form>
+          {% endif %}
+        </div>
+      </div></div>
+    </div>
+  </li>
+{% endfor %}"""
+
+
+def test_similar_cards_written_in_python_are_the_templates_markup(app, world, db):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    from app.common.urls import segment_url_builder
+    from app.reports.rows import similar_cards
+
+    hostile = '<script>alert("x")</script> & \'y\''
+    world.caf_app.name = f"caf.fr {hostile}"
+    db.session.commit()
+    reports = [file_report(world.agent, world.caf_app, title=f"{ORIGINAL['title']} {hostile}",
+                           what_happened=f"{ORIGINAL['what_happened']} {hostile} " + "long " * 60),
+               file_report(world.other_agent, world.caf_app, **ORIGINAL)]
+    triage.change_status(world.dev_caf, reports[1], "acknowledged", reason="Vu.")
+    found = similar.similar_reports(world.caf_app.id, REWORDED[0])
+    assert {r.id for r in found} == {r.id for r in reports}
+
+    def offer(report_id):
+        return f"offre-{report_id}&<>"
+
+    for viewer in (world.agent, world.other_agent, world.dev_caf):
+        with app.test_request_context("/"):
+            login_user(viewer)
+            expected = render_template_string(TEMPLATE_CARDS, similar=found, offer=offer)
+            written = similar_cards(found, viewer, app.jinja_env.globals["csrf_token"](), offer,
+                                    segment_url_builder("reports.me_too", "reference"))
+            assert str(written) == expected, viewer.role
+    assert "&lt;script&gt;" in expected and "<script>" not in expected
