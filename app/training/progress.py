@@ -165,6 +165,27 @@ def progress_parts():
     )
 
 
+def module_progress_parts():
+    """`progress_parts` for one module (:user_id, :version_id its current version): the completions and lessons
+    read (one id list each), the attempts at that version only, and no enrolment."""
+    version_id = bindparam("version_id")
+    parts = {part.name: part for part in progress_parts()}
+    return (
+        parts["completed_modules"],
+        parts["lessons_read"],
+        Part("quiz_attempts", parts["quiz_attempts"].statement.where(QuizAttempt.version_id == version_id),
+             AttemptsRow),
+        Part("packages_started", parts["packages_started"].statement.where(PackageAttempt.version_id == version_id),
+             AttemptsRow),
+    )
+
+
+@lru_cache(maxsize=1)
+def _module_union():
+    """The parts of one module's progress as one statement, built once."""
+    return PartsUnion(module_progress_parts())
+
+
 @lru_cache(maxsize=1)
 def _progress_union():
     """The progress parts as one statement, built once."""
@@ -186,7 +207,7 @@ def progress_from_parts(rows, catalogue):
 
     Lessons map to their version through the cached catalogue, so the database neither joins nor plans
     long IN lists."""
-    progress = UserProgress(sorted(rows["enrolments"], key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
+    progress = UserProgress(sorted(rows.get("enrolments", ()), key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
                             {i for found in rows["completed_modules"] for i in found}, {}, {}, set())
     lesson_versions = catalogue.lesson_versions
     for lesson_id in (i for found in rows["lessons_read"] for i in found):
@@ -238,7 +259,14 @@ def _states(catalogue, progress, module_ids):
 
 
 def module_state(user, module):
-    return module_states(user, [module.id])[module.id]
+    """The user's state of one module: one query, of that module's rows only (the quiz page, its submission
+    and the lessons read the attempts at one version, not the user's whole progress)."""
+    catalogue = reference.catalogue()
+    ref = catalogue.modules.get(module.id)
+    if ref is None or ref.current_version_id is None:
+        return module_states(user, [module.id])[module.id]
+    rows = _module_union().read({"user_id": user.id, "version_id": ref.current_version_id})
+    return _states(catalogue, progress_from_parts(rows, catalogue), [module.id])[module.id]
 
 
 def dashboard(user):
