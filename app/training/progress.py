@@ -210,10 +210,12 @@ def progress_from_parts(rows, catalogue):
     progress = UserProgress(sorted(rows.get("enrolments", ()), key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
                             {i for found in rows["completed_modules"] for i in found}, {}, {}, set())
     lesson_versions = catalogue.lesson_versions
-    for lesson_id in (i for found in rows["lessons_read"] for i in found):
-        version_id = lesson_versions.get(lesson_id)
-        if version_id is not None:
-            progress.lessons_done.setdefault(version_id, set()).add(lesson_id)
+    lessons_done = progress.lessons_done
+    for found in rows["lessons_read"]:
+        for lesson_id in found:
+            version_id = lesson_versions.get(lesson_id)
+            if version_id is not None:
+                lessons_done.setdefault(version_id, set()).add(lesson_id)
     progress.quiz_attempts = {row.version_id: row.attempts for row in rows["quiz_attempts"]}
     for row in rows["quiz_attempts"] + rows["packages_started"]:
         progress.attempts[row.version_id] = progress.attempts.get(row.version_id, 0) + row.attempts
