@@ -212,8 +212,10 @@ def quiz(slug):
     module = reference.catalogue().module_by_slug(slug)
     if module is None:
         abort(404)
-    state = module_state(current_user, module)
-    if state.locked:
+    # A module without prerequisites is never locked: its submission reads the state only when it needs it
+    # (learning.submit_attempt: a passed attempt may complete the module).
+    state = None if request.method == "POST" and learning.never_locked(module) else module_state(current_user, module)
+    if state is not None and state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
     form = QuizSubmitForm()
     if request.method == "POST":
@@ -227,8 +229,8 @@ def quiz(slug):
             outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None,
                                               state=state, questions=questions)
         except learning.EmptyAnswers as exc:
-            return render_template("training/quiz.html", module=module, questions=_attempt_questions(module, state),
-                                   form=form, error=str(exc)), 400
+            return render_template("training/quiz.html", module=module, questions=_attempt_questions(
+                module, state or module_state(current_user, module)), form=form, error=str(exc)), 400
         except learning.InvalidAnswers as exc:
             abort(400, str(exc))
         return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt_id))
