@@ -52,7 +52,9 @@ def index():
     page = my_passport(current_user)
     return render_template(
         "passports/index.html", entries=page.entries, document_links=document_links(), shared=page.shared,
-        reads=page.reads, offered=page.offered, confirm_form=ConfirmForm(),
+        reads=page.reads, offered=page.offered,
+        # The form of the offered lines' buttons: built only when there are some (most passports have none).
+        confirm_form=ConfirmForm() if page.offered else None,
     )
 
 

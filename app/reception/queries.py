@@ -108,10 +108,22 @@ def own_visits(user, limit=50):
     """The agent's last rows of the desk log, newest first (plain rows: the page only shows them)."""
     rows = db.session.execute(_own_visits_statement(), {"agent_id": user.id, "limit": limit}).all()
     now = utcnow()
-    return [OwnVisitLine(row.id, row.visited_on.strftime("%d/%m/%Y"), _CHANNEL_LABELS[row.channel],
-                         operator_labels(o for o in row.operators.split(",") if o), _OUTCOME_LABELS[row.outcome],
+    return [OwnVisitLine(row.id, _day(row.visited_on), _CHANNEL_LABELS[row.channel],
+                         _operators(row.operators), _OUTCOME_LABELS[row.outcome],
                          is_in_edit_window(row.created_at, now))
             for row in rows]
+
+
+@functools.lru_cache(maxsize=512)
+def _day(value):
+    """dd/mm/yyyy, once per date: the 50 rows share a few days (strftime cost more than the rest of a row)."""
+    return value.strftime("%d/%m/%Y")
+
+
+@functools.lru_cache(maxsize=1024)
+def _operators(stored):
+    """The labels of a stored operator list ("caf,cpam"), once per list: agents repeat the same few."""
+    return operator_labels(o for o in stored.split(",") if o)
 
 
 # Labels by stored value: a dict lookup per row instead of an enum construction.

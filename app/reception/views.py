@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.urls import id_url_builder
-from app.reception import queries, services
+from app.reception import queries, services, visit_rows
 from app.reception.forms import QuickModeForm, QuickVisitForm, VisitForm
 from app.reception.models import EDIT_WINDOW
 
@@ -28,8 +28,9 @@ def _apply_error(form, exc):
 @bp.route("", methods=["GET"])
 @roles(Role.AGENT)
 def my_visits():
-    return render_template("reception/my_visits.html", visits=queries.own_visits(current_user),
-                           window_days=EDIT_WINDOW.days, edit_url=id_url_builder("reception.edit", "visit_id"))
+    visits = queries.own_visits(current_user)
+    rows = visit_rows.own_visit_rows(visits, id_url_builder("reception.edit", "visit_id"))
+    return render_template("reception/my_visits.html", visits=visits, rows=rows, window_days=EDIT_WINDOW.days)
 
 
 def _recorded(form):

@@ -264,8 +264,9 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
         )
         if previous is not None:
             return AttemptOutcome(previous, results_for(previous), None, False)
-    state = _require_unlocked(user, module) if state is None else state
-    if state.locked:
+    if state is None and not never_locked(module):
+        state = _require_unlocked(user, module)
+    if state is not None and state.locked:
         raise ModuleLocked(state.lock_reason)
     version = module.current_version
     questions = quiz_of(version) if questions is None else questions
@@ -274,6 +275,8 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
         raise EmptyAnswers("Aucune réponse cochée : répondez au moins à une question avant de valider.")
     values = {"user_id": user.id, "version_id": version.id, "answers": {r.question.qid: r.chosen for r in results},
               "score": score, "passed": score >= version.pass_mark, "submission_key": submission_key}
+    if values["passed"] and state is None:
+        state = module_state(user, module)  # whether this attempt completes the module
     if _records_alone(values["passed"], version, state):
         return _insert_attempt(user, module, values, results, submission_key)
     attempt = QuizAttempt(**values)
@@ -292,6 +295,12 @@ def submit_attempt(user, module, answers, submission_key=None, state=None, quest
     db.session.commit()
     _announce(user, module, completion)
     return AttemptOutcome(attempt, results, completion, True, attempt_id)
+
+
+def never_locked(module):
+    """Whether `module` (the cached catalogue's reference.ModuleRef) has no prerequisite: it is never locked, and a
+    failed attempt at it needs nothing of the learner's state (submit_attempt then reads none)."""
+    return getattr(module, "prerequisite_ids", None) == ()
 
 
 def _records_alone(passed, version, state):

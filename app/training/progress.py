@@ -5,12 +5,12 @@ knows of modules and paths comes from the cached catalogue (app.training.referen
 """
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import bindparam
 
-from app.common.sql import Part, PartsUnion, first
+from app.common.sql import Part, PartsUnion, id_list, ids
 from app.extensions import db
 from app.training import reference
 from app.training.models import (
@@ -98,7 +98,9 @@ class PathState:
             return 0
         return 100 * self.completed_count // len(self.modules)
 
-    @property
+    # Read several times per path by the pages (the share, the count, « terminé », the next step): computed
+    # once; a PathState is built for one request and its modules do not change.
+    @cached_property
     def completed_count(self):
         return sum(1 for m in self.modules if m.completed)
 
@@ -106,7 +108,7 @@ class PathState:
     def is_complete(self):
         return self.completed_count == len(self.modules)
 
-    @property
+    @cached_property
     def next_step(self):
         return next((m for m in self.modules if not m.completed and not m.locked), None)
 
@@ -140,14 +142,18 @@ class AttemptsRow(NamedTuple):
 
 def progress_parts():
     """The named parts of one user's progress (:user_id): enrolments, completed modules, lessons read,
-    quiz attempts per version, SCORM packages started. Read together, in one query, by `PartsUnion`."""
+    quiz attempts per version, SCORM packages started. Read together, in one query, by `PartsUnion`.
+
+    Completed modules and lessons read come as one row each (`id_list`): an agent far into their paths has
+    read a hundred lessons, and a row per id cost more in Python than the query."""
     user_id = bindparam("user_id")
     return (
         Part("enrolments", db.select(Enrolment.id, Enrolment.path_id, Enrolment.due_on)
              .where(Enrolment.user_id == user_id), EnrolmentRow),
-        Part("completed_modules", db.select(ModuleCompletion.module_id)
-             .where(ModuleCompletion.user_id == user_id), first),
-        Part("lessons_read", db.select(LessonProgress.lesson_id).where(LessonProgress.user_id == user_id), first),
+        Part("completed_modules", db.select(id_list(ModuleCompletion.module_id))
+             .where(ModuleCompletion.user_id == user_id), ids),
+        Part("lessons_read", db.select(id_list(LessonProgress.lesson_id)).where(LessonProgress.user_id == user_id),
+             ids),
         Part("quiz_attempts", db.select(
             QuizAttempt.version_id, db.func.count(QuizAttempt.id).label("attempts"),
             db.func.max(db.case((QuizAttempt.passed, 1), else_=0)).label("passed"),
@@ -157,6 +163,27 @@ def progress_parts():
             PackageAttempt.version_id, db.literal(1).label("attempts"), db.literal(0).label("passed"),
         ).where(PackageAttempt.user_id == user_id), AttemptsRow),
     )
+
+
+def module_progress_parts():
+    """`progress_parts` for one module (:user_id, :version_id its current version): the completions and lessons
+    read (one id list each), the attempts at that version only, and no enrolment."""
+    version_id = bindparam("version_id")
+    parts = {part.name: part for part in progress_parts()}
+    return (
+        parts["completed_modules"],
+        parts["lessons_read"],
+        Part("quiz_attempts", parts["quiz_attempts"].statement.where(QuizAttempt.version_id == version_id),
+             AttemptsRow),
+        Part("packages_started", parts["packages_started"].statement.where(PackageAttempt.version_id == version_id),
+             AttemptsRow),
+    )
+
+
+@lru_cache(maxsize=1)
+def _module_union():
+    """The parts of one module's progress as one statement, built once."""
+    return PartsUnion(module_progress_parts())
 
 
 @lru_cache(maxsize=1)
@@ -176,17 +203,19 @@ class UserProgress:
 
 
 def progress_from_parts(rows, catalogue):
-    """A UserProgress from the rows of `progress_parts` ({part name: rows}).
+    """A UserProgress from the rows of `progress_parts` ({part name: rows}; the id lists in one row each).
 
     Lessons map to their version through the cached catalogue, so the database neither joins nor plans
     long IN lists."""
-    progress = UserProgress(sorted(rows["enrolments"], key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
-                            set(rows["completed_modules"]), {}, {}, set())
+    progress = UserProgress(sorted(rows.get("enrolments", ()), key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
+                            {i for found in rows["completed_modules"] for i in found}, {}, {}, set())
     lesson_versions = catalogue.lesson_versions
-    for lesson_id in rows["lessons_read"]:
-        version_id = lesson_versions.get(lesson_id)
-        if version_id is not None:
-            progress.lessons_done.setdefault(version_id, set()).add(lesson_id)
+    lessons_done = progress.lessons_done
+    for found in rows["lessons_read"]:
+        for lesson_id in found:
+            version_id = lesson_versions.get(lesson_id)
+            if version_id is not None:
+                lessons_done.setdefault(version_id, set()).add(lesson_id)
     progress.quiz_attempts = {row.version_id: row.attempts for row in rows["quiz_attempts"]}
     for row in rows["quiz_attempts"] + rows["packages_started"]:
         progress.attempts[row.version_id] = progress.attempts.get(row.version_id, 0) + row.attempts
@@ -232,7 +261,14 @@ def _states(catalogue, progress, module_ids):
 
 
 def module_state(user, module):
-    return module_states(user, [module.id])[module.id]
+    """The user's state of one module: one query, of that module's rows only (the quiz page, its submission
+    and the lessons read the attempts at one version, not the user's whole progress)."""
+    catalogue = reference.catalogue()
+    ref = catalogue.modules.get(module.id)
+    if ref is None or ref.current_version_id is None:
+        return module_states(user, [module.id])[module.id]
+    rows = _module_union().read({"user_id": user.id, "version_id": ref.current_version_id})
+    return _states(catalogue, progress_from_parts(rows, catalogue), [module.id])[module.id]
 
 
 def dashboard(user):

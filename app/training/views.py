@@ -212,28 +212,36 @@ def quiz(slug):
     module = reference.catalogue().module_by_slug(slug)
     if module is None:
         abort(404)
-    state = module_state(current_user, module)
-    if state.locked:
+    # A module without prerequisites is never locked: its submission reads the state only when it needs it
+    # (learning.submit_attempt: a passed attempt may complete the module).
+    state = None if request.method == "POST" and learning.never_locked(module) else module_state(current_user, module)
+    if state is not None and state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
-    # Choices in the order of this agent's next attempt: a reload shows the same order (the attempts so far
-    # come with the module's state, no query of their own).
-    questions = learning.quiz_for_attempt(current_user, module.current_version, state.quiz_attempts + 1)
     form = QuizSubmitForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        # Scoring does not depend on the order of the choices: they are drawn in the attempt's order only when
+        # the quiz is shown again.
+        questions = learning.quiz_of(module.current_version)
         answers = {q.qid: request.form.getlist(f"q-{q.qid}") for q in questions}
         try:
             outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None,
                                               state=state, questions=questions)
         except learning.EmptyAnswers as exc:
-            return render_template("training/quiz.html", module=module, questions=questions, form=form,
-                                   error=str(exc)), 400
+            return render_template("training/quiz.html", module=module, questions=_attempt_questions(
+                module, state or module_state(current_user, module)), form=form, error=str(exc)), 400
         except learning.InvalidAnswers as exc:
             abort(400, str(exc))
         return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt_id))
     form.submission_key.data = secrets.token_urlsafe(16)
-    return render_template("training/quiz.html", module=module, questions=questions, form=form)
+    return render_template("training/quiz.html", module=module, questions=_attempt_questions(module, state), form=form)
+
+
+def _attempt_questions(module, state):
+    """The quiz with its choices in the order of this agent's next attempt: a reload shows the same order (the
+    attempts so far come with the module's state, no query of their own)."""
+    return learning.quiz_for_attempt(current_user, module.current_version, state.quiz_attempts + 1)
 
 
 @bp.route("/modules/<slug>/quiz/tentatives/<int:attempt_id>")

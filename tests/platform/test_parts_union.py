@@ -8,7 +8,7 @@ from sqlalchemy import bindparam
 
 from app.accounts.models import Organisation, User
 from app.common import home
-from app.common.sql import Part, PartsUnion
+from app.common.sql import Part, PartsUnion, id_list, ids
 from app.extensions import db
 from tests.factories import OrganisationFactory, UserFactory
 from tests.query_counter import count_queries
@@ -55,6 +55,23 @@ def test_each_part_comes_back_typed_ordered_and_limited_in_one_query(app):
     assert person.created_at.tzinfo is not None  # the column type's result processing ran (UTCDateTime)
     assert rows["organisation"] == ["ORG-PARTS"]
     assert rows["nobody"] == []
+
+
+def test_an_id_list_part_is_one_row_of_every_id_and_empty_when_none_matched(app):
+    org = OrganisationFactory(code="ORG-IDS")
+    members = [UserFactory(organisation=org) for _ in range(3)]
+    db.session.commit()
+    member_ids, org_key, org_id = sorted(u.id for u in members), org.id, bindparam("org_id")
+    union = PartsUnion([
+        Part("members", db.select(id_list(User.id)).where(User.organisation_id == org_id), ids),
+        Part("codes", db.select(Organisation.code).where(Organisation.id == org_id), _code),
+    ])
+    with count_queries(app) as counter:
+        rows = union.read({"org_id": org_key})
+    assert len(_selects(counter)) == 1
+    assert len(rows["members"]) == 1 and sorted(rows["members"][0]) == member_ids
+    assert rows["codes"] == ["ORG-IDS"]
+    assert union.read({"org_id": -1})["members"] == [()]  # no row matched: one row, no id
 
 
 def test_parts_need_distinct_names_and_typed_columns():
