@@ -103,9 +103,16 @@ class RequestRow(NamedTuple):
 
 
 def board_rows(rows, detail_prefix):
-    """The board's table rows (Markup)."""
+    """The board's table rows (Markup), each written once per process for what it shows (_board_row)."""
     prefix = escape(detail_prefix)
-    return Markup("".join([row.board_row(prefix) for row in rows]))  # noqa: S704  # nosec B704 - escaped
+    return Markup("".join([_board_row(row, prefix) for row in rows]))  # noqa: S704  # nosec B704 - escaped
+
+
+@lru_cache(maxsize=4096)
+def _board_row(row, detail_prefix):
+    """RequestRow.board_row, kept for the row's values (a row is its whole content, lateness included: a
+    changed request is another key): experts reopen the same boards, whose rows change little between visits."""
+    return row.board_row(detail_prefix)
 
 
 @lru_cache(maxsize=1024)
