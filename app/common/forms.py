@@ -66,14 +66,16 @@ def field_once_renderer(env, template="_macros/forms.html", macro="field"):
     when templates reload (debug server). A request page shows a dozen empty fields, the same for everyone."""
     rendered = {}
 
+    def render(field, kwargs):
+        return getattr(env.get_template(template).module, macro)(field, **kwargs)
+
     def field_once(field, **kwargs):
-        render = getattr(env.get_template(template).module, macro)
         key = None if env.auto_reload else pristine_field_key(field, kwargs)
         if key is None:
-            return render(field, **kwargs)
+            return render(field, kwargs)
         html = rendered.get(key)
         if html is None:
-            html = rendered[key] = render(field, **kwargs)
+            html = rendered[key] = render(field, kwargs)
         return html
 
     return field_once
