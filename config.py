@@ -87,6 +87,8 @@ class Config:
     PER_PAGE = 25
     # Seconds a process keeps the training catalogue (modules, paths) it has read; 0 = read per request.
     REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
+    # Seconds a process keeps an expert's board filter choices (départements, procedures); 0 = read per request.
+    BACKOFFICE_FILTERS_CACHE_SECONDS = int(os.environ.get("BACKOFFICE_FILTERS_CACHE_SECONDS", "60"))
     # SCORM packages, extracted once per content hash (default: instance/packages), and import limits.
     SCORM_STORAGE_DIR = os.environ.get("SCORM_STORAGE_DIR") or None
     # Learning record store (xAPI 1.0.3, Basic auth): when set, every statement is queued and forwarded
@@ -177,6 +179,7 @@ class TestConfig(Config):
     SQLITE_BEGIN_IMMEDIATE = False
     REFERENCE_CACHE_SECONDS = 0  # the tests change the catalogue between requests
     INDICATORS_CACHE_SECONDS = 0  # the tests add visits between requests
+    BACKOFFICE_FILTERS_CACHE_SECONDS = 0  # the tests open and close requests between board reads
     PROCONNECT_DISCOVERY_URL = None  # off unless a test turns it on against its own provider
     PROCONNECT_CLIENT_ID = None
     PROCONNECT_CLIENT_SECRET = None

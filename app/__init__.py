@@ -235,9 +235,10 @@ def _init_templates(app):
         return url
 
     app.jinja_env.globals["static_url"] = static_url
-    from app.common.forms import csrf_field
+    from app.common.forms import csrf_field, field_once_renderer
 
     app.jinja_env.globals["csrf_field"] = csrf_field
+    app.jinja_env.globals["field_once"] = field_once_renderer(app.jinja_env)
 
     page_urls = {}
 

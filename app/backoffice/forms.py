@@ -116,7 +116,7 @@ class ShareForm(BaseForm):
 
 
 class HandoverForm(BaseForm):
-    colleague = SelectField("Collègue", validators=[DataRequired(REQUIRED)], coerce=str)
+    colleague = SelectField("Collègue", validators=[DataRequired(REQUIRED)], coerce=str, widget=PrerenderedSelect())
     consent_renewed = BooleanField(
         "L'usager a donné oralement son accord pour que ce ou cette collègue suive sa demande",
         description="Consentement oral : sans cet accord, les données de l'usager sont effacées lors du transfert.")
@@ -187,6 +187,13 @@ def _group_options(groups):
 
 
 CHOOSE = prerendered_choice("", "— Choisissez —")
+
+
+@lru_cache(maxsize=64)
+def prerendered_colleague_choices(colleagues):
+    """The hand-over select's choices: « — Choisissez — » then these colleagues (a tuple of rows of id and
+    full name), as PrerenderedChoices written once per list (the rows are the key: a pure function of them)."""
+    return PrerenderedChoices([CHOOSE, *(prerendered_choice(str(c.id), c.full_name) for c in colleagues)])
 
 
 def group_choices(groups, exclude=()):

@@ -9,7 +9,8 @@ invited on are a second part. No OR over every request, no sort of a whole backl
 Each page is one statement built once per shape (number of groups, view, filters) and kept: its values go
 in when it runs (app.common.sql.inline_param), so a request pays for running it, not for building it. The
 board reads the expert's groups and e-mail preference first (one query), then its rows, total and filter
-lists together (one query); « Mes demandes » reads its rows, total and preference in one query.
+lists together (one query; the filter lists only when this process has not kept them,
+BACKOFFICE_FILTERS_CACHE_SECONDS); « Mes demandes » reads its rows, total and preference in one query.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +29,7 @@ from app.backoffice.models import (
     SupportPreference,
     SupportRequest,
 )
+from app.common.refcache import fresh, keep
 from app.common.sql import Part, PartsUnion, as_tuple, capped_window, first, in_select, inline, inline_param
 from app.common.timezones import as_utc, to_local, utcnow
 from app.extensions import db
@@ -101,9 +103,16 @@ class RequestRow(NamedTuple):
 
 
 def board_rows(rows, detail_prefix):
-    """The board's table rows (Markup)."""
+    """The board's table rows (Markup), each written once per process for what it shows (_board_row)."""
     prefix = escape(detail_prefix)
-    return Markup("".join([row.board_row(prefix) for row in rows]))  # noqa: S704  # nosec B704 - escaped
+    return Markup("".join([_board_row(row, prefix) for row in rows]))  # noqa: S704  # nosec B704 - escaped
+
+
+@lru_cache(maxsize=4096)
+def _board_row(row, detail_prefix):
+    """RequestRow.board_row, kept for the row's values (a row is its whole content, lateness included: a
+    changed request is another key): experts reopen the same boards, whose rows change little between visits."""
+    return row.board_row(detail_prefix)
 
 
 @lru_cache(maxsize=1024)
@@ -177,6 +186,8 @@ def _counted(ids):
     return db.select(db.func.count().label("total")).select_from(ids.limit(inline_param("count_limit")).subquery())
 
 
+FILTERS_KEY = "backoffice.board_filters"
+FILTERS_SETTING = "BACKOFFICE_FILTERS_CACHE_SECONDS"
 RANKS = sorted(((u.value, rank) for u, rank in URGENCY_RANK.items()), key=lambda pair: pair[1])
 
 
@@ -217,14 +228,15 @@ def _board_conditions(c, view, by_department, by_procedure):
     return conditions
 
 
-@lru_cache(maxsize=256)
-def _board_union(group_count, view, by_department, by_procedure, urgency):
+@lru_cache(maxsize=512)
+def _board_union(group_count, view, by_department, by_procedure, urgency, with_filters=True):
     """The board's statement for an expert of `group_count` groups (:group_0...), built once per shape.
 
     Its parts: the page's rows (each group's part walked along the open-board index one urgency at a time,
     oldest first, stopping at the end of the page; then the open requests of other groups the expert's
-    groups, or the expert by name, were invited on), the capped total, and the filters' départements and
-    procedures of the whole scope (the open requests only, never the closed history)."""
+    groups, or the expert by name, were invited on), the capped total, and (`with_filters`, when this
+    process does not have them) the filters' départements and procedures of the whole scope (the open
+    requests only, never the closed history)."""
     groups = [inline_param(f"group_{i}") for i in range(group_count)]
     table = R.__table__.c
     conditions = _board_conditions(table, view, by_department, by_procedure)
@@ -259,6 +271,14 @@ def _board_union(group_count, view, by_department, by_procedure, urgency):
              .limit(inline_param("rows")).offset(inline_param("skip")).subquery("shown"))
     rows = db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
 
+    capped_total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
+                                         db.select(invited.c.id).where(*invited_conditions)))
+    if not with_filters:
+        return PartsUnion([
+            Part("rows", rows, as_tuple, order_by=(shown.c.rank, R.created_at, R.id)),
+            Part("total", capped_total, first),
+        ])
+
     # The scope's (département, procedure) pairs with their number of requests, read once for both filter
     # lists (a hundred départements and a few procedures: a few hundred pairs, not every request of a national
     # backlog), each list then distinct in the database; the départements come back as one row, "01,69,...".
@@ -278,8 +298,7 @@ def _board_union(group_count, view, by_department, by_procedure, urgency):
         total = db.select(db.cast(db.func.coalesce(db.func.sum(pairs.c.requests), 0), db.Integer).label("total")
                           ).where(*chosen_pairs)
     else:
-        total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
-                                      db.select(invited.c.id).where(*invited_conditions)))
+        total = capped_total
     distinct_departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
                             .group_by(pairs.c.department).subquery("distinct_departments"))
     departments = db.select(db.func.aggregate_strings(distinct_departments.c.department, ",")
@@ -316,12 +335,20 @@ def read_board(user, view="all", department=None, procedure_id=None, urgency=Non
         params["department"] = department
     if procedure_id:
         params["procedure_id"] = procedure_id
-    found = _board_union(len(groups), view, bool(department), bool(procedure_id), urgency).read(params)
+    # The filters' choices (not the rows, nor the total: those are read every time) are kept by this process
+    # BACKOFFICE_FILTERS_CACHE_SECONDS for this expert and groups: a national group's choices come from its
+    # whole open backlog, which the page then need not group on every request.
+    filters_key = (FILTERS_KEY, user.id, tuple(group.id for group in groups))
+    filters = fresh(filters_key, FILTERS_SETTING)
+    found = _board_union(len(groups), view, bool(department), bool(procedure_id), urgency,
+                         filters is None).read(params)
     total = min(found["total"][0], window.count_limit)  # an exact total counts as the capped count would
     page = window.page([_row(row, now) for row in found["rows"]], total)
-    listed = sorted(((p, t) for p, t in found["procedures"]), key=lambda pair: (pair[1], pair[0]))
-    departments = sorted(d for d in (found["departments"][0] or "").split(",") if d)  # codes hold no comma
-    return Board(page, departments, listed, groups, opt_out)
+    if filters is None:
+        listed = sorted(((p, t) for p, t in found["procedures"]), key=lambda pair: (pair[1], pair[0]))
+        departments = sorted(d for d in (found["departments"][0] or "").split(",") if d)  # codes hold no comma
+        filters = keep(filters_key, (tuple(departments), tuple(listed)))
+    return Board(page, list(filters[0]), list(filters[1]), groups, opt_out)
 
 
 def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None):

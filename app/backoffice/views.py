@@ -20,6 +20,7 @@ from app.backoffice.forms import (
     ShareForm,
     TransferForm,
     group_choices,
+    prerendered_colleague_choices,
 )
 from app.backoffice.workflow import allowed_actions
 from app.common.access import roles
@@ -148,7 +149,7 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
                        recurrent=queries.recurrent_problem(row, count=parts.recent_count))
     elif context["is_owner"]:
         handover = forms.get("handover_form") or HandoverForm()
-        handover.colleague.choices = colleague_choices(parts.colleagues)
+        handover.colleague.choices = prerendered_colleague_choices(tuple(parts.colleagues))
         context.update(message_form=forms.get("message_form") or MessageForm(),
                        close_form=forms.get("close_form") or CloseForm(),
                        share_form=ShareForm(shared=row.shared_with_site), handover_form=handover)

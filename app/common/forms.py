@@ -48,6 +48,39 @@ def csrf_field():
     return Markup(f'<input name="csrf_token" type="hidden" value="{escape(generate_csrf())}">')  # noqa: S704  # nosec B704
 
 
+def pristine_field_key(field, kwargs):
+    """What a field's rendering by the `field` macro depends on, when it holds nothing of the request: not
+    filled from a submitted (or saved) form, no error, no choices (a select's vary), an empty or yes/no value.
+    None otherwise: such a field is rendered every time."""
+    data = field.data
+    if field.raw_data is not None or field.errors or hasattr(field, "choices") or not (
+            data is None or isinstance(data, bool) or (isinstance(data, str) and not data)):
+        return None
+    return (type(field), type(field.widget), field.id, field.name, field.label.text, field.description, data,
+            repr(field.render_kw), repr(sorted(vars(field.flags).items())), repr(sorted(kwargs.items())))
+
+
+def field_once_renderer(env, template="_macros/forms.html", macro="field"):
+    """field_once(field, **kwargs): the `macro` of `template`, its output kept per process for a field that
+    holds nothing of the request (pristine_field_key), rendered as the macro renders it otherwise; every time
+    when templates reload (debug server). A request page shows a dozen empty fields, the same for everyone."""
+    rendered = {}
+
+    def render(field, kwargs):
+        return getattr(env.get_template(template).module, macro)(field, **kwargs)
+
+    def field_once(field, **kwargs):
+        key = None if env.auto_reload else pristine_field_key(field, kwargs)
+        if key is None:
+            return render(field, kwargs)
+        html = rendered.get(key)
+        if html is None:
+            html = rendered[key] = render(field, kwargs)
+        return html
+
+    return field_once
+
+
 def fast_html_params(**kwargs):
     """WTForms' html_params with the same output, without Markup.format (string.Formatter) per attribute:
     that formatting was most of the cost of rendering a field, and a page's selects render one call per

@@ -166,6 +166,29 @@ def test_board_filters_list_what_the_open_requests_hold(db):
     assert lists.board_page(caf, procedure_id=rsa.id).total == 1 and lists.board_page(caf).total == 1
 
 
+def test_board_filter_choices_kept_for_a_while_rows_and_totals_read_every_time(app, db):
+    rsa = _procedure("rsa")
+    caf = expert()
+    group(departments=("69", "01"), experts=[caf])
+    first = ask(agent(), procedure_id=rsa.id)
+    app.config["BACKOFFICE_FILTERS_CACHE_SECONDS"] = 60
+    try:
+        assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])
+        later = ask(agent(department="01"), urgency="eviction")
+        board = lists.read_board(caf)
+        # The choices are the kept ones (a new département shows after the delay); the rows and totals are
+        # exact, whichever view or filter, as without the cache.
+        assert (board.departments, board.procedures) == (["69"], [(rsa.id, "RSA")])
+        assert [r.id for r in board.page.items] == [later.id, first.id] and board.page.total == 2
+        assert [lists.board_page(caf, **kw).total for kw in ({"department": "01"}, {"procedure_id": rsa.id},
+                                                              {"urgency": "eviction"}, {"view": "new"})] == [1, 1, 1, 2]
+        forget(lists.FILTERS_KEY)
+        assert lists.board_filters(caf) == (["01", "69"], [(rsa.id, "RSA")])
+    finally:
+        app.config["BACKOFFICE_FILTERS_CACHE_SECONDS"] = 0
+        forget(lists.FILTERS_KEY)
+
+
 def test_the_debrief_section_says_when_none_was_asked(app, db):
     caf = expert()
     group(experts=[caf])

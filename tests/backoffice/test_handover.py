@@ -156,3 +156,21 @@ def test_the_consent_form_tells_the_citizen_a_colleague_may_take_over(app, db, d
     pdf = _client(app, desk["away"]).get("/appui/consentement.pdf")
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages).split())
     assert "collègue de la structure qui reprend le suivi de ma demande" in text
+
+
+def test_the_handover_select_renders_its_kept_options_as_wtforms_would(app):
+    from wtforms.fields.choices import SelectChoice
+    from wtforms.widgets import Select
+
+    from app.backoffice.forms import HandoverForm, prerendered_colleague_choices
+    from app.backoffice.queries import ColleagueRow
+
+    rows = (ColleagueRow(7, "Anne <Dupont> & « Fils »"), ColleagueRow(12, 'Jean "Jo" Martin'))
+    with app.test_request_context("/"):
+        kept, plain = HandoverForm(), HandoverForm()
+        kept.colleague.choices = prerendered_colleague_choices(rows)
+        plain.colleague.choices = [SelectChoice("", "— Choisissez —")] + [SelectChoice(str(r.id), r.full_name)
+                                                                         for r in rows]
+        assert kept.colleague(class_="fr-select") == Select()(plain.colleague, class_="fr-select")
+        kept.colleague.data = plain.colleague.data = "12"
+        assert kept.colleague(class_="fr-select") == Select()(plain.colleague, class_="fr-select")

@@ -1,0 +1,59 @@
+"""field_once renders what the `field` macro renders, keeps only the fields that hold nothing of the request."""
+from werkzeug.datastructures import MultiDict
+from wtforms.validators import DataRequired
+
+from app.backoffice.forms import FicheForm, InviteForm, MessageForm, NoteForm, ShareForm
+from app.common.forms import BaseForm, pristine_field_key
+
+
+def _macro(app):
+    return app.jinja_env.get_template("_macros/forms.html").module.field
+
+
+def test_field_once_renders_as_the_field_macro(app):
+    assert not app.jinja_env.auto_reload  # the rendered fields are kept, as in production
+    field_once = app.jinja_env.globals["field_once"]
+    with app.test_request_context("/"):
+        macro = _macro(app)
+        for form in (MessageForm(), NoteForm(prefix="note"), FicheForm(prefix="fiche"), InviteForm(prefix="invite"),
+                     ShareForm(shared=True), ShareForm(shared=False)):
+            for field in form:
+                if field.type in ("CSRFTokenField", "SelectField"):
+                    continue
+                for kwargs in ({}, {"type": "email"}):
+                    assert field_once(field, **kwargs) == macro(field, **kwargs)
+                    assert field_once(field, **kwargs) == macro(field, **kwargs)  # kept, the same
+
+
+def test_fields_that_hold_the_request_are_not_kept(app):
+    with app.test_request_context("/"):
+        submitted = MessageForm(formdata=MultiDict({"body": "Bonjour"}))
+        assert pristine_field_key(submitted.body, {}) is None
+        invalid = MessageForm(formdata=MultiDict({}))
+        invalid.validate()
+        assert invalid.body.errors and pristine_field_key(invalid.body, {}) is None
+        typed = MessageForm(body="Un brouillon")
+        assert pristine_field_key(typed.body, {}) is None
+        assert pristine_field_key(InviteForm(prefix="invite").group, {}) is None  # a select's choices vary
+        blank, other_prefix = MessageForm(), NoteForm(prefix="note")
+        assert pristine_field_key(blank.body, {}) != pristine_field_key(other_prefix.body, {})
+        assert pristine_field_key(blank.body, {}) != pristine_field_key(blank.body, {"type": "email"})
+        assert pristine_field_key(ShareForm(shared=True).shared, {}) != pristine_field_key(
+            ShareForm(shared=False).shared, {})
+
+
+def test_the_same_name_and_label_with_other_validators_is_another_key(app):
+    from wtforms import TextAreaField
+
+    class Optional(BaseForm):
+        body = TextAreaField("Message")
+
+    class Required(BaseForm):
+        body = TextAreaField("Message", validators=[DataRequired()])
+
+    field_once = app.jinja_env.globals["field_once"]
+    with app.test_request_context("/"):
+        macro = _macro(app)
+        optional, required = Optional(), Required()
+        assert field_once(optional.body) == macro(optional.body)
+        assert field_once(required.body) == macro(required.body) != macro(optional.body)
