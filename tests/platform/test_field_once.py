@@ -13,7 +13,7 @@ def _macro(app):
 def test_field_once_renders_as_the_field_macro(app):
     assert not app.jinja_env.auto_reload  # the rendered fields are kept, as in production
     field_once = app.jinja_env.globals["field_once"]
-    with app.test_request_context("/"):
+    with app.app_context(), app.test_request_context("/"):  # a fresh g: no user left by an earlier test
         macro = _macro(app)
         for form in (MessageForm(), NoteForm(prefix="note"), FicheForm(prefix="fiche"), InviteForm(prefix="invite"),
                      ShareForm(shared=True), ShareForm(shared=False)):
@@ -26,7 +26,7 @@ def test_field_once_renders_as_the_field_macro(app):
 
 
 def test_fields_that_hold_the_request_are_not_kept(app):
-    with app.test_request_context("/"):
+    with app.app_context(), app.test_request_context("/"):  # a fresh g: no user left by an earlier test
         submitted = MessageForm(formdata=MultiDict({"body": "Bonjour"}))
         assert pristine_field_key(submitted.body, {}) is None
         invalid = MessageForm(formdata=MultiDict({}))
@@ -52,7 +52,7 @@ def test_the_same_name_and_label_with_other_validators_is_another_key(app):
         body = TextAreaField("Message", validators=[DataRequired()])
 
     field_once = app.jinja_env.globals["field_once"]
-    with app.test_request_context("/"):
+    with app.app_context(), app.test_request_context("/"):  # a fresh g: no user left by an earlier test
         macro = _macro(app)
         optional, required = Optional(), Required()
         assert field_once(optional.body) == macro(optional.body)
