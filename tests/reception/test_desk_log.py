@@ -148,6 +148,17 @@ def test_others_rows_and_old_rows_cannot_be_corrected(client, login):
     assert db.session.get(Visit, mine.id).operators == "caf"
 
 
+def test_the_list_offers_a_correction_only_within_the_edit_window(client, login):
+    agent = login("agent")
+    fresh, old = _record(agent), _record(agent)
+    old.created_at = old.created_at - timedelta(days=8)
+    db.session.commit()
+    page = client.get("/accueil/registre").get_data(as_text=True)
+    assert f"/accueil/registre/{fresh.id}/modifier" in page
+    assert f"/accueil/registre/{old.id}/modifier" not in page
+    assert page.count("Corriger") == 1
+
+
 def test_no_desk_log_column_is_named_after_personal_data():
     forbidden = ("name", "nom", "email", "mail", "phone", "telephone", "nir", "birth", "naissance", "address",
                  "adresse", "first", "last")
