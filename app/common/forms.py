@@ -1,4 +1,5 @@
 """Base form: WTForms' built-in messages in French; refilled after a session expiry."""
+import functools
 from dataclasses import dataclass
 
 from flask import current_app, has_request_context
@@ -194,3 +195,21 @@ class PrerenderedSelect(Select):
                                           render_kw=choice.render_kw)))
         html.append("</select>")
         return Markup("".join(html))  # noqa: S704  # nosec B704 - each option escaped when it was written
+
+
+@functools.lru_cache(maxsize=64)
+def _option_tags(choices):
+    """((value, <option> tag, <option selected> tag), ...) for ((value, label), ...): built once per process
+    for each list of choices (a list that changes is another key)."""
+    tags = []
+    for value, label in choices:
+        value_html, label_html = escape(value), escape(label)
+        tags.append((value, f'<option value="{value_html}">{label_html}</option>',
+                     f'<option value="{value_html}" selected>{label_html}</option>'))
+    return tuple(tags)
+
+
+def option_tags(choices, selected):
+    """The <option> tags of a filter's plain select, as the templates wrote them with a loop per request
+    (value and label escaped as Jinja does; " selected" on the choice whose value equals `selected`)."""
+    return Markup("".join([on if value == selected else off for value, off, on in _option_tags(tuple(choices))]))  # noqa: S704  # nosec B704 - escaped above

@@ -5,6 +5,7 @@ from flask_login import current_user
 from app.accounts.models import Role
 from app.accounts.queries import agent_or_404
 from app.common.access import roles
+from app.common.forms import option_tags
 from app.common.pagination import paginate
 from app.passports import queue_rows, reference, scope, services, validation_queue
 from app.passports.forms import DecisionForm, ObservationForm, RevokeForm
@@ -30,6 +31,9 @@ def render_entry(entry, status=200, decision_form=None, conflict=None):
     ), status
 
 
+_SOURCE_CHOICES = tuple((source.value, source.label) for source in EntrySource)
+
+
 @bp.route("/")
 @roles(Role.HR)
 def queue():
@@ -44,10 +48,13 @@ def queue():
     rows = queue_rows.queue_table_rows(
         page.items, url_for("hr_passport.entry", entry_id=0)[:-1], url_for("passport.evidence_file", file_id=0)[:-1],
         current_app.jinja_env)
-    return render_template(
-        "passports/hr_queue.html", page=page, filters=filters, activities=reference.activities(), sources=EntrySource,
-        ages=validation_queue.AGE_FILTERS, queue_rows=rows,
-    )
+    # The filters' <option> tags written once per process (a template loop per option cost more than the rows).
+    options = {
+        "activities": option_tags([(a.code, f"{a.code} — {a.title}") for a in reference.activities()], filters["activity"]),
+        "sources": option_tags(_SOURCE_CHOICES, filters["source"]),
+        "ages": option_tags(validation_queue.AGE_FILTERS.items(), filters["age"]),
+    }
+    return render_template("passports/hr_queue.html", page=page, filters=filters, options=options, queue_rows=rows)
 
 
 @bp.route("/lignes/<int:entry_id>")

@@ -16,6 +16,7 @@ from app.accounts.models import Role
 from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.csvutil import csv_lines
+from app.common.forms import option_tags
 from app.common.sql import MAX_ID
 from app.training import learning, path_observations, queries, team_rows
 from app.training.forms import AssignPathForm
@@ -50,9 +51,11 @@ def team():
     rows_html = team_rows.team_table_rows(
         page.items, overdue_modules(current_user, page.items),
         url_for("hr_training.agent_detail", user_id=0)[:-1], url_for("hr_training.assign") + "?agent=")
+    # The filters' <option> tags written once per process (a template loop per option).
     return render_template(
-        "training/hr_team.html", rows=page.items, page=page, team_rows=rows_html, paths=shipped_paths(),
-        path_id=path_id, status=status, statuses=STATUSES,
+        "training/hr_team.html", rows=page.items, page=page, team_rows=rows_html, path_id=path_id, status=status,
+        path_options=option_tags([(p.id, p.title) for p in shipped_paths()], path_id),
+        status_options=option_tags(STATUSES.items(), status),
     )
 
 
