@@ -117,13 +117,51 @@ def field_once_renderer(env, template="_macros/forms.html", macro="field"):
     def field_once(field, **kwargs):
         key = None if env.auto_reload else pristine_field_key(field, kwargs)
         if key is None:
-            return render(field, kwargs)
+            return _select_once(field, kwargs) if not env.auto_reload else render(field, kwargs)
         html = rendered.get(key)
         if html is None:
             html = rendered[key] = render(field, kwargs)
         return html
 
+    def _select_once(field, kwargs):
+        """A pristine select of PrerenderedChoices: the macro's markup around it kept (rendered once with a
+        stand-in that notes the arguments the macro passes), the select itself written for these choices."""
+        if not isinstance(getattr(field, "choices", None), PrerenderedChoices) or field.data is not None:
+            return render(field, kwargs)
+        key = pristine_field_key(_WithoutChoices(field), kwargs)
+        if key is None:
+            return render(field, kwargs)
+        kept = rendered.get(key)
+        if kept is None:
+            stand_in = _WithoutChoices(field)
+            html = str(render(stand_in, kwargs))
+            if html.count(_MARK) != 1:
+                return render(field, kwargs)
+            kept = rendered[key] = (*html.split(_MARK), stand_in.called_with)
+        before, after, widget_kwargs = kept
+        return Markup(before) + field(**widget_kwargs) + Markup(after)  # noqa: S704  # nosec B704 - macro output
+
     return field_once
+
+
+_MARK = "\x00select\x00"
+
+
+class _WithoutChoices:
+    """A select field as the `field` macro sees it, but for its choices: calling it notes its arguments and
+    writes a mark where the select goes (field_once's _select_once)."""
+
+    def __init__(self, field):
+        self._field, self.called_with = field, None
+
+    def __getattr__(self, name):
+        if name == "choices":
+            raise AttributeError(name)
+        return getattr(self._field, name)
+
+    def __call__(self, **kwargs):
+        self.called_with = kwargs
+        return Markup(_MARK)  # noqa: S704  # nosec B704 - a constant
 
 
 def fast_html_params(**kwargs):
