@@ -113,6 +113,12 @@ def pending_form_of_current_user():
     return None
 
 
+def has_pending_form():
+    """Whether a form saved at a session expiry waits in this session (take_pending_form may then refill a
+    form of this page); reads the session only."""
+    return bool(session.get(PENDING))
+
+
 def take_pending_form(user):
     """The saved form data for this request's page, if the same user typed it (used once)."""
     raw = session.get(PENDING)

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
+from app.accounts.sessions import has_pending_form
 from app.backoffice import conversation, fiches, groups, lists, pdf, queries, requests
 from app.backoffice.forms import (
     CloseForm,
@@ -24,6 +25,7 @@ from app.backoffice.forms import (
 )
 from app.backoffice.workflow import allowed_actions
 from app.common.access import roles
+from app.common.forms import pristine_form
 from app.common.pdf import pdf_response
 
 bp = Blueprint("backoffice", __name__, url_prefix="/appui")
@@ -128,31 +130,41 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
         context.update(messages=queries.messages_for(row, current_user, parts.messages), events=parts.events,
                        attachments=parts.attachments, expected_by=pdf.answer_expected_by(row),
                        debriefs=parts.debriefs)
+    # A GET page with no form saved at a session expiry shows its forms untouched: their fields are kept per
+    # process (pristine_form), not built per request; otherwise (an action's 400 page, a saved form to refill)
+    # each form is built as a request builds it.
+    untouched = not forms and request.method == "GET" and not has_pending_form()
+
+    def form_of(key, form_class, prefix="", choices=None, **data):
+        if untouched:
+            return pristine_form(form_class, prefix, choices, **data)
+        form = forms.get(key) or form_class(prefix=prefix, **data)
+        for name, values in (choices or {}).items():
+            form[name].choices = values
+        return form
+
     if current_user.role == Role.EXPERT:
         # Only the forms the page shows (the template's conditions: the allowed actions, a first answer given).
-        def shown(key, make, condition):
-            return (forms.get(key) or make()) if condition else None
+        def shown(key, form_class, condition, prefix="", choices=None):
+            return form_of(key, form_class, prefix, choices) if condition else None
 
-        reroute = shown("reroute_form", lambda: RerouteForm(prefix="reroute"), "reroute" in actions)
-        invite = shown("invite_form", lambda: InviteForm(prefix="invite"), "invite" in actions)
-        if reroute is not None or invite is not None:
-            choices = group_choices(parts.groups, row.working_group_ids())
-            for form in (reroute, invite):
-                if form is not None:
-                    form.group.choices = choices
+        group_select = None
+        if "reroute" in actions or "invite" in actions:
+            group_select = {"group": group_choices(parts.groups, row.working_group_ids())}
+        # Built in this order (a form saved at a session expiry refills the first one built).
+        context.update(reroute_form=shown("reroute_form", RerouteForm, "reroute" in actions, "reroute", group_select),
+                       invite_form=shown("invite_form", InviteForm, "invite" in actions, "invite", group_select))
         context.update(answer_form=shown("answer_form", MessageForm, "answer" in actions),
-                       note_form=shown("note_form", lambda: NoteForm(prefix="note"), "note" in actions),
-                       reroute_form=reroute, invite_form=invite,
+                       note_form=shown("note_form", NoteForm, "note" in actions, "note"),
                        transfer_form=shown("transfer_form", TransferForm, "transfer" in actions),
-                       fiche_form=shown("fiche_form", lambda: FicheForm(prefix="fiche"),
-                                        row.first_answer_at is not None),
+                       fiche_form=shown("fiche_form", FicheForm, row.first_answer_at is not None, "fiche"),
                        recurrent=queries.recurrent_problem(row, count=parts.recent_count))
     elif context["is_owner"]:
-        handover = forms.get("handover_form") or HandoverForm()
-        handover.colleague.choices = prerendered_colleague_choices(tuple(parts.colleagues))
-        context.update(message_form=forms.get("message_form") or MessageForm(),
-                       close_form=forms.get("close_form") or CloseForm(),
-                       share_form=ShareForm(shared=row.shared_with_site), handover_form=handover)
+        colleagues = {"colleague": prerendered_colleague_choices(tuple(parts.colleagues))}
+        context.update(handover_form=form_of("handover_form", HandoverForm, choices=colleagues))
+        context.update(message_form=form_of("message_form", MessageForm),
+                       close_form=form_of("close_form", CloseForm),
+                       share_form=form_of("share_form", ShareForm, shared=row.shared_with_site))
     return render_template("backoffice/detail.html", **context), status
 
 

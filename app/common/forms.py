@@ -41,12 +41,57 @@ class BaseForm(FlaskForm):
         return Markup("\n").join(f(id=False) for f in fields)
 
 
-def csrf_field():
+def csrf_field(prefix=""):
     """The CSRF input of a form's hidden_tag() (same markup, no id), without building the form: for a page that
-    prints a form whose other fields are rendered once per process. Empty when CSRF protection is off, as there."""
+    prints a form whose other fields are rendered once per process. Empty when CSRF protection is off, as there.
+    `prefix`: the form's, which WTForms puts before the field's name ("note-csrf_token")."""
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return Markup("")
-    return Markup(f'<input name="csrf_token" type="hidden" value="{escape(generate_csrf())}">')  # noqa: S704  # nosec B704
+    name = f"{escape(prefix)}-csrf_token" if prefix else "csrf_token"
+    return Markup(f'<input name="{name}" type="hidden" value="{escape(generate_csrf())}">')  # noqa: S704  # nosec B704
+
+
+class PristineForm:
+    """A form shown untouched (pristine_form): its fields are a form kept per process, its hidden_tag() the
+    request's CSRF input; `fields` stand for some of its fields on this page (a select whose choices vary)."""
+
+    __slots__ = ("_form", "_prefix", "_fields")
+
+    def __init__(self, form, prefix, fields):
+        self._form, self._prefix, self._fields = form, prefix, fields
+
+    def __getattr__(self, name):
+        field = self._fields.get(name)
+        return field if field is not None else getattr(self._form, name)
+
+    def __getitem__(self, name):
+        return self._fields.get(name) or self._form[name]
+
+    def hidden_tag(self):
+        """The form's hidden fields: its CSRF input only (pristine_form's forms hold no other hidden field)."""
+        return csrf_field(self._prefix)
+
+
+_pristine_forms = {}  # (form class, prefix, data) -> the form, without CSRF field, filled from nothing
+
+
+def pristine_form(form_class, prefix="", choices=None, **data):
+    """A form of `form_class` as a GET page shows it untouched (no submitted or saved form, no error, the
+    default values or `data`), without building it on every request: its fields are kept per process (the
+    `field` macro's output too, field_once), only its CSRF input is the request's. `choices` ({field name:
+    choices}) go on copies of those select fields for this page. Only for a form with no hidden field but
+    its CSRF token, and when no saved form waits for the page (BaseForm would refill the first form built)."""
+    key = (form_class, prefix, tuple(sorted(data.items())))
+    form = _pristine_forms.get(key)
+    if form is None:
+        form = _pristine_forms[key] = form_class(formdata=None, prefix=prefix, meta={"csrf": False}, **data)
+    fields = {}
+    for name, values in (choices or {}).items():
+        kept = form[name]
+        field = fields[name] = object.__new__(type(kept))  # a copy (copy.copy would make an UnboundField)
+        field.__dict__.update(vars(kept))
+        field.choices = values
+    return PristineForm(form, prefix, fields)
 
 
 def pristine_field_key(field, kwargs):
@@ -73,13 +118,51 @@ def field_once_renderer(env, template="_macros/forms.html", macro="field"):
     def field_once(field, **kwargs):
         key = None if env.auto_reload else pristine_field_key(field, kwargs)
         if key is None:
-            return render(field, kwargs)
+            return _select_once(field, kwargs) if not env.auto_reload else render(field, kwargs)
         html = rendered.get(key)
         if html is None:
             html = rendered[key] = render(field, kwargs)
         return html
 
+    def _select_once(field, kwargs):
+        """A pristine select of PrerenderedChoices: the macro's markup around it kept (rendered once with a
+        stand-in that notes the arguments the macro passes), the select itself written for these choices."""
+        if not isinstance(getattr(field, "choices", None), PrerenderedChoices) or field.data is not None:
+            return render(field, kwargs)
+        key = pristine_field_key(_WithoutChoices(field), kwargs)
+        if key is None:
+            return render(field, kwargs)
+        kept = rendered.get(key)
+        if kept is None:
+            stand_in = _WithoutChoices(field)
+            html = str(render(stand_in, kwargs))
+            if html.count(_MARK) != 1:
+                return render(field, kwargs)
+            kept = rendered[key] = (*html.split(_MARK), stand_in.called_with)
+        before, after, widget_kwargs = kept
+        return Markup(before) + field(**widget_kwargs) + Markup(after)  # noqa: S704  # nosec B704 - macro output
+
     return field_once
+
+
+_MARK = "\x00select\x00"
+
+
+class _WithoutChoices:
+    """A select field as the `field` macro sees it, but for its choices: calling it notes its arguments and
+    writes a mark where the select goes (field_once's _select_once)."""
+
+    def __init__(self, field):
+        self._field, self.called_with = field, None
+
+    def __getattr__(self, name):
+        if name == "choices":
+            raise AttributeError(name)
+        return getattr(self._field, name)
+
+    def __call__(self, **kwargs):
+        self.called_with = kwargs
+        return Markup(_MARK)  # noqa: S704  # nosec B704 - a constant
 
 
 def fast_html_params(**kwargs):

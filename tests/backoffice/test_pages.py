@@ -101,3 +101,27 @@ def test_colleague_sees_a_shared_request_read_only_and_the_agent_hands_it_over(a
     db.session.refresh(row)
     assert row.author_id == colleague.id
     assert "Vos actions" in other.get(f"/appui/demandes/{row.reference}").get_data(as_text=True)
+
+
+def test_request_page_forms_untouched_then_refilled_once_from_a_saved_form(app, db):
+    """The page's forms are kept per process when untouched (app.common.forms.pristine_form); a form saved at a
+    session expiry for this page still refills the first form built, once, and the page after it is blank."""
+    from app.accounts.models import PendingForm, hash_token
+    from app.accounts.sessions import PENDING
+
+    caf = expert()
+    group(experts=[caf])
+    row = ask(agent())
+    client = _client(app, caf)
+    path = f"/appui/demandes/{row.reference}"
+    blank = client.get(path).get_data(as_text=True)
+    assert 'name="invite-body"' in blank and "Mon brouillon" not in blank
+    db.session.add(PendingForm(key_hash=hash_token("saved"), user_id=caf.id, path=path,
+                               data=[["reroute-body", "Mon brouillon"]]))
+    db.session.commit()
+    with client.session_transaction() as session:
+        session[PENDING] = "saved"
+    refilled = client.get(path).get_data(as_text=True)
+    assert "Mon brouillon" in refilled.split('name="reroute-body"')[1].split("</textarea>")[0]
+    assert db.session.scalar(db.select(db.func.count()).select_from(PendingForm)) == 0
+    assert client.get(path).get_data(as_text=True) == blank

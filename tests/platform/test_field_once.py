@@ -57,3 +57,32 @@ def test_the_same_name_and_label_with_other_validators_is_another_key(app):
         optional, required = Optional(), Required()
         assert field_once(optional.body) == macro(optional.body)
         assert field_once(required.body) == macro(required.body) != macro(optional.body)
+
+
+def test_a_prerendered_select_is_written_in_the_macro_markup_kept(app):
+    """A pristine select of PrerenderedChoices: the markup around it kept, the select written for its choices."""
+    from app.backoffice.forms import HandoverForm, RerouteForm, group_choices, prerendered_colleague_choices
+    from app.backoffice.queries import ColleagueRow, GroupChoiceRow
+
+    field_once = app.jinja_env.globals["field_once"]
+    groups = (GroupChoiceRow(1, "SC-A", "Pôle A", False, "69"), GroupChoiceRow(2, "SC-N", "Pôle <N>", True, ""))
+    with app.app_context(), app.test_request_context("/"):
+        macro = _macro(app)
+        for exclude in ({1}, set(), {1, 2}):
+            for prefix in ("reroute", "invite"):
+                form = (RerouteForm if prefix == "reroute" else InviteForm)(prefix=prefix)
+                form.group.choices = group_choices(groups, exclude)
+                assert field_once(form.group) == macro(form.group)
+        handover = HandoverForm()
+        handover.colleague.choices = prerendered_colleague_choices((ColleagueRow(3, "Ana O'Neil"),))
+        assert field_once(handover.colleague) == macro(handover.colleague)
+        chosen = HandoverForm(formdata=MultiDict({"colleague": "3"}))
+        chosen.colleague.choices = prerendered_colleague_choices((ColleagueRow(3, "Ana O'Neil"),))
+        chosen.validate()
+        assert field_once(chosen.colleague) == macro(chosen.colleague)  # a submitted select: the macro
+        refused = HandoverForm(formdata=MultiDict({}))
+        refused.colleague.choices = prerendered_colleague_choices(())
+        refused.validate()
+        assert refused.colleague.errors and field_once(refused.colleague) == macro(refused.colleague)
+        typed = MessageForm(formdata=MultiDict({"body": "Bonjour"}))
+        assert field_once(typed.body) == macro(typed.body)  # not a select, not pristine: the macro
