@@ -2,8 +2,20 @@
 "moi aussi", "Mes remontées", the report page and its screenshots."""
 import secrets
 from datetime import UTC
+from functools import lru_cache
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
@@ -59,7 +71,13 @@ def similar_cards(reports):
     form and its signed offer on the reports an agent may join."""
     viewer = current_user._get_current_object()
     return rows.similar_cards(reports, viewer, generate_csrf(), lambda report_id: services.me_too_offer(viewer, report_id),
-                              segment_url_builder("reports.me_too", "reference"))
+                              _me_too_url_builder(current_app._get_current_object(), request.script_root))
+
+
+@lru_cache(maxsize=8)
+def _me_too_url_builder(_app, _script_root):
+    """The « moi aussi » address builder, made once per application and script root (its url_for's only inputs)."""
+    return segment_url_builder("reports.me_too", "reference")
 
 
 def _report_or_404(reference):
