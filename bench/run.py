@@ -217,7 +217,11 @@ def check(base, method, path, client, body):
 
 
 def run_wrk(wrk, base, method, path, cookie, body, duration, connections, threads):
-    env = dict(os.environ, BENCH_PATH=path, BENCH_METHOD=method, BENCH_COOKIE=cookie, BENCH_BODY=body)
+    # wrk sends the User-Agent of the requests session that signed in and took the cookie, as a browser sends the
+    # same one on every request: Flask-Login's session protection ties the session to the address and the agent, and
+    # a request without it marks the replayed cookie not fresh and writes it again on every response.
+    env = dict(os.environ, BENCH_PATH=path, BENCH_METHOD=method, BENCH_COOKIE=cookie, BENCH_BODY=body,
+               BENCH_USER_AGENT=requests.utils.default_user_agent())
     out = subprocess.run(  # noqa: S603  # nosec B603
         [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
          "-s", str(HERE / "wrk.lua"), base + "/"],

@@ -9,13 +9,48 @@ per request by Talisman itself.
 """
 import flask
 from flask_talisman import Talisman
+from werkzeug.datastructures import Headers
 
 
 class CachedTalisman(Talisman):
     def init_app(self, app, **kwargs):
         self._endpoint_options = {}
         self._policy_texts = {}
+        self._endpoint_headers = {}
         super().init_app(app, **kwargs)
+
+    def _force_https(self):
+        if not self._get_local_options()["force_https"]:
+            # What Talisman does then: the secure-cookie setting only (its criteria decide nothing without force_https).
+            if self.session_cookie_secure and not self.app.debug:
+                self.app.config["SESSION_COOKIE_SECURE"] = True
+            return None
+        return super()._force_https()
+
+    def _set_response_headers(self, response):
+        """The same headers, in the same order, as Talisman's own method: computed once per endpoint (and per
+        HTTPS state when HSTS is on), then appended when the response has none of them yet (else Talisman
+        replaces them itself); a request with a CSP nonce is left to Talisman."""
+        if getattr(flask.request, "csp_nonce", None):
+            return super()._set_response_headers(response)
+        secure = self.strict_transport_security and (
+            flask.request.is_secure or flask.request.headers.get("X-Forwarded-Proto", "http") == "https")
+        key = (flask.request.endpoint, bool(secure))
+        pairs = self._endpoint_headers.get(key)
+        if pairs is None:
+            probe = flask.Response()
+            probe.headers.clear()
+            super()._set_response_headers(probe)
+            pairs = tuple(probe.headers.to_wsgi_list())
+            pairs = self._endpoint_headers[key] = (pairs, frozenset(name.lower() for name, _ in pairs))
+        pairs, names = pairs
+        headers = response.headers
+        if type(headers) is Headers and names.isdisjoint([name.lower() for name in headers.keys()]):
+            headers.extend(pairs)  # appended in order: what setting each absent header does
+        else:
+            for name, value in pairs:
+                headers[name] = value
+        return response
 
     def _get_local_options(self):
         endpoint = flask.request.endpoint

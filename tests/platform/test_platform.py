@@ -228,3 +228,24 @@ def test_layout_parts_kept_once_still_follow_the_visitor(app, client, login):
     again = app.test_client().get("/accessibilite").get_data(as_text=True)
     assert "js/session.js" not in again and 'href="/connexion"' in again
     assert "fr-nav__list" not in again
+
+
+def test_security_headers_kept_per_endpoint_are_talismans_own(app, client, login):
+    """The headers appended from the per-endpoint copy are those Talisman's own method sets, in its order,
+    on the first request and on the next ones, signed in or not."""
+    from flask_talisman import Talisman
+
+    from app.common.security_headers import CachedTalisman
+
+    talisman = next(f.__self__ for f in app.after_request_funcs[None]
+                    if isinstance(getattr(f, "__self__", None), CachedTalisman))
+    login(role="agent")
+    for path in ("/connexion", "/agent", "/connexion", "/agent"):
+        response = client.get(path)
+        with app.test_request_context(path):
+            app.preprocess_request()
+            expected = app.response_class()
+            expected.headers.clear()
+            Talisman._set_response_headers(talisman, expected)
+        names = {name for name, _ in expected.headers}
+        assert [(k, v) for k, v in response.headers if k in names] == list(expected.headers), path
