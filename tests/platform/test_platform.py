@@ -242,7 +242,7 @@ def test_security_headers_kept_per_endpoint_are_talismans_own(app, client, login
     login(role="agent")
     for path in ("/connexion", "/agent", "/connexion", "/agent"):
         response = client.get(path)
-        with app.test_request_context(path):
+        with app.app_context(), app.test_request_context(path):  # a fresh g: no user left by an earlier test
             app.preprocess_request()
             expected = app.response_class()
             expected.headers.clear()
