@@ -10,6 +10,7 @@ from typing import NamedTuple
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
+from app.common.forms import option_tags
 from app.reports.triage_forms import BulkForm
 
 
@@ -25,8 +26,7 @@ def filter_select(name, label, options, current, empty=None):
 def _filter_select(name, label, options, current, empty):
     name = escape(name)
     first = f'<option value="">{escape(empty)}</option>' if empty else ""
-    listed = "".join([f'<option value="{escape(value)}"{" selected" if value == current else ""}>{escape(text)}'
-                      "</option>" for value, text in options])
+    listed = option_tags(options, current)
     return Markup(  # noqa: S704  # nosec B704 - every text escaped above
         f'<div class="fr-select-group">\n  <label class="fr-label" for="f-{name}">{escape(label)}</label>\n'
         f'  <select class="fr-select" id="f-{name}" name="{name}">\n    {first}\n    {listed}\n  </select>\n</div>')
