@@ -110,8 +110,11 @@ def new():
 @bp.route("/demandes/<reference>")
 @roles(Role.AGENT, Role.EXPERT, Role.ADMIN)
 def detail(reference):
-    row = request_or_404(reference)
-    parts = queries.request_page_parts(current_user, row)
+    # The request and its page's parts in one query, every part read through the request found in the
+    # reader's scope: out of it, not found (404) as request_or_404 says, and nothing of it read.
+    row, parts = queries.read_request_page(current_user, reference)
+    if row is None:
+        abort(404)
     show_citizen = request.args.get("usager") == "1"
     citizen = requests.read_citizen_block(current_user, row) if show_citizen else None
     requests.mark_read(current_user, row, parts.messages)
