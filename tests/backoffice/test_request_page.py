@@ -163,3 +163,17 @@ def test_the_page_query_is_a_plain_read_on_postgresql(role, has_organisation, wi
     statement = queries._page_union(role, has_organisation, with_request, groups).statement
     sql = str(statement.compile(dialect=postgresql.psycopg.dialect()))
     assert sql.lstrip().upper().startswith("WITH") and is_plain_read(sql)
+
+
+def test_the_kept_active_groups_give_the_same_choices_for_the_same_excluded_groups():
+    from app.backoffice.forms import group_choices
+
+    groups = (queries.GroupChoiceRow(1, "SC-A", "Pôle A", False, "69"),
+              queries.GroupChoiceRow(2, "SC-N", "Pôle <N>", True, ""))
+    first = group_choices(groups, {1})
+    assert group_choices(groups, {1}) is first and [c.value for c in first] == ["", "SC-N"]
+    assert [c.value for c in group_choices(groups, {2})] == ["", "SC-A"]
+    assert first.options_html() == '<option value="">— Choisissez —</option><option value="SC-N">Pôle &lt;N&gt; (National)</option>'
+    renamed = (groups[0], queries.GroupChoiceRow(2, "SC-N", "Pôle national", True, ""))  # a new version of the list
+    assert "Pôle national (National)" in group_choices(renamed, {1}).options_html()
+    assert group_choices(groups, {1}) is not first and group_choices(groups, {1}).options_html() == first.options_html()
