@@ -65,7 +65,7 @@ def find_request(user, reference, with_messages=True):
 
     Its group, procedure and invitations come with it in one query, and (`with_messages`) its messages with
     their authors in a second: the page's queries do not depend on what it holds. The request page reads
-    its messages as plain rows instead (request_page_parts)."""
+    its request and messages as plain rows instead, in one query (read_request_page)."""
     key = _reference_key(reference)
     if key is None:
         return None
