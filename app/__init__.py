@@ -197,6 +197,9 @@ def _init_templates(app):
     from flask import g, has_request_context, request, url_for
     from flask_login import current_user
 
+    from app.common.jinja import install_importing_template
+
+    install_importing_template(app.jinja_env)
     from app.common.request_cache import drop_request_caches, register_request_cache_key
     from app.common.timezones import to_local
 

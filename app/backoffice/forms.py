@@ -196,9 +196,21 @@ def prerendered_colleague_choices(colleagues):
     return PrerenderedChoices([CHOOSE, *(prerendered_choice(str(c.id), c.full_name) for c in colleagues)])
 
 
+_kept_group_choices = [None, None]  # [the groups (the process's kept active groups), their choices by exclude]
+
+
 def group_choices(groups, exclude=()):
     """The reroute and invite selects' choices: « name (coverage) » of these groups (a tuple of rows) but those
     of `exclude` (ids), after « — Choisissez — », as PrerenderedChoices: the options are written once per
-    version of the list, not on every request page."""
-    options = _group_options(tuple(groups))
-    return PrerenderedChoices([CHOOSE, *(choice for id_, choice in options if id_ not in exclude)])
+    version of the list, not on every request page. The same `groups` object (the active groups a process
+    keeps) with the same `exclude` gives the same choices (PrerenderedChoices: their options joined once)."""
+    kept, by_exclude = _kept_group_choices
+    if kept is not groups:
+        options = _group_options(tuple(groups))
+
+        @lru_cache(maxsize=64)
+        def by_exclude(exclude):
+            return PrerenderedChoices([CHOOSE, *(choice for id_, choice in options if id_ not in exclude)])
+
+        _kept_group_choices[:] = [groups, by_exclude]
+    return by_exclude(frozenset(exclude))

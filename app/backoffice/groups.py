@@ -12,7 +12,7 @@ from app.extensions import db
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,39}$")
 DEPARTMENT = re.compile(r"^(?:\d{2}|2[AB]|97[1-6])$")
 # The active groups as the request page's reroute and invite choices list them, kept by each process for
-# REFERENCE_CACHE_SECONDS (app.backoffice.queries.request_page_parts); dropped here when a group changes.
+# REFERENCE_CACHE_SECONDS (app.backoffice.queries.read_request_page); dropped here when a group changes.
 ACTIVE_GROUPS_KEY = "backoffice.active_groups"
 
 

@@ -81,7 +81,74 @@ class GroupMember(db.Model):
     user = relationship(User)
 
 
-class SupportRequest(db.Model):
+class RequestFacts:
+    """What the request page and the permission questions read of a request: the same for the mapped request
+    (SupportRequest) and for the request page's plain row (app.backoffice.queries.RequestView), from the
+    columns they both hold (status, operator, urgency, useful, consent_kind, due_at, department,
+    first_answer_at, author_id, group_id) and `invitations` (each with its group_id and user_id)."""
+
+    @property
+    def status_label(self):
+        return Status(self.status).label
+
+    @property
+    def operator_label(self):
+        return Operator(self.operator).label if self.operator in Operator.values() else self.operator
+
+    @property
+    def urgency_label(self):
+        return Urgency(self.urgency).label
+
+    @property
+    def useful_label(self):
+        return Usefulness(self.useful).label if self.useful else ""
+
+    @property
+    def consent_label(self):
+        return ConsentKind(self.consent_kind).label if self.consent_kind else ""
+
+    @property
+    def is_closed(self):
+        return self.status == Status.CLOSED
+
+    @property
+    def answer_expected_on(self):
+        """The last business day of the first-answer target (local date of the agent's département)."""
+        if self.due_at is None:
+            return None
+        from datetime import timedelta
+
+        from app.backoffice.businessdays import local_date
+
+        return local_date(self.due_at - timedelta(seconds=1), self.department)
+
+    def is_late(self, now=None):
+        """No expert answer yet and the first-answer deadline is past."""
+        if self.first_answer_at is not None or self.due_at is None or self.is_closed:
+            return False
+        from app.common.timezones import as_utc
+
+        return as_utc(now or utcnow()) >= as_utc(self.due_at)
+
+    # --- permission questions (the scope query decides what is reachable at all) ---------------
+
+    def is_owner(self, user):
+        return user.role == Role.AGENT and self.author_id == user.id
+
+    def can_see_citizen_block(self, user, expert_group_ids=()):
+        """The asking agent and the experts of the groups working on the request; never admins."""
+        if self.is_owner(user):
+            return True
+        if user.role != Role.EXPERT:
+            return False
+        return bool(set(expert_group_ids) & self.working_group_ids()) or any(
+            i.user_id == user.id for i in self.invitations)
+
+    def working_group_ids(self):
+        return {self.group_id} | {i.group_id for i in self.invitations if i.group_id}
+
+
+class SupportRequest(RequestFacts, db.Model):
     """A « demande d'appui »: an agent asks an expert group about a citizen's case."""
 
     __tablename__ = "support_requests"
@@ -153,68 +220,8 @@ class SupportRequest(db.Model):
     invitations = relationship("SupportInvitation", back_populates="request", order_by="SupportInvitation.id")
 
     @property
-    def status_label(self):
-        return Status(self.status).label
-
-    @property
-    def operator_label(self):
-        return Operator(self.operator).label if self.operator in Operator.values() else self.operator
-
-    @property
-    def urgency_label(self):
-        return Urgency(self.urgency).label
-
-    @property
-    def useful_label(self):
-        return Usefulness(self.useful).label if self.useful else ""
-
-    @property
-    def consent_label(self):
-        return ConsentKind(self.consent_kind).label if self.consent_kind else ""
-
-    @property
-    def is_closed(self):
-        return self.status == Status.CLOSED
-
-    @property
     def has_citizen_block(self):
         return self.citizen_block is not None
-
-    @property
-    def answer_expected_on(self):
-        """The last business day of the first-answer target (local date of the agent's département)."""
-        if self.due_at is None:
-            return None
-        from datetime import timedelta
-
-        from app.backoffice.businessdays import local_date
-
-        return local_date(self.due_at - timedelta(seconds=1), self.department)
-
-    def is_late(self, now=None):
-        """No expert answer yet and the first-answer deadline is past."""
-        if self.first_answer_at is not None or self.due_at is None or self.is_closed:
-            return False
-        from app.common.timezones import as_utc
-
-        return as_utc(now or utcnow()) >= as_utc(self.due_at)
-
-    # --- permission questions (the scope query decides what is reachable at all) ---------------
-
-    def is_owner(self, user):
-        return user.role == Role.AGENT and self.author_id == user.id
-
-    def can_see_citizen_block(self, user, expert_group_ids=()):
-        """The asking agent and the experts of the groups working on the request; never admins."""
-        if self.is_owner(user):
-            return True
-        if user.role != Role.EXPERT:
-            return False
-        return bool(set(expert_group_ids) & self.working_group_ids()) or any(
-            i.user_id == user.id for i in self.invitations)
-
-    def working_group_ids(self):
-        return {self.group_id} | {i.group_id for i in self.invitations if i.group_id}
 
     def __repr__(self):
         return f"<SupportRequest {self.reference}>"

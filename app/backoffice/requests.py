@@ -178,13 +178,17 @@ def create_request(actor, values, citizen=None, consent=None, attachments=(), no
 def read_citizen_block(actor, request):
     """The decrypted citizen block for the asking agent or the experts working on it; every read audited.
 
-    None when there is none or the user may not see it (admins never do).
+    None when there is none or the user may not see it (admins never do). `request`: the mapped request or the
+    request page's RequestView (which holds whether there is a block, not the block: read here, once allowed).
     """
-    if request.citizen_block is None:
+    if not request.has_citizen_block:
         return None
     if not request.can_see_citizen_block(actor, my_group_ids(actor)):
         return None
-    block = crypto.decrypt_json(request.citizen_block)
+    stored = db.session.scalar(db.select(SupportRequest.citizen_block).where(SupportRequest.id == request.id))
+    if stored is None:
+        return None
+    block = crypto.decrypt_json(stored)
     record_read_audit(actor, "support.citizen_read", request)  # one round trip, no wait for the WAL flush
     return [(label, block[key]) for key, label in CITIZEN_FIELDS if block and block.get(key)]
 
@@ -290,13 +294,16 @@ def set_sharing(actor, request, shared):
 def mark_read(actor, request, messages=None):
     """The owner opened the request: its answers are read. Written only when an answer came since the last
     visit (otherwise the unread counts would not change): viewing a request is not a write each time.
-    `messages` are the request's (each with its kind and creation), when the caller read them."""
+    `messages` are the request's (each with its kind and creation), when the caller read them; `request` the
+    mapped request or the request page's RequestView."""
     if not request.is_owner(actor):
         return
     seen = as_utc(request.agent_read_at)
     messages = request.messages if messages is None else messages
     if any(m.kind == MessageKind.ANSWER and (seen is None or as_utc(m.created_at) > seen) for m in messages):
-        request.agent_read_at = utcnow()
+        # An UPDATE of its own: `request` may be the request page's RequestView, not a mapped object.
+        db.session.execute(db.update(SupportRequest).where(SupportRequest.id == request.id)
+                           .values(agent_read_at=utcnow()))
         db.session.commit()
 
 

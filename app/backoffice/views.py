@@ -27,6 +27,7 @@ from app.backoffice.workflow import allowed_actions
 from app.common.access import roles
 from app.common.forms import pristine_form
 from app.common.pdf import pdf_response
+from app.common.urls import segment_urls
 
 bp = Blueprint("backoffice", __name__, url_prefix="/appui")
 
@@ -37,6 +38,12 @@ def register_blueprints(app):
     app.register_blueprint(bp)
     app.register_blueprint(admin_views.admin_bp)
     app.register_blueprint(hr_views.hr_bp)
+
+
+# The request page's links and forms that take the request's reference only (render_detail's `urls`).
+REQUEST_PAGE_ENDPOINTS = {name: f"backoffice.{name}" for name in (
+    "detail", "receipt", "message", "close", "share", "hand_over", "withdraw_consent", "debrief_ask", "take",
+    "answer", "note", "invite", "reroute", "transfer", "fiche_create", "upstream")}
 
 
 def detail_prefix():
@@ -110,8 +117,11 @@ def new():
 @bp.route("/demandes/<reference>")
 @roles(Role.AGENT, Role.EXPERT, Role.ADMIN)
 def detail(reference):
-    row = request_or_404(reference)
-    parts = queries.request_page_parts(current_user, row)
+    # The request and its page's parts in one query, every part read through the request found in the
+    # reader's scope: out of it, not found (404) as request_or_404 says, and nothing of it read.
+    row, parts = queries.read_request_page(current_user, reference)
+    if row is None:
+        abort(404)
     show_citizen = request.args.get("usager") == "1"
     citizen = requests.read_citizen_block(current_user, row) if show_citizen else None
     requests.mark_read(current_user, row, parts.messages)
@@ -124,6 +134,7 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
     parts = parts or queries.request_page_parts(current_user, row)
     actions = allowed_actions(row)
     context = {"req": row, "citizen": citizen, "actions": actions,
+               "urls": segment_urls(REQUEST_PAGE_ENDPOINTS, "reference", row.reference),
                "may_see_citizen": row.can_see_citizen_block(current_user, parts.group_ids),
                "is_owner": row.is_owner(current_user)}
     if current_user.role != Role.ADMIN:

@@ -241,7 +241,15 @@ def prerendered_choice(value, label):
 
 class PrerenderedChoices(list):
     """A select's choices that are all PrerenderedChoice (no group of options, no render_kw): with a `coerce`
-    of str, PrerenderedSelect joins their options as written, but the selected one's."""
+    of str, PrerenderedSelect joins their options as written, but the selected one's. Not to be changed once
+    built: a list kept per process is shown by many pages, its options joined once (options_html)."""
+
+    def options_html(self):
+        """Every option as written (none selected), joined once for this list."""
+        html = self.__dict__.get("_options_html")
+        if html is None:
+            html = self._options_html = "".join([choice.html for choice in self])
+        return html
 
 
 class PrerenderedSelect(Select):
@@ -265,6 +273,9 @@ class PrerenderedSelect(Select):
         render = type(self)._dispatch_render_option()
         if written:  # choice.value is a text: coerce (str) leaves it as it is
             data = field.data
+            if data is None:  # no choice is selected (their values are texts)
+                html += [field.choices.options_html(), "</select>"]
+                return Markup("".join(html))  # noqa: S704  # nosec B704 - each option escaped when it was written
             html += [choice.html if choice.value != data else render(Choice(
                 value=choice.value, label=choice.label, selected=True, render_kw={})) for choice in choices]
             html.append("</select>")

@@ -46,3 +46,31 @@ def id_url_builder(endpoint, key, **values):
 def segment_url_builder(endpoint, key, **values):
     """The same for a text path segment (a code): the value is quoted as url_for quotes a path segment."""
     return _builder(endpoint, key, _TEXT_MARKER, lambda value: quote(str(value), safe=PATH_SAFE), values)
+
+
+_segment_url_parts = {}  # (script root, endpoints, key) -> {name: (head, tail) around the segment, or None}
+
+
+def segment_urls(endpoints, key, value):
+    """{name: url_for(endpoint, key=value)} for several endpoints ({name: endpoint}) that take the same text path
+    segment, for one value (a page's links and forms about one object): each endpoint's URL around the segment
+    built once per process and application prefix, the value quoted once, as url_for quotes it (url_for itself
+    for an endpoint whose URL the segment is not plainly part of)."""
+    from flask import request
+
+    cache_key = (request.script_root, tuple(endpoints.items()), key)
+    parts = _segment_url_parts.get(cache_key)
+    if parts is None:
+        parts = _segment_url_parts[cache_key] = {name: _segment_parts(endpoint, key)
+                                                 for name, endpoint in endpoints.items()}
+    segment = quote(str(value), safe=PATH_SAFE)
+    return {name: f"{found[0]}{segment}{found[1]}" if found else url_for(endpoints[name], **{key: value})
+            for name, found in parts.items()}
+
+
+def _segment_parts(endpoint, key):
+    url = url_for(endpoint, **{key: _TEXT_MARKER})
+    head, found, tail = url.partition(_TEXT_MARKER)
+    if not found or _TEXT_MARKER in tail or "?" in head:
+        return None
+    return head, tail

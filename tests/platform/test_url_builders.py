@@ -29,3 +29,27 @@ def test_url_builders_answer_as_url_for_under_a_prefix(app):
     with app.test_request_context("/", base_url="http://localhost/sous-dossier"):
         assert segment_url_builder("reports.detail", "reference")("R-2026-000042") == \
             "/sous-dossier/remontees/R-2026-000042"
+
+
+SEGMENT_ENDPOINTS = {"detail": "reports.detail", "me_too": "reports.me_too"}
+
+
+@pytest.mark.parametrize("base_url", ["http://localhost/", "http://localhost/sous-dossier"])
+def test_segment_urls_give_url_for_s_urls_for_one_value(app, base_url):
+    from app.common.urls import segment_urls
+
+    with app.test_request_context("/", base_url=base_url):
+        for reference in ("R-2026-000042", "r-1", "R 2026/01", "é", "a.b", "..", "a?b", "%41", *CODES):
+            assert segment_urls(SEGMENT_ENDPOINTS, "reference", reference) == {
+                name: url_for(endpoint, reference=reference) for name, endpoint in SEGMENT_ENDPOINTS.items()}
+
+
+def test_segment_urls_fall_back_to_url_for_when_the_value_is_not_a_plain_path_part(app):
+    from app.common.urls import segment_urls
+
+    # backoffice.mine takes no reference: url_for puts it in the query string, and so does segment_urls.
+    endpoints = {"mine": "backoffice.mine", "detail": "backoffice.detail"}
+    with app.test_request_context("/"):
+        assert segment_urls(endpoints, "reference", "A-1") == {
+            "mine": url_for("backoffice.mine", reference="A-1"), "detail": url_for("backoffice.detail", reference="A-1")}
+        assert segment_urls(endpoints, "reference", "A-1")["mine"].endswith("?reference=A-1")

@@ -48,11 +48,12 @@ EXACT = {
     "back office: expert board, late view": 3,
     # The user; the agent's rows, capped total and e-mail preference.
     "back office: agent's requests": 2,
-    # The user; the request with its group, procedure and invitations; the conversation, steps, attachments,
-    # debriefs and the reader's groups, reroute choices (read there only when the process does not keep them: always
-    # in the tests), recurrent count or colleagues (queries.request_page_parts).
-    "back office: request page (expert)": 3,
-    "back office: request page (agent)": 3,
+    # The user; the request (in the reader's scope) with its group, procedure and invitations, and through it
+    # the conversation, steps, attachments, debriefs and the reader's groups, reroute choices (read there only
+    # when the process does not keep them: always in the tests), recurrent count or colleagues, in one query
+    # (queries.read_request_page).
+    "back office: request page (expert)": 2,
+    "back office: request page (agent)": 2,
 }
 
 
