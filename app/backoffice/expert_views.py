@@ -3,11 +3,13 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role, find_user_by_email
+from app.accounts.sessions import has_pending_form
 from app.backoffice import conversation, groups, lists
 from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.views import ERRORS, act, back, bp, detail_prefix, request_or_404
 from app.common.access import roles
+from app.common.forms import pristine_form
 
 URGENCIES = [(u.value, u.label) for u in Urgency]
 VIEWS = {"all": "Toutes", "new": "Nouvelles", "mine": "Les miennes", "late": "En retard",
@@ -27,12 +29,17 @@ def board():
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
     rows = board.page.items
+    # The preference form as the page shows it untouched, kept per process (pristine_form), unless a form saved
+    # at a session expiry waits to be refilled: it is then built as a request builds it.
+    opt_out = board.email_opt_out
+    preference = (PreferenceForm(email_opt_out=opt_out) if has_pending_form()
+                  else pristine_form(PreferenceForm, email_opt_out=opt_out))
     return render_template("backoffice/board.html", page=board.page, rows=rows,
                            rows_html=lists.board_rows(rows, detail_prefix()), views=VIEWS, view=view, filters=filters,
                            department=department, procedure_id=procedure_id, urgency=urgency,
                            department_options=lists.department_options(tuple(board.departments), department),
                            procedures=board.procedures, urgencies=URGENCIES,
-                           groups=board.groups, preference=PreferenceForm(email_opt_out=board.email_opt_out))
+                           groups=board.groups, preference=preference)
 
 
 @bp.route("/demandes/<reference>/prendre", methods=["POST"])
