@@ -9,7 +9,7 @@ from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.views import ERRORS, act, back, bp, detail_prefix, request_or_404
 from app.common.access import roles
-from app.common.forms import pristine_form
+from app.common.forms import option_tags, pristine_form
 
 URGENCIES = [(u.value, u.label) for u in Urgency]
 VIEWS = {"all": "Toutes", "new": "Nouvelles", "mine": "Les miennes", "late": "En retard",
@@ -38,7 +38,8 @@ def board():
                            rows_html=lists.board_rows(rows, detail_prefix()), views=VIEWS, view=view, filters=filters,
                            department=department, procedure_id=procedure_id, urgency=urgency,
                            department_options=lists.department_options(tuple(board.departments), department),
-                           procedures=board.procedures, urgencies=URGENCIES,
+                           procedure_options=option_tags(board.procedures, procedure_id),
+                           urgency_options=option_tags(URGENCIES, urgency),
                            groups=board.groups, preference=preference)
 
 

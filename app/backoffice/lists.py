@@ -14,12 +14,12 @@ knows which groups to read the rows for (one query), else after them (two); « M
 total and preference in one query.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
-from sqlalchemy import or_
+from sqlalchemy import DateTime, or_, type_coerce
 
 from app.backoffice.enums import URGENCY_RANK, Status, Urgency
 from app.backoffice.groups import group_ids_select
@@ -30,6 +30,7 @@ from app.backoffice.models import (
     SupportPreference,
     SupportRequest,
 )
+from app.common.models import UTCDateTime
 from app.common.refcache import fresh, keep
 from app.common.sql import Part, PartsUnion, as_tuple, capped_window, first, in_select, inline, inline_param
 from app.common.timezones import as_utc, to_local, utcnow
@@ -46,6 +47,11 @@ URGENCY_LABELS = {u.value: u.label for u in Urgency}
 BADGES = {"new": "new", "rerouted": "warning", "taken": "info", "transferred": "info", "answered": "success"}
 ROW_COLUMNS = (R.id, R.reference, R.subject, R.status, R.urgency, R.urgency_date, R.department, R.handoffs,
                R.created_at, R.due_at, R.first_answer_at)
+# The board's row columns, its times read as the driver gives them (aware on PostgreSQL, naive UTC on SQLite)
+# instead of through UTCDateTime's per-value processing: the rows only compare them and show them in local time,
+# both of which take either (_row, to_local).
+BOARD_ROW_COLUMNS = tuple(type_coerce(c, DateTime(timezone=True)).label(c.key) if isinstance(c.type, UTCDateTime)
+                          else c for c in ROW_COLUMNS)
 
 
 class RequestRow(NamedTuple):
@@ -169,7 +175,8 @@ class Board:
 def _row(columns, now, unread=0):
     (id_, reference, subject, status, urgency, urgency_date, department, handoffs, created_at, due_at,
      first_answer_at) = columns
-    due_at = as_utc(due_at)
+    if due_at is not None and due_at.tzinfo is None:  # as_utc's, written here: a page makes fifty rows
+        due_at = due_at.replace(tzinfo=UTC)
     late = first_answer_at is None and due_at is not None and status != Status.CLOSED and now >= due_at
     return RequestRow(id_, reference, subject, status, urgency, urgency_date, department, handoffs,
                       created_at, due_at, late, unread)
@@ -276,7 +283,7 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
     board = db.union_all(*parts).subquery("board")
     shown = (db.select(board.c.id, board.c.rank).order_by(board.c.rank, board.c.created_at, board.c.id)
              .limit(inline_param("rows")).offset(inline_param("skip")).subquery("shown"))
-    rows = db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
+    rows = db.select(*BOARD_ROW_COLUMNS).join(shown, shown.c.id == R.id)
 
     capped_total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
                                          db.select(invited.c.id).where(*invited_conditions)))
