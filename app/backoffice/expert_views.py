@@ -12,6 +12,7 @@ from app.common.access import roles
 from app.common.forms import option_tags, pristine_form
 
 URGENCIES = [(u.value, u.label) for u in Urgency]
+URGENCY_VALUES = frozenset(u.value for u in Urgency)
 VIEWS = {"all": "Toutes", "new": "Nouvelles", "mine": "Les miennes", "late": "En retard",
          "waiting": "En attente de l'agent"}
 
@@ -24,7 +25,8 @@ def board():
     department = (request.args.get("departement") or "")[:3] or None
     procedure = request.args.get("demarche", "")
     procedure_id = int(procedure) if procedure.isdigit() and len(procedure) < 10 else None
-    urgency = request.args.get("urgence") if request.args.get("urgence") in Urgency.values() else None
+    urgency = request.args.get("urgence")
+    urgency = urgency if urgency in URGENCY_VALUES else None
     board = lists.read_board(current_user, view, department, procedure_id, urgency, request.args.get("page"))
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
