@@ -3,13 +3,16 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role, find_user_by_email
+from app.accounts.sessions import has_pending_form
 from app.backoffice import conversation, groups, lists
 from app.backoffice.enums import Urgency
 from app.backoffice.forms import InviteForm, MessageForm, NoteForm, PreferenceForm, RerouteForm, TransferForm
 from app.backoffice.views import ERRORS, act, back, bp, detail_prefix, request_or_404
 from app.common.access import roles
+from app.common.forms import option_tags, pristine_form
 
 URGENCIES = [(u.value, u.label) for u in Urgency]
+URGENCY_VALUES = frozenset(u.value for u in Urgency)
 VIEWS = {"all": "Toutes", "new": "Nouvelles", "mine": "Les miennes", "late": "En retard",
          "waiting": "En attente de l'agent"}
 
@@ -22,17 +25,24 @@ def board():
     department = (request.args.get("departement") or "")[:3] or None
     procedure = request.args.get("demarche", "")
     procedure_id = int(procedure) if procedure.isdigit() and len(procedure) < 10 else None
-    urgency = request.args.get("urgence") if request.args.get("urgence") in Urgency.values() else None
+    urgency = request.args.get("urgence")
+    urgency = urgency if urgency in URGENCY_VALUES else None
     board = lists.read_board(current_user, view, department, procedure_id, urgency, request.args.get("page"))
     filters = {k: v for k, v in {"vue": view, "departement": department, "demarche": procedure_id,
                                  "urgence": urgency}.items() if v}
     rows = board.page.items
+    # The preference form as the page shows it untouched, kept per process (pristine_form), unless a form saved
+    # at a session expiry waits to be refilled: it is then built as a request builds it.
+    opt_out = board.email_opt_out
+    preference = (PreferenceForm(email_opt_out=opt_out) if has_pending_form()
+                  else pristine_form(PreferenceForm, email_opt_out=opt_out))
     return render_template("backoffice/board.html", page=board.page, rows=rows,
                            rows_html=lists.board_rows(rows, detail_prefix()), views=VIEWS, view=view, filters=filters,
                            department=department, procedure_id=procedure_id, urgency=urgency,
                            department_options=lists.department_options(tuple(board.departments), department),
-                           procedures=board.procedures, urgencies=URGENCIES,
-                           groups=board.groups, preference=PreferenceForm(email_opt_out=board.email_opt_out))
+                           procedure_options=option_tags(board.procedures, procedure_id),
+                           urgency_options=option_tags(URGENCIES, urgency),
+                           groups=board.groups, preference=preference)
 
 
 @bp.route("/demandes/<reference>/prendre", methods=["POST"])

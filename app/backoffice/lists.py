@@ -8,17 +8,18 @@ invited on are a second part. No OR over every request, no sort of a whole backl
 
 Each page is one statement built once per shape (number of groups, view, filters) and kept: its values go
 in when it runs (app.common.sql.inline_param), so a request pays for running it, not for building it. The
-board reads the expert's groups and e-mail preference first (one query), then its rows, total and filter
-lists together (one query; the filter lists only when this process has not kept them,
-BACKOFFICE_FILTERS_CACHE_SECONDS); « Mes demandes » reads its rows, total and preference in one query.
+board reads its rows, total and filter lists together (the filter lists only when this process has not kept
+them, BACKOFFICE_FILTERS_CACHE_SECONDS), with the expert's groups and e-mail preference when this process
+knows which groups to read the rows for (one query), else after them (two); « Mes demandes » reads its rows,
+total and preference in one query.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from markupsafe import Markup, escape
-from sqlalchemy import or_
+from sqlalchemy import DateTime, or_, type_coerce
 
 from app.backoffice.enums import URGENCY_RANK, Status, Urgency
 from app.backoffice.groups import group_ids_select
@@ -29,6 +30,7 @@ from app.backoffice.models import (
     SupportPreference,
     SupportRequest,
 )
+from app.common.models import UTCDateTime
 from app.common.refcache import fresh, keep
 from app.common.sql import Part, PartsUnion, as_tuple, capped_window, first, in_select, inline, inline_param
 from app.common.timezones import as_utc, to_local, utcnow
@@ -45,6 +47,11 @@ URGENCY_LABELS = {u.value: u.label for u in Urgency}
 BADGES = {"new": "new", "rerouted": "warning", "taken": "info", "transferred": "info", "answered": "success"}
 ROW_COLUMNS = (R.id, R.reference, R.subject, R.status, R.urgency, R.urgency_date, R.department, R.handoffs,
                R.created_at, R.due_at, R.first_answer_at)
+# The board's row columns, its times read as the driver gives them (aware on PostgreSQL, naive UTC on SQLite)
+# instead of through UTCDateTime's per-value processing: the rows only compare them and show them in local time,
+# both of which take either (_row, to_local).
+BOARD_ROW_COLUMNS = tuple(type_coerce(c, DateTime(timezone=True)).label(c.key) if isinstance(c.type, UTCDateTime)
+                          else c for c in ROW_COLUMNS)
 
 
 class RequestRow(NamedTuple):
@@ -168,7 +175,8 @@ class Board:
 def _row(columns, now, unread=0):
     (id_, reference, subject, status, urgency, urgency_date, department, handoffs, created_at, due_at,
      first_answer_at) = columns
-    due_at = as_utc(due_at)
+    if due_at is not None and due_at.tzinfo is None:  # as_utc's, written here: a page makes fifty rows
+        due_at = due_at.replace(tzinfo=UTC)
     late = first_answer_at is None and due_at is not None and status != Status.CLOSED and now >= due_at
     return RequestRow(id_, reference, subject, status, urgency, urgency_date, department, handoffs,
                       created_at, due_at, late, unread)
@@ -191,17 +199,22 @@ FILTERS_SETTING = "BACKOFFICE_FILTERS_CACHE_SECONDS"
 RANKS = sorted(((u.value, rank) for u, rank in URGENCY_RANK.items()), key=lambda pair: pair[1])
 
 
-@lru_cache(maxsize=1)
-def _scope_union():
-    """The expert's current groups by code and their e-mail preference (:user_id), built once."""
+def _scope_parts():
+    """The parts reading the expert's current groups by code and their e-mail preference (:user_id)."""
     user_id = db.bindparam("user_id")
     member_of = group_ids_select(user_id)
-    return PartsUnion([
+    return [
         Part("groups", db.select(SupportGroup.id, SupportGroup.code, SupportGroup.name)
              .where(SupportGroup.id.in_(member_of)), BoardGroup, order_by=(SupportGroup.code, SupportGroup.id)),
         Part("opt_out", db.select(SupportPreference.email_opt_out).where(SupportPreference.user_id == user_id),
              first),
-    ])
+    ]
+
+
+@lru_cache(maxsize=1)
+def _scope_union():
+    """The expert's current groups by code and their e-mail preference (:user_id), built once."""
+    return PartsUnion(_scope_parts())
 
 
 def expert_scope(user):
@@ -229,14 +242,15 @@ def _board_conditions(c, view, by_department, by_procedure):
 
 
 @lru_cache(maxsize=512)
-def _board_union(group_count, view, by_department, by_procedure, urgency, with_filters=True):
+def _board_union(group_count, view, by_department, by_procedure, urgency, with_filters=True, with_scope=False):
     """The board's statement for an expert of `group_count` groups (:group_0...), built once per shape.
 
     Its parts: the page's rows (each group's part walked along the open-board index one urgency at a time,
     oldest first, stopping at the end of the page; then the open requests of other groups the expert's
     groups, or the expert by name, were invited on), the capped total, and (`with_filters`, when this
     process does not have them) the filters' départements and procedures of the whole scope (the open
-    requests only, never the closed history)."""
+    requests only, never the closed history); `with_scope`, the expert's current groups and preference too
+    (expert_scope's parts, :user_id)."""
     groups = [inline_param(f"group_{i}") for i in range(group_count)]
     table = R.__table__.c
     conditions = _board_conditions(table, view, by_department, by_procedure)
@@ -269,14 +283,16 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
     board = db.union_all(*parts).subquery("board")
     shown = (db.select(board.c.id, board.c.rank).order_by(board.c.rank, board.c.created_at, board.c.id)
              .limit(inline_param("rows")).offset(inline_param("skip")).subquery("shown"))
-    rows = db.select(*ROW_COLUMNS).join(shown, shown.c.id == R.id)
+    rows = db.select(*BOARD_ROW_COLUMNS).join(shown, shown.c.id == R.id)
 
     capped_total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
                                          db.select(invited.c.id).where(*invited_conditions)))
+    scope_parts = _scope_parts() if with_scope else []
     if not with_filters:
         return PartsUnion([
             Part("rows", rows, as_tuple, order_by=(shown.c.rank, R.created_at, R.id)),
             Part("total", capped_total, first),
+            *scope_parts,
         ])
 
     # The scope's (département, procedure) pairs with their number of requests, read once for both filter
@@ -309,46 +325,84 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
         Part("total", total, first),
         Part("departments", departments, first),
         Part("procedures", procedures, as_tuple),
+        *scope_parts,
     ])
+
+
+# user id -> the ids of the groups of the expert's last board read by this process: the guess that lets the
+# next board read the expert's groups with its rows, in one query (see read_board). Only a guess: a board is
+# shown only when the groups read in the same statement are these.
+_scope_hints = {}
+SCOPE_HINTS_MAX = 20000
+
+
+def _remember_scope(user_id, group_ids):
+    if len(_scope_hints) >= SCOPE_HINTS_MAX and user_id not in _scope_hints:
+        _scope_hints.clear()  # a bound, not an LRU: experts are a few thousand nationally
+    _scope_hints[user_id] = group_ids
 
 
 def read_board(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None,
                scope=None):
     """The expert board (a Board): open requests of the expert's groups (and invitations), most urgent then
     oldest first, one page of PER_PAGE, with the filters' choices; `scope` is expert_scope(user) when the
-    caller has it. Two queries: the scope, then the rest.
+    caller has it.
+
+    One query when this process has read the expert's board before: the rows for the groups it had then,
+    and the expert's current groups and preference in the same statement; the page is shown only if those
+    groups are the same (else read again for the current ones: one more query, once after a change). Two
+    queries otherwise: the scope, then the rest.
 
     Each group's part is walked along the open-board index one urgency at a time, oldest first, and stops
     at the end of the page: a national group's backlog of thousands is not read, nor sorted, to show 50.
     """
     now = as_utc(now or utcnow())
-    groups, opt_out = expert_scope(user) if scope is None else scope
     view = view if view in VIEWS else "all"
     urgency = urgency if urgency in URGENCY_LABELS else None
     window = capped_window(page_arg, PER_PAGE, COUNT_CAP)
-    params = {f"group_{i}": group.id for i, group in enumerate(groups)}
-    params.update(expert=user.id, part_rows=window.offset + PER_PAGE, rows=PER_PAGE, skip=window.offset,
-                  count_limit=window.count_limit)
+    params = {"expert": user.id, "part_rows": window.offset + PER_PAGE, "rows": PER_PAGE, "skip": window.offset,
+              "count_limit": window.count_limit}
     if view == "late":
         params["now"] = now
     if department:
         params["department"] = department
     if procedure_id:
         params["procedure_id"] = procedure_id
-    # The filters' choices (not the rows, nor the total: those are read every time) are kept by this process
-    # BACKOFFICE_FILTERS_CACHE_SECONDS for this expert and groups: a national group's choices come from its
-    # whole open backlog, which the page then need not group on every request.
-    filters_key = (FILTERS_KEY, user.id, tuple(group.id for group in groups))
-    filters = fresh(filters_key, FILTERS_SETTING)
-    found = _board_union(len(groups), view, bool(department), bool(procedure_id), urgency,
-                         filters is None).read(params)
+    shape = (view, bool(department), bool(procedure_id), urgency)
+    guess = _scope_hints.get(user.id) if scope is None else None
+    if guess is not None:
+        found, filters = _read_board(user, guess, shape, params, with_scope=True)
+        scope = found["groups"], bool(found["opt_out"] and found["opt_out"][0])
+        if tuple(group.id for group in scope[0]) != guess:  # the groups changed: this read is not shown
+            found = None
+    else:
+        found = None
+    if found is None:
+        scope = expert_scope(user) if scope is None else scope
+        found, filters = _read_board(user, tuple(group.id for group in scope[0]), shape, params)
+    groups, opt_out = scope
+    group_ids = tuple(group.id for group in groups)
+    _remember_scope(user.id, group_ids)
     total = min(found["total"][0], window.count_limit)  # an exact total counts as the capped count would
     page = window.page([_row(row, now) for row in found["rows"]], total)
     if filters is None:
         listed = sorted(((p, t) for p, t in found["procedures"]), key=lambda pair: (pair[1], pair[0]))
         departments = sorted(d for d in (found["departments"][0] or "").split(",") if d)  # codes hold no comma
-        filters = keep(filters_key, (tuple(departments), tuple(listed)))
+        filters = keep((FILTERS_KEY, user.id, group_ids), (tuple(departments), tuple(listed)))
     return Board(page, list(filters[0]), list(filters[1]), groups, opt_out)
+
+
+def _read_board(user, group_ids, shape, params, with_scope=False):
+    """(the board statement's parts for these groups, the filters this process kept for them or None)."""
+    params = dict(params, **{f"group_{i}": group_id for i, group_id in enumerate(group_ids)})
+    if with_scope:
+        params["user_id"] = user.id
+    # The filters' choices (not the rows, nor the total: those are read every time) are kept by this process
+    # BACKOFFICE_FILTERS_CACHE_SECONDS for this expert and groups: a national group's choices come from its
+    # whole open backlog, which the page then need not group on every request.
+    filters = fresh((FILTERS_KEY, user.id, group_ids), FILTERS_SETTING)
+    found = _board_union(len(group_ids), *shape, filters is None, with_scope).read(params)
+    return found, filters
 
 
 def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None):

@@ -1,6 +1,8 @@
 """SQL helpers the domains share: the 32-bit id bound, values written into the SQL text for stable plans,
 and a page of rows with a total counted only so far."""
 from dataclasses import dataclass
+from itertools import starmap
+from operator import itemgetter
 
 from sqlalchemy import Boolean, Integer
 from sqlalchemy.ext.compiler import compiles
@@ -219,7 +221,7 @@ class PartsUnion:
                                    *[v.label(f"slot_{i}") for i, v in enumerate(values)]).select_from(subquery))
         self.statement = branches[0] if len(branches) == 1 else db.union_all(*branches)
         self._readers = {
-            part.name: (part.row, [position_of[slot] for slot in slots], bool(part.order_by))
+            part.name: _reader(part.row, [position_of[slot] for slot in slots], bool(part.order_by))
             for part, (_columns, slots) in zip(parts, layout, strict=True)
         }
 
@@ -228,8 +230,30 @@ class PartsUnion:
         found = {name: [] for name in self._readers}
         for row in db.session.execute(self.statement, params).all():  # one fetch, not one call per row
             found[row[0]].append(row)
-        out = {}
-        for name, (make, indexes, ordered) in self._readers.items():
-            rows = sorted(found[name], key=lambda r: r[1]) if ordered else found[name]
-            out[name] = [make(*[row[i] for i in indexes]) for row in rows]
-        return out
+        return {name: reader(found[name]) for name, reader in self._readers.items()}
+
+
+_POSITION = itemgetter(1)  # a part's row's position (after the part's name)
+
+
+def _reader(make, indexes, ordered):
+    """What turns a part's rows (in no order) into its values: sorted by position when the part is ordered, its
+    columns taken by an itemgetter (no Python call per row), and `make` called on them unless it is as_tuple
+    (several columns) or first (one), whose values the itemgetter gives as they are."""
+    columns = itemgetter(*indexes)
+    if (make is as_tuple and len(indexes) > 1) or (make is first and len(indexes) == 1):
+        def values(rows):
+            return list(map(columns, rows))
+    elif len(indexes) == 1:
+        def values(rows):
+            return list(map(make, map(columns, rows)))
+    else:
+        def values(rows):
+            return list(starmap(make, map(columns, rows)))
+    if not ordered:
+        return values
+
+    def ordered_values(rows):
+        rows.sort(key=_POSITION)
+        return values(rows)
+    return ordered_values

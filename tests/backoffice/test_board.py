@@ -104,12 +104,43 @@ def test_board_and_my_requests_run_the_same_queries_whatever_the_number_of_reque
     desk = agent()
     ask(desk)
     board_few, mine_few = _count(app, caf, "/appui/pole"), _count(app, desk, "/appui/demandes")
-    # The user; the expert's groups and preference; the rows, total and filters (the agent: rows and preference).
-    assert (board_few, mine_few) == (3, 2)
+    # The user; the rows, total, filters and the expert's groups and preference (the agent: rows and preference).
+    assert (board_few, mine_few) == (2, 2)
     for _ in range(5):
         ask(desk, urgency="no_income")
     assert _count(app, caf, "/appui/pole") == board_few
     assert _count(app, desk, "/appui/demandes") == mine_few
+
+
+def test_the_board_read_with_the_expert_s_groups_is_shown_only_for_the_groups_it_was_read_for(app, db):
+    caf, other = expert(), expert()
+    first = group(experts=[caf, other])
+    second = group(code="APPUI-CAF-01", departments=("01",), experts=[other])
+    in_first, in_second = ask(agent()), ask(agent(department="01"))
+    lists._scope_hints.clear()
+    db.session.refresh(caf)  # its columns read here, not counted below
+    with count_queries(app) as counter:  # not read before by this process: the groups, then the board
+        board = lists.read_board(caf)
+    assert counter.count == 2 and [r.id for r in board.page.items] == [in_first.id]
+    assert lists._scope_hints[caf.id] == (first.id,)
+    with count_queries(app) as counter:  # read before: one query, the groups checked in it
+        board = lists.read_board(caf)
+    assert counter.count == 1 and [g.code for g in board.groups] == ["APPUI-CAF-69"]
+    groups.add_member(None, second, caf.email)
+    db.session.refresh(caf)
+    with count_queries(app) as counter:  # a group more since: the first read is not shown, the board read again
+        board = lists.read_board(caf)
+    assert counter.count == 2 and [r.id for r in board.page.items] == [in_first.id, in_second.id]
+    assert [g.code for g in board.groups] == ["APPUI-CAF-01", "APPUI-CAF-69"] and board.departments == ["01", "69"]
+    groups.remove_member(None, second, caf)
+    groups.remove_member(None, first, caf)
+    db.session.refresh(caf)
+    with count_queries(app) as counter:  # no group left: nothing of the groups read with the old guess
+        board = lists.read_board(caf)
+    assert counter.count == 2 and board.page.items == [] and board.groups == [] and board.departments == []
+    assert lists._scope_hints[caf.id] == ()
+    # Another expert's guess is their own: the other expert's board shows both groups.
+    assert {r.id for r in lists.read_board(other).page.items} == {in_first.id, in_second.id}
 
 
 def _client(app, user):

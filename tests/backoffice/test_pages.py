@@ -131,3 +131,30 @@ def test_request_page_forms_untouched_then_refilled_once_from_a_saved_form(app, 
     assert "Mon brouillon" in refilled.split('name="reroute-body"')[1].split("</textarea>")[0]
     assert db.session.scalar(db.select(db.func.count()).select_from(PendingForm)) == 0
     assert _without_tokens(client.get(path).get_data(as_text=True)) == _without_tokens(blank)
+
+
+def test_board_preference_form_untouched_per_choice_then_refilled_once_from_a_saved_form(app, db):
+    """The board's preference form is kept per process when untouched, one per choice (pristine_form), and a form
+    saved at a session expiry for the board still refills it, once."""
+    from app.accounts.models import PendingForm, hash_token
+    from app.accounts.sessions import PENDING
+
+    caf = expert()
+    group(experts=[caf])
+    client = _client(app, caf)
+
+    def checkbox(page):
+        return page.split('name="email_opt_out"')[0].rsplit("<input", 1)[1] + page.split('name="email_opt_out"')[1].split(">")[0]
+
+    blank = client.get("/appui/pole").get_data(as_text=True)
+    assert "checked" not in checkbox(blank)
+    client.post("/appui/preferences", data={"email_opt_out": "y"})
+    assert "checked" in checkbox(client.get("/appui/pole").get_data(as_text=True))
+    client.post("/appui/preferences", data={})
+    db.session.add(PendingForm(key_hash=hash_token("saved"), user_id=caf.id, path="/appui/pole",
+                               data=[["email_opt_out", "y"]]))
+    db.session.commit()
+    with client.session_transaction() as session:
+        session[PENDING] = "saved"
+    assert "checked" in checkbox(client.get("/appui/pole").get_data(as_text=True))
+    assert _without_tokens(client.get("/appui/pole").get_data(as_text=True)) == _without_tokens(blank)

@@ -42,10 +42,10 @@ EXACT = {
     "HR incident list": 2,
     "HR working-conditions indicators": 2,
     "national working-conditions indicators": 2,
-    # Back office: the user; the expert's groups and e-mail preference; the page's rows, capped total and filter
-    # lists (app.backoffice.lists).
-    "back office: national expert board": 3,
-    "back office: expert board, late view": 3,
+    # Back office: the user; the page's rows, capped total and filter lists with the expert's groups and e-mail
+    # preference (app.backoffice.lists: the groups read first only on the process's first visit of the expert).
+    "back office: national expert board": 2,
+    "back office: expert board, late view": 2,
     # The user; the agent's rows, capped total and e-mail preference.
     "back office: agent's requests": 2,
     # The user; the request (in the reader's scope) with its group, procedure and invitations, and through it
