@@ -40,6 +40,9 @@ def create_app(config_name=None, **overrides):
         instance_path=str(instance_path or INSTANCE_DIR),
         instance_relative_config=False,
     )
+    from app.common.templating import Environment
+
+    app.jinja_environment = Environment  # before app.jinja_env is first built
     app.config.from_object(config_class)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
