@@ -254,6 +254,9 @@ def _init_templates(app):
         return url
 
     app.jinja_env.globals["page_url"] = page_url
+    from app.common.pagination import pagination_nav
+
+    app.jinja_env.globals["pagination_nav"] = pagination_nav
 
     fragments = {}
 

@@ -7,7 +7,7 @@ def test_template_globals_keys_are_a_set_of_every_map(app):
     assert isinstance(template.globals, TemplateGlobals)
     keys = template.globals.keys()
     assert isinstance(keys, set) and keys == set(app.jinja_env.globals) | set(template.globals.maps[0])
-    assert {"page_url", "url_for"} <= keys
+    assert {"page_url", "pagination_nav", "url_for"} <= keys
 
 
 def test_an_imported_macro_still_sees_the_importing_templates_own_globals(app):
