@@ -3,6 +3,7 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime, tzinfo
 
 from markupsafe import Markup, escape
+from sqlalchemy import DateTime, type_coerce
 
 from app.common.html import escape_text
 from app.common.timezones import as_utc, day_text, timezone_for_department, utcnow
@@ -156,9 +157,20 @@ def board_table_rows(rows, detail_prefix, selectable):
     return Markup("".join([row.table_row(prefix, selectable) for row in rows]))  # noqa: S704  # nosec B704 - escaped
 
 
-def board_columns():
-    """The columns of BoardRow, in order (the names need the application and, outer, the procedure)."""
+def _as_read(column):
+    """A timestamp column read as psycopg gives it (aware), without UTCDateTime's conversion to UTC per value (five
+    a row): the same instants, so BoardRow's dates, deadlines and comparisons come out the same."""
+    return type_coerce(column, DateTime(timezone=True)).label(column.key)
+
+
+def board_columns(dialect=None):
+    """The columns of BoardRow, in order (the names need the application and, outer, the procedure). On
+    PostgreSQL the timestamps come aware from the driver and skip UTCDateTime's per-value conversion; SQLite's
+    naive ones need it (read as UTC)."""
+    stamps = (Report.created_at, Report.acknowledge_due_at, Report.answer_due_at, Report.acknowledged_at,
+              Report.answered_at)
+    if dialect == "postgresql":
+        stamps = tuple(map(_as_read, stamps))
     return (Report.id, Report.reference, Report.title, Application.name.label("application_name"),
             Procedure.title.label("procedure_title"), Report.problem_type, Report.status, Report.people_total,
-            Report.blocked_total, Report.me_too_count, Report.created_at, Report.acknowledge_due_at,
-            Report.answer_due_at, Report.acknowledged_at, Report.answered_at)
+            Report.blocked_total, Report.me_too_count, *stamps)
