@@ -29,3 +29,16 @@ def test_url_builders_answer_as_url_for_under_a_prefix(app):
     with app.test_request_context("/", base_url="http://localhost/sous-dossier"):
         assert segment_url_builder("reports.detail", "reference")("R-2026-000042") == \
             "/sous-dossier/remontees/R-2026-000042"
+
+
+def test_kept_url_is_url_for_per_script_root_and_values(app):
+    from flask import url_for
+
+    from app.common.urls import kept_url
+
+    cases = [{}, {"status": "open", "sort": "recent"}, {"q": "a&b é <c>", "label": "3"}, {"status": "all"}]
+    for root in ("", "/sous-dossier"):
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": root}):
+            for values in cases * 2:  # built, then kept
+                assert kept_url("triage.export_csv", **values) == url_for("triage.export_csv", **values)
+            assert kept_url("triage.export_csv").startswith(f"{root}/equipe/")
