@@ -40,6 +40,9 @@ def create_app(config_name=None, **overrides):
         instance_path=str(instance_path or INSTANCE_DIR),
         instance_relative_config=False,
     )
+    from app.common.templating import Environment
+
+    app.jinja_environment = Environment  # before app.jinja_env is first built
     app.config.from_object(config_class)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -197,9 +200,6 @@ def _init_templates(app):
     from flask import g, has_request_context, request, url_for
     from flask_login import current_user
 
-    from app.common.jinja import install_importing_template
-
-    install_importing_template(app.jinja_env)
     from app.common.request_cache import drop_request_caches, register_request_cache_key
     from app.common.timezones import to_local
 
@@ -254,6 +254,9 @@ def _init_templates(app):
         return url
 
     app.jinja_env.globals["page_url"] = page_url
+    from app.common.pagination import pagination_nav
+
+    app.jinja_env.globals["pagination_nav"] = pagination_nav
 
     fragments = {}
 

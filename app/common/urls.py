@@ -1,7 +1,7 @@
 """Absolute URLs built from BASE_URL (never from the request's Host header), and URL builders for long tables."""
 from urllib.parse import quote
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, has_request_context, request, url_for
 
 
 def external_url(endpoint, **values):
@@ -74,3 +74,21 @@ def _segment_parts(endpoint, key):
     if not found or _TEXT_MARKER in tail or "?" in head:
         return None
     return head, tail
+
+
+_URLS_KEPT = 1024
+
+
+def kept_url(endpoint, **values):
+    """url_for(endpoint, **values) in a request, kept per process (per application, script root and values), for
+    a link whose query arguments repeat from request to request (a list's filters): url_for with query arguments
+    costs about 90 calls. Emptied when it holds _URLS_KEPT of them."""
+    urls = current_app.extensions.setdefault("kept_urls", {})
+    key = (request.script_root, endpoint, tuple(values.items()))
+    url = urls.get(key)
+    if url is None:
+        url = url_for(endpoint, **values)
+        if len(urls) >= _URLS_KEPT:
+            urls.clear()
+        urls[key] = url
+    return url

@@ -2,9 +2,11 @@
 
 Written by the template, each row went through a dozen attribute look-ups, escapes, a filter and a loop over
 its files (about 30 template calls a row). The markup is the template's own (provenance_badge of
-passports/_macros.html inline); texts are escaped here with markupsafe."""
+passports/_macros.html inline); texts are escaped here as markupsafe escapes them."""
 from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
+
+from app.common.html import escape_text
 
 BADGES = {
     True: '<p class="fr-badge fr-badge--sm fr-badge--success">Garantie</p>\n',
@@ -17,16 +19,22 @@ def queue_table_rows(rows, entry_prefix, file_prefix, jinja_env):
     evidence file's addresses without their number; descriptions cut as the templates' truncate(240) does
     (with `jinja_env`'s policies)."""
     entry_prefix, file_prefix = escape(entry_prefix), escape(file_prefix)
+    # truncate(240) leaves a text of up to 240 + leeway characters as it is: only longer ones go through it
+    uncut = 240 + jinja_env.policies["truncate.leeway"]
     parts = []
     for e in rows:
-        name, code = escape(e.holder_name), escape(e.competency_code)
-        description = (f'<p class="fr-text--sm pas-pre fr-mb-1v">{escape(do_truncate(jinja_env, e.description, 240))}'
-                       "</p>" if e.description else "")
+        name, code, description = escape_text(e.holder_name), escape_text(e.competency_code), e.description
+        if description:
+            if len(description) > uncut:
+                description = do_truncate(jinja_env, description, 240)
+            description = f'<p class="fr-text--sm pas-pre fr-mb-1v">{escape_text(description)}</p>'
+        else:
+            description = ""
         files = "<br>".join([f'<a class="fr-link fr-text--sm" href="{file_prefix}{int(file_id)}" download>'
-                             f"{escape(filename)}</a>" for file_id, filename in e.files])
+                             f"{escape_text(filename)}</a>" for file_id, filename in e.files])
         parts.append(
-            f"\n  <tr>\n    <td>{name}</td>\n    <td>{code} — {escape(e.competency_title)}<br>Niveau {int(e.level)} "
-            f'{BADGES[e.provenance == "guaranteed"]}</td>\n    <td>{escape(e.source_label)}</td>'
+            f"\n  <tr>\n    <td>{name}</td>\n    <td>{code} — {escape_text(e.competency_title)}<br>Niveau {int(e.level)} "
+            f'{BADGES[e.provenance == "guaranteed"]}</td>\n    <td>{escape_text(e.source_label)}</td>'
             f"\n    <td>{e.submitted_on}</td>\n    <td>{description}\n      {files}</td>"
             f'\n    <td><a class="fr-btn fr-btn--sm" href="{entry_prefix}{int(e.id)}">Examiner<span class="fr-sr-only">'
             f" la ligne {code} de {name}</span></a></td>\n  </tr>\n  ")

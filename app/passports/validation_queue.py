@@ -13,7 +13,7 @@ from flask import current_app
 from app.accounts.models import Role, User
 from app.audit.services import audited_read, end_audited_read
 from app.common.sql import capped_page, inline, inline_param
-from app.common.timezones import to_local, utcnow
+from app.common.timezones import as_utc, day_text, timezone_for_department, utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
 from app.passports.scope import hr_scope_parts, record_read
@@ -153,6 +153,12 @@ def _queue_page_statement(by_activity, by_source, age):
     )
 
 
+# Per (status, source) and per source, worked out once rather than by a function and an enum look-up per row.
+_PROVENANCES = {(status.value, source.value): provenance_of(status, source)
+                for status in EntryStatus for source in EntrySource}
+_SOURCE_LABELS = {source.value: source.label for source in EntrySource}
+
+
 def _queue_rows(rows, department):
     """QueueRow per entry from the page's rows (an entry comes once per evidence file); dates shown in the time
     zone of `department` (the HR user's organisation's, as the localtime filter does)."""
@@ -163,11 +169,12 @@ def _queue_rows(rows, department):
             found = entries[row.id] = (row, [])
         if row.file_id is not None:
             found[1].append((row.file_id, row.filename))
+    zone = timezone_for_department(department)
     return [
         QueueRow(row.id, row.holder_name, row.competency_code, row.competency_title, row.level, row.source,
                  row.status, row.description, row.submitted_at, tuple(files),
-                 to_local(row.submitted_at, department).strftime("%d/%m/%Y") if row.submitted_at else "",
-                 provenance_of(row.status, row.source), EntrySource(row.source).label)
+                 day_text(as_utc(row.submitted_at).astimezone(zone)) if row.submitted_at else "",
+                 _PROVENANCES[row.status, row.source], _SOURCE_LABELS[row.source])
         for row, files in entries.values()
     ]
 

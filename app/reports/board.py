@@ -193,8 +193,9 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
     rows_statement, count_statement = _page_statements(shape)
 
     def read_page(window):
-        rows = db.session.execute(rows_statement, {**values, "count_limit": window.count_limit,
-                                                   "rows": per_page, "offset": window.offset}).all()
+        # plain rows on the session's connection: nothing is loaded into the session (the ORM's layer is skipped)
+        rows = db.session.connection().execute(rows_statement, {**values, "count_limit": window.count_limit,
+                                                                "rows": per_page, "offset": window.offset}).all()
         named = _label_namer(rows, team_labels)
         now = utcnow()
         zone = timezone_for_department(actor.organisation.department if actor.organisation else None)
@@ -202,7 +203,7 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
         return items, rows[0].total if rows else None
 
     def read_count(window):
-        return db.session.scalar(count_statement, {**values, "count_limit": window.count_limit})
+        return db.session.connection().scalar(count_statement, {**values, "count_limit": window.count_limit})
 
     return capped_page(page_arg, per_page, count_cap, read_page, read_count)
 
@@ -356,7 +357,7 @@ def _page_statements(shape):
     total = db.select(db.func.count()).select_from(counted.limit(inline_param("count_limit")).subquery())
     assignee = aliased(User)
     rows = (
-        query.with_only_columns(*board_columns(), Report.assignee_id, assignee.full_name,
+        query.with_only_columns(*board_columns(shape.dialect), Report.assignee_id, assignee.full_name,
                                 _label_ids().label("label_ids"), total.scalar_subquery().label("total"))
         .outerjoin(Procedure, Procedure.id == Report.procedure_id)
         .outerjoin(assignee, assignee.id == Report.assignee_id)

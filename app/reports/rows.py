@@ -3,7 +3,9 @@ from dataclasses import InitVar, dataclass, field
 from datetime import datetime, tzinfo
 
 from markupsafe import Markup, escape
+from sqlalchemy import DateTime, type_coerce
 
+from app.common.html import escape_text
 from app.common.timezones import as_utc, day_text, timezone_for_department, utcnow
 from app.reports import STATUS_BADGE_KINDS
 from app.reports.catalog_models import Application, Procedure
@@ -114,23 +116,23 @@ class BoardRow(ReportState):
         templates/triage/board.html's markup, each text escaped once, the labels of its type and status escaped
         once per process, the numbers and dates written as they are (digits). Written here rather than by the
         template: a macro or filter per cell cost more than the cell, on every row of the page."""
-        reference, row_id = escape(self.reference), self.id
+        reference, row_id = escape_text(self.reference), self.id
         select = (f'<td><div class="fr-checkbox-group fr-checkbox-group--sm pas-row-select">\n        '
                   f'<input type="checkbox" id="sel-{row_id}" name="ids" value="{row_id}">\n        '
                   f'<label class="fr-label" for="sel-{row_id}"><span class="fr-sr-only">Sélectionner {reference}'
                   f'</span></label>\n      </div></td>') if selectable else ""
         labels = ""
         if self.labels:
-            labels = "".join([f'<li><p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--{escape(label.colour)}">'
-                              f"{escape(label.name)}</p></li>" for label in self.labels])
+            labels = "".join([f'<li><p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--{escape_text(label.colour)}">'
+                              f"{escape_text(label.name)}</p></li>" for label in self.labels])
             labels = f'<ul class="fr-badges-group fr-mt-1v">{labels}</ul>'
         procedure = ("" if self.procedure_title is None
-                     else f'<br><span class="fr-text--xs">{escape(self.procedure_title)}</span>')
-        assignee = escape(self.assignee_name) if self.assignee_name else '<span class="fr-text--sm">—</span>'
+                     else f'<br><span class="fr-text--xs">{escape_text(self.procedure_title)}</span>')
+        assignee = escape_text(self.assignee_name) if self.assignee_name else '<span class="fr-text--sm">—</span>'
         late = '<p class="fr-badge fr-badge--sm fr-badge--error">En retard</p>' if self.overdue else ""
         return (f'\n    <tr data-report="{reference}">\n      {select}\n      <td class="pas-nowrap"><a href="'
-                f'{detail_prefix}{reference}">{reference}</a></td>\n      <td>{escape(self.title)}{labels}</td>\n      '
-                f"<td>{escape(self.application_name)}{procedure}</td>\n      <td>{TYPE_CELLS[self.problem_type]}</td>"
+                f'{detail_prefix}{reference}">{reference}</a></td>\n      <td>{escape_text(self.title)}{labels}</td>\n      '
+                f"<td>{escape_text(self.application_name)}{procedure}</td>\n      <td>{TYPE_CELLS[self.problem_type]}</td>"
                 f"\n      <td>{STATUS_CELLS[self.status]}</td>\n      <td>{assignee}</td>\n      "
                 f"<td>{self.people_total}</td>\n      <td>{self.blocked_total}</td>\n      "
                 f"<td>{self.me_too_count}</td>\n      <td>{self.due_on or '—'} {late}</td>\n      "
@@ -155,9 +157,20 @@ def board_table_rows(rows, detail_prefix, selectable):
     return Markup("".join([row.table_row(prefix, selectable) for row in rows]))  # noqa: S704  # nosec B704 - escaped
 
 
-def board_columns():
-    """The columns of BoardRow, in order (the names need the application and, outer, the procedure)."""
+def _as_read(column):
+    """A timestamp column read as psycopg gives it (aware), without UTCDateTime's conversion to UTC per value (five
+    a row): the same instants, so BoardRow's dates, deadlines and comparisons come out the same."""
+    return type_coerce(column, DateTime(timezone=True)).label(column.key)
+
+
+def board_columns(dialect=None):
+    """The columns of BoardRow, in order (the names need the application and, outer, the procedure). On
+    PostgreSQL the timestamps come aware from the driver and skip UTCDateTime's per-value conversion; SQLite's
+    naive ones need it (read as UTC)."""
+    stamps = (Report.created_at, Report.acknowledge_due_at, Report.answer_due_at, Report.acknowledged_at,
+              Report.answered_at)
+    if dialect == "postgresql":
+        stamps = tuple(map(_as_read, stamps))
     return (Report.id, Report.reference, Report.title, Application.name.label("application_name"),
             Procedure.title.label("procedure_title"), Report.problem_type, Report.status, Report.people_total,
-            Report.blocked_total, Report.me_too_count, Report.created_at, Report.acknowledge_due_at,
-            Report.answer_due_at, Report.acknowledged_at, Report.answered_at)
+            Report.blocked_total, Report.me_too_count, *stamps)

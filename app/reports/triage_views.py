@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import Role
 from app.common.access import roles
 from app.common.timezones import utcnow
+from app.common.urls import kept_url
 from app.reports import board as board_queries
 from app.reports import board_html, export, queries, rows, services, stats, triage
 from app.reports.enums import ProblemType, Status
@@ -65,6 +66,7 @@ def board():
         rows_html=rows.board_table_rows(page.items, report_url_prefix, selectable=bulk is not None),
         select=board_html.filter_select, label_options=tuple((str(label.id), label.name) for label in options.labels),
         bulk=bulk, bulk_back=request.full_path.rstrip("?"), shortcuts_on=options.keyboard_shortcuts,
+        export_url=kept_url("triage.export_csv", **filters.as_args()),
         status_options=STATUS_OPTIONS, type_options=TYPE_OPTIONS,
         application_options=tuple((a.code, a.name) for a in options.applications if a.is_active), **FILTER_OPTIONS,
     )

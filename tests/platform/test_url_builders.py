@@ -53,3 +53,16 @@ def test_segment_urls_fall_back_to_url_for_when_the_value_is_not_a_plain_path_pa
         assert segment_urls(endpoints, "reference", "A-1") == {
             "mine": url_for("backoffice.mine", reference="A-1"), "detail": url_for("backoffice.detail", reference="A-1")}
         assert segment_urls(endpoints, "reference", "A-1")["mine"].endswith("?reference=A-1")
+
+
+def test_kept_url_is_url_for_per_script_root_and_values(app):
+    from flask import url_for
+
+    from app.common.urls import kept_url
+
+    cases = [{}, {"status": "open", "sort": "recent"}, {"q": "a&b é <c>", "label": "3"}, {"status": "all"}]
+    for root in ("", "/sous-dossier"):
+        with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": root}):
+            for values in cases * 2:  # built, then kept
+                assert kept_url("triage.export_csv", **values) == url_for("triage.export_csv", **values)
+            assert kept_url("triage.export_csv").startswith(f"{root}/equipe/")
