@@ -98,9 +98,11 @@ def _init_extensions(app):
         with app.app_context():
             install_idle_ping(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
             if db.engine.dialect.driver == "psycopg":
+                from app.common.pgcursor import install_columns_on_demand
                 from app.common.pgparse import cache_long_statement_parsing
 
                 install_reads_outside_transaction(db.engine)
+                install_columns_on_demand(db.engine)
                 cache_long_statement_parsing()
     migrate.init_app(
         app,
