@@ -136,9 +136,6 @@ def _init_extensions(app):
         render_item=render_migration_item,
     )
     csrf.init_app(app)
-    from app.common.csrf_tokens import install_fast_csrf_tokens
-
-    install_fast_csrf_tokens(app)
     from app.common.forms import install_fast_html_params
 
     install_fast_html_params()

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.widgets.core import Select
 from wtforms.widgets.core import clean_key as _clean_key
-
-from app.common.csrf_tokens import generate_csrf
 
 _pending_form_source = None  # function() -> saved form pairs for this page, or None (accounts)
 

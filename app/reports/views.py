@@ -17,12 +17,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.common.access import roles
-from app.common.csrf_tokens import generate_csrf
 from app.common.numbers import plural
 from app.common.pagination import paginate
 from app.common.urls import segment_url_builder

@@ -12,12 +12,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from app.accounts.models import Role
 from app.common.access import public, roles
-from app.common.csrf_tokens import generate_csrf
 from app.training.packages import content, runtime, upload
 from app.training.packages.forms import PackageUploadForm
 from app.training.progress import module_state
