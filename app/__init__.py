@@ -29,12 +29,35 @@ def _sqlite_begin_immediate(connection):
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class Passerelle(Flask):
+    """Flask, with ensure_sync's answer kept per function: Flask asks it again for every hook, context processor
+    and view of every request (about twenty inspect calls a request), and a function's kind never changes."""
+
+    # Functions remembered per process; past this size (functions made per call) they are only asked.
+    MAX_SYNC_FUNCTIONS = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_functions = {}
+
+    def ensure_sync(self, func):
+        try:
+            known = self._sync_functions.get(func)
+        except TypeError:  # an unhashable callable: asked every time, as Flask does
+            return super().ensure_sync(func)
+        if known is None:
+            known = super().ensure_sync(func)
+            if len(self._sync_functions) < self.MAX_SYNC_FUNCTIONS:
+                self._sync_functions[func] = known
+        return known
+
+
 def create_app(config_name=None, **overrides):
     """Build the Flask application for an environment (development, test, production)."""
     config_name = config_name or os.environ.get("APP_ENV", "development")
     config_class = CONFIGS[config_name]
     instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("INSTANCE_PATH")
-    app = Flask(
+    app = Passerelle(
         __name__,
         template_folder="../templates",
         instance_path=str(instance_path or INSTANCE_DIR),
@@ -101,9 +124,11 @@ def _init_extensions(app):
         with app.app_context():
             install_idle_ping(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
             if db.engine.dialect.driver == "psycopg":
+                from app.common.pgcursor import install_columns_on_demand
                 from app.common.pgparse import cache_long_statement_parsing
 
                 install_reads_outside_transaction(db.engine)
+                install_columns_on_demand(db.engine)
                 cache_long_statement_parsing()
     migrate.init_app(
         app,

@@ -11,5 +11,6 @@ def register_request_cache_key(key):
 
 
 def drop_request_caches(_exc=None):
+    store = vars(g._get_current_object())  # one proxy lookup, not one per key: this runs at the end of every request
     for key in KEYS:
-        g.pop(key, None)
+        store.pop(key, None)

@@ -83,3 +83,35 @@ def test_a_signed_in_session_works_through_the_interface(app, login, client):
     assert client.get("/agent").status_code == 200
     with client.session_transaction() as data:
         assert data["_user_id"]
+
+
+def test_a_remembered_session_is_copied_not_decoded_again(app, monkeypatch):
+    import uuid
+    from datetime import UTC, datetime
+
+    from markupsafe import Markup
+
+    data = {"_user_id": "7:1", "seen": 1_796_634_700, "fresh": True, "none": None, "ratio": 0.5,
+            "flashes": [("info", Markup("<b>Bonjour</b>"))], "nested": {"at": datetime(2026, 12, 7, tzinfo=UTC),
+                                                                   "id": uuid.UUID(int=7), "raw": b"\x00"}}
+    cookie = _cookie(app, data)
+    interface = VerifiedCookieSessionInterface()
+    assert dict(_open(app, interface, cookie)) == data
+    serializer = interface.get_signing_serializer(app).serializer
+    monkeypatch.setattr(type(serializer), "loads", lambda self, payload: (_ for _ in ()).throw(
+        AssertionError("decoded again")))
+    first, second = _open(app, interface, cookie), _open(app, interface, cookie)
+    assert dict(first) == dict(second) == data
+    assert first["flashes"] is not second["flashes"] and first["flashes"][0] is not second["flashes"][0]
+    assert first["nested"] is not second["nested"] and type(first["flashes"][0][1]) is Markup
+
+
+def test_a_value_of_another_kind_is_decoded_every_time(app, monkeypatch):
+    monkeypatch.setattr(session_cookie, "_IMMUTABLE", (int,))  # as if a registered tag gave something new
+    cookie = _cookie(app, {"_user_id": "7:1", "items": [1]})
+    interface = VerifiedCookieSessionInterface()
+    _open(app, interface, cookie)
+    assert interface._verified[cookie][3] is None
+    first = _open(app, interface, cookie)
+    first["items"].append(2)
+    assert dict(_open(app, interface, cookie)) == {"_user_id": "7:1", "items": [1]}
