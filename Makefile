@@ -1,5 +1,8 @@
 # Passerelle — the two commands: `make run` and `make test`.
-PYTHON ?= python3
+# The virtualenv is built on the system's Python 3.11 when it has one with venv (Debian's and Ubuntu's builds are
+# compiled with profile-guided and link-time optimisation: 10 to 20 % less CPU per page than a build without them,
+# such as pyenv's default), else on python3. `make install PYTHON=/path/to/python3.x` chooses another.
+PYTHON ?= $(shell /usr/bin/python3.11 -c "import ensurepip, venv" 2>/dev/null && echo /usr/bin/python3.11 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
