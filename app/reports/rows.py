@@ -1,16 +1,17 @@
 """Rows of the report lists read as plain columns (the similar reports, the triage board), not loaded reports."""
 from dataclasses import InitVar, dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from markupsafe import Markup, escape
 from sqlalchemy import DateTime, type_coerce
 
 from app.common.html import escape_text
-from app.common.timezones import as_utc, day_text, timezone_for_department, utcnow
+from app.common.timezones import timezone_for_department, utcnow
 from app.reports import STATUS_BADGE_KINDS
 from app.reports.catalog_models import Application, Procedure
 from app.reports.enums import ProblemType, Status
 from app.reports.models import Report, ReportState, summarise
+from app.reports.workflow import OPEN
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,33 @@ class BoardRow(ReportState):
     overdue: bool = field(init=False)  # is_overdue at `now`
 
     def __post_init__(self, now, zone):
+        # ReportState's next_due_at, is_open and is_*_overdue rules (and as_utc, day_text), written out here: as
+        # property and function calls they were ~15 Python calls a row; the timestamps come aware (as_utc: a naive
+        # one is UTC).
         now, zone = now or utcnow(), zone or timezone_for_department(None)
-        due = self.next_due_at
-        self.created_on = day_text(as_utc(self.created_at).astimezone(zone)) if self.created_at else ""
-        self.due_on = day_text(as_utc(due).astimezone(zone)) if due and self.is_open else ""
-        self.overdue = self.is_acknowledge_overdue(now) or self.is_answer_overdue(now)
+        created = self.created_at
+        if created:
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=UTC)
+            created = created.astimezone(zone)
+            self.created_on = f"{created.day:02d}/{created.month:02d}/{created.year}"
+        else:
+            self.created_on = ""
+        self.due_on, self.overdue = "", False
+        if self.status not in OPEN:
+            return
+        acknowledge_due, answer_due = self.acknowledge_due_at, self.answer_due_at
+        if acknowledge_due is not None and acknowledge_due.tzinfo is None:
+            acknowledge_due = acknowledge_due.replace(tzinfo=UTC)
+        if answer_due is not None and answer_due.tzinfo is None:
+            answer_due = answer_due.replace(tzinfo=UTC)
+        acknowledge_missing, answer_missing = self.acknowledged_at is None, self.answered_at is None
+        due = acknowledge_due if acknowledge_missing else answer_due if answer_missing else None
+        if due:
+            due = due.astimezone(zone)
+            self.due_on = f"{due.day:02d}/{due.month:02d}/{due.year}"
+        self.overdue = ((acknowledge_missing and acknowledge_due is not None and acknowledge_due < now)
+                        or (answer_missing and answer_due is not None and answer_due < now))
 
     def table_row(self, detail_prefix, selectable):
         """The board's <tr> (HTML) under `detail_prefix` (escaped), with its selection box when `selectable`:

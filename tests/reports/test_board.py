@@ -401,3 +401,32 @@ def test_board_rows_and_filters_written_in_python_are_the_templates_markup(app, 
             for empty in (None, "", "Tous"):
                 assert str(board_html.filter_select("f<", hostile, choices, current, empty)) == select.render(
                     name="f<", label=hostile, options=choices, current=current, empty=empty)
+
+
+def test_board_row_dates_and_lateness_follow_the_reports_rules(app):
+    """BoardRow works its dates and lateness out inline: the same answers as ReportState's rules, as_utc and
+    day_text, for naive (SQLite) and aware timestamps, in the reader's zone, open or closed."""
+    from datetime import UTC, datetime, timedelta
+    from itertools import product
+
+    from app.common.timezones import as_utc, day_text, timezone_for_department
+    from app.reports.rows import BoardRow
+
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    zone = timezone_for_department("974")
+    late, soon, midnight = now - timedelta(hours=1), now + timedelta(hours=1), datetime(2026, 2, 28, 22, tzinfo=UTC)
+    stamps = (None, late, soon, midnight, now)
+    checked = 0
+    for status, ack_due, answer_due, acknowledged, answered, naive in product(
+            ("new", "fixed", "wont_fix"), stamps, stamps, (None, late), (None, late), (False, True)):
+        stored = [value.replace(tzinfo=None) if naive and value is not None else value
+                  for value in (midnight, ack_due, answer_due, acknowledged, answered)]
+        row = BoardRow(1, "R-2026-000001", "t", "app", None, "bug", status, 1, 0, 0, *stored, now=now, zone=zone)
+        due = row.next_due_at
+        assert row.created_on == day_text(as_utc(row.created_at).astimezone(zone)) == "01/03/2026"
+        assert row.due_on == (day_text(as_utc(due).astimezone(zone)) if due and row.is_open else "")
+        assert row.overdue == (row.is_acknowledge_overdue(now) or row.is_answer_overdue(now))
+        checked += row.overdue
+    assert checked  # some rows were late
+    assert BoardRow(1, "R", "t", "a", None, "bug", "new", 1, 0, 0, None, None, None, None, None,
+                    now=now, zone=zone).created_on == ""
