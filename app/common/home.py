@@ -40,7 +40,7 @@ def _union(page):
     union = _UNIONS.get(page)
     if union is None:
         parts = [part for contribution in _CONTRIBUTIONS.get(page, {}).values() for part in contribution.parts]
-        union = _UNIONS[page] = PartsUnion(parts) if parts else None
+        union = _UNIONS[page] = PartsUnion(parts, textual=True) if parts else None
     return union
 
 

@@ -183,13 +183,13 @@ def module_progress_parts():
 @lru_cache(maxsize=1)
 def _module_union():
     """The parts of one module's progress as one statement, built once."""
-    return PartsUnion(module_progress_parts())
+    return PartsUnion(module_progress_parts(), textual=True)
 
 
 @lru_cache(maxsize=1)
 def _progress_union():
     """The progress parts as one statement, built once."""
-    return PartsUnion(progress_parts())
+    return PartsUnion(progress_parts(), textual=True)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """app.common.sql.PartsUnion: several parts' small typed rows read in one query, each part's rows as its own
 row type, in its own order; and app.common.home, the home pages' contributions read through it."""
+import re
 from datetime import datetime
 from typing import NamedTuple
 
@@ -101,3 +102,67 @@ def test_home_contributions_are_read_together_and_built_by_their_domain(app, mon
     assert len(_selects(counter)) == 1
     assert shown == {"colleagues": ["AGENT"], "organisation": (["ORG-HOME"], "hier")}
     assert home.read_home("nothing registered", user) == {}
+
+
+def _constant_parts():
+    """Parts with constants SQLAlchemy would send or expand on every execution (an IN list, a limit, a literal)
+    and a timestamp given when they run (UTCDateTime: its bind and result processing must run)."""
+    org, since = bindparam("org_id"), bindparam("since", type_=User.created_at.type)
+    return (
+        Part("people", db.select(User.id, User.full_name, User.created_at, User.active)
+             .where(User.organisation_id == org, User.role.in_(("agent", "hr")), User.created_at >= since),
+             Person, order_by=(User.full_name,), limit=2),
+        Part("codes", db.select(Organisation.code).where(Organisation.id == org, Organisation.code != "%:x"), _code),
+    )
+
+
+def test_a_textual_union_reads_the_same_rows_with_its_constants_written_into_its_sql(app):
+    org = OrganisationFactory(code="ORG-TEXT")
+    for name, role in (("Anne", "agent"), ("Bruno", "hr"), ("Chloé", "agent"), ("Denis", "admin")):
+        UserFactory(full_name=name, role=role, organisation=org)
+    db.session.commit()
+    params = {"org_id": org.id, "since": datetime(2000, 1, 1)}  # naive: read as UTC by UTCDateTime
+    plain, textual = PartsUnion(_constant_parts()), PartsUnion(_constant_parts(), textual=True)
+    expected = plain.read(params)
+    with count_queries(app) as counter:
+        rows = textual.read(params)
+    assert rows == expected and [p.full_name for p in rows["people"]] == ["Anne", "Bruno"]
+    assert rows["people"][0].created_at.tzinfo is not None and rows["codes"] == ["ORG-TEXT"]
+    (sql,) = _selects(counter)
+    if db.engine.dialect.name == "postgresql":  # written into the SQL; only the values of `read` sent
+        assert "'agent', 'hr'" in sql and "LIMIT 2" in sql and "'%%:x'" in sql
+        assert set(re.findall(r"%\((\w+)\)s", sql)) == {"org_id", "since"}
+    else:  # SQLite's driver has positional placeholders: the statement runs as it is
+        assert list(textual._textual.values()) == [None]
+    assert textual.read({**params, "org_id": -1}) == plain.read({**params, "org_id": -1})
+
+
+def test_a_textual_union_sees_what_the_session_has_not_flushed_yet(app):
+    org = OrganisationFactory(code="ORG-FLUSH")
+    db.session.commit()
+    UserFactory(full_name="Pending", role="agent", organisation=org)  # added, not flushed
+    rows = PartsUnion(_constant_parts(), textual=True).read({"org_id": org.id, "since": datetime(2000, 1, 1)})
+    assert [p.full_name for p in rows["people"]] == ["Pending"]
+    db.session.rollback()
+
+
+def test_textual_statement_leaves_alone_what_it_cannot_write_into_the_sql():
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    from app.common.sql import inline_param, textual_statement
+
+    pg = PGDialect_psycopg()
+    union = PartsUnion(_constant_parts())
+    written = textual_statement(union.statement, pg, {"org_id", "since"})
+    sql = str(written.compile(dialect=pg))
+    assert "'agent', 'hr'" in sql and "(%(org_id)s::INTEGER)" in sql and "::INTEGER)::" not in sql
+    assert "(%(since)s::TIMESTAMP WITH TIME ZONE)" in sql
+    assert textual_statement(union.statement, SQLiteDialect_pysqlite(), {"org_id", "since"}) is None
+    assert textual_statement(union.statement, pg, {"org_id"}) is None  # :since given by nobody
+    computed = db.select(User.id).where(User.created_at >= bindparam("now", callable_=datetime.now))
+    assert textual_statement(computed, pg, set()) is None  # a value computed when it runs
+    page = db.select(User.id).limit(inline_param("rows"))
+    assert textual_statement(page, pg, {"rows"}) is None  # a value of `read` written into the SQL
+    listed = db.select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
+    assert textual_statement(listed, pg, {"ids"}) is None  # an IN list given when it runs
