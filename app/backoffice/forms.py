@@ -192,8 +192,9 @@ CHOOSE = prerendered_choice("", "— Choisissez —")
 @lru_cache(maxsize=64)
 def prerendered_colleague_choices(colleagues):
     """The hand-over select's choices: « — Choisissez — » then these colleagues (a tuple of rows of id and
-    full name), as PrerenderedChoices written once per list (the rows are the key: a pure function of them)."""
-    return PrerenderedChoices([CHOOSE, *(prerendered_choice(str(c.id), c.full_name) for c in colleagues)])
+    full name, as ColleagueRow or a plain tuple), as PrerenderedChoices written once per list (the rows are the
+    key: a pure function of them)."""
+    return PrerenderedChoices([CHOOSE, *(prerendered_choice(str(id_), full_name) for id_, full_name in colleagues)])
 
 
 _kept_group_choices = [None, None]  # [the groups (the process's kept active groups), their choices by exclude]

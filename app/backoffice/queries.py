@@ -22,7 +22,7 @@ from app.backoffice.models import (
 )
 from app.common.models import UTCDateTime
 from app.common.refcache import fresh, keep
-from app.common.sql import Part, PartsUnion, first
+from app.common.sql import Part, PartsUnion, as_tuple, first
 from app.common.timezones import utcnow
 from app.extensions import db
 
@@ -127,6 +127,8 @@ class DebriefRow(NamedTuple):
 
 
 class ColleagueRow(NamedTuple):
+    """A colleague the request may be handed over to; the request page reads them as plain (id, full name)."""
+
     id: int
     full_name: str
 
@@ -153,7 +155,7 @@ class RequestPage:
     group_ids: set
     groups: tuple
     recent_count: int | None
-    colleagues: list
+    colleagues: list  # of (id, full name)
 
 
 class GroupRef(NamedTuple):
@@ -273,7 +275,8 @@ def _page_union(role, has_organisation, with_request=True, groups=True):
         owner = db.exists(db.select(target.c.id).where(target.c.author_id == user_id))
         parts.append(Part("colleagues", db.select(User.id, User.full_name).where(
             User.organisation_id == db.bindparam("organisation_id"), User.role == Role.AGENT,
-            User.active.is_(True), User.id != user_id, owner), ColleagueRow, order_by=(User.full_name,)))
+            User.active.is_(True), User.id != user_id, owner), as_tuple, order_by=(User.full_name,)))
+        # as_tuple: (id, full name), as ColleagueRow holds them, without a Python call per colleague (~40 rows).
     return PartsUnion(parts)
 
 

@@ -46,10 +46,18 @@ REQUEST_PAGE_ENDPOINTS = {name: f"backoffice.{name}" for name in (
     "answer", "note", "invite", "reroute", "transfer", "fiche_create", "upstream")}
 
 
+_detail_prefixes = {}  # application prefix (script root) -> detail_prefix()
+
+
 def detail_prefix():
     """The request page's address without its reference, for a list's rows to append theirs: one url_for per
-    page rather than one per row (references are made of URL-safe letters, digits and dashes)."""
-    return url_for("backoffice.detail", reference="-")[:-1]
+    process and application prefix, not one per row nor per page (references are made of URL-safe letters,
+    digits and dashes)."""
+    root = request.script_root
+    prefix = _detail_prefixes.get(root)
+    if prefix is None:
+        prefix = _detail_prefixes[root] = url_for("backoffice.detail", reference="-")[:-1]
+    return prefix
 
 
 def request_or_404(reference):
@@ -81,8 +89,11 @@ def _apply_error(form, exc):
 @roles(Role.AGENT)
 def mine():
     page, opt_out = lists.my_requests(current_user, request.args.get("page"))
+    # As on the board: the preference form kept per process (pristine_form) unless a saved form waits.
+    preference = (PreferenceForm(email_opt_out=opt_out) if has_pending_form()
+                  else pristine_form(PreferenceForm, email_opt_out=opt_out))
     return render_template("backoffice/mine.html", page=page, rows=page.items, detail_prefix=detail_prefix(),
-                           preference=PreferenceForm(email_opt_out=opt_out))
+                           preference=preference)
 
 
 @bp.route("/demandes/nouvelle", methods=["GET", "POST"])
@@ -119,26 +130,28 @@ def new():
 def detail(reference):
     # The request and its page's parts in one query, every part read through the request found in the
     # reader's scope: out of it, not found (404) as request_or_404 says, and nothing of it read.
-    row, parts = queries.read_request_page(current_user, reference)
+    user = current_user._get_current_object()  # the signed-in user, looked up once (not per proxy access)
+    row, parts = queries.read_request_page(user, reference)
     if row is None:
         abort(404)
     show_citizen = request.args.get("usager") == "1"
-    citizen = requests.read_citizen_block(current_user, row) if show_citizen else None
-    requests.mark_read(current_user, row, parts.messages)
+    citizen = requests.read_citizen_block(user, row) if show_citizen else None
+    requests.mark_read(user, row, parts.messages)
     return render_detail(row, citizen=citizen, parts=parts)
 
 
 def render_detail(row, status=200, citizen=None, parts=None, **forms):
     """The request page as the user's role may see it (admins: metadata only); `parts` are
     queries.request_page_parts' when the caller read them."""
-    parts = parts or queries.request_page_parts(current_user, row)
+    user = current_user._get_current_object()
+    parts = parts or queries.request_page_parts(user, row)
     actions = allowed_actions(row)
     context = {"req": row, "citizen": citizen, "actions": actions,
                "urls": segment_urls(REQUEST_PAGE_ENDPOINTS, "reference", row.reference),
-               "may_see_citizen": row.can_see_citizen_block(current_user, parts.group_ids),
-               "is_owner": row.is_owner(current_user)}
-    if current_user.role != Role.ADMIN:
-        context.update(messages=queries.messages_for(row, current_user, parts.messages), events=parts.events,
+               "may_see_citizen": row.can_see_citizen_block(user, parts.group_ids),
+               "is_owner": row.is_owner(user)}
+    if user.role != Role.ADMIN:
+        context.update(messages=queries.messages_for(row, user, parts.messages), events=parts.events,
                        attachments=parts.attachments, expected_by=pdf.answer_expected_by(row),
                        debriefs=parts.debriefs)
     # A GET page with no form saved at a session expiry shows its forms untouched: their fields are kept per
@@ -154,7 +167,7 @@ def render_detail(row, status=200, citizen=None, parts=None, **forms):
             form[name].choices = values
         return form
 
-    if current_user.role == Role.EXPERT:
+    if user.role == Role.EXPERT:
         # Only the forms the page shows (the template's conditions: the allowed actions, a first answer given).
         def shown(key, form_class, condition, prefix="", choices=None):
             return form_of(key, form_class, prefix, choices) if condition else None

@@ -73,6 +73,7 @@ class PristineForm:
 
 
 _pristine_forms = {}  # (form class, prefix, data) -> the form, without CSRF field, filled from nothing
+_kept_fields = set()  # the fields of those forms (by identity): never filled or changed once built (field_once)
 
 
 def pristine_form(form_class, prefix="", choices=None, **data):
@@ -85,12 +86,14 @@ def pristine_form(form_class, prefix="", choices=None, **data):
     form = _pristine_forms.get(key)
     if form is None:
         form = _pristine_forms[key] = form_class(formdata=None, prefix=prefix, meta={"csrf": False}, **data)
+        _kept_fields.update(form)
     fields = {}
     for name, values in (choices or {}).items():
         kept = form[name]
         field = fields[name] = object.__new__(type(kept))  # a copy (copy.copy would make an UnboundField)
         field.__dict__.update(vars(kept))
         field.choices = values
+        field.pristine_origin = kept  # the kept field it copies, all but its choices (field_once's key)
     return PristineForm(form, prefix, fields)
 
 
@@ -111,14 +114,32 @@ def field_once_renderer(env, template="_macros/forms.html", macro="field"):
     holds nothing of the request (pristine_field_key), rendered as the macro renders it otherwise; every time
     when templates reload (debug server). A request page shows a dozen empty fields, the same for everyone."""
     rendered = {}
+    by_kept_field = {}  # (a field of a form pristine_form keeps, the arguments) -> its output, when kept
+    by_origin = {}  # (the kept select a pristine_form's select copies, the arguments) -> _select_once's parts
+    by_origin_select = {}  # the same key -> the output before and after the options of a PrerenderedSelect
 
     def render(field, kwargs):
         return getattr(env.get_template(template).module, macro)(field, **kwargs)
 
     def field_once(field, **kwargs):
-        key = None if env.auto_reload else pristine_field_key(field, kwargs)
+        if env.auto_reload:
+            return render(field, kwargs)
+        if field in _kept_fields:  # never changes: whether it is kept, and its key, are worked out once
+            key = (field, *sorted(kwargs.items())) if kwargs else field
+            html = by_kept_field.get(key)
+            if html is None:
+                html = _once(field, kwargs)
+                if pristine_field_key(field, kwargs) is not None:
+                    by_kept_field[key] = html
+            return html
+        if "pristine_origin" in vars(field):  # a copy of a kept select: a select is never pristine_field_key's
+            return _select_once(field, kwargs)
+        return _once(field, kwargs)
+
+    def _once(field, kwargs):
+        key = pristine_field_key(field, kwargs)
         if key is None:
-            return _select_once(field, kwargs) if not env.auto_reload else render(field, kwargs)
+            return _select_once(field, kwargs)
         html = rendered.get(key)
         if html is None:
             html = rendered[key] = render(field, kwargs)
@@ -129,18 +150,36 @@ def field_once_renderer(env, template="_macros/forms.html", macro="field"):
         stand-in that notes the arguments the macro passes), the select itself written for these choices."""
         if not isinstance(getattr(field, "choices", None), PrerenderedChoices) or field.data is not None:
             return render(field, kwargs)
-        key = pristine_field_key(_WithoutChoices(field), kwargs)
-        if key is None:
-            return render(field, kwargs)
-        kept = rendered.get(key)
+        # A pristine_form's copy of a kept select holds the same as it but its choices: its key is the kept one.
+        origin = vars(field).get("pristine_origin")
+        origin_key = None if origin is None else (origin, *sorted(kwargs.items())) if kwargs else origin
+        kept = None if origin_key is None else by_origin.get(origin_key)
         if kept is None:
-            stand_in = _WithoutChoices(field)
-            html = str(render(stand_in, kwargs))
-            if html.count(_MARK) != 1:
+            key = pristine_field_key(_WithoutChoices(field), kwargs)
+            if key is None:
                 return render(field, kwargs)
-            kept = rendered[key] = (*html.split(_MARK), stand_in.called_with)
+            kept = rendered.get(key)
+            if kept is None:
+                stand_in = _WithoutChoices(field)
+                html = str(render(stand_in, kwargs))
+                if html.count(_MARK) != 1:
+                    return render(field, kwargs)
+                kept = rendered[key] = (*html.split(_MARK), stand_in.called_with)
+            if origin_key is not None:
+                by_origin[origin_key] = kept
         before, after, widget_kwargs = kept
-        return Markup(before) + field(**widget_kwargs) + Markup(after)  # noqa: S704  # nosec B704 - macro output
+        if origin_key is not None and field.coerce is str and type(field.widget) is PrerenderedSelect:
+            # PrerenderedSelect writes a select with no choice selected as its opening tag (the same for every
+            # copy of the kept select), the choices' options as joined once, then </select>: the tag is kept.
+            options = field.choices.options_html()
+            around = by_origin_select.get(origin_key)
+            if around is None:
+                select, closing = str(field(**widget_kwargs)), options + "</select>"
+                if not select.endswith(closing):
+                    return Markup("".join((before, select, after)))  # noqa: S704  # nosec B704 - macro output
+                around = by_origin_select[origin_key] = (before + select[:-len(closing)], "</select>" + after)
+            return Markup("".join((around[0], options, around[1])))  # noqa: S704  # nosec B704 - macro output
+        return Markup("".join((before, field(**widget_kwargs), after)))  # noqa: S704  # nosec B704 - macro output
 
     return field_once
 

@@ -158,3 +158,31 @@ def test_board_preference_form_untouched_per_choice_then_refilled_once_from_a_sa
         session[PENDING] = "saved"
     assert "checked" in checkbox(client.get("/appui/pole").get_data(as_text=True))
     assert _without_tokens(client.get("/appui/pole").get_data(as_text=True)) == _without_tokens(blank)
+
+
+def test_mine_preference_form_untouched_per_choice_then_refilled_once_from_a_saved_form(app, db):
+    """« Mes demandes »'s preference form, as the board's: kept per process when untouched, one per choice, and
+    a form saved at a session expiry for the page still refills it, once."""
+    from app.accounts.models import PendingForm, hash_token
+    from app.accounts.sessions import PENDING
+
+    desk = agent()
+    group(experts=[expert()])
+    ask(desk)
+    client = _client(app, desk)
+
+    def checkbox(page):
+        return page.split('name="email_opt_out"')[0].rsplit("<input", 1)[1] + page.split('name="email_opt_out"')[1].split(">")[0]
+
+    blank = client.get("/appui/demandes").get_data(as_text=True)
+    assert "checked" not in checkbox(blank) and 'action="/appui/preferences"' in blank
+    client.post("/appui/preferences", data={"email_opt_out": "y"})
+    assert "checked" in checkbox(client.get("/appui/demandes").get_data(as_text=True))
+    client.post("/appui/preferences", data={})
+    db.session.add(PendingForm(key_hash=hash_token("saved"), user_id=desk.id, path="/appui/demandes",
+                               data=[["email_opt_out", "y"]]))
+    db.session.commit()
+    with client.session_transaction() as session:
+        session[PENDING] = "saved"
+    assert "checked" in checkbox(client.get("/appui/demandes").get_data(as_text=True))
+    assert _without_tokens(client.get("/appui/demandes").get_data(as_text=True)) == _without_tokens(blank)

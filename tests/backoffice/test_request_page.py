@@ -108,7 +108,7 @@ def test_a_request_out_of_scope_is_not_found_and_none_of_its_parts_is_read(app, 
 
 def test_the_colleagues_are_read_for_the_asking_agent_only(app, world):
     row, desk, colleague = world["row"], world["desk"], world["colleague"]
-    assert [c.full_name for c in _raw_parts(desk, row.reference)["colleagues"]] == ["Zoé Collègue"]
+    assert [(id_, name) for id_, name in _raw_parts(desk, row.reference)["colleagues"]] == [(colleague.id, "Zoé Collègue")]
     row.shared_with_site = True
     db.session.commit()
     view, parts = queries.read_request_page(colleague, row.reference)

@@ -86,3 +86,37 @@ def test_a_prerendered_select_is_written_in_the_macro_markup_kept(app):
         assert refused.colleague.errors and field_once(refused.colleague) == macro(refused.colleague)
         typed = MessageForm(formdata=MultiDict({"body": "Bonjour"}))
         assert field_once(typed.body) == macro(typed.body)  # not a select, not pristine: the macro
+
+
+
+def test_a_kept_field_is_keyed_once_and_renders_as_the_macro(app, monkeypatch):
+    """A pristine_form's fields never change: field_once works out their key once, then reads what it kept; a copy
+    of a kept select (its choices this page's) keeps the markup around its options, written for each list."""
+    from app.backoffice.forms import HandoverForm, InviteForm, group_choices, prerendered_colleague_choices
+    from app.backoffice.queries import GroupChoiceRow
+    from app.common import forms
+    from app.common.forms import pristine_form
+
+    def refused(*args):
+        raise AssertionError("the kept field's key was worked out again")
+
+    field_once = app.jinja_env.globals["field_once"]
+    groups = (GroupChoiceRow(1, "SC-A", "Pôle A", False, "69"), GroupChoiceRow(2, "SC-N", "Pôle <N>", True, ""))
+    lists = [((3, "Ana O'Neil"), (4, 'Jean "Jo" & <Fils>')), ((5, "Zoé"),), ()]
+    with app.app_context(), app.test_request_context("/"):
+        macro = _macro(app)
+        note, share = pristine_form(NoteForm, "note"), pristine_form(ShareForm, shared=True)
+        fields = [(note.body, {}), (note.body, {"type": "email"}), (share.shared, {})]
+        expected = [macro(field, **kwargs) for field, kwargs in fields]
+        invite = pristine_form(InviteForm, "invite", {"group": group_choices(groups, {1})})
+        handovers = [pristine_form(HandoverForm, "", {"colleague": prerendered_colleague_choices(colleagues)})
+                     for colleagues in lists]
+        selects = [invite.group] + [handover.colleague for handover in handovers]
+        expected_selects = [macro(select) for select in selects]
+        assert [field_once(field, **kwargs) for field, kwargs in fields] == expected
+        assert [field_once(selects[0]), field_once(selects[1])] == expected_selects[:2]  # keyed, kept
+        monkeypatch.setattr(forms, "pristine_field_key", refused)  # kept: no key is worked out again
+        assert [field_once(field, **kwargs) for field, kwargs in fields] == expected
+        for select, html in zip(selects, expected_selects, strict=True):  # other lists: the same markup
+            assert field_once(select) == html, select.name
+        assert len({select for select in expected_selects[1:]}) == 3
