@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from itertools import starmap
 from operator import itemgetter
 
-from sqlalchemy import Boolean, Integer
+from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -67,6 +67,36 @@ def in_select(column, select):
     side to match a few hundred values (a semi-join costed from estimates): a full scan where ten lookups do.
     """
     return InSelect(column, select)
+
+
+class _JoinedText(ColumnElement):
+    """See `joined_text`."""
+
+    inherit_cache = True
+    type = String()
+    _traverse_internals = [("text", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, text):
+        self.text = text
+
+
+@compiles(_JoinedText)
+def _group_concat(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.text, **kw)}, ',')"
+
+
+@compiles(_JoinedText, "postgresql")
+def _string_agg(element, compiler, **kw):
+    return f"string_agg({compiler.process(element.text, **kw)}, ',')"
+
+
+def joined_text(text):
+    """The non-NULL values of the text expression `text` joined by commas (an aggregate: NULL when none).
+
+    SQLAlchemy's `func.aggregate_strings` gives the same SQL, but its separator is a value written into the SQL
+    at each execution (a literal-execute parameter): the statement's whole text is then searched and rebuilt
+    every time it runs. Here the separator is part of the compiled SQL."""
+    return _JoinedText(text)
 
 
 @dataclass(frozen=True)
@@ -138,7 +168,7 @@ def id_list(column):
     For a list of a hundred ids read with a page: each row of a UNION costs its typed slots' processing in
     Python, and the ids need none of it. A select of this column without GROUP BY gives one row, its text
     NULL when no row matched."""
-    return db.func.aggregate_strings(db.cast(column, db.String), ",").label(f"{column.key}_list")
+    return joined_text(db.cast(column, db.String)).label(f"{column.key}_list")
 
 
 def ids(text):

@@ -1,5 +1,6 @@
 """app.common.sql.PartsUnion: several parts' small typed rows read in one query, each part's rows as its own
-row type, in its own order; and app.common.home, the home pages' contributions read through it."""
+row type, in its own order; and app.common.home, the home pages' contributions read through it. Also
+joined_text."""
 from datetime import datetime
 from typing import NamedTuple
 
@@ -8,7 +9,7 @@ from sqlalchemy import bindparam
 
 from app.accounts.models import Organisation, User
 from app.common import home
-from app.common.sql import Part, PartsUnion, id_list, ids
+from app.common.sql import Part, PartsUnion, id_list, ids, joined_text
 from app.extensions import db
 from tests.factories import OrganisationFactory, UserFactory
 from tests.query_counter import count_queries
@@ -101,3 +102,15 @@ def test_home_contributions_are_read_together_and_built_by_their_domain(app, mon
     assert len(_selects(counter)) == 1
     assert shown == {"colleagues": ["AGENT"], "organisation": (["ORG-HOME"], "hier")}
     assert home.read_home("nothing registered", user) == {}
+
+
+def test_joined_text_writes_its_separator_in_the_compiled_sql(app):
+    OrganisationFactory(code="ORG-B")
+    OrganisationFactory(code="ORG-A")
+    db.session.commit()
+    statement = db.select(joined_text(Organisation.code)).where(Organisation.code.like("ORG-_"))
+    compiled = statement.compile(dialect=db.engine.dialect)
+    assert not compiled.literal_execute_params and not compiled.post_compile_params  # nothing rendered per run
+    assert ", ','" in compiled.string
+    assert sorted(db.session.execute(statement).scalar_one().split(",")) == ["ORG-A", "ORG-B"]
+    assert db.session.execute(statement.where(Organisation.id == -1)).scalar_one() is None
