@@ -7,6 +7,7 @@ from operator import itemgetter
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from app.extensions import db
@@ -69,25 +70,22 @@ def in_select(column, select):
     return InSelect(column, select)
 
 
-class _JoinedText(ColumnElement):
-    """See `joined_text`."""
+class _JoinedText(FunctionElement):
+    """See `joined_text` (an aggregate function: its FROM and its GROUP BY behave as any function's)."""
 
+    name = "joined_text"
     inherit_cache = True
     type = String()
-    _traverse_internals = [("text", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, text):
-        self.text = text
 
 
 @compiles(_JoinedText)
 def _group_concat(element, compiler, **kw):
-    return f"group_concat({compiler.process(element.text, **kw)}, ',')"
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ',')"
 
 
 @compiles(_JoinedText, "postgresql")
 def _string_agg(element, compiler, **kw):
-    return f"string_agg({compiler.process(element.text, **kw)}, ',')"
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ',')"
 
 
 def joined_text(text):

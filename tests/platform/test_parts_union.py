@@ -165,3 +165,5 @@ def test_joined_text_writes_its_separator_in_the_compiled_sql(app):
     assert ", ','" in compiled.string
     assert sorted(db.session.execute(statement).scalar_one().split(",")) == ["ORG-A", "ORG-B"]
     assert db.session.execute(statement.where(Organisation.id == -1)).scalar_one() is None
+    codes = db.select(Organisation.code).where(Organisation.code.like("ORG-_")).subquery()
+    assert sorted(db.session.execute(db.select(joined_text(codes.c.code))).scalar_one().split(",")) == ["ORG-A", "ORG-B"]
