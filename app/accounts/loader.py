@@ -33,7 +33,7 @@ def load_user(identifier):
 
     query = _user_query()
     session = db.session()
-    row = session.connection().execute(query.statement, {"user_id": int(user_id)}).first()
+    row = query.built.run(session.connection(), {"user_id": int(user_id)}).first()
     if row is None:
         return None
     user_values = row[query.user_slice]
@@ -91,6 +91,7 @@ class _UserQuery:
         from sqlalchemy import bindparam
 
         from app.accounts.models import Organisation, Team, User
+        from app.common.sql import BuiltOnce
         from app.notifications.services import unread_count_column
 
         self.user, self.organisation, self.team = (_Entity(cls.__mapper__) for cls in (User, Organisation, Team))
@@ -103,6 +104,7 @@ class _UserQuery:
                          .outerjoin(teams, teams.c.id == users.c.team_id))
             .where(users.c.id == bindparam("user_id"))
         )
+        self.built = BuiltOnce(self.statement)
         n_user, n_organisation, n_team = len(self.user.columns), len(self.organisation.columns), len(self.team.columns)
         self.user_slice = slice(0, n_user)
         self.organisation_slice = slice(n_user, n_user + n_organisation)

@@ -32,7 +32,17 @@ from app.backoffice.models import (
 )
 from app.common.models import UTCDateTime
 from app.common.refcache import fresh, keep
-from app.common.sql import Part, PartsUnion, as_tuple, capped_window, first, in_select, inline, inline_param
+from app.common.sql import (
+    Part,
+    PartsUnion,
+    as_tuple,
+    capped_window,
+    first,
+    in_select,
+    inline,
+    inline_param,
+    joined_text,
+)
 from app.common.timezones import as_utc, to_local, utcnow
 from app.extensions import db
 from app.reports.catalog_models import Procedure
@@ -321,7 +331,7 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
         total = capped_total
     distinct_departments = (db.select(pairs.c.department).where(pairs.c.department.is_not(None))
                             .group_by(pairs.c.department).subquery("distinct_departments"))
-    departments = db.select(db.func.aggregate_strings(distinct_departments.c.department, ",")
+    departments = db.select(joined_text(distinct_departments.c.department)
                             .label("departments"))
     procedures = db.select(Procedure.id, Procedure.title).where(Procedure.id.in_(db.select(pairs.c.procedure_id)))
     return PartsUnion([

@@ -9,7 +9,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
-from app.common.sql import Part, PartsUnion, capped_page, first, inline, inline_param
+from app.common.sql import Part, PartsUnion, capped_page, first, inline, inline_param, joined_text
 from app.common.timezones import timezone_for_department, utcnow
 from app.extensions import db
 from app.reports import labels, search
@@ -153,7 +153,7 @@ def board_applications(actor):
 def _label_ids():
     """SQL: the ids of the report's labels, "3,7" (NULL without any)."""
     return (
-        db.select(db.func.aggregate_strings(db.cast(ReportLabelLink.label_id, String), ","))
+        db.select(joined_text(db.cast(ReportLabelLink.label_id, String)))
         .where(ReportLabelLink.report_id == Report.id)
         .scalar_subquery()
     )

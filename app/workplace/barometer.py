@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Organisation, Role
 from app.audit.services import audit
 from app.common.models import utcnow
+from app.common.sql import joined_text
 from app.extensions import db
 from app.workplace import anonymity
 from app.workplace.enums import BAROMETER_CODES, CampaignStatus
@@ -258,7 +259,7 @@ def _own_trend_statement(level, quarters, without_department):
                    .where(T.quarter.in_(quarters), *where).group_by(T.quarter, key).subquery())
         pair = grouped.c.key + db.literal("=", db.String) + db.cast(grouped.c.respondents, db.String)
         return db.select(grouped.c.quarter, db.literal(kind, db.String).label("kind"),
-                         db.func.aggregate_strings(pair, ",").label("counts"), *no_sums).group_by(grouped.c.quarter)
+                         joined_text(pair).label("counts"), *no_sums).group_by(grouped.c.quarter)
 
     department_key = db.func.coalesce(db.func.nullif(T.department, ""), db.literal("?", db.String))
     parts = [counts_text("departments", department_key, (T.organisation_id.is_(None),))]

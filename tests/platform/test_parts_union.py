@@ -1,5 +1,6 @@
 """app.common.sql.PartsUnion: several parts' small typed rows read in one query, each part's rows as its own
-row type, in its own order; and app.common.home, the home pages' contributions read through it."""
+row type, in its own order; and app.common.home, the home pages' contributions read through it. Also the
+statements built once (BuiltOnce: their compiled form found without hashing their cache key) and joined_text."""
 import re
 from datetime import datetime
 from typing import NamedTuple
@@ -9,7 +10,7 @@ from sqlalchemy import bindparam
 
 from app.accounts.models import Organisation, User
 from app.common import home
-from app.common.sql import Part, PartsUnion, id_list, ids
+from app.common.sql import BuiltOnce, Part, PartsUnion, id_list, ids, joined_text
 from app.extensions import db
 from tests.factories import OrganisationFactory, UserFactory
 from tests.query_counter import count_queries
@@ -166,3 +167,68 @@ def test_textual_statement_leaves_alone_what_it_cannot_write_into_the_sql():
     assert textual_statement(page, pg, {"rows"}) is None  # a value of `read` written into the SQL
     listed = db.select(User.id).where(User.id.in_(bindparam("ids", expanding=True)))
     assert textual_statement(listed, pg, {"ids"}) is None  # an IN list given when it runs
+
+
+def test_a_part_sees_what_the_session_has_not_flushed_yet_as_the_session_would(app):
+    org = OrganisationFactory(code="ORG-FLUSH")
+    db.session.commit()
+    union = PartsUnion([Part("codes", db.select(Organisation.code).where(Organisation.id == bindparam("org_id")),
+                             _code)])
+    org.code = "ORG-FLUSHED"  # pending: the read flushes it first (the session's autoflush)
+    assert union.read({"org_id": org.id})["codes"] == ["ORG-FLUSHED"]
+    with db.session.no_autoflush:
+        org.code = "ORG-PENDING"
+        assert union.read({"org_id": org.id})["codes"] == ["ORG-FLUSHED"]
+    db.session.rollback()
+
+
+def test_a_statement_built_once_is_compiled_once_and_its_events_still_fire(app):
+    user = UserFactory(full_name="Once")
+    db.session.commit()
+    user_id = user.id
+    built = BuiltOnce(db.select(User.full_name, db.literal("x", db.String).label("fixed"))
+                      .where(User.id == bindparam("user_id")))
+    connection = db.session.connection()
+    engine_cache = len(db.engine._compiled_cache)
+    with count_queries(app) as counter:
+        first = built.run(connection, {"user_id": user_id})
+        assert first.all() == [("Once", "x")]
+        again = built.run(connection, {"user_id": -1})
+        assert again.all() == []
+    assert len(_selects(counter)) == 2  # before_cursor_execute ran for each (query counts, reads outside transactions)
+    assert again.context.compiled is first.context.compiled  # found again, not compiled twice
+    assert again.context.cache_hit == connection.dialect.CACHE_HIT
+    assert len(db.engine._compiled_cache) == engine_cache  # kept with the statement, not in the engine's cache
+
+
+def test_the_compiled_statement_is_found_by_an_equal_key_too_and_never_by_another_statement(app):
+    from app.common.sql import _CompiledOnce
+
+    cache, dialect = _CompiledOnce(), db.engine.dialect
+    statement = db.select(User.id).where(User.id == bindparam("user_id"))
+    key = statement._generate_cache_key().key
+    cache[(dialect, key, (), False, False)] = "compiled"
+    assert cache.get((dialect, key, (), False, False)) == "compiled"  # the same key object
+    rebuilt = db.select(User.id).where(User.id == bindparam("user_id"))._generate_cache_key().key
+    assert rebuilt is not key and cache.get((dialect, rebuilt, (), False, False)) == "compiled"  # an equal one
+    other = db.select(User.email).where(User.id == bindparam("user_id"))._generate_cache_key().key
+    assert cache.get((dialect, other, (), False, False)) is None
+    assert cache.get((dialect, key, ("user_id",), False, False)) is None  # other options: compiled apart
+    for n in range(4):
+        cache[(dialect, key, (str(n),), False, False)] = n
+    assert cache.get((dialect, key, (), False, False)) is None  # the oldest left (a few entries kept)
+    assert cache.get((dialect, key, ("3",), False, False)) == 3
+
+
+def test_joined_text_writes_its_separator_in_the_compiled_sql(app):
+    OrganisationFactory(code="ORG-B")
+    OrganisationFactory(code="ORG-A")
+    db.session.commit()
+    statement = db.select(joined_text(Organisation.code)).where(Organisation.code.like("ORG-_"))
+    compiled = statement.compile(dialect=db.engine.dialect)
+    assert not compiled.literal_execute_params and not compiled.post_compile_params  # nothing rendered per run
+    assert ", ','" in compiled.string
+    assert sorted(db.session.execute(statement).scalar_one().split(",")) == ["ORG-A", "ORG-B"]
+    assert db.session.execute(statement.where(Organisation.id == -1)).scalar_one() is None
+    codes = db.select(Organisation.code).where(Organisation.code.like("ORG-_")).subquery()
+    assert sorted(db.session.execute(db.select(joined_text(codes.c.code))).scalar_one().split(",")) == ["ORG-A", "ORG-B"]
