@@ -166,7 +166,8 @@ def test_the_handover_select_renders_its_kept_options_as_wtforms_would(app):
     from app.backoffice.queries import ColleagueRow
 
     rows = (ColleagueRow(7, "Anne <Dupont> & « Fils »"), ColleagueRow(12, 'Jean "Jo" Martin'))
-    with app.test_request_context("/"):
+    # A fresh application context first: the fixture's may hold a user left in g by an earlier test.
+    with app.app_context(), app.test_request_context("/"):
         kept, plain = HandoverForm(), HandoverForm()
         kept.colleague.choices = prerendered_colleague_choices(rows)
         plain.colleague.choices = [SelectChoice("", "— Choisissez —")] + [SelectChoice(str(r.id), r.full_name)
