@@ -133,56 +133,40 @@ def test_request_page_forms_untouched_then_refilled_once_from_a_saved_form(app, 
     assert _without_tokens(client.get(path).get_data(as_text=True)) == _without_tokens(blank)
 
 
+def _preference_form_kept_then_refilled(db, client, user, path):
+    """The page's e-mail preference form: untouched, one kept per choice; a form saved at a session expiry for the
+    page refills it, once."""
+    from app.accounts.models import PendingForm, hash_token
+    from app.accounts.sessions import PENDING
+
+    def checkbox(page):
+        return page.split('name="email_opt_out"')[0].rsplit("<input", 1)[1] + page.split('name="email_opt_out"')[1].split(">")[0]
+
+    blank = client.get(path).get_data(as_text=True)
+    assert "checked" not in checkbox(blank) and 'action="/appui/preferences"' in blank
+    client.post("/appui/preferences", data={"email_opt_out": "y"})
+    assert "checked" in checkbox(client.get(path).get_data(as_text=True))
+    client.post("/appui/preferences", data={})
+    db.session.add(PendingForm(key_hash=hash_token("saved"), user_id=user.id, path=path,
+                               data=[["email_opt_out", "y"]]))
+    db.session.commit()
+    with client.session_transaction() as session:
+        session[PENDING] = "saved"
+    assert "checked" in checkbox(client.get(path).get_data(as_text=True))
+    assert _without_tokens(client.get(path).get_data(as_text=True)) == _without_tokens(blank)
+
+
 def test_board_preference_form_untouched_per_choice_then_refilled_once_from_a_saved_form(app, db):
     """The board's preference form is kept per process when untouched, one per choice (pristine_form), and a form
     saved at a session expiry for the board still refills it, once."""
-    from app.accounts.models import PendingForm, hash_token
-    from app.accounts.sessions import PENDING
-
     caf = expert()
     group(experts=[caf])
-    client = _client(app, caf)
-
-    def checkbox(page):
-        return page.split('name="email_opt_out"')[0].rsplit("<input", 1)[1] + page.split('name="email_opt_out"')[1].split(">")[0]
-
-    blank = client.get("/appui/pole").get_data(as_text=True)
-    assert "checked" not in checkbox(blank)
-    client.post("/appui/preferences", data={"email_opt_out": "y"})
-    assert "checked" in checkbox(client.get("/appui/pole").get_data(as_text=True))
-    client.post("/appui/preferences", data={})
-    db.session.add(PendingForm(key_hash=hash_token("saved"), user_id=caf.id, path="/appui/pole",
-                               data=[["email_opt_out", "y"]]))
-    db.session.commit()
-    with client.session_transaction() as session:
-        session[PENDING] = "saved"
-    assert "checked" in checkbox(client.get("/appui/pole").get_data(as_text=True))
-    assert _without_tokens(client.get("/appui/pole").get_data(as_text=True)) == _without_tokens(blank)
+    _preference_form_kept_then_refilled(db, _client(app, caf), caf, "/appui/pole")
 
 
 def test_mine_preference_form_untouched_per_choice_then_refilled_once_from_a_saved_form(app, db):
-    """« Mes demandes »'s preference form, as the board's: kept per process when untouched, one per choice, and
-    a form saved at a session expiry for the page still refills it, once."""
-    from app.accounts.models import PendingForm, hash_token
-    from app.accounts.sessions import PENDING
-
+    """« Mes demandes »'s preference form, as the board's."""
     desk = agent()
     group(experts=[expert()])
     ask(desk)
-    client = _client(app, desk)
-
-    def checkbox(page):
-        return page.split('name="email_opt_out"')[0].rsplit("<input", 1)[1] + page.split('name="email_opt_out"')[1].split(">")[0]
-
-    blank = client.get("/appui/demandes").get_data(as_text=True)
-    assert "checked" not in checkbox(blank) and 'action="/appui/preferences"' in blank
-    client.post("/appui/preferences", data={"email_opt_out": "y"})
-    assert "checked" in checkbox(client.get("/appui/demandes").get_data(as_text=True))
-    client.post("/appui/preferences", data={})
-    db.session.add(PendingForm(key_hash=hash_token("saved"), user_id=desk.id, path="/appui/demandes",
-                               data=[["email_opt_out", "y"]]))
-    db.session.commit()
-    with client.session_transaction() as session:
-        session[PENDING] = "saved"
-    assert "checked" in checkbox(client.get("/appui/demandes").get_data(as_text=True))
-    assert _without_tokens(client.get("/appui/demandes").get_data(as_text=True)) == _without_tokens(blank)
+    _preference_form_kept_then_refilled(db, _client(app, desk), desk, "/appui/demandes")
