@@ -34,3 +34,15 @@ def ask(author, operator="caf", citizen=None, consent=None, now=None, **values):
     request = requests.create_request(author, base, citizen=citizen, consent=consent, now=now)
     db.session.refresh(request)
     return request
+
+
+def rsa_procedure():
+    """A « Demande de RSA » procedure of a new application of a new operator (committed)."""
+    from app.reports.catalog_models import Procedure
+    from tests.reports.factories import ApplicationFactory, OperatorFactory
+
+    application = ApplicationFactory(operator=OperatorFactory())
+    procedure = Procedure(application_id=application.id, code="rsa", title="Demande de RSA")
+    db.session.add(procedure)
+    db.session.commit()
+    return procedure

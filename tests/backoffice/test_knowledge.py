@@ -8,7 +8,7 @@ from app.backoffice import conversation, debriefs, fiches, queries
 from app.backoffice.knowledge_models import FicheUse
 from app.notifications.models import Notification, OutboxEmail
 from app.passports.models import PassportEntry
-from tests.backoffice.factories import agent, ask, expert, group
+from tests.backoffice.factories import agent, ask, expert, group, rsa_procedure
 from tests.factories import PASSWORD, UserFactory
 from tests.passports.core_factories import CompetencyFactory
 
@@ -80,13 +80,7 @@ def test_a_fiche_needs_an_answered_request(db):
 
 
 def test_recurrent_problem_at_the_threshold(app, db):
-    from app.reports.catalog_models import Procedure
-    from tests.reports.factories import ApplicationFactory, OperatorFactory
-
-    application = ApplicationFactory(operator=OperatorFactory())
-    procedure = Procedure(application_id=application.id, code="rsa", title="Demande de RSA")
-    db.session.add(procedure)
-    db.session.commit()
+    procedure = rsa_procedure()
     caf = expert()
     group(experts=[caf])
     desk = agent()
@@ -106,7 +100,7 @@ def test_recurrent_problem_at_the_threshold(app, db):
     from app.reports.models import Report
 
     report = db.session.scalar(db.select(Report))
-    assert report.application_id == application.id and rows[0].reference in report.what_happened
+    assert report.application_id == procedure.application_id and rows[0].reference in report.what_happened
     db.session.expire_all()
     assert {r.report_reference for r in db.session.scalars(db.select(type(rows[0])))} == {report.reference}
 

@@ -10,7 +10,7 @@ from app.backoffice import conversation, queries
 from app.backoffice.models import SupportRequest
 from app.common.dbreads import is_plain_read
 from app.extensions import db
-from tests.backoffice.factories import CITIZEN, CONSENT, agent, ask, expert, group
+from tests.backoffice.factories import CITIZEN, CONSENT, agent, ask, expert, group, rsa_procedure
 from tests.factories import PASSWORD, UserFactory
 from tests.query_counter import count_queries
 
@@ -75,13 +75,7 @@ def test_the_page_row_answers_as_the_mapped_request(world):
 
 
 def test_the_page_row_names_its_procedure(db):
-    from app.reports.catalog_models import Procedure
-    from tests.reports.factories import ApplicationFactory, OperatorFactory
-
-    application = ApplicationFactory(operator=OperatorFactory())
-    procedure = Procedure(application_id=application.id, code="rsa", title="Demande de RSA")
-    db.session.add(procedure)
-    db.session.commit()
+    procedure = rsa_procedure()
     caf = expert()
     group(experts=[caf])
     row = ask(agent(), procedure_id=procedure.id)
