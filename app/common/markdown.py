@@ -7,6 +7,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+# mdurl (markdown-it's URL encoder and decoder) fills its per-process tables on first use, and puts each table in
+# its cache before filling it: a second thread rendering a link meanwhile reads a short table (IndexError, a 500
+# under gunicorn's threads). Rendered once here, at import, under the import lock: the tables are full before
+# any request thread renders a link.
+_md.render("[lien](https://exemple.fr/é?a=b#c) <https://exemple.fr/x> <usager@exemple.fr>")
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
