@@ -113,12 +113,27 @@ def page(browser, live_server, demo):
     context = browser.new_context(base_url=live_server, bypass_csp=True, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(10000)
+    page.content = _content_once_loaded(page)
     yield page
     context.close()
 
 
+def _content_once_loaded(page):
+    """`page.content()` once the current document has loaded. A click that submits a form returns when
+    the next page is committed, before its HTML is parsed: read at once, the content could be empty (seen
+    in CI: « assert 'Vous partagez ce parcours' in '' »)."""
+    content = page.content
+
+    def loaded_content():
+        page.wait_for_load_state()
+        return content()
+
+    return loaded_content
+
+
 def audit_accessibility(page):
     """Run axe-core on the current page; returns the violations (empty list when clean)."""
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = result["violations"]
@@ -134,6 +149,7 @@ def audit_htmlcs(page):
     errors (type 1; warnings and notices are for a person to judge) as [{code, message, element}]."""
     if not HTMLCS.exists():
         _unavailable("html_codesniffer missing (npm ci --ignore-scripts)")
+    page.wait_for_load_state()
     page.add_script_tag(path=str(HTMLCS))
     return page.evaluate("""() => new Promise((resolve, reject) => {
         // HTML_CodeSniffer 2.5.1 looks its autocomplete (H98) messages up as "InvalidAutoComplete_…" but
