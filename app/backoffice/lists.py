@@ -271,10 +271,11 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
     ranks = [(value, rank) for value, rank in RANKS if urgency in (None, value)]
     Inv = SupportInvitation
     invitations = db.select(Inv.request_id).where(
-        or_(Inv.group_id.in_(groups), Inv.user_id == inline_param("expert")))
-    # The invited requests are read once (the page, its total and the filters use them), by id: the history
-    # of invitations on closed requests is dropped here. Only other groups' requests are kept: the parts are
-    # then disjoint (a request has one group and one urgency), read with UNION ALL, no duplicate to remove.
+        Inv.request_open, or_(Inv.group_id.in_(groups), Inv.user_id == inline_param("expert")))
+    # The invited requests are read once (the page, its total and the filters use them), by id: the invitations
+    # of closed requests are left out by the partial indexes (`request_open`; the request's status is checked
+    # too). Only other groups' requests are kept: the parts are then disjoint (a request has one group and one
+    # urgency), read with UNION ALL, no duplicate to remove.
     invited = (db.select(R.id, R.status, R.urgency, R.created_at, R.department, R.procedure_id, R.assignee_id,
                          R.first_answer_at, R.due_at)
                .where(in_select(R.id, invitations), R.group_id.not_in(groups), _not_closed()).cte("invited"))

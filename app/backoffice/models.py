@@ -159,6 +159,12 @@ class SupportRequest(RequestFacts, db.Model):
         Index("ix_support_requests_open_board", "group_id", "urgency", "created_at", "id",
               postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'"),
               postgresql_include=["department", "procedure_id"]),
+        # The board's invited part: the open requests other groups were invited on, looked up by id and read
+        # from the index alone (the heap rows are wide: situation, citizen block).
+        Index("ix_support_requests_open_by_id", "id",
+              postgresql_where=text("status <> 'closed'"), sqlite_where=text("status <> 'closed'"),
+              postgresql_include=["group_id", "status", "urgency", "created_at", "department", "procedure_id",
+                                  "assignee_id", "first_answer_at", "due_at"]),
         # « Problème récurrent » on the request page: a group's requests on one procedure since a date.
         Index("ix_support_requests_group_procedure_created", "group_id", "procedure_id", "created_at"),
         # The sites' answered requests of a period with their first-answer delay, read from the index alone:
@@ -296,6 +302,14 @@ class SupportInvitation(db.Model):
     """Another group or a named expert invited on a request (each one is a hand-off)."""
 
     __tablename__ = "support_invitations"
+    # The expert board reads the invitations of open requests only: without them, a group's whole history of
+    # invitations (mostly on closed requests, growing with the years) was read and each request looked up.
+    __table_args__ = (
+        Index("ix_support_invitations_open_group", "group_id", "request_id",
+              postgresql_where=text("request_open"), sqlite_where=text("request_open")),
+        Index("ix_support_invitations_open_user", "user_id", "request_id",
+              postgresql_where=text("request_open"), sqlite_where=text("request_open")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"), index=True)
@@ -303,6 +317,9 @@ class SupportInvitation(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_automatic: Mapped[bool] = mapped_column(default=False)
+    # Whether the request is open (not closed): kept by `conversation` when the request closes or reopens
+    # (`invitations_follow_request`), set from the requests' status by the seeders (`invitations_follow_status`).
+    request_open: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     request = relationship(SupportRequest, back_populates="invitations")

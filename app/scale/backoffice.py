@@ -341,6 +341,9 @@ def seed_backoffice(sizes, people, rng, now, bar_for, config):
                                          "created_at"), writer.messages, bar)
     insert_rows("support_invitations", ("id", "request_id", "group_id", "user_id", "invited_by_id", "is_automatic",
                                         "created_at"), writer.invitations)
+    from app.backoffice.invitations import follow_status
+
+    follow_status()  # the invitations of closed requests leave the expert board's index
     with bar_for("Étapes d'appui", len(writer.events)) as bar:
         insert_rows("support_events", ("id", "request_id", "actor_id", "action", "label", "is_handoff",
                                        "created_at"), writer.events, bar)

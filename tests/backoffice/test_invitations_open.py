@@ -1,0 +1,98 @@
+"""Invitations follow their request: the expert board reads the invitations of open requests only
+(`request_open`), kept when the request closes or reopens, set from the requests' status by the seeders and
+by the migration that added it."""
+from flask_migrate import downgrade, upgrade
+
+from app.backoffice import conversation, invitations, lists
+from app.backoffice.models import SupportInvitation
+from app.extensions import db
+from tests.backoffice.factories import agent, ask, expert, group
+from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
+
+BEFORE = "e2b9d4f6a031"  # the revision before request_open
+
+
+def _marks():
+    return dict(db.session.execute(db.select(SupportInvitation.id, SupportInvitation.request_open)).all())
+
+
+def _board(user):
+    return [r.id for r in lists.board_page(user).items]
+
+
+def test_an_invited_group_sees_the_request_while_it_is_open_and_again_when_it_reopens(db):
+    caf, national_expert = expert(), expert(department="75")
+    group(experts=[caf])
+    national = group("APPUI-CAF-NAT", national=True, experts=[national_expert])
+    author = agent()
+    row, other = ask(author), ask(author)
+    conversation.invite(caf, row, group=national, message="Avis national ?")
+    conversation.invite(caf, other, expert=national_expert)
+    assert set(_board(national_expert)) == {row.id, other.id}
+
+    conversation.close(author, row, "yes")
+    assert _board(national_expert) == [other.id]
+    assert [i.request_open for i in row.invitations] == [False]  # the loaded ones say what the table says
+    db.session.expire_all()
+    assert {i.request_open for i in row.invitations} == {False}
+    assert {i.request_open for i in other.invitations} == {True}
+    assert invitations.follow_status() == 0  # kept step by step = set from the statuses
+
+    conversation.agent_message(author, row, "Finalement, la CAF demande un autre justificatif.")
+    assert set(_board(national_expert)) == {row.id, other.id}
+    assert {i.request_open for i in row.invitations} == {True}
+    assert invitations.follow_status() == 0
+
+
+def test_follow_status_sets_every_mark_from_the_requests_status(db):
+    caf, national_expert = expert(), expert(department="75")
+    group(experts=[caf])
+    national = group("APPUI-CAF-NAT", national=True, experts=[national_expert])
+    author = agent()
+    kept, closed = ask(author), ask(author)
+    for row in (kept, closed):
+        conversation.invite(caf, row, group=national)
+    conversation.close(author, closed, "no")
+    expected = _marks()
+    db.session.execute(db.update(SupportInvitation).values(  # bulk writes that left the marks wrong
+        request_open=db.case((SupportInvitation.request_id == closed.id, True), else_=False)))
+    db.session.commit()
+    assert _board(national_expert) == []  # the open one unmarked; the closed one marked, its status still read
+
+    assert invitations.follow_status() == 2
+    db.session.commit()
+    assert _marks() == expected
+    assert _board(national_expert) == [kept.id]
+
+
+def test_the_migration_marks_the_invitations_of_closed_requests(tmp_path):
+    from app import create_app
+
+    url = fresh_database_url(tmp_path)
+    try:
+        other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
+        with other.app_context():
+            upgrade(revision="heads")
+            caf = expert()
+            group(experts=[caf])
+            national = group("APPUI-CAF-NAT", national=True)
+            author = agent()
+            kept, closed = ask(author), ask(author)
+            for row in (kept, closed):
+                conversation.invite(caf, row, group=national)
+            conversation.close(author, closed, "yes")
+            expected = {kept.invitations[0].id: True, closed.invitations[0].id: False}
+            db.session.remove()  # no open transaction: on PostgreSQL it would block the downgrade's ALTER
+            downgrade(revision=BEFORE)
+            assert "request_open" not in {c["name"] for c in db.inspect(db.engine).get_columns("support_invitations")}
+            upgrade(revision="heads")
+            assert _marks() == expected
+            indexes = {i["name"] for i in db.inspect(db.engine).get_indexes("support_invitations")}
+            assert {"ix_support_invitations_open_group", "ix_support_invitations_open_user"} <= indexes
+            assert "ix_support_requests_open_by_id" in {i["name"] for i in db.inspect(db.engine).get_indexes(
+                "support_requests")}
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if PG_URL:
+            drop_pg_database(url)
