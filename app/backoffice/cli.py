@@ -1,11 +1,12 @@
-"""flask support ...: groups, members, the daily escalation and the weekly digest."""
+"""flask support ...: groups, members, the daily escalation, the weekly digest, the invitations' repair."""
 
 import click
 from flask.cli import AppGroup
 
 from app.accounts.models import find_user_by_email
-from app.backoffice import escalation, groups
+from app.backoffice import escalation, groups, invitations
 from app.common.cli import fail as _fail
+from app.extensions import db
 
 support_cli = AppGroup("support", help="Appui expert : pôles d'appui, escalade, synthèse hebdomadaire.")
 groups_cli = AppGroup("groups", help="Pôles d'appui.")
@@ -131,3 +132,11 @@ def digest_command():
     sent = escalation.digest()
     click.echo(f"Synthèse envoyée à {len(sent)} pôle(s)" + (
         " : " + ", ".join(f"{code} ({n})" for code, n in sent.items()) if sent else "") + ".")
+
+
+@support_cli.command("repair-invitations")
+def repair_invitations_command():
+    """Set whether each invitation's request is open from the requests' status (after bulk writes; idempotent)."""
+    changed = invitations.follow_status()
+    db.session.commit()
+    click.echo(f"{changed} invitation(s) remise(s) en accord avec le statut de leur demande.")

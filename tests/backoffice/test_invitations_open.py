@@ -96,3 +96,21 @@ def test_the_migration_marks_the_invitations_of_closed_requests(tmp_path):
     finally:
         if PG_URL:
             drop_pg_database(url)
+
+
+def test_the_repair_command_sets_the_marks_again(app, db):
+    caf = expert()
+    group(experts=[caf])
+    national = group("APPUI-CAF-NAT", national=True)
+    author = agent()
+    row = ask(author)
+    conversation.invite(caf, row, group=national)
+    db.session.execute(db.update(SupportInvitation).values(request_open=False))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["support", "repair-invitations"])
+    assert result.exit_code == 0, result.output
+    assert "1 invitation(s) remise(s) en accord" in result.output
+    db.session.expire_all()
+    assert set(_marks().values()) == {True}
+    assert "0 invitation(s)" in runner.invoke(args=["support", "repair-invitations"]).output
