@@ -420,15 +420,6 @@ def _read_board(user, group_ids, shape, params, with_scope=False):
     return found, filters
 
 
-def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None):
-    """The board's page of rows (read_board's)."""
-    return read_board(user, view, department, procedure_id, urgency, page_arg, now).page
-
-
-def board_filters(user):
-    """(départements, [(procedure id, title)]) of the open requests in the expert's scope (read_board's)."""
-    board = read_board(user)
-    return board.departments, board.procedures
 
 
 @lru_cache(maxsize=1)
@@ -461,8 +452,3 @@ def my_requests(user, page_arg=None, now=None):
     width = len(ROW_COLUMNS)
     page = window.page([_row(row[:width], now, row[width]) for row in found["rows"]], found["total"][0])
     return page, bool(found["opt_out"] and found["opt_out"][0])
-
-
-def my_requests_page(user, page_arg=None, now=None):
-    """« Mes demandes d'appui »'s page of rows (my_requests')."""
-    return my_requests(user, page_arg, now)[0]

@@ -4,7 +4,6 @@ its team, a fix verified after one's report) offered as passport lines for A7.2,
 The passport learns them through signals (receivers.py); the holder chooses to add them. Such a line is
 « garantie »: the evidence is the platform's own record, listed in the line's evidence log.
 """
-from dataclasses import dataclass
 
 from app.audit.services import audit
 from app.common.timezones import utcnow
@@ -32,15 +31,6 @@ class ContributionError(ValueError):
     """Adding contributions refused (French message)."""
 
 
-@dataclass(frozen=True)
-class OfferedLine:
-    """A line offered on the passport page: one competency, the contributions that show it."""
-
-    competency: Competency
-    level: int
-    offers: list
-
-
 def record_offer(holder, kind, key, reference, label, occurred_at=None):
     """Remember a verified contribution of this holder (once per key); the caller's receiver commits."""
     kind = ContributionKind(kind)
@@ -57,40 +47,29 @@ def record_offer(holder, kind, key, reference, label, occurred_at=None):
     return offer
 
 
-def offered_lines(holder):
-    """Contributions not yet added, one line per competency of the reference (unknown codes are left out)."""
-    offers = db.session.scalars(
-        db.select(ContributionOffer).where(ContributionOffer.holder_id == holder.id,
-                                           ContributionOffer.entry_id.is_(None))
-        .order_by(ContributionOffer.competency_code, ContributionOffer.occurred_at, ContributionOffer.id)
-    ).all()
-    if not offers:
-        return []
-    codes = sorted({o.competency_code for o in offers})
-    competencies = {c.code: c for c in db.session.scalars(db.select(Competency).where(Competency.code.in_(codes)))}
-    return [OfferedLine(competencies[code], max(o.level for o in offers if o.competency_code == code),
-                        [o for o in offers if o.competency_code == code])
-            for code in codes if code in competencies]
-
-
 def add_contribution_line(holder, competency_code):
     """The holder adds their pending contributions for one competency as one guaranteed line."""
-    line = next((line for line in offered_lines(holder) if line.competency.code == competency_code), None)
-    if line is None:
+    competency = db.session.scalar(db.select(Competency).where(Competency.code == competency_code))
+    offers = db.session.scalars(
+        db.select(ContributionOffer).where(ContributionOffer.holder_id == holder.id,
+                                           ContributionOffer.competency_code == competency_code,
+                                           ContributionOffer.entry_id.is_(None))
+        .order_by(ContributionOffer.occurred_at, ContributionOffer.id)).all() if competency else []
+    if not offers:
         raise ContributionError("Aucune contribution à ajouter pour cette compétence.")
     now = utcnow()
-    evidence = "; ".join(f"{o.reference} — {o.label}" for o in line.offers)
+    evidence = "; ".join(f"{o.reference} — {o.label}" for o in offers)
     entry = PassportEntry(
-        holder_id=holder.id, competency_id=line.competency.id, level=line.level,
+        holder_id=holder.id, competency_id=competency.id, level=max(o.level for o in offers),
         source=EntrySource.CONTRIBUTION.value, status=EntryStatus.VALIDATED.value, validated_at=now,
         description="Contributions vérifiées par Passerelle : " + evidence,
     )
     db.session.add(entry)
     db.session.flush()
-    for offer in line.offers:
+    for offer in offers:
         offer.entry_id = entry.id
         db.session.add(EvidenceLog(entry_id=entry.id, actor_id=holder.id, action="contribution_added",
                                    note=f"{offer.kind_label} : {offer.reference} — {offer.label}"))
-    audit(holder, "passport.contribution_line", entry, {"competency": competency_code, "contributions": len(line.offers)})
+    audit(holder, "passport.contribution_line", entry, {"competency": competency_code, "contributions": len(offers)})
     db.session.commit()
     return entry

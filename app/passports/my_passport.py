@@ -2,8 +2,9 @@
 organisation, who read it (« qui a consulté mon passeport »), the contributions they may add.
 
 The four lists are named parts of one UNION ALL (app.common.sql.PartsUnion), read as plain rows: one round
-trip, no ORM object. Each part reads what the separate queries read (scope.own_entries, reads.reads_of,
-contributions.offered_lines); the page sorts the lines as the other passport lists do (scope.sorted_entries).
+trip, no ORM object. Each part reads what the separate queries read (scope.own_entries, reads.reads_of, the
+holder's contribution offers not yet added, which contributions.add_contribution_line adds one competency at a
+time); the page sorts the lines as the other passport lists do (scope.sorted_entries).
 """
 import functools
 from dataclasses import dataclass

@@ -46,3 +46,25 @@ def rsa_procedure():
     db.session.add(procedure)
     db.session.commit()
     return procedure
+
+
+def board_page(user, view="all", department=None, procedure_id=None, urgency=None, page_arg=None, now=None):
+    """The expert board's page of rows, as the board view reads it."""
+    from app.backoffice import lists
+
+    return lists.read_board(user, view, department, procedure_id, urgency, page_arg, now).page
+
+
+def board_filters(user):
+    """(départements, [(procedure id, title)]) of the open requests in the expert's scope, as the board reads them."""
+    from app.backoffice import lists
+
+    board = lists.read_board(user)
+    return board.departments, board.procedures
+
+
+def my_requests_page(user, page_arg=None, now=None):
+    """« Mes demandes d'appui »'s page of rows, as the view reads it."""
+    from app.backoffice import lists
+
+    return lists.my_requests(user, page_arg, now)[0]

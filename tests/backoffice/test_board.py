@@ -9,7 +9,7 @@ from app.backoffice.models import SupportAttachment, SupportGroup
 from app.common.refcache import forget
 from app.extensions import db
 from app.reports.catalog_models import Procedure
-from tests.backoffice.factories import agent, ask, expert, group
+from tests.backoffice.factories import agent, ask, board_filters, board_page, expert, group, my_requests_page
 from tests.factories import PASSWORD
 from tests.query_counter import count_queries
 from tests.reports.factories import ApplicationFactory, OperatorFactory
@@ -24,7 +24,7 @@ def _procedure(code):
 
 
 def _ids(user, *args, **kwargs):
-    return [r.id for r in lists.board_page(user, *args, **kwargs).items]
+    return [r.id for r in board_page(user, *args, **kwargs).items]
 
 
 def test_board_sorts_by_urgency_then_age_and_filters(db):
@@ -36,7 +36,7 @@ def test_board_sorts_by_urgency_then_age_and_filters(db):
     assert _ids(caf) == [eviction.id, from_01.id, old_plain.id]
     assert _ids(caf, department="01") == [from_01.id]
     # The totals: the view's own count, or (« Toutes », no urgency chosen) the filters' pairs summed.
-    assert [lists.board_page(caf, **kw).total for kw in ({}, {"department": "01"}, {"department": "02"},
+    assert [board_page(caf, **kw).total for kw in ({}, {"department": "01"}, {"department": "02"},
                                                           {"urgency": "eviction"}, {"view": "new"})] == [3, 1, 0, 1, 3]
     assert _ids(caf, urgency="eviction") == [eviction.id]
     conversation.take(caf, old_plain)
@@ -155,10 +155,10 @@ def test_board_and_my_requests_come_a_page_at_a_time(app, db, monkeypatch):
     group(experts=[caf])
     desk = agent()
     made = [ask(desk) for _ in range(3)]
-    first, second = lists.board_page(caf), lists.board_page(caf, page_arg="2")
+    first, second = board_page(caf), board_page(caf, page_arg="2")
     assert [r.id for r in first.items + second.items] == [r.id for r in made]  # same urgency: oldest first
     assert first.total == 3 and first.has_next and not second.has_next
-    assert [r.reference for r in lists.my_requests_page(desk).items] == [made[2].reference, made[1].reference]
+    assert [r.reference for r in my_requests_page(desk).items] == [made[2].reference, made[1].reference]
     board = _client(app, caf).get("/appui/pole?vue=new").get_data(as_text=True)
     assert "3 demandes" in board and "1 / 2" in board and "/appui/pole?page=2&amp;vue=new" in board
     mine = _client(app, desk).get("/appui/demandes?page=2").get_data(as_text=True)
@@ -170,19 +170,19 @@ def test_unread_answers_are_counted_until_the_agent_opens_the_request(app, db):
     group(experts=[caf])
     desk = agent()
     row = ask(desk)
-    assert lists.my_requests_page(desk).items[0].unread == 0
+    assert my_requests_page(desk).items[0].unread == 0
     conversation.answer(caf, row, "Première réponse.")
     conversation.answer(caf, row, "Précision.")
-    assert lists.my_requests_page(desk).items[0].unread == 2
+    assert my_requests_page(desk).items[0].unread == 2
     client = _client(app, desk)
     assert "2 nouvelles" in client.get("/appui/demandes").get_data(as_text=True)
     assert client.get(f"/appui/demandes/{row.reference}").status_code == 200
-    assert lists.my_requests_page(desk).items[0].unread == 0
+    assert my_requests_page(desk).items[0].unread == 0
     with count_queries(app) as counter:  # nothing new since: the second visit writes nothing
         assert client.get(f"/appui/demandes/{row.reference}").status_code == 200
     assert not [s for s in counter.statements if s.lstrip().upper().startswith("UPDATE SUPPORT_REQUESTS")]
     conversation.answer(caf, row, "Encore une.")
-    assert lists.my_requests_page(desk).items[0].unread == 1
+    assert my_requests_page(desk).items[0].unread == 1
 
 
 def test_board_filters_list_what_the_open_requests_hold(db):
@@ -193,8 +193,8 @@ def test_board_filters_list_what_the_open_requests_hold(db):
     closed = ask(agent(department="01"))
     closed.status, closed.closed_at = "closed", closed.created_at
     db.session.commit()
-    assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])
-    assert lists.board_page(caf, procedure_id=rsa.id).total == 1 and lists.board_page(caf).total == 1
+    assert board_filters(caf) == (["69"], [(rsa.id, "RSA")])
+    assert board_page(caf, procedure_id=rsa.id).total == 1 and board_page(caf).total == 1
 
 
 def test_board_filter_choices_kept_for_a_while_rows_and_totals_read_every_time(app, db):
@@ -204,17 +204,17 @@ def test_board_filter_choices_kept_for_a_while_rows_and_totals_read_every_time(a
     first = ask(agent(), procedure_id=rsa.id)
     app.config["BACKOFFICE_FILTERS_CACHE_SECONDS"] = 60
     try:
-        assert lists.board_filters(caf) == (["69"], [(rsa.id, "RSA")])
+        assert board_filters(caf) == (["69"], [(rsa.id, "RSA")])
         later = ask(agent(department="01"), urgency="eviction")
         board = lists.read_board(caf)
         # The choices are the kept ones (a new département shows after the delay); the rows and totals are
         # exact, whichever view or filter, as without the cache.
         assert (board.departments, board.procedures) == (["69"], [(rsa.id, "RSA")])
         assert [r.id for r in board.page.items] == [later.id, first.id] and board.page.total == 2
-        assert [lists.board_page(caf, **kw).total for kw in ({"department": "01"}, {"procedure_id": rsa.id},
+        assert [board_page(caf, **kw).total for kw in ({"department": "01"}, {"procedure_id": rsa.id},
                                                               {"urgency": "eviction"}, {"view": "new"})] == [1, 1, 1, 2]
         forget(lists.FILTERS_KEY)
-        assert lists.board_filters(caf) == (["01", "69"], [(rsa.id, "RSA")])
+        assert board_filters(caf) == (["01", "69"], [(rsa.id, "RSA")])
     finally:
         app.config["BACKOFFICE_FILTERS_CACHE_SECONDS"] = 0
         forget(lists.FILTERS_KEY)

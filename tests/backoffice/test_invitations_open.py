@@ -3,10 +3,10 @@
 by the migration that added it."""
 from flask_migrate import downgrade, upgrade
 
-from app.backoffice import conversation, invitations, lists
+from app.backoffice import conversation, invitations
 from app.backoffice.models import SupportInvitation
 from app.extensions import db
-from tests.backoffice.factories import agent, ask, expert, group
+from tests.backoffice.factories import agent, ask, board_page, expert, group
 from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
 
 BEFORE = "e2b9d4f6a031"  # the revision before request_open
@@ -17,7 +17,7 @@ def _marks():
 
 
 def _board(user):
-    return [r.id for r in lists.board_page(user).items]
+    return [r.id for r in board_page(user).items]
 
 
 def test_an_invited_group_sees_the_request_while_it_is_open_and_again_when_it_reopens(db):

@@ -158,13 +158,13 @@ def _measure(app, fraction):
 
 def _backoffice_counts(app, summary):
     """The expert board of a national group, the agent's « Mes demandes », and a request page for each."""
-    from app.backoffice import lists
     from app.backoffice.models import SupportRequest
+    from tests.backoffice.factories import board_page
 
     counts = {}
     expert, agent = find_user_by_email(summary.expert_email), find_user_by_email(summary.support_agent_email)
     assert expert.role == "expert" and agent.role == "agent"
-    board = lists.board_page(expert)
+    board = board_page(expert)
     assert board.items, "the national expert's board must list requests, or its count proves nothing"
     expert_client = app.test_client()
     _login(expert_client, expert.email)
