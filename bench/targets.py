@@ -175,7 +175,7 @@ def _support_targets():
     found = {}
     if expert is not None:
         found["expert_email"] = expert.email
-        listed = [row.reference for row in lists.board_page(expert).items]
+        listed = [row.reference for row in lists.read_board(expert).page.items]
         found["expert_request"] = db.session.scalar(
             db.select(SR.reference).where(SR.reference.in_(listed), SR.procedure_id.is_not(None))
             .order_by(SR.id).limit(1)) if listed else None

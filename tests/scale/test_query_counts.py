@@ -205,3 +205,20 @@ def test_query_counts_do_not_grow_with_the_data(app):
         exact["HR validation queue"] -= 1
         exact["similar reports (HTML)"] = 1 + 1
     assert {page: large[page] for page in exact} == exact
+    _bench_finds_its_targets(app)
+
+
+def _bench_finds_its_targets(app):
+    """`make bench` picks its users and pages on this seed (bench/targets.py reads with the app's own readers:
+    one of them renamed would break the benchmark, which no other test runs)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        from targets import pick
+    finally:
+        sys.path.pop(0)
+    found = pick(app)
+    assert found.agent_email and found.hr_email and found.module_slug
+    assert found.expert_email and found.expert_request and found.support_agent_email and found.agent_request
