@@ -27,7 +27,8 @@ def init_app(app):
     register_purger(purge_citizen_blocks)
     register_exporter("support", export_support)
     register_eraser(erase_support)
-    from app.backoffice import delay_summary, workplace_figures  # noqa: F401  (delay_summary: its listeners)
+    # delay_summary and open_counts: their listeners
+    from app.backoffice import delay_summary, open_counts, workplace_figures  # noqa: F401
 
     workplace_figures.register()
     from app.backoffice.debriefs import home_contribution

@@ -1,10 +1,10 @@
-"""flask support ...: groups, members, the daily escalation, the weekly digest, the invitations' repair."""
+"""flask support ...: groups, members, the daily escalation, the weekly digest, the repair of what is kept on write."""
 
 import click
 from flask.cli import AppGroup
 
 from app.accounts.models import find_user_by_email
-from app.backoffice import escalation, groups, invitations
+from app.backoffice import escalation, groups, invitations, open_counts
 from app.common.cli import fail as _fail
 from app.extensions import db
 
@@ -134,9 +134,12 @@ def digest_command():
         " : " + ", ".join(f"{code} ({n})" for code, n in sent.items()) if sent else "") + ".")
 
 
-@support_cli.command("repair-invitations")
-def repair_invitations_command():
-    """Set whether each invitation's request is open from the requests' status (after bulk writes; idempotent)."""
+@support_cli.command("repair")
+def repair_command():
+    """Set again, from the requests themselves, what the back office keeps on every write: whether each
+    invitation's request is open, and each group's number of open requests (after bulk writes; idempotent)."""
     changed = invitations.follow_status()
+    wrong = open_counts.rebuild(commit=False)
     db.session.commit()
-    click.echo(f"{changed} invitation(s) remise(s) en accord avec le statut de leur demande.")
+    click.echo(f"{changed} invitation(s) remise(s) en accord avec le statut de leur demande ; "
+               f"{wrong} pôle(s) dont le nombre de demandes ouvertes a été recompté.")

@@ -25,6 +25,7 @@ from app.backoffice.enums import URGENCY_RANK, Status, Urgency
 from app.backoffice.groups import group_ids_select
 from app.backoffice.models import (
     SupportGroup,
+    SupportGroupOpenCount,
     SupportInvitation,
     SupportMessage,
     SupportPreference,
@@ -300,8 +301,17 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
              .limit(inline_param("rows")).offset(inline_param("skip")).subquery("shown"))
     rows = db.select(*BOARD_ROW_COLUMNS).join(shown, shown.c.id == R.id)
 
-    capped_total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
-                                         db.select(invited.c.id).where(*invited_conditions)))
+    if view == "all" and not (by_department or by_procedure or urgency):
+        # The plain view's total: the groups' open requests as kept on every write (open_counts), and the
+        # invited ones (read for the page anyway) counted: exact, and no walk of a national backlog to count it.
+        C = SupportGroupOpenCount
+        kept = (db.select(db.func.coalesce(db.func.sum(C.open_requests), 0)).where(C.group_id.in_(groups))
+                .scalar_subquery())
+        invited_count = db.select(db.func.count()).select_from(invited).where(*invited_conditions).scalar_subquery()
+        capped_total = db.select(db.cast(kept + invited_count, db.Integer).label("total"))
+    else:
+        capped_total = _counted(db.union_all(db.select(R.id).where(R.group_id.in_(groups), *conditions),
+                                             db.select(invited.c.id).where(*invited_conditions)))
     scope_parts = _scope_parts() if with_scope else []
     if not with_filters:
         return PartsUnion([

@@ -278,6 +278,17 @@ class SupportDelayMonth(db.Model):
     median_hours: Mapped[float] = mapped_column(db.Float)
 
 
+class SupportGroupOpenCount(db.Model):
+    """The number of open (not closed) requests of one group, kept up to date when a request is created,
+    rerouted, closed or reopened (app.backoffice.open_counts): the expert board's total of its plain view is
+    read here rather than counted on every page."""
+
+    __tablename__ = "support_group_open_counts"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("support_groups.id", ondelete="CASCADE"), primary_key=True)
+    open_requests: Mapped[int] = mapped_column(default=0)
+
+
 class SupportMessage(db.Model):
     __tablename__ = "support_messages"
 

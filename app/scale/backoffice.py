@@ -336,6 +336,9 @@ def seed_backoffice(sizes, people, rng, now, bar_for, config):
     from app.backoffice.delay_summary import rebuild
 
     rebuild(commit=False)  # the monthly first-answer delays the working-conditions indicators read
+    from app.backoffice import open_counts
+
+    open_counts.rebuild(commit=False)  # each group's open requests, the expert board's total
     with bar_for("Échanges d'appui", len(writer.messages)) as bar:
         insert_rows("support_messages", ("id", "request_id", "author_id", "kind", "body", "hidden_from_agent",
                                          "created_at"), writer.messages, bar)

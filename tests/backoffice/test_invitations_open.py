@@ -98,7 +98,9 @@ def test_the_migration_marks_the_invitations_of_closed_requests(tmp_path):
             drop_pg_database(url)
 
 
-def test_the_repair_command_sets_the_marks_again(app, db):
+def test_the_repair_command_sets_the_marks_and_the_counts_again(app, db):
+    from app.backoffice.models import SupportGroupOpenCount
+
     caf = expert()
     group(experts=[caf])
     national = group("APPUI-CAF-NAT", national=True)
@@ -106,11 +108,16 @@ def test_the_repair_command_sets_the_marks_again(app, db):
     row = ask(author)
     conversation.invite(caf, row, group=national)
     db.session.execute(db.update(SupportInvitation).values(request_open=False))
+    db.session.execute(db.update(SupportGroupOpenCount).values(open_requests=7))
     db.session.commit()
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["support", "repair-invitations"])
+    result = runner.invoke(args=["support", "repair"])
     assert result.exit_code == 0, result.output
     assert "1 invitation(s) remise(s) en accord" in result.output
+    assert "1 pôle(s) dont le nombre de demandes ouvertes a été recompté" in result.output
     db.session.expire_all()
     assert set(_marks().values()) == {True}
-    assert "0 invitation(s)" in runner.invoke(args=["support", "repair-invitations"]).output
+    assert db.session.scalar(db.select(SupportGroupOpenCount.open_requests).where(
+        SupportGroupOpenCount.group_id == row.group_id)) == 1
+    again = runner.invoke(args=["support", "repair"]).output
+    assert "0 invitation(s)" in again and "0 pôle(s)" in again
