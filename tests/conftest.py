@@ -5,6 +5,7 @@ import os
 import re
 import secrets
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,27 @@ def fresh_database_url(tmp_path):
     if PG_URL:
         return create_pg_database(PG_URL, "passerelle_mig")
     return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+@contextmanager
+def fresh_app_context(tmp_path):
+    """An app on a new, empty database of the kind this run uses, its context pushed (for the migration tests);
+    the engine disposed and, on PostgreSQL, the database dropped afterwards."""
+    from app import create_app
+    from app.extensions import db
+
+    url = fresh_database_url(tmp_path)
+    try:
+        other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
+        with other.app_context():
+            try:
+                yield other
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        if PG_URL:
+            drop_pg_database(url)
 
 
 @pytest.fixture(scope="session")

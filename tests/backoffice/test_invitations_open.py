@@ -7,7 +7,7 @@ from app.backoffice import conversation, invitations
 from app.backoffice.models import SupportInvitation
 from app.extensions import db
 from tests.backoffice.factories import agent, ask, board_page, expert, group
-from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
+from tests.conftest import fresh_app_context
 
 BEFORE = "e2b9d4f6a031"  # the revision before request_open
 
@@ -66,36 +66,26 @@ def test_follow_status_sets_every_mark_from_the_requests_status(db):
 
 
 def test_the_migration_marks_the_invitations_of_closed_requests(tmp_path):
-    from app import create_app
-
-    url = fresh_database_url(tmp_path)
-    try:
-        other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
-        with other.app_context():
-            upgrade(revision="heads")
-            caf = expert()
-            group(experts=[caf])
-            national = group("APPUI-CAF-NAT", national=True)
-            author = agent()
-            kept, closed = ask(author), ask(author)
-            for row in (kept, closed):
-                conversation.invite(caf, row, group=national)
-            conversation.close(author, closed, "yes")
-            expected = {kept.invitations[0].id: True, closed.invitations[0].id: False}
-            db.session.remove()  # no open transaction: on PostgreSQL it would block the downgrade's ALTER
-            downgrade(revision=BEFORE)
-            assert "request_open" not in {c["name"] for c in db.inspect(db.engine).get_columns("support_invitations")}
-            upgrade(revision="heads")
-            assert _marks() == expected
-            indexes = {i["name"] for i in db.inspect(db.engine).get_indexes("support_invitations")}
-            assert {"ix_support_invitations_open_group", "ix_support_invitations_open_user"} <= indexes
-            assert "ix_support_requests_open_by_id" in {i["name"] for i in db.inspect(db.engine).get_indexes(
-                "support_requests")}
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if PG_URL:
-            drop_pg_database(url)
+    with fresh_app_context(tmp_path):
+        upgrade(revision="heads")
+        caf = expert()
+        group(experts=[caf])
+        national = group("APPUI-CAF-NAT", national=True)
+        author = agent()
+        kept, closed = ask(author), ask(author)
+        for row in (kept, closed):
+            conversation.invite(caf, row, group=national)
+        conversation.close(author, closed, "yes")
+        expected = {kept.invitations[0].id: True, closed.invitations[0].id: False}
+        db.session.remove()  # no open transaction: on PostgreSQL it would block the downgrade's ALTER
+        downgrade(revision=BEFORE)
+        assert "request_open" not in {c["name"] for c in db.inspect(db.engine).get_columns("support_invitations")}
+        upgrade(revision="heads")
+        assert _marks() == expected
+        indexes = {i["name"] for i in db.inspect(db.engine).get_indexes("support_invitations")}
+        assert {"ix_support_invitations_open_group", "ix_support_invitations_open_user"} <= indexes
+        assert "ix_support_requests_open_by_id" in {i["name"] for i in db.inspect(db.engine).get_indexes(
+            "support_requests")}
 
 
 def test_the_repair_command_sets_the_marks_and_the_counts_again(app, db):

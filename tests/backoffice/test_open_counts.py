@@ -9,7 +9,7 @@ from app.backoffice.models import SupportGroupOpenCount
 from app.common.refcache import forget
 from app.extensions import db
 from tests.backoffice.factories import agent, ask, board_page, expert, group
-from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
+from tests.conftest import fresh_app_context
 
 BEFORE = "f3c1a7e5b920"  # the revision before the counts
 
@@ -87,24 +87,14 @@ def test_rebuild_repairs_wrong_counts(db, kept_filters):
 
 
 def test_the_migration_counts_the_open_requests(tmp_path):
-    from app import create_app
-
-    url = fresh_database_url(tmp_path)
-    try:
-        other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
-        with other.app_context():
-            upgrade(revision="heads")
-            local_id = group(experts=[expert()]).id
-            author = agent()
-            ask(author)
-            conversation.close(author, ask(author), "yes")
-            db.session.remove()  # no open transaction: on PostgreSQL it would block the downgrade's DROP
-            downgrade(revision=BEFORE)
-            assert "support_group_open_counts" not in db.inspect(db.engine).get_table_names()
-            upgrade(revision="heads")
-            assert open_counts.stored() == open_counts.recount() == {local_id: 1}
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if PG_URL:
-            drop_pg_database(url)
+    with fresh_app_context(tmp_path):
+        upgrade(revision="heads")
+        local_id = group(experts=[expert()]).id
+        author = agent()
+        ask(author)
+        conversation.close(author, ask(author), "yes")
+        db.session.remove()  # no open transaction: on PostgreSQL it would block the downgrade's DROP
+        downgrade(revision=BEFORE)
+        assert "support_group_open_counts" not in db.inspect(db.engine).get_table_names()
+        upgrade(revision="heads")
+        assert open_counts.stored() == open_counts.recount() == {local_id: 1}

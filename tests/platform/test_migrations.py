@@ -4,7 +4,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from tests.conftest import PG_URL, drop_pg_database, fresh_database_url
+from tests.conftest import fresh_app_context
 
 
 def test_single_head(app):
@@ -15,23 +15,15 @@ def test_single_head(app):
 
 
 def test_upgrade_downgrade_upgrade(tmp_path):
-    from app import create_app
     from app.extensions import db
 
-    url = fresh_database_url(tmp_path)
-    try:
-        other = create_app("test", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(tmp_path))
-        with other.app_context():
-            upgrade(revision="heads")
-            tables = set(inspect(db.engine).get_table_names())
-            assert {"users", "organisations", "memberships", "audit_log"} <= tables
-            downgrade(revision="base")
-            assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-            upgrade(revision="heads")
-            assert set(inspect(db.engine).get_table_names()) == tables
-            expected = {t.name for t in db.metadata.sorted_tables}
-            assert expected <= tables
-            db.engine.dispose()
-    finally:
-        if PG_URL:
-            drop_pg_database(url)
+    with fresh_app_context(tmp_path):
+        upgrade(revision="heads")
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"users", "organisations", "memberships", "audit_log"} <= tables
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade(revision="heads")
+        assert set(inspect(db.engine).get_table_names()) == tables
+        expected = {t.name for t in db.metadata.sorted_tables}
+        assert expected <= tables
