@@ -27,8 +27,8 @@ def init_app(app):
     register_purger(purge_citizen_blocks)
     register_exporter("support", export_support)
     register_eraser(erase_support)
-    # delay_summary and open_counts: their listeners
-    from app.backoffice import delay_summary, open_counts, workplace_figures  # noqa: F401
+    # delay_summary, invitations and open_counts: their listeners
+    from app.backoffice import delay_summary, invitations, open_counts, workplace_figures  # noqa: F401
 
     workplace_figures.register()
     from app.backoffice.debriefs import home_contribution

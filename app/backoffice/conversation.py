@@ -2,7 +2,7 @@
 transfer, close with usefulness, reopen by a new message. The agent stays owner throughout."""
 from app.accounts.models import Role, User
 from app.audit.services import audit
-from app.backoffice import invitations, notify
+from app.backoffice import notify
 from app.backoffice.enums import MessageKind, Status, Usefulness
 from app.backoffice.groups import members
 from app.backoffice.models import SupportGroup, SupportInvitation
@@ -156,7 +156,6 @@ def close(actor, request, useful):
     request.status = check(request, "close").value
     request.useful = useful
     request.closed_at = utcnow()
-    invitations.follow_request(request)
     event(request, actor, "close", f"Clôturée par l'agent (réponse utile : {Usefulness(useful).label.lower()})")
     audit(actor, "support.close", request, {"useful": useful})
     db.session.commit()
@@ -170,7 +169,6 @@ def agent_message(actor, request, body):
         request.status = check(request, "reopen").value
         request.closed_at = None
         request.useful = None
-        invitations.follow_request(request)
         event(request, actor, "reopen", "Rouverte par un nouveau message de l'agent")
     else:
         check(request, "message")

@@ -1,24 +1,26 @@
 """Invitations follow their request's status: `request_open` is what the expert board reads.
 
-A request's invitations are marked when it closes or reopens (`follow_request`, called by `conversation`);
-the seeders, which write requests and invitations in bulk, set every mark from the requests' status
-(`follow_status`), which is also how a database whose marks went wrong is repaired.
+Whenever a request is updated through the ORM and its being open (not closed) changed, its invitations are
+marked in the same transaction (a listener, as app.backoffice.open_counts keeps the groups' counts). The
+seeders, which write requests and invitations in bulk, set every mark from the requests' status
+(`follow_status`), which is also the repair (`flask support repair`).
 """
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from app.backoffice.enums import Status
 from app.backoffice.models import SupportInvitation, SupportRequest
+from app.common.models import committed_and_current
 from app.extensions import db
 
 CLOSED = Status.CLOSED.value
 
 
-def follow_request(request):
-    """Mark `request`'s invitations open or not as the request now is (in the caller's transaction)."""
-    # The ORM's default synchronisation evaluates the condition on the invitations already loaded in the
-    # session and gives them the new value: they say the same as the table.
-    db.session.execute(update(SupportInvitation).where(SupportInvitation.request_id == request.id)
-                       .values(request_open=request.status != CLOSED))
+@event.listens_for(SupportRequest, "after_update")
+def _updated(_mapper, connection, request):
+    (before,), (now,) = committed_and_current(request, ("status",))
+    if (before == CLOSED) != (now == CLOSED):
+        connection.execute(update(SupportInvitation.__table__).where(
+            SupportInvitation.__table__.c.request_id == request.id).values(request_open=now != CLOSED))
 
 
 def follow_status():

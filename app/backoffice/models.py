@@ -182,9 +182,11 @@ class SupportRequest(RequestFacts, db.Model):
     department: Mapped[str | None] = mapped_column(String(3))
     operator: Mapped[str] = mapped_column(String(30))
     procedure_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_procedures.id"), index=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("support_groups.id"), index=True)
+    # Loaded before it is set (active_history): what the back office keeps on write (open_counts, invitations)
+    # compares the value a request leaves with the one it takes, even on a request expired by a commit.
+    group_id: Mapped[int] = mapped_column(ForeignKey("support_groups.id"), index=True, active_history=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value)
+    status: Mapped[str] = mapped_column(String(20), default=Status.NEW.value, active_history=True)
     subject: Mapped[str] = mapped_column(String(150))
     situation: Mapped[str] = mapped_column(Text)
     tried: Mapped[str] = mapped_column(Text, default="")
@@ -328,8 +330,8 @@ class SupportInvitation(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     is_automatic: Mapped[bool] = mapped_column(default=False)
-    # Whether the request is open (not closed): kept by `conversation` when the request closes or reopens
-    # (`invitations_follow_request`), set from the requests' status by the seeders (`invitations_follow_status`).
+    # Whether the request is open (not closed): kept when the request closes or reopens, set from the requests'
+    # status by the seeders and the repair (app.backoffice.invitations).
     request_open: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
     created_at = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 

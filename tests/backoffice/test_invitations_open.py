@@ -32,7 +32,6 @@ def test_an_invited_group_sees_the_request_while_it_is_open_and_again_when_it_re
 
     conversation.close(author, row, "yes")
     assert _board(national_expert) == [other.id]
-    assert [i.request_open for i in row.invitations] == [False]  # the loaded ones say what the table says
     db.session.expire_all()
     assert {i.request_open for i in row.invitations} == {False}
     assert {i.request_open for i in other.invitations} == {True}
@@ -111,3 +110,18 @@ def test_the_repair_command_sets_the_marks_and_the_counts_again(app, db):
         SupportGroupOpenCount.group_id == row.group_id)) == 1
     again = runner.invoke(args=["support", "repair"]).output
     assert "0 invitation(s)" in again and "0 pôle(s)" in again
+
+
+def test_any_write_of_the_status_through_the_orm_marks_the_invitations(db):
+    caf = expert()
+    group(experts=[caf])
+    national = group("APPUI-CAF-NAT", national=True)
+    row = ask(agent())
+    conversation.invite(caf, row, group=national)
+    row.status = "closed"  # not through conversation (an administrator's correction, a future job)
+    db.session.commit()
+    assert set(_marks().values()) == {False}
+    row.status = "taken"
+    db.session.commit()
+    assert set(_marks().values()) == {True}
+    assert invitations.follow_status() == 0

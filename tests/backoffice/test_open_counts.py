@@ -98,3 +98,15 @@ def test_the_migration_counts_the_open_requests(tmp_path):
         assert "support_group_open_counts" not in db.inspect(db.engine).get_table_names()
         upgrade(revision="heads")
         assert open_counts.stored() == open_counts.recount() == {local_id: 1}
+
+
+def test_a_status_or_group_written_on_a_request_expired_by_a_commit_still_counts(db):
+    group(experts=[expert()])
+    national = group("APPUI-CAF-NAT", national=True)
+    row = ask(agent())  # committed: its attributes expired, the values it leaves are loaded when set
+    row.group_id = national.id
+    db.session.commit()
+    assert _kept_equals_counted() == {national.id: 1}
+    row.status = "closed"
+    db.session.commit()
+    assert _kept_equals_counted() == {}
