@@ -53,17 +53,24 @@ class QuestionResult:
     is_right: bool
 
 
-@dataclass
 class AttemptOutcome:
-    attempt: QuizAttempt
-    results: list
-    completion: ModuleCompletion | None
-    is_new: bool
-    attempt_id: int | None = None  # read before the commit, so that using it costs no query
+    """What submit_attempt did: the attempt (new, or the one recorded first with the same submission key), its
+    per-question results, the module's completion it brought (or None), whether it is new, and its id (read
+    before the commit, so that using it costs no query).
 
-    def __post_init__(self):
-        if self.attempt_id is None and self.attempt is not None:
-            self.attempt_id = self.attempt.id
+    An attempt written without the ORM (_insert_attempt) comes as its columns, `written`: it is made a QuizAttempt
+    (not added to the session) when `attempt` is first read; the quiz page's POST reads only `attempt_id`."""
+
+    def __init__(self, attempt, results, completion, is_new, attempt_id=None, written=None):
+        self._attempt, self._written = attempt, written
+        self.results, self.completion, self.is_new = results, completion, is_new
+        self.attempt_id = attempt.id if attempt_id is None and attempt is not None else attempt_id
+
+    @property
+    def attempt(self):
+        if self._attempt is None and self._written is not None:
+            self._attempt = QuizAttempt(id=self.attempt_id, **self._written)
+        return self._attempt
 
 
 # --- enrolments ------------------------------------------------------------------------------
@@ -328,7 +335,7 @@ def _insert_attempt(user, module, values, results, submission_key):
         return AttemptOutcome(previous, results_for(previous), None, False)
     db.session.commit()
     # Not added to the session: what the callers read of it (id, score, answers...) is what was written.
-    return AttemptOutcome(QuizAttempt(id=attempt_id, **values), results, None, True, attempt_id)
+    return AttemptOutcome(None, results, None, True, attempt_id, written=values)
 
 
 @dataclass
