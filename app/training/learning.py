@@ -9,6 +9,7 @@ from app.accounts import queries
 from app.accounts.models import User
 from app.audit.services import audit, insert_audited
 from app.common.models import utcnow
+from app.common.sql import commit_keeping_loaded
 from app.common.urls import local_path
 from app.extensions import db
 from app.notifications.services import notify
@@ -333,7 +334,7 @@ def _insert_attempt(user, module, values, results, submission_key):
             db.select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.submission_key == submission_key)
         )
         return AttemptOutcome(previous, results_for(previous), None, False)
-    db.session.commit()
+    commit_keeping_loaded(db.session())  # the attempt is the request's only write: nothing loaded has changed
     # Not added to the session: what the callers read of it (id, score, answers...) is what was written.
     return AttemptOutcome(None, results, None, True, attempt_id, written=values)
 
