@@ -7,6 +7,7 @@ from app.audit.models import AuditLog
 from app.common.dbreads import COMMITS_ALONE
 from app.common.models import utcnow
 from app.common.retention import months
+from app.common.sql import BuiltOnce
 from app.extensions import db
 
 
@@ -45,12 +46,13 @@ def insert_audited(table, values, actor, action, details=None):
     statement (a data-modifying WITH); returns the new row's id. When no transaction is open it is a
     transaction by itself (dbreads.COMMITS_ALONE): one round trip instead of BEGIN, two INSERTs and COMMIT,
     committed as durably as any other write (synchronous_commit is left as it is). The caller still commits
-    (nothing left to send when it ran on its own). No ORM object is made: no unit of work, no flush events."""
+    (nothing left to send when it ran on its own). No ORM object is made: no unit of work, no flush events; the
+    statement runs on the session's connection, its compiled form found without hashing it (sql.BuiltOnce)."""
     session = db.session()
     line = _values(actor, action, None, details)
     params = dict(values, **{f"audit_{name}": value for name, value in line.items() if name != "target_id"})
     params.update(audit_target_type=table.name, audit_at=utcnow())
-    new_id = session.execute(_audited_insert(table, tuple(sorted(values))), params).scalar_one()
+    new_id = _audited_insert(table, tuple(sorted(values))).run(session.connection(), params).scalar_one()
     session.info[WROTE_OTHER] = True  # not only an audit row: the commit is a durable one
     return int(new_id)
 
@@ -68,8 +70,8 @@ def _audited_insert(table, names):
         else db.bindparam(f"audit_{name}", type_=audit_table.c[name].type)
         for name in columns
     ]).select_from(new_row)
-    return (db.insert(audit_table).from_select(columns, line).returning(audit_table.c.target_id)
-            .add_cte(new_row, nest_here=True).execution_options(**{COMMITS_ALONE: True}))
+    return BuiltOnce(db.insert(audit_table).from_select(columns, line).returning(audit_table.c.target_id)
+                     .add_cte(new_row, nest_here=True).execution_options(**{COMMITS_ALONE: True}))
 
 
 # Read audits (« who read my passport », report and support reads) commit a transaction that wrote

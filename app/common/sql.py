@@ -142,6 +142,17 @@ class BuiltOnce:
         return connection.execute(self.statement, params, execution_options=self._options)
 
 
+def commit_keeping_loaded(session):
+    """Commit `session` without expiring the objects it holds: for a transaction whose writes changed none of them
+    (rows written by Core statements only), where reading the signed-in user again after the commit would cost a
+    query. The commit itself is the usual one, as durable."""
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 @dataclass(frozen=True)
 class CappedWindow:
     """Where a page starts, and how far its total is counted: `window` rows from the start of the list

@@ -9,6 +9,7 @@ from app.accounts import queries
 from app.accounts.models import User
 from app.audit.services import audit, insert_audited
 from app.common.models import utcnow
+from app.common.sql import commit_keeping_loaded
 from app.common.urls import local_path
 from app.extensions import db
 from app.notifications.services import notify
@@ -53,17 +54,24 @@ class QuestionResult:
     is_right: bool
 
 
-@dataclass
 class AttemptOutcome:
-    attempt: QuizAttempt
-    results: list
-    completion: ModuleCompletion | None
-    is_new: bool
-    attempt_id: int | None = None  # read before the commit, so that using it costs no query
+    """What submit_attempt did: the attempt (new, or the one recorded first with the same submission key), its
+    per-question results, the module's completion it brought (or None), whether it is new, and its id (read
+    before the commit, so that using it costs no query).
 
-    def __post_init__(self):
-        if self.attempt_id is None and self.attempt is not None:
-            self.attempt_id = self.attempt.id
+    An attempt written without the ORM (_insert_attempt) comes as its columns, `written`: it is made a QuizAttempt
+    (not added to the session) when `attempt` is first read; the quiz page's POST reads only `attempt_id`."""
+
+    def __init__(self, attempt, results, completion, is_new, attempt_id=None, written=None):
+        self._attempt, self._written = attempt, written
+        self.results, self.completion, self.is_new = results, completion, is_new
+        self.attempt_id = attempt.id if attempt_id is None and attempt is not None else attempt_id
+
+    @property
+    def attempt(self):
+        if self._attempt is None and self._written is not None:
+            self._attempt = QuizAttempt(id=self.attempt_id, **self._written)
+        return self._attempt
 
 
 # --- enrolments ------------------------------------------------------------------------------
@@ -326,9 +334,9 @@ def _insert_attempt(user, module, values, results, submission_key):
             db.select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.submission_key == submission_key)
         )
         return AttemptOutcome(previous, results_for(previous), None, False)
-    db.session.commit()
+    commit_keeping_loaded(db.session())  # the attempt is the request's only write: nothing loaded has changed
     # Not added to the session: what the callers read of it (id, score, answers...) is what was written.
-    return AttemptOutcome(QuizAttempt(id=attempt_id, **values), results, None, True, attempt_id)
+    return AttemptOutcome(None, results, None, True, attempt_id, written=values)
 
 
 @dataclass

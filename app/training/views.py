@@ -217,23 +217,24 @@ def quiz(slug):
     state = None if request.method == "POST" and learning.never_locked(module) else module_state(current_user, module)
     if state is not None and state.locked:
         return render_template("training/locked.html", module=module, state=state), 403
-    form = QuizSubmitForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
+        # No QuizSubmitForm is built to read the submission: CSRFProtect checked its token before the view (as on
+        # every form) and its other field has no validator. The form is built only when the quiz is shown again.
+        submitted = request.form
         # Scoring does not depend on the order of the choices: they are drawn in the attempt's order only when
         # the quiz is shown again.
         questions = learning.quiz_of(module.current_version)
-        answers = {q.qid: request.form.getlist(f"q-{q.qid}") for q in questions}
+        answers = {q.qid: submitted.getlist(f"q-{q.qid}") for q in questions}
         try:
-            outcome = learning.submit_attempt(current_user, module, answers, form.submission_key.data or None,
+            outcome = learning.submit_attempt(current_user, module, answers, submitted.get("submission_key") or None,
                                               state=state, questions=questions)
         except learning.EmptyAnswers as exc:
             return render_template("training/quiz.html", module=module, questions=_attempt_questions(
-                module, state or module_state(current_user, module)), form=form, error=str(exc)), 400
+                module, state or module_state(current_user, module)), form=QuizSubmitForm(), error=str(exc)), 400
         except learning.InvalidAnswers as exc:
             abort(400, str(exc))
         return redirect(url_for("training.attempt", slug=slug, attempt_id=outcome.attempt_id))
+    form = QuizSubmitForm()
     form.submission_key.data = secrets.token_urlsafe(16)
     return render_template("training/quiz.html", module=module, questions=_attempt_questions(module, state), form=form)
 

@@ -241,3 +241,26 @@ def test_completion_signal_carries_the_models_when_the_quiz_page_used_the_cache(
     (module, version), = received
     assert isinstance(module, Module) and module.slug == "accueil-base"
     assert isinstance(version, ModuleVersion) and version.id == curricula["accueil-base"].current_version_id
+
+
+def test_quiz_submission_checks_the_csrf_token_and_shows_the_form_again_with_it(app, client, login, curricula, db):
+    """The POST builds no form: the token is CSRFProtect's check, before the view; the form is built again only
+    to show the quiz with its error (its CSRF input and the submission key sent)."""
+    from tests.conftest import csrf_token_from
+
+    agent = login()
+    app.config["WTF_CSRF_ENABLED"] = True  # the db fixture turns it off again after the test
+    token = csrf_token_from(client.get("/formation/modules/accueil-base/quiz").get_data(as_text=True))
+    answers = {"submission_key": "csrf-1", "q-ab-q01": "a", "q-ab-q02": "a"}
+    for refused in ({}, {"csrf_token": "not-a-token"}):
+        response = client.post("/formation/modules/accueil-base/quiz", data={**answers, **refused})
+        assert response.status_code == 400 and "Rechargez la page" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(QuizAttempt.id))) == 0
+    empty = client.post("/formation/modules/accueil-base/quiz", data={"csrf_token": token, "submission_key": "csrf-2"})
+    html = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "Aucune réponse cochée" in html
+    assert csrf_token_from(html) and '<input name="submission_key" type="hidden" value="csrf-2">' in html
+    accepted = client.post("/formation/modules/accueil-base/quiz", data={**answers, "csrf_token": token})
+    [attempt] = db.session.scalars(db.select(QuizAttempt).where(QuizAttempt.user_id == agent.id)).all()
+    assert accepted.status_code == 302 and accepted.location.endswith(f"/quiz/tentatives/{attempt.id}")
+    assert (attempt.submission_key, attempt.score) == ("csrf-1", 50)

@@ -56,3 +56,15 @@ def test_the_same_submission_arriving_twice_at_once_keeps_the_first(curricula, m
     assert not second.is_new and second.attempt_id == first.attempt_id
     assert db.session.scalar(db.select(db.func.count(QuizAttempt.id)).where(QuizAttempt.user_id == agent.id)) == 1
     assert len(_audit_lines(db, agent)) == 1
+
+
+def test_an_outcome_given_by_its_columns_makes_its_attempt_once_when_read(db):
+    written = {"user_id": 1, "version_id": 2, "answers": {"q": ["a"]}, "score": 0, "passed": False,
+               "submission_key": None}
+    outcome = learning.AttemptOutcome(None, [], None, True, 7, written=written)
+    assert outcome.attempt_id == 7 and outcome._attempt is None  # nothing built until read
+    attempt = outcome.attempt
+    assert outcome.attempt is attempt and attempt not in db.session
+    assert (attempt.id, attempt.user_id, attempt.answers, attempt.passed) == (7, 1, {"q": ["a"]}, False)
+    stored = QuizAttempt(id=9, **written)
+    assert learning.AttemptOutcome(stored, [], None, False).attempt_id == 9  # an ORM attempt gives its id
