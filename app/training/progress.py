@@ -89,6 +89,8 @@ class PathState:
     # The agent home's « Détail des modules » <li> lines, built in Python by app.training.home (one line per
     # module of the path: 60 Jinja iterations were a third of that page's rendering).
     module_items: str = ""
+    card: str = ""  # and its whole card there (app.training.home.path_card)
+    next_url: str | None = None  # the next step's address, set with the card
 
     @property
     def percent(self):
