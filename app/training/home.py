@@ -5,8 +5,9 @@ from flask import request, url_for
 from markupsafe import Markup, escape
 
 from app.common.home import HomeContribution
+from app.common.html import escape_text
 from app.training import reference
-from app.training.progress import dashboard_from_progress, progress_from_parts, progress_parts
+from app.training.progress import STATUS_LABELS, dashboard_from_progress, progress_from_parts, progress_parts
 
 
 def _paths(rows, user, since):
@@ -24,10 +25,15 @@ def _escaped(text):
     return str(escape(text))
 
 
+# The states' labels escaped once.
+STATUS_CELLS = {status: escape_text(label) for status, label in STATUS_LABELS.items()}
+
+
 def module_items(path):
     """The <li> lines of a path's modules on the home page: the same markup the template wrote per module."""
     return Markup("".join([  # noqa: S704  # nosec B704 - the texts escaped, the percent an int
-        f"<li>{_escaped(m.version.title)} — {_escaped(m.status_label)} ({int(m.percent)} %)</li>" for m in path.modules
+        f"<li>{_escaped(m.module.current_version.title)} — {STATUS_CELLS[m.status]} ({int(m.percent)} %)</li>"
+        for m in path.modules
     ]))
 
 
@@ -68,8 +74,9 @@ def path_card(path):
     if step is not None:
         path.next_url = next_step_url(path)
         # (the template's next-step branch ended with its line's end and indent, the « terminé » one did not)
-        step = (f'<p>Prochaine étape : <a href="{escape(path.next_url)}">{escape(step.version.title)}</a> \n'
-                f'<p class="fr-badge fr-badge--sm fr-badge--{BADGE_KINDS[step.status]}">{escape(step.status_label)}</p></p>\n      ')
+        status = step.status
+        step = (f'<p>Prochaine étape : <a href="{escape_text(path.next_url)}">{_escaped(step.version.title)}</a> \n'
+                f'<p class="fr-badge fr-badge--sm fr-badge--{BADGE_KINDS[status]}">{STATUS_CELLS[status]}</p></p>\n      ')
     elif path.is_complete:
         step = "<p>Parcours terminé. Bravo !</p>"
     else:
@@ -78,7 +85,7 @@ def path_card(path):
     return Markup(  # noqa: S704  # nosec B704 - texts and addresses escaped, numbers ints
         f'\n<section class="fr-card fr-card--no-arrow fr-mb-3w" aria-labelledby="path-{path_id}">'
         f'\n  <div class="fr-card__body"><div class="fr-card__content">'
-        f'\n    <h3 class="fr-card__title" id="path-{path_id}"><a href="{escape(_link("training.path_detail", "code", ref.code))}">'
+        f'\n    <h3 class="fr-card__title" id="path-{path_id}"><a href="{escape_text(_link("training.path_detail", "code", ref.code))}">'
         f'{title}</a></h3>\n    <div class="fr-card__desc">\n      <div class="pas-progress">'
         f'\n  <progress max="100" value="{percent}" aria-label="Progression dans {title}">{percent} %</progress>'
         f'\n  <span class="pas-progress__text">{percent} %</span>\n</div>'
