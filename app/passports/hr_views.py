@@ -51,8 +51,8 @@ def queue():
     args = request.args
     filters = {
         "activity": args.get("activite") or None,
-        "source": args.get("source") if args.get("source") in EntrySource.values() else None,
-        "age": args.get("anciennete") if args.get("anciennete") in validation_queue.AGE_FILTERS else None,
+        "source": source if (source := args.get("source")) in validation_queue.SOURCES else None,
+        "age": age if (age := args.get("anciennete")) in validation_queue.AGE_FILTERS else None,
     }
     # the user itself, not the proxy: the queue and its audit read it a dozen times
     page = validation_queue.read_queue(current_user._get_current_object(), args.get("page"), **filters)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import DateTime
 
 from app.accounts.models import Role, User
 from app.audit.services import audited_read, end_audited_read
@@ -26,6 +27,7 @@ AGE_FILTERS = {
     "over_30": "Plus de 30 jours",
 }
 
+SOURCES = frozenset(EntrySource.values())  # the source filter's values (a list built per call otherwise)
 QUEUE_COUNT_CAP = 1000  # the queue says "plus de 1 000" rather than counting every waiting entry
 
 
@@ -35,7 +37,7 @@ def _queue_values(hr_user, rows, activity=None, source=None, age=None):
     if org_id is None or hr_user.role != Role.HR:
         return None, {}
     activity = (activity or "").replace("\x00", "")[:10] or None
-    source = source if source in EntrySource.values() else None
+    source = source if source in SOURCES else None
     age = age if age in AGE_FILTERS else None
     values = {"org_id": org_id, "rows": rows, "activity": activity, "source": source}
     if age:
@@ -110,7 +112,7 @@ class QueueRow(NamedTuple):
     source: str
     status: str
     description: str | None
-    submitted_at: datetime
+    submitted_at: datetime  # aware (in the database session's zone on PostgreSQL, UTC on SQLite)
     files: list  # (id, filename) of the evidence files, in upload order
     # Worked out once per row here rather than by the template (a filter or a property call per row):
     submitted_on: str  # the submission's date in the HR user's time zone, dd/mm/yyyy
@@ -144,7 +146,11 @@ def _queue_page_statement(by_activity, by_source, age):
     return (
         db.select(page.c.id, User.full_name.label("holder_name"), Competency.code.label("competency_code"),
                   Competency.title.label("competency_title"), page.c.level, page.c.source, page.c.status,
-                  page.c.description, page.c.submitted_at, page.c.total, EvidenceFile.id.label("file_id"),
+                  page.c.description,
+                  # read as the driver gives it (aware on PostgreSQL, naive UTC on SQLite): the rows turn it into the
+                  # HR user's zone themselves, without UTCDateTime's conversion to UTC first
+                  db.type_coerce(page.c.submitted_at, DateTime(timezone=True)).label("submitted_at"),
+                  page.c.total, EvidenceFile.id.label("file_id"),
                   EvidenceFile.filename)
         .join(User, User.id == page.c.holder_id)
         .join(Competency, Competency.id == page.c.competency_id)
@@ -170,12 +176,12 @@ def _queue_rows(rows, department):
             if at is not None:
                 if at.tzinfo is None:  # read back from SQLite (as_utc)
                     at = at.replace(tzinfo=UTC)
-                at = at.astimezone(zone)
-                day = f"{at.day:02d}/{at.month:02d}/{at.year}"  # day_text
+                local = at.astimezone(zone)
+                day = f"{local.day:02d}/{local.month:02d}/{local.year}"  # day_text
             else:
                 day = ""
             queue.append(QueueRow(row.id, row.holder_name, row.competency_code, row.competency_title, row.level,
-                                  row.source, row.status, row.description, row.submitted_at, files, day,
+                                  row.source, row.status, row.description, at, files, day,
                                   _PROVENANCES[row.status, row.source], _SOURCE_LABELS[row.source]))
         if row.file_id is not None:
             files.append((row.file_id, row.filename))  # the row's QueueRow holds this list
