@@ -29,7 +29,7 @@ def queue_table_rows(rows, entry_prefix, file_prefix, jinja_env):
     for e in rows:
         name, code, description = escape_text(e.holder_name), escape_text(e.competency_code), e.description
         if description:
-            if len(description) > uncut:
+            if description[uncut:]:  # longer than uncut (a slice rather than a len call per row)
                 description = do_truncate(jinja_env, description, 240)
             description = f'<p class="fr-text--sm pas-pre fr-mb-1v">{escape_text(description)}</p>'
         else:
