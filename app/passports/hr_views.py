@@ -32,6 +32,17 @@ def render_entry(entry, status=200, decision_form=None, conflict=None):
 
 
 _SOURCE_CHOICES = tuple((source.value, source.label) for source in EntrySource)
+_ROW_PREFIXES = {}
+
+
+def _row_prefixes():
+    """The addresses of an entry's page and of an evidence file without their number, per script root: two
+    url_for a request cost more than the page's rows' links."""
+    prefixes = _ROW_PREFIXES.get(request.script_root)
+    if prefixes is None:
+        prefixes = _ROW_PREFIXES[request.script_root] = (
+            url_for("hr_passport.entry", entry_id=0)[:-1], url_for("passport.evidence_file", file_id=0)[:-1])
+    return prefixes
 
 
 @bp.route("/")
@@ -40,14 +51,13 @@ def queue():
     args = request.args
     filters = {
         "activity": args.get("activite") or None,
-        "source": args.get("source") if args.get("source") in EntrySource.values() else None,
-        "age": args.get("anciennete") if args.get("anciennete") in validation_queue.AGE_FILTERS else None,
+        "source": source if (source := args.get("source")) in validation_queue.SOURCES else None,
+        "age": age if (age := args.get("anciennete")) in validation_queue.AGE_FILTERS else None,
     }
-    page = validation_queue.read_queue(current_user, args.get("page"), **filters)
+    # the user itself, not the proxy: the queue and its audit read it a dozen times
+    page = validation_queue.read_queue(current_user._get_current_object(), args.get("page"), **filters)
     # The rows written once in Python; their links differ only by an integer id, not a url_for per row.
-    rows = queue_rows.queue_table_rows(
-        page.items, url_for("hr_passport.entry", entry_id=0)[:-1], url_for("passport.evidence_file", file_id=0)[:-1],
-        current_app.jinja_env)
+    rows = queue_rows.queue_table_rows(page.items, *_row_prefixes(), current_app.jinja_env)
     # The filters' <option> tags written once per process (a template loop per option cost more than the rows).
     options = {
         "activities": option_tags([(a.code, f"{a.code} — {a.title}") for a in reference.activities()], filters["activity"]),

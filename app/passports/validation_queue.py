@@ -5,15 +5,16 @@ order; a page and its total (counted up to QUEUE_COUNT_CAP) come in one query, r
 is audited after it.
 """
 import functools
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import DateTime
 
 from app.accounts.models import Role, User
 from app.audit.services import audited_read, end_audited_read
 from app.common.sql import capped_page, inline, inline_param
-from app.common.timezones import as_utc, day_text, timezone_for_department, utcnow
+from app.common.timezones import timezone_for_department, utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
 from app.passports.scope import hr_scope_parts, record_read
@@ -26,6 +27,7 @@ AGE_FILTERS = {
     "over_30": "Plus de 30 jours",
 }
 
+SOURCES = frozenset(EntrySource.values())  # the source filter's values (a list built per call otherwise)
 QUEUE_COUNT_CAP = 1000  # the queue says "plus de 1 000" rather than counting every waiting entry
 
 
@@ -35,7 +37,7 @@ def _queue_values(hr_user, rows, activity=None, source=None, age=None):
     if org_id is None or hr_user.role != Role.HR:
         return None, {}
     activity = (activity or "").replace("\x00", "")[:10] or None
-    source = source if source in EntrySource.values() else None
+    source = source if source in SOURCES else None
     age = age if age in AGE_FILTERS else None
     values = {"org_id": org_id, "rows": rows, "activity": activity, "source": source}
     if age:
@@ -98,9 +100,9 @@ def queue_summary(hr_user):
     return count, oldest
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the HR queue, read as plain columns: what the page shows, nothing more."""
+class QueueRow(NamedTuple):
+    """One line of the HR queue, read as plain columns: what the page shows, nothing more. A named tuple: built
+    in one call per row (a frozen dataclass set its fourteen fields one object.__setattr__ at a time)."""
 
     id: int
     holder_name: str
@@ -110,8 +112,8 @@ class QueueRow:
     source: str
     status: str
     description: str | None
-    submitted_at: datetime
-    files: tuple  # (id, filename) of the evidence files, in upload order
+    submitted_at: datetime  # aware (in the database session's zone on PostgreSQL, UTC on SQLite)
+    files: list  # (id, filename) of the evidence files, in upload order
     # Worked out once per row here rather than by the template (a filter or a property call per row):
     submitted_on: str  # the submission's date in the HR user's time zone, dd/mm/yyyy
     provenance: str
@@ -144,7 +146,11 @@ def _queue_page_statement(by_activity, by_source, age):
     return (
         db.select(page.c.id, User.full_name.label("holder_name"), Competency.code.label("competency_code"),
                   Competency.title.label("competency_title"), page.c.level, page.c.source, page.c.status,
-                  page.c.description, page.c.submitted_at, page.c.total, EvidenceFile.id.label("file_id"),
+                  page.c.description,
+                  # read as the driver gives it (aware on PostgreSQL, naive UTC on SQLite): the rows turn it into the
+                  # HR user's zone themselves, without UTCDateTime's conversion to UTC first
+                  db.type_coerce(page.c.submitted_at, DateTime(timezone=True)).label("submitted_at"),
+                  page.c.total, EvidenceFile.id.label("file_id"),
                   EvidenceFile.filename)
         .join(User, User.id == page.c.holder_id)
         .join(Competency, Competency.id == page.c.competency_id)
@@ -162,21 +168,24 @@ _SOURCE_LABELS = {source.value: source.label for source in EntrySource}
 def _queue_rows(rows, department):
     """QueueRow per entry from the page's rows (an entry comes once per evidence file); dates shown in the time
     zone of `department` (the HR user's organisation's, as the localtime filter does)."""
-    entries = {}
-    for row in rows:
-        found = entries.get(row.id)
-        if found is None:
-            found = entries[row.id] = (row, [])
-        if row.file_id is not None:
-            found[1].append((row.file_id, row.filename))
     zone = timezone_for_department(department)
-    return [
-        QueueRow(row.id, row.holder_name, row.competency_code, row.competency_title, row.level, row.source,
-                 row.status, row.description, row.submitted_at, tuple(files),
-                 day_text(as_utc(row.submitted_at).astimezone(zone)) if row.submitted_at else "",
-                 _PROVENANCES[row.status, row.source], _SOURCE_LABELS[row.source])
-        for row, files in entries.values()
-    ]
+    queue, files, last_id = [], None, None
+    for row in rows:  # in page order, an entry's rows one after the other (ordered by entry, then file)
+        if row.id != last_id:
+            last_id, files, at = row.id, [], row.submitted_at
+            if at is not None:
+                if at.tzinfo is None:  # read back from SQLite (as_utc)
+                    at = at.replace(tzinfo=UTC)
+                local = at.astimezone(zone)
+                day = f"{local.day:02d}/{local.month:02d}/{local.year}"  # day_text
+            else:
+                day = ""
+            queue.append(QueueRow(row.id, row.holder_name, row.competency_code, row.competency_title, row.level,
+                                  row.source, row.status, row.description, at, files, day,
+                                  _PROVENANCES[row.status, row.source], _SOURCE_LABELS[row.source]))
+        if row.file_id is not None:
+            files.append((row.file_id, row.filename))  # the row's QueueRow holds this list
+    return queue
 
 
 def read_queue(hr_user, page_arg, **filters):

@@ -7,6 +7,7 @@ from app.accounts.forms import ConfirmForm
 from app.accounts.models import Role
 from app.accounts.views import home_for
 from app.common.access import logged_in, public, roles
+from app.common.home import read_home
 from app.common.pagination import paginate
 from app.extensions import db
 from app.notifications import services as notifications
@@ -25,11 +26,37 @@ def index():
 @roles(Role.AGENT)
 def agent_home():
     from app.accounts.services import home_visit_since
-    from app.common.home import read_home
 
-    since = home_visit_since(current_user, session)
-    # What each domain shows here (paths, entries, reports, recommended_modules, consultations), in one query.
-    return render_template("site/agent_home.html", since=since, **read_home("agent", current_user, since))
+    user = current_user._get_current_object()  # the user, not the proxy: the home's parts read it a dozen times
+    since = home_visit_since(user, session)
+    return render_template("site/agent_home.html", **agent_home_context(user, since))
+
+
+def agent_home_context(user, since):
+    """The agent home's template values: what each domain shows there (paths, entries, reports,
+    recommended_modules, consultations, read in one query), the lists the page splits, split here (a
+    selectattr chain per list cost more than its lines), and the entry links' address without the number
+    (a url_for per line otherwise)."""
+    home = read_home("agent", user, since)
+    entries, reports = home.get("entries", ()), home.get("reports", ())
+    lists = {
+        "todo": [e for e in entries if e.needs_action], "decided": [e for e in entries if not e.needs_action],
+        "questions": [r for r in reports if r.status == "info_requested"],
+        "news": [r for r in reports if r.status != "info_requested"],
+        "next_steps": [p for p in home.get("paths", ()) if p.next_step],
+    }
+    return dict(home, since=since, lists=lists, entry_prefix=_entry_prefix())
+
+
+_ENTRY_PREFIXES = {}
+
+
+def _entry_prefix():
+    """url_for("passport.entry_detail") without its number, once per script root."""
+    prefix = _ENTRY_PREFIXES.get(request.script_root)
+    if prefix is None:
+        prefix = _ENTRY_PREFIXES[request.script_root] = url_for("passport.entry_detail", entry_id=0)[:-1]
+    return prefix
 
 
 @bp.route("/rh")

@@ -63,7 +63,7 @@ class ModuleState:
     def status(self):
         if self.completed:
             return COMPLETED
-        if self.locked:
+        if self.missing_prerequisites:  # locked (not completed, as tested above), without a second property call
             return LOCKED
         if self.lessons_done or self.attempts:
             return IN_PROGRESS
@@ -89,6 +89,8 @@ class PathState:
     # The agent home's « Détail des modules » <li> lines, built in Python by app.training.home (one line per
     # module of the path: 60 Jinja iterations were a third of that page's rendering).
     module_items: str = ""
+    card: str = ""  # and its whole card there (app.training.home.path_card)
+    next_url: str | None = None  # the next step's address, set with the card
 
     @property
     def percent(self):
@@ -102,7 +104,7 @@ class PathState:
     # once; a PathState is built for one request and its modules do not change.
     @cached_property
     def completed_count(self):
-        return sum(1 for m in self.modules if m.completed)
+        return len([m for m in self.modules if m.completed])  # a list: a generator resumed once per module
 
     @property
     def is_complete(self):
@@ -205,17 +207,19 @@ class UserProgress:
 def progress_from_parts(rows, catalogue):
     """A UserProgress from the rows of `progress_parts` ({part name: rows}; the id lists in one row each).
 
-    Lessons map to their version through the cached catalogue, so the database neither joins nor plans
-    long IN lists."""
+    Lessons map to their version through the cached catalogue (version_lessons), so the database neither joins
+    nor plans long IN lists."""
     progress = UserProgress(sorted(rows.get("enrolments", ()), key=lambda e: (e.due_on is None, e.due_on or date.min, e.id)),
                             {i for found in rows["completed_modules"] for i in found}, {}, {}, set())
-    lesson_versions = catalogue.lesson_versions
-    lessons_done = progress.lessons_done
+    read = set()
     for found in rows["lessons_read"]:
-        for lesson_id in found:
-            version_id = lesson_versions.get(lesson_id)
-            if version_id is not None:
-                lessons_done.setdefault(version_id, set()).add(lesson_id)
+        read.update(found)
+    if read:  # each current version's lessons met with those read (a set operation per version, not calls per lesson)
+        lessons_done = progress.lessons_done
+        for version_id, lessons in catalogue.version_lessons.items():
+            done = read & lessons
+            if done:
+                lessons_done[version_id] = done
     progress.quiz_attempts = {row.version_id: row.attempts for row in rows["quiz_attempts"]}
     for row in rows["quiz_attempts"] + rows["packages_started"]:
         progress.attempts[row.version_id] = progress.attempts.get(row.version_id, 0) + row.attempts
@@ -242,20 +246,22 @@ def _states(catalogue, progress, module_ids):
     completed, lesson_done = progress.completed, progress.lessons_done
     attempts, passed = progress.attempts, progress.passed
     states = {}
+    quiz_attempts = progress.quiz_attempts
     for module in wanted:
         version_id = module.current_version_id
+        done = lesson_done[version_id] if version_id in lesson_done else ()
         states[module.id] = ModuleState(
             module=module,
             lessons_total=module.current_version.lessons_total if module.current_version else 0,
-            lessons_done=len(lesson_done.get(version_id, ())),
-            done_lesson_ids=frozenset(lesson_done.get(version_id, ())),
-            attempts=attempts.get(version_id, 0),
-            quiz_attempts=progress.quiz_attempts.get(version_id, 0),
+            lessons_done=len(done),
+            done_lesson_ids=frozenset(done),
+            attempts=attempts[version_id] if version_id in attempts else 0,
+            quiz_attempts=quiz_attempts[version_id] if version_id in quiz_attempts else 0,
             quiz_passed=version_id in passed,
             completed=module.id in completed,
             missing_prerequisites=[
                 modules[p].title for p in module.prerequisite_ids if p in modules and p not in completed
-            ],
+            ] if module.prerequisite_ids else [],
         )
     return states
 

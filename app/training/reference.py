@@ -7,7 +7,7 @@ tests: one load per request). An import in this process drops the cache at once;
 the new catalogue when their copy expires. A module version's lessons and questions never change
 (versions are immutable), so lesson counts and quizzes are always right for the version they belong to.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import g, has_app_context, has_request_context
 
@@ -71,6 +71,7 @@ class Catalogue:
     modules: dict  # id -> ModuleRef
     paths: dict  # id -> PathRef
     lesson_versions: dict  # lesson id -> version id, for the lessons of current versions
+    version_lessons: dict = field(default_factory=dict)  # the same, turned round: version id -> frozenset of lesson ids
 
     def module_by_slug(self, slug):
         """The module with this slug, if it has a current version (None otherwise)."""
@@ -120,9 +121,10 @@ def load_catalogue():
     lesson_versions = dict(db.session.execute(
         db.select(Lesson.id, Lesson.version_id).where(Lesson.version_id.in_(version_ids))
     ).all()) if version_ids else {}
-    lesson_totals = {}
-    for version_id in lesson_versions.values():
+    lesson_totals, version_lessons = {}, {}
+    for lesson_id, version_id in lesson_versions.items():
         lesson_totals[version_id] = lesson_totals.get(version_id, 0) + 1
+        version_lessons.setdefault(version_id, set()).add(lesson_id)
     prerequisites = {}
     for module_id, prerequisite_id in db.session.execute(
         db.select(module_prerequisites.c.module_id, module_prerequisites.c.prerequisite_id)
@@ -153,6 +155,7 @@ def load_catalogue():
         modules=modules,
         paths={pid: PathRef(pid, p["code"], p["title"], tuple(p["modules"]), p["shipped"]) for pid, p in paths.items()},
         lesson_versions=lesson_versions,
+        version_lessons={version_id: frozenset(lessons) for version_id, lessons in version_lessons.items()},
     )
 
 
