@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts.models import find_user_by_email
-from app.backoffice import escalation, groups, invitations, open_counts
+from app.backoffice import delay_summary, escalation, groups, invitations, open_counts
 from app.common.cli import fail as _fail
 from app.extensions import db
 
@@ -137,9 +137,12 @@ def digest_command():
 @support_cli.command("repair")
 def repair_command():
     """Set again, from the requests themselves, what the back office keeps on every write: whether each
-    invitation's request is open, and each group's number of open requests (after bulk writes; idempotent)."""
+    invitation's request is open, each group's number of open requests, and the monthly first-answer delays
+    per site (after bulk writes; idempotent)."""
     changed = invitations.follow_status()
     wrong = open_counts.rebuild(commit=False)
+    delays = delay_summary.rebuild(commit=False)
     db.session.commit()
     click.echo(f"{changed} invitation(s) remise(s) en accord avec le statut de leur demande ; "
-               f"{wrong} pôle(s) dont le nombre de demandes ouvertes a été recompté.")
+               f"{wrong} pôle(s) dont le nombre de demandes ouvertes a été recompté ; "
+               f"{delays} ligne(s) mensuelle(s) de délais de première réponse recalculée(s).")

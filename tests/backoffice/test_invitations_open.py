@@ -3,7 +3,7 @@
 by the migration that added it."""
 from flask_migrate import downgrade, upgrade
 
-from app.backoffice import conversation, invitations
+from app.backoffice import conversation, delay_summary, invitations
 from app.backoffice.models import SupportInvitation
 from app.extensions import db
 from tests.backoffice.factories import agent, ask, board_page, expert, group
@@ -88,7 +88,7 @@ def test_the_migration_marks_the_invitations_of_closed_requests(tmp_path):
 
 
 def test_the_repair_command_sets_the_marks_and_the_counts_again(app, db):
-    from app.backoffice.models import SupportGroupOpenCount
+    from app.backoffice.models import SupportDelayMonth, SupportGroupOpenCount
 
     caf = expert()
     group(experts=[caf])
@@ -104,10 +104,18 @@ def test_the_repair_command_sets_the_marks_and_the_counts_again(app, db):
     assert result.exit_code == 0, result.output
     assert "1 invitation(s) remise(s) en accord" in result.output
     assert "1 pôle(s) dont le nombre de demandes ouvertes a été recompté" in result.output
+    assert "0 ligne(s) mensuelle(s) de délais" in result.output  # no request answered yet
     db.session.expire_all()
     assert set(_marks().values()) == {True}
     assert db.session.scalar(db.select(SupportGroupOpenCount.open_requests).where(
         SupportGroupOpenCount.group_id == row.group_id)) == 1
+    conversation.take(caf, row)
+    conversation.answer(caf, row, "Voici la marche à suivre.")
+    db.session.execute(db.delete(SupportDelayMonth))  # a summary lost
+    db.session.commit()
+    assert delay_summary.stored() == {}
+    assert "1 ligne(s) mensuelle(s) de délais" in runner.invoke(args=["support", "repair"]).output
+    assert delay_summary.stored() == delay_summary.recount() != {}
     again = runner.invoke(args=["support", "repair"]).output
     assert "0 invitation(s)" in again and "0 pôle(s)" in again
 
