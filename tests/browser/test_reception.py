@@ -99,3 +99,16 @@ def test_quick_mode_citizen_voice_and_hr_indicators(page, browser, live_server):
     text = _pdf_text(sheet.value)
     assert "Nos résultats" in text and "France services de démonstration" in text and "trimestre" in text
     assert "Satisfaction nette" in text
+
+
+def test_the_home_desk_log_card_shows_its_title_above_its_form(page):
+    """The design system orders a card's title (order 2), not its other children: the form came first on screen
+    while screen readers read the title first. Checked at both widths, by where the browser lays them out."""
+    log_in(page, "agent.fs@passerelle.example")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/agent")
+        card = page.locator("section[aria-labelledby='registre-titre']")
+        title = card.get_by_role("heading", name="Registre d'accueil").bounding_box()
+        form = card.locator("form").bounding_box()
+        assert title["y"] + title["height"] <= form["y"], (width, title, form)
