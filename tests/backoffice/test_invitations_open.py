@@ -20,11 +20,16 @@ def _board(user):
     return [r.id for r in board_page(user).items]
 
 
-def test_an_invited_group_sees_the_request_while_it_is_open_and_again_when_it_reopens(db):
+def _local_and_national():
+    """An expert of the local group, an expert of the national group, that group, and an agent."""
     caf, national_expert = expert(), expert(department="75")
     group(experts=[caf])
     national = group("APPUI-CAF-NAT", national=True, experts=[national_expert])
-    author = agent()
+    return caf, national_expert, national, agent()
+
+
+def test_an_invited_group_sees_the_request_while_it_is_open_and_again_when_it_reopens(db):
+    caf, national_expert, national, author = _local_and_national()
     row, other = ask(author), ask(author)
     conversation.invite(caf, row, group=national, message="Avis national ?")
     conversation.invite(caf, other, expert=national_expert)
@@ -44,10 +49,7 @@ def test_an_invited_group_sees_the_request_while_it_is_open_and_again_when_it_re
 
 
 def test_follow_status_sets_every_mark_from_the_requests_status(db):
-    caf, national_expert = expert(), expert(department="75")
-    group(experts=[caf])
-    national = group("APPUI-CAF-NAT", national=True, experts=[national_expert])
-    author = agent()
+    caf, national_expert, national, author = _local_and_national()
     kept, closed = ask(author), ask(author)
     for row in (kept, closed):
         conversation.invite(caf, row, group=national)
