@@ -7,7 +7,7 @@ from app.audit.models import AuditLog
 from app.common.dbreads import COMMITS_ALONE
 from app.common.models import utcnow
 from app.common.retention import months
-from app.common.sql import BuiltOnce
+from app.common.sql import BuiltOnce, commit_keeping_loaded
 from app.extensions import db
 
 
@@ -93,11 +93,7 @@ def commit_read_audit():
                or any(not isinstance(row, AuditLog) for row in session.new))
     if not durable and session.get_bind().dialect.name == "postgresql":
         session.execute(_ASYNC_COMMIT)
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
+    commit_keeping_loaded(session)
 
 
 _ASYNC_COMMIT = db.text("SET LOCAL synchronous_commit TO off")
@@ -115,11 +111,7 @@ def record_read_audit(actor, action, target=None, details=None):
         commit_read_audit()
         return
     session.execute(_async_read_insert(), dict(_values(actor, action, target, details), at=utcnow()))
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()  # nothing left to send when the INSERT ran on its own
-    finally:
-        session.expire_on_commit = expire_on_commit
+    commit_keeping_loaded(session)  # nothing left to send when the INSERT ran on its own
 
 
 def audited_read(statement, actor, action, target=None, details=None):
@@ -144,12 +136,7 @@ def _with_read_audit(statement):
 def end_audited_read():
     """Close the transaction of an audited_read (nothing left to send when it ran on its own) without
     expiring what the request loaded."""
-    session = db.session()
-    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire_on_commit
+    commit_keeping_loaded(db.session())
 
 
 @functools.cache
