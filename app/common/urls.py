@@ -76,6 +76,24 @@ def _segment_parts(endpoint, key):
     return head, tail
 
 
+_id_url_prefixes = {}  # (script root, endpoint, key) -> the URL before the id
+
+
+def id_url_prefix(endpoint, key):
+    """The URL of `endpoint` before its last path part, the id `key` (url_for(endpoint, key=n) is this + str(n)),
+    built once per process and application prefix: for rows written in Python, one prefix per table and no
+    url_for per request. An endpoint whose URL does not end with the id is a programming error (ValueError)."""
+    cache_key = (request.script_root, endpoint, key)
+    prefix = _id_url_prefixes.get(cache_key)
+    if prefix is None:
+        url = url_for(endpoint, **{key: _MARKER})
+        head, found, tail = url.partition(str(_MARKER))
+        if not found or tail:
+            raise ValueError(f"{endpoint}: the URL does not end with {key}")
+        prefix = _id_url_prefixes[cache_key] = head
+    return prefix
+
+
 _URLS_KEPT = 1024
 
 

@@ -7,6 +7,7 @@ from app.accounts.queries import agent_or_404
 from app.common.access import roles
 from app.common.forms import option_tags
 from app.common.pagination import paginate
+from app.common.urls import id_url_prefix
 from app.passports import queue_rows, reference, scope, services, validation_queue
 from app.passports.forms import DecisionForm, ObservationForm, RevokeForm
 from app.passports.models import EntrySource
@@ -32,19 +33,6 @@ def render_entry(entry, status=200, decision_form=None, conflict=None):
 
 
 _SOURCE_CHOICES = tuple((source.value, source.label) for source in EntrySource)
-_ROW_PREFIXES = {}
-
-
-def _row_prefixes():
-    """The addresses of an entry's page and of an evidence file without their number, per script root: two
-    url_for a request cost more than the page's rows' links."""
-    prefixes = _ROW_PREFIXES.get(request.script_root)
-    if prefixes is None:
-        prefixes = _ROW_PREFIXES[request.script_root] = (
-            url_for("hr_passport.entry", entry_id=0)[:-1], url_for("passport.evidence_file", file_id=0)[:-1])
-    return prefixes
-
-
 @bp.route("/")
 @roles(Role.HR)
 def queue():
@@ -57,7 +45,8 @@ def queue():
     # the user itself, not the proxy: the queue and its audit read it a dozen times
     page = validation_queue.read_queue(current_user._get_current_object(), args.get("page"), **filters)
     # The rows written once in Python; their links differ only by an integer id, not a url_for per row.
-    rows = queue_rows.queue_table_rows(page.items, *_row_prefixes(), current_app.jinja_env)
+    rows = queue_rows.queue_table_rows(page.items, id_url_prefix("hr_passport.entry", "entry_id"),
+                                       id_url_prefix("passport.evidence_file", "file_id"), current_app.jinja_env)
     # The filters' <option> tags written once per process (a template loop per option cost more than the rows).
     options = {
         "activities": option_tags([(a.code, f"{a.code} — {a.title}") for a in reference.activities()], filters["activity"]),

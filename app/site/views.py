@@ -9,6 +9,7 @@ from app.accounts.views import home_for
 from app.common.access import logged_in, public, roles
 from app.common.home import read_home
 from app.common.pagination import paginate
+from app.common.urls import id_url_prefix
 from app.extensions import db
 from app.notifications import services as notifications
 
@@ -45,18 +46,9 @@ def agent_home_context(user, since):
         "news": [r for r in reports if r.status != "info_requested"],
         "next_steps": [p for p in home.get("paths", ()) if p.next_step],
     }
-    return dict(home, since=since, lists=lists, entry_prefix=_entry_prefix())
+    return dict(home, since=since, lists=lists, entry_prefix=id_url_prefix("passport.entry_detail", "entry_id"))
 
 
-_ENTRY_PREFIXES = {}
-
-
-def _entry_prefix():
-    """url_for("passport.entry_detail") without its number, once per script root."""
-    prefix = _ENTRY_PREFIXES.get(request.script_root)
-    if prefix is None:
-        prefix = _ENTRY_PREFIXES[request.script_root] = url_for("passport.entry_detail", entry_id=0)[:-1]
-    return prefix
 
 
 @bp.route("/rh")

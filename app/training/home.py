@@ -1,11 +1,11 @@
 """The agent's paths on their home page, read with the other domains' parts (app.common.home)."""
 from functools import lru_cache
 
-from flask import request, url_for
 from markupsafe import Markup, escape
 
 from app.common.home import HomeContribution
 from app.common.html import escape_text
+from app.common.urls import kept_url
 from app.training import reference
 from app.training.progress import STATUS_LABELS, dashboard_from_progress, progress_from_parts, progress_parts
 
@@ -37,25 +37,14 @@ def module_items(path):
     ]))
 
 
-_LINKS = {}
 # The badge of training/_status.html per module state.
 BADGE_KINDS = {"completed": "success", "in_progress": "info", "locked": "warning", "not_started": "new"}
-
-
-def _link(endpoint, name, value):
-    """url_for(endpoint, name=value) of a catalogue path or module, once per script root: the values are the
-    cached catalogue's codes and slugs, so the addresses are few."""
-    key = (request.script_root, endpoint, value)
-    url = _LINKS.get(key)
-    if url is None:
-        url = _LINKS[key] = url_for(endpoint, **{name: value})
-    return url
 
 
 def next_step_url(path):
     """The address of the path's next module (None when there is no next step)."""
     step = path.next_step
-    return _link("training.module_detail", "slug", step.module.slug) if step is not None else None
+    return kept_url("training.module_detail", slug=step.module.slug) if step is not None else None
 
 
 def path_card(path):
@@ -85,7 +74,7 @@ def path_card(path):
     return Markup(  # noqa: S704  # nosec B704 - texts and addresses escaped, numbers ints
         f'\n<section class="fr-card fr-card--no-arrow fr-mb-3w" aria-labelledby="path-{path_id}">'
         f'\n  <div class="fr-card__body"><div class="fr-card__content">'
-        f'\n    <h3 class="fr-card__title" id="path-{path_id}"><a href="{escape_text(_link("training.path_detail", "code", ref.code))}">'
+        f'\n    <h3 class="fr-card__title" id="path-{path_id}"><a href="{escape_text(kept_url("training.path_detail", code=ref.code))}">'
         f'{title}</a></h3>\n    <div class="fr-card__desc">\n      <div class="pas-progress">'
         f'\n  <progress max="100" value="{percent}" aria-label="Progression dans {title}">{percent} %</progress>'
         f'\n  <span class="pas-progress__text">{percent} %</span>\n</div>'

@@ -66,3 +66,21 @@ def test_kept_url_is_url_for_per_script_root_and_values(app):
             for values in cases * 2:  # built, then kept
                 assert kept_url("triage.export_csv", **values) == url_for("triage.export_csv", **values)
             assert kept_url("triage.export_csv").startswith(f"{root}/equipe/")
+
+
+@pytest.mark.parametrize("base_url", ["http://localhost/", "http://localhost/sous-dossier"])
+@pytest.mark.parametrize("endpoint,key", [("passport.entry_detail", "entry_id"), ("hr_passport.entry", "entry_id"),
+                                          ("passport.evidence_file", "file_id")])
+def test_an_id_url_prefix_followed_by_the_id_gives_url_for(app, base_url, endpoint, key):
+    from app.common.urls import id_url_prefix
+
+    with app.test_request_context("/", base_url=base_url):
+        for ident in (1, 42, 2147483647):
+            assert id_url_prefix(endpoint, key) + str(ident) == url_for(endpoint, **{key: ident})
+
+
+def test_an_id_url_prefix_refuses_an_url_that_does_not_end_with_the_id(app):
+    from app.common.urls import id_url_prefix
+
+    with app.test_request_context("/"), pytest.raises(ValueError, match="does not end with"):
+        id_url_prefix("reception.edit", "visit_id")
