@@ -8,7 +8,7 @@ def init_app(app):
     from app.common.jobs import register_job
     from app.common.retention import register_purger
     from app.reports import month_counts, settings_views, triage_tools_views, triage_views, views  # noqa: F401
-    from app.reports.cli import catalog_cli, webhooks_cli
+    from app.reports.cli import catalog_cli, reports_cli, webhooks_cli
     from app.reports.privacy import erase_reports, export_reports, mask_kept_text, purge_citizen_words
     from app.reports.webhooks import deliver_due
 
@@ -16,6 +16,7 @@ def init_app(app):
         app.register_blueprint(blueprint)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(webhooks_cli)
+    app.cli.add_command(reports_cli)
     register_exporter("reports", export_reports)
     register_eraser(erase_reports)
     register_purger(purge_citizen_words)

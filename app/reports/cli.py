@@ -1,4 +1,4 @@
-"""Command line: flask catalog import|validate, flask webhooks deliver."""
+"""Command line: flask catalog import|validate, flask webhooks deliver, flask reports repair."""
 import sys
 
 import click
@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 catalog_cli = AppGroup("catalog", help="Catalogue des services en ligne (remontées).")
 webhooks_cli = AppGroup("webhooks", help="Webhooks des équipes logicielles.")
+reports_cli = AppGroup("reports", help="Remontées des services en ligne.")
 
 
 def _print_problems(problems):
@@ -65,3 +66,16 @@ def webhooks_deliver(limit):
 
     delivered, failed = deliver_due(limit=limit)
     click.echo(f"{delivered} livraison(s) réussie(s), {failed} échec(s) (réessayés plus tard).")
+
+
+@reports_cli.command("repair")
+def reports_repair():
+    """Recount, from the reports themselves, the reports per organisation and month kept on every write
+    (after bulk writes; idempotent)."""
+    from app.reports import month_counts
+
+    before = month_counts.stored()
+    rows = month_counts.rebuild()
+    after = month_counts.stored()
+    wrong = sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+    click.echo(f"Remontées par structure et par mois : {rows} ligne(s) recalculée(s), {wrong} corrigée(s).")

@@ -73,7 +73,7 @@ def test_a_broken_contract_fails_the_lint(tree, module, line, contract):
 DOMAINS = ("accounts", "audit", "notifications", "referential", "training", "passports", "reports", "backoffice", "reception", "consultations",
            "workplace")
 # The `flask` command groups the README documents (names are a contract), besides Flask's own.
-COMMANDS = {"backup", "catalog", "curricula", "db", "keys", "openapi", "orgs", "outbox", "purge", "reminders", "reception", "support", "lrs", "workplace",
+COMMANDS = {"backup", "catalog", "curricula", "db", "keys", "openapi", "orgs", "outbox", "purge", "reminders", "reception", "reports", "support", "lrs", "workplace",
             "restore", "seed", "teams", "tokens", "users", "webhooks", "worker"}
 
 

@@ -38,3 +38,26 @@ def test_the_monthly_counts_follow_every_write_and_equal_a_rebuild(app):
     figures = read(organisation_scope(site), "2026-T4", *quarter).figures["online_failures"]
     assert figures == providers.fetch("online_failures", [site.id], *quarter) == {
         (site.id, "2026-10"): 1, (site.id, "2026-11"): 1}
+
+
+def test_flask_reports_repair_recounts_wrong_and_missing_rows(app):
+    site = OrganisationFactory()
+    agent = UserFactory(role="agent", organisation=site)
+    application = ApplicationFactory()
+    for created in (datetime(2026, 10, 3, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC)):
+        file_report(agent, application).created_at = created
+    db.session.commit()
+    expected = {(site.id, date(2026, 10, 1)): 1, (site.id, date(2026, 11, 1)): 1}
+    assert month_counts.stored() == expected
+    # a bulk write that went around the ORM: one month counted wrong, the other lost
+    db.session.execute(db.update(ReportOrgMonth).where(ReportOrgMonth.month == date(2026, 10, 1)).values(reports=7))
+    db.session.execute(db.delete(ReportOrgMonth).where(ReportOrgMonth.month == date(2026, 11, 1)))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reports", "repair"])
+    assert result.exit_code == 0, result.output
+    assert "2 ligne(s) recalculée(s), 2 corrigée(s)" in result.output
+    db.session.expire_all()
+    assert month_counts.stored() == expected
+    again = runner.invoke(args=["reports", "repair"])
+    assert "2 ligne(s) recalculée(s), 0 corrigée(s)" in again.output
