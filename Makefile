@@ -35,10 +35,9 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
-## bench: HTTP throughput (gunicorn + wrk) against a bare Flask app, then in-process figures (see README)
+## bench: HTTP throughput (gunicorn + wrk) against a bare Flask app, then in-process figures (see README); fails when a target is missed
 bench: install
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/inprocess.py
+	$(BIN)/python bench/run.py; status=$$?; $(BIN)/python bench/inprocess.py && exit $$status
 
 ## load: 50 agents for 60 s (locust, headless) against gunicorn and a fresh PostgreSQL database; fails on any error or lost row
 load: install

@@ -306,10 +306,15 @@ def main():
     print(f"inprocess: full scale {full_url.rsplit('/', 1)[-1]}, "
           f"1% scale {small_url.rsplit('/', 1)[-1] if small_url else '(none)'} (measured alternately)", flush=True)
     figures = run_child(full_url, small_url, args.repeat)
-    report(figures["full"], figures["small"], full_url, small_url)
+    missed = report(figures["full"], figures["small"], full_url, small_url)
+    if missed:
+        sys.exit(f"inprocess: target missed: {', '.join(missed)}")
 
 
 def report(full, small, full_url, small_url):
+    """Print the figures with their verdicts and merge them into bench/results.json; returns what missed its
+    target (a page over the 1.3x rule or with another query count at 1 %, the PDF, the similar search)."""
+    missed = []
     print()
     print(f"Échelle complète : {full['counts']} ; 1 % : {small['counts'] if small else 'pas de base'}")
     print(f"| {'page':<16} | {'ms 100%':>8} | {'req.':>4} | {'ms 1%':>7} | {'req.':>4} | {'ratio':>5} | ≤1,3× |")
@@ -323,6 +328,8 @@ def report(full, small, full_url, small_url):
             verdict = "OK" if ratio <= SCALE_RULE else "RATÉ"
             if s["queries"] != f["queries"]:
                 verdict += " (requêtes ≠)"
+            if verdict != "OK":
+                missed.append(key)
             print(f"| {key:<16} | {f['median_ms']:8.1f} | {f['queries']:>4} | {s['median_ms']:7.1f} | "
                   f"{s['queries']:>4} | {ratio:5.2f} | {verdict} |")
         else:
@@ -330,10 +337,14 @@ def report(full, small, full_url, small_url):
     pdf = full["pages"].get("passport_pdf")
     if pdf:
         verdict = "OK" if pdf["median_ms"] < PDF_TARGET_MS else "RATÉ"
+        if verdict != "OK":
+            missed.append("passport_pdf (ms per document)")
         print(f"Passeport PDF : {pdf['median_ms']:.1f} ms par document (cible < {PDF_TARGET_MS:.0f} ms) {verdict}")
     sim = full.get("similar")
     if sim:
         verdict = "OK" if sim["p95_ms"] < SIMILAR_TARGET_MS else "RATÉ"
+        if verdict != "OK":
+            missed.append("similar search p95")
         print(f"Remontées similaires : p95 {sim['p95_ms']:.1f} ms, p50 {sim['p50_ms']:.1f} ms à "
               f"{full['counts']['reports']} remontées (cible p95 < {SIMILAR_TARGET_MS:.0f} ms) {verdict}")
     csv = full.get("csv_export")
@@ -353,6 +364,7 @@ def report(full, small, full_url, small_url):
                             "small_database": small_url.rsplit("/", 1)[-1] if small_url else None,
                             "full": full, "small": small}
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return missed
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ largest scale_* database) and bench/bare_app.py under the same settings, each on
 logs in once per page group with requests (following the redirect to the home page, as a browser does) to get
 the session cookie and CSRF token, takes the cookie as it is just before each page, then drives each page with
 wrk (bench/wrk.lua) at 32 connections. Prints requests/s, p50, p99 and the ratio to the bare app, and writes
-bench/results.json.
+bench/results.json; exits with status 1 when a page misses its target (RATÉ), after writing the figures.
 
 Environment: DATABASE_URL, BENCH_DURATION (seconds per page, default 10), BENCH_CONNECTIONS (32),
 BENCH_THREADS (2), BENCH_PASSWORD (seeded accounts' password), BENCH_ONLY (comma-separated page keys).
@@ -279,13 +279,17 @@ def main():
         stop(bare_proc)
         removed = forget_bench_attempts(app, mark)
         print(f"bench: {removed} quiz attempts written by the run deleted (the next run measures the same data)")
-    table(results)
+    missed = table(results)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(f"bench: figures written to {HERE / 'results.json'}")
+    if missed:
+        sys.exit(f"bench: target missed (>= {RATIO_TARGET:.0%} of the bare app, p99 < {P99_TARGET_MS:.0f} ms, "
+                 f"no error) on {len(missed)} page(s): {', '.join(missed)}")
 
 
 def table(results):
-    pages = results["pages"]
+    """Print the figures with each page's verdict; returns the keys of the pages that missed their target."""
+    pages, missed = results["pages"], []
     bare = pages.get("bare", {}).get("rps") or 0
     print()
     print(f"| {'page':<18} | {'statut':>6} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'/ nue':>6} | cible |")
@@ -293,6 +297,7 @@ def table(results):
     for key, f in pages.items():
         if "rps" not in f:
             print(f"| {key:<18} | erreur : {f.get('error', '')[:80]}")
+            missed.append(key)
             continue
         ratio = f["rps"] / bare if bare else 0
         f["ratio"] = round(ratio, 4)
@@ -305,9 +310,12 @@ def table(results):
             ok = ratio >= RATIO_TARGET and f["p99_ms"] < P99_TARGET_MS and errors == 0
             f["target_met"] = ok
             verdict = "OK" if ok else "RATÉ"
+            if not ok:
+                missed.append(key)
         suffix = f"  ({errors} erreurs)" if errors else ""
         print(f"| {key:<18} | {f['status']:>6} | {f['rps']:8.1f} | {f['p50_ms']:7.1f} | {f['p99_ms']:7.1f} | "
               f"{ratio:6.1%} | {verdict:<5} |{suffix}")
+    return missed
 
 
 if __name__ == "__main__":
