@@ -212,6 +212,12 @@ def db(app):
     MEMORY_OUTBOX.clear()
     yield _db
     _clear_tables(_db)
+    # A request context pushed by a test (test_request_context) shares the session's app context, hence its g:
+    # what a test put there (Flask-Login's user after login_user) would be the next tests' current_user.
+    from flask import g, has_app_context
+
+    if has_app_context():
+        vars(g).clear()
 
 
 @pytest.fixture
