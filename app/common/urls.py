@@ -27,13 +27,23 @@ _TEXT_MARKER = "__passerelle_segment__"  # the same for a <string:...> path segm
 PATH_SAFE = "!$&'()*+,/:;=@"  # werkzeug's BaseConverter.to_url: what url_for leaves unquoted in a path segment
 
 
+def _around(endpoint, key, marker, values=None):
+    """(head, tail) of url_for(endpoint, **values, key=marker) around the marker, or None when the marker is not
+    found once in the path."""
+    url = url_for(endpoint, **(values or {}), **{key: marker})
+    head, found, tail = url.partition(str(marker))
+    if not found or str(marker) in tail or "?" in head:
+        return None
+    return head, tail
+
+
 def _builder(endpoint, key, marker, part, values):
     """url_for once with `marker` in place of the value, then value -> head + part(value) + tail; url_for itself
     when the marker is not found once in the path."""
-    url = url_for(endpoint, **values, **{key: marker})
-    head, found, tail = url.partition(str(marker))
-    if not found or str(marker) in tail or "?" in head:
+    found = _around(endpoint, key, marker, values)
+    if found is None:
         return lambda value: url_for(endpoint, **values, **{key: value})
+    head, tail = found
     return lambda value: f"{head}{part(value)}{tail}"
 
 
@@ -61,19 +71,11 @@ def segment_urls(endpoints, key, value):
     cache_key = (request.script_root, tuple(endpoints.items()), key)
     parts = _segment_url_parts.get(cache_key)
     if parts is None:
-        parts = _segment_url_parts[cache_key] = {name: _segment_parts(endpoint, key)
+        parts = _segment_url_parts[cache_key] = {name: _around(endpoint, key, _TEXT_MARKER)
                                                  for name, endpoint in endpoints.items()}
     segment = quote(str(value), safe=PATH_SAFE)
     return {name: f"{found[0]}{segment}{found[1]}" if found else url_for(endpoints[name], **{key: value})
             for name, found in parts.items()}
-
-
-def _segment_parts(endpoint, key):
-    url = url_for(endpoint, **{key: _TEXT_MARKER})
-    head, found, tail = url.partition(_TEXT_MARKER)
-    if not found or _TEXT_MARKER in tail or "?" in head:
-        return None
-    return head, tail
 
 
 _id_url_prefixes = {}  # (script root, endpoint, key) -> the URL before the id
@@ -86,11 +88,10 @@ def id_url_prefix(endpoint, key):
     cache_key = (request.script_root, endpoint, key)
     prefix = _id_url_prefixes.get(cache_key)
     if prefix is None:
-        url = url_for(endpoint, **{key: _MARKER})
-        head, found, tail = url.partition(str(_MARKER))
-        if not found or tail:
+        found = _around(endpoint, key, _MARKER)
+        if found is None or found[1]:
             raise ValueError(f"{endpoint}: the URL does not end with {key}")
-        prefix = _id_url_prefixes[cache_key] = head
+        prefix = _id_url_prefixes[cache_key] = found[0]
     return prefix
 
 

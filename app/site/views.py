@@ -49,8 +49,6 @@ def agent_home_context(user, since):
     return dict(home, since=since, lists=lists, entry_prefix=id_url_prefix("passport.entry_detail", "entry_id"))
 
 
-
-
 @bp.route("/rh")
 @roles(Role.HR)
 def hr_home():
