@@ -1,7 +1,7 @@
 """The skills passport: entries, their evidence log and files, shares, VAE candidacies."""
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import FetchedValue, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.enums import LabelledEnum
@@ -76,20 +76,25 @@ class PassportEntry(EntryLabels, db.Model):
     """One competency at one level in an agent's passport, and how we know it."""
 
     __tablename__ = "passport_entries"
-    # The HR validation queue reads, per organisation, the waiting entries in submission order
-    # (app.passports.scope): partial indexes hold only submitted entries. The holder is in the first one too
-    # (PostgreSQL), so that the queue's capped count is read from the index alone.
+    # The HR validation queue reads, per organisation, the waiting entries of its own agents in submission order
+    # (app.passports.scope): partial indexes hold only submitted entries, led by the organisation the entry went
+    # to and the holder's organisation, so that the queue's capped count is read from an index alone.
     __table_args__ = (
-        Index("ix_passport_entries_queue_submitted_to", "submitted_to_org_id", "submitted_at", "id",
-              postgresql_where=text("status = 'submitted'"), sqlite_where=text("status = 'submitted'"),
-              postgresql_include=["holder_id"]),
-        Index("ix_passport_entries_queue_validated_by", "validated_by_org_id", "submitted_at", "id",
+        Index("ix_passport_entries_queue_submitted_to", "submitted_to_org_id", "holder_organisation_id",
+              "submitted_at", "id",
+              postgresql_where=text("status = 'submitted'"), sqlite_where=text("status = 'submitted'")),
+        Index("ix_passport_entries_queue_validated_by", "validated_by_org_id", "holder_organisation_id",
+              "submitted_at", "id",
               postgresql_where=text("status = 'submitted' AND validated_by_org_id IS NOT NULL"),
               sqlite_where=text("status = 'submitted' AND validated_by_org_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     holder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # The holder's current organisation, copied by the database's triggers (on insert, and when the user moves;
+    # migration b5d9e3a7c142): never written by the application, read in SQL by the HR scope.
+    holder_organisation_id: Mapped[int | None] = mapped_column(server_default=FetchedValue(),
+                                                               server_onupdate=FetchedValue())
     competency_id: Mapped[int] = mapped_column(ForeignKey("competencies.id"), index=True)
     level: Mapped[int] = mapped_column()
     source: Mapped[str] = mapped_column(String(20))

@@ -55,8 +55,9 @@ def hr_scope(hr_user):
 
 
 def _holders_in(org_id):
-    return db.select(PassportEntry).join(User, PassportEntry.holder_id == User.id).where(
-        User.organisation_id == org_id)
+    """Entries whose holder currently belongs to the organisation: the copy of the holder's organisation that
+    the database keeps on each entry (no join to the users, which hashed every agent of the organisation)."""
+    return db.select(PassportEntry).where(PassportEntry.holder_organisation_id == org_id)
 
 
 def _hr_reasons(org_id):

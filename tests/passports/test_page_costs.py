@@ -214,7 +214,7 @@ def test_the_queue_names_the_organisation_and_status_in_its_sql(app, client, log
     with count_queries(app) as counter:
         client.get("/rh/passeports/?page=2")
     [statement, *_] = [s for s in counter.statements if "passport_entries" in s]
-    assert f"users.organisation_id = {org.id}" in statement
+    assert f"passport_entries.holder_organisation_id = {org.id}" in statement
     assert "passport_entries.status = 'submitted'" in statement
 
 
