@@ -69,6 +69,19 @@ def test_invite_a_named_expert_who_then_sees_the_request(db):
     assert queries.find_request(other, row.reference) is not None and row.handoffs == 1
 
 
+def test_a_request_invited_to_the_group_and_to_the_expert_by_name_shows_once(db):
+    """The invitations are read by group and by user separately (two index-only scans): a request invited both
+    ways is still one row of the board, counted once."""
+    caf, national = expert(), expert(department="13")
+    group(experts=[caf])
+    national_group = group("APPUI-CAF-NATIONAL", national=True, experts=[national])
+    row = ask(agent())
+    conversation.invite(caf, row, group=national_group, message="Pour le pôle")
+    conversation.invite(caf, row, expert=national, message="Et pour toi")
+    page = board_page(national)
+    assert [r.id for r in page.items] == [row.id] and page.total == 1
+
+
 def test_attachments_images_reencoded_pdf_kept_and_both_encrypted(db):
     group(experts=[expert()])
     image = Image.new("RGB", (20, 20), "red")
