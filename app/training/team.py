@@ -8,10 +8,10 @@ from dataclasses import InitVar, dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_
+from sqlalchemy import String, and_
 
 from app.accounts.models import Role, User
-from app.common.sql import capped_page
+from app.common.sql import capped_page, joined_text
 from app.extensions import db
 from app.training import reference
 from app.training.models import Enrolment, Module, ModuleCompletion, ModuleVersion, PathModule, TrainingPath
@@ -80,6 +80,16 @@ def _done(org_id, user_id, path_id):
     return (
         db.select(db.func.count(PathModule.id)).where(PathModule.path_id == path_id, completed)
         .correlate_except(PathModule).scalar_subquery()
+    )
+
+
+def _completed(org_id, user_id):
+    """The ids of the modules the agent completed while in the organisation, as one text ("3,17"; NULL for none),
+    correlated to the enclosing rows: a module completed in two versions comes twice (counted once by the page)."""
+    return (
+        db.select(joined_text(db.cast(ModuleCompletion.module_id, String)))
+        .where(ModuleCompletion.user_id == user_id, ModuleCompletion.organisation_id == org_id)
+        .correlate_except(ModuleCompletion).scalar_subquery()
     )
 
 
@@ -197,12 +207,15 @@ def _team_statements(by_path, status, by_user):
         .limit(db.bindparam("limit", type_=db.Integer)).offset(db.bindparam("offset", type_=db.Integer))
         .subquery("page")
     )
-    # Every path's number of modules counted once (a small table: one aggregate) and joined, rather than by a
-    # subquery per row; a row without a path, or a path without modules, has none.
-    totals = db.select(PathModule.path_id, db.func.count().label("total")).group_by(PathModule.path_id)
-    totals = totals.subquery("path_totals")
-    columns = [page, _done(org_id, page.c.user_id, page.c.path_id).label("done"),
-               db.func.coalesce(totals.c.total, 0).label("total")]
+    # Every path's number of modules and their ids counted once (a small table: one aggregate) and joined, rather
+    # than by a subquery per row; a row without a path, or a path without modules, has none. What the row's agent
+    # completed in the organisation comes as ids too, read along one index per row: the page counts the path's
+    # modules among them itself (_team_rows), instead of PostgreSQL joining both lists for every row.
+    totals = (db.select(PathModule.path_id, db.func.count().label("total"),
+                        joined_text(db.cast(PathModule.module_id, String)).label("modules"))
+              .group_by(PathModule.path_id).subquery("path_totals"))
+    columns = [page, _completed(org_id, page.c.user_id).label("completed"),
+               db.func.coalesce(totals.c.total, 0).label("total"), totals.c.modules]
     count = _count_statement(org_id, filters)
     if not by_user:
         columns.append(count.scalar_subquery().label("counted"))
@@ -231,16 +244,29 @@ def _run(statement, values):
 
 
 def _team_rows(rows):
+    """TeamRows from the page's rows: the modules done are the path's modules (its ids, as the database has them
+    now) among those the agent completed in the organisation, each list of ids read once per page."""
     result = []
     paths = reference.catalogue().paths if rows else {}
     today = date.today()
-    for user_id, full_name, email, enrolment_id, due_on, path_id, title, done, total, *_count in rows:
+    id_sets = {}  # each list of ids (a text) as a set, split once per page
+
+    for user_id, full_name, email, enrolment_id, due_on, path_id, title, completed, total, modules, *_count in rows:
         user = AgentRef(user_id, full_name, email)
         if enrolment_id is None:
             result.append(TeamRow(user, None, None, 0, 0, today))
         else:
             # a path made since the catalogue was cached: the row still names it
             path = paths.get(path_id) or reference.PathRef(path_id, None, title, (), False)
+            done = 0
+            if completed is not None and modules is not None:
+                have = id_sets.get(completed)
+                if have is None:
+                    have = id_sets[completed] = frozenset(completed.split(","))
+                need = id_sets.get(modules)
+                if need is None:
+                    need = id_sets[modules] = frozenset(modules.split(","))
+                done = len(have & need)
             result.append(TeamRow(user, EnrolmentRef(enrolment_id, due_on), path, done, total, today))
     return result
 
