@@ -322,7 +322,7 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
             Part("rows", rows, as_tuple, order_by=(shown.c.rank, R.created_at, R.id)),
             Part("total", capped_total, first),
             *scope_parts,
-        ])
+        ], literals=True)  # the groups, the expert and the page repeat: written into the SQL once (LiteralTexts)
 
     # The scope's (département, procedure) pairs with their number of requests, read once for both filter
     # lists (a hundred départements and a few procedures: a few hundred pairs, not every request of a national
@@ -355,7 +355,7 @@ def _board_union(group_count, view, by_department, by_procedure, urgency, with_f
         Part("departments", departments, first),
         Part("procedures", procedures, as_tuple),
         *scope_parts,
-    ])
+    ], literals=True)
 
 
 # user id -> the ids of the groups of the expert's last board read by this process: the guess that lets the

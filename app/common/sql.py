@@ -130,16 +130,125 @@ class _CompiledOnce:
 class BuiltOnce:
     """A statement built once per process (bind parameters given at each run), run on a connection with its
     compiled form found without hashing its cache key (see `_CompiledOnce`). `run` gives the Core result:
-    plain rows, no ORM entity."""
+    plain rows, no ORM entity. With `literals`, its `inline_param` values are written into its SQL once per set
+    of values (see `LiteralTexts`)."""
 
-    __slots__ = ("statement", "_options")
+    __slots__ = ("statement", "_options", "_literals")
 
-    def __init__(self, statement):
+    def __init__(self, statement, literals=False):
         self.statement = statement
         self._options = {"compiled_cache": _CompiledOnce()}
+        self._literals = LiteralTexts(statement) if literals else None
 
     def run(self, connection, params):
+        if self._literals is not None:
+            found = self._literals.find(connection.dialect, params)
+            if found is not None:
+                text, options, values = found
+                return connection.execute(text, values, execution_options=options)
         return connection.execute(self.statement, params, execution_options=self._options)
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+class LiteralTexts:
+    """One statement as texts with its `inline_param` values written in, one per set of values, each kept with
+    its compiled form: what a page runs again with the same values (the same reader's organisation or groups,
+    the same page) is sent as it was the first time, with only its other parameters.
+
+    SQLAlchemy writes a literal-execute parameter's value into the SQL at every execution: it searches and
+    rebuilds the statement's whole text (about 10 KB for the expert board) and processes its parameters again.
+    The text made here is `textual_statement`'s (the same SQL, typed as the statement is), made once per set
+    of values and kept for the last `KEPT` ones. Only for values that repeat (ids, page numbers): a free text
+    (a search) would make a text per request. None from `find` (another driver, a value missing or that cannot
+    be a key, a statement textual_statement refuses): the statement then runs as it is."""
+
+    KEPT = 128
+    __slots__ = ("statement", "_names", "_texts", "_lock")
+
+    def __init__(self, statement):
+        import threading
+        from collections import OrderedDict
+
+        self.statement = statement
+        self._names = None  # the inline_param names, sorted (found on first use)
+        self._texts = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, dialect, params):
+        """(text statement, execution options, its values) for these parameters, or None."""
+        if dialect.paramstyle != "pyformat":
+            return None
+        names = self._names
+        if names is None:
+            from sqlalchemy.sql.elements import BindParameter
+            from sqlalchemy.sql.visitors import iterate
+
+            names = self._names = tuple(sorted({
+                element.key for element in iterate(self.statement)
+                if isinstance(element, BindParameter) and element.literal_execute and element.value is None}))
+        if not names or not all(name in params for name in names):
+            return None
+        try:
+            key = (type(dialect), tuple(_hashable(params[name]) for name in names),
+                   frozenset(params.keys() - set(names)))
+            with self._lock:
+                found = self._texts.get(key)
+                if found is not None:
+                    self._texts.move_to_end(key)  # the least recently used goes first
+        except TypeError:  # a value that cannot be a key
+            return None
+        if found is None:
+            found = self._make(dialect, params, names, key[2])
+            with self._lock:
+                self._texts[key] = found
+                while len(self._texts) > self.KEPT:
+                    self._texts.popitem(last=False)
+        if found is False:
+            return None
+        text, options = found
+        return text, options, {name: params[name] for name in key[2]}
+
+    def _make(self, dialect, params, names, others):
+        """(text, execution options) of the statement with these values written in, or False."""
+        from sqlalchemy import bindparam
+        from sqlalchemy.sql.elements import BindParameter
+        from sqlalchemy.sql.visitors import replacement_traverse
+
+        written = set(names)
+
+        def with_value(element):
+            if isinstance(element, BindParameter) and element.key in written:
+                return bindparam(None, params[element.key], type_=element.type, expanding=element.expanding,
+                                 literal_execute=True)
+            return None
+
+        text = textual_statement(replacement_traverse(self.statement, {}, with_value), dialect, others)
+        if text is None:
+            return False
+        options = self.statement.get_execution_options()
+        return (text.execution_options(**options) if options else text), {"compiled_cache": _CompiledOnce()}
+
+
+_LITERAL_STATEMENTS = {}  # id(statement) -> (statement, LiteralTexts), for run_with_literals
+_LITERAL_STATEMENTS_KEPT = 256
+
+
+def run_with_literals(connection, statement, params):
+    """Run a statement built once per process (kept by its builder: an lru_cache) whose `inline_param` values
+    repeat from one request to the next, through its `LiteralTexts`; the Core result."""
+    kept = _LITERAL_STATEMENTS.get(id(statement))
+    if kept is None or kept[0] is not statement:
+        if len(_LITERAL_STATEMENTS) >= _LITERAL_STATEMENTS_KEPT:
+            _LITERAL_STATEMENTS.clear()  # statements are built once per shape: rarely more than a few dozen
+        kept = _LITERAL_STATEMENTS[id(statement)] = (statement, LiteralTexts(statement))
+    found = kept[1].find(connection.dialect, params)
+    if found is None:
+        return connection.execute(statement, params)
+    text, options, values = found
+    return connection.execute(text, values, execution_options=options)
 
 
 def commit_keeping_loaded(session):
@@ -267,10 +376,11 @@ class PartsUnion:
     With `textual`, the statement runs on PostgreSQL as a text of the same SQL (see `textual_statement`): its
     constants written into it, only `read`'s values sent. SQLAlchemy otherwise hashes the whole statement's
     cache key, renders its IN lists and sends its twenty constants again on every execution (about half the
-    cost of a home page's read in Python).
+    cost of a home page's read in Python). With `literals`, the same once per set of its `inline_param` values
+    (see `LiteralTexts`).
     """
 
-    def __init__(self, parts, textual=False):
+    def __init__(self, parts, textual=False, literals=False):
         from sqlalchemy import func, literal_column, null, select
 
         parts = tuple(parts)
@@ -309,7 +419,7 @@ class PartsUnion:
             branches.append(select(literal_column(f"'{part.name}'").label("part"), position.label("position"),
                                    *[v.label(f"slot_{i}") for i, v in enumerate(values)]).select_from(subquery))
         self.statement = branches[0] if len(branches) == 1 else db.union_all(*branches)
-        self._built = BuiltOnce(self.statement)
+        self._built = BuiltOnce(self.statement, literals=literals)
         self._readers = {
             part.name: _reader(part.row, [position_of[slot] for slot in slots], bool(part.order_by))
             for part, (_columns, slots) in zip(parts, layout, strict=True)

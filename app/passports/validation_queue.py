@@ -13,7 +13,7 @@ from sqlalchemy import DateTime
 
 from app.accounts.models import Role, User
 from app.audit.services import audited_read, end_audited_read
-from app.common.sql import capped_page, inline, inline_param
+from app.common.sql import capped_page, inline, inline_param, run_with_literals
 from app.common.timezones import timezone_for_department, utcnow
 from app.extensions import db
 from app.passports.models import EntrySource, EntryStatus, EvidenceFile, PassportEntry, provenance_of
@@ -208,7 +208,8 @@ def read_queue(hr_user, page_arg, **filters):
             statement, audit_values = along
             run_values, audited = dict(values, **audit_values), True
         # plain rows on the session's connection: nothing is loaded into the session (the ORM's layer is skipped)
-        rows = db.session.connection().execute(statement, run_values).all()
+        # the organisation and the page repeat: their values written into the SQL once per process (LiteralTexts)
+        rows = run_with_literals(db.session.connection(), statement, run_values).all()
         organisation = hr_user.organisation
         return _queue_rows(rows, organisation.department if organisation else None), rows[0].total if rows else None
 

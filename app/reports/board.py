@@ -9,7 +9,16 @@ from sqlalchemy import String
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Role, User
-from app.common.sql import Part, PartsUnion, capped_page, first, inline, inline_param, joined_text
+from app.common.sql import (
+    Part,
+    PartsUnion,
+    capped_page,
+    first,
+    inline,
+    inline_param,
+    joined_text,
+    run_with_literals,
+)
 from app.common.timezones import timezone_for_department, utcnow
 from app.extensions import db
 from app.reports import labels, search
@@ -194,8 +203,12 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
 
     def read_page(window):
         # plain rows on the session's connection: nothing is loaded into the session (the ORM's layer is skipped)
-        rows = db.session.connection().execute(rows_statement, {**values, "count_limit": window.count_limit,
-                                                                "rows": per_page, "offset": window.offset}).all()
+        run_values = {**values, "count_limit": window.count_limit, "rows": per_page, "offset": window.offset}
+        connection = db.session.connection()
+        if "q" in values:  # a search's words: a text per request
+            rows = connection.execute(rows_statement, run_values).all()
+        else:  # the team's applications and the page repeat: written into the SQL once per process
+            rows = run_with_literals(connection, rows_statement, run_values).all()
         named = _label_namer(rows, team_labels)
         now = utcnow()
         zone = timezone_for_department(actor.organisation.department if actor.organisation else None)
