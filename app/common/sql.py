@@ -455,7 +455,8 @@ def textual_statement(statement, dialect, names):
     given when it was built) written into the SQL, and only the bind parameters `names` left to be given when it
     runs. None when that cannot be done without changing what it reads: a driver whose placeholders are not
     named (`%(name)s`), a value computed when it runs (a callable), one of `names` written into the SQL or
-    expanded (an IN list given when it runs), a constant that has no literal form, a parameter not given.
+    expanded (an IN list given when it runs), a constant that has no literal form, a parameter not given, a
+    result column without a name.
 
     The text's SQL is the statement's (same joins, same conditions, same result types): only the constants are
     written instead of sent, as `inline` does.
@@ -467,8 +468,8 @@ def textual_statement(statement, dialect, names):
     from sqlalchemy.sql.elements import BindParameter
     from sqlalchemy.sql.visitors import iterate, replacement_traverse
 
-    if dialect.paramstyle != "pyformat":
-        return None
+    if dialect.paramstyle != "pyformat" or not all(c.key for c in statement.selected_columns):
+        return None  # (a result column without a name cannot be a text's column)
     for element in iterate(statement):
         if isinstance(element, BindParameter) and (
                 element.callable is not None

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from app.accounts.models import User
-from app.common.sql import capped_page, inline_param
+from app.common.sql import capped_page, inline_param, run_with_literals
 from app.extensions import db
 from app.workplace.incidents import visible_clause, visible_incidents
 from app.workplace.models import Incident, IncidentState, fits_id
@@ -58,8 +58,9 @@ def _page_statements(role, in_organisation):
         db.select(Incident.id).where(scope).limit(inline_param("window")).subquery())
     page = (
         db.select(Incident.id, Incident.occurred_at, Incident.kind, Incident.severity, Incident.status,
-                  Incident.created_at, Incident.taken_at, Incident.reporter_name_shown_to(reader, User.full_name, _named),
-                  count.scalar_subquery())
+                  Incident.created_at, Incident.taken_at,
+                  Incident.reporter_name_shown_to(reader, User.full_name, _named).label("reporter_name"),
+                  count.scalar_subquery().label("total"))
         .join(User, User.id == Incident.reporter_id).where(scope)
         .order_by(Incident.created_at.desc(), Incident.id.desc())
         .limit(inline_param("rows")).offset(inline_param("offset"))
@@ -78,8 +79,9 @@ def incidents_page(user, page_arg):
     connection = db.session.connection()
 
     def read_page(window):
-        rows = connection.execute(
-            page, dict(values, window=window.count_limit, rows=window.per_page, offset=window.offset)).all()
+        # the reader and the page repeat: their values written into the SQL once per process (LiteralTexts)
+        rows = run_with_literals(
+            connection, page, dict(values, window=window.count_limit, rows=window.per_page, offset=window.offset)).all()
         return [IncidentRow(*row[:-1]) for row in rows], rows[0][-1] if rows else None
 
     def read_count(window):

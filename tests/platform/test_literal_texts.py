@@ -119,3 +119,14 @@ def test_built_once_and_parts_union_read_the_same_with_literals(app):
     assert union.read(values)["people"] == [tuple(row) for row in plain]
     if db.engine.dialect.name == "postgresql":
         assert f"users.organisation_id = {org.id}" in counter.statements[0]
+
+
+def test_a_statement_whose_text_cannot_compile_runs_as_it_is(app):
+    """A result column without a name (an unlabelled scalar subquery) cannot be a text's column: the statement
+    then runs as it is, with the same rows, instead of failing."""
+    org, _other = _people()
+    unnamed = _statement().add_columns(db.select(db.func.count(User.id)).scalar_subquery())
+    assert LiteralTexts(unnamed).find(PGDialect_psycopg(), _values(org)) is None
+    connection = db.session.connection()
+    assert run_with_literals(connection, unnamed, _values(org)).all() == connection.execute(
+        unnamed, _values(org)).all()
