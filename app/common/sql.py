@@ -1,14 +1,16 @@
 """SQL helpers the domains share: the 32-bit id bound, values written into the SQL text for stable plans,
 a page of rows with a total counted only so far, and statements built once run without their cache key hashed."""
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import starmap
 from operator import itemgetter
 
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.sql.visitors import InternalTraversal, iterate
 
 from app.extensions import db
 
@@ -169,9 +171,6 @@ class LiteralTexts:
     __slots__ = ("statement", "_names", "_texts", "_lock")
 
     def __init__(self, statement):
-        import threading
-        from collections import OrderedDict
-
         self.statement = statement
         self._names = None  # the inline_param names, sorted (found on first use)
         self._texts = OrderedDict()
@@ -183,9 +182,6 @@ class LiteralTexts:
             return None
         names = self._names
         if names is None:
-            from sqlalchemy.sql.elements import BindParameter
-            from sqlalchemy.sql.visitors import iterate
-
             names = self._names = tuple(sorted({
                 element.key for element in iterate(self.statement)
                 if isinstance(element, BindParameter) and element.literal_execute and element.value is None}))
@@ -213,19 +209,7 @@ class LiteralTexts:
 
     def _make(self, dialect, params, names, others):
         """(text, execution options) of the statement with these values written in, or False."""
-        from sqlalchemy import bindparam
-        from sqlalchemy.sql.elements import BindParameter
-        from sqlalchemy.sql.visitors import replacement_traverse
-
-        written = set(names)
-
-        def with_value(element):
-            if isinstance(element, BindParameter) and element.key in written:
-                return bindparam(None, params[element.key], type_=element.type, expanding=element.expanding,
-                                 literal_execute=True)
-            return None
-
-        text = textual_statement(replacement_traverse(self.statement, {}, with_value), dialect, others)
+        text = textual_statement(self.statement, dialect, others, {name: params[name] for name in names})
         if text is None:
             return False
         options = self.statement.get_execution_options()
@@ -450,10 +434,10 @@ class PartsUnion:
         return self._built.run(connection, params).all()
 
 
-def textual_statement(statement, dialect, names):
+def textual_statement(statement, dialect, names, values=None):
     """`statement` as a text of its SQL for `dialect`, typed as it is: its constants (IN lists, limits, values
-    given when it was built) written into the SQL, and only the bind parameters `names` left to be given when it
-    runs. None when that cannot be done without changing what it reads: a driver whose placeholders are not
+    given when it was built, and the `values` given here by parameter name) written into the SQL, and only the
+    bind parameters `names` left to be given when it runs. None when that cannot be done without changing what it reads: a driver whose placeholders are not
     named (`%(name)s`), a value computed when it runs (a callable), one of `names` written into the SQL or
     expanded (an IN list given when it runs), a constant that has no literal form, a parameter not given, a
     result column without a name.
@@ -465,16 +449,17 @@ def textual_statement(statement, dialect, names):
 
     from sqlalchemy import bindparam, column, text
     from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.sql.elements import BindParameter
-    from sqlalchemy.sql.visitors import iterate, replacement_traverse
+    from sqlalchemy.sql.visitors import replacement_traverse
 
+    values = values or {}
     if dialect.paramstyle != "pyformat" or not all(c.key for c in statement.selected_columns):
         return None  # (a result column without a name cannot be a text's column)
     for element in iterate(statement):
         if isinstance(element, BindParameter) and (
                 element.callable is not None
                 or (element.key in names and (element.literal_execute or element.expanding))
-                or (element.key not in names and element.required and element.value is None)):
+                or (element.key not in names and element.key not in values and element.required
+                    and element.value is None)):
             return None
 
     def constant_or_named(element):
@@ -482,7 +467,8 @@ def textual_statement(statement, dialect, names):
             return None
         if element.key in names:  # a placeholder (its value is not used: it is not written into the SQL)
             return bindparam(element.key, None, type_=element.type, required=False)
-        return bindparam(None, element.value, type_=element.type, expanding=element.expanding, literal_execute=True)
+        value = values[element.key] if element.key in values else element.value
+        return bindparam(None, value, type_=element.type, expanding=element.expanding, literal_execute=True)
 
     try:
         compiled = replacement_traverse(statement, {}, constant_or_named).compile(
