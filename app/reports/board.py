@@ -3,6 +3,7 @@ preference in one query; a page of lean rows, with their assignee, labels and ca
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from sqlalchemy import String
@@ -12,7 +13,9 @@ from app.accounts.models import Role, User
 from app.common.sql import (
     Part,
     PartsUnion,
+    as_tuple,
     capped_page,
+    capped_window,
     first,
     inline,
     inline_param,
@@ -112,15 +115,14 @@ class BoardOptions:
 
 
 
-@lru_cache(maxsize=2)
-def _options_union(every_application):
-    """The options' parts (:user_id, the reader; :team_id, their team), built once per kind of reader."""
+def _option_parts(every_application):
+    """The options' parts (:user_id, the reader; :team_id, their team), for a kind of reader."""
     team_id, user_id = db.bindparam("team_id"), db.bindparam("user_id")
     applications = db.select(Application.id, Application.code, Application.name, Application.is_active)
     parts = [Part("shortcuts", labels.keyboard_shortcuts_statement(user_id), first)]
     if every_application:
-        return PartsUnion([Part("applications", applications, ApplicationRow, order_by=(Application.name,)), *parts])
-    return PartsUnion([
+        return [Part("applications", applications, ApplicationRow, order_by=(Application.name,)), *parts]
+    return [
         Part("applications", applications.where(Application.team_id == team_id), ApplicationRow,
              order_by=(Application.name,)),
         Part("labels", db.select(ReportLabel.id, ReportLabel.name, ReportLabel.colour)
@@ -129,19 +131,88 @@ def _options_union(every_application):
              .where(User.team_id == team_id, User.role == Role.TRIAGER, User.active.is_(True)), MemberRow,
              order_by=(User.full_name,)),
         *parts,
-    ])
+    ]
+
+
+@lru_cache(maxsize=2)
+def _options_union(every_application):
+    """The options alone, built once per kind of reader."""
+    return PartsUnion(_option_parts(every_application))
+
+
+def _options_params(actor):
+    """The options' parameters for this reader, or None when the board offers them nothing (see board_options)."""
+    if actor.role == Role.ADMIN:
+        return {"user_id": actor.id}
+    if actor.role == Role.TRIAGER and actor.team_id is not None:
+        return {"user_id": actor.id, "team_id": actor.team_id}
+    return None
+
+
+def _options_from(rows):
+    return BoardOptions(rows["applications"], rows.get("labels", []), rows.get("members", []),
+                        labels.shortcuts_from(rows["shortcuts"]))
 
 
 def board_options(actor):
     """The board's services, the team's labels and members, and the reader's shortcut preference (one query)."""
-    if actor.role == Role.ADMIN:
-        rows = _options_union(True).read({"user_id": actor.id})
-    elif actor.role == Role.TRIAGER and actor.team_id is not None:
-        rows = _options_union(False).read({"user_id": actor.id, "team_id": actor.team_id})
-    else:
+    params = _options_params(actor)
+    if params is None:
         return BoardOptions([], [], [], labels.keyboard_shortcuts_on(actor))
-    return BoardOptions(rows["applications"], rows.get("labels", []), rows.get("members", []),
-                        labels.shortcuts_from(rows["shortcuts"]))
+    return _options_from(_options_union(actor.role == Role.ADMIN).read(params))
+
+
+# team id -> the team's services (ApplicationRow) as this process last read them: the guess that lets the board
+# read its options with its page, in one query (see read_board). Only a guess: the page is shown only when the
+# services read in the same statement are these.
+_team_applications = {}
+TEAM_HINTS_MAX = 1000
+
+
+def read_board(actor, filters, page_arg, per_page, count_cap):
+    """(BoardOptions, Page): the board's options (board_options) and one page of its rows (board_page).
+
+    One query when the rows do not depend on the options' values (an administrator's board, every service), or
+    when this process has read the reader's team's services before: the rows for the services it had then,
+    with the options in the same statement; the page is shown only if the services read with it are the same
+    (else its rows are read again for the current ones: one more query, once after a change). Two queries
+    otherwise (the options, then the page), and with a search's words (a text per request, kept out of the
+    statements written once per set of values).
+    """
+    params = _options_params(actor)
+    if params is None:
+        return board_options(actor), board_page(actor, filters, page_arg, per_page, count_cap, applications=[])
+    admin = actor.role == Role.ADMIN
+    guess = None if admin else _team_applications.get(actor.team_id)
+    if admin or guess is not None:
+        shape, values = _board_query(actor, filters, guess)
+        if "q" not in values:
+            window = capped_window(page_arg, per_page, count_cap)
+            found = _page_union(shape, admin).read({
+                **values, **params, "count_limit": window.count_limit, "rows": per_page, "offset": window.offset})
+            options = _options_from(found)
+            if admin or _ids(options.applications) == _ids(guess):
+                items = _board_items(actor, found["rows"], options.labels, label_ids=itemgetter(-1), cut=-1)
+                return options, window.page(items, found["total"][0])
+            _remember_applications(actor.team_id, options.applications)
+            # the services changed: the page is read again for the current ones
+            return options, board_page(actor, filters, page_arg, per_page, count_cap,
+                                       applications=options.applications, team_labels=options.labels)
+    options = board_options(actor)
+    if not admin:
+        _remember_applications(actor.team_id, options.applications)
+    return options, board_page(actor, filters, page_arg, per_page, count_cap, applications=options.applications,
+                               team_labels=options.labels)
+
+
+def _ids(applications):
+    return sorted(a.id for a in applications)
+
+
+def _remember_applications(team_id, applications):
+    if len(_team_applications) >= TEAM_HINTS_MAX and team_id not in _team_applications:
+        _team_applications.clear()  # a bound, not an LRU: teams are a few dozen
+    _team_applications[team_id] = list(applications)
 
 
 def board_applications(actor):
@@ -168,12 +239,12 @@ def _label_ids():
     )
 
 
-def _label_namer(rows, team_labels):
+def _label_namer(rows, team_labels, label_ids):
     """A function from a row's label ids to its labels, by name.
 
     The team's labels come with the board's options; labels of other teams on the page's rows (an
     administrator's board, a service moved to another team) are read in one more query."""
-    wanted = {int(i) for row in rows if row.label_ids for i in row.label_ids.split(",")}
+    wanted = {int(i) for ids in map(label_ids, rows) if ids for i in ids.split(",")}
     known = {label.id: (position, label) for position, label in enumerate(team_labels)}
     if not wanted <= known.keys():
         ordered = db.session.execute(
@@ -209,16 +280,22 @@ def board_page(actor, filters, page_arg, per_page, count_cap, applications=None,
             rows = connection.execute(rows_statement, run_values).all()
         else:  # the team's applications and the page repeat: written into the SQL once per process
             rows = run_with_literals(connection, rows_statement, run_values).all()
-        named = _label_namer(rows, team_labels)
-        now = utcnow()
-        zone = timezone_for_department(actor.organisation.department if actor.organisation else None)
-        items = [BoardRow(*row[:-2], labels=named(row.label_ids), now=now, zone=zone) for row in rows]
+        items = _board_items(actor, rows, team_labels, label_ids=itemgetter(-2), cut=-2)
         return items, rows[0].total if rows else None
 
     def read_count(window):
         return db.session.connection().scalar(count_statement, {**values, "count_limit": window.count_limit})
 
     return capped_page(page_arg, per_page, count_cap, read_page, read_count)
+
+
+def _board_items(actor, rows, team_labels, label_ids, cut):
+    """The page's rows as BoardRow: the row's columns up to `cut` (board_columns, the assignee's id and name),
+    its labels named from their ids (`label_ids` of a row)."""
+    named = _label_namer(rows, team_labels, label_ids)
+    now = utcnow()
+    zone = timezone_for_department(actor.organisation.department if actor.organisation else None)
+    return [BoardRow(*row[:cut], labels=named(label_ids(row)), now=now, zone=zone) for row in rows]
 
 
 def board_select(actor, filters, now=None, applications=None):
@@ -344,21 +421,24 @@ def _filtered(shape):
         query = query.where(search.match_param_clause(Report, shape.dialect))
     elif shape.q == "nothing":
         query = query.where(db.false())
-    next_due = next_due_clause()
-    order = {
-        "recent": [Report.id.desc()],
-        "people": [Report.people_total.desc(), Report.id.desc()],
-        "blocked": [Report.blocked_total.desc(), Report.people_total.desc(), Report.id.desc()],
-        "me_too": [Report.me_too_count.desc(), Report.id.desc()],
-        "deadline": [next_due.asc().nulls_last(), Report.id],
-    }[shape.sort]
-    return query.order_by(*order)
+    return query.order_by(*_order(shape.sort))
 
 
-@lru_cache(maxsize=128)
-def _page_statements(shape):
-    """The page's rows (with the assignee's name, the labels' ids and the capped total) and the capped count
-    alone, for _filtered(shape); the page's bounds are written into the SQL when they run."""
+def _order(sort):
+    """The board's ORDER BY for this sort (the last key the id: every order is total)."""
+    return {
+        "recent": (Report.id.desc(),),
+        "people": (Report.people_total.desc(), Report.id.desc()),
+        "blocked": (Report.blocked_total.desc(), Report.people_total.desc(), Report.id.desc()),
+        "me_too": (Report.me_too_count.desc(), Report.id.desc()),
+        "deadline": (next_due_clause().asc().nulls_last(), Report.id),
+    }[sort]
+
+
+def _page_rows_and_total(shape):
+    """The page's rows (board_columns, the assignee's id and name, the labels' ids), sorted and bounded by the
+    page (:rows, :offset), and the capped count (:count_limit), for _filtered(shape); every bound is written
+    into the SQL when they run."""
     query = _filtered(shape)
     # The applications' table is needed only to filter on an application's code (the scope names ids).
     if shape.application:
@@ -371,9 +451,29 @@ def _page_statements(shape):
     assignee = aliased(User)
     rows = (
         query.with_only_columns(*board_columns(shape.dialect), Report.assignee_id, assignee.full_name,
-                                _label_ids().label("label_ids"), total.scalar_subquery().label("total"))
+                                _label_ids().label("label_ids"))
         .outerjoin(Procedure, Procedure.id == Report.procedure_id)
         .outerjoin(assignee, assignee.id == Report.assignee_id)
         .limit(inline_param("rows")).offset(inline_param("offset"))
     )
     return rows, total
+
+
+@lru_cache(maxsize=128)
+def _page_statements(shape):
+    """The page's rows with the capped total as their last column, and the capped count alone (read when a page
+    past the first has no row, to say how many there are)."""
+    rows, total = _page_rows_and_total(shape)
+    return rows.add_columns(total.scalar_subquery().label("total")), total
+
+
+@lru_cache(maxsize=128)
+def _page_union(shape, every_application):
+    """The page's rows, its capped total and the board's options (_option_parts), in one statement (read_board);
+    its bounds and the team's services written into its SQL once per set of values (LiteralTexts)."""
+    rows, total = _page_rows_and_total(shape)
+    return PartsUnion([
+        Part("rows", rows, as_tuple, order_by=_order(shape.sort)),
+        Part("total", total, first),
+        *_option_parts(every_application),
+    ], literals=True)

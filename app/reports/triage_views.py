@@ -53,9 +53,8 @@ FILTER_OPTIONS = {name: tuple(choices.items()) for name, choices in (
 @roles(Role.TRIAGER, Role.ADMIN)
 def board():
     filters = board_queries.BoardFilters.from_args(request.args)
-    options = board_queries.board_options(current_user)
-    page = board_queries.board_page(current_user, filters, request.args.get("page"), current_app.config["PER_PAGE"],
-                                    BOARD_COUNT_CAP, applications=options.applications, team_labels=options.labels)
+    options, page = board_queries.read_board(current_user, filters, request.args.get("page"),
+                                             current_app.config["PER_PAGE"], BOARD_COUNT_CAP)
     bulk = None
     if current_user.role == Role.TRIAGER:
         bulk = board_html.bulk_fields(tuple(options.members), tuple(options.labels))

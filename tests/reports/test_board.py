@@ -7,9 +7,10 @@ from tests.factories import PASSWORD, UserFactory
 from tests.query_counter import count_queries
 from tests.reports.factories import ProcedureFactory, file_report
 
-# The signed-in user; the services, the team's labels and members and the reader's shortcut preference
-# (board.board_options); the page's rows with their assignee, labels and capped total (board.board_page).
-BOARD_QUERIES = 3
+# The signed-in user; the page's rows with their assignee, labels and capped total, with the services, the team's
+# labels and members and the reader's shortcut preference (board.read_board), once this process has read the
+# team's services. The first read of a team's board in a process reads the options first: one more.
+BOARD_QUERIES = 2
 
 
 def _client(app, user):
@@ -264,12 +265,15 @@ def test_board_reads_rows_and_capped_count_in_one_query(app, world):
     with count_queries(app) as first:
         page = client.get("/equipe/remontees").get_data(as_text=True)
     assert "2 remontées." in page
-    # The user; the services, labels, members and the reader's shortcuts; the rows with their labels and total.
+    # The user; the rows with their labels and total, and the services, labels, members and the reader's shortcuts.
     assert first.count == BOARD_QUERIES, first.statements
     with count_queries(app) as past_end:
         past = client.get("/equipe/remontees?page=4").get_data(as_text=True)
     assert "2 remontées." in past and "Aucune remontée ne correspond à ces filtres." in past
-    assert past_end.count == first.count + 1  # the count, alone, to say how many there are
+    assert past_end.count == first.count  # the count comes with the (empty) page
+    with count_queries(app) as searched:
+        client.get("/equipe/remontees?q=paiement&page=4")
+    assert searched.count == first.count + 2  # a search: the options, the page, then the count alone
     with count_queries(app) as no_rows:
         empty = client.get("/equipe/remontees?status=fixed").get_data(as_text=True)
     assert no_rows.count == first.count  # an empty first page needs no count
@@ -430,3 +434,62 @@ def test_board_row_dates_and_lateness_follow_the_reports_rules(app):
     assert checked  # some rows were late
     assert BoardRow(1, "R", "t", "a", None, "bug", "new", 1, 0, 0, None, None, None, None, None,
                     now=now, zone=zone).created_on == ""
+
+
+def test_the_board_reads_its_options_with_its_page_once_the_teams_services_are_known(app, world, db):
+    """read_board: one query after the first read of a team's board; the page is never shown for services the team
+    no longer has (or without one it now has): read again, once."""
+    from app.reports.models import Application
+
+    caf = file_report(world.agent, world.caf_app, title="Caf")
+    ants = file_report(world.agent, world.ants_app, title="Titres")
+    board._team_applications.clear()
+    reader = world.dev_caf
+
+    def read():
+        _ = reader.organisation  # loaded (after the commits) before counting, as the user loader does
+        with count_queries(app) as counter:
+            options, page = board.read_board(reader, board.BoardFilters(status="all"), None, 25, 1000)
+        return counter.count, [a.code for a in options.applications], [r.id for r in page.items], page.total
+
+    assert read() == (2, [world.caf_app.code], [caf.id], 1)  # the options, then the page
+    assert read() == (1, [world.caf_app.code], [caf.id], 1)  # both in one statement
+    # The team takes the other service: the page read with the known services is not shown.
+    db.session.get(Application, world.ants_app.id).team_id = reader.team_id
+    db.session.commit()
+    assert read() == (2, sorted([world.caf_app.code, world.ants_app.code], key=lambda code: {
+        world.caf_app.code: world.caf_app.name, world.ants_app.code: world.ants_app.name}[code]),
+        [ants.id, caf.id], 2)
+    assert read()[0] == 1
+    # And gives both away: no row of either is shown.
+    for application in (world.caf_app, world.ants_app):
+        db.session.get(Application, application.id).team_id = world.dev_ants.team_id
+    db.session.commit()
+    assert read() == (2, [], [], 0)
+    assert read() == (1, [], [], 0)
+
+
+def test_the_boards_one_statement_pages_sorts_and_names_labels_as_the_two_query_read(app, world, db):
+    """The page read with the options (read_board) gives the rows, order, labels and totals board_page gives."""
+    from app.reports import bulk, labels
+
+    reports = [file_report(world.agent, world.caf_app, title=f"R{i}", people_affected=1 + i % 3,
+                           citizen_blocked=bool(i % 2)) for i in range(7)]
+    label = labels.create_label(world.dev_caf, world.caf_team, "Urgent", "pink-tuile")
+    bulk.apply(world.dev_caf, [str(reports[2].id), str(reports[5].id)], "label", label_id=label.id)
+    admin = UserFactory(role="admin")
+    for reader in (world.dev_caf, admin):
+        board.read_board(reader, board.BoardFilters(), None, 3, 1000)  # the team's services now known
+        _ = reader.organisation  # loaded before counting, as the user loader does
+        for sort in board.SORTS:
+            for page_arg in ("1", "2", "3", "9"):
+                filters = board.BoardFilters(status="all", sort=sort)
+                with count_queries(app) as counter:
+                    options, page = board.read_board(reader, filters, page_arg, 3, 1000)
+                # An administrator has no team labels to name the rows' labels from: one more query for those.
+                assert counter.count == 1 + (reader is admin and any(r.labels for r in page.items))
+                expected = board.board_page(reader, filters, page_arg, 3, 1000, applications=options.applications,
+                                            team_labels=options.labels)
+                assert [(r.id, r.labels, r.assignee_name) for r in page.items] == [
+                    (r.id, r.labels, r.assignee_name) for r in expected.items], (reader.role, sort, page_arg)
+                assert (page.total, page.number, page.capped) == (expected.total, expected.number, expected.capped)

@@ -18,8 +18,8 @@ EXACT = {
     # The user; what every domain shows, in one query (app.common.home); the training catalogue's 4, read on
     # every request in the tests (REFERENCE_CACHE_SECONDS is 0; cached when served): 2 queries when served.
     "agent dashboard": 1 + 1 + 4,
-    # The user; the services, labels, members and shortcut preference; the rows with labels and total.
-    "triage board (filtered)": 3,
+    # The user; the rows with labels and total, with the services, labels, members and shortcut preference.
+    "triage board (filtered)": 2,
     # The user; on SQLite the agent's own reports, the candidates, the reports shown. On PostgreSQL, which ranks
     # in SQL, the own and the other similar reports are one query (own_reports.own_and_similar_reports): 2 (below).
     "similar reports (HTML)": 1 + 3,
@@ -148,10 +148,11 @@ def _measure(app, fraction):
         app, network_client, "GET", f"/qualite/departement/{largest.department}")
     triage_client = app.test_client()
     _login(triage_client, triager.email)
-    counts["triage board (filtered)"] = _count(
-        app, triage_client, "GET", "/equipe/remontees",
-        query_string={"status": "open", "application": application.code, "sort": "people"},
-    )
+    board_filters = {"status": "open", "application": application.code, "sort": "people"}
+    # The first read of a team's board in a process reads its services first (board.read_board): one more query.
+    assert _count(app, triage_client, "GET", "/equipe/remontees", query_string=board_filters) in (2, 3)
+    counts["triage board (filtered)"] = _count(app, triage_client, "GET", "/equipe/remontees",
+                                               query_string=board_filters)
     counts.update(_backoffice_counts(app, summary))
     return counts
 
