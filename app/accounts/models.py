@@ -189,6 +189,19 @@ class Membership(db.Model):
     organisation = relationship(Organisation)
 
 
+class OrganisationAgentCount(db.Model):
+    """How many users are agents of each organisation (active or not), kept exact by database triggers on
+    `users` (an insert, a delete, a change of organisation or role), never written by the application: a page
+    that counts an organisation's agents up to a cap (the HR follow-up) reads one row instead of walking up to
+    the cap's index entries. An organisation with no agent has no row, or a row at 0."""
+
+    __tablename__ = "organisation_agent_counts"
+
+    organisation_id: Mapped[int] = mapped_column(db.ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                 primary_key=True, autoincrement=False)
+    agents: Mapped[int] = mapped_column(nullable=False, server_default="0")
+
+
 def hash_token(raw):
     """SHA-256 of a random token: tokens are stored hashed, shown once."""
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from sqlalchemy import String, and_
 
-from app.accounts.models import Role, User
+from app.accounts.models import OrganisationAgentCount, Role, User
 from app.common.sql import capped_page, joined_text
 from app.extensions import db
 from app.training import reference
@@ -159,8 +159,9 @@ def _visible_enrolment():
 def _count_statement(org_id, filters):
     """Rows of the list counted up to `count_limit` (the database stops there).
 
-    Without filters every agent of the organisation has at least one row: the agents are counted first, on
-    the users index alone, and when they are `count_limit` or more, so are the rows (enrolments not read).
+    Without filters every agent of the organisation has at least one row: when the organisation has
+    `count_limit` agents or more (OrganisationAgentCount, one row kept by the database), so are the rows, and
+    nothing is counted.
     """
     path_id, status, by_user, _progress = filters
     count_limit = db.bindparam("count_limit", type_=db.Integer)
@@ -168,11 +169,10 @@ def _count_statement(org_id, filters):
     rows = db.select(db.func.count()).select_from(counted.limit(count_limit).subquery())
     if path_id is not None or status or by_user:
         return rows
-    agents = db.select(db.func.count()).select_from(
-        db.select(User.id).where(User.organisation_id == org_id, User.role == Role.AGENT).limit(count_limit)
-        .subquery()
-    )
-    return db.select(db.case((agents.scalar_subquery() >= count_limit, count_limit), else_=rows.scalar_subquery()))
+    agents = db.func.coalesce(
+        db.select(OrganisationAgentCount.agents).where(OrganisationAgentCount.organisation_id == org_id)
+        .scalar_subquery(), 0)
+    return db.select(db.case((agents >= count_limit, count_limit), else_=rows.scalar_subquery()))
 
 
 @functools.cache
