@@ -19,3 +19,13 @@ class TemplateGlobals(ChainMap):
 class Environment(FlaskEnvironment):
     def make_globals(self, d):
         return TemplateGlobals({} if d is None else d, self.globals)
+
+
+def compile_templates(env):
+    """Load every template of `env` (HTML, text, XML) into its cache, compiled: what a served process does before
+    its first request, rather than a few tens of milliseconds on the first request of each page (and, frozen
+    with the start-up's objects, left out of the garbage collector's walks). Returns how many were compiled."""
+    names = env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt", ".xml")))
+    for name in names:
+        env.get_template(name)
+    return len(names)
