@@ -1,5 +1,6 @@
 """The triage board: its filters; the team's choices (services, labels, members) and the reader's shortcut
-preference in one query; a page of lean rows, with their assignee, labels and capped total, in one query."""
+preference; a page of lean rows, with their assignee, labels and capped total. Both in one statement once this
+process knows the team's services (read_board), else one query each."""
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
