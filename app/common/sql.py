@@ -216,23 +216,19 @@ class LiteralTexts:
         return (text.execution_options(**options) if options else text), {"compiled_cache": _CompiledOnce()}
 
 
-_LITERAL_STATEMENTS = {}  # id(statement) -> (statement, LiteralTexts), for run_with_literals
+_LITERAL_STATEMENTS = {}  # id(statement) -> its BuiltOnce(literals=True), for run_with_literals
 _LITERAL_STATEMENTS_KEPT = 256
 
 
 def run_with_literals(connection, statement, params):
     """Run a statement built once per process (kept by its builder: an lru_cache) whose `inline_param` values
-    repeat from one request to the next, through its `LiteralTexts`; the Core result."""
-    kept = _LITERAL_STATEMENTS.get(id(statement))
-    if kept is None or kept[0] is not statement:
+    repeat from one request to the next, as a `BuiltOnce` with `literals`; the Core result."""
+    built = _LITERAL_STATEMENTS.get(id(statement))
+    if built is None or built.statement is not statement:
         if len(_LITERAL_STATEMENTS) >= _LITERAL_STATEMENTS_KEPT:
             _LITERAL_STATEMENTS.clear()  # statements are built once per shape: rarely more than a few dozen
-        kept = _LITERAL_STATEMENTS[id(statement)] = (statement, LiteralTexts(statement))
-    found = kept[1].find(connection.dialect, params)
-    if found is None:
-        return connection.execute(statement, params)
-    text, options, values = found
-    return connection.execute(text, values, execution_options=options)
+        built = _LITERAL_STATEMENTS[id(statement)] = BuiltOnce(statement, literals=True)
+    return built.run(connection, params)
 
 
 def commit_keeping_loaded(session):
